@@ -1,0 +1,371 @@
+"""Example data for Aneby, so a new user sees a living app.
+
+Everything here is invented and labelled so: every name starts with "Exempel", every record
+has `is_example = True`, and the places are placed at round offsets from SCB's tätort point
+for Aneby (the only real coordinate used). There is no street data behind them: they are
+not real addresses and must never be presented as such.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from shapely.geometry import LineString, Point, box
+
+from geo.errors import LofteskartanError
+from geo.models import (
+    STOCKHOLM,
+    Activity,
+    Classification,
+    CommitmentKind,
+    Finding,
+    FindingStatus,
+    Place,
+    PlaceKind,
+    PlannedActivity,
+    PlanStatus,
+    PromiseDocument,
+)
+from geo.periods import promise_year
+from geo.store import Session
+
+DEMO_KOMMUNKOD = "0604"
+# SCB tätort point for Aneby (0604TC101) in SWEREF 99 TM, from data/base/ (x/y_sweref99tm).
+ANEBY_E, ANEBY_N = 483005.0, 6410437.0
+LABEL = "Exempeldata – påhittad plats, ingen verklig adress."
+SEED = 604
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    """What `load_demo` wrote."""
+
+    places: int
+    activities: int
+    planned: int
+    findings: int
+
+
+def _at(de: float, dn: float) -> Point:
+    """A point `de` metres east and `dn` metres north of the tätort point."""
+    return Point(ANEBY_E + de, ANEBY_N + dn)
+
+
+def demo_places() -> list[Place]:
+    """The example places (all `is_example`, all named "Exempel: ...")."""
+    internal = Classification.INTERNAL
+    return [
+        Place(
+            PlaceKind.CENTRAL_AREA,
+            "Exempel: Centrum",
+            box(ANEBY_E - 300, ANEBY_N - 200, ANEBY_E + 300, ANEBY_N + 200),
+            Classification.OPEN,
+            LABEL,
+            {"syfte": "Närvaro vid fasta tider"},
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.CENTRAL_AREA,
+            "Exempel: Stationsområdet",
+            box(ANEBY_E + 300, ANEBY_N - 500, ANEBY_E + 700, ANEBY_N - 200),
+            Classification.OPEN,
+            LABEL,
+            {"syfte": "Kvällsnärvaro"},
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.POLICE_OFFICE,
+            "Exempel: Poliskontor",
+            _at(-50, 60),
+            Classification.OPEN,
+            LABEL,
+            {"adress": "Exempelgatan 1 (påhittad)", "öppettider": "tisdagar 13–15"},
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.TRAFFIC_CONTROL_SITE,
+            "Exempel: Kontrollplats norr",
+            _at(200, 1800),
+            internal,
+            LABEL,
+            {
+                "väg": "Exempelväg (norr)",
+                "hastighet": 70,
+                "riktning": "söderut",
+                "motivering": "Exempel",
+            },
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.TRAFFIC_CONTROL_SITE,
+            "Exempel: Kontrollplats söder",
+            _at(-400, -1500),
+            internal,
+            LABEL,
+            {
+                "väg": "Exempelväg (söder)",
+                "hastighet": 50,
+                "riktning": "norrut",
+                "motivering": "Exempel",
+            },
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.TRAFFIC_CONTROL_SITE,
+            "Exempel: Kontrollplats väster",
+            _at(-1600, 300),
+            internal,
+            LABEL,
+            {
+                "väg": "Exempelväg (väster)",
+                "hastighet": 60,
+                "riktning": "österut",
+                "motivering": "Exempel",
+            },
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.INTERVENTION_PLACE,
+            "Exempel: Insatsplats A",
+            _at(150, -120),
+            Classification.SECRET,
+            LABEL,
+            {"platstyp": "Exempel"},
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.INTERVENTION_PLACE,
+            "Exempel: Insatsplats B",
+            _at(-250, 350),
+            Classification.SECRET,
+            LABEL,
+            {"platstyp": "Exempel"},
+            is_example=True,
+        ),
+        Place(
+            PlaceKind.WALK_ROUTE,
+            "Exempel: Trygghetsvandring centrum",
+            LineString(
+                [
+                    (ANEBY_E - 250, ANEBY_N - 150),
+                    (ANEBY_E + 250, ANEBY_N - 150),
+                    (ANEBY_E + 250, ANEBY_N + 150),
+                    (ANEBY_E - 250, ANEBY_N + 150),
+                ]
+            ),
+            Classification.OPEN,
+            LABEL,
+            {"hållplatser": ["Start", "Torget", "Skolan", "Mål"]},
+            is_example=True,
+        ),
+    ]
+
+
+def _local(day: date, hour: int, minute: int = 0) -> datetime:
+    return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
+
+
+def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
+    """Write a year of example places and activities for Aneby's first promise year.
+
+    Deterministic (fixed seed), so two installations show the same demo. The caller makes
+    sure it runs once (see `cli init --demo`).
+    """
+    if doc.kommunkod != DEMO_KOMMUNKOD:
+        raise LofteskartanError("Exempeldata finns bara för Aneby kommun (0604).")
+    rng = random.Random(SEED)
+    stored = {p.name: session.add_place(p) for p in demo_places()}
+    year = promise_year(doc, doc.signed_on.year)
+    office = stored["Exempel: Poliskontor"]
+    centre = stored["Exempel: Centrum"]
+    sites = [p for p in stored.values() if p.kind is PlaceKind.TRAFFIC_CONTROL_SITE]
+    hotspots = [p for p in stored.values() if p.kind is PlaceKind.INTERVENTION_PLACE]
+    route = stored["Exempel: Trygghetsvandring centrum"]
+
+    activities: list[Activity] = []
+    planned = 0
+
+    def log(
+        kind: CommitmentKind,
+        start: datetime,
+        hours: float,
+        place: Place | None,
+        outcome: dict[str, float],
+        cls: Classification = Classification.INTERNAL,
+        planned_id: int | None = None,
+    ) -> Activity:
+        a = session.add_activity(
+            Activity(
+                kind,
+                start,
+                start + timedelta(hours=hours),
+                place_id=place.id if place else None,
+                outcome=outcome,
+                classification=cls,
+                note="Exempeldata",
+                planned_id=planned_id,
+                is_example=True,
+            ),
+            document_id=doc.id,
+        )
+        activities.append(a)
+        return a
+
+    day = year.start
+    while day <= year.end:
+        weekday = day.weekday()
+        # Fixed-time presence: Tuesdays 13–15 at the office, most weeks (holidays missed).
+        if weekday == 1 and rng.random() < 0.85:
+            start = _local(day, 13)
+            plan = session.add_planned(
+                PlannedActivity(
+                    CommitmentKind.PRESENCE,
+                    start,
+                    start + timedelta(hours=2),
+                    place_id=office.id,
+                    team="Närpolis",
+                    classification=Classification.OPEN,
+                    status=PlanStatus.DONE,
+                    note="Exempeldata",
+                    is_example=True,
+                ),
+                document_id=doc.id,
+            )
+            planned += 1
+            log(
+                CommitmentKind.PRESENCE,
+                start,
+                2,
+                office,
+                {"timmar": 2, "besökare": rng.randint(0, 6)},
+                Classification.OPEN,
+                planned_id=plan.id,
+            )
+        # Evening presence in the centre on the first Thursday of the month.
+        if weekday == 3 and day.day <= 7:
+            log(
+                CommitmentKind.PRESENCE,
+                _local(day, 18),
+                2,
+                centre,
+                {"timmar": 2, "kontakter": rng.randint(3, 25)},
+                Classification.OPEN,
+            )
+        # Traffic controls about twice a month, rotating over the sites.
+        if weekday in (2, 4) and rng.random() < 0.23:
+            checked = rng.randint(15, 90)
+            speed, dui = rng.randint(0, 8), rng.randint(0, 2)
+            log(
+                CommitmentKind.TRAFFIC_CONTROL,
+                _local(day, rng.choice([7, 15, 21])),
+                2,
+                rng.choice(sites),
+                {
+                    "kontrollerade_fordon": checked,
+                    "hastighetsovertradelser": speed,
+                    "rattfylleri_drograttfylleri": dui,
+                    "overtradelser": speed + dui,
+                },
+            )
+        day += timedelta(days=1)
+
+    # Nine targeted narcotics interventions: the demo is one short of the promised ten.
+    for month_offset in range(9):
+        when = _local(year.start + timedelta(days=20 + 38 * month_offset), 20)
+        checked = rng.randint(4, 15)
+        suspected = rng.randint(0, 4)
+        log(
+            CommitmentKind.NARCOTICS_INTERVENTION,
+            when,
+            3,
+            hotspots[month_offset % 2],
+            {
+                "kontrollerade_personer": checked,
+                "misstankta_narkotikabrott": suspected,
+                "varav_unga": rng.randint(0, suspected),
+            },
+            Classification.SECRET,
+        )
+    for n in range(6):
+        log(
+            CommitmentKind.IDENTIFY_YOUNG_USERS,
+            _local(year.start + timedelta(days=30 + 55 * n), 16),
+            1,
+            None,
+            {"kontrollerade_personer": rng.randint(1, 5)},
+            Classification.SECRET,
+        )
+
+    findings = 0
+    for when in (_local(date(year.start.year, 9, 19), 18), _local(date(year.end.year, 4, 16), 18)):
+        walk = log(
+            CommitmentKind.SAFETY_WALK,
+            when,
+            2,
+            route,
+            {"deltagare": rng.randint(8, 20)},
+            Classification.OPEN,
+        )
+        assert walk.id is not None
+        for n, (category, action, owner) in enumerate(
+            (
+                ("belysning", "Byt trasig gatubelysning", "kommun"),
+                ("växtlighet", "Klipp buskage vid gångväg", "fastighetsägare"),
+                ("trafik", "Se över hastighet vid skolan", "polis"),
+            )
+        ):
+            session.add_finding(
+                Finding(
+                    walk.id,
+                    category,
+                    _at(-200 + 150 * n, -100 + 80 * n),
+                    description="Exempeldata",
+                    action=action,
+                    owner=owner,
+                    due=when.date() + timedelta(days=60),
+                    status=FindingStatus.CLOSED
+                    if when.year == year.start.year
+                    else FindingStatus.OPEN,
+                )
+            )
+            findings += 1
+
+    for month in (9, 12, 3, 5):
+        y = year.start.year if month >= 6 else year.end.year
+        log(
+            CommitmentKind.COORDINATION_MEETING,
+            _local(date(y, month, 14), 9),
+            2,
+            None,
+            {"organisationer": rng.randint(3, 6), "beslut": rng.randint(1, 4)},
+        )
+    for month in (10, 2):
+        y = year.start.year if month >= 6 else year.end.year
+        log(
+            CommitmentKind.EST,
+            _local(date(y, month, 7), 13),
+            2,
+            None,
+            {"organisationer": rng.randint(4, 7)},
+        )
+    for month in (11, 4):
+        y = year.start.year if month >= 6 else year.end.year
+        log(
+            CommitmentKind.ANDT,
+            _local(date(y, month, 21), 10),
+            3,
+            None,
+            {"deltagare": rng.randint(20, 60)},
+        )
+        log(CommitmentKind.SCHOOL_ATTENDANCE, _local(date(y, month, 25), 10), 1, None, {})
+    log(
+        CommitmentKind.LOCAL_INFORMATION,
+        _local(year.start + timedelta(days=14), 10),
+        1,
+        office,
+        {},
+        Classification.OPEN,
+    )
+    return DemoSummary(len(stored), len(activities), planned, findings)

@@ -1,0 +1,397 @@
+"""The domain's records: frozen dataclasses and enums.
+
+Each class docstring starts with the Swedish term the users know it by (see the glossary in
+README.md). Geometries are shapely objects in SWEREF 99 TM (EPSG:3006, metres); times are
+timezone-aware. Records hold activities, places and counts: never a person.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from shapely.geometry.base import BaseGeometry
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+class CommitmentKind(enum.StrEnum):
+    """Aktivitetstyp: the Swedish codes users write in promise and import files."""
+
+    PRESENCE = "närvaro"
+    TRAFFIC_CONTROL = "trafikkontroll"
+    NARCOTICS_INTERVENTION = "narkotikainsats"
+    IDENTIFY_YOUNG_USERS = "identifiering_unga"
+    SAFETY_WALK = "trygghetsvandring"
+    COORDINATION_MEETING = "samverkansmöte"
+    EST = "est"
+    ANDT = "andt"
+    SCHOOL_ATTENDANCE = "skolnärvaro"
+    LOCAL_INFORMATION = "lokal_information"
+
+    @property
+    def label(self) -> str:
+        """Swedish label for the user interface."""
+        return _KIND_LABELS[self]
+
+
+_KIND_LABELS = {
+    CommitmentKind.PRESENCE: "Närvaro",
+    CommitmentKind.TRAFFIC_CONTROL: "Trafikkontroll",
+    CommitmentKind.NARCOTICS_INTERVENTION: "Narkotikainsats",
+    CommitmentKind.IDENTIFY_YOUNG_USERS: "Identifiering av unga som brukar narkotika",
+    CommitmentKind.SAFETY_WALK: "Trygghetsvandring",
+    CommitmentKind.COORDINATION_MEETING: "Samverkansmöte",
+    CommitmentKind.EST: "EST – effektiv samordning för trygghet",
+    CommitmentKind.ANDT: "ANDT-arbete",
+    CommitmentKind.SCHOOL_ATTENDANCE: "Skolnärvaro",
+    CommitmentKind.LOCAL_INFORMATION: "Lokal och information om öppettider",
+}
+
+
+class Responsible(enum.StrEnum):
+    """Ansvarig: who carries out a commitment."""
+
+    POLICE = "polis"
+    KOMMUN = "kommun"
+    BOTH = "båda"
+
+
+class Classification(enum.StrEnum):
+    """Klassning: who may see a record. Only `öppen` may ever be published."""
+
+    OPEN = "öppen"
+    INTERNAL = "intern"
+    SECRET = "sekretess"
+
+
+class TargetRule(enum.StrEnum):
+    """How a commitment's number is read: "minst tio" is AT_LEAST 10, "två" is EXACTLY 2."""
+
+    AT_LEAST = "minst"
+    EXACTLY = "exakt"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Mål: a number of activities per promise year."""
+
+    rule: TargetRule
+    count: int
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            raise ValueError("target count must not be negative")
+
+    def is_met(self, done: int) -> bool:
+        """True when `done` fulfils the target (exactly-targets are met at the number)."""
+        return done >= self.count
+
+    def remaining(self, done: int) -> int:
+        """How many are still to do this year (never negative)."""
+        return max(self.count - done, 0)
+
+    def describe(self) -> str:
+        """Swedish text, e.g. "minst 10" or "2"."""
+        return f"minst {self.count}" if self.rule is TargetRule.AT_LEAST else str(self.count)
+
+
+@dataclass(frozen=True)
+class Signatory:
+    """Undertecknare: the office holders who signed the public document."""
+
+    name: str
+    title: str
+    organisation: str
+
+
+@dataclass(frozen=True)
+class Promise:
+    """Löfte: one of the promises in a medborgarlöfte."""
+
+    id: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """Aktivitet (i löftet): what kommun and police committed to do, with an optional target.
+
+    `promise_id` is None when the commitment serves the whole document (EST,
+    samverkansmöten, trygghetsvandringar in Aneby's promise).
+    """
+
+    id: str
+    text: str
+    kind: CommitmentKind
+    responsible: Responsible
+    promise_id: str | None = None
+    target: Target | None = None
+
+
+@dataclass(frozen=True)
+class PromiseDocument:
+    """Medborgarlöfte: the signed whole, with its promises and commitments."""
+
+    id: str
+    title: str
+    kommun_name: str
+    kommunkod: str
+    police_area: str
+    signed_on: date
+    period_start: date
+    period_end: date
+    promises: tuple[Promise, ...]
+    commitments: tuple[Commitment, ...]
+    signatories: tuple[Signatory, ...] = ()
+    follow_up: str = ""
+
+    def promise(self, promise_id: str) -> Promise:
+        """The promise with this id (KeyError if none)."""
+        for p in self.promises:
+            if p.id == promise_id:
+                return p
+        raise KeyError(promise_id)
+
+    def commitment(self, commitment_id: str) -> Commitment:
+        """The commitment with this id (KeyError if none)."""
+        for c in self.commitments:
+            if c.id == commitment_id:
+                return c
+        raise KeyError(commitment_id)
+
+    def commitments_for(self, promise_id: str | None) -> tuple[Commitment, ...]:
+        """Commitments serving one promise, or (None) the whole document."""
+        return tuple(c for c in self.commitments if c.promise_id == promise_id)
+
+    def commitments_of_kind(self, kind: CommitmentKind) -> tuple[Commitment, ...]:
+        """Commitments of one kind, in file order."""
+        return tuple(c for c in self.commitments if c.kind is kind)
+
+
+class PlaceKind(enum.StrEnum):
+    """Platstyp: the Swedish codes used in import files and on the map."""
+
+    TRAFFIC_CONTROL_SITE = "trafikkontrollplats"
+    INTERVENTION_PLACE = "insatsplats"
+    POLICE_OFFICE = "poliskontor"
+    CENTRAL_AREA = "centrumområde"
+    WALK_ROUTE = "vandringsrutt"
+
+    @property
+    def label(self) -> str:
+        """Swedish label for the user interface."""
+        return _PLACE_LABELS[self]
+
+    @property
+    def geometry_type(self) -> str:
+        """The shapely geometry type a place of this kind has."""
+        return _PLACE_GEOMETRY[self]
+
+
+_PLACE_LABELS = {
+    PlaceKind.TRAFFIC_CONTROL_SITE: "Trafikkontrollplats",
+    PlaceKind.INTERVENTION_PLACE: "Insatsplats",
+    PlaceKind.POLICE_OFFICE: "Poliskontor",
+    PlaceKind.CENTRAL_AREA: "Centrumområde",
+    PlaceKind.WALK_ROUTE: "Vandringsrutt",
+}
+_PLACE_GEOMETRY = {
+    PlaceKind.TRAFFIC_CONTROL_SITE: "Point",
+    PlaceKind.INTERVENTION_PLACE: "Point",
+    PlaceKind.POLICE_OFFICE: "Point",
+    PlaceKind.CENTRAL_AREA: "Polygon",
+    PlaceKind.WALK_ROUTE: "LineString",
+}
+
+
+def _frozen(mapping: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    """A read-only copy, so a frozen record cannot be changed through its dict."""
+    return MappingProxyType(dict(mapping or {}))
+
+
+@dataclass(frozen=True)
+class Place:
+    """Plats: trafikkontrollplats, insatsplats, poliskontor, centrumområde or vandringsrutt.
+
+    `attributes` holds the kind's own fields (road and speed limit for a control site,
+    opening hours for a police office, stops for a route...). `retired_at` is set when
+    the place is taken out of use; its history stays.
+    """
+
+    kind: PlaceKind
+    name: str
+    geometry: BaseGeometry
+    classification: Classification = Classification.INTERNAL
+    note: str = ""
+    attributes: Mapping[str, Any] = field(default_factory=dict)
+    id: int | None = None
+    retired_at: datetime | None = None
+    version: int = 1
+    is_example: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "attributes", _frozen(self.attributes))
+
+    @property
+    def is_retired(self) -> bool:
+        """True once the place is taken out of use."""
+        return self.retired_at is not None
+
+
+class Outcome(enum.StrEnum):
+    """Utfall: the counts an activity may record (column names in import files).
+
+    Counts only: how many, never who.
+    """
+
+    HOURS = "timmar"
+    CONTACTS = "kontakter"
+    VISITORS = "besökare"
+    VEHICLES_CHECKED = "kontrollerade_fordon"
+    VIOLATIONS = "overtradelser"
+    SPEED_VIOLATIONS = "hastighetsovertradelser"
+    DUI_SUSPECTED = "rattfylleri_drograttfylleri"
+    OTHER_VIOLATIONS = "ovriga_overtradelser"
+    PERSONS_CHECKED = "kontrollerade_personer"
+    SUSPECTED_DRUG_OFFENCES = "misstankta_narkotikabrott"
+    OF_WHICH_YOUNG = "varav_unga"
+    PARTICIPANTS = "deltagare"
+    ORGANISATIONS = "organisationer"
+    DECISIONS = "beslut"
+    FINDINGS = "iakttagelser"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """Genomförd aktivitet: something done, with time, place and outcome counts.
+
+    It counts toward `commitment_id` (or, when that is None, toward the document's single
+    commitment of the same kind). Either `place_id` or `geometry` (or both) says where;
+    meetings may have neither.
+    """
+
+    kind: CommitmentKind
+    start: datetime
+    end: datetime
+    commitment_id: str | None = None
+    place_id: int | None = None
+    geometry: BaseGeometry | None = None
+    outcome: Mapping[str, float] = field(default_factory=dict)
+    classification: Classification = Classification.INTERNAL
+    note: str = ""
+    planned_id: int | None = None
+    id: int | None = None
+    recorded_by: str = ""
+    recorded_at: datetime | None = None
+    version: int = 1
+    is_example: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "outcome", _frozen(self.outcome))
+        _require_aware(self.start, "start")
+        _require_aware(self.end, "slut")
+        if self.end < self.start:
+            raise ValueError("slut ligger före start")
+
+    @property
+    def hours(self) -> float:
+        """Duration in hours (the recorded `timmar` wins when given)."""
+        if Outcome.HOURS in self.outcome:
+            return float(self.outcome[Outcome.HOURS])
+        return (self.end - self.start).total_seconds() / 3600
+
+
+class PlanStatus(enum.StrEnum):
+    """Status för en planerad aktivitet."""
+
+    PLANNED = "planerad"
+    DONE = "genomförd"
+    CANCELLED = "inställd"
+
+
+@dataclass(frozen=True)
+class PlannedActivity:
+    """Planerad aktivitet: something scheduled for a time and place.
+
+    `rule_id` links an occurrence to the recurrence rule that made it, `seed` to the
+    randomised plan it came from (kept so the plan can be audited).
+    """
+
+    kind: CommitmentKind
+    start: datetime
+    end: datetime
+    commitment_id: str | None = None
+    place_id: int | None = None
+    geometry: BaseGeometry | None = None
+    team: str = ""
+    classification: Classification = Classification.INTERNAL
+    note: str = ""
+    status: PlanStatus = PlanStatus.PLANNED
+    rule_id: int | None = None
+    seed: int | None = None
+    id: int | None = None
+    version: int = 1
+    is_example: bool = False
+
+    def __post_init__(self) -> None:
+        _require_aware(self.start, "start")
+        _require_aware(self.end, "slut")
+        if self.end < self.start:
+            raise ValueError("slut ligger före start")
+
+
+class FindingStatus(enum.StrEnum):
+    """Status för en iakttagelse från en trygghetsvandring."""
+
+    OPEN = "öppen"
+    IN_PROGRESS = "pågår"
+    CLOSED = "åtgärdad"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Iakttagelse: something seen on a safety walk, with its åtgärd (action) and owner."""
+
+    activity_id: int
+    category: str
+    geometry: BaseGeometry | None
+    description: str = ""
+    action: str = ""
+    owner: str = ""
+    due: date | None = None
+    status: FindingStatus = FindingStatus.OPEN
+    classification: Classification = Classification.INTERNAL
+    id: int | None = None
+    version: int = 1
+
+
+@dataclass(frozen=True)
+class BaseLayer:
+    """Baslager: a map layer of shipped or imported data (boundaries, tätorter, roads)."""
+
+    name: str
+    title: str
+    attribution: str
+    source: str = ""
+    id: int | None = None
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Användare: who is doing something (recorded on every write)."""
+
+    username: str
+    role: str = "admin"
+    organisation: str = ""
+
+
+def _require_aware(value: datetime, name: str) -> None:
+    """Naive datetimes are ambiguous around DST changes: refuse them."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(f"{name} saknar tidszon")

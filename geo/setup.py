@@ -1,0 +1,85 @@
+"""`lofteskartan init`: create or upgrade the database, load promises, base layers, demo.
+
+Everything is read and validated before anything is written, and the writing is one
+transaction, so a bad promise file leaves the database as it was. Running it twice
+changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from geo.base_layers import KOMMUN, shipped_layers
+from geo.demo import DEMO_KOMMUNKOD, load_demo
+from geo.errors import PromiseFileError
+from geo.models import Actor, PromiseDocument
+from geo.promise_file import load_promise_file
+from geo.store import Store
+
+DEMO_MARKER = "demo_loaded"
+
+
+def _promise_files(paths: Iterable[Path]) -> list[Path]:
+    """Files named directly, plus every *.yaml in folders named."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files.extend(sorted([*path.glob("*.yaml"), *path.glob("*.yml")]))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise PromiseFileError(f"Löftesfilen {path} finns inte.")
+    if not files:
+        raise PromiseFileError("Inga löftesfiler hittades (*.yaml).")
+    return files
+
+
+def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = False) -> list[str]:
+    """Create/upgrade the schema and load promise files, base layers and (optionally) the demo.
+
+    Returns Swedish lines describing what was done.
+    """
+    docs: list[tuple[Path, PromiseDocument, str]] = []
+    for file in _promise_files(paths):
+        docs.append((file, load_promise_file(file), file.read_text(encoding="utf-8")))
+    if demo and not any(d.kommunkod == DEMO_KOMMUNKOD for _, d, _ in docs):
+        raise PromiseFileError("Exempeldata (--demo) kräver Anebys löftesfil (kommunkod 0604).")
+
+    lines = [store.create_or_upgrade()]
+    with store.session(actor) as s:
+        present = {layer.name for layer in s.base_layers()}
+        for file, doc, text in docs:
+            changed = s.save_promise_document(doc, file.name, text)
+            verb = "lästes in" if changed else "är redan inläst"
+            lines.append(f"Medborgarlöftet {doc.id} ({doc.kommun_name}) {verb}.")
+            for layer, frame in shipped_layers(doc.kommunkod):
+                if layer.name == KOMMUN:
+                    layer = layer.__class__(
+                        f"{KOMMUN}_{doc.kommunkod}",
+                        f"Kommungräns {doc.kommun_name}",
+                        layer.attribution,
+                        layer.source,
+                    )
+                if layer.name in present:
+                    continue
+                # pandas' JSON turns numpy scalars into plain JSON values.
+                props = json.loads(frame.drop(columns="geometry").to_json(orient="records"))
+                features = list(zip(props, frame.geometry, strict=True))
+                s.replace_base_layer(layer, features)
+                present.add(layer.name)
+                lines.append(f'Baslagret "{layer.title}" lästes in ({len(features)} objekt).')
+        if demo:
+            if s.get_setting(DEMO_MARKER):
+                lines.append("Exempeldata finns redan.")
+            else:
+                doc = next(d for _, d, _ in docs if d.kommunkod == DEMO_KOMMUNKOD)
+                summary = load_demo(s, doc)
+                s.set_setting(DEMO_MARKER, doc.id)
+                lines.append(
+                    f"Exempeldata lades till: {summary.places} platser, {summary.activities} "
+                    f"aktiviteter, {summary.planned} planerade, {summary.findings} iakttagelser "
+                    '(allt märkt "Exempel").'
+                )
+    return lines

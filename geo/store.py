@@ -1,0 +1,706 @@
+"""The store: the only module that talks to the database.
+
+`Store(url)` opens a SQLite file or a PostgreSQL + PostGIS database (chosen by the URL,
+normally from `LOFTESKARTAN_DB`). All reads and writes go through a unit of work,
+
+    with store.session(actor) as s:
+        place = s.add_place(place)
+
+which is one transaction: everything in the block is written, or (on any error) nothing.
+Every write records who and when, bumps the record's version and appends to the audit log.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
+
+from geo import schema as t
+from geo.errors import ConflictError, NotFoundError, SchemaError
+from geo.migrations import MIGRATIONS
+from geo.models import (
+    STOCKHOLM,
+    Activity,
+    Actor,
+    BaseLayer,
+    Classification,
+    CommitmentKind,
+    Finding,
+    FindingStatus,
+    Place,
+    PlaceKind,
+    PlannedActivity,
+    PlanStatus,
+    PromiseDocument,
+)
+from geo.promise_file import parse_promise_text
+
+ENV_VAR = "LOFTESKARTAN_DB"
+
+
+def default_database_path() -> Path:
+    """Where the SQLite file lives when `LOFTESKARTAN_DB` is not set.
+
+    `$XDG_DATA_HOME/lofteskartan/lofteskartan.sqlite`, i.e.
+    `~/.local/share/lofteskartan/lofteskartan.sqlite` on most machines.
+    """
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "lofteskartan" / "lofteskartan.sqlite"
+
+
+def database_url(env: Mapping[str, str] | None = None) -> str:
+    """The SQLAlchemy URL to use: `LOFTESKARTAN_DB`, else the default SQLite file."""
+    env = os.environ if env is None else env
+    url = env.get(ENV_VAR, "").strip()
+    if url:
+        # Plain postgresql:// URLs mean the psycopg 3 driver we ship.
+        if url.startswith("postgresql://") or url.startswith("postgres://"):
+            url = "postgresql+psycopg://" + url.split("://", 1)[1]
+        return url
+    return f"sqlite:///{default_database_path()}"
+
+
+def now() -> datetime:
+    """The current time in Europe/Stockholm (one place, so tests can reason about it)."""
+    return datetime.now(STOCKHOLM)
+
+
+class Store:
+    """A database holding one or more medborgarlöften and everything done for them."""
+
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or database_url()
+        parsed = make_url(self.url)
+        self.backend = "postgis" if parsed.get_backend_name() == "postgresql" else "sqlite"
+        kwargs: dict[str, Any] = {"future": True}
+        if self.backend == "sqlite" and parsed.database:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # Several Streamlit sessions share the file: wait for a lock instead of failing.
+            kwargs["connect_args"] = {"timeout": 30}
+        self.engine: Engine = create_engine(self.url, **kwargs)
+        if self.backend == "sqlite":
+            event.listen(self.engine, "connect", _configure_sqlite)
+
+    def __repr__(self) -> str:
+        return f"Store({make_url(self.url).render_as_string(hide_password=True)!r})"
+
+    def dispose(self) -> None:
+        """Close all pooled connections."""
+        self.engine.dispose()
+
+    # -- schema -----------------------------------------------------------------------
+
+    def schema_version(self) -> int | None:
+        """The schema version in the database, or None for an empty database."""
+        if not sa_inspect(self.engine).has_table("meta"):
+            return None
+        with self.engine.connect() as conn:
+            value = conn.scalar(select(t.meta.c.value).where(t.meta.c.key == "schema_version"))
+        return int(value) if value is not None else None
+
+    def create_or_upgrade(self) -> str:
+        """Create the tables, or bring an older database up to this version.
+
+        Returns a Swedish sentence saying what was done. A database from a newer version
+        is refused (SchemaError) rather than touched.
+        """
+        current = self.schema_version()
+        if current is not None and current > t.SCHEMA_VERSION:
+            raise SchemaError(
+                f"Databasen har schemaversion {current}, men den här versionen av "
+                f"Löfteskartan känner bara till version {t.SCHEMA_VERSION}. "
+                "Uppgradera programmet i stället för att använda en äldre version."
+            )
+        with self.engine.begin() as conn:
+            if self.backend == "postgis":
+                conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
+            if current is None:
+                t.metadata.create_all(conn)
+                conn.execute(
+                    insert(t.meta).values(key="schema_version", value=str(t.SCHEMA_VERSION))
+                )
+                return f"Databasen skapades (schemaversion {t.SCHEMA_VERSION})."
+            if current == t.SCHEMA_VERSION:
+                return f"Databasen är redan aktuell (schemaversion {current})."
+            # Each step runs in this one transaction: an upgrade is all or nothing.
+            for version in range(current + 1, t.SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+            conn.execute(
+                update(t.meta)
+                .where(t.meta.c.key == "schema_version")
+                .values(value=str(t.SCHEMA_VERSION))
+            )
+            return f"Databasen uppgraderades från schemaversion {current} till {t.SCHEMA_VERSION}."
+
+    def require_schema(self) -> None:
+        """Fail with a clear message when the database has not been initialised."""
+        version = self.schema_version()
+        if version is None:
+            raise SchemaError("Databasen är tom. Kör `lofteskartan init` (eller `make run`) först.")
+        if version != t.SCHEMA_VERSION:
+            raise SchemaError(
+                f"Databasen har schemaversion {version}, programmet version "
+                f"{t.SCHEMA_VERSION}. Kör `lofteskartan init` för att uppgradera."
+            )
+
+    # -- units of work ------------------------------------------------------------------
+
+    @contextmanager
+    def session(self, actor: Actor) -> Iterator[Session]:
+        """One transaction on behalf of `actor`: all of it is written, or none of it."""
+        with self.engine.begin() as conn:
+            yield Session(conn, actor, self.backend)
+
+
+def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
+    """WAL lets readers work while one writer writes; foreign keys are off by default."""
+    t.register_sqlite_functions(dbapi_connection)
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+@dataclass
+class Session:
+    """A unit of work on one connection (see `Store.session`)."""
+
+    conn: Connection
+    actor: Actor
+    backend: str
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _stamp(self, creating: bool) -> dict[str, Any]:
+        """created/updated by and at for the current actor."""
+        stamp: dict[str, Any] = {"updated_at": now(), "updated_by": self.actor.username}
+        if creating:
+            stamp |= {"created_at": stamp["updated_at"], "created_by": self.actor.username}
+        return stamp
+
+    def _audit(
+        self,
+        action: str,
+        table: str,
+        record_id: Any,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> None:
+        """Append who changed what, with the values before and after."""
+        self.conn.execute(
+            insert(t.audit_log).values(
+                at=now(),
+                actor=self.actor.username,
+                action=action,
+                table_name=table,
+                record_id=None if record_id is None else str(record_id),
+                before=_jsonable(before),
+                after=_jsonable(after),
+            )
+        )
+
+    def _bump(self, table: Any, record_id: int, expected_version: int, values: dict) -> None:
+        """Update a row only if nobody saved it since `expected_version` was read."""
+        result = self.conn.execute(
+            update(table)
+            .where(table.c.id == record_id, table.c.version == expected_version)
+            .values(**values, version=expected_version + 1, **self._stamp(False))
+        )
+        if result.rowcount == 0:
+            exists = self.conn.scalar(select(table.c.id).where(table.c.id == record_id))
+            if exists is None:
+                raise NotFoundError(f"Posten {record_id} finns inte (längre).")
+            raise ConflictError(
+                "Någon annan har sparat ändringar i samma post sedan du öppnade den. "
+                "Dina ändringar är inte sparade: ladda om och gör dem igen."
+            )
+
+    # -- settings -----------------------------------------------------------------------
+
+    def get_setting(self, key: str) -> str | None:
+        """A value from the meta table (schema version, demo marker...)."""
+        return self.conn.scalar(select(t.meta.c.value).where(t.meta.c.key == key))
+
+    def set_setting(self, key: str, value: str) -> None:
+        """Write a value to the meta table."""
+        if self.get_setting(key) is None:
+            self.conn.execute(insert(t.meta).values(key=key, value=value))
+        else:
+            self.conn.execute(update(t.meta).where(t.meta.c.key == key).values(value=value))
+        self._audit("setting", "meta", key, None, {"value": value})
+
+    # -- promise documents --------------------------------------------------------------
+
+    def save_promise_document(
+        self, doc: PromiseDocument, source_name: str, source_text: str
+    ) -> bool:
+        """Store (or replace) a promise document from its file. Returns True if anything changed."""
+        row = self.conn.execute(
+            select(t.promise_documents).where(t.promise_documents.c.id == doc.id)
+        ).first()
+        if row is not None and row.source_text == source_text:
+            return False
+        values = {
+            "title": doc.title,
+            "kommunkod": doc.kommunkod,
+            "kommun_name": doc.kommun_name,
+            "signed_on": doc.signed_on,
+            "period_start": doc.period_start,
+            "period_end": doc.period_end,
+            "source_name": source_name,
+            "source_text": source_text,
+        }
+        if row is None:
+            self.conn.execute(
+                insert(t.promise_documents).values(id=doc.id, **values, **self._stamp(True))
+            )
+            self._audit("create", "promise_documents", doc.id, None, values)
+        else:
+            self._bump(t.promise_documents, doc.id, row.version, values)  # type: ignore[arg-type]
+            self._audit(
+                "update", "promise_documents", doc.id, {"source_text": row.source_text}, values
+            )
+        self.conn.execute(delete(t.commitments).where(t.commitments.c.document_id == doc.id))
+        for position, c in enumerate(doc.commitments):
+            self.conn.execute(
+                insert(t.commitments).values(
+                    document_id=doc.id,
+                    id=c.id,
+                    promise_id=c.promise_id,
+                    kind=c.kind.value,
+                    responsible=c.responsible.value,
+                    text=c.text,
+                    position=position,
+                    target_rule=c.target.rule.value if c.target else None,
+                    target_count=c.target.count if c.target else None,
+                )
+            )
+        return True
+
+    def promise_documents(self) -> list[PromiseDocument]:
+        """All stored documents, newest signing first."""
+        rows = self.conn.execute(
+            select(t.promise_documents.c.source_text, t.promise_documents.c.source_name).order_by(
+                t.promise_documents.c.signed_on.desc()
+            )
+        )
+        return [parse_promise_text(r.source_text, r.source_name) for r in rows]
+
+    def promise_document(self, document_id: str | None = None) -> PromiseDocument:
+        """One document by id, or (None) the most recently signed one."""
+        docs = self.promise_documents()
+        if not docs:
+            raise NotFoundError("Inget medborgarlöfte är inläst. Kör `lofteskartan init`.")
+        if document_id is None:
+            return docs[0]
+        for doc in docs:
+            if doc.id == document_id:
+                return doc
+        known = ", ".join(d.id for d in docs)
+        raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}" (finns: {known}).')
+
+    # -- places -------------------------------------------------------------------------
+
+    def add_place(self, place: Place) -> Place:
+        """Store a new place; returns it with its id."""
+        values = _place_values(place)
+        new_id = self.conn.execute(
+            insert(t.places).values(**values, **self._stamp(True)).returning(t.places.c.id)
+        ).scalar_one()
+        self._audit("create", "places", new_id, None, values)
+        return replace(place, id=new_id, version=1)
+
+    def get_place(self, place_id: int) -> Place:
+        """The place with this id, retired or not."""
+        row = self.conn.execute(select(t.places).where(t.places.c.id == place_id)).first()
+        if row is None:
+            raise NotFoundError(f"Platsen {place_id} finns inte.")
+        return _place_from_row(row)
+
+    def list_places(
+        self, kind: PlaceKind | None = None, include_retired: bool = False
+    ) -> list[Place]:
+        """Places, by kind and name."""
+        query = select(t.places).order_by(t.places.c.kind, t.places.c.name, t.places.c.id)
+        if kind is not None:
+            query = query.where(t.places.c.kind == kind.value)
+        if not include_retired:
+            query = query.where(t.places.c.retired_at.is_(None))
+        return [_place_from_row(r) for r in self.conn.execute(query)]
+
+    def update_place(self, place: Place) -> Place:
+        """Save changes; refused (ConflictError) if someone saved since `place.version`."""
+        if place.id is None:
+            raise NotFoundError("Platsen är inte sparad än.")
+        before = _place_values(self.get_place(place.id))
+        values = _place_values(place)
+        self._bump(t.places, place.id, place.version, values)
+        self._audit("update", "places", place.id, before, values)
+        return replace(place, version=place.version + 1)
+
+    def retire_place(self, place_id: int, version: int) -> Place:
+        """Take a place out of use; everything logged against it stays."""
+        place = self.get_place(place_id)
+        when = now()
+        self._bump(t.places, place_id, version, {"retired_at": when})
+        self._audit("retire", "places", place_id, {"retired_at": None}, {"retired_at": when})
+        return replace(place, retired_at=when, version=version + 1)
+
+    # -- activities ---------------------------------------------------------------------
+
+    def add_activity(
+        self, activity: Activity, document_id: str | None = None, source_ref: str | None = None
+    ) -> Activity:
+        """Log a done activity; returns it with its id."""
+        values = _activity_values(activity) | {"document_id": document_id, "source_ref": source_ref}
+        stamp = self._stamp(True)
+        new_id = self.conn.execute(
+            insert(t.activities).values(**values, **stamp).returning(t.activities.c.id)
+        ).scalar_one()
+        self._audit("create", "activities", new_id, None, values)
+        return replace(
+            activity, id=new_id, recorded_by=self.actor.username, recorded_at=stamp["created_at"]
+        )
+
+    def has_source_ref(self, source_ref: str) -> bool:
+        """True when an activity imported from this source row already exists."""
+        return (
+            self.conn.scalar(
+                select(t.activities.c.id).where(t.activities.c.source_ref == source_ref)
+            )
+            is not None
+        )
+
+    def get_activity(self, activity_id: int) -> Activity:
+        """The logged activity with this id."""
+        row = self.conn.execute(
+            select(t.activities).where(t.activities.c.id == activity_id)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"Aktiviteten {activity_id} finns inte.")
+        return _activity_from_row(row)
+
+    def list_activities(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        kind: CommitmentKind | None = None,
+    ) -> list[Activity]:
+        """Logged activities with start in [start, end), oldest first."""
+        query = select(t.activities).order_by(t.activities.c.start_at, t.activities.c.id)
+        if start is not None:
+            query = query.where(t.activities.c.start_at >= start)
+        if end is not None:
+            query = query.where(t.activities.c.start_at < end)
+        if kind is not None:
+            query = query.where(t.activities.c.kind == kind.value)
+        return [_activity_from_row(r) for r in self.conn.execute(query)]
+
+    def update_activity(self, activity: Activity) -> Activity:
+        """Save changes to a logged activity (optimistic version check)."""
+        if activity.id is None:
+            raise NotFoundError("Aktiviteten är inte sparad än.")
+        before = _activity_values(self.get_activity(activity.id))
+        values = _activity_values(activity)
+        self._bump(t.activities, activity.id, activity.version, values)
+        self._audit("update", "activities", activity.id, before, values)
+        return replace(activity, version=activity.version + 1)
+
+    # -- planned activities -------------------------------------------------------------
+
+    def add_planned(
+        self, planned: PlannedActivity, document_id: str | None = None
+    ) -> PlannedActivity:
+        """Schedule an activity; returns it with its id."""
+        values = _planned_values(planned) | {"document_id": document_id}
+        new_id = self.conn.execute(
+            insert(t.planned_activities)
+            .values(**values, **self._stamp(True))
+            .returning(t.planned_activities.c.id)
+        ).scalar_one()
+        self._audit("create", "planned_activities", new_id, None, values)
+        return replace(planned, id=new_id, version=1)
+
+    def get_planned(self, planned_id: int) -> PlannedActivity:
+        """The planned activity with this id."""
+        row = self.conn.execute(
+            select(t.planned_activities).where(t.planned_activities.c.id == planned_id)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"Den planerade aktiviteten {planned_id} finns inte.")
+        return _planned_from_row(row)
+
+    def list_planned(
+        self, start: datetime | None = None, end: datetime | None = None
+    ) -> list[PlannedActivity]:
+        """Planned activities with start in [start, end), soonest first."""
+        query = select(t.planned_activities).order_by(
+            t.planned_activities.c.start_at, t.planned_activities.c.id
+        )
+        if start is not None:
+            query = query.where(t.planned_activities.c.start_at >= start)
+        if end is not None:
+            query = query.where(t.planned_activities.c.start_at < end)
+        return [_planned_from_row(r) for r in self.conn.execute(query)]
+
+    def update_planned(self, planned: PlannedActivity) -> PlannedActivity:
+        """Save changes to a plan (optimistic version check)."""
+        if planned.id is None:
+            raise NotFoundError("Den planerade aktiviteten är inte sparad än.")
+        before = _planned_values(self.get_planned(planned.id))
+        values = _planned_values(planned)
+        self._bump(t.planned_activities, planned.id, planned.version, values)
+        self._audit("update", "planned_activities", planned.id, before, values)
+        return replace(planned, version=planned.version + 1)
+
+    # -- findings -----------------------------------------------------------------------
+
+    def add_finding(self, finding: Finding) -> Finding:
+        """Record a finding from a safety walk."""
+        values = _finding_values(finding)
+        new_id = self.conn.execute(
+            insert(t.findings).values(**values, **self._stamp(True)).returning(t.findings.c.id)
+        ).scalar_one()
+        self._audit("create", "findings", new_id, None, values)
+        return replace(finding, id=new_id, version=1)
+
+    def list_findings(self, activity_id: int | None = None) -> list[Finding]:
+        """Findings, oldest first; optionally of one safety walk."""
+        query = select(t.findings).order_by(t.findings.c.id)
+        if activity_id is not None:
+            query = query.where(t.findings.c.activity_id == activity_id)
+        return [_finding_from_row(r) for r in self.conn.execute(query)]
+
+    # -- base layers --------------------------------------------------------------------
+
+    def replace_base_layer(
+        self, layer: BaseLayer, features: Iterable[tuple[Mapping[str, Any], BaseGeometry]]
+    ) -> BaseLayer:
+        """Store a base layer's features (EPSG:3006), replacing any layer of the same name."""
+        old = self.conn.execute(
+            select(t.base_layers).where(t.base_layers.c.name == layer.name)
+        ).first()
+        values = {
+            "name": layer.name,
+            "title": layer.title,
+            "attribution": layer.attribution,
+            "source": layer.source,
+        }
+        if old is not None:
+            self.conn.execute(delete(t.base_features).where(t.base_features.c.layer_id == old.id))
+            self._bump(t.base_layers, old.id, old.version, values)
+            layer_id = old.id
+        else:
+            layer_id = self.conn.execute(
+                insert(t.base_layers)
+                .values(**values, **self._stamp(True))
+                .returning(t.base_layers.c.id)
+            ).scalar_one()
+        rows = [
+            {"layer_id": layer_id, "properties": _jsonable(dict(p)), "geom": g} for p, g in features
+        ]
+        if rows:
+            self.conn.execute(insert(t.base_features), rows)
+        self._audit(
+            "replace" if old else "create",
+            "base_layers",
+            layer_id,
+            None,
+            values | {"features": len(rows)},
+        )
+        return replace(layer, id=layer_id)
+
+    def base_layers(self) -> list[BaseLayer]:
+        """All base layers, by name."""
+        rows = self.conn.execute(select(t.base_layers).order_by(t.base_layers.c.id))
+        return [BaseLayer(r.name, r.title, r.attribution, r.source, r.id) for r in rows]
+
+    def base_features(self, layer_name: str) -> list[tuple[dict[str, Any], BaseGeometry]]:
+        """The features (properties, geometry in EPSG:3006) of one base layer."""
+        query = (
+            select(t.base_features.c.properties, t.base_features.c.geom)
+            .join(t.base_layers, t.base_layers.c.id == t.base_features.c.layer_id)
+            .where(t.base_layers.c.name == layer_name)
+            .order_by(t.base_features.c.id)
+        )
+        return [(dict(r.properties), r.geom) for r in self.conn.execute(query)]
+
+    # -- audit --------------------------------------------------------------------------
+
+    def audit_entries(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """The newest audit entries first."""
+        rows = self.conn.execute(select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit))
+        return [dict(r._mapping) for r in rows]
+
+    def count(self, table_name: str) -> int:
+        """Rows in one table (for status lines and tests)."""
+        table = t.metadata.tables[table_name]
+        return len(self.conn.execute(select(table.c[next(iter(table.c.keys()))])).all())
+
+
+# -- row <-> record ---------------------------------------------------------------------
+
+
+def _jsonable(value: Any) -> Any:
+    """Values for the audit log and JSON columns: geometries as WKT, times as ISO text."""
+    if value is None:
+        return None
+    if isinstance(value, BaseGeometry):
+        return value.wkt
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, float | int | str | bool):
+        return value
+    return json.loads(json.dumps(value, default=str))
+
+
+def _place_values(p: Place) -> dict[str, Any]:
+    return {
+        "kind": p.kind.value,
+        "name": p.name,
+        "classification": p.classification.value,
+        "note": p.note,
+        "attributes": _jsonable(dict(p.attributes)),
+        "geom": p.geometry,
+        "is_example": p.is_example,
+        "retired_at": p.retired_at,
+    }
+
+
+def _place_from_row(r: Any) -> Place:
+    return Place(
+        kind=PlaceKind(r.kind),
+        name=r.name,
+        geometry=r.geom,
+        classification=Classification(r.classification),
+        note=r.note,
+        attributes=dict(r.attributes),
+        id=r.id,
+        retired_at=r.retired_at,
+        version=r.version,
+        is_example=bool(r.is_example),
+    )
+
+
+def _activity_values(a: Activity) -> dict[str, Any]:
+    return {
+        "kind": a.kind.value,
+        "commitment_id": a.commitment_id,
+        "place_id": a.place_id,
+        "geom": a.geometry,
+        "start_at": a.start,
+        "end_at": a.end,
+        "outcome": {k: v for k, v in a.outcome.items()},
+        "classification": a.classification.value,
+        "note": a.note,
+        "planned_id": a.planned_id,
+        "is_example": a.is_example,
+    }
+
+
+def _activity_from_row(r: Any) -> Activity:
+    return Activity(
+        kind=CommitmentKind(r.kind),
+        start=r.start_at,
+        end=r.end_at,
+        commitment_id=r.commitment_id,
+        place_id=r.place_id,
+        geometry=r.geom,
+        outcome=dict(r.outcome),
+        classification=Classification(r.classification),
+        note=r.note,
+        planned_id=r.planned_id,
+        id=r.id,
+        recorded_by=r.created_by,
+        recorded_at=r.created_at,
+        version=r.version,
+        is_example=bool(r.is_example),
+    )
+
+
+def _planned_values(p: PlannedActivity) -> dict[str, Any]:
+    return {
+        "kind": p.kind.value,
+        "commitment_id": p.commitment_id,
+        "place_id": p.place_id,
+        "geom": p.geometry,
+        "start_at": p.start,
+        "end_at": p.end,
+        "team": p.team,
+        "classification": p.classification.value,
+        "note": p.note,
+        "status": p.status.value,
+        "rule_id": p.rule_id,
+        "seed": p.seed,
+        "is_example": p.is_example,
+    }
+
+
+def _planned_from_row(r: Any) -> PlannedActivity:
+    return PlannedActivity(
+        kind=CommitmentKind(r.kind),
+        start=r.start_at,
+        end=r.end_at,
+        commitment_id=r.commitment_id,
+        place_id=r.place_id,
+        geometry=r.geom,
+        team=r.team,
+        classification=Classification(r.classification),
+        note=r.note,
+        status=PlanStatus(r.status),
+        rule_id=r.rule_id,
+        seed=r.seed,
+        id=r.id,
+        version=r.version,
+        is_example=bool(r.is_example),
+    )
+
+
+def _finding_values(f: Finding) -> dict[str, Any]:
+    return {
+        "activity_id": f.activity_id,
+        "category": f.category,
+        "description": f.description,
+        "action": f.action,
+        "owner": f.owner,
+        "due": f.due,
+        "status": f.status.value,
+        "classification": f.classification.value,
+        "geom": f.geometry,
+    }
+
+
+def _finding_from_row(r: Any) -> Finding:
+    return Finding(
+        activity_id=r.activity_id,
+        category=r.category,
+        geometry=r.geom,
+        description=r.description,
+        action=r.action,
+        owner=r.owner,
+        due=r.due,
+        status=FindingStatus(r.status),
+        classification=Classification(r.classification),
+        id=r.id,
+        version=r.version,
+    )
+
+
+__all__ = ["Store", "Session", "database_url", "default_database_path", "IntegrityError"]
