@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from functools import cache
 
+import numpy as np
+import shapely
 from pyproj import Transformer
 from shapely.geometry.base import BaseGeometry
-from shapely.ops import transform
 
 SWEREF99TM = "EPSG:3006"
 WGS84 = "EPSG:4326"
@@ -36,14 +37,25 @@ def to_sweref(geom: BaseGeometry, src: str = WGS84) -> BaseGeometry:
     """
     if src == SWEREF99TM:
         return geom
-    return transform(_transformer(src, SWEREF99TM).transform, geom)
+    return _project(geom, src, SWEREF99TM)
 
 
 def to_wgs84(geom: BaseGeometry, src: str = SWEREF99TM) -> BaseGeometry:
     """Project a geometry to WGS 84 (x = lon, y = lat), for the map only."""
     if src == WGS84:
         return geom
-    return transform(_transformer(src, WGS84).transform, geom)
+    return _project(geom, src, WGS84)
+
+
+def _project(geom: BaseGeometry, src: str, dst: str) -> BaseGeometry:
+    """Transform all coordinates of a geometry at once (vectorised)."""
+    transformer = _transformer(src, dst)
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, move)
 
 
 def lonlat_to_sweref(lon: float, lat: float) -> tuple[float, float]:

@@ -94,8 +94,11 @@ def promise_year(doc: PromiseDocument, start_year: int) -> Period:
     -------
     Period from the anniversary to the day before the next one, labelled "2023/2024".
     """
-    start = _add_months(doc.signed_on, 12 * (start_year - doc.signed_on.year))
-    end = _add_months(start, 12) - timedelta(days=1)
+    years = start_year - doc.signed_on.year
+    start = _add_months(doc.signed_on, 12 * years)
+    # Counted from the signing date, not from `start`: after a 29 February signing, a year
+    # starting on 28 February runs to the day before the next 29 February (no gap).
+    end = _add_months(doc.signed_on, 12 * (years + 1)) - timedelta(days=1)
     return Period(start, end, f"Löftesår {start_year}/{start_year + 1}")
 
 

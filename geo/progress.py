@@ -10,7 +10,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from geo.models import Activity, Commitment, PlannedActivity, PlanStatus, PromiseDocument
+from geo.models import (
+    STOCKHOLM,
+    Activity,
+    Commitment,
+    PlannedActivity,
+    PlanStatus,
+    PromiseDocument,
+)
 from geo.periods import Period
 
 
@@ -80,12 +87,14 @@ def progress(
     upcoming = {c.id: 0 for c in doc.commitments}
     for a in activities:
         c = commitment_for(doc, a)
-        if c is not None and period.contains(a.start.date()):
+        # The local (Stockholm) date decides, whatever zone the time was written in.
+        if c is not None and period.contains(a.start.astimezone(STOCKHOLM).date()):
             done[c.id] += 1
             hours[c.id] += a.hours
     for p in planned:
         c = commitment_for(doc, p)
-        if c is not None and p.status is PlanStatus.PLANNED and period.contains(p.start.date()):
+        day = p.start.astimezone(STOCKHOLM).date()
+        if c is not None and p.status is PlanStatus.PLANNED and period.contains(day):
             upcoming[c.id] += 1
     return [
         CommitmentProgress(c, period, done[c.id], round(hours[c.id], 2), upcoming[c.id])

@@ -105,7 +105,8 @@ def parse_promise_text(text: str, source: str = "löftesfilen") -> PromiseDocume
     """Validate the text of a promise file (see `load_promise_file`)."""
     try:
         raw = yaml.safe_load(text)
-        lines = _line_map(yaml.compose(text, Loader=yaml.SafeLoader))
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        lines = _line_map(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", rad {mark.line + 1}" if mark is not None else ""
@@ -114,6 +115,7 @@ def parse_promise_text(text: str, source: str = "löftesfilen") -> PromiseDocume
     if not isinstance(raw, dict):
         raise PromiseFileError(f'{source}: filen ska börja med nycklar som "id:" och "titel:"')
     reader = _Reader(raw, lines)
+    reader.problems.extend(_duplicate_keys(node))
     doc = reader.document()
     if reader.problems:
         found = "\n".join(f"- {p.describe(source)}" for p in reader.problems)
@@ -181,7 +183,13 @@ class _Reader:
         kommun = self.get(raw, ("kommun",), dict) or {}
         self.unknown_keys(kommun, {"namn", "kod"}, ("kommun",))
         kommun_name = self.get(kommun, ("kommun", "namn"), str) if kommun else None
-        kommunkod = self.get(kommun, ("kommun", "kod"), str) if kommun else None
+        kod = kommun.get("kod")
+        if isinstance(kod, int) and not isinstance(kod, bool):
+            # Unquoted, YAML reads 0604 as the octal number 388: say what to write instead.
+            self.problem(("kommun", "kod"), 'skriv kommunkoden inom citattecken, t.ex. "0604"')
+            kommunkod = None
+        else:
+            kommunkod = self.get(kommun, ("kommun", "kod"), str) if kommun else None
         if kommunkod is not None and not re.fullmatch(r"\d{4}", kommunkod):
             self.problem(
                 ("kommun", "kod"),
@@ -229,8 +237,11 @@ class _Reader:
         if "period" not in raw:
             if signed is None:
                 return None, None
-            end = signed.replace(year=signed.year + 1) - timedelta(days=1)
-            return signed, end
+            try:
+                anniversary = signed.replace(year=signed.year + 1)
+            except ValueError:  # 29 February: the anniversary is 28 February (geo.periods)
+                anniversary = signed.replace(year=signed.year + 1, day=28)
+            return signed, anniversary - timedelta(days=1)
         period = self.get(raw, ("period",), dict)
         if period is None:
             return None, None
@@ -373,6 +384,30 @@ def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "nycklar med värden"
     return type(value).__name__
+
+
+def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> list[Problem]:
+    """YAML lets a repeated key silently replace the first one: report it instead."""
+    out: list[Problem] = []
+    if isinstance(node, yaml.MappingNode):
+        seen: dict[str, int] = {}
+        for key, value in node.value:
+            line = key.start_mark.line + 1
+            if isinstance(key, yaml.ScalarNode) and key.value in seen:
+                out.append(
+                    Problem(
+                        (*path, key.value),
+                        f'nyckeln "{key.value}" står två gånger (först på rad {seen[key.value]})',
+                        line,
+                    )
+                )
+            elif isinstance(key, yaml.ScalarNode):
+                seen[key.value] = line
+            out.extend(_duplicate_keys(value, (*path, key.value)))
+    elif isinstance(node, yaml.SequenceNode):
+        for i, item in enumerate(node.value):
+            out.extend(_duplicate_keys(item, (*path, i)))
+    return out
 
 
 def _line_map(node: yaml.Node | None) -> dict[tuple, int]:

@@ -545,6 +545,13 @@ class Session:
         rows = self.conn.execute(select(t.audit_log).order_by(t.audit_log.c.id.desc()).limit(limit))
         return [dict(r._mapping) for r in rows]
 
+    def has_example_data(self) -> bool:
+        """True when any example (demo) place or activity is stored."""
+        for table in (t.places, t.activities):
+            if self.conn.scalar(select(table.c.id).where(table.c.is_example.is_(True)).limit(1)):
+                return True
+        return False
+
     def count(self, table_name: str) -> int:
         """Rows in one table (for status lines and tests)."""
         table = t.metadata.tables[table_name]

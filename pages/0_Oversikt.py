@@ -1,0 +1,36 @@
+"""Översikt: the signed promise and how far each commitment has come this year."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.status import status_report
+from ui.state import current_actor, get_store, selection
+from ui.views import commitment_table
+
+sel = selection()
+if sel is None:
+    st.stop()
+doc = sel.document
+report = status_report(
+    get_store(), current_actor(), doc.id, sel.period.start.year, sel.period.start
+)
+
+st.title(doc.title)
+signed_by = " · ".join(f"{s.name}, {s.title}, {s.organisation}" for s in doc.signatories)
+st.caption(
+    f"{doc.kommun_name} (kommunkod {doc.kommunkod}) och {doc.police_area}. "
+    f"Undertecknat {doc.signed_on:%Y-%m-%d}. Period {doc.period_start:%Y-%m-%d} – "
+    f"{doc.period_end:%Y-%m-%d}."
+)
+if signed_by:
+    st.caption(f"Undertecknat av {signed_by}")
+st.subheader(f"Läget {report.period.label}")
+
+for promise in doc.promises:
+    st.markdown(f"#### {promise.title}")
+    commitment_table(report, promise.id)
+st.markdown("#### Gäller hela löftet")
+commitment_table(report, None)
+if doc.follow_up:
+    st.info(doc.follow_up)

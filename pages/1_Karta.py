@@ -1,0 +1,26 @@
+"""Karta: Aneby kommun, tätorter, every place and logged activity as switchable layers."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.layers import load_map_data
+from ui.maps import overview_map
+from ui.state import current_actor, get_store, selection
+
+sel = selection()
+if sel is None:
+    st.stop()
+st.title("Karta")
+with get_store().session(current_actor()) as session:
+    data = load_map_data(session, sel.document.kommunkod, sel.period.start_at, sel.period.end_at)
+st.caption(
+    f"{data.place_count} platser och {data.activity_count} genomförda aktiviteter under "
+    f"{sel.period.label}. Tänd och släck lager i kartans lagerlista."
+)
+if data.unplaced_activities:
+    st.caption(f"{data.unplaced_activities} aktiviteter saknar plats (t.ex. möten) och visas inte.")
+m = overview_map(data.bounds, data.base, data.places, data.activities, data.attributions)
+# Display only: returning nothing keeps pan and zoom from rerunning the page.
+st_folium(m, key="overview_map", returned_objects=[], use_container_width=True, height=650)

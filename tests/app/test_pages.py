@@ -1,0 +1,68 @@
+"""Every page renders on a demo database without an exception (Streamlit AppTest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.models import Actor
+from geo.setup import initialise
+from geo.store import Store
+
+ROOT = Path(__file__).parents[2]
+PAGES = sorted((ROOT / "pages").glob("*.py"))
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('app')}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
+    store.dispose()
+    return url
+
+
+def run_page(page: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    if page != PAGES[0]:
+        at.switch_page(str(page.relative_to(ROOT)))
+        at.run()
+    return at
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+def test_page_renders_on_demo_data_without_errors(
+    page: Path, demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = run_page(page, demo_db, monkeypatch)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title, "every page has a title"
+
+
+def test_overview_shows_the_signed_promise_and_progress(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = run_page(PAGES[0], demo_db, monkeypatch)
+    assert at.title[0].value == "Medborgarlöfte i Aneby kommun 2023-2024"
+    text = " ".join(m.value for m in at.markdown)
+    assert "Polisen ska genomföra minst tio riktade insatser" in text
+    # 9 of the 10 promised interventions are in the demo year.
+    assert any("9** av minst 10" in (p.proto.text or "") for p in at.get("progress"))
+    assert "exempeldata" in " ".join(w.value for w in at.sidebar.warning)
+
+
+def test_map_page_sends_the_kommun_boundary_and_places_to_the_map(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = run_page(ROOT / "pages" / "1_Karta.py", demo_db, monkeypatch)
+    maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
+    assert len(maps) == 1
+    script = json.loads(maps[0].proto.json_args)["script"]
+    assert r"Kommungr\u00e4ns Aneby kommun" in script  # the layer switch, JSON-escaped
+    assert "Exempel: Poliskontor" in script

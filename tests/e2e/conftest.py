@@ -1,0 +1,286 @@
+"""Browser-test harness: a real ``streamlit run`` server and Debian's Chromium, offline.
+
+Fixtures
+--------
+``streamlit_server(script, env=None, *, timeout=60.0) -> str``
+    Factory. Starts ``streamlit run script`` on a free loopback port with the repository root
+    as working directory, waits for ``/_stcore/health`` and returns the base URL. Every
+    server it started is stopped (process group, by PID) at teardown.
+``browser``
+    Session-wide Chromium from ``/usr/bin/chromium`` (never ``playwright install``).
+``page``
+    A fresh 1400x2000 page whose context aborts every request to a host other than
+    127.0.0.1/localhost, so a test that sees the map draw has shown it draws offline.
+``browser_log``
+    What ``page`` saw: aborted URLs, console errors, uncaught page errors, HTTP errors.
+
+Helpers: :func:`wait_for_map` and :func:`screenshot`.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Generator, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO_ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+VIEWPORT: ViewportSize = {"width": 1400, "height": 2000}
+MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
+# Schemes that never touch the network.
+LOCAL_SCHEMES = frozenset({"data", "blob", "about", "chrome-extension"})
+
+StartServer = Callable[..., str]
+
+
+@dataclass
+class BrowserLog:
+    """What the browser reported while a test ran."""
+
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    http_errors: list[str] = field(default_factory=list)
+
+
+# -- streamlit server -----------------------------------------------------------------------
+
+
+def _free_port() -> int:
+    """Ask the OS for a free TCP port on the loopback interface."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    """True when Streamlit's health endpoint answers ``ok``."""
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=1) as response:
+            return bool(response.status == 200)
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return False
+
+
+def _wait_until_healthy(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float) -> None:
+    """Poll the health endpoint until it answers, the server dies or the deadline passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if _healthy(url):
+            return
+        try:
+            # Doubles as the pause between polls: returns early only if the server died.
+            code = proc.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            continue
+        pytest.fail(f"streamlit exited with {code} before answering:\n{_tail(log)}")
+    pytest.fail(f"streamlit did not answer {url}/_stcore/health in {timeout} s:\n{_tail(log)}")
+
+
+def _tail(log: Path, lines: int = 40) -> str:
+    """Last lines of a server log, for failure messages."""
+    if not log.exists():
+        return "(no log)"
+    return "\n".join(log.read_text(errors="replace").splitlines()[-lines:])
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server's process group (its PID is the group id): TERM, then KILL."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=10)
+    except ProcessLookupError:
+        pass
+
+
+@pytest.fixture
+def streamlit_server(tmp_path: Path) -> Iterator[StartServer]:
+    """Factory fixture: ``start(script, env=None, *, timeout=60.0) -> base_url``.
+
+    ``env`` is laid over the test's environment; ``LOFTESKARTAN_DB`` is only passed on when
+    the test gives it, so a browser test never touches the developer's own database. The
+    server's output goes to ``tmp_path/streamlit-<port>.log`` and is shown if it fails to
+    start.
+    """
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(
+        script: Path | str, env: Mapping[str, str] | None = None, *, timeout: float = 60.0
+    ) -> str:
+        port = _free_port()
+        command = [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+            "--browser.gatherUsageStats",
+            "false",
+            "--server.address",
+            "127.0.0.1",
+            "--server.fileWatcherType",
+            "none",
+            "--server.enableStaticServing",
+            "true",
+        ]
+        full_env = {k: v for k, v in os.environ.items() if k != "LOFTESKARTAN_DB"}
+        full_env["PYTHONPATH"] = os.pathsep.join(
+            p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH", "")) if p
+        )
+        full_env.update(env or {})
+        log = tmp_path / f"streamlit-{port}.log"
+        with log.open("wb") as out:
+            proc = subprocess.Popen(
+                command,
+                cwd=REPO_ROOT,
+                env=full_env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # own process group, so teardown can stop it whole
+            )
+        started.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        _wait_until_healthy(url, proc, log, timeout)
+        return url
+
+    yield start
+    for proc in started:
+        _stop(proc)
+
+
+# -- browser ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Debian's Chromium, headless, shared by the whole session."""
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing; install it with: sudo apt-get install -y chromium"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def browser_log() -> BrowserLog:
+    """Blocked requests, console/page errors and HTTP >= 400 responses seen by ``page``."""
+    return BrowserLog()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Keep each phase's report on the test item, so ``page`` can tell that a test failed."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
+
+
+@pytest.fixture
+def page(
+    browser: Browser, browser_log: BrowserLog, request: pytest.FixtureRequest
+) -> Iterator[Page]:
+    """A tall page that can reach only the loopback interface.
+
+    When the test fails, the page and ``browser_log`` are saved as
+    ``test-artifacts/failed-<test>.png`` and ``.log``.
+    """
+    context = browser.new_context(viewport=VIEWPORT)
+
+    def only_loopback(route: Route) -> None:
+        url = route.request.url
+        parts = urlsplit(url)
+        if parts.scheme in LOCAL_SCHEMES or parts.hostname in LOOPBACK_HOSTS:
+            route.continue_()
+        else:
+            browser_log.blocked.append(url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", only_loopback)
+    new_page = context.new_page()
+    new_page.on(
+        "console",
+        lambda msg: browser_log.console_errors.append(msg.text) if msg.type == "error" else None,
+    )
+    new_page.on("pageerror", lambda error: browser_log.page_errors.append(str(error)))
+    new_page.on(
+        "response",
+        lambda r: (
+            browser_log.http_errors.append(f"{r.status} {r.url}") if r.status >= 400 else None
+        ),
+    )
+    yield new_page
+    report = getattr(request.node, "rep_call", None)
+    if report is not None and report.failed:
+        name = "failed-" + "".join(c if c.isalnum() else "_" for c in request.node.name)
+        screenshot(new_page, name)
+        (ARTIFACTS / f"{name}.log").write_text(f"{browser_log}\n", encoding="utf-8")
+    context.close()
+
+
+# -- helpers ----------------------------------------------------------------------------------
+
+
+def wait_for_map(page: Page, min_paths: int, *, index: int = 0, timeout: float = 30_000) -> int:
+    """Wait until the ``index``-th st_folium map has ``min_paths`` vector paths; return the count.
+
+    Counts ``path.leaflet-interactive`` (GeoJSON, polygons, lines, circle markers) inside the
+    component's iframe. Tiles are not counted: they never load offline.
+    """
+    handle = page.locator(MAP_FRAME).nth(index).element_handle(timeout=timeout)
+    frame = handle.content_frame()
+    assert frame is not None, "the st_folium iframe has no document"
+    frame.wait_for_function(
+        "n => document.querySelectorAll('path.leaflet-interactive').length >= n",
+        arg=min_paths,
+        timeout=timeout,
+    )
+    return frame.locator("path.leaflet-interactive").count()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save the viewport to ``<repo>/test-artifacts/<name>.png`` and return the path."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path))
+    return path

@@ -1,0 +1,77 @@
+"""Shared Streamlit state: the store, who is using the app, the chosen document and year."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import streamlit as st
+
+from geo.errors import LofteskartanError
+from geo.models import Actor, PromiseDocument
+from geo.periods import Period, promise_year_containing, promise_years
+from geo.store import Store, database_url
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    """One engine (connection pool) per database URL for the whole server."""
+    return Store(url)
+
+
+def get_store() -> Store:
+    """The store for `LOFTESKARTAN_DB` (or the default SQLite file)."""
+    return _store(database_url())
+
+
+def current_actor() -> Actor:
+    """Who uses this session. Sign-in (issue 8) replaces this single local user."""
+    return Actor("app:lokal", role="admin")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the sidebar chose: one promise document and one promise year."""
+
+    document: PromiseDocument
+    period: Period
+
+
+def selection() -> Selection | None:
+    """The document and year chosen in the sidebar; shows a clear error when there is none."""
+    store = get_store()
+    try:
+        store.require_schema()
+        with store.session(current_actor()) as s:
+            docs = s.promise_documents()
+            has_examples = s.has_example_data()
+    except LofteskartanError as exc:
+        st.error(str(exc))
+        return None
+    if not docs:
+        st.error("Inget medborgarlöfte är inläst. Kör `lofteskartan init` först.")
+        return None
+    by_id = {d.id: d for d in docs}
+    doc_id = st.sidebar.selectbox(
+        "Medborgarlöfte",
+        list(by_id),
+        format_func=lambda i: by_id[i].title,
+        key="document_id",
+    )
+    doc = by_id[doc_id]
+    years = promise_years(doc)
+    default = promise_year_containing(doc, date.today())
+    period = st.sidebar.selectbox(
+        "Löftesår",
+        years,
+        index=years.index(default),
+        format_func=lambda p: f"{p.label} ({p.start:%Y-%m-%d} – {p.end:%Y-%m-%d})",
+        key=f"year_{doc.id}",
+    )
+    st.sidebar.caption(f"{doc.kommun_name} · {doc.police_area}")
+    if has_examples:
+        st.sidebar.warning(
+            'Databasen innehåller **exempeldata** (namn som börjar med "Exempel"). '
+            "Platserna är påhittade och inga verkliga adresser."
+        )
+    return Selection(doc, period)

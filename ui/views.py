@@ -1,0 +1,32 @@
+"""Small Streamlit views shared by several pages."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.status import StatusReport, status_rows
+
+RESPONSIBLE = {"polis": "Polisen", "kommun": "Kommunen", "båda": "Polis och kommun"}
+
+
+def commitment_table(report: StatusReport, promise_id: str | None) -> None:
+    """One promise's commitments: text, who, target, done, remaining, with a progress bar."""
+    rows = [r for r in status_rows(report) if r["promise"] == promise_id]
+    if not rows:
+        st.caption("Inga aktiviteter.")
+        return
+    kinds = {c.id: c.kind.label for c in report.document.commitments}
+    for r in rows:
+        text, numbers = st.columns([3, 2], vertical_alignment="center")
+        text.markdown(f"{r['title']}  \n:gray[{kinds[r['id']]} · {RESPONSIBLE[r['responsible']]}]")
+        if r["target"]:
+            numbers.progress(
+                min(r["done"] / r["target"], 1.0),
+                text=f"**{r['done']}** av {r['target_text']} · kvar {r['remaining']}"
+                f" · planerat {r['planned']}",
+            )
+        else:
+            numbers.markdown(
+                f"**{r['done']}** genomförda · planerat {r['planned']}  \n"
+                ":gray[inget antal i löftet]"
+            )
