@@ -32,8 +32,11 @@ from geo.periods import promise_year
 from geo.store import Session
 
 DEMO_KOMMUNKOD = "0604"
-# SCB tätort point for Aneby (0604TC101) in SWEREF 99 TM, from data/base/ (x/y_sweref99tm).
-ANEBY_E, ANEBY_N = 483005.0, 6410437.0
+# SCB's tätort point for Aneby (0604TC101) in SWEREF 99 TM, as given in
+# data/base/jonkopings_lan_tatorter_2020_scb.geojson (x_sweref99tm, y_sweref99tm);
+# tests/integration check that it matches the shipped file.
+ANEBY_TATORT_CODE = "0604TC101"
+ANEBY_E, ANEBY_N = 488629.2, 6411094.7
 LABEL = "Exempeldata – påhittad plats, ingen verklig adress."
 SEED = 604
 

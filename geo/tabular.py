@@ -1,0 +1,135 @@
+"""Read tables the way Swedish Excel writes them: `;`, decimal comma, UTF-8 or Windows-1252.
+
+Planners export from Excel, which on a Swedish Windows writes CSV with semicolons, decimal
+commas and (depending on the version) UTF-8 with a BOM or Windows-1252. Everything here
+accepts all of those and reports problems by row number as Excel shows it (the header is
+row 1), so the planner can find the cell.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+
+from geo.errors import ImportFileError
+
+MAX_COLUMNS = 200
+_DELIMITERS = (";", ",", "\t")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One data row: its Excel row number and its cells by (lower-case) column name."""
+
+    number: int
+    cells: dict[str, str]
+
+    def get(self, column: str) -> str:
+        """The trimmed cell text, '' when the column is absent or empty."""
+        return (self.cells.get(column) or "").strip()
+
+
+@dataclass(frozen=True)
+class Table:
+    """A parsed CSV file: column names (lower-case, trimmed) and rows."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: tuple[Row, ...]
+    encoding: str
+    delimiter: str
+
+
+def decode(data: bytes, name: str) -> tuple[str, str]:
+    """Text and encoding: UTF-8 (with or without BOM), else Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:
+        raise ImportFileError(
+            f"{name}: filen går inte att läsa som text (varken UTF-8 eller Windows-1252)."
+        ) from None
+
+
+def read_table(data: bytes, name: str) -> Table:
+    """Parse CSV bytes into a Table.
+
+    Parameters
+    ----------
+    data : the file's bytes.
+    name : the file name, used in messages.
+
+    Raises
+    ------
+    ImportFileError
+        Empty file, binary content, no header, too many columns, duplicate columns, or a row
+        with more cells than the header.
+    """
+    if b"\x00" in data[:4096]:
+        raise ImportFileError(f"{name}: filen är inte en textfil (CSV).")
+    text, encoding = decode(data, name)
+    if not text.strip():
+        raise ImportFileError(f"{name}: filen är tom.")
+    header_line = text.lstrip().splitlines()[0]
+    delimiter = max(_DELIMITERS, key=header_line.count)
+    if header_line.count(delimiter) + 1 > MAX_COLUMNS:
+        raise ImportFileError(
+            f"{name}: filen har {header_line.count(delimiter) + 1} kolumner; högst "
+            f"{MAX_COLUMNS} tillåts."
+        )
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:
+        raise ImportFileError(f"{name}, rad {reader.line_num}: trasig CSV ({exc}).") from None
+    while records and not any(cell.strip() for cell in records[0]):
+        records.pop(0)
+    if not records:
+        raise ImportFileError(f"{name}: filen är tom.")
+    columns = tuple(c.strip().lower() for c in records[0])
+    if any(not c for c in columns):
+        raise ImportFileError(f"{name}, rad 1: en kolumn saknar namn.")
+    duplicates = sorted({c for c in columns if columns.count(c) > 1})
+    if duplicates:
+        raise ImportFileError(f"{name}, rad 1: kolumnen {', '.join(duplicates)} finns två gånger.")
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if not any(cell.strip() for cell in record):
+            continue  # Excel leaves empty lines at the end
+        if len(record) > len(columns):
+            raise ImportFileError(
+                f"{name}, rad {number}: {len(record)} värden men bara {len(columns)} kolumner "
+                "(fel avgränsare eller ett semikolon i en text utan citattecken?)."
+            )
+        rows.append(Row(number, dict(zip(columns, record, strict=False))))
+    return Table(name, columns, tuple(rows), encoding, delimiter)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)([.,]\d+)?$")
+
+
+def parse_number(text: str, where: str) -> float:
+    """A number as Swedes write it: "1 234,5", "12,5", "12.5", "-3".
+
+    `where` is prefixed to the message, e.g. "fil.csv, rad 4, kolumn lat".
+    """
+    cleaned = text.strip()
+    if not _NUMBER.match(cleaned):
+        raise ImportFileError(f'{where}: "{text}" är inget tal.')
+    cleaned = re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", ".")
+    return float(cleaned)
+
+
+def parse_count(text: str, where: str) -> int:
+    """A whole, non-negative count (e.g. kontrollerade_fordon)."""
+    value = parse_number(text, where)
+    if value < 0 or value != int(value):
+        raise ImportFileError(f'{where}: "{text}" ska vara ett heltal, noll eller större.')
+    return int(value)
