@@ -1,0 +1,92 @@
+"""Named test geometries, times and files shared by every test module.
+
+Geometries are tiny and round, in SWEREF 99 TM (EPSG:3006) metres near Aneby, so expected
+lengths, areas and coordinates are exact: a 100 m × 100 m square has an area of 10 000 m².
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import sqlalchemy as sa
+from shapely.geometry import LineString, Point, Polygon, box
+
+from geo import schema
+from geo.models import STOCKHOLM
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+PROMISE_DIR = REPO_ROOT / "data" / "promises"
+ANEBY_PROMISE = PROMISE_DIR / "aneby-2023-2024.yaml"
+BASE_DIR = REPO_ROOT / "data" / "base"
+
+# South-west corner of every test geometry (E, N), a few km south-west of Aneby centre.
+E0, N0 = 480000.0, 6410000.0
+
+SQUARE_100M: Polygon = box(E0, N0, E0 + 100, N0 + 100)
+"""100 m × 100 m: area 10 000 m², perimeter 400 m."""
+
+CENTRE_OF_SQUARE = Point(E0 + 50, N0 + 50)
+
+ROUTE_1KM = LineString([(E0, N0), (E0 + 1000, N0)])
+"""Straight 1 km route due east."""
+
+POINT_WITH_CENTIMETRES = Point(E0 + 12.34, N0 + 56.78)
+"""A point whose centimetres must survive a round trip through the database."""
+
+
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    """A wall-clock time in Europe/Stockholm (aware, as every time in the domain)."""
+    return datetime(year, month, day, hour, minute, tzinfo=STOCKHOLM)
+
+
+def line_of(text: str, snippet: str) -> int:
+    """The 1-based line where `snippet` starts; it must occur exactly once in `text`."""
+    assert text.count(snippet) == 1, f"{snippet!r} occurs {text.count(snippet)} times"
+    return text[: text.index(snippet)].count("\n") + 1
+
+
+def table_counts(url: str) -> dict[str, int]:
+    """Rows in every table of the schema, by table name."""
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                name: conn.execute(sa.select(sa.func.count()).select_from(table)).scalar_one()
+                for name, table in schema.metadata.tables.items()
+            }
+    finally:
+        engine.dispose()
+
+
+TRANAS_PROMISE_YAML = """\
+format: 1
+id: tranas-2024-2025
+titel: Medborgarlöfte i Tranås kommun 2024-2025
+undertecknat: 2024-03-15
+
+kommun:
+  namn: Tranås kommun
+  kod: "0687"
+
+polis:
+  område: Lokalpolisområde Höglandet
+
+löften:
+  - id: trygghet
+    titel: Öka tryggheten i centrum.
+
+aktiviteter:
+  - id: narvaro-centrum
+    löfte: trygghet
+    typ: närvaro
+    ansvarig: polis
+    text: Polisen ska vara närvarande i centrum fredagskvällar.
+  - id: trygghetsvandringar
+    löfte: alla
+    typ: trygghetsvandring
+    ansvarig: båda
+    text: Kommunen och polisen ska genomföra tre trygghetsvandringar.
+    mål: {exakt: 3}
+"""
+"""A minimal valid promise for another kommun (Tranås, 0687), without a `period:` key."""

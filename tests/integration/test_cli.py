@@ -1,0 +1,155 @@
+"""The `lofteskartan` command, run as a real process (`python -m geo`).
+
+The contract scripts rely on: exit 0 on success; 2 on bad input with a Swedish message on
+stderr, no traceback and nothing written.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.common import REPO_ROOT, table_counts
+
+COMMITMENT_IDS = [
+    "polisnarvaro",
+    "lokal-och-oppettider",
+    "identifiera-unga",
+    "riktade-insatser",
+    "trafikkontroller",
+    "trygghetsvandringar",
+    "est",
+    "andt",
+    "skolnarvaro",
+    "samverkansmoten",
+]
+
+
+def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m geo ARGS` from the repository root against the database at `db_url`."""
+    env = os.environ | {"LOFTESKARTAN_DB": db_url}
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+
+
+def _sqlite_url(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A SQLite file made by `init --demo` once for this module; copy it before changing it."""
+    path = tmp_path_factory.mktemp("cli") / "demo.sqlite"
+    result = run_cli(_sqlite_url(path), "init", "--demo")
+    assert result.returncode == 0, result.stderr
+    return path
+
+
+@pytest.fixture
+def db_copy(demo_db: Path, tmp_path: Path) -> Path:
+    """A private copy of the demo database."""
+    return Path(shutil.copy(demo_db, tmp_path / "demo.sqlite"))
+
+
+def test_init_demo_says_what_it_loaded(tmp_path) -> None:
+    result = run_cli(_sqlite_url(tmp_path / "ny.sqlite"), "init", "--demo")
+
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Databasen skapades (schemaversion 1)."
+    assert "Medborgarlöftet aneby-2023-2024 (Aneby kommun) lästes in." in lines
+    assert lines[-1].startswith("Exempeldata lades till: 9 platser,")
+    assert result.stderr == ""
+
+
+def test_status_json_lists_the_ten_commitments_with_target_and_done(db_copy) -> None:
+    result = run_cli(_sqlite_url(db_copy), "status", "--json", "--year", "2023")
+
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    assert isinstance(rows, list)
+    assert [r["id"] for r in rows] == COMMITMENT_IDS
+    assert all({"id", "title", "kind", "target", "done"} <= r.keys() for r in rows)
+    by_id = {r["id"]: r for r in rows}
+    assert (by_id["riktade-insatser"]["target"], by_id["riktade-insatser"]["done"]) == (10, 9)
+    assert by_id["riktade-insatser"]["remaining"] == 1
+    assert by_id["riktade-insatser"]["kind"] == "narkotikainsats"
+    assert (by_id["trygghetsvandringar"]["target"], by_id["trygghetsvandringar"]["done"]) == (2, 2)
+    assert by_id["samverkansmoten"]["target"] == 4
+    assert by_id["polisnarvaro"]["target"] is None
+    assert {r["period_start"] for r in rows} == {"2023-05-30"}
+
+
+def test_plain_status_prints_a_table_with_one_row_per_commitment(db_copy) -> None:
+    result = run_cli(_sqlite_url(db_copy), "status", "--year", "2023")
+
+    assert result.returncode == 0, result.stderr
+    title, header, *rows = result.stdout.splitlines()
+    assert title == (
+        "Medborgarlöfte i Aneby kommun 2023-2024 – Löftesår 2023/2024 (2023-05-30 – 2024-05-29)"
+    )
+    assert header.split() == ["Löfte", "Aktivitet", "Mål", "Gjort", "Kvar", "Planerat"]
+    assert len(rows) == 10
+    interventions = next(r for r in rows if "riktade" in r)
+    assert interventions.startswith("narkotika ")
+    assert interventions.split()[-5:] == ["minst", "10", "9", "1", "0"]
+
+
+@pytest.mark.parametrize(
+    "args,phrase",
+    [
+        (["status", "--year", "abc"], '"abc" är inget år'),
+        (["kartlägg"], "ogiltigt val: 'kartlägg'"),
+        (["init", "--promise", "missing.yaml"], "Löftesfilen missing.yaml finns inte."),
+        (["status", "--document", "finns-inte"], 'Inget medborgarlöfte har id "finns-inte"'),
+    ],
+    ids=["year-not-a-number", "unknown-command", "missing-promise-file", "unknown-document"],
+)
+def test_bad_input_exits_2_in_swedish_and_leaves_the_database_as_it_was(
+    db_copy, args, phrase
+) -> None:
+    before = db_copy.read_bytes()
+
+    result = run_cli(_sqlite_url(db_copy), *args)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("Fel: ")
+    assert phrase in result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+    assert db_copy.read_bytes() == before
+
+
+def test_status_on_an_empty_database_asks_the_user_to_run_init(tmp_path) -> None:
+    result = run_cli(_sqlite_url(tmp_path / "tom.sqlite"), "status")
+
+    assert result.returncode == 2
+    assert result.stderr == (
+        "Fel: Databasen är tom. Kör `lofteskartan init` (eller `make run`) först.\n"
+    )
+
+
+def test_init_demo_and_status_json_work_on_postgis(postgis_url) -> None:
+    init = run_cli(postgis_url, "init", "--demo")
+    status = run_cli(postgis_url, "status", "--json", "--year", "2023")
+
+    assert init.returncode == 0, init.stderr
+    assert status.returncode == 0, status.stderr
+    rows = {r["id"]: r for r in json.loads(status.stdout)}
+    assert list(rows) == COMMITMENT_IDS
+    assert (rows["riktade-insatser"]["target"], rows["riktade-insatser"]["done"]) == (10, 9)
+    assert table_counts(postgis_url)["base_features"] == 1 + 13 + 95

@@ -1,0 +1,156 @@
+"""`init`: create the database, load the promise, base layers and demo; safe to run again.
+
+Every test runs on SQLite and on PostGIS (``db_url``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from geo.errors import PromiseFileError
+from geo.models import Actor
+from geo.setup import initialise
+from geo.store import Store
+from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of, table_counts
+
+ADMIN = Actor("admin.aneby", role="admin")
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(db_url)
+    try:
+        yield s
+    finally:
+        s.dispose()
+
+
+def test_init_twice_changes_nothing_the_second_time(store, db_url) -> None:
+    first = initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
+    after_first = table_counts(db_url)
+
+    second = initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
+
+    assert table_counts(db_url) == after_first
+    assert second == [
+        "Databasen är redan aktuell (schemaversion 1).",
+        "Medborgarlöftet aneby-2023-2024 (Aneby kommun) är redan inläst.",
+        "Exempeldata finns redan.",
+    ]
+    assert first[:5] == [
+        "Databasen skapades (schemaversion 1).",
+        "Medborgarlöftet aneby-2023-2024 (Aneby kommun) lästes in.",
+        'Baslagret "Kommungräns Aneby kommun" lästes in (1 objekt).',
+        'Baslagret "Länets kommuner" lästes in (13 objekt).',
+        'Baslagret "Tätorter (SCB 2020)" lästes in (95 objekt).',
+    ]
+    assert first[5].startswith("Exempeldata lades till: 9 platser,")
+
+
+def test_a_bad_promise_file_leaves_an_existing_database_unchanged(store, db_url, tmp_path) -> None:
+    initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
+    before = table_counts(db_url)
+    good = tmp_path / "tranas-2024-2025.yaml"
+    good.write_text(TRANAS_PROMISE_YAML, encoding="utf-8")
+    bad = tmp_path / "tranas-fel.yaml"
+    bad_text = TRANAS_PROMISE_YAML.replace("typ: närvaro", "typ: narvaro")
+    bad.write_text(bad_text, encoding="utf-8")
+    line = line_of(bad_text, "typ: narvaro")
+
+    with pytest.raises(
+        PromiseFileError, match=f'tranas-fel.yaml, rad {line} .*okänd typ "narvaro"'
+    ):
+        initialise(store, ADMIN, [good, bad])
+
+    assert table_counts(db_url) == before
+    with store.session(ADMIN) as s:
+        assert [d.id for d in s.promise_documents()] == ["aneby-2023-2024"]
+
+
+def test_a_missing_promise_file_creates_nothing(store, db_url, tmp_path) -> None:
+    with pytest.raises(PromiseFileError, match="saknas.yaml finns inte"):
+        initialise(store, ADMIN, [tmp_path / "saknas.yaml"])
+
+    assert store.schema_version() is None
+
+
+def test_the_demo_needs_anebys_promise_and_nothing_is_written_without_it(store, tmp_path) -> None:
+    tranas = tmp_path / "tranas-2024-2025.yaml"
+    tranas.write_text(TRANAS_PROMISE_YAML, encoding="utf-8")
+
+    with pytest.raises(PromiseFileError, match="kommunkod 0604"):
+        initialise(store, ADMIN, [tranas], demo=True)
+
+    assert store.schema_version() is None
+
+
+def test_anebys_base_layers_are_loaded_in_sweref99tm(store) -> None:
+    initialise(store, ADMIN, [ANEBY_PROMISE])
+
+    with store.session(ADMIN) as s:
+        names = [layer.name for layer in s.base_layers()]
+        boundary = s.base_features("kommun_0604")
+        tatorter = s.base_features("tatorter")
+        kommuner = s.base_features("lanets_kommuner")
+
+    assert names == ["kommun_0604", "lanets_kommuner", "tatorter"]
+    assert (len(boundary), len(tatorter), len(kommuner)) == (1, 95, 13)
+    properties, geometry = boundary[0]
+    assert (properties["kommunkod"], properties["kommun"]) == ("0604", "Aneby")
+    # Metres, not degrees: 544 km² and SWEREF 99 TM eastings/northings around Aneby.
+    assert abs(geometry.area / 1e6 - 544) < 1
+    west, south, east, north = geometry.bounds
+    assert 440_000 < west < east < 520_000
+    assert 6_390_000 < south < north < 6_430_000
+
+
+def test_the_three_aneby_tatorter_lie_inside_the_stored_boundary(store) -> None:
+    initialise(store, ADMIN, [ANEBY_PROMISE])
+
+    with store.session(ADMIN) as s:
+        (_, boundary), *_ = s.base_features("kommun_0604")
+        inside = sorted(p["tatort"] for p, g in s.base_features("tatorter") if boundary.contains(g))
+
+    assert inside == ["Aneby", "Frinnaryd", "Sundhultsbrunn"]
+
+
+def test_another_kommun_gets_its_own_boundary_beside_anebys(store, tmp_path) -> None:
+    tranas = tmp_path / "tranas-2024-2025.yaml"
+    tranas.write_text(TRANAS_PROMISE_YAML, encoding="utf-8")
+
+    initialise(store, ADMIN, [ANEBY_PROMISE, tranas])
+
+    with store.session(ADMIN) as s:
+        names = [layer.name for layer in s.base_layers()]
+        (properties, _), *rest = s.base_features("kommun_0687")
+
+    assert names == ["kommun_0604", "lanets_kommuner", "tatorter", "kommun_0687"]
+    assert (properties["kommun"], rest) == ("Tranås", [])
+
+
+def test_every_demo_record_is_marked_as_an_example(store) -> None:
+    initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
+
+    with store.session(ADMIN) as s:
+        places = s.list_places(include_retired=True)
+        activities = s.list_activities()
+        planned = s.list_planned()
+        findings = s.list_findings()
+
+    assert len(places) == 9
+    assert all(p.is_example and p.name.startswith("Exempel") for p in places)
+    assert activities and all(a.is_example and a.note == "Exempeldata" for a in activities)
+    assert planned and all(p.is_example and p.note == "Exempeldata" for p in planned)
+    assert len(findings) == 6
+    assert all(f.description == "Exempeldata" for f in findings)
+
+
+def test_the_demo_is_one_intervention_short_of_the_promised_ten(store) -> None:
+    initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
+
+    with store.session(ADMIN) as s:
+        interventions = [a for a in s.list_activities() if a.kind.value == "narkotikainsats"]
+
+    assert len(interventions) == 9
