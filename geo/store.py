@@ -127,7 +127,7 @@ class Store:
                 f"Löfteskartan känner bara till version {t.SCHEMA_VERSION}. "
                 "Uppgradera programmet i stället för att använda en äldre version."
             )
-        with self.engine.begin() as conn:
+        with self._schema_transaction() as conn:
             if self.backend == "postgis":
                 conn.exec_driver_sql("CREATE EXTENSION IF NOT EXISTS postgis")
             if current is None:
@@ -147,6 +147,34 @@ class Store:
                 .values(value=str(t.SCHEMA_VERSION))
             )
             return f"Databasen uppgraderades från schemaversion {current} till {t.SCHEMA_VERSION}."
+
+    @contextmanager
+    def _schema_transaction(self) -> Iterator[Connection]:
+        """A transaction that also covers CREATE and ALTER TABLE.
+
+        Python's sqlite3 module commits DDL statements on its own outside any transaction,
+        so a failed upgrade step would leave half a schema. Here the module's transaction
+        handling is switched off and BEGIN/COMMIT are issued explicitly (the recipe in
+        SQLAlchemy's pysqlite notes). PostgreSQL has transactional DDL anyway.
+        """
+        if self.backend != "sqlite":
+            with self.engine.begin() as conn:
+                yield conn
+            return
+        with self.engine.connect() as conn:
+            dbapi = conn.connection.driver_connection
+            saved = dbapi.isolation_level  # type: ignore[union-attr]
+            dbapi.isolation_level = None  # type: ignore[union-attr]
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                try:
+                    yield conn
+                except BaseException:
+                    conn.exec_driver_sql("ROLLBACK")
+                    raise
+                conn.exec_driver_sql("COMMIT")
+            finally:
+                dbapi.isolation_level = saved  # type: ignore[union-attr]
 
     def require_schema(self) -> None:
         """Fail with a clear message when the database has not been initialised."""
