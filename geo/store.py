@@ -22,7 +22,17 @@ from pathlib import Path
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
@@ -593,7 +603,7 @@ class Session:
     def count(self, table_name: str) -> int:
         """Rows in one table (for status lines and tests)."""
         table = t.metadata.tables[table_name]
-        return len(self.conn.execute(select(table.c[next(iter(table.c.keys()))])).all())
+        return int(self.conn.scalar(select(func.count()).select_from(table)) or 0)
 
 
 # -- row <-> record ---------------------------------------------------------------------

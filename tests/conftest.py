@@ -29,7 +29,8 @@ import pytest
 from psycopg import sql
 
 TEMPLATE_DB = "lofteskartan_template"
-PG_ROOT = Path("/usr/lib/postgresql")
+# LOFTESKARTAN_PG_ROOT lets the suite prove that a missing server fails on CI.
+PG_ROOT = Path(os.environ.get("LOFTESKARTAN_PG_ROOT", "/usr/lib/postgresql"))
 PG_SHARE = Path("/usr/share/postgresql")
 INSTALL_HINT = "bash scripts/system-deps.sh (it prints the apt-get command when not root)"
 

@@ -37,7 +37,8 @@ from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwri
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
+# LOFTESKARTAN_CHROMIUM lets the suite prove that a missing browser fails on CI.
+CHROMIUM = Path(os.environ.get("LOFTESKARTAN_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
