@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
@@ -140,6 +139,8 @@ def read_csv(data: bytes, name: str) -> list[Feature]:
 
 def read_vector(data: bytes, name: str) -> list[Feature]:
     """Features of a GeoPackage or GeoJSON file, projected to EPSG:3006."""
+    import geopandas as gpd  # only for vector files: it takes a while to import
+
     # A real file with the right suffix: GDAL checks GeoPackages by their extension.
     with tempfile.TemporaryDirectory(prefix="lofteskartan-") as folder:
         path = Path(folder) / f"upload{Path(name).suffix.lower()}"
