@@ -469,7 +469,8 @@ def _print_siting(result: Any, plan: Any, saved: int, seed_given: bool) -> None:
         f"{weeks}, {plan.per_week} per vecka, frö {plan.seed}):"
     )
     for w in plan.weeks:
-        print(f"  v.{w.number:>3} ({w.monday}): {', '.join(c.name for c in w.sites)}")
+        week = f"v.{w.monday.isocalendar().week}"
+        print(f"{w.number:>3}. {week:<5} {w.monday}: {', '.join(c.name for c in w.sites)}")
     if not seed_given:
         print(f"Samma plan igen: --seed {plan.seed}")
     if saved:

@@ -206,5 +206,16 @@ def planned_controls(
 def save_rotation(
     session: Session, controls: Sequence[PlannedActivity], document_id: str | None
 ) -> list[PlannedActivity]:
-    """Add the planned controls to the schedule in the caller's unit of work."""
+    """Add the planned controls to the schedule in the caller's unit of work.
+
+    Refused when planned activities with the same seed are already in the schedule, so a
+    double click (or running the command twice) does not plan every control twice.
+    """
+    seeds = {p.seed for p in controls if p.seed is not None}
+    already = [p for p in session.list_planned() if p.seed is not None and p.seed in seeds]
+    if already:
+        raise ValidationError(
+            f"Rotationen med frö {already[0].seed} finns redan i planeringen "
+            f"({len(already)} planerade aktiviteter). Välj ett nytt frö för en ny rotation."
+        )
     return [session.add_planned(p, document_id=document_id) for p in controls]

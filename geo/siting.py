@@ -39,6 +39,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import to_wgs84
 from geo.errors import ValidationError
+from geo.layers import Bounds, bounds_of
 
 # A point exactly on the circle counts as covered; this absorbs rounding in the distance.
 _ON_THE_CIRCLE_M = 1e-6
@@ -531,6 +532,13 @@ def result_collections(result: SitingResult, max_points: int = 5000) -> dict[str
         "shown_points": len(covered) + len(uncovered),
         "demand_points": int((weights > 0).sum()),
     }
+
+
+def result_bounds(result: SitingResult) -> Bounds | None:
+    """WGS 84 bounds around every candidate and the chosen sites' circles (None if none)."""
+    geoms: list[BaseGeometry] = [c.point for c in result.candidates]
+    geoms += [c.point.buffer(result.radius) for c in result.chosen_candidates]
+    return bounds_of(geoms, margin_m=200.0)
 
 
 def _collection(features: list[dict[str, Any]]) -> dict[str, Any]:

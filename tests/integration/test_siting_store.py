@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import LineString, Point, box
 
+from geo.errors import ValidationError
 from geo.models import (
     STOCKHOLM,
     Activity,
@@ -134,3 +135,15 @@ def test_a_rotation_saved_to_the_schedule_comes_back_with_its_seed_and_sites(
     # The stored seed reproduces the plan.
     again = plan_rotation(rotation_sites, weights, 6, 1, back[0].seed, date(2024, 9, 2))
     assert [w.sites[0].key for w in again.weeks] == [c.key for c in expected]
+
+
+def test_the_same_rotation_is_not_saved_twice(store: Store) -> None:
+    sites = site_candidates(_sites_and_controls(store))
+    plan = plan_rotation(sites, [1.0, 1.0, 1.0], 3, 1, 31, date(2024, 9, 2))
+    with store.session(ACTOR) as s:
+        save_rotation(s, planned_controls(plan), None)
+    with pytest.raises(ValidationError, match="frö 31 finns redan i planeringen"):
+        with store.session(ACTOR) as s:
+            save_rotation(s, planned_controls(plan), None)
+    with store.session(ACTOR) as s:
+        assert [p.seed for p in s.list_planned()] == [31, 31, 31]

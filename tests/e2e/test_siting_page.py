@@ -1,0 +1,55 @@
+"""The Kontrollplatser page in Chromium with no internet: sites, circles and demand draw."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from geo.models import Actor, PlaceKind
+from geo.setup import initialise
+from geo.siting import result_collections, suggest_sites
+from geo.siting_inputs import site_candidates, store_demand_layers
+from geo.store import Store
+from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
+    store.dispose()
+    return url
+
+
+def expected_paths(url: str) -> int:
+    """What the page's default choice (k 3, 300 m, both layers weight 1) draws as paths."""
+    store = Store(url)
+    with store.session(Actor("test")) as s:
+        sites = site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
+        layers = list(store_demand_layers(s).values())
+    store.dispose()
+    fc = result_collections(suggest_sites(sites, layers, 3, 300))
+    layers_drawn = ("circles", "sites", "others", "covered", "uncovered")
+    return sum(len(fc[name]["features"]) for name in layers_drawn)
+
+
+def test_the_suggested_sites_draw_with_their_coverage_offline(
+    streamlit_server: StartServer, page: Page, browser_log: BrowserLog, demo_url: str
+) -> None:
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
+    page.goto(f"{base}/Kontrollplatser")
+    expected = expected_paths(demo_url)
+    drawn = wait_for_map(page, min_paths=expected)
+    page.get_by_text("Varför de här platserna").wait_for()
+    page.get_by_role("button", name="Lägg in i planeringen").wait_for()
+    screenshot(page, "kontrollplatser")
+    page.get_by_role("button", name="Lägg in i planeringen").scroll_into_view_if_needed()
+    screenshot(page, "kontrollplatser-rotation")
+    assert drawn == expected
+    assert browser_log.page_errors == []
+    assert all("tile.openstreetmap.org" in url for url in browser_log.blocked)
