@@ -64,7 +64,7 @@ def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
         accept_multiple_files=True,
         key="siting_demand_files",
     )
-    for f in files or []:
+    for i, f in enumerate(files or []):
         try:
             layer = read_demand(f.getvalue(), f.name)
         except LofteskartanError as exc:
@@ -76,7 +76,7 @@ def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
             max_value=100.0,
             value=1.0,
             step=0.5,
-            key=f"siting_weight_file_{f.name}",
+            key=f"siting_weight_file_{i}_{f.name}",  # two uploads may share a name
         )
         layers.append(layer.with_weight(weight))
     return layers
