@@ -535,9 +535,14 @@ def result_collections(result: SitingResult, max_points: int = 5000) -> dict[str
 
 
 def result_bounds(result: SitingResult) -> Bounds | None:
-    """WGS 84 bounds around every candidate and the chosen sites' circles (None if none)."""
+    """WGS 84 bounds around the candidates, the chosen sites' circles and all weighted demand."""
     geoms: list[BaseGeometry] = [c.point for c in result.candidates]
     geoms += [c.point.buffer(result.radius) for c in result.chosen_candidates]
+    xy, weights, _ = _stack(result.layers)
+    if (weights > 0).any():
+        # The demand's bounding box is enough for the view and cheap for many points.
+        lo, hi = xy[weights > 0].min(axis=0), xy[weights > 0].max(axis=0)
+        geoms += [Point(lo), Point(hi)]
     return bounds_of(geoms, margin_m=200.0)
 
 

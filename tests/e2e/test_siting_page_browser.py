@@ -53,3 +53,28 @@ def test_the_suggested_sites_draw_with_their_coverage_offline(
     assert drawn == expected
     assert browser_log.page_errors == []
     assert all("tile.openstreetmap.org" in url for url in browser_log.blocked)
+
+
+def test_uploaded_candidates_and_demand_are_used_and_a_bad_row_is_named(
+    streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
+) -> None:
+    candidates = tmp_path / "kandidater.csv"
+    candidates.write_text("namn;n;e\nA;6410000;483000\nB;6410000;483500\n", encoding="cp1252")
+    good = tmp_path / "olyckor.csv"
+    good.write_text("lat;lon;vikt\n57,84;14,81;2\n57,841;14,811;1,5\n", encoding="utf-8")
+    bad = tmp_path / "önskemål.csv"
+    bad.write_text("n;e;vikt\n6410000;483000;många\n", encoding="utf-8")
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
+    page.goto(f"{base}/Kontrollplatser")
+    page.get_by_text("Varför de här platserna").wait_for()
+
+    uploads = page.locator("input[type=file]")
+    uploads.nth(0).set_input_files(str(candidates))
+    page.get_by_text("Befintliga trafikkontrollplatser (3)").click()
+    metric = page.get_by_test_id("stMetric").filter(has_text="Kandidater")
+    metric.get_by_text("2", exact=True).wait_for()
+
+    uploads.nth(1).set_input_files([str(good), str(bad)])
+    page.get_by_text("olyckor.csv (2 punkter)").wait_for()
+    page.get_by_text('önskemål.csv, rad 2, vikt: "många" är inget tal.').wait_for()
+    screenshot(page, "kontrollplatser-uppladdning")

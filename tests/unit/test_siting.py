@@ -6,7 +6,9 @@ import itertools
 
 import numpy as np
 import pytest
+from shapely.geometry import Point
 
+from geo.crs import to_wgs84
 from geo.errors import ValidationError
 from geo.siting import (
     Candidate,
@@ -15,6 +17,7 @@ from geo.siting import (
     format_number,
     format_share,
     greedy_mclp,
+    result_bounds,
     result_collections,
     result_rows,
     solve_mclp,
@@ -251,3 +254,15 @@ def test_result_rows_and_map_collections_carry_the_choice() -> None:
 )
 def test_numbers_are_written_the_swedish_way(value: float, text: str) -> None:
     assert format_number(value) == text
+
+
+def test_the_map_view_holds_candidates_circles_and_far_away_demand() -> None:
+    # Near SCB's Aneby point, so the bounds are real coordinates in Sweden.
+    e, n = 483005.0, 6410437.0
+    sites = [Candidate("k:0", "A", e, n)]
+    layer = DemandLayer("olyckor", [[e, n], [e + 5000, n]], [1, 1])
+    bounds = result_bounds(suggest_sites(sites, [layer], 1, 300))
+    assert bounds is not None
+    west, east = to_wgs84(Point(e - 500, n)).x, to_wgs84(Point(e + 5200, n)).x
+    assert bounds.west == pytest.approx(west, abs=1e-3)
+    assert bounds.east == pytest.approx(east, abs=1e-3)
