@@ -9,8 +9,9 @@ from playwright.sync_api import Page
 
 from geo.models import Actor, PlaceKind
 from geo.setup import initialise
-from geo.siting import result_collections, suggest_sites
+from geo.siting import Candidate, DemandLayer, result_collections, suggest_sites
 from geo.siting_inputs import site_candidates, store_demand_layers
+from geo.siting_io import read_candidates, read_demand
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
 
@@ -26,12 +27,18 @@ def demo_url(tmp_path: Path) -> str:
     return url
 
 
-def expected_paths(url: str) -> int:
-    """What the page's default choice (k 3, 300 m, both layers weight 1) draws as paths."""
+def expected_paths(
+    url: str, sites: list[Candidate] | None = None, extra: list[DemandLayer] = ()
+) -> int:
+    """What the page draws as paths for k 3, 300 m, the store layers at weight 1 + `extra`.
+
+    `sites` None means the stored traffic-control sites.
+    """
     store = Store(url)
     with store.session(Actor("test")) as s:
-        sites = site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
-        layers = list(store_demand_layers(s).values())
+        if sites is None:
+            sites = site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
+        layers = [*store_demand_layers(s).values(), *extra]
     store.dispose()
     fc = result_collections(suggest_sites(sites, layers, 3, 300))
     layers_drawn = ("circles", "sites", "others", "covered", "uncovered")
@@ -77,4 +84,6 @@ def test_uploaded_candidates_and_demand_are_used_and_a_bad_row_is_named(
     uploads.nth(1).set_input_files([str(good), str(bad)])
     page.get_by_text("olyckor.csv (2 punkter)").wait_for()
     page.get_by_text('önskemål.csv, rad 2, vikt: "många" är inget tal.').wait_for()
+    expected = expected_paths(demo_url, read_candidates(candidates), [read_demand(good)])
+    assert wait_for_map(page, min_paths=expected) == expected
     screenshot(page, "kontrollplatser-uppladdning")
