@@ -1,0 +1,124 @@
+"""Kontrollplatser: suggest traffic-control sites that cover the most risk, and rotate them."""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.errors import LofteskartanError
+from geo.models import PlaceKind
+from geo.rotation import plan_rotation, planned_controls, save_rotation
+from geo.siting import format_number, format_share, suggest_sites
+from geo.siting_inputs import (
+    base_layer_candidates,
+    combine_candidates,
+    line_base_layers,
+    site_candidates,
+    store_demand_layers,
+)
+from ui.siting import (
+    coverage_map,
+    reasons_table,
+    rotation_settings,
+    rotation_table,
+    uploaded_candidates,
+    weighted_layers,
+)
+from ui.state import current_actor, get_store, selection
+
+sel = selection()
+if sel is None:
+    st.stop()
+st.title("Kontrollplatser")
+st.caption(
+    "Förslag på de trafikkontrollplatser som tillsammans har mest av efterfrågan (olyckor, "
+    "skolor, önskemål, tidigare överträdelser...) inom räckhåll. Lösningen är exakt: ingen "
+    "annan kombination av lika många platser täcker mer."
+)
+store = get_store()
+with store.session(current_actor()) as s:
+    stored_sites = site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
+    store_layers = store_demand_layers(s)
+    roads = line_base_layers(s)
+
+left, right = st.columns(2)
+k = int(left.number_input("Antal platser (k)", min_value=1, max_value=50, value=3))
+radius = float(
+    right.number_input("Täckningsradie i meter", min_value=0, max_value=5000, value=300, step=50)
+)
+with st.expander("Kandidatplatser", expanded=True):
+    use_sites = st.checkbox(f"Befintliga trafikkontrollplatser ({len(stored_sites)})", value=True)
+    road = st.selectbox(
+        "Punkter längs vägar ur ett baslager",
+        [None, *roads],
+        format_func=lambda name: "Inga" if name is None else roads[name],
+    )
+    spacing = float(
+        st.number_input("Avstånd mellan punkter längs vägar (m)", 50, 5000, 250, step=50)
+    )
+    file_candidates = uploaded_candidates(spacing)
+with st.expander("Efterfrågan och vikter", expanded=True):
+    layers = weighted_layers(store_layers)
+
+try:
+    with store.session(current_actor()) as s:
+        road_candidates = base_layer_candidates(s, road, spacing) if road else []
+    candidates = combine_candidates(
+        stored_sites if use_sites else [], *file_candidates, road_candidates
+    )
+    if not candidates:
+        st.warning("Välj kandidatplatser: befintliga platser, vägar eller en fil.")
+        st.stop()
+    result = suggest_sites(candidates, layers, k, radius)
+except LofteskartanError as exc:
+    st.error(str(exc))
+    st.stop()
+
+a, b, c = st.columns(3)
+a.metric("Täckt efterfrågan", format_share(result.covered_share))
+b.metric("Föreslagna platser", f"{len(result.chosen)} av {k}")
+c.metric("Kandidater", len(result.candidates))
+st.caption(
+    f"Täckt vikt {format_number(result.covered_weight)} av {format_number(result.total_weight)}"
+    f" inom {format_number(radius)} m; inom räckhåll för någon kandidat: "
+    f"{format_number(result.reachable_weight)}."
+)
+if result.total_weight <= 0:
+    st.info("Det finns ingen efterfrågan att täcka: välj lager eller ge dem vikt.")
+elif len(result.chosen) < k:
+    st.info(f"{len(result.chosen)} platser räcker: fler skulle inte täcka något mer.")
+st_folium(
+    coverage_map(result), key="siting_map", returned_objects=[], use_container_width=True,
+    height=550,
+)  # fmt: skip
+if not result.chosen:
+    st.stop()
+st.subheader("Varför de här platserna")
+reasons_table(result)
+
+st.subheader("Rotation")
+settings = rotation_settings(len(result.chosen))
+try:
+    plan = plan_rotation(
+        result.chosen_candidates,
+        [site.covered_weight for site in result.chosen],
+        settings.weeks,
+        settings.min_gap,
+        settings.seed,
+        settings.start,
+        settings.per_week,
+    )
+except LofteskartanError as exc:
+    st.warning(str(exc))
+    st.stop()
+rotation_table(plan)
+if st.button("Lägg in i planeringen", type="primary"):
+    try:
+        with store.session(current_actor()) as s:
+            controls = planned_controls(plan, settings.weekday, settings.start_time, settings.hours)
+            saved = save_rotation(s, controls, sel.document.id)
+        st.success(
+            f"{len(saved)} planerade trafikkontroller lades in i planeringen (frö {plan.seed})."
+        )
+    except LofteskartanError as exc:
+        st.error(str(exc))

@@ -1,0 +1,188 @@
+"""Streamlit/folium glue for the Kontrollplatser page: inputs, the coverage map, the tables."""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+import folium
+import pandas as pd
+import streamlit as st
+
+from geo.errors import LofteskartanError
+from geo.rotation import WEEKDAYS, RotationPlan, monday_after, new_seed
+from geo.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
+from geo.siting import result_collections as collections
+from geo.siting_io import read_candidates, read_demand
+from ui.maps import escaped, new_map
+
+CHOSEN = "#b2182b"
+CIRCLE = "#e66101"
+COVERED = "#1a9641"
+UNCOVERED = "#7f7f7f"
+CANDIDATE = "#e66101"
+UPLOAD_TYPES = ["csv", "gpkg", "geojson", "json"]
+
+
+def uploaded_candidates(spacing: float) -> list[list[Candidate]]:
+    """Candidate files from the uploader, read and checked (errors shown, file skipped)."""
+    files = st.file_uploader(
+        "Kandidater ur fil: punkter, eller vägar (linjer) som blir en punkt var N:e meter",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key="siting_candidate_files",
+    )
+    out = []
+    for f in files or []:
+        try:
+            out.append(read_candidates(f.getvalue(), f.name, spacing))
+        except LofteskartanError as exc:
+            st.error(str(exc))
+    return out
+
+
+def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
+    """Store layers and uploaded files, each with a weight the planner sets."""
+    layers = []
+    for name, layer in store_layers.items():
+        weight = st.number_input(
+            f"{layer.name} ({len(layer)} punkter)",
+            min_value=0.0,
+            max_value=100.0,
+            value=1.0,
+            step=0.5,
+            key=f"siting_weight_{name}",
+            help="0 = räkna inte med lagret",
+        )
+        layers.append(layer.with_weight(weight))
+    files = st.file_uploader(
+        "Fler lager ur fil (CSV med lat/lon eller n/e, GeoPackage, GeoJSON; kolumnen vikt "
+        "är punktens vikt, 1 om den saknas)",
+        type=UPLOAD_TYPES,
+        accept_multiple_files=True,
+        key="siting_demand_files",
+    )
+    for i, f in enumerate(files or []):
+        try:
+            layer = read_demand(f.getvalue(), f.name)
+        except LofteskartanError as exc:
+            st.error(str(exc))
+            continue
+        weight = st.number_input(
+            f"{f.name} ({len(layer)} punkter)",
+            min_value=0.0,
+            max_value=100.0,
+            value=1.0,
+            step=0.5,
+            key=f"siting_weight_file_{i}_{f.name}",  # two uploads may share a name
+        )
+        layers.append(layer.with_weight(weight))
+    return layers
+
+
+def _points(m: folium.Map, fc: dict[str, Any], name: str, colour: str, radius: int) -> None:
+    """A switchable layer of small circle markers with an escaped tooltip."""
+    if not fc["features"]:
+        return
+    folium.GeoJson(
+        escaped(fc),
+        name=html.escape(name),
+        marker=folium.CircleMarker(
+            radius=radius, color=colour, fill=True, fill_color=colour, fill_opacity=0.8, weight=1
+        ),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+    ).add_to(m)
+
+
+def coverage_map(result: SitingResult) -> folium.Map:
+    """Chosen sites with their coverage circles, covered and uncovered demand, other sites."""
+    fc = collections(result)
+    m = new_map(result_bounds(result))
+    radius = format_number(result.radius)
+    if fc["circles"]["features"]:
+        folium.GeoJson(
+            escaped(fc["circles"]),
+            name=html.escape(f"Täckning {radius} m"),
+            style_function=lambda _f: {"color": CIRCLE, "weight": 2, "fillOpacity": 0.08},
+        ).add_to(m)
+    _points(m, fc["uncovered"], "Efterfrågan utanför", UNCOVERED, 3)
+    _points(m, fc["covered"], "Täckt efterfrågan", COVERED, 4)
+    _points(m, fc["others"], "Andra kandidater", CANDIDATE, 4)
+    _points(m, fc["sites"], "Föreslagna platser", CHOSEN, 9)
+    # Collapsed: open, the list would hide the sites in the map's top right corner.
+    folium.LayerControl(collapsed=True).add_to(m)
+    if fc["shown_points"] < fc["demand_points"]:
+        st.caption(
+            f"Kartan visar {fc['shown_points']} av {fc['demand_points']} efterfrågepunkter; "
+            "beräkningen använder alla."
+        )
+    return m
+
+
+def reasons_table(result: SitingResult) -> None:
+    """One line per suggested site: its name, what it covers and why it was chosen."""
+    for site in result.chosen:
+        st.markdown(
+            f"**{site.rank}. {_md(site.candidate.name)}** – täcker vikt "
+            f"{format_number(site.covered_weight)} ({site.covered_points} punkter).  \n"
+            f"{_md(site.reason)}"
+        )
+
+
+def _md(text: str) -> str:
+    """User text safe inside Markdown (no links, emphasis or HTML from a file's names)."""
+    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+-.!|~" else c for c in text)
+
+
+def rotation_table(plan: RotationPlan) -> None:
+    """The weeks of a rotation: position, ISO week (as Swedish calendars show it), Monday, sites."""
+    rows = [
+        {
+            "Nr": w.number,
+            "Vecka": f"v. {w.monday.isocalendar().week}",
+            "Måndag": w.monday.isoformat(),
+            "Plats": ", ".join(c.name for c in w.sites),
+        }
+        for w in plan.weeks
+    ]
+    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+
+
+@dataclass(frozen=True)
+class RotationSettings:
+    """What the planner chose for the rotation and the planned controls."""
+
+    weeks: int
+    min_gap: int
+    per_week: int
+    seed: int
+    start: date
+    weekday: int
+    start_time: time
+    hours: float
+
+
+def rotation_settings(n_sites: int) -> RotationSettings:
+    """Inputs for a rotation over `n_sites` suggested sites; the seed lives in the session."""
+    st.session_state.setdefault("siting_seed", new_seed())
+    cols = st.columns(4)
+    weeks = cols[0].number_input("Veckor", 1, 104, 8)
+    gap = cols[1].number_input(
+        "Vila (veckor)",
+        0,
+        104,
+        min(1, n_sites - 1),
+        help="En plats används inte igen förrän så många veckor har gått",
+    )
+    per_week = cols[2].number_input("Platser per vecka", 1, n_sites, 1)
+    seed = cols[3].number_input("Frö", 0, 10**9, key="siting_seed", help="Samma frö ger samma plan")
+    cols = st.columns(4)
+    start = cols[0].date_input("Första veckan", monday_after(date.today()), format="YYYY-MM-DD")
+    weekday = cols[1].selectbox("Veckodag", range(7), index=2, format_func=WEEKDAYS.__getitem__)
+    start_time = cols[2].time_input("Starttid", time(7, 0))
+    hours = cols[3].number_input("Timmar", 0.5, 24.0, 2.0, step=0.5)
+    return RotationSettings(
+        int(weeks), int(gap), int(per_week), int(seed), start, int(weekday), start_time, hours
+    )
