@@ -21,7 +21,8 @@ import io
 import math
 import textwrap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -97,21 +98,22 @@ def render_map_png(
 
     extent = _extent(data, view, aspect=(0.70 * size_in[0]) / (0.76 * size_in[1]))
     handles = _draw_base(ax, data)
+    labels: list[Label] = []
     if view is MapView.DENSITY:
         handles += _draw_cells(ax, data, labels=True)
-        handles += _draw_places(ax, data, labels=False, kinds=_context_kinds(data))
+        handles += _draw_places(ax, data, labels=None, kinds=_context_kinds(data))
     else:
         if data.audience is Audience.PUBLIC:
             handles += _draw_cells(ax, data, labels=False)
-        handles += _draw_places(ax, data, labels=True, kinds=list(PlaceKind))
+        handles += _draw_places(ax, data, labels=labels, kinds=list(PlaceKind))
         handles += _draw_activities(ax, data)
         handles += _draw_findings(ax, data)
-    _label_tatorter(ax, data, extent)
 
     west, south, east, north = extent
     ax.set_xlim(west, east)
     ax.set_ylim(south, north)
     ax.set_aspect("equal")
+    _place_labels(ax, [*_tatort_labels(data, extent), *labels])
     ax.set_xticks([])
     ax.set_yticks([])
     ax.set_facecolor("#f4f6f4")
@@ -250,7 +252,7 @@ def _context_kinds(data: ExportData) -> list[PlaceKind]:
 
 
 def _draw_places(
-    ax: Axes, data: ExportData, labels: bool, kinds: Sequence[PlaceKind]
+    ax: Axes, data: ExportData, labels: list[Label] | None, kinds: Sequence[PlaceKind]
 ) -> list[object]:
     handles: list[object] = []
     for kind in kinds:
@@ -271,20 +273,10 @@ def _draw_places(
                 ax, geoms, color=colour, s=36, marker="s", edgecolor="white", linewidth=1, zorder=7
             )
             handles.append(_point_handle(colour, kind.label, marker="s"))
-        if labels:
+        if labels is not None:
             for p in places:
                 point = p.geometry.representative_point()
-                ax.annotate(
-                    p.name,
-                    (point.x, point.y),
-                    xytext=(6, 6),
-                    textcoords="offset points",
-                    fontsize=7,
-                    color="#222222",
-                    path_effects=HALO,
-                    zorder=9,
-                    clip_on=True,
-                )
+                labels.append(Label(p.name, point.x, point.y, PLACE_LABEL))
     return handles
 
 
@@ -355,25 +347,87 @@ def _draw_cells(ax: Axes, data: ExportData, labels: bool) -> list[object]:
     return []  # the classes get their own legend block
 
 
-def _label_tatorter(ax: Axes, data: ExportData, extent: tuple[float, float, float, float]) -> None:
+def _tatort_labels(data: ExportData, extent: tuple[float, float, float, float]) -> list[Label]:
     west, south, east, north = extent
+    out = []
     for base in data.base:
         if base.name != "tatorter":
             continue
         for label, geom in base.features:
             point = geom.representative_point()
             if label and west <= point.x <= east and south <= point.y <= north:
-                ax.annotate(
-                    label,
-                    (point.x, point.y),
-                    xytext=(5, -10),
-                    textcoords="offset points",
-                    fontsize=8,
-                    style="italic",
-                    color="#333333",
-                    path_effects=HALO,
-                    zorder=6.5,
-                )
+                out.append(Label(label, point.x, point.y, TATORT_LABEL))
+    return out
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name to write next to a point, once the map's extent is fixed."""
+
+    text: str
+    x: float
+    y: float
+    style: Mapping[str, Any]
+
+
+PLACE_LABEL: Mapping[str, Any] = {"fontsize": 7, "color": "#222222", "zorder": 9}
+TATORT_LABEL: Mapping[str, Any] = {
+    "fontsize": 8,
+    "style": "italic",
+    "color": "#333333",
+    "zorder": 6.5,
+}
+# Where a label may go around its point (points right/left, up/down), tried in order.
+_LABEL_SPOTS = (
+    (6, 5, "left", "bottom"),
+    (6, -5, "left", "top"),
+    (-6, 5, "right", "bottom"),
+    (-6, -5, "right", "top"),
+    (0, 9, "center", "bottom"),
+    (0, -9, "center", "top"),
+)
+
+
+def _place_labels(ax: Axes, labels: Sequence[Label]) -> None:
+    """Write labels where they do not cover one another (first free spot, else the first)."""
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    taken: list[Any] = []
+    for label in labels:
+        chosen = None
+        for dx, dy, ha, va in _LABEL_SPOTS:
+            text = ax.annotate(
+                label.text,
+                (label.x, label.y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                path_effects=HALO,
+                clip_on=True,
+                **label.style,
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                chosen = box
+                break
+            text.remove()
+        if chosen is None:  # crowded everywhere: better an overlap than a missing name
+            dx, dy, ha, va = _LABEL_SPOTS[0]
+            text = ax.annotate(
+                label.text,
+                (label.x, label.y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                path_effects=HALO,
+                clip_on=True,
+                **label.style,
+            )
+            chosen = text.get_window_extent(renderer)
+        taken.append(chosen)
 
 
 def _point_handle(colour: str, label: str, marker: str = "o") -> Line2D:

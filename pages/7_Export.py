@@ -112,16 +112,18 @@ BUTTONS = [
 ]
 for n, (fmt, options, help_text) in enumerate(BUTTONS):
     label = "Täthetskarta (PNG)" if options.density_png else fmt.label
-    st.download_button(
+    button, text = st.columns([2, 3], vertical_alignment="center")
+    button.download_button(
         f"Export: {label}",
         data=producer(fmt, options),
         file_name=file_name_for(doc.kommun_name, audience, fmt, now(), options.density_png),
         mime=fmt.mime,
         on_click="ignore",
         key=f"export_{n}",
-        help=help_text,
         icon=":material/download:",
+        width="stretch",
     )
+    text.caption(help_text)
 
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
     data = load_export_data(get_store(), current_actor(), template)
