@@ -23,7 +23,8 @@ What a public data set never contains
   other tertial is suppressed too, so the hidden figure cannot be worked out by subtraction;
 * planned activities other than the police office's published opening hours (öppen
   presence at an öppen police office), and those only by ISO week;
-* any time finer than the ISO week (finding due dates become weeks too).
+* any time finer than the ISO week (finding due dates become weeks too; "since the last
+  meeting" is counted from the Monday of its week, and the meeting's date is left out).
 
 Counts of done activities per commitment include every classification: how far a public
 promise has come is itself public (the follow-up on polisen.se says "9 av minst 10 riktade
@@ -377,6 +378,10 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
 
     last_meeting = _last_meeting(every_activity, meeting)
     since = request.since or (last_meeting + timedelta(days=1) if last_meeting else period.start)
+    if public and request.since is None:
+        # The last meeting is a logged activity: the public learns only its ISO week.
+        since -= timedelta(days=since.weekday())
+        last_meeting = None
     recent_period = Period(
         since, max(since, meeting - timedelta(days=1)), f"Sedan {since:%Y-%m-%d}"
     )

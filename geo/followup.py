@@ -61,6 +61,8 @@ def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
     lines = [title, "=" * len(title), ""]
     if data.audience is Audience.INTERNAL:
         lines.append("INTERNT UTKAST – innehåller exakta siffror och får inte publiceras.")
+    else:
+        lines.append("Offentlig version: får publiceras.")
     lines.append(
         f"Uppföljningen gäller {date_range(summary.period.start, summary.period.end)}. "
         f"Sammanställd {stamp(data.made_at)} ur Löfteskartans logg över genomförda aktiviteter."

@@ -369,9 +369,11 @@ def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
     if meeting <= since:
         pdf.paragraph(intro + "Ingen tid har gått sedan dess.", 10)
         return
-    pdf.paragraph(
-        intro + f"Här räknas det som gjorts {date_range(since, data.recent.period.end)}.", 10
-    )
+    if data.audience is Audience.PUBLIC and data.request.since is None:
+        window = f"från och med {week_text(since)} till och med {long_date(data.recent.period.end)}"
+    else:
+        window = date_range(since, data.recent.period.end)
+    pdf.paragraph(intro + f"Här räknas det som gjorts {window}.", 10)
     rows = [r for r in data.recent.rows if r.done != 0]
     if not rows:
         pdf.paragraph("Inga aktiviteter är loggade under tiden.", 10)

@@ -16,6 +16,7 @@ import struct
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pyogrio
@@ -368,7 +369,7 @@ def test_public_csv_has_no_activities_file_and_spells_out_suppressed_counts(
 # -- the same on both backends -----------------------------------------------------------
 
 
-def test_public_data_set_is_the_same_on_sqlite_and_postgis(db_url: str) -> None:
+def test_public_data_set_is_the_same_on_sqlite_and_postgis(db_url: str, tmp_path: Path) -> None:
     store = Store(db_url)
     try:
         plant(store)
@@ -376,6 +377,10 @@ def test_public_data_set_is_the_same_on_sqlite_and_postgis(db_url: str) -> None:
         internal = load_export_data(store, ACTOR, request(Audience.INTERNAL))
     finally:
         store.dispose()
+    for fmt in (ExportFormat.GPKG, ExportFormat.CSV):
+        text = readable(fmt.value, render(data, fmt, ExportOptions()), tmp_path)
+        leaks = [s for s in (*SECRET_TEXTS, *coordinate_texts(KNOWN)) if s in text]
+        assert leaks == [], fmt
     assert sorted(p.name for p in data.places) == ["=1+2", "Kvällsrundan", "Polisstationen"]
     assert all(p.note == "" and p.id is None for p in data.places)
     assert data.activities == () and data.recent_activities == ()
@@ -410,3 +415,35 @@ def test_make_export_names_the_file_after_kommun_audience_and_day(store: Store) 
     result = make_export(store, ACTOR, ExportFormat.CSV, request(Audience.PUBLIC))
     assert result.file_name == "lofteskartan_aneby_kommun_offentlig_data_csv_2024-03-01.zip"
     assert result.mime == "application/zip"
+
+
+def test_public_pack_gives_the_week_not_the_day_of_the_last_logged_meeting(
+    tmp_path: Path,
+) -> None:
+    from geo.setup import initialise
+
+    store = Store(f"sqlite:///{tmp_path}/demo.sqlite")
+    try:
+        initialise(
+            store, ACTOR, [Path(__file__).resolve().parents[2] / "data" / "promises"], demo=True
+        )
+        texts = {}
+        for audience in Audience:
+            data = load_export_data(
+                store,
+                ACTOR,
+                ExportRequest(audience, *PERIOD, MADE_AT, meeting_date=date(2024, 3, 20)),
+            )
+            texts[audience] = readable(
+                "meeting-pdf", render(data, ExportFormat.MEETING_PDF, ExportOptions()), tmp_path
+            )
+            if audience is Audience.PUBLIC:
+                assert data.last_meeting is None
+                assert data.recent.period.start == date(2024, 3, 11)  # Monday of week 11
+    finally:
+        store.dispose()
+    # The demo's intern samverkansmöte on 14 March 2024 (a Thursday).
+    assert "Förra samverkansmötet hölls 14 mars 2024." in texts[Audience.INTERNAL]
+    public = " ".join(texts[Audience.PUBLIC].split())
+    assert "14 mars" not in public and "15 mars" not in public
+    assert "från och med vecka 11, 2024 till och med 19 mars 2024" in public
