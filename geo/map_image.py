@@ -513,8 +513,9 @@ def _scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> None:
                 zorder=11,
             )
         )
+    unit = 1000 if length >= 1000 else 1  # "0  5  10 km", not "0  5000  10 km"
     for value in (0, length / 2, length):
-        text = _distance_text(value) if value == length else f"{value:g}".replace(".", ",")
+        text = _distance_text(value) if value == length else f"{value / unit:g}".replace(".", ",")
         ax.text(x0 + value, y0 + height * 1.8, text, ha="center", fontsize=8, zorder=11)
 
 
@@ -578,6 +579,8 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
     notes = []
     if show_cells:
         notes.append(f"Aktiviteterna är räknade i {shape} om {size} m.")
+    elif view is MapView.DENSITY:
+        notes.append("Inga rutor att visa under perioden.")
     if data.audience is Audience.PUBLIC:
         notes.append(
             f"Offentlig karta: bara öppna uppgifter. Rutor med färre än "

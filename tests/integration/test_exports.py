@@ -16,6 +16,7 @@ import struct
 import subprocess
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from geo.aggregate import GridShape, cell_of
 from geo.audience import Audience, AudienceRules, ExportRequest
 from geo.crs import sweref_to_lonlat
 from geo.exports import ExportFormat, ExportOptions, load_export_data, make_export, render
+from geo.setup import initialise
 from geo.store import Store
 from tests.export_fixtures import (
     ACTOR,
@@ -45,7 +47,8 @@ from tests.export_fixtures import (
     plant,
 )
 
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
 FORMATS = list(ExportFormat)
 Exports = dict[tuple[Audience, str], bytes]
 
@@ -420,13 +423,9 @@ def test_make_export_names_the_file_after_kommun_audience_and_day(store: Store) 
 def test_public_pack_gives_the_week_not_the_day_of_the_last_logged_meeting(
     tmp_path: Path,
 ) -> None:
-    from geo.setup import initialise
-
     store = Store(f"sqlite:///{tmp_path}/demo.sqlite")
     try:
-        initialise(
-            store, ACTOR, [Path(__file__).resolve().parents[2] / "data" / "promises"], demo=True
-        )
+        initialise(store, ACTOR, [ROOT / "data" / "promises"], demo=True)
         texts = {}
         for audience in Audience:
             data = load_export_data(
@@ -447,3 +446,30 @@ def test_public_pack_gives_the_week_not_the_day_of_the_last_logged_meeting(
     public = " ".join(texts[Audience.PUBLIC].split())
     assert "14 mars" not in public and "15 mars" not in public
     assert "från och med vecka 11, 2024 till och med 19 mars 2024" in public
+
+
+def test_map_html_writes_user_text_as_text_never_as_markup(store: Store) -> None:
+    data = load_export_data(store, ACTOR, request(Audience.PUBLIC))
+    evil = "</script><script>alert(1)</script><img src=x onerror=alert(2)>"
+    places = (replace(data.places[0], name=evil),)
+    page = render(replace(data, places=places), ExportFormat.MAP_HTML, ExportOptions()).decode()
+    assert "<img" not in page
+    assert "</script><script>alert" not in page
+    assert "\\u003c/script\\u003e\\u003cscript\\u003ealert(1)" in page  # as data, in the JSON
+
+
+def test_an_empty_log_still_gives_every_export(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path}/empty.sqlite")
+    try:
+        initialise(store, ACTOR, [ROOT / "data" / "promises"])
+        for audience in Audience:
+            data = load_export_data(store, ACTOR, request(audience))
+            assert data.cells == () and data.places == ()
+            for fmt in FORMATS:
+                assert render(data, fmt, ExportOptions())
+            text = readable(
+                "meeting-pdf", render(data, ExportFormat.MEETING_PDF, ExportOptions()), tmp_path
+            )
+            assert "0 av minst 10" in text and "Inga öppna iakttagelser." in text
+    finally:
+        store.dispose()
