@@ -185,7 +185,7 @@ def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
 # other exports (places, ics) append their own registrar to the list.
 
 
-def _date(text: str) -> date:
+def _export_date(text: str) -> date:
     """--from/--to/--meeting-date take ISO dates."""
     try:
         return date.fromisoformat(text)
@@ -195,13 +195,13 @@ def _date(text: str) -> date:
         ) from None
 
 
-def _count(text: str) -> int:
+def _export_count(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f'"{text}" är inget heltal')
     return int(text)
 
 
-def _metres(text: str) -> float:
+def _export_metres(text: str) -> float:
     try:
         return float(text.replace(",", "."))
     except ValueError:
@@ -243,19 +243,19 @@ def _register_issue6_exports(formats: argparse._SubParsersAction) -> None:
             help="internal (allt du får se) eller public (får publiceras); standard: "
             + ("public" if name == "followup" else "internal"),
         )
-        p.add_argument("--from", dest="date_from", type=_date, metavar="DATUM")
-        p.add_argument("--to", dest="date_to", type=_date, metavar="DATUM")
+        p.add_argument("--from", dest="date_from", type=_export_date, metavar="DATUM")
+        p.add_argument("--to", dest="date_to", type=_export_date, metavar="DATUM")
         p.add_argument("--document", metavar="ID", help="medborgarlöftets id")
         p.add_argument(
             "--min-count",
-            type=_count,
+            type=_export_count,
             default=DEFAULT_MIN_COUNT,
             metavar="K",
             help=f"minsta antal som visas offentligt (standard {DEFAULT_MIN_COUNT})",
         )
         p.add_argument(
             "--cell-size",
-            type=_metres,
+            type=_export_metres,
             default=DEFAULT_CELL_SIZE_M,
             metavar="M",
             help=f"rutstorlek i meter (standard {DEFAULT_CELL_SIZE_M:g})",
@@ -272,10 +272,12 @@ def _register_issue6_exports(formats: argparse._SubParsersAction) -> None:
                 "--view", choices=["oversikt", "tathet"], default="oversikt", help="vilken karta"
             )
         if name == "meeting-pdf":
-            p.add_argument("--meeting-date", type=_date, metavar="DATUM", help="mötets datum")
+            p.add_argument(
+                "--meeting-date", type=_export_date, metavar="DATUM", help="mötets datum"
+            )
             p.add_argument(
                 "--since",
-                type=_date,
+                type=_export_date,
                 metavar="DATUM",
                 help='första dagen för "genomfört sedan förra mötet" '
                 "(standard: dagen efter förra loggade samverkansmötet)",
