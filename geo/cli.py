@@ -475,6 +475,155 @@ def _print_siting(result: Any, plan: Any, saved: int, seed_given: bool) -> None:
         print(f"Samma plan igen: --seed {plan.seed}")
     if saved:
         print(f"{saved} planerade trafikkontroller lades in i planeringen (frö {plan.seed}).")
+# -- export (issue 6) -------------------------------------------------------------------
+#
+# `lofteskartan export FORMAT OUT ...`: one command group. Each entry of EXPORT_COMMANDS
+# is a registrar `f(formats)` that adds one or more subcommands to the group's
+# subparsers (`formats.add_parser("places", ...)`, with `set_defaults(handler=...)` like
+# any other command). Issue 6 adds map-html, map-png, meeting-pdf, gpkg, csv, followup;
+# other exports (places, ics) append their own registrar to the list.
+
+
+def _export_date(text: str) -> date:
+    """--from/--to/--meeting-date take ISO dates."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" är inget datum (skriv t.ex. 2024-03-14)'
+        ) from None
+
+
+def _export_count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f'"{text}" är inget heltal')
+    return int(text)
+
+
+def _export_metres(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" är inget tal (meter)') from None
+
+
+def _register_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "export",
+        help="exportera kartor, mötesunderlag, data och uppföljning",
+        description="Exportera till fil. --audience public ger en version som får publiceras.",
+    )
+    formats = p.add_subparsers(dest="export_command", metavar="FORMAT", parser_class=_Parser)
+    formats.required = True
+    for register in EXPORT_COMMANDS:
+        register(formats)
+
+
+_EXPORT_HELP = {
+    "map-html": "kartan som en fristående HTML-fil som fungerar utan internet",
+    "map-png": "kartbild (PNG) för utskrift",
+    "meeting-pdf": "mötesunderlag för samverkansmötet (PDF)",
+    "gpkg": "all data som GeoPackage (EPSG:3006) för QGIS",
+    "csv": "all data som CSV för Excel (zip med en fil per tabell)",
+    "followup": "uppföljning per tertial för polisen.se: texter och karta (zip)",
+}
+
+
+def _register_issue6_exports(formats: argparse._SubParsersAction) -> None:
+    from geo.aggregate import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
+
+    for name, help_text in _EXPORT_HELP.items():
+        p = formats.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("out", type=Path, metavar="UT", help="filen som skrivs")
+        p.add_argument(
+            "--audience",
+            choices=["internal", "public"],
+            default="public" if name == "followup" else "internal",
+            help="internal (allt du får se) eller public (får publiceras); standard: "
+            + ("public" if name == "followup" else "internal"),
+        )
+        p.add_argument("--from", dest="date_from", type=_export_date, metavar="DATUM")
+        p.add_argument("--to", dest="date_to", type=_export_date, metavar="DATUM")
+        p.add_argument("--document", metavar="ID", help="medborgarlöftets id")
+        p.add_argument(
+            "--min-count",
+            type=_export_count,
+            default=DEFAULT_MIN_COUNT,
+            metavar="K",
+            help=f"minsta antal som visas offentligt (standard {DEFAULT_MIN_COUNT})",
+        )
+        p.add_argument(
+            "--cell-size",
+            type=_export_metres,
+            default=DEFAULT_CELL_SIZE_M,
+            metavar="M",
+            help=f"rutstorlek i meter (standard {DEFAULT_CELL_SIZE_M:g})",
+        )
+        p.add_argument(
+            "--grid", choices=[g.value for g in GridShape], default=GridShape.SQUARE.value
+        )
+        if name in ("map-html", "followup"):
+            p.add_argument(
+                "--no-tiles", action="store_true", help="ingen bakgrundskarta från internet"
+            )
+        if name == "map-png":
+            p.add_argument(
+                "--view", choices=["oversikt", "tathet"], default="oversikt", help="vilken karta"
+            )
+        if name == "meeting-pdf":
+            p.add_argument(
+                "--meeting-date", type=_export_date, metavar="DATUM", help="mötets datum"
+            )
+            p.add_argument(
+                "--since",
+                type=_export_date,
+                metavar="DATUM",
+                help='första dagen för "genomfört sedan förra mötet" '
+                "(standard: dagen efter förra loggade samverkansmötet)",
+            )
+        p.set_defaults(handler=_cmd_export, export_format=name)
+
+
+def _cmd_export(args: argparse.Namespace, store: Store) -> int:
+    from geo.aggregate import GridShape
+    from geo.audience import Audience, AudienceRules, ExportRequest, default_period
+    from geo.exports import ExportFormat, ExportOptions, make_export, write_export
+    from geo.store import now
+
+    out: Path = args.out
+    if out.is_dir():
+        raise UsageError(f"{out} är en mapp: ange ett filnamn.")
+    if not out.parent.is_dir():
+        raise UsageError(f"Mappen {out.parent} finns inte.")
+    store.require_schema()
+    actor = cli_actor()
+    with store.session(actor) as s:
+        doc = s.promise_document(args.document)
+    made_at = now()
+    period = default_period(doc, made_at.date())
+    request = ExportRequest(
+        audience=Audience(args.audience),
+        start=args.date_from or period.start,
+        end=args.date_to or period.end,
+        made_at=made_at,
+        rules=AudienceRules(args.min_count, args.cell_size, GridShape(args.grid)),
+        document_id=doc.id,
+        meeting_date=getattr(args, "meeting_date", None),
+        since=getattr(args, "since", None),
+    )
+    options = ExportOptions(
+        tiles=not getattr(args, "no_tiles", False),
+        density_png=getattr(args, "view", "oversikt") == "tathet",
+    )
+    result = make_export(store, actor, ExportFormat(args.export_format), request, options)
+    write_export(result.payload, out)
+    print(f"{result.summary} -> {out}")
+    return 0
+
+
+EXPORT_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    _register_issue6_exports,
+]
 
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
@@ -482,6 +631,7 @@ COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _register_status,
     _register_serve,
     _register_suggest_sites,
+    _register_export,
 ]
 
 

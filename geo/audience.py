@@ -1,0 +1,793 @@
+"""Who an export is for, and the ONE data set every export is built from.
+
+Two audiences:
+
+* `internal` (intern): everything the user may see, exact times and places, notes.
+* `public` (offentlig): what may be published on polisen.se. Built by leaving things out,
+  never by hiding them in a file: the HTML map, PDF, GeoPackage and CSV of a public export
+  are made from the `ExportData` below and nothing else, so nothing withheld can be found in
+  a file's source.
+
+What a public data set never contains
+--------------------------------------
+* records (places, activities, plans, findings) classified `intern` or `sekretess`;
+* free text: notes, finding descriptions and actions, place attributes other than a police
+  office's address and opening hours;
+* single activities at all: no times, no places. Where activities were is shown only as
+  counts per grid cell in EPSG:3006 (`geo.aggregate`), from `öppen` activities, so the exact
+  place of a narcotics intervention never leaves; insatsplatser are never published;
+* any cell or count with 1 to k-1 events (k = `min_count`, default 3). Such a cell is left
+  out altogether; such a count is suppressed (None, "färre än 3"), never rounded. Zero is
+  published: it says nothing about anyone and a promise not kept must show. Where one
+  tertial of a commitment is suppressed but the period total is published, the smallest
+  other tertial is suppressed too, so the hidden figure cannot be worked out by subtraction;
+* planned activities other than the police office's published opening hours (öppen
+  presence at an öppen police office), and those only by ISO week;
+* any time finer than the ISO week (finding due dates become weeks too; "since the last
+  meeting" is counted from the Monday of its week, and the meeting's date is left out).
+
+Counts of done activities per commitment include every classification: how far a public
+promise has come is itself public (the follow-up on polisen.se says "9 av minst 10 riktade
+insatser"), while the activities behind the number stay unpublished.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from shapely.geometry import Point
+from shapely.geometry.base import BaseGeometry
+
+from geo.aggregate import (
+    DEFAULT_CELL_SIZE_M,
+    DEFAULT_MIN_COUNT,
+    MAX_CELL_SIZE_M,
+    MIN_CELL_SIZE_M,
+    Cell,
+    GridShape,
+    count_in_cells,
+)
+from geo.errors import ValidationError
+from geo.layers import LABEL_KEYS, activity_point
+from geo.models import (
+    STOCKHOLM,
+    Activity,
+    Classification,
+    Commitment,
+    CommitmentKind,
+    Finding,
+    FindingStatus,
+    Outcome,
+    Place,
+    PlaceKind,
+    PlannedActivity,
+    PlanStatus,
+    PromiseDocument,
+)
+from geo.periods import Period, promise_year_containing, promise_years, tertials_in
+from geo.progress import commitment_for, progress
+from geo.swedish import date_range, iso_week
+
+if TYPE_CHECKING:
+    from geo.store import Session
+
+
+class Audience(enum.StrEnum):
+    """Målgrupp: who an export may be given to."""
+
+    INTERNAL = "internal"
+    PUBLIC = "public"
+
+    @property
+    def label(self) -> str:
+        """ "Intern" or "Offentlig"."""
+        return "Intern" if self is Audience.INTERNAL else "Offentlig"
+
+    @property
+    def notice(self) -> str:
+        """The line printed on the face of every export."""
+        if self is Audience.INTERNAL:
+            return "INTERN – innehåller uppgifter som inte får publiceras"
+        return "OFFENTLIG – sammanställd för publicering, utan känsliga uppgifter"
+
+    @property
+    def short_notice(self) -> str:
+        """A short form for tight places (the badge on a map image)."""
+        if self is Audience.INTERNAL:
+            return "INTERN – får inte publiceras"
+        return "OFFENTLIG – får publiceras"
+
+    @property
+    def file_tag(self) -> str:
+        """Part of file names: "intern" or "offentlig"."""
+        return "intern" if self is Audience.INTERNAL else "offentlig"
+
+
+# Place attributes a public export may carry (only a police office's, see `_public_place`).
+PUBLIC_OFFICE_ATTRIBUTES = ("adress", "öppettider")
+OPENING_HOURS = "öppettider"
+# Outcome names that are counts of events (timmar is a duration, reported as hours).
+COUNT_OUTCOMES = tuple(o.value for o in Outcome if o is not Outcome.HOURS)
+
+
+@dataclass(frozen=True)
+class AudienceRules:
+    """How public data is protected: the smallest count shown and the grid for places."""
+
+    min_count: int = DEFAULT_MIN_COUNT
+    cell_size_m: float = DEFAULT_CELL_SIZE_M
+    grid: GridShape = GridShape.SQUARE
+
+    def __post_init__(self) -> None:
+        if self.min_count < 2:
+            raise ValidationError(
+                f"Minsta antal ska vara minst 2 (är {self.min_count}): med 1 skyddas ingenting."
+            )
+        if not MIN_CELL_SIZE_M <= self.cell_size_m <= MAX_CELL_SIZE_M:
+            raise ValidationError(
+                f"Rutstorleken ska vara mellan {MIN_CELL_SIZE_M:.0f} och {MAX_CELL_SIZE_M:.0f} m "
+                f"(är {self.cell_size_m:g} m)."
+            )
+
+    @property
+    def suppressed_text(self) -> str:
+        """How a suppressed count is written: "färre än 3"."""
+        return f"färre än {self.min_count}"
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    """What to export: audience, inclusive dates, when, and the meeting it is for.
+
+    `meeting_date` defaults to the day the export is made, but never later than the day
+    after `end`; `since` (the first day of "genomfört sedan förra mötet") defaults to the
+    day after the last samverkansmöte logged before the meeting.
+    """
+
+    audience: Audience
+    start: date
+    end: date
+    made_at: datetime
+    rules: AudienceRules = field(default_factory=AudienceRules)
+    document_id: str | None = None
+    meeting_date: date | None = None
+    since: date | None = None
+    upcoming_days: int = 90
+
+    def __post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValidationError(
+                f"Slutdatum {self.end:%Y-%m-%d} ligger före startdatum {self.start:%Y-%m-%d}."
+            )
+        if self.made_at.tzinfo is None:
+            raise ValueError("made_at saknar tidszon")
+
+    @property
+    def meeting_day(self) -> date:
+        """The meeting date in use (see the class docstring)."""
+        if self.meeting_date is not None:
+            return self.meeting_date
+        return min(self.made_at.astimezone(STOCKHOLM).date(), self.end + timedelta(days=1))
+
+
+@dataclass(frozen=True)
+class PlaceRow:
+    """A place as exported (public: no id, note or free-text attributes)."""
+
+    kind: PlaceKind
+    name: str
+    geometry: BaseGeometry
+    classification: Classification
+    note: str
+    attributes: Mapping[str, str]
+    id: int | None
+    retired: bool
+    is_example: bool
+
+
+@dataclass(frozen=True)
+class ActivityRow:
+    """A logged activity as exported (internal exports only)."""
+
+    kind: CommitmentKind
+    commitment_id: str | None
+    week: str
+    start: datetime
+    end: datetime
+    place_name: str
+    geometry: Point | None
+    hours: float
+    outcome: Mapping[str, float]
+    classification: Classification
+    note: str
+    id: int | None
+    is_example: bool
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """A planned activity as exported (public: opening hours only, by week)."""
+
+    kind: CommitmentKind
+    commitment_id: str | None
+    week: str
+    start: datetime | None
+    end: datetime | None
+    place_name: str
+    geometry: BaseGeometry | None
+    team: str
+    status: PlanStatus
+    classification: Classification
+    note: str
+    opening_hours: str
+    id: int | None
+    is_example: bool
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    """A finding from a safety walk as exported (public: no free text, weeks for dates)."""
+
+    category: str
+    owner: str
+    status: FindingStatus
+    due_week: str
+    walk_week: str
+    geometry: BaseGeometry | None
+    classification: Classification
+    description: str
+    action: str
+    due: date | None
+    walk_date: date | None
+    id: int | None
+    activity_id: int | None
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    """One commitment in one period: done (None = suppressed), hours, outcome sums.
+
+    `planned` is None in public exports (future plans are not published). `suppressed`
+    names the values withheld because they were 1 to k-1.
+    """
+
+    commitment: Commitment
+    done: int | None
+    hours: float | None
+    planned: int | None
+    outcomes: Mapping[str, int | None]
+    suppressed: tuple[str, ...] = ()
+
+    @property
+    def target(self) -> int | None:
+        """The yearly number promised, if any."""
+        return self.commitment.target.count if self.commitment.target else None
+
+    @property
+    def remaining(self) -> int | None:
+        """Left to do, or None without a target or when `done` is suppressed."""
+        target = self.commitment.target
+        if target is None or self.done is None:
+            return None
+        return target.remaining(self.done)
+
+
+@dataclass(frozen=True)
+class PeriodSummary:
+    """Progress per commitment in one period (a promise year, a tertial, since a meeting)."""
+
+    period: Period
+    rows: tuple[SummaryRow, ...]
+
+    def row(self, commitment_id: str) -> SummaryRow:
+        """The row of one commitment (KeyError if none)."""
+        for r in self.rows:
+            if r.commitment.id == commitment_id:
+                return r
+        raise KeyError(commitment_id)
+
+
+@dataclass(frozen=True)
+class BaseLayerData:
+    """A base layer for the maps: features as (label, geometry in EPSG:3006)."""
+
+    name: str
+    title: str
+    attribution: str
+    features: tuple[tuple[str, BaseGeometry], ...]
+
+
+@dataclass(frozen=True)
+class ExportData:
+    """Everything one export may contain, already filtered for its audience."""
+
+    document: PromiseDocument
+    request: ExportRequest
+    period: Period
+    places: tuple[PlaceRow, ...]
+    activities: tuple[ActivityRow, ...]
+    recent_activities: tuple[ActivityRow, ...]
+    planned: tuple[PlannedRow, ...]
+    upcoming: tuple[PlannedRow, ...]
+    findings: tuple[FindingRow, ...]
+    cells: tuple[Cell, ...]
+    summary: PeriodSummary
+    tertials: tuple[PeriodSummary, ...]
+    recent: PeriodSummary
+    last_meeting: date | None
+    base: tuple[BaseLayerData, ...]
+    kommun_boundary: BaseGeometry | None
+    has_example_data: bool
+
+    @property
+    def audience(self) -> Audience:
+        """Who the export is for."""
+        return self.request.audience
+
+    @property
+    def made_at(self) -> datetime:
+        """When the export was made."""
+        return self.request.made_at
+
+    @property
+    def rules(self) -> AudienceRules:
+        """The protection rules in force."""
+        return self.request.rules
+
+    @property
+    def attributions(self) -> tuple[str, ...]:
+        """Source lines of the base layers, each once."""
+        return tuple(dict.fromkeys(b.attribution for b in self.base))
+
+    @property
+    def open_findings(self) -> tuple[FindingRow, ...]:
+        """Findings not yet dealt with (öppen or pågår)."""
+        return tuple(f for f in self.findings if f.status is not FindingStatus.CLOSED)
+
+
+def default_period(doc: PromiseDocument, today: date) -> Period:
+    """The promise year containing `today` (clamped to the document's years)."""
+    return promise_year_containing(doc, today)
+
+
+def build_export_data(session: Session, request: ExportRequest) -> ExportData:
+    """Read the store and build the data set for `request.audience`.
+
+    Parameters
+    ----------
+    session : an open unit of work (read only here).
+    request : audience, dates, rules and meeting.
+
+    Returns
+    -------
+    ExportData with only what the audience may see (see the module docstring).
+    """
+    doc = session.promise_document(request.document_id)
+    public = request.audience is Audience.PUBLIC
+    period = _period(doc, request.start, request.end)
+    places = session.list_places(include_retired=True)
+    by_id = {p.id: p for p in places if p.id is not None}
+    every_activity = session.list_activities()
+    in_period = [a for a in every_activity if period.contains(_day(a.start))]
+    planned_all = session.list_planned()
+    meeting = request.meeting_day
+
+    last_meeting = _last_meeting(every_activity, meeting)
+    since = request.since or (last_meeting + timedelta(days=1) if last_meeting else period.start)
+    if public and request.since is None:
+        # The last meeting is a logged activity: the public learns only its ISO week.
+        since -= timedelta(days=since.weekday())
+        last_meeting = None
+    recent_period = Period(
+        since, max(since, meeting - timedelta(days=1)), f"Sedan {since:%Y-%m-%d}"
+    )
+    recent = [a for a in every_activity if recent_period.contains(_day(a.start))]
+    if meeting <= since:
+        recent = []
+
+    upcoming_end = meeting + timedelta(days=request.upcoming_days)
+    upcoming = [
+        p
+        for p in planned_all
+        if p.status is PlanStatus.PLANNED and meeting <= _day(p.start) < upcoming_end
+    ]
+    k = request.rules.min_count
+    if public:
+        place_rows = tuple(_public_place(p) for p in places if _is_public_place(p))
+        activity_rows: tuple[ActivityRow, ...] = ()
+        recent_rows: tuple[ActivityRow, ...] = ()
+        planned_rows = tuple(
+            _public_plan(p, by_id)
+            for p in planned_all
+            if period.contains(_day(p.start)) and _is_opening_hours(p, by_id)
+        )
+        upcoming_rows = tuple(
+            _public_plan(p, by_id) for p in upcoming if _is_opening_hours(p, by_id)
+        )
+        walks = {a.id: a for a in every_activity}
+        finding_rows = tuple(
+            _public_finding(f, walks[f.activity_id])
+            for f in session.list_findings()
+            if f.activity_id in walks
+            and _finding_in_scope(f, walks[f.activity_id], period)
+            and f.classification is Classification.OPEN
+            and walks[f.activity_id].classification is Classification.OPEN
+        )
+        # Only öppen activities are placed on a public map, and only as cells with >= k.
+        points = [
+            activity_point(a, by_id) for a in in_period if a.classification is Classification.OPEN
+        ]
+        cells = count_in_cells(
+            [p for p in points if p is not None],
+            request.rules.cell_size_m,
+            request.rules.grid,
+            min_count=k,
+        )
+    else:
+        place_rows = tuple(_internal_place(p) for p in places)
+        activity_rows = tuple(_internal_activity(a, by_id) for a in in_period)
+        recent_rows = tuple(_internal_activity(a, by_id) for a in recent)
+        planned_rows = tuple(
+            _internal_plan(p, by_id) for p in planned_all if period.contains(_day(p.start))
+        )
+        # "Upcoming activities that may be shared": a meeting pack is handed round, so plans
+        # classified sekretess stay out of it even internally.
+        upcoming_rows = tuple(
+            _internal_plan(p, by_id)
+            for p in upcoming
+            if p.classification is not Classification.SECRET
+        )
+        walks = {a.id: a for a in every_activity}
+        finding_rows = tuple(
+            _internal_finding(f, walks.get(f.activity_id))
+            for f in session.list_findings()
+            if f.activity_id not in walks or _finding_in_scope(f, walks[f.activity_id], period)
+        )
+        points = [activity_point(a, by_id) for a in in_period]
+        cells = count_in_cells(
+            [p for p in points if p is not None],
+            request.rules.cell_size_m,
+            request.rules.grid,
+            min_count=1,
+        )
+
+    planned_in_period = [p for p in planned_all if period.contains(_day(p.start))]
+    summary = _summary(doc, period, in_period, planned_in_period, public, k)
+    tertial_summaries = []
+    today = request.made_at.astimezone(STOCKHOLM).date()
+    for tertial in tertials_in(period):
+        part = Period(
+            max(tertial.period.start, period.start),
+            min(tertial.period.end, period.end),
+            tertial.label,
+        )
+        if part.start > today:
+            continue  # a tertial that has not begun has nothing to report
+        acts = [a for a in in_period if part.contains(_day(a.start))]
+        plans = [p for p in planned_in_period if part.contains(_day(p.start))]
+        tertial_summaries.append(_summary(doc, part, acts, plans, public, k))
+    if public:
+        tertial_summaries = _protect_parts(summary, tertial_summaries)
+    recent_summary = _summary(doc, recent_period, recent, [], public, k)
+
+    base, boundary = _base_layers(session, doc.kommunkod)
+    return ExportData(
+        document=doc,
+        request=request,
+        period=period,
+        places=place_rows,
+        activities=activity_rows,
+        recent_activities=recent_rows,
+        planned=planned_rows,
+        upcoming=upcoming_rows,
+        findings=finding_rows,
+        cells=tuple(cells),
+        summary=summary,
+        tertials=tuple(tertial_summaries),
+        recent=recent_summary,
+        last_meeting=last_meeting,
+        base=base,
+        kommun_boundary=boundary,
+        has_example_data=session.has_example_data(),
+    )
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def _day(moment: datetime) -> date:
+    """The local (Stockholm) date of an instant: the one the planner sees."""
+    return moment.astimezone(STOCKHOLM).date()
+
+
+def _period(doc: PromiseDocument, start: date, end: date) -> Period:
+    """The export's period, labelled as a promise year when it is exactly one."""
+    for year in promise_years(doc):
+        if (year.start, year.end) == (start, end):
+            return year
+    return Period(start, end, date_range(start, end))
+
+
+def _last_meeting(activities: Iterable[Activity], before: date) -> date | None:
+    """The day of the last samverkansmöte logged before `before`."""
+    days = [
+        _day(a.start)
+        for a in activities
+        if a.kind is CommitmentKind.COORDINATION_MEETING and _day(a.start) < before
+    ]
+    return max(days) if days else None
+
+
+def _finding_in_scope(finding: Finding, walk: Activity, period: Period) -> bool:
+    """Findings from walks in the period, plus any still open from a walk before its end."""
+    day = _day(walk.start)
+    if period.contains(day):
+        return True
+    return finding.status is not FindingStatus.CLOSED and day <= period.end
+
+
+def _text(value: Any) -> str:
+    """An attribute value as text (lists joined with ", ")."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _is_public_place(place: Place) -> bool:
+    """Öppen, in use, and not an insatsplats (an intervention's place is never published)."""
+    return (
+        place.classification is Classification.OPEN
+        and place.kind is not PlaceKind.INTERVENTION_PLACE
+        and not place.is_retired
+    )
+
+
+def _public_place(place: Place) -> PlaceRow:
+    keep = PUBLIC_OFFICE_ATTRIBUTES if place.kind is PlaceKind.POLICE_OFFICE else ()
+    return PlaceRow(
+        kind=place.kind,
+        name=place.name,
+        geometry=place.geometry,
+        classification=place.classification,
+        note="",
+        attributes={k: _text(place.attributes[k]) for k in keep if k in place.attributes},
+        id=None,
+        retired=False,
+        is_example=place.is_example,
+    )
+
+
+def _internal_place(place: Place) -> PlaceRow:
+    return PlaceRow(
+        kind=place.kind,
+        name=place.name,
+        geometry=place.geometry,
+        classification=place.classification,
+        note=place.note,
+        attributes={k: _text(v) for k, v in place.attributes.items()},
+        id=place.id,
+        retired=place.is_retired,
+        is_example=place.is_example,
+    )
+
+
+def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> ActivityRow:
+    place = places.get(activity.place_id) if activity.place_id is not None else None
+    point = activity_point(activity, places)
+    return ActivityRow(
+        kind=activity.kind,
+        commitment_id=activity.commitment_id,
+        week=iso_week(_day(activity.start)),
+        start=activity.start,
+        end=activity.end,
+        place_name=place.name if place else "",
+        geometry=point if isinstance(point, Point) else None,
+        hours=round(activity.hours, 2),
+        outcome=dict(activity.outcome),
+        classification=activity.classification,
+        note=activity.note,
+        id=activity.id,
+        is_example=activity.is_example,
+    )
+
+
+def _is_opening_hours(plan: PlannedActivity, places: Mapping[int, Place]) -> bool:
+    """Öppen presence at an öppen police office: the published opening hours."""
+    place = places.get(plan.place_id) if plan.place_id is not None else None
+    return (
+        plan.kind is CommitmentKind.PRESENCE
+        and plan.classification is Classification.OPEN
+        and place is not None
+        and place.kind is PlaceKind.POLICE_OFFICE
+        and _is_public_place(place)
+    )
+
+
+def _public_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> PlannedRow:
+    place = places[plan.place_id]  # type: ignore[index]  # checked by _is_opening_hours
+    return PlannedRow(
+        kind=plan.kind,
+        commitment_id=plan.commitment_id,
+        week=iso_week(_day(plan.start)),
+        start=None,
+        end=None,
+        place_name=place.name,
+        geometry=place.geometry,
+        team="",
+        status=plan.status,
+        classification=plan.classification,
+        note="",
+        opening_hours=_text(place.attributes.get(OPENING_HOURS, "")),
+        id=None,
+        is_example=plan.is_example,
+    )
+
+
+def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> PlannedRow:
+    place = places.get(plan.place_id) if plan.place_id is not None else None
+    geometry = plan.geometry or (place.geometry if place else None)
+    return PlannedRow(
+        kind=plan.kind,
+        commitment_id=plan.commitment_id,
+        week=iso_week(_day(plan.start)),
+        start=plan.start,
+        end=plan.end,
+        place_name=place.name if place else "",
+        geometry=geometry,
+        team=plan.team,
+        status=plan.status,
+        classification=plan.classification,
+        note=plan.note,
+        opening_hours=_text(place.attributes.get(OPENING_HOURS, "")) if place else "",
+        id=plan.id,
+        is_example=plan.is_example,
+    )
+
+
+def _public_finding(finding: Finding, walk: Activity) -> FindingRow:
+    return FindingRow(
+        category=finding.category,
+        owner=finding.owner,
+        status=finding.status,
+        due_week=iso_week(finding.due) if finding.due else "",
+        walk_week=iso_week(_day(walk.start)),
+        geometry=finding.geometry,
+        classification=finding.classification,
+        description="",
+        action="",
+        due=None,
+        walk_date=None,
+        id=None,
+        activity_id=None,
+    )
+
+
+def _internal_finding(finding: Finding, walk: Activity | None) -> FindingRow:
+    return FindingRow(
+        category=finding.category,
+        owner=finding.owner,
+        status=finding.status,
+        due_week=iso_week(finding.due) if finding.due else "",
+        walk_week=iso_week(_day(walk.start)) if walk else "",
+        geometry=finding.geometry,
+        classification=finding.classification,
+        description=finding.description,
+        action=finding.action,
+        due=finding.due,
+        walk_date=_day(walk.start) if walk else None,
+        id=finding.id,
+        activity_id=finding.activity_id,
+    )
+
+
+def _protect(value: int, k: int) -> int | None:
+    """Primary suppression: 1 to k-1 events are withheld (None); 0 and >= k are shown."""
+    return None if 0 < value < k else value
+
+
+def _summary(
+    doc: PromiseDocument,
+    period: Period,
+    activities: Sequence[Activity],
+    planned: Sequence[PlannedActivity],
+    public: bool,
+    k: int,
+) -> PeriodSummary:
+    """Done, hours and outcome sums per commitment; suppressed for the public."""
+    sums: dict[str, dict[str, float]] = {c.id: {} for c in doc.commitments}
+    for a in activities:
+        c = commitment_for(doc, a)
+        if c is None or not period.contains(_day(a.start)):
+            continue
+        for name, value in a.outcome.items():
+            if name in COUNT_OUTCOMES:
+                sums[c.id][name] = sums[c.id].get(name, 0) + float(value)
+    rows = []
+    for p in progress(doc, period, activities, planned):
+        found = sums[p.commitment.id]
+        # In the Outcome enum's order, so every export lists them the same way.
+        outcomes = {name: int(round(found[name])) for name in COUNT_OUTCOMES if name in found}
+        if not public:
+            rows.append(SummaryRow(p.commitment, p.done, p.hours, p.planned, outcomes))
+            continue
+        done = _protect(p.done, k)
+        shown = {name: _protect(v, k) for name, v in outcomes.items()}
+        withheld = (["genomfort"] if done is None else []) + [
+            n for n, v in shown.items() if v is None
+        ]
+        rows.append(
+            SummaryRow(
+                p.commitment,
+                done,
+                p.hours if done is not None else None,
+                None,
+                shown,
+                tuple(withheld),
+            )
+        )
+    return PeriodSummary(period, tuple(rows))
+
+
+def _protect_parts(total: PeriodSummary, parts: list[PeriodSummary]) -> list[PeriodSummary]:
+    """Secondary suppression: never leave one hidden part next to a shown total.
+
+    If exactly one tertial's value is suppressed while the period total is shown, the
+    hidden value is the total minus the others; suppressing the smallest other non-zero
+    tertial as well prevents that. Applied to `done` and to every outcome sum.
+    """
+    if len(parts) < 2:
+        return parts
+    rows = [list(part.rows) for part in parts]
+    for c_index, total_row in enumerate(total.rows):
+        measures: list[str | None] = [None, *total_row.outcomes.keys()]
+        for measure in measures:
+            total_value = _value(total_row, measure)
+            if total_value is None:
+                continue
+            values = [_value(r[c_index], measure) for r in rows]
+            if sum(v is None for v in values) != 1:
+                continue
+            shown = [(v, i) for i, v in enumerate(values) if v]
+            if not shown:
+                continue
+            _, index = min(shown)
+            rows[index][c_index] = _withhold(rows[index][c_index], measure)
+    return [replace(part, rows=tuple(r)) for part, r in zip(parts, rows, strict=True)]
+
+
+def _value(row: SummaryRow, measure: str | None) -> int | None:
+    """`done` (measure None) or one outcome sum (0 when the row has none)."""
+    if measure is None:
+        return row.done
+    return row.outcomes.get(measure, 0)
+
+
+def _withhold(row: SummaryRow, measure: str | None) -> SummaryRow:
+    """A copy of a row with one value suppressed."""
+    if measure is None:
+        return replace(row, done=None, hours=None, suppressed=(*row.suppressed, "genomfort"))
+    outcomes = dict(row.outcomes) | {measure: None}
+    return replace(row, outcomes=outcomes, suppressed=(*row.suppressed, measure))
+
+
+def _base_layers(
+    session: Session, kommunkod: str
+) -> tuple[tuple[BaseLayerData, ...], BaseGeometry | None]:
+    """The kommun's boundary, the län's kommuner and tätorter (public SCB data)."""
+    out = []
+    boundary: BaseGeometry | None = None
+    for layer in session.base_layers():
+        own = layer.name == f"kommun_{kommunkod}"
+        if layer.name.startswith("kommun_") and not own:
+            continue
+        features = session.base_features(layer.name)
+        key = LABEL_KEYS.get(layer.name)
+        rows = tuple((str(props.get(key, "")) if key else "", geom) for props, geom in features)
+        if own and rows:
+            boundary = rows[0][1]
+        out.append(BaseLayerData(layer.name, layer.title, layer.attribution, rows))
+    return tuple(out), boundary

@@ -1,0 +1,139 @@
+"""Data export as CSV in the Swedish Excel dialect: a zip with one CSV per table.
+
+Each file opens with a double click in Excel on a Swedish Windows: `;` between cells,
+decimal comma, UTF-8 with a byte order mark (so å, ä, ö survive), CRLF line ends. The zip
+holds the same tables as the GeoPackage (geo.export_tables), each file named after its
+audience (`intern_platser.csv`, `offentlig_platser.csv`), plus `LASMIG.txt` describing
+every file and column. Map tables carry `e_sweref99tm`/`n_sweref99tm` (a point on the
+feature) and `wkt_sweref99tm` (the whole geometry, WKT with decimal points as the WKT
+standard requires), in SWEREF 99 TM metres.
+
+CSV injection: a text cell starting with `=`, `+`, `-`, `@`, tab or carriage return (or
+their full-width forms) gets a leading `'`, as OWASP recommends, so Excel shows it as text
+instead of running it as a formula.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.audience import ExportData
+from geo.export_tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
+from geo.models import STOCKHOLM
+from geo.swedish import plain_number, stamp
+
+BOM = "\ufeff"
+# OWASP "CSV Injection": characters that make a spreadsheet read a cell as a formula,
+# with the full-width forms some spreadsheets normalise to them.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+GEOMETRY_COLUMNS = ("e_sweref99tm", "n_sweref99tm", "wkt_sweref99tm")
+
+
+def neutralise(text: str) -> str:
+    """A text cell made safe for spreadsheets (OWASP CSV injection).
+
+    >>> neutralise("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("Torget")
+    'Torget'
+    """
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _cell(value: Any, kind: str, suppressed_text: str) -> str:
+    """One cell as text: numbers with decimal comma, suppressed counts spelt out."""
+    if value is SUPPRESSED:
+        return suppressed_text
+    if value is None:
+        return ""
+    if kind in (INTEGER, REAL) and isinstance(value, int | float):
+        # Our own numbers: never a formula, so a negative number stays a number.
+        return plain_number(value)
+    return neutralise(str(value))
+
+
+def _geometry_cells(geom: BaseGeometry | None) -> list[str]:
+    """E, N of a point on the feature (decimal comma) and its WKT, to the centimetre."""
+    if geom is None or geom.is_empty:
+        return ["", "", ""]
+    point = geom if geom.geom_type == "Point" else geom.representative_point()
+    wkt = shapely.to_wkt(geom, rounding_precision=2, trim=True)
+    return [plain_number(round(point.x, 2)), plain_number(round(point.y, 2)), wkt]
+
+
+def table_csv(table: ExportTable, suppressed_text: str) -> bytes:
+    """One table as Swedish-Excel CSV bytes (UTF-8 with BOM, `;`, CRLF)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    header = table.column_names
+    spatial = table.geometry_type is not None
+    if spatial:
+        header += list(GEOMETRY_COLUMNS)
+    writer.writerow(header)
+    geometries: Sequence[BaseGeometry | None] = table.geometries or ()
+    for index, row in enumerate(table.rows):
+        cells = [
+            _cell(value, column.kind, suppressed_text)
+            for value, column in zip(row, table.columns, strict=True)
+        ]
+        if spatial:
+            cells += _geometry_cells(geometries[index])
+        writer.writerow(cells)
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def file_name(data: ExportData, table: ExportTable) -> str:
+    """`intern_platser.csv` / `offentlig_platser.csv`: the audience is in every name."""
+    return f"{data.audience.file_tag}_{table.name}.csv"
+
+
+def _readme(data: ExportData, tables: Iterable[ExportTable]) -> str:
+    lines = [
+        f"{data.document.title}",
+        f"{data.audience.notice}",
+        f"Skapad {stamp(data.made_at)} i Löfteskartan.",
+        f"Period: {data.period.start:%Y-%m-%d} – {data.period.end:%Y-%m-%d}",
+        "",
+        "Filerna är CSV för Excel: semikolon mellan värdena, decimalkomma, UTF-8.",
+        "Koordinater i SWEREF 99 TM (EPSG:3006), meter: e_sweref99tm och n_sweref99tm är en",
+        "punkt på objektet, wkt_sweref99tm hela geometrin (WKT, decimalpunkt).",
+        f'"{data.rules.suppressed_text}" betyder att ett antal från 1 till '
+        f"{data.rules.min_count - 1} inte visas.",
+        "En text som börjar med ' har fått tecknet för att Excel inte ska läsa den som formel.",
+        "",
+    ]
+    for table in tables:
+        lines.append(f"{file_name(data, table)}: {table.title} ({len(table.rows)} rader)")
+        for column in table.columns:
+            lines.append(f"  {column.name}: {column.description}")
+        if table.geometry_type is not None:
+            lines.append("  e_sweref99tm, n_sweref99tm, wkt_sweref99tm: läget (se ovan)")
+        lines.append("")
+    return "\r\n".join(lines)
+
+
+def csv_zip_bytes(data: ExportData) -> bytes:
+    """The zip of CSV files (one per table) and LASMIG.txt, as bytes."""
+    tables = export_tables(data)
+    buffer = io.BytesIO()
+    made = data.made_at.astimezone(STOCKHOLM)
+    stamp_tuple = (made.year, made.month, made.day, made.hour, made.minute, made.second)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.comment = f"{data.audience.notice}. Skapad {stamp(data.made_at)}.".encode()
+        readme = zipfile.ZipInfo("LASMIG.txt", date_time=stamp_tuple)
+        readme.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(readme, (BOM + _readme(data, tables)).encode("utf-8"))
+        for table in tables:
+            info = zipfile.ZipInfo(file_name(data, table), date_time=stamp_tuple)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, table_csv(table, data.rules.suppressed_text))
+    return buffer.getvalue()

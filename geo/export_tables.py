@@ -1,0 +1,432 @@
+"""The tables of a data export, shared by the GeoPackage and the CSV files.
+
+One function turns an `ExportData` into named tables (columns, rows, geometries in
+EPSG:3006), so the GeoPackage layers and the CSV files always hold the same things. Column
+names are Swedish, lower case, ASCII (QGIS, Excel and scripts all cope); the title of each
+table says what it holds.
+
+A public export has fewer tables and columns: no `aktiviteter` table (single activities are
+never published) and no id, note, free-text or exact-time columns. A suppressed count is the
+`SUPPRESSED` marker here: NULL in the GeoPackage, "färre än 3" in a CSV, and the row's
+`undertryckta` column names it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+from shapely.geometry.base import BaseGeometry
+
+from geo.audience import COUNT_OUTCOMES, Audience, ExportData, PeriodSummary
+from geo.swedish import stamp
+
+
+class _Suppressed:
+    """Marks a count withheld because it was 1 to k-1 (see geo.audience)."""
+
+    _instance: _Suppressed | None = None
+
+    def __new__(cls) -> _Suppressed:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "SUPPRESSED"
+
+
+SUPPRESSED: Final = _Suppressed()
+
+# Column kinds: how a value is written (GeoPackage field type, CSV formatting).
+TEXT, INTEGER, REAL, BOOLEAN = "text", "integer", "real", "boolean"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column: its name, kind and a Swedish description."""
+
+    name: str
+    kind: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class ExportTable:
+    """A table: name (layer/file), title, columns, rows; geometries when it is a map layer.
+
+    `geometry_type` is "Point", "Polygon", "Unknown" (mixed) or None (no geometry).
+    """
+
+    name: str
+    title: str
+    columns: tuple[Column, ...]
+    rows: tuple[tuple[Any, ...], ...]
+    geometries: tuple[BaseGeometry | None, ...] | None = None
+    geometry_type: str | None = None
+
+    @property
+    def column_names(self) -> list[str]:
+        """The column names in order."""
+        return [c.name for c in self.columns]
+
+
+TIME_FORMAT = "%Y-%m-%d %H:%M"
+
+
+def _yes(value: bool) -> str:
+    return "ja" if value else "nej"
+
+
+def about_table(data: ExportData) -> ExportTable:
+    """`om_exporten`: one row saying who the export is for, when it was made, the rules."""
+    doc = data.document
+    public = data.audience is Audience.PUBLIC
+    rules = data.rules
+    note = data.audience.notice + "."
+    if public:
+        note += (
+            f" Bara öppna uppgifter; antal från 1 till {rules.min_count - 1} visas inte "
+            f"({rules.suppressed_text}); aktiviteternas platser bara som antal per "
+            f"{rules.grid.value} om {rules.cell_size_m:g} m; tider bara som vecka."
+        )
+    columns = (
+        Column("malgrupp", TEXT, "Vem exporten är till: intern eller offentlig"),
+        Column("skapad", TEXT, "När exporten gjordes (svensk tid)"),
+        Column("period_fran", TEXT, "Periodens första dag"),
+        Column("period_till", TEXT, "Periodens sista dag"),
+        Column("medborgarlofte", TEXT, "Medborgarlöftets titel"),
+        Column("kommun", TEXT, "Kommun"),
+        Column("kommunkod", TEXT, "Kommunkod"),
+        Column("polisomrade", TEXT, "Lokalpolisområde"),
+        Column("minsta_antal", INTEGER, "Minsta antal som visas i offentliga exporter"),
+        Column("rutstorlek_m", REAL, "Rutornas storlek i meter"),
+        Column("rutnat", TEXT, "ruta eller hexagon"),
+        Column("koordinatsystem", TEXT, "Koordinatsystem för geometrier och koordinater"),
+        Column("tider", TEXT, "Hur tider anges"),
+        Column("exempeldata", TEXT, "ja om databasen innehåller påhittade exempeldata"),
+        Column("anmarkning", TEXT, "Vad exporten får användas till"),
+    )
+    row = (
+        data.audience.label,
+        stamp(data.made_at),
+        f"{data.period.start:%Y-%m-%d}",
+        f"{data.period.end:%Y-%m-%d}",
+        doc.title,
+        doc.kommun_name,
+        doc.kommunkod,
+        doc.police_area,
+        rules.min_count,
+        rules.cell_size_m,
+        rules.grid.value,
+        "SWEREF 99 TM (EPSG:3006), meter",
+        "ISO-vecka (t.ex. 2023-W36)" if public else "svensk tid (Europe/Stockholm)",
+        _yes(data.has_example_data),
+        note,
+    )
+    return ExportTable("om_exporten", "Om exporten", columns, (row,))
+
+
+def places_table(data: ExportData) -> ExportTable:
+    """`platser`: every place (public: öppna, in use, no insatsplatser, no notes)."""
+    internal = data.audience is Audience.INTERNAL
+    columns = [
+        Column("typ", TEXT, "Platstyp"),
+        Column("namn", TEXT, "Namn"),
+        Column("klassning", TEXT, "öppen, intern eller sekretess"),
+        Column("attribut", TEXT, "Platstypens egna uppgifter (namn: värde; ...)"),
+        Column("exempeldata", TEXT, "ja för påhittade exempelplatser"),
+    ]
+    if internal:
+        columns = [
+            Column("id", INTEGER, "Platsens id i Löfteskartan"),
+            *columns,
+            Column("anteckning", TEXT, "Intern anteckning"),
+            Column("ur_bruk", TEXT, "ja om platsen inte används längre"),
+        ]
+    rows = []
+    for p in data.places:
+        values: list[Any] = [
+            p.kind.value,
+            p.name,
+            p.classification.value,
+            "; ".join(f"{k}: {v}" for k, v in p.attributes.items()),
+            _yes(p.is_example),
+        ]
+        if internal:
+            values = [p.id, *values, p.note, _yes(p.retired)]
+        rows.append(tuple(values))
+    return ExportTable(
+        "platser",
+        "Platser",
+        tuple(columns),
+        tuple(rows),
+        tuple(p.geometry for p in data.places),
+        "Unknown",
+    )
+
+
+def activities_table(data: ExportData) -> ExportTable:
+    """`aktiviteter` (internal only): every logged activity in the period, with outcomes."""
+    columns = (
+        Column("id", INTEGER, "Aktivitetens id"),
+        Column("typ", TEXT, "Aktivitetstyp"),
+        Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet den räknas mot"),
+        Column("vecka", TEXT, "ISO-vecka"),
+        Column("start", TEXT, "Start (svensk tid)"),
+        Column("slut", TEXT, "Slut (svensk tid)"),
+        Column("plats", TEXT, "Platsens namn"),
+        Column("timmar", REAL, "Timmar"),
+        *(Column(name, REAL, "Utfall: antal") for name in COUNT_OUTCOMES),
+        Column("klassning", TEXT, "öppen, intern eller sekretess"),
+        Column("anteckning", TEXT, "Intern anteckning"),
+        Column("exempeldata", TEXT, "ja för påhittade exempelaktiviteter"),
+    )
+    rows = tuple(
+        (
+            a.id,
+            a.kind.value,
+            a.commitment_id or "",
+            a.week,
+            f"{a.start:{TIME_FORMAT}}",
+            f"{a.end:{TIME_FORMAT}}",
+            a.place_name,
+            a.hours,
+            *(a.outcome.get(name) for name in COUNT_OUTCOMES),
+            a.classification.value,
+            a.note,
+            _yes(a.is_example),
+        )
+        for a in data.activities
+    )
+    return ExportTable(
+        "aktiviteter",
+        "Genomförda aktiviteter",
+        columns,
+        rows,
+        tuple(a.geometry for a in data.activities),
+        "Point",
+    )
+
+
+def planned_table(data: ExportData) -> ExportTable:
+    """`planerade`: plans in the period (public: the police office's opening hours, by week)."""
+    internal = data.audience is Audience.INTERNAL
+    columns = [
+        Column("typ", TEXT, "Aktivitetstyp"),
+        Column("vecka", TEXT, "ISO-vecka"),
+        Column("plats", TEXT, "Platsens namn"),
+        Column("oppettider", TEXT, "Poliskontorets öppettider"),
+        Column("status", TEXT, "planerad, genomförd eller inställd"),
+        Column("klassning", TEXT, "öppen, intern eller sekretess"),
+    ]
+    if internal:
+        columns = [
+            Column("id", INTEGER, "Den planerade aktivitetens id"),
+            Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet"),
+            *columns,
+            Column("start", TEXT, "Start (svensk tid)"),
+            Column("slut", TEXT, "Slut (svensk tid)"),
+            Column("lag", TEXT, "Lag eller ansvarig grupp"),
+            Column("anteckning", TEXT, "Intern anteckning"),
+        ]
+    rows = []
+    for p in data.planned:
+        values: list[Any] = [
+            p.kind.value,
+            p.week,
+            p.place_name,
+            p.opening_hours,
+            p.status.value,
+            p.classification.value,
+        ]
+        if internal:
+            values = [
+                p.id,
+                p.commitment_id or "",
+                *values,
+                f"{p.start:{TIME_FORMAT}}" if p.start else "",
+                f"{p.end:{TIME_FORMAT}}" if p.end else "",
+                p.team,
+                p.note,
+            ]
+        rows.append(tuple(values))
+    return ExportTable(
+        "planerade",
+        "Planerade aktiviteter",
+        tuple(columns),
+        tuple(rows),
+        tuple(p.geometry for p in data.planned),
+        "Unknown",
+    )
+
+
+def findings_table(data: ExportData) -> ExportTable:
+    """`iakttagelser`: findings from safety walks (public: no free text, weeks for dates)."""
+    internal = data.audience is Audience.INTERNAL
+    columns = [
+        Column("kategori", TEXT, "Kategori"),
+        Column("ansvarig", TEXT, "Vem som ansvarar för åtgärden"),
+        Column("status", TEXT, "öppen, pågår eller åtgärdad"),
+        Column("klart_senast_vecka", TEXT, "ISO-vecka då åtgärden ska vara klar"),
+        Column("vandring_vecka", TEXT, "ISO-vecka för trygghetsvandringen"),
+        Column("klassning", TEXT, "öppen, intern eller sekretess"),
+    ]
+    if internal:
+        columns = [
+            Column("id", INTEGER, "Iakttagelsens id"),
+            Column("vandring_id", INTEGER, "Trygghetsvandringens aktivitets-id"),
+            *columns,
+            Column("beskrivning", TEXT, "Beskrivning"),
+            Column("atgard", TEXT, "Åtgärd"),
+            Column("klart_senast", TEXT, "Datum då åtgärden ska vara klar"),
+            Column("vandring_datum", TEXT, "Trygghetsvandringens datum"),
+        ]
+    rows = []
+    for f in data.findings:
+        values: list[Any] = [
+            f.category,
+            f.owner,
+            f.status.value,
+            f.due_week,
+            f.walk_week,
+            f.classification.value,
+        ]
+        if internal:
+            values = [
+                f.id,
+                f.activity_id,
+                *values,
+                f.description,
+                f.action,
+                f"{f.due:%Y-%m-%d}" if f.due else "",
+                f"{f.walk_date:%Y-%m-%d}" if f.walk_date else "",
+            ]
+        rows.append(tuple(values))
+    return ExportTable(
+        "iakttagelser",
+        "Iakttagelser från trygghetsvandringar",
+        tuple(columns),
+        tuple(rows),
+        tuple(f.geometry for f in data.findings),
+        "Point",
+    )
+
+
+def cells_table(data: ExportData) -> ExportTable:
+    """`aktiviteter_per_ruta`: counts per grid cell (public: öppna, at least k per cell)."""
+    columns = (
+        Column("ruta", TEXT, "Rutans id (rutnätet utgår från EPSG:3006:s origo)"),
+        Column("antal", INTEGER, "Genomförda aktiviteter i rutan under perioden"),
+        Column("rutstorlek_m", REAL, "Rutans storlek i meter"),
+        Column("rutnat", TEXT, "ruta eller hexagon"),
+    )
+    rows = tuple(
+        (c.key.id, c.count, data.rules.cell_size_m, data.rules.grid.value) for c in data.cells
+    )
+    return ExportTable(
+        "aktiviteter_per_ruta",
+        "Genomförda aktiviteter per ruta",
+        columns,
+        rows,
+        tuple(c.geometry for c in data.cells),
+        "Polygon",
+    )
+
+
+def _summary_columns(data: ExportData) -> list[Column]:
+    columns = [
+        Column("period", TEXT, "Perioden som räknas"),
+        Column("period_fran", TEXT, "Periodens första dag"),
+        Column("period_till", TEXT, "Periodens sista dag"),
+        Column("lofte", TEXT, "Löftets id (tomt: gäller hela löftet)"),
+        Column("aktivitet_i_loftet", TEXT, "Aktivitetens id i löftet"),
+        Column("aktivitet", TEXT, "Vad som lovats"),
+        Column("typ", TEXT, "Aktivitetstyp"),
+        Column("ansvarig", TEXT, "polis, kommun eller båda"),
+        Column("mal", TEXT, "Målet för löftesåret"),
+        Column("genomfort", INTEGER, "Genomförda aktiviteter"),
+        Column("kvar", INTEGER, "Kvar till målet"),
+    ]
+    if data.audience is Audience.INTERNAL:
+        columns.append(Column("planerat", INTEGER, "Planerade, ej genomförda"))
+    columns.append(Column("timmar", REAL, "Timmar"))
+    columns += [Column(name, INTEGER, "Utfall: summa") for name in COUNT_OUTCOMES]
+    columns.append(Column("undertryckta", TEXT, "Värden som inte visas (för få)"))
+    return columns
+
+
+def _summary_rows(summary: PeriodSummary, data: ExportData) -> list[tuple[Any, ...]]:
+    internal = data.audience is Audience.INTERNAL
+    rows = []
+    for r in summary.rows:
+        c = r.commitment
+        values: list[Any] = [
+            summary.period.label,
+            f"{summary.period.start:%Y-%m-%d}",
+            f"{summary.period.end:%Y-%m-%d}",
+            c.promise_id or "",
+            c.id,
+            c.text,
+            c.kind.value,
+            c.responsible.value,
+            c.target.describe() if c.target else "",
+            SUPPRESSED if r.done is None else r.done,
+            SUPPRESSED if r.done is None and c.target else r.remaining,
+        ]
+        if internal:
+            values.append(r.planned)
+        values.append(SUPPRESSED if r.hours is None else r.hours)
+        for name in COUNT_OUTCOMES:
+            value = r.outcomes.get(name, 0)
+            values.append(SUPPRESSED if value is None else value)
+        values.append(
+            ", ".join(r.suppressed) + f" ({data.rules.suppressed_text})" if r.suppressed else ""
+        )
+        rows.append(tuple(values))
+    return rows
+
+
+def summary_table(data: ExportData) -> ExportTable:
+    """`sammanstallning`: progress per commitment for the whole period."""
+    return ExportTable(
+        "sammanstallning",
+        "Läget per aktivitet i löftet",
+        tuple(_summary_columns(data)),
+        tuple(_summary_rows(data.summary, data)),
+    )
+
+
+def tertial_table(data: ExportData) -> ExportTable:
+    """`sammanstallning_tertial`: the same per tertial (clipped to the period)."""
+    rows: list[tuple[Any, ...]] = []
+    for tertial in data.tertials:
+        rows += _summary_rows(tertial, data)
+    return ExportTable(
+        "sammanstallning_tertial",
+        "Läget per aktivitet och tertial",
+        tuple(_summary_columns(data)),
+        tuple(rows),
+    )
+
+
+def export_tables(data: ExportData) -> list[ExportTable]:
+    """Every table of a data export for the audience, `om_exporten` first."""
+    tables = [about_table(data), places_table(data)]
+    if data.audience is Audience.INTERNAL:
+        tables.append(activities_table(data))
+    tables += [
+        planned_table(data),
+        findings_table(data),
+        cells_table(data),
+        summary_table(data),
+        tertial_table(data),
+    ]
+    return tables
+
+
+def rows_as_dicts(table: ExportTable) -> Sequence[dict[str, Any]]:
+    """Rows as dicts by column name (handy in tests and the app)."""
+    names = table.column_names
+    return [dict(zip(names, row, strict=True)) for row in table.rows]

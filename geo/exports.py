@@ -1,0 +1,217 @@
+"""Making an export: one entry point for the command line and the app's download buttons.
+
+`make_export(store, actor, fmt, request)` builds the audience's data set once
+(geo.audience) and renders it as the asked format. The result is bytes, a suggested file
+name and a MIME type; `write_export` puts it on disk so that a file is either complete or
+not there (the CLI's "nothing written" on error).
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from geo.audience import Audience, ExportData, ExportRequest, build_export_data
+from geo.models import STOCKHOLM, Actor
+from geo.store import Store
+from geo.swedish import number
+
+
+class ExportFormat(enum.StrEnum):
+    """What can be exported (the names are the CLI's `export` subcommands)."""
+
+    MAP_HTML = "map-html"
+    MAP_PNG = "map-png"
+    MEETING_PDF = "meeting-pdf"
+    GPKG = "gpkg"
+    CSV = "csv"
+    FOLLOWUP = "followup"
+
+    @property
+    def label(self) -> str:
+        """Swedish name for buttons and messages."""
+        return _LABELS[self]
+
+    @property
+    def extension(self) -> str:
+        """File name extension, with the dot."""
+        return _EXTENSIONS[self]
+
+    @property
+    def mime(self) -> str:
+        """MIME type for downloads."""
+        return _MIME[self]
+
+
+_LABELS = {
+    ExportFormat.MAP_HTML: "Karta (HTML)",
+    ExportFormat.MAP_PNG: "Kartbild (PNG)",
+    ExportFormat.MEETING_PDF: "Mötesunderlag (PDF)",
+    ExportFormat.GPKG: "Data (GeoPackage)",
+    ExportFormat.CSV: "Data (CSV för Excel, zip)",
+    ExportFormat.FOLLOWUP: "Uppföljning för polisen.se (text och karta, zip)",
+}
+_EXTENSIONS = {
+    ExportFormat.MAP_HTML: ".html",
+    ExportFormat.MAP_PNG: ".png",
+    ExportFormat.MEETING_PDF: ".pdf",
+    ExportFormat.GPKG: ".gpkg",
+    ExportFormat.CSV: ".zip",
+    ExportFormat.FOLLOWUP: ".zip",
+}
+_MIME = {
+    ExportFormat.MAP_HTML: "text/html",
+    ExportFormat.MAP_PNG: "image/png",
+    ExportFormat.MEETING_PDF: "application/pdf",
+    ExportFormat.GPKG: "application/geopackage+sqlite3",
+    ExportFormat.CSV: "application/zip",
+    ExportFormat.FOLLOWUP: "application/zip",
+}
+_FILE_KIND = {
+    ExportFormat.MAP_HTML: "karta",
+    ExportFormat.MAP_PNG: "kartbild",
+    ExportFormat.MEETING_PDF: "motesunderlag",
+    ExportFormat.GPKG: "data",
+    ExportFormat.CSV: "data_csv",
+    ExportFormat.FOLLOWUP: "uppfoljning",
+}
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """A finished export: the bytes, a file name to suggest, its MIME type, one line of news."""
+
+    payload: bytes
+    file_name: str
+    mime: str
+    summary: str
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Per-format choices: map tiles in HTML, which static map."""
+
+    tiles: bool = True
+    density_png: bool = False
+
+
+def _slug(text: str) -> str:
+    """ASCII, lower case, underscores: "Aneby kommun" -> "aneby_kommun"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or "export"
+
+
+def file_name_for(
+    kommun_name: str, audience: Audience, fmt: ExportFormat, made_at: datetime, density: bool
+) -> str:
+    """E.g. `lofteskartan_aneby_kommun_offentlig_karta_2024-06-03.html`."""
+    kind = "tathetskarta" if fmt is ExportFormat.MAP_PNG and density else _FILE_KIND[fmt]
+    made = made_at.astimezone(STOCKHOLM)
+    return (
+        f"lofteskartan_{_slug(kommun_name)}_{audience.file_tag}_{kind}_"
+        f"{made:%Y-%m-%d}{fmt.extension}"
+    )
+
+
+def suggested_name(data: ExportData, fmt: ExportFormat, density: bool = False) -> str:
+    """The file name for an export of `data` (see `file_name_for`)."""
+    return file_name_for(data.document.kommun_name, data.audience, fmt, data.made_at, density)
+
+
+def load_export_data(store: Store, actor: Actor, request: ExportRequest) -> ExportData:
+    """Build the audience's data set in one read-only unit of work."""
+    store.require_schema()
+    with store.session(actor) as session:
+        return build_export_data(session, request)
+
+
+def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes:
+    """Render an already built data set in one format."""
+    if fmt is ExportFormat.MAP_HTML:
+        from geo.map_html import render_map_html
+
+        return render_map_html(data, tiles=options.tiles).encode("utf-8")
+    if fmt is ExportFormat.MAP_PNG:
+        from geo.map_image import MapView, render_map_png
+
+        view = MapView.DENSITY if options.density_png else MapView.OVERVIEW
+        return render_map_png(data, view)
+    if fmt is ExportFormat.MEETING_PDF:
+        from geo.meeting_pack import render_meeting_pdf
+
+        return render_meeting_pdf(data)
+    if fmt is ExportFormat.GPKG:
+        from geo.export_gpkg import gpkg_bytes
+
+        with tempfile.TemporaryDirectory(prefix="lofteskartan-") as folder:
+            return gpkg_bytes(data, Path(folder))
+    if fmt is ExportFormat.CSV:
+        from geo.export_csv import csv_zip_bytes
+
+        return csv_zip_bytes(data)
+    from geo.followup import followup_zip_bytes
+
+    return followup_zip_bytes(data, tiles=options.tiles)
+
+
+def make_export(
+    store: Store,
+    actor: Actor,
+    fmt: ExportFormat,
+    request: ExportRequest,
+    options: ExportOptions | None = None,
+) -> ExportResult:
+    """Build the data set for `request.audience` and render it as `fmt`.
+
+    Parameters
+    ----------
+    store, actor : where to read and on whose behalf.
+    fmt : the format.
+    request : audience, period, rules, meeting.
+    options : per-format choices (tiles, density map).
+
+    Returns
+    -------
+    ExportResult with the file's bytes and a suggested name.
+    """
+    options = options or ExportOptions()
+    data = load_export_data(store, actor, request)
+    payload = render(data, fmt, options)
+    name = suggested_name(data, fmt, options.density_png)
+    summary = (
+        f"{fmt.label}, {data.audience.label.lower()}, "
+        f"{data.period.start:%Y-%m-%d} – {data.period.end:%Y-%m-%d}: "
+        f"{number(len(payload))} byte"
+    )
+    return ExportResult(payload, name, fmt.mime, summary)
+
+
+def write_export(payload: bytes, path: Path) -> None:
+    """Write a file so that it is either complete or not there at all."""
+    handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".lofteskartan-")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; an export is an ordinary file
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+
+
+__all__ = [
+    "Audience",
+    "ExportFormat",
+    "ExportOptions",
+    "ExportRequest",
+    "ExportResult",
+    "make_export",
+    "write_export",
+    "suggested_name",
+]

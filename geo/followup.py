@@ -1,0 +1,132 @@
+"""Uppföljning för polisen.se: a Swedish text per tertial, and a public map.
+
+Generated from the log: for each tertial, what was promised and what was done, in numbers.
+Built from an `ExportData`, so a public follow-up only has what the public data set has:
+counts per commitment with 1 to k-1 written as "färre än 3", outcome sums likewise, no
+single activities, places or times.
+
+Each text gives the tertial's own numbers and the year's target, but no running total for
+the year: a total next to a suppressed tertial would give the hidden number away.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+
+from geo.audience import Audience, ExportData, PeriodSummary, SummaryRow
+from geo.map_html import render_map_html
+from geo.meeting_pack import outcome_text
+from geo.models import STOCKHOLM
+from geo.swedish import MONTHS, date_range, number, stamp
+
+TERTIAL_MONTHS = {1: "januari–april", 2: "maj–augusti", 3: "september–december"}
+
+
+@dataclass(frozen=True)
+class FollowupText:
+    """One tertial's follow-up: a file name, a title and the text."""
+
+    file_name: str
+    title: str
+    text: str
+
+
+def _tertial_name(summary: PeriodSummary) -> tuple[str, str]:
+    """("T3 2023", "september–december 2023") from the period's first day."""
+    start = summary.period.start
+    number_ = (start.month - 1) // 4 + 1
+    return f"T{number_} {start.year}", f"{TERTIAL_MONTHS[number_]} {start.year}"
+
+
+def _done_sentence(row: SummaryRow, data: ExportData) -> str:
+    """ "Genomfört under tertialen: 20 gånger (40 timmar)." and the like."""
+    if row.done is None:
+        return f"Genomfört under tertialen: {data.rules.suppressed_text} gånger."
+    if row.done == 0:
+        return "Inget genomfört under tertialen."
+    times = "1 gång" if row.done == 1 else f"{number(row.done)} gånger"
+    hours = ""
+    if row.hours:
+        hours = f" ({number(row.hours, 1 if row.hours % 1 else 0)} timmar)"
+    return f"Genomfört under tertialen: {times}{hours}."
+
+
+def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
+    """The follow-up text for one tertial (see the module docstring)."""
+    doc = data.document
+    short, months = _tertial_name(summary)
+    title = f"{doc.title} – uppföljning {short} ({months})"
+    lines = [title, "=" * len(title), ""]
+    if data.audience is Audience.INTERNAL:
+        lines.append("INTERNT UTKAST – innehåller exakta siffror och får inte publiceras.")
+    else:
+        lines.append("Offentlig version: får publiceras.")
+    lines.append(
+        f"Uppföljningen gäller {date_range(summary.period.start, summary.period.end)}. "
+        f"Sammanställd {stamp(data.made_at)} ur Löfteskartans logg över genomförda aktiviteter."
+    )
+    lines.append("")
+    promises = "\n".join(f"{n}. {p.title}" for n, p in enumerate(doc.promises, start=1))
+    lines += [
+        f"{doc.kommun_name} och {doc.police_area} har lovat invånarna att:",
+        promises,
+        "",
+        "Det här har gjorts:",
+        "",
+    ]
+    groups: list[tuple[str, str | None]] = [(p.title, p.id) for p in doc.promises]
+    groups.append(("Gäller hela medborgarlöftet", None))
+    for heading, promise_id in groups:
+        rows = [r for r in summary.rows if r.commitment.promise_id == promise_id]
+        if not rows:
+            continue
+        lines.append(heading)
+        for r in rows:
+            sentence = f"- {r.commitment.text} {_done_sentence(r, data)}"
+            results = outcome_text(r, data)
+            if results:
+                sentence += f" Resultat: {results}."
+            if r.commitment.target is not None:
+                sentence += f" Målet för löftesåret är {r.commitment.target.describe()}."
+            lines.append(sentence)
+        lines.append("")
+    if data.audience is Audience.PUBLIC:
+        lines.append(
+            f"Antal från 1 till {data.rules.min_count - 1} redovisas som "
+            f'"{data.rules.suppressed_text}", så att ingen enskild händelse eller person kan '
+            "pekas ut. Var polisen gör riktade insatser redovisas inte."
+        )
+    if data.has_example_data:
+        lines.append("OBS: underlaget innehåller påhittade exempeldata.")
+    made = data.made_at.astimezone(STOCKHOLM)
+    if summary.period.start <= made.date() <= summary.period.end:
+        lines.append(
+            f"Tertialen pågår: siffrorna gäller till och med {made.day} "
+            f"{MONTHS[made.month - 1]} {made.year}."
+        )
+    file_name = f"uppfoljning_{short.replace(' ', '_')}.txt"
+    return FollowupText(file_name, title, "\n".join(lines).rstrip() + "\n")
+
+
+def followup_texts(data: ExportData) -> list[FollowupText]:
+    """One text per tertial of the export's period that has begun."""
+    return [tertial_text(t, data) for t in data.tertials]
+
+
+def followup_zip_bytes(data: ExportData, tiles: bool = True) -> bytes:
+    """A zip with one text per tertial and `karta.html` (the map of the same data set)."""
+    buffer = io.BytesIO()
+    made = data.made_at.astimezone(STOCKHOLM)
+    when = (made.year, made.month, made.day, made.hour, made.minute, made.second)
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.comment = f"{data.audience.notice}. Skapad {stamp(data.made_at)}.".encode()
+        for text in followup_texts(data):
+            info = zipfile.ZipInfo(text.file_name, date_time=when)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, text.text.encode("utf-8"))
+        info = zipfile.ZipInfo("karta.html", date_time=when)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        archive.writestr(info, render_map_html(data, tiles=tiles).encode("utf-8"))
+    return buffer.getvalue()

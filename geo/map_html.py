@@ -1,0 +1,429 @@
+"""The map as ONE self-contained HTML file that opens offline on another computer.
+
+Leaflet's JavaScript and CSS (vendored in static/leaflet/) are written into the file, with
+the CSS's images as data: URIs, so the file fetches nothing to draw. The layers come from an
+`ExportData` only (see geo.audience): a public file is made from the public data set, so
+nothing withheld is hidden in its source. Online map tiles (OpenStreetMap) are an optional
+background; offline they simply fail and the vector layers draw regardless.
+
+The data travels as JSON in a `<script type="application/json">` element (with `<`, `>` and
+`&` escaped, so no text can end the element), and every label is put on the page as text
+(`textContent`), never as HTML.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+import re
+from collections.abc import Iterable, Mapping
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.aggregate import class_breaks, class_labels, class_of
+from geo.audience import Audience, ExportData
+from geo.crs import to_wgs84
+from geo.map_style import (
+    ACTIVITY_COLOURS,
+    DENSITY_TITLE,
+    FINDING_COLOUR,
+    KOMMUN_COLOUR,
+    NEIGHBOUR_COLOUR,
+    PLACE_COLOURS,
+    TATORT_COLOUR,
+    density_colours,
+)
+from geo.models import CommitmentKind, PlaceKind
+from geo.swedish import date_range, stamp
+
+STATIC = Path(__file__).resolve().parent.parent / "static"
+OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+OSM_ATTRIBUTION = "© OpenStreetMap-bidragsgivare"
+# ~10 cm: enough for any map, and no false precision in the file.
+PRECISION_DEG = 1e-6
+
+Feature = dict[str, Any]
+
+
+def _feature(geom: BaseGeometry, props: Mapping[str, Any]) -> Feature:
+    """One GeoJSON feature in WGS 84 (the only place exported geometry leaves EPSG:3006)."""
+    wgs = shapely.set_precision(to_wgs84(geom), PRECISION_DEG)
+    return {"type": "Feature", "geometry": shapely.geometry.mapping(wgs), "properties": dict(props)}
+
+
+def _layer(
+    name: str,
+    features: list[Feature],
+    colour: str,
+    shape: str,
+    show: bool = True,
+    style: Mapping[str, Any] | None = None,
+    radius: int = 6,
+) -> dict[str, Any]:
+    """A layer spec for the page script: GeoJSON, style, legend swatch."""
+    return {
+        "name": name,
+        "show": show,
+        "legend": {"colour": colour, "shape": shape},
+        "style": {"color": colour, "weight": 3, "fillOpacity": 0.2, **(style or {})},
+        "point": {
+            "radius": radius,
+            "color": "#ffffff",
+            "weight": 1,
+            "fillColor": colour,
+            "fillOpacity": 0.9,
+        },
+        "data": {"type": "FeatureCollection", "features": features},
+    }
+
+
+def _shape_of(kind: PlaceKind) -> str:
+    return {"Point": "point", "Polygon": "area", "LineString": "line"}[kind.geometry_type]
+
+
+def map_layers(data: ExportData) -> list[dict[str, Any]]:
+    """The map's layers, bottom to top, from the audience's data set only."""
+    layers: list[dict[str, Any]] = []
+    for base in data.base:
+        if base.name == "lanets_kommuner":
+            layers.append(
+                _layer(
+                    base.title,
+                    [_feature(g, {"label": label}) for label, g in base.features],
+                    NEIGHBOUR_COLOUR,
+                    "area",
+                    style={"weight": 1, "fillOpacity": 0.03, "dashArray": "4"},
+                )
+            )
+    for base in data.base:
+        if base.name.startswith("kommun_"):
+            layers.append(
+                _layer(
+                    base.title,
+                    [_feature(g, {"label": base.title}) for _, g in base.features],
+                    KOMMUN_COLOUR,
+                    "line",
+                    style={"fill": False},
+                )
+            )
+    if data.cells:
+        breaks = class_breaks([c.count for c in data.cells])
+        colours = density_colours(len(breaks))
+        cells = [
+            _feature(
+                c.geometry,
+                {
+                    "label": f"{c.count} genomförda aktiviteter i rutan",
+                    "fill": colours[class_of(c.count, breaks)],
+                },
+            )
+            for c in data.cells
+        ]
+        layers.append(
+            _layer(
+                DENSITY_TITLE,
+                cells,
+                colours[-1],
+                "area",
+                show=data.audience is Audience.PUBLIC,
+                style={"color": "#7f2704", "weight": 0.5, "fillOpacity": 0.65},
+            )
+        )
+    order = [PlaceKind.CENTRAL_AREA, PlaceKind.WALK_ROUTE] + [
+        k for k in PlaceKind if k not in (PlaceKind.CENTRAL_AREA, PlaceKind.WALK_ROUTE)
+    ]
+    for kind in order:
+        features = [
+            _feature(p.geometry, {"label": f"{p.name} ({kind.label})"})
+            for p in data.places
+            if p.kind is kind and not p.retired
+        ]
+        if features:
+            layers.append(
+                _layer(f"Platser: {kind.label}", features, PLACE_COLOURS[kind], _shape_of(kind))
+            )
+    for base in data.base:
+        if base.name == "tatorter":
+            layers.append(
+                _layer(
+                    base.title,
+                    [_feature(g, {"label": label}) for label, g in base.features],
+                    TATORT_COLOUR,
+                    "point",
+                    radius=4,
+                )
+            )
+    by_kind: dict[CommitmentKind, list[Feature]] = {}
+    for a in data.activities:
+        if a.geometry is not None:
+            label = f"{a.kind.label} {a.start:%Y-%m-%d %H:%M}"
+            if a.place_name:
+                label += f", {a.place_name}"
+            by_kind.setdefault(a.kind, []).append(_feature(a.geometry, {"label": label}))
+    for activity_kind in CommitmentKind:
+        if activity_kind in by_kind:
+            layers.append(
+                _layer(
+                    f"Genomfört: {activity_kind.label}",
+                    by_kind[activity_kind],
+                    ACTIVITY_COLOURS[activity_kind],
+                    "point",
+                    radius=5,
+                )
+            )
+    findings = [
+        _feature(f.geometry, {"label": f"Iakttagelse: {f.category} ({f.status.value})"})
+        for f in data.findings
+        if f.geometry is not None
+    ]
+    if findings:
+        layers.append(
+            _layer(
+                "Iakttagelser från trygghetsvandringar", findings, FINDING_COLOUR, "point", radius=5
+            )
+        )
+    return layers
+
+
+def _bounds(data: ExportData) -> list[list[float]] | None:
+    """[[south, west], [north, east]] around the data (else the kommun), 500 m margin."""
+    geoms: list[BaseGeometry] = [p.geometry for p in data.places if not p.retired]
+    geoms += [c.geometry for c in data.cells]
+    geoms += [a.geometry for a in data.activities if a.geometry is not None]
+    if not geoms and data.kommun_boundary is not None:
+        geoms = [data.kommun_boundary]
+    if not geoms:
+        return None
+    west, south, east, north = shapely.GeometryCollection(geoms).buffer(500).bounds
+    lon0, lat0, lon1, lat1 = to_wgs84(shapely.box(west, south, east, north)).bounds
+    return [[round(lat0, 5), round(lon0, 5)], [round(lat1, 5), round(lon1, 5)]]
+
+
+def _json_for_script(value: Any) -> str:
+    """JSON safe inside a <script> element: no `</script>`, no `<!--`, no `&` entity tricks."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+@cache
+def _leaflet_css() -> str:
+    """leaflet.css with its images inlined as data: URIs."""
+    css = (STATIC / "leaflet" / "leaflet.css").read_text(encoding="utf-8")
+
+    def inline(match: re.Match[str]) -> str:
+        path = STATIC / "leaflet" / match.group(1)
+        data = base64.b64encode(path.read_bytes()).decode("ascii")
+        return f"url(data:image/png;base64,{data})"
+
+    return re.sub(r"url\((images/[^)]+\.png)\)", inline, css)
+
+
+@cache
+def _leaflet_js() -> str:
+    """leaflet.js, guarded so it cannot end the script element it sits in."""
+    js = (STATIC / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
+    return js.replace("</script", "<\\/script")
+
+
+def render_map_html(data: ExportData, tiles: bool = True) -> str:
+    """The self-contained HTML page for an export's data set.
+
+    Parameters
+    ----------
+    data : the audience's data set (geo.audience.build_export_data).
+    tiles : add OpenStreetMap tiles as a background layer (fetched only when online).
+
+    Returns
+    -------
+    The HTML text (UTF-8), with Leaflet inside and the audience and time on its face.
+    """
+    doc = data.document
+    breaks = class_breaks([c.count for c in data.cells])
+    lowest = data.rules.min_count if data.audience is Audience.PUBLIC else 1
+    attributions = list(data.attributions)
+    config = {
+        "bounds": _bounds(data),
+        "layers": map_layers(data),
+        "tiles": {"url": OSM_TILES, "attribution": OSM_ATTRIBUTION} if tiles else None,
+        "attribution": " · ".join([*attributions, "Platser och aktiviteter: Löfteskartan"]),
+        "density": {
+            "title": DENSITY_TITLE,
+            "note": _density_note(data),
+            "classes": [
+                {"label": label, "colour": colour}
+                for label, colour in zip(
+                    class_labels(breaks, lowest), density_colours(len(breaks)), strict=True
+                )
+            ],
+        }
+        if data.cells
+        else None,
+    }
+    title = f"{doc.title} – karta"
+    period = date_range(data.period.start, data.period.end)
+    badge = "public" if data.audience is Audience.PUBLIC else "internal"
+    example = (
+        '<p class="example">Innehåller exempeldata: påhittade platser och aktiviteter.</p>'
+        if data.has_example_data
+        else ""
+    )
+    return _PAGE.format(
+        title=html.escape(title),
+        heading=html.escape(title),
+        kommun=html.escape(f"{doc.kommun_name} och {doc.police_area}"),
+        period=html.escape(f"Period: {period}"),
+        badge=badge,
+        notice=html.escape(data.audience.notice),
+        made=html.escape(f"Skapad {stamp(data.made_at)}"),
+        audience=data.audience.value,
+        example=example,
+        css=_leaflet_css(),
+        leaflet=_leaflet_js(),
+        config=_json_for_script(config),
+        script=_SCRIPT,
+    )
+
+
+def _density_note(data: ExportData) -> str:
+    """What the density layer shows, in one sentence for the legend."""
+    size = f"{data.rules.cell_size_m:g}".replace(".", ",")
+    shape = "rutor" if data.rules.grid.value == "ruta" else "hexagoner"
+    if data.audience is Audience.PUBLIC:
+        return (
+            f"Öppna aktiviteter räknade i {shape} om {size} m. "
+            f"Rutor med färre än {data.rules.min_count} visas inte."
+        )
+    return f"Alla aktiviteter räknade i {shape} om {size} m."
+
+
+def layer_names(data: ExportData) -> Iterable[str]:
+    """The names in the map's layer list (for tests and the page)."""
+    return [spec["name"] for spec in map_layers(data)]
+
+
+_SCRIPT = """
+(function () {
+  "use strict";
+  var cfg = JSON.parse(document.getElementById("lofteskartan-data").textContent);
+  function text(tag, value, cls) {
+    var el = document.createElement(tag);
+    el.textContent = value;
+    if (cls) { el.className = cls; }
+    return el;
+  }
+  function escaped(value) { return text("span", value).innerHTML; }
+  var map = L.map("map", { maxZoom: 19, zoomSnap: 0.25 });
+  map.attributionControl.setPrefix("Leaflet");
+  map.attributionControl.addAttribution(escaped(cfg.attribution));
+  L.control.scale({ imperial: false }).addTo(map);
+  var overlays = {};
+  if (cfg.tiles) {
+    var tiles = L.tileLayer(cfg.tiles.url, {
+      maxZoom: 19, attribution: escaped(cfg.tiles.attribution), errorTileUrl: ""
+    });
+    tiles.addTo(map);
+    overlays[escaped("Bakgrundskarta (OpenStreetMap, kräver internet)")] = tiles;
+  }
+  var legend = L.control({ position: "bottomleft" });
+  legend.onAdd = function () {
+    var box = L.DomUtil.create("div", "legend");
+    box.appendChild(text("strong", "Teckenförklaring"));
+    cfg.layers.forEach(function (spec) {
+      var row = L.DomUtil.create("div", "legend-row", box);
+      row.appendChild(text("span", "", "swatch " + spec.legend.shape)).style.background =
+        spec.legend.shape === "line" ? "transparent" : spec.legend.colour;
+      row.lastChild.style.borderColor = spec.legend.colour;
+      row.appendChild(text("span", spec.name));
+    });
+    if (cfg.density) {
+      box.appendChild(text("strong", cfg.density.title));
+      cfg.density.classes.forEach(function (cls) {
+        var row = L.DomUtil.create("div", "legend-row", box);
+        row.appendChild(text("span", "", "swatch area")).style.background = cls.colour;
+        row.appendChild(text("span", cls.label));
+      });
+      box.appendChild(text("div", cfg.density.note, "legend-note"));
+    }
+    return box;
+  };
+  cfg.layers.forEach(function (spec) {
+    var layer = L.geoJSON(spec.data, {
+      style: function (feature) {
+        var style = Object.assign({}, spec.style);
+        if (feature.properties.fill) { style.fillColor = feature.properties.fill; }
+        return style;
+      },
+      pointToLayer: function (feature, latlng) { return L.circleMarker(latlng, spec.point); },
+      onEachFeature: function (feature, item) {
+        if (feature.properties.label) { item.bindTooltip(text("span", feature.properties.label)); }
+      }
+    });
+    if (spec.show) { layer.addTo(map); }
+    overlays[escaped(spec.name)] = layer;
+  });
+  L.control.layers(null, overlays, { collapsed: false }).addTo(map);
+  legend.addTo(map);
+  if (cfg.bounds) { map.fitBounds(cfg.bounds); } else { map.setView([62, 15], 5); }
+  document.body.setAttribute("data-ready", "1");
+})();
+"""
+
+_PAGE = """<!DOCTYPE html>
+<html lang="sv" data-audience="{audience}">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<title>{title}</title>
+<!-- Leaflet 1.9.3 (BSD-2-Clause, (c) Vladimir Agafonkin, CloudMade) is included below so the
+     map opens without internet. Made by Löfteskartan. -->
+<style>
+{css}
+</style>
+<style>
+html, body {{ margin: 0; height: 100%; font-family: "DejaVu Sans", Arial, sans-serif; }}
+body {{ display: flex; flex-direction: column; }}
+header {{ padding: 8px 14px; border-bottom: 1px solid #ccc; background: #fafafa; }}
+header h1 {{ font-size: 20px; margin: 0 0 4px 0; }}
+header p {{ margin: 2px 0; font-size: 14px; }}
+.badge {{ display: inline-block; padding: 3px 8px; font-weight: bold; border-radius: 3px;
+  color: #fff; font-size: 13px; }}
+.badge.internal {{ background: #b2182b; }}
+.badge.public {{ background: #1a9641; }}
+.example {{ color: #8a4b00; }}
+#map {{ flex: 1; min-height: 400px; background: #eef2f0; }}
+.legend {{ background: rgba(255,255,255,0.92); padding: 8px 10px; font-size: 12px;
+  line-height: 18px; border-radius: 4px; box-shadow: 0 1px 4px rgba(0,0,0,0.3);
+  max-width: 280px; }}
+.legend strong {{ display: block; margin: 4px 0 2px 0; }}
+.legend-note {{ color: #444; margin-top: 2px; }}
+.swatch {{ display: inline-block; width: 14px; height: 10px; margin-right: 6px;
+  vertical-align: middle; border: 2px solid; box-sizing: border-box; }}
+.swatch.point {{ width: 10px; border-radius: 50%; border-color: #fff !important; }}
+.swatch.line {{ height: 4px; border-width: 2px 0 0 0; }}
+</style>
+</head>
+<body>
+<header>
+<h1>{heading}</h1>
+<p>{kommun}</p>
+<p>{period} · {made}</p>
+<p><span class="badge {badge}" id="audience">{notice}</span></p>
+{example}
+</header>
+<div id="map"></div>
+<script type="application/json" id="lofteskartan-data">{config}</script>
+<script>
+{leaflet}
+</script>
+<script>
+{script}
+</script>
+</body>
+</html>
+"""

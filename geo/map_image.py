@@ -1,0 +1,610 @@
+"""A print-quality static map (PNG) made on the server, without map tiles.
+
+Everything drawn comes from an `ExportData` (geo.audience): base layers from our own data
+(SCB's kommun boundaries and tätorter), places, and activities (internal) or the counts per
+grid cell (both audiences; the only activity layer of a public map). No tiles are fetched, so
+the map is the same offline, on CI and in a meeting room.
+
+Two views:
+
+* `overview`: places and activities (or cells, for the public) around the data;
+* `density`: the counts per grid cell with the kommun and places for orientation.
+
+Each image has a title, the period, a legend, a scale bar, a north arrow, the attribution
+("Källa: SCB"), the audience and when it was made.
+"""
+
+from __future__ import annotations
+
+import enum
+import io
+import math
+import textwrap
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display on a server; must precede any pyplot-using import
+
+import shapely
+from matplotlib import patheffects
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection, PathCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Patch, Rectangle
+from matplotlib.path import Path
+from shapely.geometry import LineString, Point, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from geo.aggregate import class_breaks, class_labels, class_of
+from geo.audience import Audience, ExportData
+from geo.map_style import (
+    ACTIVITY_COLOURS,
+    DENSITY_TITLE,
+    FINDING_COLOUR,
+    KOMMUN_COLOUR,
+    NEIGHBOUR_COLOUR,
+    PLACE_COLOURS,
+    TATORT_COLOUR,
+    density_colours,
+)
+from geo.models import CommitmentKind, PlaceKind
+from geo.swedish import date_range, stamp
+
+A4_LANDSCAPE_IN = (11.69, 8.27)
+DEFAULT_DPI = 200
+MIN_SPAN_M = 3000.0
+NICE_LENGTHS_M = (100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 50_000)
+HALO = [patheffects.withStroke(linewidth=3, foreground="white")]
+AUDIENCE_COLOURS = {Audience.INTERNAL: "#b2182b", Audience.PUBLIC: "#1a9641"}
+
+
+class MapView(enum.StrEnum):
+    """Which static map: the overview or the density (aggregated) map."""
+
+    OVERVIEW = "oversikt"
+    DENSITY = "tathet"
+
+
+def render_map_png(
+    data: ExportData,
+    view: MapView = MapView.OVERVIEW,
+    dpi: int = DEFAULT_DPI,
+    size_in: tuple[float, float] = A4_LANDSCAPE_IN,
+) -> bytes:
+    """Draw one static map and return the PNG bytes.
+
+    Parameters
+    ----------
+    data : the audience's data set.
+    view : overview (places and activities) or density (counts per cell).
+    dpi : resolution; 200 gives 2338 x 1654 pixels on A4 landscape.
+    size_in : figure size in inches.
+
+    Returns
+    -------
+    PNG bytes with the audience and export time in the image and in its metadata.
+    """
+    fig = Figure(figsize=size_in, dpi=dpi)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.02, 0.09, 0.70, 0.76))
+    legend_ax = fig.add_axes((0.74, 0.09, 0.24, 0.76))
+    legend_ax.set_axis_off()
+
+    extent = _extent(data, view, aspect=(0.70 * size_in[0]) / (0.76 * size_in[1]))
+    handles = _draw_base(ax, data)
+    labels: list[Label] = []
+    if view is MapView.DENSITY:
+        handles += _draw_cells(ax, data, labels=True)
+        handles += _draw_places(ax, data, labels=None, kinds=_context_kinds(data))
+    else:
+        if data.audience is Audience.PUBLIC:
+            handles += _draw_cells(ax, data, labels=False)
+        handles += _draw_places(ax, data, labels=labels, kinds=list(PlaceKind))
+        handles += _draw_activities(ax, data)
+        handles += _draw_findings(ax, data)
+
+    west, south, east, north = extent
+    ax.set_xlim(west, east)
+    ax.set_ylim(south, north)
+    ax.set_aspect("equal")
+    _place_labels(ax, [*_tatort_labels(data, extent), *labels])
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("#f4f6f4")
+    _scale_bar(ax, extent)
+    _north_arrow(ax)
+
+    title = "Täthetskarta" if view is MapView.DENSITY else "Karta"
+    fig.text(0.02, 0.955, f"{data.document.title} – {title.lower()}", fontsize=15, weight="bold")
+    fig.text(
+        0.02,
+        0.915,
+        f"{data.document.kommun_name} och {data.document.police_area} · "
+        f"Period: {date_range(data.period.start, data.period.end)}",
+        fontsize=10,
+    )
+    fig.text(
+        0.02,
+        0.885,
+        f"Skapad {stamp(data.made_at)}"
+        + (" · Innehåller exempeldata (påhittade platser)" if data.has_example_data else ""),
+        fontsize=9,
+        color="#333333",
+    )
+    fig.text(
+        0.98,
+        0.955,
+        data.audience.short_notice,
+        fontsize=10,
+        weight="bold",
+        color="white",
+        ha="right",
+        bbox={"boxstyle": "round,pad=0.4", "fc": AUDIENCE_COLOURS[data.audience], "ec": "none"},
+    )
+    attribution = " · ".join(
+        [*data.attributions, "Platser och aktiviteter: Löfteskartan", "SWEREF 99 TM (EPSG:3006)"]
+    )
+    fig.text(0.02, 0.035, attribution, fontsize=8, color="#333333")
+    _legend(legend_ax, handles, data, view)
+
+    buffer = io.BytesIO()
+    fig.savefig(
+        buffer,
+        format="png",
+        dpi=dpi,
+        metadata={
+            "Title": f"{data.document.title} – {title.lower()}",
+            "Description": f"{data.audience.notice}. Skapad {stamp(data.made_at)}.",
+            "Software": "Löfteskartan",
+        },
+    )
+    return buffer.getvalue()
+
+
+# -- layers --------------------------------------------------------------------------------
+
+
+# geopandas' plot() redraws the whole figure after each layer (draw_idle on an Agg canvas
+# draws at once): a dozen layers cost seconds. Shapes go straight to matplotlib instead.
+
+
+def _ring_path(coords: Sequence[tuple[float, ...]]) -> Path:
+    vertices = [(c[0], c[1]) for c in coords]
+    codes = [Path.MOVETO] + [Path.LINETO] * (len(vertices) - 2) + [Path.CLOSEPOLY]
+    return Path(vertices, codes)
+
+
+def _parts(geom: BaseGeometry) -> list[BaseGeometry]:
+    """The simple parts of a (multi-part or collection) geometry."""
+    if hasattr(geom, "geoms"):
+        return [part for g in geom.geoms for part in _parts(g)]
+    return [geom]
+
+
+def _area(ax: Axes, geoms: Sequence[BaseGeometry], **style: Any) -> None:
+    """Polygons (with holes) as one PathCollection."""
+    paths = []
+    colours = style.pop("facecolors", None)
+    face: list[Any] = []
+    for n, geom in enumerate(geoms):
+        for part in _parts(geom):
+            if isinstance(part, Polygon) and not part.is_empty:
+                rings = [part.exterior, *part.interiors]
+                paths.append(Path.make_compound_path(*(_ring_path(r.coords) for r in rings)))
+                if colours is not None:
+                    face.append(colours[n])
+    if paths:
+        if colours is not None:
+            style["facecolors"] = face
+        ax.add_collection(PathCollection(paths, **style), autolim=False)
+
+
+def _lines(ax: Axes, geoms: Sequence[BaseGeometry], **style: Any) -> None:
+    """Lines (and polygon outlines) as one LineCollection."""
+    segments = []
+    for geom in geoms:
+        for part in _parts(geom):
+            if isinstance(part, Polygon):
+                segments += [list(r.coords) for r in (part.exterior, *part.interiors)]
+            elif isinstance(part, LineString) and not part.is_empty:
+                segments.append(list(part.coords))
+    if segments:
+        ax.add_collection(LineCollection(segments, **style), autolim=False)
+
+
+def _points(ax: Axes, geoms: Sequence[BaseGeometry], **style: Any) -> None:
+    """Points (a point on any other geometry) as one scatter."""
+    xy = [g if isinstance(g, Point) else g.representative_point() for g in geoms]
+    if xy:
+        ax.scatter([p.x for p in xy], [p.y for p in xy], **style)
+
+
+def _draw_base(ax: Axes, data: ExportData) -> list[object]:
+    """Neighbouring kommuner, the kommun boundary; returns legend handles."""
+    handles: list[object] = []
+    for base in data.base:
+        if base.name == "lanets_kommuner" and base.features:
+            geoms = [g for _, g in base.features]
+            _area(ax, geoms, facecolor="#ffffff", edgecolor="none", zorder=1)
+            _lines(ax, geoms, color=NEIGHBOUR_COLOUR, linewidth=0.6, zorder=1.1)
+    for base in data.base:
+        if base.name.startswith("kommun_") and base.features:
+            geoms = [g for _, g in base.features]
+            _area(ax, geoms, facecolor="#fbfbf7", edgecolor="none", zorder=1.5)
+            _lines(ax, geoms, color=KOMMUN_COLOUR, linewidth=1.8, zorder=2)
+            handles.append(Line2D([], [], color=KOMMUN_COLOUR, linewidth=1.8, label=base.title))
+    for base in data.base:
+        if base.name == "tatorter" and base.features:
+            _points(ax, [g for _, g in base.features], color=TATORT_COLOUR, s=14, zorder=6)
+            handles.append(_point_handle(TATORT_COLOUR, base.title))
+    return handles
+
+
+def _context_kinds(data: ExportData) -> list[PlaceKind]:
+    """Places drawn on the density map for orientation (never insatsplatser)."""
+    return [PlaceKind.CENTRAL_AREA, PlaceKind.POLICE_OFFICE]
+
+
+def _draw_places(
+    ax: Axes, data: ExportData, labels: list[Label] | None, kinds: Sequence[PlaceKind]
+) -> list[object]:
+    handles: list[object] = []
+    for kind in kinds:
+        places = [p for p in data.places if p.kind is kind and not p.retired]
+        if not places:
+            continue
+        colour = PLACE_COLOURS[kind]
+        geoms = [p.geometry for p in places]
+        if kind.geometry_type == "Polygon":
+            _area(ax, geoms, facecolor=colour, alpha=0.18, edgecolor="none", zorder=3)
+            _lines(ax, geoms, color=colour, linewidth=1.4, zorder=3.1)
+            handles.append(Patch(facecolor=colour + "2e", edgecolor=colour, label=kind.label))
+        elif kind.geometry_type == "LineString":
+            _lines(ax, geoms, color=colour, linewidth=2.2, zorder=4)
+            handles.append(Line2D([], [], color=colour, linewidth=2.2, label=kind.label))
+        else:
+            _points(
+                ax, geoms, color=colour, s=36, marker="s", edgecolor="white", linewidth=1, zorder=7
+            )
+            handles.append(_point_handle(colour, kind.label, marker="s"))
+        if labels is not None:
+            for p in places:
+                point = p.geometry.representative_point()
+                labels.append(Label(p.name, point.x, point.y, PLACE_LABEL))
+    return handles
+
+
+def _draw_activities(ax: Axes, data: ExportData) -> list[object]:
+    """One marker per place and kind, its area growing with the number of activities."""
+    handles: list[object] = []
+    groups: Counter[tuple[CommitmentKind, float, float]] = Counter()
+    for a in data.activities:
+        if a.geometry is not None:
+            groups[(a.kind, round(a.geometry.x, 1), round(a.geometry.y, 1))] += 1
+    for kind in CommitmentKind:
+        spots = [(x, y, n) for (k, x, y), n in groups.items() if k is kind]
+        if not spots:
+            continue
+        colour = ACTIVITY_COLOURS[kind]
+        ax.scatter(
+            [x for x, _, _ in spots],
+            [y for _, y, _ in spots],
+            s=[60 + 45 * math.sqrt(n) for _, _, n in spots],
+            color=colour,
+            edgecolor="white",
+            linewidth=0.8,
+            alpha=0.85,
+            zorder=6.8,  # under the place markers, so a place stays visible in its circle
+        )
+        total = sum(n for _, _, n in spots)
+        handles.append(_point_handle(colour, f"Genomfört: {kind.label} ({total})"))
+    return handles
+
+
+def _draw_findings(ax: Axes, data: ExportData) -> list[object]:
+    points = [f.geometry for f in data.findings if f.geometry is not None]
+    if not points:
+        return []
+    _points(ax, points, color=FINDING_COLOUR, marker="^", s=40, edgecolor="white", zorder=8)
+    return [_point_handle(FINDING_COLOUR, "Iakttagelser (trygghetsvandring)", marker="^")]
+
+
+def _draw_cells(ax: Axes, data: ExportData, labels: bool) -> list[object]:
+    if not data.cells:
+        return []
+    breaks = class_breaks([c.count for c in data.cells])
+    colours = density_colours(len(breaks))
+    _area(
+        ax,
+        [c.geometry for c in data.cells],
+        facecolors=[colours[class_of(c.count, breaks)] for c in data.cells],
+        alpha=0.8,
+        edgecolor="#7f2704",
+        linewidth=0.4,
+        zorder=2.5,
+    )
+    if labels:
+        for cell in data.cells:
+            centre = cell.geometry.centroid
+            ax.text(
+                centre.x,
+                centre.y,
+                str(cell.count),
+                ha="center",
+                va="center",
+                fontsize=8,
+                weight="bold",
+                path_effects=HALO,
+                zorder=9,
+                clip_on=True,
+            )
+    return []  # the classes get their own legend block
+
+
+def _tatort_labels(data: ExportData, extent: tuple[float, float, float, float]) -> list[Label]:
+    west, south, east, north = extent
+    out = []
+    for base in data.base:
+        if base.name != "tatorter":
+            continue
+        for label, geom in base.features:
+            point = geom.representative_point()
+            if label and west <= point.x <= east and south <= point.y <= north:
+                out.append(Label(label, point.x, point.y, TATORT_LABEL))
+    return out
+
+
+@dataclass(frozen=True)
+class Label:
+    """A name to write next to a point, once the map's extent is fixed."""
+
+    text: str
+    x: float
+    y: float
+    style: Mapping[str, Any]
+
+
+PLACE_LABEL: Mapping[str, Any] = {"fontsize": 7, "color": "#222222", "zorder": 9}
+TATORT_LABEL: Mapping[str, Any] = {
+    "fontsize": 8,
+    "style": "italic",
+    "color": "#333333",
+    "zorder": 6.5,
+}
+# Where a label may go around its point (points right/left, up/down), tried in order.
+_LABEL_SPOTS = (
+    (6, 5, "left", "bottom"),
+    (6, -5, "left", "top"),
+    (-6, 5, "right", "bottom"),
+    (-6, -5, "right", "top"),
+    (0, 9, "center", "bottom"),
+    (0, -9, "center", "top"),
+)
+
+
+def _place_labels(ax: Axes, labels: Sequence[Label]) -> None:
+    """Write labels where they do not cover one another (first free spot, else the first)."""
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    taken: list[Any] = []
+    for label in labels:
+        chosen = None
+        for dx, dy, ha, va in _LABEL_SPOTS:
+            text = ax.annotate(
+                label.text,
+                (label.x, label.y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                path_effects=HALO,
+                clip_on=True,
+                **label.style,
+            )
+            box = text.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in taken):
+                chosen = box
+                break
+            text.remove()
+        if chosen is None:  # crowded everywhere: better an overlap than a missing name
+            dx, dy, ha, va = _LABEL_SPOTS[0]
+            text = ax.annotate(
+                label.text,
+                (label.x, label.y),
+                xytext=(dx, dy),
+                textcoords="offset points",
+                ha=ha,
+                va=va,
+                path_effects=HALO,
+                clip_on=True,
+                **label.style,
+            )
+            chosen = text.get_window_extent(renderer)
+        taken.append(chosen)
+
+
+def _point_handle(colour: str, label: str, marker: str = "o") -> Line2D:
+    label = textwrap.fill(label, 38, subsequent_indent="  ")
+    return Line2D(
+        [],
+        [],
+        linestyle="none",
+        marker=marker,
+        markersize=8,
+        markerfacecolor=colour,
+        markeredgecolor="white",
+        label=label,
+    )
+
+
+# -- frame: extent, scale bar, north arrow, legend -------------------------------------------
+
+
+def _extent(data: ExportData, view: MapView, aspect: float) -> tuple[float, float, float, float]:
+    """West, south, east, north in metres: the data with a margin, at the axes' aspect."""
+    geoms: list[BaseGeometry] = [c.geometry for c in data.cells]
+    if view is MapView.OVERVIEW:
+        geoms += [p.geometry for p in data.places if not p.retired]
+        geoms += [a.geometry for a in data.activities if a.geometry is not None]
+    if not geoms and data.kommun_boundary is not None:
+        geoms = [data.kommun_boundary]
+    if not geoms:
+        return (400_000.0, 6_400_000.0, 600_000.0, 6_600_000.0)  # southern Sweden
+    west, south, east, north = shapely.GeometryCollection(geoms).bounds
+    span = max(east - west, north - south, MIN_SPAN_M)
+    margin = span * 0.12
+    cx, cy = (west + east) / 2, (south + north) / 2
+    half_w = max((east - west) / 2 + margin, span / 2)
+    half_h = max((north - south) / 2 + margin, span / 2)
+    if half_w / half_h < aspect:
+        half_w = half_h * aspect
+    else:
+        half_h = half_w / aspect
+    return (cx - half_w, cy - half_h, cx + half_w, cy + half_h)
+
+
+def _nice_length(width_m: float) -> float:
+    """A round scale-bar length near a fifth of the map's width."""
+    target = width_m / 5
+    return min(NICE_LENGTHS_M, key=lambda n: abs(n - target))
+
+
+def _distance_text(metres: float) -> str:
+    if metres >= 1000:
+        km = metres / 1000
+        return f"{km:g} km".replace(".", ",")
+    return f"{metres:g} m"
+
+
+def _scale_bar(ax: Axes, extent: tuple[float, float, float, float]) -> None:
+    """A two-segment black and white bar in the lower right, in true metres (EPSG:3006)."""
+    west, south, east, north = extent
+    length = _nice_length(east - west)
+    height = (north - south) * 0.008
+    x0 = east - (east - west) * 0.04 - length
+    y0 = south + (north - south) * 0.05
+    ax.add_patch(
+        Rectangle(
+            (x0 - length * 0.08, y0 - height * 4),
+            length * 1.16,
+            height * 8.5,
+            facecolor="white",
+            alpha=0.8,
+            edgecolor="none",
+            zorder=10,
+        )
+    )
+    for n, colour in enumerate(("black", "white")):
+        ax.add_patch(
+            Rectangle(
+                (x0 + n * length / 2, y0),
+                length / 2,
+                height,
+                facecolor=colour,
+                edgecolor="black",
+                linewidth=0.8,
+                zorder=11,
+            )
+        )
+    unit = 1000 if length >= 1000 else 1  # "0  5  10 km", not "0  5000  10 km"
+    for value in (0, length / 2, length):
+        text = _distance_text(value) if value == length else f"{value / unit:g}".replace(".", ",")
+        ax.text(x0 + value, y0 + height * 1.8, text, ha="center", fontsize=8, zorder=11)
+
+
+def _north_arrow(ax: Axes) -> None:
+    """Grid north of SWEREF 99 TM, which is within a degree of true north across Sweden."""
+    ax.annotate(
+        "N",
+        xy=(0.955, 0.95),
+        xytext=(0.955, 0.85),
+        xycoords="axes fraction",
+        textcoords="axes fraction",
+        ha="center",
+        va="center",
+        fontsize=13,
+        weight="bold",
+        arrowprops={"facecolor": "black", "edgecolor": "black", "width": 4, "headwidth": 13},
+        bbox={"boxstyle": "circle,pad=0.25", "fc": "white", "ec": "none", "alpha": 0.8},
+        zorder=12,
+    )
+
+
+def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) -> None:
+    """Layers, then the density classes with their note."""
+    y = 1.0
+    if handles:
+        legend = ax.legend(
+            handles=handles,
+            loc="upper left",
+            title="Teckenförklaring",
+            fontsize=8,
+            title_fontsize=10,
+            frameon=False,
+            alignment="left",
+        )
+        ax.add_artist(legend)
+        y = _below(ax, legend)
+    show_cells = data.cells and (view is MapView.DENSITY or data.audience is Audience.PUBLIC)
+    if show_cells:
+        breaks = class_breaks([c.count for c in data.cells])
+        lowest = data.rules.min_count if data.audience is Audience.PUBLIC else 1
+        patches = [
+            Patch(facecolor=colour, edgecolor="#7f2704", label=label)
+            for label, colour in zip(
+                class_labels(breaks, lowest), density_colours(len(breaks)), strict=True
+            )
+        ]
+        cells = ax.legend(
+            handles=patches,
+            loc="upper left",
+            bbox_to_anchor=(0, y),
+            title=DENSITY_TITLE,
+            fontsize=8,
+            title_fontsize=9,
+            frameon=False,
+            alignment="left",
+        )
+        ax.add_artist(cells)
+        y = _below(ax, cells)
+    size = f"{data.rules.cell_size_m:g}".replace(".", ",")
+    shape = "rutor" if data.rules.grid.value == "ruta" else "hexagoner"
+    notes = []
+    if show_cells:
+        notes.append(f"Aktiviteterna är räknade i {shape} om {size} m.")
+    elif view is MapView.DENSITY:
+        notes.append("Inga rutor att visa under perioden.")
+    if data.audience is Audience.PUBLIC:
+        notes.append(
+            f"Offentlig karta: bara öppna uppgifter. Rutor med färre än "
+            f"{data.rules.min_count} aktiviteter visas inte. Insatsplatser visas aldrig."
+        )
+    elif view is MapView.OVERVIEW and data.activities:
+        notes.append("Markörens storlek visar hur många aktiviteter som gjorts på platsen.")
+    if data.has_example_data:
+        notes.append("Exempeldata: platserna är påhittade och inga verkliga adresser.")
+    ax.text(
+        0.02,
+        max(y, 0.02),
+        "\n".join(textwrap.fill(n, 44) for n in notes),
+        fontsize=8,
+        va="top",
+        color="#333333",
+        linespacing=1.4,
+    )
+
+
+def _below(ax: Axes, artist: object) -> float:
+    """The axes-fraction y just below a drawn legend, so the next block starts there."""
+    fig = ax.get_figure()
+    assert fig is not None
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = artist.get_window_extent(renderer)  # type: ignore[attr-defined]
+    return float(ax.transAxes.inverted().transform((0, box.y0))[1]) - 0.02

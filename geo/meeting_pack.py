@@ -1,0 +1,550 @@
+"""Mötesunderlag: the meeting pack for a samverkansmöte, as a Swedish PDF.
+
+Pages: a title page (kommun, period, meeting date, audience), progress per promise and
+commitment (table and a small chart per promise), what was done since the last meeting,
+the map, the density map, upcoming planned activities that may be shared, open findings
+from safety walks with owner and status, and a page for the meeting's decisions.
+
+Built with fpdf2 and the DejaVu Sans TrueType font that ships inside matplotlib (so å, ä
+and ö render on any machine, with no system fonts). Everything printed comes from one
+`ExportData` (geo.audience): a public pack is made from the public data set only.
+"""
+
+from __future__ import annotations
+
+import io
+import textwrap
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+from fpdf import FPDF
+from fpdf.enums import XPos, YPos
+from fpdf.fonts import FontFace
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from geo.audience import ActivityRow, Audience, ExportData, SummaryRow
+from geo.map_image import A4_LANDSCAPE_IN, MapView, render_map_png
+from geo.models import Outcome, PlanStatus
+from geo.swedish import date_range, long_date, number, stamp, week_text
+
+FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
+FONT = "DejaVu"
+RESPONSIBLE = {"polis": "Polisen", "kommun": "Kommunen", "båda": "Polis och kommun"}
+STATUS = {"planerad": "Planerad", "genomförd": "Genomförd", "inställd": "Inställd"}
+OUTCOME_LABELS = {
+    Outcome.CONTACTS.value: "kontakter",
+    Outcome.VISITORS.value: "besökare",
+    Outcome.VEHICLES_CHECKED.value: "kontrollerade fordon",
+    Outcome.VIOLATIONS.value: "överträdelser",
+    Outcome.SPEED_VIOLATIONS.value: "hastighetsöverträdelser",
+    Outcome.DUI_SUSPECTED.value: "rattfylleri/drograttfylleri",
+    Outcome.OTHER_VIOLATIONS.value: "övriga överträdelser",
+    Outcome.PERSONS_CHECKED.value: "kontrollerade personer",
+    Outcome.SUSPECTED_DRUG_OFFENCES.value: "misstänkta narkotikabrott",
+    Outcome.OF_WHICH_YOUNG.value: "varav unga",
+    Outcome.PARTICIPANTS.value: "deltagare",
+    Outcome.ORGANISATIONS.value: "organisationer",
+    Outcome.DECISIONS.value: "beslut",
+    Outcome.FINDINGS.value: "iakttagelser",
+}
+BADGE_RGB = {Audience.INTERNAL: (178, 24, 43), Audience.PUBLIC: (26, 150, 65)}
+HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 234, 238))
+
+
+def count_text(value: int | None, data: ExportData) -> str:
+    """A count as printed: the number, or "färre än 3" when suppressed."""
+    return data.rules.suppressed_text if value is None else number(value)
+
+
+def progress_text(row: SummaryRow, data: ExportData) -> str:
+    """ "9 av minst 10", "färre än 3 av 2" or "60 genomförda" (no number promised)."""
+    done = count_text(row.done, data)
+    target = row.commitment.target
+    if target is None:
+        return f"{done} genomförda"
+    return f"{done} av {target.describe()}"
+
+
+def outcome_text(row: SummaryRow, data: ExportData) -> str:
+    """Outcome sums in words: "1 142 kontrollerade fordon, 95 hastighetsöverträdelser"."""
+    parts = []
+    for name, value in row.outcomes.items():
+        if value == 0:
+            continue
+        if name == Outcome.OF_WHICH_YOUNG.value:
+            parts.append(f"varav {count_text(value, data)} unga")
+            continue
+        parts.append(f"{count_text(value, data)} {OUTCOME_LABELS.get(name, name)}")
+    return ", ".join(parts)
+
+
+class _Pack(FPDF):
+    """A4 portrait with the audience and time in every page's footer."""
+
+    def __init__(self, data: ExportData) -> None:
+        super().__init__(orientation="P", unit="mm", format="A4")
+        self.data = data
+        self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
+        self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+        self.add_font(FONT, "I", str(FONT_DIR / "DejaVuSans-Oblique.ttf"))
+        self.set_font(FONT, size=10)
+        self.set_auto_page_break(auto=True, margin=18)
+        self.set_margins(15, 15, 15)
+        self.alias_nb_pages()
+
+    def header(self) -> None:
+        if self.page_no() == 1:
+            return
+        self.set_font(FONT, size=8)
+        self.set_text_color(90, 90, 90)
+        self.cell(0, 5, self.data.document.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+        self.set_text_color(0, 0, 0)
+
+    def footer(self) -> None:
+        self.set_y(-13)
+        self.set_font(FONT, size=8)
+        self.set_text_color(*BADGE_RGB[self.data.audience])
+        self.cell(0, 5, self.data.audience.notice, align="L")
+        self.set_text_color(90, 90, 90)
+        self.set_x(self.l_margin)
+        self.cell(
+            0,
+            5,
+            f"Skapad {stamp(self.data.made_at)} · sida {self.page_no()} av {{nb}}",
+            align="R",
+        )
+        self.set_text_color(0, 0, 0)
+
+    def heading(self, text: str, size: int = 15) -> None:
+        self.set_font(FONT, "B", size)
+        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1.5)
+        self.set_font(FONT, size=10)
+
+    def paragraph(self, text: str, size: float = 10, style: str = "") -> None:
+        self.set_font(FONT, style, size)
+        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1.5)
+        self.set_font(FONT, size=10)
+
+    def badge(self) -> None:
+        self.set_font(FONT, "B", 11)
+        self.set_fill_color(*BADGE_RGB[self.data.audience])
+        self.set_text_color(255, 255, 255)
+        self.cell(
+            self.get_string_width(self.data.audience.notice) + 8,
+            9,
+            self.data.audience.notice,
+            fill=True,
+            new_x=XPos.LMARGIN,
+            new_y=YPos.NEXT,
+        )
+        self.set_text_color(0, 0, 0)
+        self.set_fill_color(255, 255, 255)  # tables fill with the current colour
+        self.set_font(FONT, size=10)
+        self.ln(3)
+
+    def rows(
+        self,
+        headings: Sequence[str],
+        body: Sequence[Sequence[str]],
+        widths: Sequence[float],
+        size: float = 8.5,
+    ) -> None:
+        self.set_font(FONT, size=size)
+        with self.table(
+            col_widths=tuple(widths),
+            headings_style=HEADINGS,
+            line_height=size * 0.5,
+            text_align="LEFT",
+            padding=1.2,
+            v_align="TOP",
+        ) as table:
+            header = table.row()
+            for text in headings:
+                header.cell(text)
+            for values in body:
+                row = table.row()
+                for text in values:
+                    row.cell(_printable(text))
+        self.ln(3)
+        self.set_font(FONT, size=10)
+
+
+def _printable(text: str) -> str:
+    """Tabs and other control characters (user text may hold them) as plain spaces."""
+    return "".join(c if c == "\n" or c.isprintable() else " " for c in text).strip()
+
+
+def render_meeting_pdf(data: ExportData) -> bytes:
+    """The meeting pack for `data.request.meeting_day`, as PDF bytes.
+
+    Parameters
+    ----------
+    data : the audience's data set (its request gives the meeting date and "since").
+
+    Returns
+    -------
+    A4 PDF; the audience and export time are on the title page and in every footer.
+    """
+    pdf = _Pack(data)
+    doc = data.document
+    meeting = data.request.meeting_day
+    pdf.set_title(f"Samverkansmöte {meeting:%Y-%m-%d} – {doc.title}")
+    pdf.set_author("Löfteskartan")
+    pdf.set_subject(data.audience.notice)
+    pdf.set_creator("Löfteskartan")
+    pdf.set_lang("sv")
+    pdf.set_creation_date(data.made_at)
+
+    _title_page(pdf, data, meeting)
+    _progress_pages(pdf, data)
+    _recent_page(pdf, data, meeting)
+    _map_page(pdf, data, MapView.OVERVIEW)
+    _map_page(pdf, data, MapView.DENSITY)
+    _upcoming_page(pdf, data, meeting)
+    _findings_page(pdf, data)
+    _decisions_page(pdf, data, meeting)
+    return bytes(pdf.output())
+
+
+def _title_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+    doc = data.document
+    pdf.add_page()
+    pdf.ln(25)
+    pdf.set_font(FONT, "B", 26)
+    pdf.cell(0, 14, "Samverkansmöte", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, "", 16)
+    pdf.cell(
+        0, 10, f"Underlag till mötet {long_date(meeting)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    pdf.ln(8)
+    pdf.paragraph(doc.title, 14, "B")
+    pdf.paragraph(f"{doc.kommun_name} och {doc.police_area}", 12)
+    pdf.paragraph(
+        f"Period: {date_range(data.period.start, data.period.end)} ({data.period.label})", 12
+    )
+    pdf.paragraph(f"Undertecknat {long_date(doc.signed_on)}", 11)
+    pdf.ln(6)
+    pdf.badge()
+    pdf.paragraph(f"Skapad {stamp(data.made_at)} i Löfteskartan.", 10)
+    if data.audience is Audience.PUBLIC:
+        pdf.paragraph(
+            "Den här versionen får publiceras. Den innehåller bara öppna uppgifter: inga "
+            "anteckningar, inga enskilda aktiviteter, platser för aktiviteter bara som rutor "
+            f"om {data.rules.cell_size_m:g} m, och antal under {data.rules.min_count} visas som "
+            f'"{data.rules.suppressed_text}".',
+            9,
+        )
+    else:
+        pdf.paragraph(
+            "Den här versionen är intern: den innehåller exakta platser, tider och anteckningar "
+            "och får inte publiceras. Ta fram en offentlig version för polisen.se.",
+            9,
+        )
+    if data.has_example_data:
+        pdf.paragraph(
+            "Databasen innehåller exempeldata: platser och aktiviteter vars namn börjar med "
+            '"Exempel" är påhittade.',
+            9,
+            "I",
+        )
+    pdf.ln(6)
+    pdf.paragraph("Innehåll", 12, "B")
+    contents = [
+        "1. Läget per löfte och aktivitet",
+        "2. Genomfört sedan förra mötet",
+        "3. Karta",
+        "4. Täthetskarta",
+        "5. Planerade aktiviteter framåt",
+        "6. Öppna iakttagelser från trygghetsvandringar",
+        "7. Beslut",
+    ]
+    pdf.paragraph("\n".join(contents), 10)
+
+
+def _progress_pages(pdf: _Pack, data: ExportData) -> None:
+    doc = data.document
+    pdf.add_page()
+    pdf.heading(f"1. Läget per löfte och aktivitet – {data.period.label}")
+    pdf.paragraph(
+        f"Genomförda aktiviteter {date_range(data.period.start, data.period.end)}, räknade mot "
+        "det som lovats för löftesåret."
+        + (
+            " Planerat = planerade men ännu inte genomförda."
+            if data.audience is Audience.INTERNAL
+            else ""
+        ),
+        9,
+    )
+    groups: list[tuple[str, str | None]] = [(p.title, p.id) for p in doc.promises]
+    groups.append(("Gäller hela löftet", None))
+    for title, promise_id in groups:
+        rows = [r for r in data.summary.rows if r.commitment.promise_id == promise_id]
+        if not rows:
+            continue
+        if pdf.will_page_break(70):
+            pdf.add_page()
+        pdf.heading(title, 11)
+        pdf.image(io.BytesIO(_chart(rows, data)), w=180)
+        pdf.ln(2)
+        internal = data.audience is Audience.INTERNAL
+        headings = ["Aktivitet", "Ansvarig", "Läge", "Kvar", "Tim-\nmar", "Utfall"]
+        widths = [62, 22, 26, 12, 14, 44]
+        if internal:
+            headings.insert(4, "Plane-\nrat")
+            widths = [54, 20, 24, 11, 14, 14, 43]
+        body = []
+        for r in rows:
+            values = [
+                r.commitment.text,
+                RESPONSIBLE[r.commitment.responsible.value],
+                progress_text(r, data),
+                "–" if r.remaining is None else str(r.remaining),
+                "–" if r.hours is None else number(r.hours, 1 if r.hours % 1 else 0),
+                outcome_text(r, data),
+            ]
+            if internal:
+                values.insert(4, str(r.planned))
+            body.append(values)
+        pdf.rows(headings, body, widths)
+    if data.tertials:
+        if pdf.will_page_break(60):
+            pdf.add_page()
+        pdf.heading("Per tertial", 11)
+        headings = ["Aktivitet", *[t.period.label for t in data.tertials]]
+        share = 110 / len(data.tertials)
+        body = [
+            [r.commitment.text if len(r.commitment.text) < 90 else r.commitment.text[:88] + "…"]
+            + [count_text(t.row(r.commitment.id).done, data) for t in data.tertials]
+            for r in data.summary.rows
+        ]
+        pdf.rows(headings, body, [70, *[share] * len(data.tertials)])
+
+
+def _chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
+    """Horizontal bars: done per commitment, with the target as a line where there is one."""
+    labels = [textwrap.shorten(r.commitment.kind.label, 34, placeholder="…") for r in rows]
+    height = 0.42 * len(rows) + 0.5
+    fig = Figure(figsize=(7.2, height), dpi=200)
+    FigureCanvasAgg(fig)
+    ax = fig.add_axes((0.34, 0.9 / (height + 0.9) + 0.04, 0.62, 1 - 1.2 / (height + 0.9)))
+    top = max([r.target or 0 for r in rows] + [r.done or 0 for r in rows] + [1])
+    for y, r in enumerate(rows):
+        if r.done is None:
+            ax.barh(y, data.rules.min_count - 1, color="#dddddd", hatch="///", edgecolor="#999999")
+            ax.text(0.2, y, data.rules.suppressed_text, va="center", fontsize=7)
+        else:
+            met = r.commitment.target is None or r.done >= r.commitment.target.count
+            ax.barh(y, r.done, color="#1a9641" if met else "#2166ac")
+            ax.text(r.done + top * 0.01, y, str(r.done), va="center", fontsize=7)
+        if r.commitment.target is not None:
+            ax.plot([r.commitment.target.count] * 2, [y - 0.4, y + 0.4], color="#b2182b", lw=2)
+    ax.set_yticks(range(len(rows)), labels, fontsize=7)
+    ax.invert_yaxis()
+    ax.set_xlim(0, top * 1.12)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlabel("Genomförda (röd linje = målet för löftesåret)", fontsize=7)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+    pdf.add_page()
+    pdf.heading("2. Genomfört sedan förra mötet")
+    since = data.recent.period.start
+    if data.last_meeting is not None and data.request.since is None:
+        intro = f"Förra samverkansmötet hölls {long_date(data.last_meeting)}. "
+    else:
+        intro = ""
+    if meeting <= since:
+        pdf.paragraph(intro + "Ingen tid har gått sedan dess.", 10)
+        return
+    if data.audience is Audience.PUBLIC and data.request.since is None:
+        window = f"från och med {week_text(since)} till och med {long_date(data.recent.period.end)}"
+    else:
+        window = date_range(since, data.recent.period.end)
+    pdf.paragraph(intro + f"Här räknas det som gjorts {window}.", 10)
+    rows = [r for r in data.recent.rows if r.done != 0]
+    if not rows:
+        pdf.paragraph("Inga aktiviteter är loggade under tiden.", 10)
+    else:
+        pdf.rows(
+            ["Aktivitet", "Genomförda", "Timmar", "Utfall"],
+            [
+                [
+                    r.commitment.kind.label,
+                    count_text(r.done, data),
+                    "–" if r.hours is None else number(r.hours, 1 if r.hours % 1 else 0),
+                    outcome_text(r, data),
+                ]
+                for r in rows
+            ],
+            [55, 25, 20, 80],
+        )
+    if data.audience is Audience.INTERNAL and data.recent_activities:
+        pdf.heading("Aktiviteterna en och en", 11)
+        pdf.rows(
+            ["Datum", "Tid", "Typ", "Plats", "Klassning", "Anteckning"],
+            [_activity_line(a) for a in data.recent_activities],
+            [20, 22, 32, 44, 20, 42],
+            size=7.5,
+        )
+    elif data.audience is Audience.PUBLIC:
+        pdf.paragraph(
+            "Enskilda aktiviteter, tider och platser redovisas inte i den offentliga versionen.",
+            9,
+            "I",
+        )
+
+
+def _activity_line(a: ActivityRow) -> list[str]:
+    return [
+        f"{a.start:%Y-%m-%d}",
+        f"{a.start:%H.%M}–{a.end:%H.%M}",
+        a.kind.label,
+        a.place_name or "–",
+        a.classification.value,
+        a.note,
+    ]
+
+
+def _map_page(pdf: _Pack, data: ExportData, view: MapView) -> None:
+    pdf.add_page(orientation="L")  # the map is drawn A4 landscape: give it the whole page
+    if view is MapView.OVERVIEW:
+        pdf.heading("3. Karta")
+        text = "Platser och genomförda aktiviteter under perioden."
+        if data.audience is Audience.PUBLIC:
+            text = "Öppna platser och antal genomförda aktiviteter per ruta under perioden."
+    else:
+        pdf.heading("4. Täthetskarta")
+        text = (
+            f"Genomförda aktiviteter räknade per {data.rules.grid.value} om "
+            f"{data.rules.cell_size_m:g} m."
+        )
+        if data.audience is Audience.PUBLIC:
+            text += f" Rutor med färre än {data.rules.min_count} aktiviteter visas inte."
+    pdf.paragraph(text, 9)
+    png = render_map_png(data, view, dpi=170)
+    height = pdf.h - pdf.b_margin - pdf.get_y() - 2
+    width = min(pdf.epw, height * A4_LANDSCAPE_IN[0] / A4_LANDSCAPE_IN[1])
+    pdf.image(io.BytesIO(png), w=width, x=pdf.l_margin + (pdf.epw - width) / 2)
+
+
+def _upcoming_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+    pdf.add_page()
+    pdf.heading("5. Planerade aktiviteter framåt")
+    until = date.fromordinal(meeting.toordinal() + data.request.upcoming_days - 1)
+    if data.audience is Audience.PUBLIC:
+        pdf.paragraph(
+            f"Poliskontorets planerade öppettider {date_range(meeting, until)}. Andra planerade "
+            "aktiviteter redovisas inte i förväg.",
+            10,
+        )
+        rows = [
+            [week_text_from_iso(p.week), p.place_name, p.opening_hours or "–"]
+            for p in data.upcoming
+        ]
+        if rows:
+            pdf.rows(["Vecka", "Plats", "Öppettider"], rows, [40, 70, 70])
+        else:
+            pdf.paragraph("Inga planerade öppettider under perioden.", 10)
+        return
+    pdf.paragraph(
+        f"Planerade aktiviteter {date_range(meeting, until)} som kan delas på mötet. "
+        "Planerade aktiviteter med klassningen sekretess finns inte med.",
+        10,
+    )
+    rows = [
+        [
+            f"{p.start:%Y-%m-%d}" if p.start else p.week,
+            f"{p.start:%H.%M}–{p.end:%H.%M}" if p.start and p.end else "",
+            p.kind.label,
+            p.place_name or "–",
+            p.team or "–",
+            p.classification.value,
+        ]
+        for p in data.upcoming
+        if p.status is PlanStatus.PLANNED
+    ]
+    if rows:
+        pdf.rows(
+            ["Datum", "Tid", "Typ", "Plats", "Ansvarig", "Klassning"],
+            rows,
+            [22, 22, 36, 50, 30, 20],
+        )
+    else:
+        pdf.paragraph("Inga planerade aktiviteter under perioden.", 10)
+
+
+def week_text_from_iso(week: str) -> str:
+    """ "2024-W23" -> "vecka 23, 2024"."""
+    year, number_ = week.split("-W")
+    return week_text(date.fromisocalendar(int(year), int(number_), 1))
+
+
+def _findings_page(pdf: _Pack, data: ExportData) -> None:
+    pdf.add_page()
+    pdf.heading("6. Öppna iakttagelser från trygghetsvandringar")
+    findings = data.open_findings
+    if not findings:
+        pdf.paragraph("Inga öppna iakttagelser.", 10)
+        return
+    if data.audience is Audience.PUBLIC:
+        pdf.paragraph("Iakttagelser som inte är åtgärdade än, med ansvarig och status.", 10)
+        pdf.rows(
+            ["Kategori", "Ansvarig", "Status", "Klart senast", "Vandring"],
+            [
+                [
+                    f.category,
+                    f.owner or "–",
+                    f.status.value,
+                    week_text_from_iso(f.due_week) if f.due_week else "–",
+                    week_text_from_iso(f.walk_week) if f.walk_week else "–",
+                ]
+                for f in findings
+            ],
+            [40, 40, 25, 40, 35],
+        )
+        return
+    pdf.paragraph("Iakttagelser som inte är åtgärdade än, med åtgärd, ansvarig och status.", 10)
+    pdf.rows(
+        ["Kategori", "Åtgärd", "Ansvarig", "Status", "Klart senast", "Vandring"],
+        [
+            [
+                f.category,
+                f.action or f.description or "–",
+                f.owner or "–",
+                f.status.value,
+                f"{f.due:%Y-%m-%d}" if f.due else "–",
+                f"{f.walk_date:%Y-%m-%d}" if f.walk_date else "–",
+            ]
+            for f in findings
+        ],
+        [26, 56, 30, 18, 25, 25],
+    )
+
+
+def _decisions_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+    pdf.add_page()
+    pdf.heading(f"7. Beslut vid samverkansmötet {long_date(meeting)}")
+    pdf.paragraph("Närvarande (organisation och funktion):", 10)
+    for _ in range(3):
+        pdf.cell(0, 8, "", border="B", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(6)
+    pdf.rows(
+        ["Nr", "Beslut", "Ansvarig", "Klart senast"],
+        [[str(n), "", "", ""] for n in range(1, 11)],
+        [10, 110, 35, 25],
+        size=14,
+    )
+    pdf.paragraph("Nästa samverkansmöte: ______________________", 10)

@@ -1,0 +1,68 @@
+"""Swedish formatting of dates, weeks and numbers for exports (no locale needed).
+
+The server's locale is unknown (often C or en_US), so month names and the decimal comma are
+written here rather than through `locale`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from geo.models import STOCKHOLM
+
+MONTHS = (
+    "januari",
+    "februari",
+    "mars",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "augusti",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
+WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def long_date(day: date) -> str:
+    """ "30 maj 2023"."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def date_range(start: date, end: date) -> str:
+    """ "30 maj 2023 – 29 maj 2024" (an en dash between the ends)."""
+    return f"{long_date(start)} – {long_date(end)}"
+
+
+def stamp(moment: datetime) -> str:
+    """When an export was made: "2024-06-03 kl. 10.15" in Stockholm time."""
+    local = moment.astimezone(STOCKHOLM)
+    return f"{local:%Y-%m-%d} kl. {local:%H.%M}"
+
+
+def iso_week(day: date) -> str:
+    """ISO week as data: "2023-W36" (the ISO 8601 form, sorts correctly)."""
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_text(day: date) -> str:
+    """ISO week as Swedes say it: "vecka 36, 2023"."""
+    year, week, _ = day.isocalendar()
+    return f"vecka {week}, {year}"
+
+
+def number(value: float, decimals: int = 0) -> str:
+    """A number with decimal comma and a space between thousands: "1 234,5"."""
+    text = f"{value:,.{decimals}f}"
+    return text.replace(",", " ").replace(".", ",")
+
+
+def plain_number(value: float) -> str:
+    """A number for a data cell: decimal comma, no thousands separator, no trailing zeros."""
+    if float(value).is_integer():
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")

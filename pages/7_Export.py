@@ -1,0 +1,131 @@
+"""Export: kartor, mötesunderlag, data och uppföljning för polisen.se som filer."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import streamlit as st
+
+from geo.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
+from geo.audience import Audience, AudienceRules, ExportRequest
+from geo.errors import LofteskartanError
+from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
+from geo.followup import followup_texts
+from geo.store import now
+from ui.state import current_actor, get_store, selection
+
+sel = selection()
+if sel is None:
+    st.stop()
+doc = sel.document
+st.title("Export")
+st.caption(
+    "Ta fram kartor, mötesunderlag, data och uppföljning som filer. Filen skapas när du "
+    "klickar på knappen."
+)
+
+audience = st.radio(
+    "Vem är exporten till?",
+    list(Audience),
+    format_func=lambda a: (
+        "Intern (allt du får se)"
+        if a is Audience.INTERNAL
+        else "Offentlig (får publiceras, t.ex. på polisen.se)"
+    ),
+    horizontal=True,
+    key="export_audience",
+)
+if audience is Audience.PUBLIC:
+    st.info(
+        "Den offentliga versionen innehåller bara öppna uppgifter: inga anteckningar, inga "
+        "enskilda aktiviteter eller tider (bara veckor), inga insatsplatser, aktiviteternas "
+        "platser bara som antal per ruta, och antal under gränsen nedan visas som "
+        '"färre än ...". Planerat visas bara som poliskontorets öppettider.'
+    )
+else:
+    st.warning("Intern version: exakta platser, tider och anteckningar. Får inte publiceras.")
+
+left, middle, right = st.columns(3)
+start = left.date_input("Från", sel.period.start, format="YYYY-MM-DD", key="export_from")
+end = middle.date_input("Till", sel.period.end, format="YYYY-MM-DD", key="export_to")
+meeting = right.date_input(
+    "Mötesdatum (för mötesunderlaget)",
+    min(date.today(), sel.period.end + timedelta(days=1)),
+    format="YYYY-MM-DD",
+    key="export_meeting",
+)
+with st.expander("Skydd i offentliga exporter: minsta antal och rutor"):
+    min_count = st.number_input("Minsta antal som visas", min_value=2, value=3, step=1)
+    cell_size = st.number_input(
+        "Rutstorlek (meter)",
+        min_value=MIN_CELL_SIZE_M,
+        max_value=MAX_CELL_SIZE_M,
+        value=500.0,
+        step=100.0,
+    )
+    grid = st.radio("Rutnät", list(GridShape), format_func=lambda g: g.value, horizontal=True)
+
+try:
+    rules = AudienceRules(int(min_count), float(cell_size), GridShape(grid))
+    template = ExportRequest(
+        audience, start, end, now(), rules, document_id=doc.id, meeting_date=meeting
+    )
+except LofteskartanError as exc:
+    st.error(str(exc))
+    st.stop()
+
+
+def producer(fmt: ExportFormat, options: ExportOptions):  # type: ignore[no-untyped-def]
+    """The bytes, made when the button is clicked (with that moment as the export time)."""
+
+    def produce() -> bytes:
+        request = ExportRequest(
+            template.audience,
+            template.start,
+            template.end,
+            now(),
+            template.rules,
+            document_id=template.document_id,
+            meeting_date=template.meeting_date,
+        )
+        return make_export(get_store(), current_actor(), fmt, request, options).payload
+
+    return produce
+
+
+BUTTONS = [
+    (
+        ExportFormat.MEETING_PDF,
+        ExportOptions(),
+        "Mötesunderlag i PDF: läget, kartor, planerat, iakttagelser och en sida för beslut.",
+    ),
+    (
+        ExportFormat.MAP_HTML,
+        ExportOptions(),
+        "Kartan som en fil som öppnas i webbläsaren, även utan internet.",
+    ),
+    (ExportFormat.MAP_PNG, ExportOptions(), "Kartbild för utskrift eller presentation."),
+    (ExportFormat.MAP_PNG, ExportOptions(density_png=True), "Täthetskarta: aktiviteter per ruta."),
+    (ExportFormat.GPKG, ExportOptions(), "All data i en GeoPackage för QGIS (SWEREF 99 TM)."),
+    (ExportFormat.CSV, ExportOptions(), "All data som CSV för Excel, en fil per tabell (zip)."),
+    (ExportFormat.FOLLOWUP, ExportOptions(), "Text per tertial och karta för polisen.se (zip)."),
+]
+for n, (fmt, options, help_text) in enumerate(BUTTONS):
+    label = "Täthetskarta (PNG)" if options.density_png else fmt.label
+    button, text = st.columns([2, 3], vertical_alignment="center")
+    button.download_button(
+        f"Export: {label}",
+        data=producer(fmt, options),
+        file_name=file_name_for(doc.kommun_name, audience, fmt, now(), options.density_png),
+        mime=fmt.mime,
+        on_click="ignore",
+        key=f"export_{n}",
+        icon=":material/download:",
+        width="stretch",
+    )
+    text.caption(help_text)
+
+if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
+    data = load_export_data(get_store(), current_actor(), template)
+    for text in followup_texts(data):
+        st.text_area(text.title, text.text, height=300, key=f"followup_{text.file_name}")

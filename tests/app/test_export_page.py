@@ -1,0 +1,78 @@
+"""The Export page offers every export and previews the public follow-up texts."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.store import Store
+from tests.export_fixtures import plant
+
+ROOT = Path(__file__).parents[2]
+
+
+@pytest.fixture(scope="module")
+def planted_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('export_page')}/planted.sqlite"
+    store = Store(url)
+    plant(store)
+    store.dispose()
+    return url
+
+
+def export_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page("pages/7_Export.py")
+    at.run()
+    return at
+
+
+def test_export_page_has_a_download_button_for_every_export(
+    planted_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = export_page(planted_db, monkeypatch)
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == [
+        "Export: Mötesunderlag (PDF)",
+        "Export: Karta (HTML)",
+        "Export: Kartbild (PNG)",
+        "Export: Täthetskarta (PNG)",
+        "Export: Data (GeoPackage)",
+        "Export: Data (CSV för Excel, zip)",
+        "Export: Uppföljning för polisen.se (text och karta, zip)",
+    ]
+    assert "Får inte publiceras" in at.warning[0].value
+
+
+def test_public_follow_up_preview_suppresses_small_counts(
+    planted_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = export_page(planted_db, monkeypatch)
+    at.radio(key="export_audience").set_value(at.radio(key="export_audience").options[1])
+    at.run()
+    at.toggle(key="export_preview").set_value(True)
+    at.run()
+    assert not at.exception
+    areas = {a.label: a.value for a in at.text_area}
+    title = (
+        "Medborgarlöfte i Aneby kommun 2023-2024 – uppföljning T3 2023 (september–december 2023)"
+    )
+    assert "Genomfört under tertialen: 4 gånger (8 timmar)." in areas[title]
+    assert "färre än 3" in areas[title]
+    assert "HEMLIG-PLATS-123" not in " ".join(areas.values())
+
+
+def test_a_period_ending_before_it_starts_is_refused_on_the_page(
+    planted_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = export_page(planted_db, monkeypatch)
+    at.date_input(key="export_to").set_value(date(2023, 1, 1))
+    at.run()
+    assert "ligger före startdatum" in at.error[0].value
+    assert not at.get("download_button")

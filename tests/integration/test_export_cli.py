@@ -1,0 +1,100 @@
+"""`lofteskartan export ...`: files on success, exit 2 and nothing written on bad input."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from geo.cli import main
+from geo.store import Store
+from tests.export_fixtures import plant
+
+
+@pytest.fixture(scope="module")
+def planted_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    url = f"sqlite:///{tmp_path_factory.mktemp('cli')}/planted.sqlite"
+    store = Store(url)
+    plant(store)
+    store.dispose()
+    yield url
+
+
+@pytest.fixture
+def db(planted_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("LOFTESKARTAN_DB", planted_url)
+    return planted_url
+
+
+def test_export_csv_writes_the_public_zip_and_says_so(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "data.zip"
+    code = main(["export", "csv", str(out), "--audience", "public"])
+    assert code == 0
+    assert (
+        "Data (CSV för Excel, zip), offentlig, 2023-05-30 – 2024-05-29" in capsys.readouterr().out
+    )
+    with zipfile.ZipFile(out) as archive:
+        assert "offentlig_sammanstallning.csv" in archive.namelist()
+    assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_export_map_html_defaults_to_internal_and_the_promise_year(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "karta.html"
+    assert main(["export", "map-html", str(out), "--from", "2023-09-01", "--to", "2023-12-31"]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert 'data-audience="internal"' in page
+    assert "Period: 1 september 2023 – 31 december 2023" in page
+    assert "HEMLIG-PLATS-123" in page
+
+
+def test_followup_is_public_unless_asked_otherwise(db: str, tmp_path: Path) -> None:
+    out = tmp_path / "uppfoljning.zip"
+    assert main(["export", "followup", str(out), "--no-tiles"]) == 0
+    with zipfile.ZipFile(out) as archive:
+        page = archive.read("karta.html").decode("utf-8")
+    assert 'data-audience="public"' in page
+    assert "tile.openstreetmap.org" not in page
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--from", "2024-13-01"], '"2024-13-01" är inget datum'),
+        (["--from", "2024-05-01", "--to", "2024-01-01"], "ligger före startdatum"),
+        (["--min-count", "1"], "Minsta antal ska vara minst 2"),
+        (["--cell-size", "50"], "Rutstorleken ska vara mellan 200 och 10000 m"),
+        (["--audience", "alla"], "ogiltigt val"),
+        (["--document", "okand"], 'Inget medborgarlöfte har id "okand"'),
+    ],
+)
+def test_bad_input_exits_2_with_a_swedish_message_and_writes_nothing(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    out = tmp_path / "data.gpkg"
+    assert main(["export", "gpkg", str(out), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_missing_folder_or_format_is_a_usage_error(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "csv", str(tmp_path / "saknas" / "data.zip")]) == 2
+    assert "finns inte" in capsys.readouterr().err
+    assert main(["export", "word", str(tmp_path / "x.doc")]) == 2
+    assert "ogiltigt val" in capsys.readouterr().err
+    assert main(["export"]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_empty_database_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LOFTESKARTAN_DB", f"sqlite:///{tmp_path}/empty.sqlite")
+    assert main(["export", "csv", str(tmp_path / "data.zip")]) == 2
+    assert "lofteskartan init" in capsys.readouterr().err
+    assert not (tmp_path / "data.zip").exists()
