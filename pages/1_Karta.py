@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.layers import load_map_data
-from ui.maps import overview_map
+from ui.maps import overview_map, plain
 from ui.state import current_actor, get_store, selection
 
 sel = selection()
@@ -19,6 +19,8 @@ st.caption(
     f"{data.place_count} platser och {data.activity_count} genomförda aktiviteter under "
     f"{sel.period.label}. Tänd och släck lager i kartans lagerlista."
 )
+for note in data.notes:
+    st.caption(plain(note))
 if data.unplaced_activities:
     st.caption(f"{data.unplaced_activities} aktiviteter saknar plats (t.ex. möten) och visas inte.")
 m = overview_map(data.bounds, data.base, data.places, data.activities, data.attributions)
