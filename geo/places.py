@@ -501,11 +501,19 @@ def load_place_context(session: Session, kommunkod: str | None = None) -> PlaceC
             name = str(props.get("kommun") or layer.title)
             kommuner.append((name if "kommun" in name.lower() else f"{name} kommun", geom))
     tatorter = tuple(
-        (str(props.get("tatort") or "tätort"), geom)
+        (str(props.get("tatort") or "tätort"), _scb_point(props, geom))
         for props, geom in session.base_features("tatorter")
         if isinstance(geom, Point)
     )
     return PlaceContext(tuple(kommuner), tatorter)
+
+
+def _scb_point(props: Mapping[str, Any], geom: Point) -> Point:
+    """SCB's own SWEREF 99 TM point when the file keeps it (the WGS 84 copy is rounded)."""
+    try:
+        return Point(float(props["x_sweref99tm"]), float(props["y_sweref99tm"]))
+    except (KeyError, TypeError, ValueError):
+        return geom
 
 
 @cache
