@@ -639,8 +639,10 @@ def describe_facts(facts: PlaceFacts) -> list[str]:
             f"({format_number(facts.area_ha, 1)}\u00a0ha)"
         )
     if facts.nearest_tatort is not None and facts.tatort_distance_m is not None:
-        if facts.tatort_distance_m < 1:
+        if facts.tatort_distance_m < 1 and facts.area_m2 is not None:
             lines.append(f"Omfattar tätortscentrum för {facts.nearest_tatort}")
+        elif facts.tatort_distance_m < 1:
+            lines.append(f"Vid tätortscentrum ({facts.nearest_tatort})")
         else:
             lines.append(
                 f"{format_distance(facts.tatort_distance_m)} till tätortscentrum "

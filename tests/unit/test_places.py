@@ -216,6 +216,8 @@ def test_facts_read_as_swedish_text() -> None:
         "Yta 240\u00a0000\u00a0m² (24,0\u00a0ha)",
         "Omfattar tätortscentrum för Aneby",
     ]
+    site = PlaceFacts(nearest_tatort="Aneby", tatort_distance_m=0.4)
+    assert describe_facts(site) == ["Vid tätortscentrum (Aneby)"]
 
 
 def test_a_place_outside_the_kommun_is_warned_about_not_refused() -> None:
