@@ -89,7 +89,7 @@ def base_layer_collection(
 
 
 # Imported base layers can be large; the map (SVG in the browser, the whole layer inside the
-# page) stays usable up to about this much. Measured in benchmarks/base_layer_map.py.
+# page) stays usable up to about this much; see benchmarks/base_layer_map.py.
 MAP_MAX_FEATURES = 5_000
 MAP_MAX_VERTICES = 150_000
 # Simplifying by 1 m changes nothing visible at street zoom and halves road vertices.
@@ -206,9 +206,21 @@ class MapData:
     notes: tuple[str, ...] = ()
 
 
-def load_map_data(session: Session, kommunkod: str, start: datetime, end: datetime) -> MapData:
-    """Base layers for the kommun, every active place, activities starting in [start, end)."""
-    base, attributions, boundary, notes = load_base_layers(session, kommunkod)
+def load_map_data(
+    session: Session,
+    kommunkod: str,
+    start: datetime,
+    end: datetime,
+    base_layers: BaseLayers | None = None,
+) -> MapData:
+    """Base layers for the kommun, every active place, activities starting in [start, end).
+
+    `base_layers` are used as given when the caller keeps them prepared (they are slow to
+    read when large); otherwise they are read here.
+    """
+    prepared = base_layers or load_base_layers(session, kommunkod)
+    base, attributions, boundary = prepared.layers, prepared.attributions, prepared.boundary
+    notes = prepared.notes
     places = session.list_places()
     activities = session.list_activities(start, end)
     by_id = {p.id: p for p in places if p.id is not None}
@@ -227,11 +239,26 @@ def load_map_data(session: Session, kommunkod: str, start: datetime, end: dateti
     )
 
 
-def load_base_layers(
-    session: Session, kommunkod: str
-) -> tuple[dict[str, tuple[str, FeatureCollection]], list[str], list[BaseGeometry], list[str]]:
-    """The kommun's base layers for the map: (layers by name, attributions, the kommun
-    boundary in EPSG:3006, notes about layers cut down to stay fast)."""
+@dataclass(frozen=True)
+class BaseLayers:
+    """The kommun's base layers, ready for the map.
+
+    `layers` maps a layer's name to its title and WGS 84 collection; `boundary` is the
+    kommun boundary in EPSG:3006; `notes` says which layers were cut down to stay fast.
+    """
+
+    layers: dict[str, tuple[str, FeatureCollection]]
+    attributions: list[str]
+    boundary: list[BaseGeometry]
+    notes: list[str]
+
+
+def load_base_layers(session: Session, kommunkod: str) -> BaseLayers:
+    """The kommun's boundary, the shipped layers and every imported layer, cut for the map.
+
+    Reading a large imported layer takes seconds (measured in benchmarks/base_layer_map.py),
+    so pages keep the result until `Session.base_layer_stamp()` changes.
+    """
     own = f"kommun_{kommunkod}"
     layers = [
         layer
@@ -255,4 +282,4 @@ def load_base_layers(
         )
         if layer.attribution not in attributions:
             attributions.append(layer.attribution)
-    return base, attributions, boundary, notes
+    return BaseLayers(base, attributions, boundary, notes)

@@ -222,7 +222,8 @@ def clean_attributes(kind: PlaceKind, raw: Mapping[str, Any], where: str) -> dic
     ----------
     kind : the place kind.
     raw : values by attribute key (Swedish, lower case); other keys are ignored.
-    where : prefix for messages, e.g. "platser.csv, rad 4".
+    where : prefix for messages, e.g. "platser.csv, rad 4"; empty for a form, whose
+        messages then name the field by its label.
 
     Raises
     ------
@@ -234,13 +235,16 @@ def clean_attributes(kind: PlaceKind, raw: Mapping[str, Any], where: str) -> dic
         if key not in own and _filled(raw.get(key)):
             owners = [k.value for k, specs in ATTRIBUTES.items() if key in {s.key for s in specs}]
             raise ValidationError(
-                f"{where}: {key} gäller {', '.join(owners)}, inte {kind.value}. "
-                "Töm fältet eller ändra typ."
+                _message(
+                    where,
+                    f"{key} gäller {', '.join(owners)}, inte {kind.value}. Töm fältet eller "
+                    "ändra typ.",
+                )
             )
     out: dict[str, Any] = {}
     for spec in ATTRIBUTES[kind]:
         value = raw.get(spec.key)
-        here = f"{where}, {spec.key}"
+        here = _field(where, spec.key, spec.label)
         if spec.type is ValueType.SPEED:
             speed = _speed(value, here)
             if speed is not None:
@@ -328,6 +332,11 @@ def drawn_shape(all_drawings: Sequence[Mapping[str, Any]] | None) -> Drawing:
     except ValidationError as exc:
         return Drawing(None, len(features), f"Den ritade formen: {exc}")
     return Drawing(geom, len(features))
+
+
+def _field(where: str, key: str, label: str) -> str:
+    """Where a field's problem is: "fil.csv, rad 4, väg" in files, the form label otherwise."""
+    return f"{where}, {key}" if where else label
 
 
 def _message(where: str, text: str) -> str:
@@ -445,19 +454,20 @@ def build_place(
     ValidationError
         Missing or too long name, unknown classification, bad attribute, bad geometry.
     """
-    prefix = where or "Platsen"
     name = _text(values.name)
     if not name:
-        raise ValidationError(f"{prefix}: namn saknas.")
-    _limit(name, MAX_NAME_LENGTH, f"{prefix}, namn")
+        raise ValidationError(_message(where, "namn saknas."))
+    _limit(name, MAX_NAME_LENGTH, _field(where, "namn", "Namn"))
     note = _text(values.note)
-    _limit(note, MAX_NOTE_LENGTH, f"{prefix}, anteckning")
-    classification = parse_classification(values.classification, f"{prefix}, klassning")
-    attributes = clean_attributes(values.kind, values.attributes, prefix)
-    geom = check_geometry(values.kind, geometry, prefix)
+    _limit(note, MAX_NOTE_LENGTH, _field(where, "anteckning", "Anteckning"))
+    classification = parse_classification(
+        values.classification, _field(where, "klassning", "Klassning")
+    )
+    attributes = clean_attributes(values.kind, values.attributes, where)
+    geom = check_geometry(values.kind, geometry, where)
     if base is not None:
         if base.kind is not values.kind:
-            raise ValidationError(f"{prefix}: typen kan inte ändras på en sparad plats.")
+            raise ValidationError(_message(where, "typen kan inte ändras på en sparad plats."))
         return replace(
             base,
             name=name,

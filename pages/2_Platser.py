@@ -45,7 +45,8 @@ with form_column:
         )
     else:
         kind = editing.kind
-        st.subheader(f"Ändra {kind.label.lower()}: {plain(editing.name)}")
+        verb = "Avvecklad" if editing.is_retired else "Ändra"
+        st.subheader(f"{verb} {kind.label.lower()}: {plain(editing.name)}")
 with map_column:
     drawing = draw_on_map(view, kind.geometry_type, editing)
 with form_column:
@@ -67,4 +68,4 @@ st.caption(
 )
 places_table(view.places, context)
 with st.expander("Importera platser från fil"):
-    import_panel(context)
+    import_panel(context, view)

@@ -17,7 +17,7 @@ from streamlit_folium import st_folium
 
 from geo.crs import SWEREF99TM, WGS84
 from geo.errors import LofteskartanError
-from geo.layers import bounds_of, load_base_layers, place_collections
+from geo.layers import bounds_of, place_collections
 from geo.models import Classification, Place, PlaceKind
 from geo.place_import import PlaceFile, read_places, save_places
 from geo.places import (
@@ -38,6 +38,7 @@ from geo.places import (
     place_warnings,
     validate_place,
 )
+from ui.base_layers import base_layers
 from ui.maps import plain
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.state import current_actor, get_store
@@ -92,13 +93,13 @@ class MapView:
 
 
 def load_view(kommunkod: str) -> MapView:
-    """Base layers (capped for size) and active places, read in one unit of work."""
+    """Base layers (prepared once, capped for size) and every place, retired ones too."""
+    prepared = base_layers(kommunkod)
     with get_store().session(current_actor()) as s:
-        base, attributions, boundary, notes = load_base_layers(s, kommunkod)
         places = s.list_places(include_retired=True)
-    for note in notes:
+    for note in prepared.notes:
         st.caption(plain(note))
-    return MapView(base, attributions, places, boundary)
+    return MapView(prepared.layers, prepared.attributions, places, prepared.boundary)
 
 
 def draw_on_map(view: MapView, geometry_type: str, focus: Place | None) -> Drawing:
@@ -282,7 +283,7 @@ def places_table(places: list[Place], context: PlaceContext) -> Place | None:
     event: Any = st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         on_select="rerun",
         selection_mode="single-row",
         key=f"platstabell_{show_retired}_{nonce()}",
@@ -310,7 +311,7 @@ CRS_CHOICES = {
 }
 
 
-def import_panel(context: PlaceContext) -> None:
+def import_panel(context: PlaceContext, view: MapView) -> None:
     """Upload a file, see where its places land and what was detected, then import."""
     upload = st.file_uploader(
         "Fil med platser (CSV som Excel sparar den, GeoJSON eller GeoPackage)",
@@ -331,7 +332,7 @@ def import_panel(context: PlaceContext) -> None:
     except LofteskartanError as exc:
         st.error(str(exc))
         return
-    _preview(result)
+    _preview(result, context, view)
     confirmed = st.checkbox(
         f"Koordinatsystemet ({result.crs_label}) stämmer och platserna ligger rätt på kartan",
         key=f"platsfil_ok_{nonce()}",
@@ -352,7 +353,7 @@ def import_panel(context: PlaceContext) -> None:
         _saved(f"{len(saved.added)} platser importerades från {plain(result.name)}.{already}")
 
 
-def _preview(result: PlaceFile) -> None:
+def _preview(result: PlaceFile, context: PlaceContext, view: MapView) -> None:
     st.markdown(
         f"**{len(result.places)} platser** i {plain(result.name)} ({result.format}). "
         f"Koordinatsystem: **{result.crs_label}** – {result.crs_reason}."
@@ -362,12 +363,10 @@ def _preview(result: PlaceFile) -> None:
     for warning in result.warnings:
         st.warning(plain(warning))
     places = [p.place for p in result.places]
-    rows = [{"Rad": item.where} | place_row(item.place) for item in result.places]
-    st.dataframe(
-        pd.DataFrame(rows).drop(columns="Status"), hide_index=True, use_container_width=True
-    )
+    rows = [{"Rad": item.where} | place_row(item.place, context.tatorter) for item in result.places]
+    st.dataframe(pd.DataFrame(rows).drop(columns="Status"), hide_index=True, width="stretch")
     st_folium(
-        preview_map(bounds_of([p.geometry for p in places]), place_collections(places)),
+        preview_map(bounds_of([p.geometry for p in places]), place_collections(places), view.base),
         key=f"platsfil_karta_{nonce()}",
         height=350,
         use_container_width=True,

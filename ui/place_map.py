@@ -148,9 +148,14 @@ def places_group(places: dict[PlaceKind, FeatureCollection]) -> folium.FeatureGr
     return group
 
 
-def preview_map(bounds: Bounds | None, places: dict[PlaceKind, FeatureCollection]) -> folium.Map:
-    """A small display-only map of places read from a file, before they are imported."""
+def preview_map(
+    bounds: Bounds | None,
+    places: dict[PlaceKind, FeatureCollection],
+    base: dict[str, tuple[str, FeatureCollection]],
+) -> folium.Map:
+    """A display-only map of places read from a file, over the kommun, before importing."""
     m = new_map(bounds)
+    add_base_layers(m, base)
     for kind, fc in places.items():
         add_layer(m, fc, kind.label, PLACE_COLOURS[kind])
     return m

@@ -156,6 +156,7 @@ def test_a_planner_draws_a_walk_route_and_sees_its_length(
     page.get_by_role("textbox", name="Hållplatser i ordning").fill("Torget\nSkolan\nStationen")
     page.get_by_role("button", name="Spara plats").click()
     page.get_by_text("Vandringsrutt ”Kvällsvandring” sparades.").wait_for()
+    wait_for_map(page, BASE_PATHS + 1)
     screenshot(page, "platser-rutt")
 
     (route,) = stored_places(db_url)
@@ -240,5 +241,42 @@ def test_a_planner_retires_a_place_and_its_history_stays(
     page.get_by_text("Visa avvecklade platser").click()
     # The retired place is back in the table; selecting it says it is retired, not gone.
     select_row(page, "Poliskontoret")
+    page.get_by_role("heading", name="Avvecklad poliskontor: Poliskontoret").wait_for()
     page.get_by_text(re.compile(r"Platsen avvecklades \d{4}-\d{2}-\d{2}")).wait_for()
+    wait_for_map(page, BASE_PATHS)
     screenshot(page, "platser-avvecklad")
+
+
+def test_a_planner_imports_a_csv_after_seeing_where_the_places_land(
+    streamlit_server: StartServer, page: Page, db_url: str, tmp_path: Path
+) -> None:
+    good = tmp_path / "platser.csv"
+    good.write_bytes(
+        "namn;typ;lat;lon;platstyp\r\nParken;insatsplats;57,841630;14,808475;park\r\n".encode(
+            "cp1252"
+        )
+    )
+    bad = tmp_path / "fel.csv"
+    bad.write_bytes(b"namn;typ;lat;lon\r\nParken;insatsplats;57,5;20,0\r\n")
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
+    open_places_page(page, base)
+    page.get_by_text("Importera platser från fil").click()
+    upload = page.locator("[data-testid=stFileUploader] input[type=file]")
+
+    upload.set_input_files(str(bad))
+    page.get_by_text("fel.csv, rad 2: platsen ligger i havet eller utanför Sverige").wait_for()
+    assert page.get_by_role("button", name=re.compile("Importera")).count() == 0
+
+    upload.set_input_files(str(good))
+    page.get_by_text(
+        "Koordinatsystem: WGS 84 (lat/lon, grader) – upptäckt från talen.", exact=False
+    ).wait_for()
+    button = page.get_by_role("button", name="Importera 1 platser")
+    assert button.is_disabled()  # the user confirms the CRS first
+    wait_for_map(page, BASE_PATHS + 1, index=1)  # the preview, over the kommun
+    page.get_by_text("stämmer och platserna ligger rätt på kartan").click()
+    button.click()
+    page.get_by_text("1 platser importerades från platser.csv.").wait_for()
+    (place,) = stored_places(db_url)
+    assert (place.name, place.attributes["platstyp"]) == ("Parken", "park")
+    assert place.geometry.distance(Point(ANEBY_E, ANEBY_N)) < 0.15

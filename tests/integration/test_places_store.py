@@ -85,6 +85,17 @@ def test_a_place_is_changed_then_retired_and_its_history_kept(store: Store) -> N
     assert actions == ["retire", "update", "create"]
 
 
+def test_the_base_layer_stamp_changes_when_a_layer_is_added_or_replaced(store: Store) -> None:
+    with store.session(ACTOR) as s:
+        before = s.base_layer_stamp()
+        s.replace_base_layer(BaseLayer("vagar", "Vägar", "x"), [({}, Point(0, 0))])
+        added = s.base_layer_stamp()
+        s.replace_base_layer(BaseLayer("vagar", "Vägar", "x"), [({}, Point(1, 1))])
+        replaced = s.base_layer_stamp()
+    assert [name for name, _, _ in before] == ["kommun_0604", "lanets_kommuner", "tatorter"]
+    assert len({before, added, replaced}) == 3
+
+
 def test_an_imported_base_layer_reaches_the_map_in_wgs84(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "adresser.geojson"
     path.write_text(
@@ -98,13 +109,13 @@ def test_an_imported_base_layer_reaches_the_map_in_wgs84(store: Store, tmp_path:
     )
     assert message.startswith('Baslagret "Adresser" (adresser) lästes in: 1 objekt')
     with store.session(ACTOR) as s:
-        base, attributions, _, notes = load_base_layers(s, "0604")
-    title, fc = base["adresser"]
+        prepared = load_base_layers(s, "0604")
+    title, fc = prepared.layers["adresser"]
     (feature,) = fc["features"]
     assert feature["geometry"] == {"type": "Point", "coordinates": [14.808475, 57.84163]}
     assert feature["properties"] == {"label": "Storgatan 1"}
-    assert "Källa: kommunen" in attributions
-    assert notes == []
+    assert "Källa: kommunen" in prepared.attributions
+    assert prepared.notes == []
 
 
 def test_a_large_base_layer_is_cut_to_the_part_nearest_the_kommun_with_a_note(
@@ -119,9 +130,9 @@ def test_a_large_base_layer_is_cut_to_the_part_nearest_the_kommun_with_a_note(
     ]
     with store.session(ACTOR) as s:
         s.replace_base_layer(BaseLayer("byggnader", "Byggnader", "Källa: test"), houses)
-        base, _, _, notes = load_base_layers(s, "0604")
-    assert len(base["byggnader"][1]["features"]) == MAP_MAX_FEATURES
-    assert notes == [
+        prepared = load_base_layers(s, "0604")
+    assert len(prepared.layers["byggnader"][1]["features"]) == MAP_MAX_FEATURES
+    assert prepared.notes == [
         f"Baslagret Byggnader har 6400 objekt; kartan visar de {MAP_MAX_FEATURES} närmast "
         "kommunens mitt så att den förblir snabb. Alla objekt finns kvar i databasen."
     ]
