@@ -48,7 +48,8 @@ class _Attribution(MacroElement):
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "Attribution"
-        self.text = text
+        # Leaflet inserts attributions as HTML; an imported layer's source is user text.
+        self.text = html.escape(text)
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")

@@ -211,7 +211,7 @@ def select_row(page: Page, text: str) -> None:
     page.mouse.click(box["x"] + 15, box["y"] + 35 * (row - 1) + 17)
 
 
-def test_a_planner_retires_a_place_and_its_history_stays(
+def test_a_planner_moves_and_renames_a_place_then_retires_it_keeping_its_history(
     streamlit_server: StartServer, page: Page, db_url: str
 ) -> None:
     store = Store(db_url)
@@ -219,14 +219,32 @@ def test_a_planner_retires_a_place_and_its_history_stays(
         s.add_place(Place(PlaceKind.POLICE_OFFICE, "Poliskontoret", Point(ANEBY_E, ANEBY_N)))
     store.dispose()
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
-    open_places_page(page, base)
+    frame = open_places_page(page, base)
     wait_for_map(page, BASE_PATHS + 1)
     select_row(page, "Poliskontoret")
     page.get_by_role("heading", name="Ändra poliskontor: Poliskontoret").wait_for()
+    page.get_by_role("button", name="Spara ändringar").wait_for()
+    wait_for_map(page, BASE_PATHS + 1)  # the map, now around the place
+
+    # A new marker moves it; the form changes its name and opening hours.
+    frame.locator("a.leaflet-draw-draw-marker").click()
+    x, y = map_centre(frame)
+    click_to_draw(page, x + 80, y)
+    page.get_by_text("Ritat på kartan.").wait_for()
+    page.get_by_role("textbox", name="Namn", exact=True).fill("Poliskontoret i kommunhuset")
+    page.get_by_role("textbox", name="Öppettider", exact=True).fill("tisdagar 13–15")
+    page.get_by_role("button", name="Spara ändringar").click()
+    page.get_by_text("Poliskontor ”Poliskontoret i kommunhuset” ändrades.").wait_for()
+    (moved,) = stored_places(db_url)
+    assert (moved.version, moved.attributes["öppettider"]) == (2, "tisdagar 13–15")
+    assert moved.geometry.x > ANEBY_E + 20 and abs(moved.geometry.y - ANEBY_N) < 20
+
+    select_row(page, "Poliskontoret i kommunhuset")
+    page.get_by_role("heading", name="Ändra poliskontor: Poliskontoret i kommunhuset").wait_for()
     page.get_by_text("Avveckla platsen", exact=True).click()
     page.get_by_text("Ja, avveckla platsen").click()
     page.get_by_role("button", name="Avveckla", exact=True).click()
-    page.get_by_text("”Poliskontoret” avvecklades. Historiken finns kvar.").wait_for()
+    page.get_by_text("”Poliskontoret i kommunhuset” avvecklades. Historiken finns kvar.").wait_for()
     # Gone from the map: only the base layers are drawn.
     page.wait_for_function(
         """([sel, n]) => {
@@ -237,11 +255,13 @@ def test_a_planner_retires_a_place_and_its_history_stays(
     )
 
     (place,) = stored_places(db_url)
-    assert place.is_retired
+    assert place.is_retired and place.name == "Poliskontoret i kommunhuset"
     page.get_by_text("Visa avvecklade platser").click()
     # The retired place is back in the table; selecting it says it is retired, not gone.
-    select_row(page, "Poliskontoret")
-    page.get_by_role("heading", name="Avvecklad poliskontor: Poliskontoret").wait_for()
+    select_row(page, "Poliskontoret i kommunhuset")
+    page.get_by_role(
+        "heading", name="Avvecklad poliskontor: Poliskontoret i kommunhuset"
+    ).wait_for()
     page.get_by_text(re.compile(r"Platsen avvecklades \d{4}-\d{2}-\d{2}")).wait_for()
     wait_for_map(page, BASE_PATHS)
     screenshot(page, "platser-avvecklad")
