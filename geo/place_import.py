@@ -759,6 +759,8 @@ def _write_gpkg(places: Sequence[Place], path: Path) -> None:
             for spec in ATTRIBUTES[kind]:
                 if spec.type is ValueType.SPEED:
                     frame[spec.key] = frame[spec.key].astype("Int64")
+                elif spec.type is ValueType.WEIGHT:
+                    frame[spec.key] = frame[spec.key].astype("Float64")
                 else:
                     frame[spec.key] = frame[spec.key].astype("string")
             frame["id"] = frame["id"].astype("Int64")

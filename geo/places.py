@@ -65,6 +65,7 @@ class ValueType(enum.StrEnum):
     TEXT = "text"
     SPEED = "hastighet"
     STOPS = "lista"
+    WEIGHT = "vikt"
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,13 @@ ATTRIBUTES: Mapping[PlaceKind, tuple[AttributeSpec, ...]] = {
     ),
     PlaceKind.CENTRAL_AREA: (
         AttributeSpec("syfte", "Syfte", help="Vad närvaron ska uppnå", example="kvällsnärvaro"),
+        AttributeSpec(
+            "vikt",
+            "Vikt vid förslag av kontrollplatser",
+            ValueType.WEIGHT,
+            help="Hur mycket området väger när kontrollplatser föreslås (1 om tomt)",
+            example="2",
+        ),
     ),
     PlaceKind.WALK_ROUTE: (
         AttributeSpec(
@@ -192,6 +200,25 @@ def _speed(value: Any, where: str) -> int | None:
     return int(number)
 
 
+def _weight(value: Any, where: str) -> float | None:
+    """A weight: a number zero or larger ("1,5" allowed); None when empty."""
+    if isinstance(value, bool):
+        raise ValidationError(f'{where}: "{value}" är ingen vikt.')
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+        number = float(value)
+    else:
+        text = _text(value)
+        if not text:
+            return None
+        try:
+            number = float(text.replace(",", "."))
+        except ValueError:
+            raise ValidationError(f'{where}: "{text}" är ingen vikt (skriv t.ex. 2).') from None
+    if not math.isfinite(number) or number < 0:
+        raise ValidationError(f"{where}: vikten ska vara ett tal, noll eller större.")
+    return int(number) if number == int(number) else number
+
+
 def _number_text(number: float) -> str:
     return str(int(number)) if number == int(number) else str(number).replace(".", ",")
 
@@ -249,6 +276,10 @@ def clean_attributes(kind: PlaceKind, raw: Mapping[str, Any], where: str) -> dic
             speed = _speed(value, here)
             if speed is not None:
                 out[spec.key] = speed
+        elif spec.type is ValueType.WEIGHT:
+            weight = _weight(value, here)
+            if weight is not None:
+                out[spec.key] = weight
         elif spec.type is ValueType.STOPS:
             stops = parse_stops(value)
             for stop in stops:
@@ -468,13 +499,15 @@ def build_place(
     if base is not None:
         if base.kind is not values.kind:
             raise ValidationError(_message(where, "typen kan inte ändras på en sparad plats."))
+        # Attributes this form does not know (set by another part of the app) are kept.
+        kept = {k: v for k, v in base.attributes.items() if k not in ALL_ATTRIBUTE_KEYS}
         return replace(
             base,
             name=name,
             geometry=geom,
             classification=classification,
             note=note,
-            attributes=attributes,
+            attributes=kept | attributes,
         )
     return Place(values.kind, name, geom, classification, note, attributes)
 

@@ -183,6 +183,16 @@ def _attribute_inputs(kind: PlaceKind, place: Place | None, key: str) -> dict[st
                 key=widget_key,
                 help=spec.help or None,
             )
+        elif spec.type is ValueType.WEIGHT:
+            values[spec.key] = st.number_input(
+                spec.label,
+                min_value=0.0,
+                value=float(current) if current is not None else None,
+                step=0.5,
+                key=widget_key,
+                help=spec.help or None,
+                placeholder="1",
+            )
         elif spec.type is ValueType.STOPS:
             text = st.text_area(
                 spec.label,

@@ -20,7 +20,6 @@ from tests.e2e.conftest import (
     BrowserLog,
     StartServer,
     screenshot,
-    wait_for_map,
 )
 
 pytestmark = pytest.mark.browser
@@ -40,6 +39,30 @@ def db_url(tmp_path: Path) -> str:
     initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"])
     store.dispose()
     return url
+
+
+def map_paths(page: Page, at_least: int, *, exactly: bool = False, index: int = 0) -> int:
+    """Wait until the index-th map draws `at_least` (or `exactly`) vector paths; the count.
+
+    Looks the iframe up again on every poll: after a save the page replaces the map, and a
+    handle on the old iframe would wait in a detached frame.
+    """
+    page.wait_for_function(
+        """([sel, index, n, exactly]) => {
+            const doc = document.querySelectorAll(sel)[index]?.contentDocument;
+            if (!doc) return false;
+            const count = doc.querySelectorAll('path.leaflet-interactive').length;
+            return exactly ? count === n : count >= n;
+        }""",
+        arg=[MAP_FRAME, index, at_least, exactly],
+    )
+    return int(
+        page.evaluate(
+            """([sel, index]) => document.querySelectorAll(sel)[index].contentDocument
+                .querySelectorAll('path.leaflet-interactive').length""",
+            [MAP_FRAME, index],
+        )
+    )
 
 
 def stored_places(url: str) -> list[Place]:
@@ -99,7 +122,7 @@ def test_a_planner_creates_a_traffic_control_site_by_clicking_the_map(
 ) -> None:
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
     frame = open_places_page(page, base)
-    wait_for_map(page, BASE_PATHS)
+    map_paths(page, BASE_PATHS)
     page.get_by_text("Klicka på Sätt ut en punkt").wait_for()
 
     frame.locator("a.leaflet-draw-draw-marker").click()
@@ -123,9 +146,9 @@ def test_a_planner_creates_a_traffic_control_site_by_clicking_the_map(
     }
     assert place.classification.value == "intern"
     # It shows at once, and after a reload on the map and in the table.
-    assert wait_for_map(page, BASE_PATHS + 1) == BASE_PATHS + 1
+    map_paths(page, BASE_PATHS + 1, exactly=True)
     page.reload()
-    assert wait_for_map(page, BASE_PATHS + 1) == BASE_PATHS + 1
+    map_paths(page, BASE_PATHS + 1, exactly=True)
     page.locator(GRID_CELL, has_text="Kontroll vid skolan").wait_for(state="attached")
     page.locator(GRID_CELL, has_text="till tätortscentrum").first.wait_for(state="attached")
     screenshot(page, "platser-kontrollplats")
@@ -138,7 +161,7 @@ def test_a_planner_draws_a_walk_route_and_sees_its_length(
 ) -> None:
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
     frame = open_places_page(page, base)
-    wait_for_map(page, BASE_PATHS)
+    map_paths(page, BASE_PATHS)
     choose(page, "Typ av plats", "Vandringsrutt")
     frame.locator("a.leaflet-draw-draw-polyline").click()
     x, y = map_centre(frame)
@@ -156,7 +179,7 @@ def test_a_planner_draws_a_walk_route_and_sees_its_length(
     page.get_by_role("textbox", name="Hållplatser i ordning").fill("Torget\nSkolan\nStationen")
     page.get_by_role("button", name="Spara plats").click()
     page.get_by_text("Vandringsrutt ”Kvällsvandring” sparades.").wait_for()
-    wait_for_map(page, BASE_PATHS + 1)
+    map_paths(page, BASE_PATHS + 1)
     screenshot(page, "platser-rutt")
 
     (route,) = stored_places(db_url)
@@ -180,7 +203,7 @@ def test_a_name_with_html_shows_as_text_on_the_map_and_in_the_table(
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
     frame = open_places_page(page, base)
-    wait_for_map(page, BASE_PATHS + 1)
+    map_paths(page, BASE_PATHS + 1)
 
     frame.locator("path.leaflet-interactive[stroke='#e66101']").hover()
     assert frame.locator(".leaflet-tooltip").inner_text() == XSS
@@ -192,7 +215,8 @@ def test_a_name_with_html_shows_as_text_on_the_map_and_in_the_table(
     select_row(page, XSS)
     page.get_by_role("heading", name=f"Ändra trafikkontrollplats: {XSS}").wait_for()
     page.get_by_role("button", name="Spara ändringar").wait_for()
-    wait_for_map(page, BASE_PATHS + 1)
+    frame.locator(".leaflet-control-scale-line").get_by_text(re.compile(r"^\d+ m$")).wait_for()
+    map_paths(page, BASE_PATHS + 1)
     assert page.get_by_role("textbox", name="Namn", exact=True).input_value() == XSS
     screenshot(page, "platser-xss")
     assert frame.locator("img[src='x']").count() == 0
@@ -220,11 +244,13 @@ def test_a_planner_moves_and_renames_a_place_then_retires_it_keeping_its_history
     store.dispose()
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
     frame = open_places_page(page, base)
-    wait_for_map(page, BASE_PATHS + 1)
+    map_paths(page, BASE_PATHS + 1)
     select_row(page, "Poliskontoret")
     page.get_by_role("heading", name="Ändra poliskontor: Poliskontoret").wait_for()
     page.get_by_role("button", name="Spara ändringar").wait_for()
-    wait_for_map(page, BASE_PATHS + 1)  # the map, now around the place
+    # The map is replaced by one around the place: its scale bar is in metres, not km.
+    frame.locator(".leaflet-control-scale-line").get_by_text(re.compile(r"^\d+ m$")).wait_for()
+    map_paths(page, BASE_PATHS + 1)
 
     # A new marker moves it; the form changes its name and opening hours.
     frame.locator("a.leaflet-draw-draw-marker").click()
@@ -245,14 +271,7 @@ def test_a_planner_moves_and_renames_a_place_then_retires_it_keeping_its_history
     page.get_by_text("Ja, avveckla platsen").click()
     page.get_by_role("button", name="Avveckla", exact=True).click()
     page.get_by_text("”Poliskontoret i kommunhuset” avvecklades. Historiken finns kvar.").wait_for()
-    # Gone from the map: only the base layers are drawn.
-    page.wait_for_function(
-        """([sel, n]) => {
-            const doc = document.querySelector(sel)?.contentDocument;
-            return !!doc && doc.querySelectorAll('path.leaflet-interactive').length === n;
-        }""",
-        arg=[MAP_FRAME, BASE_PATHS],
-    )
+    map_paths(page, BASE_PATHS, exactly=True)  # gone from the map: only the base layers
 
     (place,) = stored_places(db_url)
     assert place.is_retired and place.name == "Poliskontoret i kommunhuset"
@@ -263,7 +282,7 @@ def test_a_planner_moves_and_renames_a_place_then_retires_it_keeping_its_history
         "heading", name="Avvecklad poliskontor: Poliskontoret i kommunhuset"
     ).wait_for()
     page.get_by_text(re.compile(r"Platsen avvecklades \d{4}-\d{2}-\d{2}")).wait_for()
-    wait_for_map(page, BASE_PATHS)
+    map_paths(page, BASE_PATHS)
     screenshot(page, "platser-avvecklad")
 
 
@@ -293,7 +312,7 @@ def test_a_planner_imports_a_csv_after_seeing_where_the_places_land(
     ).wait_for()
     button = page.get_by_role("button", name="Importera 1 platser")
     assert button.is_disabled()  # the user confirms the CRS first
-    wait_for_map(page, BASE_PATHS + 1, index=1)  # the preview, over the kommun
+    map_paths(page, BASE_PATHS + 1, index=1)  # the preview, over the kommun
     page.get_by_text("stämmer och platserna ligger rätt på kartan").click()
     button.click()
     page.get_by_text("1 platser importerades från platser.csv.").wait_for()

@@ -194,7 +194,12 @@ PLACES = [
         attributes={"hållplatser": ["Torget", "Skolan"]},
         id=2,
     ),
-    Place(PlaceKind.CENTRAL_AREA, "Centrum", box(ANEBY_E, ANEBY_N, ANEBY_E + 100, ANEBY_N + 100)),
+    Place(
+        PlaceKind.CENTRAL_AREA,
+        "Centrum",
+        box(ANEBY_E, ANEBY_N, ANEBY_E + 100, ANEBY_N + 100),
+        attributes={"syfte": "närvaro", "vikt": 1.5},
+    ),
 ]
 
 

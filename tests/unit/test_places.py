@@ -158,6 +158,29 @@ def test_bad_attributes_are_refused_with_the_field_named(values: dict, message: 
         clean_attributes(PlaceKind.TRAFFIC_CONTROL_SITE, values, "rad 2")
 
 
+def test_a_central_areas_weight_is_a_number_zero_or_larger() -> None:
+    read = clean_attributes(PlaceKind.CENTRAL_AREA, {"vikt": "1,5", "syfte": "närvaro"}, "x")
+    assert read == {"syfte": "närvaro", "vikt": 1.5}
+    assert clean_attributes(PlaceKind.CENTRAL_AREA, {"vikt": 2.0}, "x") == {"vikt": 2}
+    with pytest.raises(ValidationError, match="noll eller större"):
+        clean_attributes(PlaceKind.CENTRAL_AREA, {"vikt": "-1"}, "rad 2")
+
+
+def test_editing_keeps_attributes_the_form_does_not_know() -> None:
+    stored = Place(
+        PlaceKind.CENTRAL_AREA,
+        "Centrum",
+        SQUARE_100M,
+        attributes={"syfte": "a", "källa": "x"},
+        id=1,
+    )
+    values = PlaceInput(PlaceKind.CENTRAL_AREA, "Centrum", attributes={"syfte": "b"})
+    assert dict(build_place(values, SQUARE_100M, base=stored).attributes) == {
+        "källa": "x",
+        "syfte": "b",
+    }
+
+
 @pytest.mark.parametrize("speed, expected", [("70 km/h", 70), (50, 50), (80.0, 80), ("", None)])
 def test_speed_limits_are_read_the_way_people_write_them(speed: object, expected: int) -> None:
     attributes = clean_attributes(PlaceKind.TRAFFIC_CONTROL_SITE, {"hastighet": speed}, "x")
