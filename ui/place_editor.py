@@ -376,7 +376,12 @@ def _preview(result: PlaceFile, context: PlaceContext, view: MapView) -> None:
     rows = [{"Rad": item.where} | place_row(item.place, context.tatorter) for item in result.places]
     st.dataframe(pd.DataFrame(rows).drop(columns="Status"), hide_index=True, width="stretch")
     st_folium(
-        preview_map(bounds_of([p.geometry for p in places]), place_collections(places), view.base),
+        # A wide margin, so a single point is seen against the kommun and tätorter.
+        preview_map(
+            bounds_of([p.geometry for p in places], margin_m=2000),
+            place_collections(places),
+            view.base,
+        ),
         key=f"platsfil_karta_{nonce()}",
         height=350,
         use_container_width=True,

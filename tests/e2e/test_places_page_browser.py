@@ -313,6 +313,8 @@ def test_a_planner_imports_a_csv_after_seeing_where_the_places_land(
     button = page.get_by_role("button", name="Importera 1 platser")
     assert button.is_disabled()  # the user confirms the CRS first
     map_paths(page, BASE_PATHS + 1, index=1)  # the preview, over the kommun
+    page.get_by_text("Koordinatsystem", exact=True).scroll_into_view_if_needed()
+    screenshot(page, "platser-import")
     page.get_by_text("stämmer och platserna ligger rätt på kartan").click()
     button.click()
     page.get_by_text("1 platser importerades från platser.csv.").wait_for()
