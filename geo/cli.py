@@ -507,18 +507,6 @@ def _export_metres(text: str) -> float:
         raise argparse.ArgumentTypeError(f'"{text}" är inget tal (meter)') from None
 
 
-def _register_export(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser(
-        "export",
-        help="exportera kartor, mötesunderlag, data och uppföljning",
-        description="Exportera till fil. --audience public ger en version som får publiceras.",
-    )
-    formats = p.add_subparsers(dest="export_command", metavar="FORMAT", parser_class=_Parser)
-    formats.required = True
-    for register in EXPORT_COMMANDS:
-        register(formats)
-
-
 _EXPORT_HELP = {
     "map-html": "kartan som en fristående HTML-fil som fungerar utan internet",
     "map-png": "kartbild (PNG) för utskrift",
@@ -621,16 +609,176 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-EXPORT_COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+# -- import and export: command groups other modules add subcommands to --------------------
+
+Registrar = Callable[[argparse._SubParsersAction], None]
+
+
+def _register_group(
+    sub: argparse._SubParsersAction, name: str, help_text: str, registrars: list[Registrar]
+) -> None:
+    """A command with subcommands (`import places`, `export places`, ...)."""
+    p = sub.add_parser(name, help=help_text)
+    group = p.add_subparsers(dest=f"{name}_what", metavar="VAD", parser_class=_Parser)
+    group.required = True
+    for register in registrars:
+        register(group)
+
+
+def _register_import(sub: argparse._SubParsersAction) -> None:
+    _register_group(sub, "import", "läs in data från filer", IMPORT_COMMANDS)
+
+
+def _register_export(sub: argparse._SubParsersAction) -> None:
+    _register_group(sub, "export", "skriv data till filer", EXPORT_COMMANDS)
+
+
+def _crs_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--crs",
+        metavar="EPSG:NNNN",
+        help="filens koordinatsystem, t.ex. EPSG:3006 (SWEREF 99 TM) eller EPSG:4326 (WGS 84); "
+        "utan det används filens eget (CSV: det som talen visar)",
+    )
+
+
+def _read_file(path: Path) -> bytes:
+    """A file's bytes, or a Swedish message when it cannot be read."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"Filen {path} finns inte.") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path} är en mapp, inte en fil.") from None
+    except OSError as exc:
+        raise UsageError(f"Filen {path} går inte att läsa ({exc.strerror}).") from None
+
+
+# -- import places (issue 3) ----------------------------------------------------------------
+
+
+def _register_import_places(group: argparse._SubParsersAction) -> None:
+    p = group.add_parser(
+        "places",
+        help="platser från CSV (som Excel sparar den), GeoJSON eller GeoPackage",
+        description="Läser in platser. Hela filen kontrolleras först; har en rad fel "
+        "importeras ingenting. Kolumnerna beskrivs i README.md och i data/templates/platser.csv.",
+    )
+    p.add_argument("file", type=Path, metavar="FIL")
+    _crs_option(p)
+    p.set_defaults(handler=_cmd_import_places)
+
+
+def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
+    from geo.place_import import read_places, save_places
+    from geo.places import load_place_context
+
+    store.require_schema()
+    data = _read_file(args.file)
+    actor = cli_actor()
+    with store.session(actor) as s:
+        context = load_place_context(s)
+    result = read_places(data, args.file.name, args.crs, context)
+    print(f"Koordinatsystem: {result.crs_label} ({result.crs_reason}).")
+    if result.ignored_columns:
+        print(f"Kolumner som inte läses: {', '.join(result.ignored_columns)}.")
+    for warning in result.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
+    with store.session(actor) as s:
+        saved = save_places(s, result.places)
+    print(
+        f"{len(saved.added)} platser importerades från {args.file.name}"
+        + (f"; {len(saved.already_stored)} fanns redan." if saved.already_stored else ".")
+    )
+    return 0
+
+
+# -- import base-layer (issue 3) ------------------------------------------------------------
+
+
+def _register_import_base_layer(group: argparse._SubParsersAction) -> None:
+    p = group.add_parser(
+        "base-layer",
+        help="ett baslager (vägar, byggnader, adresser) från GeoPackage eller GeoJSON",
+        description="Läser in ett baslager som visas på kartan utan internet. Ett lager med "
+        "samma namn ersätts.",
+    )
+    p.add_argument("file", type=Path, metavar="FIL")
+    p.add_argument("--name", required=True, metavar="NAMN", help="kort namn, t.ex. vagar")
+    p.add_argument("--title", metavar="TEXT", help="namnet i kartans lagerlista")
+    p.add_argument(
+        "--attribution",
+        metavar="TEXT",
+        help='källan som visas på kartan, t.ex. "© OpenStreetMap-bidragsgivare (ODbL)"',
+    )
+    p.add_argument("--layer", metavar="LAGER", help="lagret i en GeoPackage med flera lager")
+    _crs_option(p)
+    p.set_defaults(handler=_cmd_import_base_layer)
+
+
+def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
+    from geo.base_layer_import import import_base_layer, read_base_layer
+
+    store.require_schema()
+    source = read_base_layer(
+        args.file, args.name, args.title, args.attribution, args.crs, args.layer
+    )
+    print(import_base_layer(store, cli_actor(), source))
+    if not args.attribution:
+        print(
+            'Tips: ange källan med --attribution (t.ex. "© OpenStreetMap-bidragsgivare '
+            '(ODbL)") – den visas på kartan.',
+            file=sys.stderr,
+        )
+    return 0
+
+
+# -- export places (issue 3) ----------------------------------------------------------------
+
+
+def _register_export_places(group: argparse._SubParsersAction) -> None:
+    p = group.add_parser(
+        "places",
+        help="alla aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
+        description="Skriver alla aktiva platser med samma kolumnnamn som importen, så att "
+        "filen kan läsas in igen. Filen är intern: den innehåller alla klassningar.",
+    )
+    p.add_argument("out", type=Path, metavar="UT.gpkg|UT.geojson")
+    p.set_defaults(handler=_cmd_export_places)
+
+
+def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
+    from geo.models import Classification
+    from geo.place_import import export_places
+
+    store.require_schema()
+    with store.session(cli_actor()) as s:
+        places = s.list_places()
+    count = export_places(places, args.out)
+    secret = sum(p.classification is Classification.SECRET for p in places)
+    print(f"{count} platser skrevs till {args.out}.")
+    if secret:
+        print(f"Obs: {secret} av dem har klassning sekretess. Filen är intern.", file=sys.stderr)
+    return 0
+
+
+# Subcommands of `lofteskartan import` and `lofteskartan export`: add a registrar that takes
+# the group's subparsers (see `_register_import_places`) and append it here.
+IMPORT_COMMANDS: list[Registrar] = [
+    _register_import_places,
+    _register_import_base_layer,
+]
+EXPORT_COMMANDS: list[Registrar] = [
+    _register_export_places,
     _register_issue6_exports,
 ]
-
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _register_init,
     _register_status,
     _register_serve,
     _register_suggest_sites,
+    _register_import,
     _register_export,
 ]
 

@@ -6,15 +6,17 @@ values are plain text; the map layer escapes them before they become HTML.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import to_wgs84
+from geo.crs import SWEREF99TM, WGS84, _transformer, to_wgs84
 from geo.models import Activity, CommitmentKind, Place, PlaceKind
 
 if TYPE_CHECKING:
@@ -62,12 +64,76 @@ def collection(features: list[dict[str, Any]]) -> FeatureCollection:
 def base_layer_collection(
     features: Iterable[tuple[Mapping[str, Any], BaseGeometry]], label_key: str | None = None
 ) -> FeatureCollection:
-    """A base layer's features for the map, with a `label` property for the tooltip."""
+    """A base layer's features for the map, with a `label` property for the tooltip.
+
+    Projected all at once (one pyproj call for every vertex) and rounded to ~1 cm, because
+    imported layers (roads, buildings) can hold thousands of features.
+    """
+    items = list(features)
+    if not items:
+        return collection([])
+    transformer = _transformer(SWEREF99TM, WGS84)
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([np.round(x, 7), np.round(y, 7)])
+
+    geoms = shapely.transform(np.array([g for _, g in items], dtype=object), move)
     out = []
-    for props, geom in features:
-        label = str(props.get(label_key, "")) if label_key else ""
-        out.append(_feature(geom, {"label": label}))
+    for (props, _), text in zip(items, shapely.to_geojson(geoms), strict=True):
+        label = str(props.get(label_key, "") or "") if label_key else ""
+        out.append(
+            {"type": "Feature", "geometry": json.loads(text), "properties": {"label": label}}
+        )
     return collection(out)
+
+
+# Imported base layers can be large; the map (SVG in the browser, the whole layer inside the
+# page) stays usable up to about this much; see benchmarks/base_layer_map.py.
+MAP_MAX_FEATURES = 5_000
+MAP_MAX_VERTICES = 150_000
+# Simplifying by 1 m changes nothing visible at street zoom and halves road vertices.
+MAP_SIMPLIFY_M = 1.0
+LABEL_CANDIDATES = ("namn", "name", "adress", "address", "gatunamn", "label")
+
+
+def label_key_for(layer_name: str, features: Sequence[tuple[Mapping[str, Any], Any]]) -> str | None:
+    """Which property names a feature in the tooltip: known for SCB layers, guessed otherwise."""
+    if layer_name in LABEL_KEYS:
+        return LABEL_KEYS[layer_name]
+    keys = {k.lower(): k for props, _ in features[:100] for k in props}
+    return next((keys[c] for c in LABEL_CANDIDATES if c in keys), None)
+
+
+def fit_for_map(
+    features: Sequence[tuple[Mapping[str, Any], BaseGeometry]],
+    title: str,
+    centre: BaseGeometry | None = None,
+) -> tuple[list[tuple[Mapping[str, Any], BaseGeometry]], str | None]:
+    """Simplify a layer by MAP_SIMPLIFY_M and, if it is still too big, keep the part nearest
+    `centre` within MAP_MAX_FEATURES / MAP_MAX_VERTICES. Returns the features and a Swedish
+    note for the page when some were left out (the database keeps them all)."""
+    if not features:
+        return [], None
+    geoms = np.array([g for _, g in features], dtype=object)
+    simple = shapely.simplify(geoms, MAP_SIMPLIFY_M, preserve_topology=True)
+    vertices = shapely.get_num_coordinates(simple)
+    if len(features) <= MAP_MAX_FEATURES and int(vertices.sum()) <= MAP_MAX_VERTICES:
+        return [(p, g) for (p, _), g in zip(features, simple, strict=True)], None
+    order = (
+        np.argsort(shapely.distance(simple, centre), kind="stable")
+        if centre is not None
+        else np.arange(len(features))
+    )
+    keep = order[:MAP_MAX_FEATURES]
+    keep = keep[np.cumsum(vertices[keep]) <= MAP_MAX_VERTICES]
+    kept = [(features[i][0], simple[i]) for i in sorted(keep)]
+    where = " närmast kommunens mitt" if centre is not None else ""
+    note = (
+        f"Baslagret {title} har {len(features)} objekt; kartan visar de {len(kept)}{where} så "
+        "att den förblir snabb. Alla objekt finns kvar i databasen."
+    )
+    return kept, note
 
 
 def place_collections(places: Iterable[Place]) -> dict[PlaceKind, FeatureCollection]:
@@ -137,25 +203,24 @@ class MapData:
     place_count: int
     activity_count: int
     unplaced_activities: int
+    notes: tuple[str, ...] = ()
 
 
-def load_map_data(session: Session, kommunkod: str, start: datetime, end: datetime) -> MapData:
-    """Base layers for the kommun, every active place, activities starting in [start, end)."""
-    base: dict[str, tuple[str, FeatureCollection]] = {}
-    attributions: list[str] = []
-    boundary: list[BaseGeometry] = []
-    for layer in session.base_layers():
-        if layer.name.startswith("kommun_") and layer.name != f"kommun_{kommunkod}":
-            continue
-        features = session.base_features(layer.name)
-        if layer.name == f"kommun_{kommunkod}":
-            boundary = [g for _, g in features]
-        base[layer.name] = (
-            layer.title,
-            base_layer_collection(features, LABEL_KEYS.get(layer.name)),
-        )
-        if layer.attribution not in attributions:
-            attributions.append(layer.attribution)
+def load_map_data(
+    session: Session,
+    kommunkod: str,
+    start: datetime,
+    end: datetime,
+    base_layers: BaseLayers | None = None,
+) -> MapData:
+    """Base layers for the kommun, every active place, activities starting in [start, end).
+
+    `base_layers` are used as given when the caller keeps them prepared (they are slow to
+    read when large); otherwise they are read here.
+    """
+    prepared = base_layers or load_base_layers(session, kommunkod)
+    base, attributions, boundary = prepared.layers, prepared.attributions, prepared.boundary
+    notes = prepared.notes
     places = session.list_places()
     activities = session.list_activities(start, end)
     by_id = {p.id: p for p in places if p.id is not None}
@@ -170,4 +235,51 @@ def load_map_data(session: Session, kommunkod: str, start: datetime, end: dateti
         place_count=len(places),
         activity_count=len(activities),
         unplaced_activities=len(activities) - drawn,
+        notes=tuple(notes),
     )
+
+
+@dataclass(frozen=True)
+class BaseLayers:
+    """The kommun's base layers, ready for the map.
+
+    `layers` maps a layer's name to its title and WGS 84 collection; `boundary` is the
+    kommun boundary in EPSG:3006; `notes` says which layers were cut down to stay fast.
+    """
+
+    layers: dict[str, tuple[str, FeatureCollection]]
+    attributions: list[str]
+    boundary: list[BaseGeometry]
+    notes: list[str]
+
+
+def load_base_layers(session: Session, kommunkod: str) -> BaseLayers:
+    """The kommun's boundary, the shipped layers and every imported layer, cut for the map.
+
+    Reading a large imported layer takes seconds (measured in benchmarks/base_layer_map.py),
+    so pages keep the result until `Session.base_layer_stamp()` changes.
+    """
+    own = f"kommun_{kommunkod}"
+    layers = [
+        layer
+        for layer in session.base_layers()
+        if not layer.name.startswith("kommun_") or layer.name == own
+    ]
+    has_boundary = any(layer.name == own for layer in layers)
+    boundary = [g for _, g in session.base_features(own)] if has_boundary else []
+    centre = shapely.union_all(boundary).centroid if boundary else None
+    base: dict[str, tuple[str, FeatureCollection]] = {}
+    attributions: list[str] = []
+    notes: list[str] = []
+    for layer in layers:
+        features = session.base_features(layer.name)
+        shown, note = fit_for_map(features, layer.title, centre)
+        if note:
+            notes.append(note)
+        base[layer.name] = (
+            layer.title,
+            base_layer_collection(shown, label_key_for(layer.name, features)),
+        )
+        if layer.attribution not in attributions:
+            attributions.append(layer.attribution)
+    return BaseLayers(base, attributions, boundary, notes)

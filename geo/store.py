@@ -605,6 +605,21 @@ class Session:
         table = t.metadata.tables[table_name]
         return int(self.conn.scalar(select(func.count()).select_from(table)) or 0)
 
+    # -- places and base layers (issue 3) ---------------------------------------------------
+
+    def base_layer_stamp(self) -> tuple[tuple[str, int, int], ...]:
+        """(name, id, version) of every base layer, cheap to read.
+
+        It changes whenever a layer is added or replaced, so the app can keep the (large,
+        slow to read) layers prepared for the map until then.
+        """
+        rows = self.conn.execute(
+            select(t.base_layers.c.name, t.base_layers.c.id, t.base_layers.c.version).order_by(
+                t.base_layers.c.id
+            )
+        )
+        return tuple((r.name, r.id, r.version) for r in rows)
+
 
 # -- row <-> record ---------------------------------------------------------------------
 

@@ -6,19 +6,25 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.layers import load_map_data
-from ui.maps import overview_map
+from ui.base_layers import base_layers
+from ui.maps import overview_map, plain
 from ui.state import current_actor, get_store, selection
 
 sel = selection()
 if sel is None:
     st.stop()
 st.title("Karta")
+base = base_layers(sel.document.kommunkod)  # kept between runs: imported layers are large
 with get_store().session(current_actor()) as session:
-    data = load_map_data(session, sel.document.kommunkod, sel.period.start_at, sel.period.end_at)
+    data = load_map_data(
+        session, sel.document.kommunkod, sel.period.start_at, sel.period.end_at, base
+    )
 st.caption(
     f"{data.place_count} platser och {data.activity_count} genomförda aktiviteter under "
     f"{sel.period.label}. Tänd och släck lager i kartans lagerlista."
 )
+for note in data.notes:
+    st.caption(plain(note))
 if data.unplaced_activities:
     st.caption(f"{data.unplaced_activities} aktiviteter saknar plats (t.ex. möten) och visas inte.")
 m = overview_map(data.bounds, data.base, data.places, data.activities, data.attributions)

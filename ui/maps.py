@@ -7,6 +7,7 @@ insert their strings as HTML.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -32,6 +33,7 @@ BASE_STYLES: dict[str, dict[str, Any]] = {
     "lanets_kommuner": {"color": "#888888", "weight": 1, "fillOpacity": 0.03, "dashArray": "4"},
     "tatorter": {"color": "#555555"},
 }
+IMPORTED_STYLE: dict[str, Any] = {"color": "#7a7a7a", "weight": 1.5, "fillOpacity": 0.1}
 
 
 class _Attribution(MacroElement):
@@ -46,7 +48,20 @@ class _Attribution(MacroElement):
     def __init__(self, text: str) -> None:
         super().__init__()
         self._name = "Attribution"
-        self.text = text
+        # Leaflet inserts attributions as HTML; an imported layer's source is user text.
+        self.text = html.escape(text)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text: str) -> str:
+    """User text made safe for st.markdown/st.caption: every markdown character escaped.
+
+    Streamlit renders markdown (links, colour directives, emoji shortcodes) in most text
+    elements; a place name must show exactly as typed.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def escaped(fc: FeatureCollection) -> FeatureCollection:
@@ -70,14 +85,18 @@ def new_map(bounds: Bounds | None, tiles: bool = True) -> folium.Map:
 
 
 def add_layer(
-    m: folium.Map,
+    m: folium.Map | folium.FeatureGroup,
     fc: FeatureCollection,
     name: str,
     colour: str,
     style: Mapping[str, Any] | None = None,
     show: bool = True,
+    radius: int = 7,
 ) -> None:
-    """Add one switchable layer: polygons/lines styled, points as circle markers."""
+    """Add one switchable layer: polygons/lines styled, points as circle markers.
+
+    `m` may also be a FeatureGroup (layers st_folium adds without reloading the map).
+    """
     if not fc["features"]:
         return
     base_style = {"color": colour, "weight": 3, "fillOpacity": 0.2, **(style or {})}
@@ -88,10 +107,29 @@ def add_layer(
         show=show,
         style_function=lambda _f, s=base_style: s,
         marker=folium.CircleMarker(
-            radius=7, color=colour, fill=True, fill_color=colour, fill_opacity=0.8, weight=2
+            radius=radius, color=colour, fill=True, fill_color=colour, fill_opacity=0.8, weight=2
         ),
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False) if has_label else None,
     ).add_to(m)
+
+
+def add_base_layers(m: folium.Map, base: Mapping[str, tuple[str, FeatureCollection]]) -> None:
+    """The kommun boundary, the län's kommuner, tätorter and imported layers, each switchable.
+
+    Imported layers (roads, buildings, addresses) draw thin and grey with small points, so
+    they stay a background for the places.
+    """
+    for name, (title, fc) in base.items():
+        key = name.split("_")[0] if name.startswith("kommun_") else name
+        style = BASE_STYLES.get(key, IMPORTED_STYLE)
+        add_layer(
+            m,
+            fc,
+            title,
+            style.get("color", "#555"),
+            style,
+            radius=7 if key in BASE_STYLES else 3,
+        )
 
 
 def overview_map(
@@ -103,9 +141,7 @@ def overview_map(
 ) -> folium.Map:
     """The map page's map: base layers, places by kind, activities by kind, a layer switch."""
     m = new_map(bounds)
-    for name, (title, fc) in base.items():
-        key = name.split("_")[0] if name.startswith("kommun_") else name
-        add_layer(m, fc, title, BASE_STYLES.get(key, {}).get("color", "#555"), BASE_STYLES.get(key))
+    add_base_layers(m, base)
     for kind, fc in places.items():
         add_layer(m, fc, f"Platser: {kind.label}", PLACE_COLOURS[kind])
     for kind, fc in activities.items():

@@ -1,0 +1,167 @@
+"""Import a base layer (roads, buildings, addresses) the kommun has as GeoPackage or GeoJSON.
+
+The file is read with pyogrio, projected to EPSG:3006 and stored with its attribution, so the
+map shows it with no internet (an OSM or Lantmäteriet extract, for example). The whole file
+is read and checked first; the layer is then replaced in one transaction. The shipped SCB
+layers (kommun boundaries, tätorter) cannot be overwritten: the place checks rely on them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.base_layers import KOMMUN, NEIGHBOURS, TATORTER
+from geo.crs import SWEREF99TM
+from geo.errors import ImportFileError
+from geo.models import Actor, BaseLayer
+from geo.place_import import normalise_crs
+from geo.store import Store
+
+NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
+RESERVED = (NEIGHBOURS, TATORTER)
+SUFFIXES = (".gpkg", ".geojson", ".json")
+# A whole county's buildings is about this many; more is a national extract by mistake.
+MAX_FEATURES = 250_000
+
+
+@dataclass(frozen=True)
+class BaseLayerFile:
+    """A read base layer: the layer record, its features in EPSG:3006, what was left out."""
+
+    layer: BaseLayer
+    features: list[tuple[dict[str, Any], BaseGeometry]]
+    source_crs: str
+    without_geometry: int
+
+
+def check_layer_name(name: str) -> str:
+    """A layer name the user may choose: lower-case a–z, digits, `_`, `-`; not a shipped one."""
+    if not NAME_PATTERN.match(name):
+        raise ImportFileError(
+            f'Lagernamnet "{name}" går inte att använda: skriv små bokstäver a–z, siffror, '
+            "_ eller - (högst 60 tecken), t.ex. vagar eller byggnader."
+        )
+    if name in RESERVED or name.startswith(f"{KOMMUN}_"):
+        raise ImportFileError(
+            f'"{name}" är ett av appens egna baslager (SCB) och kan inte ersättas. Välj ett '
+            "annat namn."
+        )
+    return name
+
+
+def read_base_layer(
+    path: Path,
+    name: str,
+    title: str | None = None,
+    attribution: str | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+) -> BaseLayerFile:
+    """Read a GeoPackage or GeoJSON file as a base layer, in EPSG:3006; nothing is written.
+
+    Parameters
+    ----------
+    path : the file.
+    name : the layer's short name (replaces a stored layer of the same name).
+    title : shown in the map's layer list (default: the name).
+    attribution : the source line shown on the map (default: the file name).
+    crs : "EPSG:NNNN" to use instead of the file's own CRS.
+    layer : which layer of a GeoPackage with several.
+
+    Raises
+    ------
+    ImportFileError
+        Unknown format, unreadable file, several layers without `layer`, no CRS, no
+        features, too many features, a reserved or malformed name.
+    """
+    import geopandas as gpd
+    import pyogrio
+    from pyogrio.errors import DataLayerError, DataSourceError
+
+    check_layer_name(name)
+    if path.suffix.lower() not in SUFFIXES:
+        raise ImportFileError(f"{path.name}: baslager kan läsas från .gpkg, .geojson och .json.")
+    if not path.is_file():
+        raise ImportFileError(f"Filen {path} finns inte.")
+    if path.stat().st_size == 0:
+        raise ImportFileError(f"{path.name}: filen är tom.")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        try:
+            layers = [str(n) for n, kind in pyogrio.list_layers(path) if kind]
+        except DataSourceError:
+            raise ImportFileError(
+                f"{path.name}: filen går inte att läsa som GeoPackage eller GeoJSON."
+            ) from None
+        if not layers:
+            raise ImportFileError(f"{path.name}: filen har inga lager med geometri.")
+        if layer is None and len(layers) > 1:
+            raise ImportFileError(
+                f"{path.name} har flera lager ({', '.join(layers)}); välj ett med --layer."
+            )
+        chosen = layer or layers[0]
+        if chosen not in layers:
+            raise ImportFileError(
+                f'{path.name} har inget lager "{chosen}" (lager: {", ".join(layers)}).'
+            )
+        try:
+            frame = gpd.read_file(path, layer=chosen, engine="pyogrio")
+        except (DataSourceError, DataLayerError) as exc:
+            raise ImportFileError(f"{path.name}: filen går inte att läsa ({exc}).") from None
+    if crs is not None:
+        frame = frame.set_crs(normalise_crs(crs), allow_override=True)
+    if frame.crs is None:
+        raise ImportFileError(
+            f"{path.name}: koordinatsystem saknas i filen. Ange det med --crs EPSG:NNNN."
+        )
+    source_crs = frame.crs.to_string()
+    has_geometry = frame.geometry.notna() & ~frame.geometry.is_empty
+    without = int((~has_geometry).sum())
+    frame = frame[has_geometry]
+    if frame.empty:
+        raise ImportFileError(f"{path.name}: filen har inga objekt med geometri.")
+    if len(frame) > MAX_FEATURES:
+        raise ImportFileError(
+            f"{path.name}: {len(frame)} objekt; högst {MAX_FEATURES} går att läsa in. Klipp "
+            "filen till kommunen först (t.ex. i QGIS)."
+        )
+    frame = frame.to_crs(SWEREF99TM)
+    geometries = shapely.force_2d(frame.geometry.values)
+    # pandas' JSON turns numpy scalars and timestamps into plain JSON values.
+    props = json.loads(
+        frame.drop(columns=frame.geometry.name).to_json(orient="records", date_format="iso")
+    )
+    record = BaseLayer(
+        name,
+        (title or name).strip(),
+        (attribution or f"Källa: {path.name}").strip(),
+        f"importerad från {path.name}",
+    )
+    return BaseLayerFile(record, list(zip(props, geometries, strict=True)), source_crs, without)
+
+
+def import_base_layer(store: Store, actor: Actor, source: BaseLayerFile) -> str:
+    """Store a read base layer (replacing one of the same name) and say what was done."""
+    store.require_schema()
+    with store.session(actor) as s:
+        replaced = any(layer.name == source.layer.name for layer in s.base_layers())
+        s.replace_base_layer(source.layer, source.features)
+    verb = "ersattes" if replaced else "lästes in"
+    skipped = (
+        f" {source.without_geometry} objekt utan geometri hoppades över."
+        if source.without_geometry
+        else ""
+    )
+    return (
+        f'Baslagret "{source.layer.title}" ({source.layer.name}) {verb}: '
+        f"{len(source.features)} objekt, omräknade från {source.source_crs} till "
+        f"SWEREF 99 TM.{skipped} Källa på kartan: {source.layer.attribution}"
+    )

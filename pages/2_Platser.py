@@ -1,0 +1,71 @@
+"""Platser: create, change and retire places on the map, and import them from files."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from geo.models import PlaceKind
+from geo.places import WALKING_SPEED_KMH, load_place_context
+from ui.maps import plain
+from ui.place_editor import (
+    draw_on_map,
+    drawing_status,
+    import_panel,
+    load_view,
+    place_form,
+    places_table,
+    retire_panel,
+    selected_place,
+    show_flash,
+)
+from ui.state import current_actor, get_store, selection
+
+sel = selection()
+if sel is None:
+    st.stop()
+st.title("Platser")
+st.caption(
+    "Välj typ av plats, rita den på kartan och fyll i uppgifterna. Välj en rad i tabellen "
+    "under kartan för att ändra eller avveckla en plats."
+)
+show_flash()
+kommunkod = sel.document.kommunkod
+with get_store().session(current_actor()) as session:
+    context = load_place_context(session, kommunkod)
+view = load_view(kommunkod)
+# The table is drawn under the map, but what is selected in it decides what the map shows.
+editing = selected_place(view.places)
+
+map_column, form_column = st.columns([3, 2], gap="medium")
+with form_column:
+    if editing is None:
+        st.subheader("Ny plats")
+        kind = st.selectbox(
+            "Typ av plats", list(PlaceKind), format_func=lambda k: k.label, key="ny_platstyp"
+        )
+    else:
+        kind = editing.kind
+        verb = "Avvecklad" if editing.is_retired else "Ändra"
+        st.subheader(f"{verb} {kind.label.lower()}: {plain(editing.name)}")
+with map_column:
+    drawing = draw_on_map(view, kind.geometry_type, editing)
+with form_column:
+    if editing is not None and editing.is_retired:
+        st.info(
+            f"Platsen avvecklades {editing.retired_at:%Y-%m-%d}. Den visas inte på kartan, "
+            "men allt som loggats mot den finns kvar."
+        )
+    else:
+        drawing_status(kind, drawing, context, editing)
+        place_form(kind, drawing, context, editing)
+        if editing is not None:
+            retire_panel(editing)
+
+st.subheader("Alla platser")
+st.caption(
+    "Fakta räknas i meter (SWEREF 99 TM). Gångtiden gäller "
+    f"{WALKING_SPEED_KMH:g} km/h; avståndet är till SCB:s tätortspunkt."
+)
+places_table(view.places, context)
+with st.expander("Importera platser från fil"):
+    import_panel(context, view)

@@ -1,0 +1,389 @@
+"""Streamlit glue for the places page: the drawing map, the forms, the table, the import.
+
+The rules (what a valid place is, the facts in metres, reading files) live in
+`geo.places` and `geo.place_import`; this module reads widgets, calls them and shows the
+result. User text goes into widgets, tables and escaped map tooltips, or through `plain()`
+before any markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geo.crs import SWEREF99TM, WGS84
+from geo.errors import LofteskartanError
+from geo.layers import bounds_of, place_collections
+from geo.models import Classification, Place, PlaceKind
+from geo.place_import import PlaceFile, read_places, save_places
+from geo.places import (
+    ATTRIBUTES,
+    SPEED_LIMITS,
+    Drawing,
+    PlaceContext,
+    PlaceInput,
+    ValueType,
+    attribute_text,
+    build_place,
+    check_geometry,
+    check_in_sweden,
+    describe_facts,
+    drawn_shape,
+    place_facts,
+    place_row,
+    place_warnings,
+    validate_place,
+)
+from ui.base_layers import base_layers
+from ui.maps import plain
+from ui.place_map import drawing_map, places_group, preview_map
+from ui.state import current_actor, get_store
+
+NONCE = "platser_nonce"
+DRAWINGS = "platser_drawings"
+FLASH = "platser_flash"
+HOW_TO_DRAW = {
+    "Point": "Klicka på **Sätt ut en punkt** (markören) till vänster på kartan och sedan där "
+    "platsen ska vara.",
+    "Polygon": "Klicka på **Rita en yta** och klicka ut hörnen; stäng ytan genom att klicka på "
+    "första punkten.",
+    "LineString": "Klicka på **Rita en vandringsrutt**, klicka ut rutten i ordning och avsluta "
+    "med **Klar** (eller ett klick på sista punkten).",
+}
+CLASSIFICATIONS = [c.value for c in Classification]
+
+
+def nonce() -> int:
+    """A counter bumped after every save: new widget keys give fresh forms and maps."""
+    return int(st.session_state.setdefault(NONCE, 0))
+
+
+def _saved(message: str, warnings: list[str] | None = None) -> None:
+    """Remember a message for the next run, reset forms and map, and rerun."""
+    st.session_state[FLASH] = (message, warnings or [])
+    st.session_state[NONCE] = nonce() + 1
+    st.session_state.pop(DRAWINGS, None)
+    st.rerun()
+
+
+def show_flash() -> None:
+    """The message from the last save, once."""
+    if FLASH in st.session_state:
+        message, warnings = st.session_state.pop(FLASH)
+        st.success(message)
+        for warning in warnings:
+            st.warning(plain(warning))
+
+
+# -- the map ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What the drawing map shows: the kommun's base layers and the stored places."""
+
+    base: dict[str, Any]
+    attributions: list[str]
+    places: list[Place]
+    boundary: list[Any]
+
+
+def load_view(kommunkod: str) -> MapView:
+    """Base layers (prepared once, capped for size) and every place, retired ones too."""
+    prepared = base_layers(kommunkod)
+    with get_store().session(current_actor()) as s:
+        places = s.list_places(include_retired=True)
+    for note in prepared.notes:
+        st.caption(plain(note))
+    return MapView(prepared.layers, prepared.attributions, places, prepared.boundary)
+
+
+def draw_on_map(view: MapView, geometry_type: str, focus: Place | None) -> Drawing:
+    """The drawing map; returns what is drawn on it now (from the on_change callback)."""
+    key = f"platskarta_{geometry_type}_{focus.id if focus else 'ny'}_{nonce()}"
+    active = [p for p in view.places if not p.is_retired]
+    around = [focus.geometry] if focus else (view.boundary or [p.geometry for p in active])
+    bounds = bounds_of(around, margin_m=400 if focus else 500)
+    m = drawing_map(bounds, view.base, view.attributions, geometry_type)
+
+    def remember() -> None:
+        # st_folium has put the component's value under `key` before calling this.
+        value = st.session_state.get(key) or {}
+        st.session_state.setdefault(DRAWINGS, {})[key] = value.get("all_drawings")
+
+    st_folium(
+        m,
+        key=key,
+        height=620,
+        use_container_width=True,
+        # Only drawings rerun the page: no pan, zoom or click (each vertex would).
+        returned_objects=["all_drawings"],
+        feature_group_to_add=places_group(place_collections(active)),
+        on_change=remember,
+    )
+    return drawn_shape(st.session_state.get(DRAWINGS, {}).get(key))
+
+
+def drawing_status(
+    kind: PlaceKind, drawing: Drawing, context: PlaceContext, current: Place | None = None
+) -> bool:
+    """Show what is drawn (facts, warnings, problems); True when it can be saved.
+
+    With nothing drawn it says how to draw, or (editing) shows the stored place's facts.
+    """
+    if drawing.problem:
+        st.error(drawing.problem)
+        return False
+    if drawing.geometry is None:
+        if current is not None:
+            lines = describe_facts(place_facts(kind, current.geometry, context.tatorter))
+            if lines:
+                st.info(" · ".join(lines))
+        else:
+            st.info(HOW_TO_DRAW[kind.geometry_type])
+        return False
+    if drawing.count > 1:
+        st.warning(
+            f"Det finns {drawing.count} ritade former; den senaste används. Ta bort de andra "
+            "med papperskorgen på kartan."
+        )
+    try:
+        geom = check_geometry(kind, drawing.geometry)
+        check_in_sweden(geom)
+    except LofteskartanError as exc:
+        st.error(str(exc))
+        return False
+    lines = describe_facts(place_facts(kind, geom, context.tatorter))
+    st.success("Ritat på kartan. " + " · ".join(lines) if lines else "Ritat på kartan.")
+    for warning in place_warnings(geom, context):
+        st.warning(warning)
+    return True
+
+
+# -- forms -----------------------------------------------------------------------------
+
+
+def _attribute_inputs(kind: PlaceKind, place: Place | None, key: str) -> dict[str, Any]:
+    """One input per attribute of the kind, prefilled from `place`."""
+    values: dict[str, Any] = {}
+    for spec in ATTRIBUTES[kind]:
+        current = place.attributes.get(spec.key) if place else None
+        widget_key = f"{key}_{spec.key}"
+        if spec.type is ValueType.SPEED:
+            options: list[int | None] = [None, *SPEED_LIMITS]
+            values[spec.key] = st.selectbox(
+                spec.label,
+                options,
+                index=options.index(current) if current in options else 0,
+                format_func=lambda v: "–" if v is None else f"{v} km/h",
+                key=widget_key,
+                help=spec.help or None,
+            )
+        elif spec.type is ValueType.WEIGHT:
+            values[spec.key] = st.number_input(
+                spec.label,
+                min_value=0.0,
+                value=float(current) if current is not None else None,
+                step=0.5,
+                key=widget_key,
+                help=spec.help or None,
+                placeholder="1",
+            )
+        elif spec.type is ValueType.STOPS:
+            text = st.text_area(
+                spec.label,
+                "\n".join(current or []) if place else "",
+                key=widget_key,
+                help=spec.help or None,
+                placeholder="Torget\nSkolan\nStationen",
+            )
+            values[spec.key] = text
+        else:
+            values[spec.key] = st.text_input(
+                spec.label,
+                attribute_text(spec, current),
+                key=widget_key,
+                help=spec.help or None,
+                placeholder=f"t.ex. {spec.example}" if spec.example else "",
+            )
+    return values
+
+
+def place_form(
+    kind: PlaceKind, drawing: Drawing, context: PlaceContext, place: Place | None = None
+) -> None:
+    """The attribute form: a new place (place=None) or changes to a stored one."""
+    key = f"{'andra_' + str(place.id) if place else 'ny_' + kind.value}_{nonce()}"
+    with st.form(key, border=True):
+        name = st.text_input("Namn", place.name if place else "", key=f"{key}_namn", max_chars=200)
+        attributes = _attribute_inputs(kind, place, key)
+        current = place.classification.value if place else Classification.INTERNAL.value
+        classification = st.selectbox(
+            "Klassning",
+            CLASSIFICATIONS,
+            index=CLASSIFICATIONS.index(current),
+            key=f"{key}_klassning",
+            help="öppen får visas för allmänheten; intern och sekretess aldrig.",
+        )
+        note = st.text_area(
+            "Anteckning (intern)", place.note if place else "", key=f"{key}_anteckning"
+        )
+        use_drawing = place is None or drawing.geometry is not None
+        if place is not None:
+            st.caption(
+                "Rita en ny form på kartan för att flytta platsen eller ändra dess form; "
+                "annars behålls den nuvarande."
+            )
+        submitted = st.form_submit_button(
+            "Spara ändringar" if place else "Spara plats", type="primary"
+        )
+    if not submitted:
+        return
+    geometry = drawing.geometry if use_drawing else (place.geometry if place else None)
+    values = PlaceInput(kind, name, classification, note, attributes)
+    try:
+        built = build_place(values, geometry, base=place)
+        warnings = validate_place(built, context)
+        with get_store().session(current_actor()) as s:
+            if place is None:
+                s.add_place(built)
+            else:
+                s.update_place(built)
+    except LofteskartanError as exc:
+        st.error(str(exc))
+        return
+    verb = "sparades" if place is None else "ändrades"
+    _saved(f"{kind.label} ”{plain(built.name)}” {verb}.", warnings)
+
+
+def retire_panel(place: Place) -> None:
+    """Take a place out of use (its history stays), behind a confirmation."""
+    with st.expander("Avveckla platsen"):
+        st.write(
+            "En avvecklad plats visas inte längre på kartan, men allt som loggats mot den "
+            "finns kvar."
+        )
+        sure = st.checkbox("Ja, avveckla platsen", key=f"avveckla_ok_{place.id}_{nonce()}")
+        if st.button("Avveckla", disabled=not sure, key=f"avveckla_{place.id}_{nonce()}"):
+            try:
+                assert place.id is not None
+                with get_store().session(current_actor()) as s:
+                    s.retire_place(place.id, place.version)
+            except LofteskartanError as exc:
+                st.error(str(exc))
+                return
+            _saved(f"”{plain(place.name)}” avvecklades. Historiken finns kvar.")
+
+
+# -- the table ------------------------------------------------------------------------
+
+
+def places_table(places: list[Place], context: PlaceContext) -> Place | None:
+    """Every place with its facts; the selected row is returned for editing."""
+    show_retired = st.toggle("Visa avvecklade platser", key="visa_avvecklade")
+    shown = [p for p in places if show_retired or not p.is_retired]
+    if not shown:
+        st.caption("Inga platser än. Rita den första på kartan ovan.")
+        return None
+    rows = [place_row(p, context.tatorter) for p in shown]
+    event: Any = st.dataframe(
+        pd.DataFrame(rows),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="single-row",
+        key=f"platstabell_{show_retired}_{nonce()}",
+        column_config={"Fakta": st.column_config.TextColumn(width="large")},
+    )
+    chosen = event.selection.rows if event is not None else []
+    return shown[chosen[0]] if chosen else None
+
+
+def selected_place(places: list[Place]) -> Place | None:
+    """The place chosen in the table in the previous run (the map is drawn before the table)."""
+    show_retired = bool(st.session_state.get("visa_avvecklade", False))
+    state = st.session_state.get(f"platstabell_{show_retired}_{nonce()}")
+    rows = state.get("selection", {}).get("rows", []) if state else []
+    shown = [p for p in places if show_retired or not p.is_retired]
+    return shown[rows[0]] if rows and rows[0] < len(shown) else None
+
+
+# -- import ------------------------------------------------------------------------------
+
+CRS_CHOICES = {
+    "": "Som filen anger (CSV: som talen visar)",
+    WGS84: "WGS 84",
+    SWEREF99TM: "SWEREF 99 TM",
+}
+
+
+def import_panel(context: PlaceContext, view: MapView) -> None:
+    """Upload a file, see where its places land and what was detected, then import."""
+    upload = st.file_uploader(
+        "Fil med platser (CSV som Excel sparar den, GeoJSON eller GeoPackage)",
+        type=["csv", "txt", "geojson", "json", "gpkg"],
+        key=f"platsfil_{nonce()}",
+        help="Kolumnerna beskrivs i README och i mallen data/templates/platser.csv.",
+    )
+    if upload is None:
+        return
+    crs = st.selectbox(
+        "Koordinatsystem",
+        list(CRS_CHOICES),
+        format_func=CRS_CHOICES.__getitem__,
+        key=f"platsfil_crs_{nonce()}",
+    )
+    try:
+        result = read_places(upload.getvalue(), upload.name, crs or None, context)
+    except LofteskartanError as exc:
+        st.error(str(exc))
+        return
+    _preview(result, context, view)
+    confirmed = st.checkbox(
+        f"Koordinatsystemet ({result.crs_label}) stämmer och platserna ligger rätt på kartan",
+        key=f"platsfil_ok_{nonce()}",
+    )
+    if st.button(
+        f"Importera {len(result.places)} platser",
+        type="primary",
+        disabled=not confirmed,
+        key=f"platsfil_importera_{nonce()}",
+    ):
+        try:
+            with get_store().session(current_actor()) as s:
+                saved = save_places(s, result.places)
+        except LofteskartanError as exc:
+            st.error(str(exc))
+            return
+        already = f" {len(saved.already_stored)} fanns redan." if saved.already_stored else ""
+        _saved(f"{len(saved.added)} platser importerades från {plain(result.name)}.{already}")
+
+
+def _preview(result: PlaceFile, context: PlaceContext, view: MapView) -> None:
+    st.markdown(
+        f"**{len(result.places)} platser** i {plain(result.name)} ({result.format}). "
+        f"Koordinatsystem: **{result.crs_label}** – {result.crs_reason}."
+    )
+    if result.ignored_columns:
+        st.caption(f"Kolumner som inte läses: {plain(', '.join(result.ignored_columns))}")
+    for warning in result.warnings:
+        st.warning(plain(warning))
+    places = [p.place for p in result.places]
+    rows = [{"Rad": item.where} | place_row(item.place, context.tatorter) for item in result.places]
+    st.dataframe(pd.DataFrame(rows).drop(columns="Status"), hide_index=True, width="stretch")
+    st_folium(
+        # A wide margin, so a single point is seen against the kommun and tätorter.
+        preview_map(
+            bounds_of([p.geometry for p in places], margin_m=2000),
+            place_collections(places),
+            view.base,
+        ),
+        key=f"platsfil_karta_{nonce()}",
+        height=350,
+        use_container_width=True,
+        returned_objects=[],
+    )
