@@ -372,7 +372,7 @@ def _parse_record(
             except ImportFileError:
                 check.add(where, column, f'"{value}" är inget tal')
     if kind is not None:
-        allowed = {f.name for f in OUTCOME_FIELDS[kind]}
+        allowed = [f.name for f in OUTCOME_FIELDS[kind]]
         for problem in outcome_problems(kind, outcome):
             message = problem.message
             if problem.field not in allowed:
