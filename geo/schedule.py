@@ -10,6 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
+import shapely
+from shapely.geometry.base import BaseGeometry
+
+from geo.crs import to_wgs84
+from geo.layers import FeatureCollection, collection
 from geo.models import (
     STOCKHOLM,
     Classification,
@@ -22,7 +27,7 @@ from geo.models import (
     Responsible,
 )
 from geo.progress import commitment_for
-from geo.recurrence import MONTHS_SV, Expansion, RecurrenceRule, describe, expand
+from geo.recurrence import MONTHS_SV, WEEKDAYS_SV, Expansion, RecurrenceRule, describe, expand
 
 RESPONSIBLE_SV = {
     Responsible.POLICE: "Polisen",
@@ -219,3 +224,56 @@ def plan_rows(
 def mark_done(plan: PlannedActivity) -> PlannedActivity:
     """The plan with status genomförd (logging an activity for it does this)."""
     return replace(plan, status=PlanStatus.DONE)
+
+
+def short_when(start: datetime, end: datetime) -> str:
+    """ "tis 2024-03-26 13:00–15:00": Swedish weekday, ISO date, 24-hour clock."""
+    return f"{WEEKDAYS_SV[start.weekday()][:3]} {start:%Y-%m-%d %H:%M}–{end:%H:%M}"
+
+
+def plan_label(plan: PlannedActivity, places: Mapping[int, Place]) -> str:
+    """One line for pickers: "tis 2024-03-26 13:00–15:00 · Närvaro · Poliskontoret"."""
+    place = places.get(plan.place_id) if plan.place_id is not None else None
+    parts = [short_when(plan.start, plan.end), plan.kind.label]
+    if place is not None:
+        parts.append(place.name)
+    if plan.team:
+        parts.append(plan.team)
+    return " · ".join(parts)
+
+
+def plan_point(plan: PlannedActivity, places: Mapping[int, Place]) -> BaseGeometry | None:
+    """Where a plan is drawn (EPSG:3006): its own geometry, else its place's, as a point."""
+    geom = plan.geometry
+    if geom is None and plan.place_id is not None and plan.place_id in places:
+        geom = places[plan.place_id].geometry
+    if geom is None or geom.is_empty:
+        return None
+    return geom if geom.geom_type == "Point" else geom.representative_point()
+
+
+def planned_collection(
+    plans: Iterable[PlannedActivity], places: Mapping[int, Place]
+) -> FeatureCollection:
+    """The plans that have a place, as WGS 84 points for the week map (label per point)."""
+    features = []
+    for p in plans:
+        point = plan_point(p, places)
+        if point is None:
+            continue
+        wgs = shapely.set_precision(to_wgs84(point), 1e-7)
+        place = places.get(p.place_id) if p.place_id is not None else None
+        label = f"{p.kind.label} {short_when(p.start, p.end)}"
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": shapely.geometry.mapping(wgs),
+                "properties": {
+                    "id": p.id,
+                    "label": f"{label} · {place.name}" if place else label,
+                    "status": p.status.value,
+                    "random": p.seed is not None,
+                },
+            }
+        )
+    return collection(features)

@@ -1,0 +1,26 @@
+"""Logga: mark planned activities done with their outcome, follow up findings, kommun figures."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ui.log_forms import findings_panel, indicators_panel, quick_log
+from ui.planning import load_schedule, reference_day, show_flash
+from ui.state import selection
+
+sel = selection()
+if sel is None:
+    st.stop()
+doc, period = sel.document, sel.period
+st.title("Logga")
+show_flash()
+schedule = load_schedule(doc, period)
+day = reference_day(period)
+log_tab, findings_tab, figures_tab = st.tabs(["Snabblogg", "Iakttagelser", "Kommunens siffror"])
+with log_tab:
+    st.caption("Bara antal, aldrig vilka personer. Anteckningar är interna.")
+    quick_log(doc, schedule, day)
+with findings_tab:
+    findings_panel(doc, schedule, day)
+with figures_tab:
+    indicators_panel(doc, day)
