@@ -55,25 +55,26 @@ st.caption(
     f"{len(schedule.plans)} under {period.label}"
 )
 if conflicts:
-    with st.expander(f"⚠️ {len(conflicts)} krockar (samma grupp på två ställen samtidigt)"):
+    with st.expander(f":red[{len(conflicts)} krockar] (samma grupp på två ställen samtidigt)"):
         for c in conflicts:
             st.markdown(f"- {c.text}")
 
-calendar_tab, list_tab, map_tab, plan_tab, random_tab, publish_tab = st.tabs(
-    ["Kalender", "Lista", "Karta", "Planera", "Slumpad närvaro", "Publicera"]
-)
-with calendar_tab:
-    view = st.radio("Visa", ["Vecka", "Månad"], horizontal=True, key="plan_view")
+# One view at a time: faster than tabs (only the chosen view runs) and a map drawn in a
+# hidden tab gets no size, so Leaflet would fit it to the whole world.
+VIEWS = ["Kalender", "Lista", "Karta", "Planera", "Slumpad närvaro", "Publicera"]
+view = st.radio("Vy", VIEWS, horizontal=True, key="plan_view", label_visibility="collapsed")
+st.divider()
+if view == "Kalender":
+    span = st.radio("Visa", ["Vecka", "Månad"], horizontal=True, key="plan_span")
     events = calendar_events(schedule.plans, schedule.places, conflict_ids, schedule.activities)
     show_calendar(
         events,
         day,
-        "timeGridWeek" if view == "Vecka" else "dayGridMonth",
-        key=f"calendar_{view}_{day.isoformat()}_{len(events)}",
+        "timeGridWeek" if span == "Vecka" else "dayGridMonth",
+        key=f"calendar_{span}_{day.isoformat()}_{len(events)}",
     )
     st.caption("Blå: planerad · grön: genomförd · grå: inställd · lila: slumpad · röd: krock")
-
-with list_tab:
+elif view == "Lista":
     c1, c2, c3 = st.columns(3)
     kinds = c1.multiselect(
         "Typer",
@@ -103,11 +104,12 @@ with list_tab:
     )
     st.caption(f"{len(shown)} planerade aktiviteter visas.")
 
-with map_tab:
+elif view == "Karta":
     st.caption(f"Planerat {week_label(day).lower()} med plats.")
     m = new_map(week_bounds(schedule))
-    add_layer(m, planned_collection(in_week, schedule.places), "Planerat", "#1f78b4")
+    fixed = [p for p in in_week if p.seed is None]
     random_visits = [p for p in in_week if p.seed is not None]
+    add_layer(m, planned_collection(fixed, schedule.places), "Planerat", "#1f78b4")
     add_layer(
         m,
         planned_collection(random_visits, schedule.places),
@@ -116,11 +118,9 @@ with map_tab:
     )
     st_folium(m, key=f"week_map_{day}", returned_objects=[], use_container_width=True, height=500)
 
-with plan_tab:
+elif view == "Planera":
     plan_form(doc, schedule, day)
-
-with random_tab:
+elif view == "Slumpad närvaro":
     random_form(doc, schedule, day)
-
-with publish_tab:
+else:
     publish_panel(doc, schedule, period, day)

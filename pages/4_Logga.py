@@ -16,11 +16,13 @@ st.title("Logga")
 show_flash()
 schedule = load_schedule(doc, period)
 day = reference_day(period)
-log_tab, findings_tab, figures_tab = st.tabs(["Snabblogg", "Iakttagelser", "Kommunens siffror"])
-with log_tab:
+# One view at a time: the findings map would get no size in a hidden tab.
+VIEWS = ["Snabblogg", "Iakttagelser", "Kommunens siffror"]
+view = st.radio("Vy", VIEWS, horizontal=True, key="log_view", label_visibility="collapsed")
+if view == "Snabblogg":
     st.caption("Bara antal, aldrig vilka personer. Anteckningar är interna.")
     quick_log(doc, schedule, day)
-with findings_tab:
+elif view == "Iakttagelser":
     findings_panel(doc, schedule, day)
-with figures_tab:
+else:
     indicators_panel(doc, day)

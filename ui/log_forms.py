@@ -14,7 +14,7 @@ from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from geo.crs import lonlat_to_sweref
-from geo.layers import place_collections
+from geo.layers import bounds_of, place_collections
 from geo.models import (
     STOCKHOLM,
     Activity,
@@ -179,7 +179,7 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     overdue = sum(is_overdue(f, date.today()) for f in shown)
     st.caption(f"{len(shown)} iakttagelser visas, {overdue} har passerat sitt datum.")
     for f in shown:
-        late = " · ⏰ försenad" if is_overdue(f, date.today()) else ""
+        late = " · :red[försenad]" if is_overdue(f, date.today()) else ""
         title = (
             f"{FINDING_CATEGORIES.get(f.category, f.category)}: {f.action or f.description} "
             f"· {FINDING_OWNERS.get(f.owner, f.owner or '–')} · {f.due or 'inget datum'} · "
@@ -224,8 +224,8 @@ def _new_finding(schedule: Schedule) -> None:
         format_func=lambda i: short_when(walks[i].start, walks[i].end),
         key="fd_walk",
     )
-    m = new_map(week_bounds(schedule))
     routes = [p for p in schedule.places.values() if p.kind is PlaceKind.WALK_ROUTE]
+    m = new_map(bounds_of([r.geometry for r in routes], margin_m=250) or week_bounds(schedule))
     if routes:
         add_layer(m, place_collections(routes)[PlaceKind.WALK_ROUTE], "Vandringsrutt", "#d7191c")
     clicked = st_folium(

@@ -22,7 +22,10 @@ from geo.store import Store
 ROOT = Path(__file__).parents[2]
 TEMPLATE = ROOT / "data" / "templates" / "aktiviteter.csv"
 ACTOR = Actor("test")
-HEADER = "typ;start;slut;plats;lat;lon;klassning;anteckning;kontrollerade_fordon;hastighetsovertradelser;timmar;besökare"
+HEADER = (
+    "typ;start;slut;plats;lat;lon;klassning;anteckning;kontrollerade_fordon;"
+    "hastighetsovertradelser;timmar;besökare"
+)
 
 
 @pytest.fixture
