@@ -11,6 +11,7 @@ from geo.schedule import (
     conflicting_ids,
     filter_plans,
     find_conflicts,
+    plan_label,
     plan_rows,
     planned_collection,
     responsible_label,
@@ -67,12 +68,17 @@ st.divider()
 if view == "Kalender":
     span = st.radio("Visa", ["Vecka", "Månad"], horizontal=True, key="plan_span")
     events = calendar_events(schedule.plans, schedule.places, conflict_ids, schedule.activities)
-    show_calendar(
+    state = show_calendar(
         events,
         day,
         "timeGridWeek" if span == "Vecka" else "dayGridMonth",
         key=f"calendar_{span}_{day.isoformat()}_{len(events)}",
     )
+    clicked = ((state or {}).get("eventClick") or {}).get("event") or {}
+    by_id = {f"p{p.id}": p for p in schedule.plans}
+    if clicked.get("id") in by_id:
+        chosen = by_id[clicked["id"]]
+        st.info(f"{plan_label(chosen, schedule.places)} · {chosen.status.value}")
     st.caption("Blå: planerad · grön: genomförd · grå: inställd · lila: slumpad · röd: krock")
 elif view == "Lista":
     c1, c2, c3 = st.columns(3)
