@@ -43,7 +43,14 @@ from geo.recurrence import local_time
 from geo.schedule import plan_label, short_when
 from geo.store import Session
 from ui.maps import add_layer, new_map
-from ui.planning import Schedule, kind_picker, place_picker, week_bounds, write
+from ui.planning import (
+    Schedule,
+    commitment_picker,
+    kind_picker,
+    place_picker,
+    week_bounds,
+    write,
+)
 from ui.state import current_actor, get_store
 
 K = CommitmentKind
@@ -83,6 +90,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     """Mark a planned activity done with its outcome, or log one that was not planned."""
     mode = st.radio("Vad vill du logga?", ["Planerad", "Oplanerad"], horizontal=True, key="ql_mode")
     plan = None
+    commitment_id: str | None = None
     if mode == "Planerad":
         soon = datetime.now(STOCKHOLM) + timedelta(days=1)
         due = sorted(
@@ -105,6 +113,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         classification = plan.classification
     else:
         kind = kind_picker(doc, "ql_kind")
+        commitment_id = commitment_picker(doc, kind, f"ql_commitment_{kind.value}")
         place = place_picker(schedule.places, "Plats", "ql_place")
         place_id = place.id if place else None
         when = st.date_input("Datum", value=day, key="ql_day", format="YYYY-MM-DD")
@@ -148,7 +157,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
             outcome=values,
             classification=classification,
             note=note,
-            commitment_id=plan.commitment_id if plan else None,
+            commitment_id=plan.commitment_id if plan else commitment_id,
         )
 
         def save(s: Session) -> str:

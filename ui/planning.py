@@ -112,6 +112,17 @@ def kind_picker(doc: PromiseDocument, key: str) -> CommitmentKind:
     return st.selectbox("Typ", kinds, format_func=lambda k: k.label, key=key)
 
 
+def commitment_picker(doc: PromiseDocument, kind: CommitmentKind, key: str) -> str | None:
+    """The commitment an activity serves: chosen only when the promise has several of a kind."""
+    commitments = doc.commitments_of_kind(kind)
+    if len(commitments) <= 1:
+        return commitments[0].id if commitments else None
+    by_id = {c.id: c for c in commitments}
+    return st.selectbox(
+        "Aktivitet i löftet", list(by_id), format_func=lambda i: by_id[i].text, key=key
+    )
+
+
 def _dates(text: str) -> tuple[date, ...]:
     """Comma- or space-separated ISO dates; ValueError with the bad one."""
     out = []
@@ -129,8 +140,7 @@ def _dates(text: str) -> tuple[date, ...]:
 def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     """Plan one activity or a recurring one, preview its dates and conflicts, save."""
     kind = kind_picker(doc, "pf_kind")
-    commitments = doc.commitments_of_kind(kind)
-    commitment_id = commitments[0].id if len(commitments) == 1 else None
+    commitment_id = commitment_picker(doc, kind, f"pf_commitment_{kind.value}")
     place = place_picker(schedule.places, "Plats", "pf_place")
     left, right = st.columns(2)
     team = left.text_input("Ansvarig grupp", key="pf_team", placeholder="t.ex. Närpolis")

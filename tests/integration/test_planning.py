@@ -250,6 +250,60 @@ def test_the_kommuns_figures_are_one_per_indicator_and_term(store: Store) -> Non
     assert figures == [("HT2023", 93.5, "%"), ("VT2024", 94.0, "%")]
 
 
+def test_cli_writes_the_opening_hours_for_the_website_as_escaped_html(
+    store: Store, db_url: str
+) -> None:
+    with store.session(ACTOR) as s:
+        place = s.add_place(
+            Place(
+                PlaceKind.POLICE_OFFICE,
+                "Poliskontoret <Aneby>",
+                Point(488600, 6411100),
+                Classification.OPEN,
+                attributes={"adress": "Storgatan 1 & 3"},
+            )
+        )
+        save_recurring(
+            s,
+            TUESDAYS_MARCH_TO_APRIL,
+            CommitmentKind.PRESENCE,
+            DOC,
+            place=place,
+            classification=Classification.OPEN,
+        )
+    env = {**os.environ, "LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "geo",
+            "export",
+            "opening-hours",
+            "-",
+            "--format",
+            "html",
+            "--today",
+            "2024-03-27",
+            "--weeks",
+            "2",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.splitlines()[:5] == [
+        "<h2>Polisens öppettider</h2>",
+        "<h3>Poliskontoret &lt;Aneby&gt;</h3>",
+        "<p>Storgatan 1 &amp; 3</p>",
+        "<p>Varje tisdag kl. 13–15, 19 mars – 9 april 2024, utom helgdagar.</p>",
+        "<p>Kommande tider:</p><ul><li>tisdag 2 april kl. 13–15</li>"
+        "<li>tisdag 9 april kl. 13–15</li></ul>",
+    ]
+
+
 def test_cli_exports_public_and_internal_feeds_for_a_date_range(
     store: Store, db_url: str, tmp_path: Path
 ) -> None:
