@@ -79,7 +79,10 @@ if view == "Kalender":
     if clicked.get("id") in by_id:
         chosen = by_id[clicked["id"]]
         st.info(f"{plan_label(chosen, schedule.places)} · {chosen.status.value}")
-    st.caption("Blå: planerad · grön: genomförd · grå: inställd · lila: slumpad · röd: krock")
+    st.caption(
+        "Blå: planerad · grön: genomförd enligt plan · mörkgrå: genomförd utan plan · "
+        "ljusgrå: inställd · lila: slumpad · röd: krock"
+    )
 elif view == "Lista":
     c1, c2, c3 = st.columns(3)
     kinds = c1.multiselect(

@@ -57,7 +57,8 @@ def calendar_events(
     activities: Iterable[Activity] = (),
 ) -> list[dict[str, Any]]:
     """FullCalendar events: plans coloured by status (red on conflict, purple if random)
-    and logged activities that were not planned, in grey."""
+    and logged activities that were not planned, in dark grey. The kind comes first in
+    each title: the month view has room for a word or two."""
     events = []
     for p in plans:
         place = places.get(p.place_id) if p.place_id is not None else None
@@ -86,7 +87,7 @@ def calendar_events(
         events.append(
             {
                 "id": f"a{a.id}",
-                "title": f"Genomförd: {a.kind.label}" + (f" – {place.name}" if place else ""),
+                "title": a.kind.label + (f" – {place.name}" if place else "") + " (genomförd)",
                 "start": _local(a.start),
                 "end": _local(a.end),
                 "backgroundColor": LOGGED_COLOUR,

@@ -114,7 +114,13 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     else:
         kind = kind_picker(doc, "ql_kind")
         commitment_id = commitment_picker(doc, kind, f"ql_commitment_{kind.value}")
-        place = place_picker(schedule.places, "Plats", "ql_place")
+        walk = kind is K.SAFETY_WALK
+        place = place_picker(
+            schedule.places,
+            "Rutt som gicks" if walk else "Plats",
+            f"ql_place_{kind.value}",
+            (PlaceKind.WALK_ROUTE,) if walk else (),
+        )
         place_id = place.id if place else None
         when = st.date_input("Datum", value=day, key="ql_day", format="YYYY-MM-DD")
         c1, c2 = st.columns(2)
@@ -138,9 +144,6 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
             placeholder="Välj",
         )
         values |= {f"org_{c}": 1 for c in present}
-    if kind is K.SAFETY_WALK and plan is None:
-        route = place_picker(schedule.places, "Rutt som gicks", "ql_route", (PlaceKind.WALK_ROUTE,))
-        place_id = route.id if route else place_id
     label = (
         "Beslut och anteckning (internt)"
         if kind in (K.COORDINATION_MEETING, K.EST)
