@@ -13,7 +13,7 @@ import json
 import os
 import sys
 from collections.abc import Callable, Sequence
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -475,6 +475,8 @@ def _print_siting(result: Any, plan: Any, saved: int, seed_given: bool) -> None:
         print(f"Samma plan igen: --seed {plan.seed}")
     if saved:
         print(f"{saved} planerade trafikkontroller lades in i planeringen (frö {plan.seed}).")
+
+
 # -- export (issue 6) -------------------------------------------------------------------
 #
 # `lofteskartan export FORMAT OUT ...`: one command group. Each entry of EXPORT_COMMANDS
@@ -762,16 +764,150 @@ def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
+def _date(text: str) -> date:
+    """--from/--to take ISO dates."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" är inget datum (skriv t.ex. 2024-03-05)'
+        ) from None
+
+
+def _register_export_ics(group: argparse._SubParsersAction) -> None:
+    p = group.add_parser("ics", help="planerade aktiviteter som iCalendar-fil (.ics)")
+    p.add_argument("out", type=Path, metavar="UT", help="filen att skriva (- för stdout)")
+    p.add_argument(
+        "--audience",
+        choices=["public", "internal"],
+        default="internal",
+        help="public: bara öppna närvarotider; internal: allt du får se (standard)",
+    )
+    p.add_argument("--from", dest="date_from", type=_date, metavar="DATUM", help="från och med")
+    p.add_argument("--to", dest="date_to", type=_date, metavar="DATUM", help="till och med")
+    p.add_argument("--document", metavar="ID", help="medborgarlöftets id (standard: det senaste)")
+    p.set_defaults(handler=_cmd_export_ics)
+
+
+def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
+    """Local midnights for --from (inclusive) and the day after --to (exclusive)."""
+    from geo.models import STOCKHOLM
+
+    start = end = None
+    if args.date_from is not None:
+        start = datetime.combine(args.date_from, time(0), tzinfo=STOCKHOLM)
+    if args.date_to is not None:
+        end = datetime.combine(args.date_to + timedelta(days=1), time(0), tzinfo=STOCKHOLM)
+    if start is not None and end is not None and end <= start:
+        raise UsageError("--to ligger före --from.")
+    return start, end
+
+
+def _write_output(out: Path, data: bytes) -> None:
+    """Write to a file (atomically, so a reader never sees half a feed) or to stdout."""
+    if str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"Mappen {out.parent} finns inte.")
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+
+
+def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
+    from geo.publish import Audience, calendar_feed, visible_classifications
+
+    store.require_schema()
+    actor = cli_actor()
+    start, end = _period(args)
+    with store.session(actor) as s:
+        doc = s.promise_document(args.document)
+        plans = s.list_planned(start, end)
+        activities = s.list_activities(start, end)
+        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+    audience = Audience(args.audience)
+    public = audience is Audience.PUBLIC
+    title = "polisens öppettider" if public else "planering"
+    feed = calendar_feed(
+        plans,
+        places,
+        audience,
+        visible=visible_classifications(actor),
+        activities=activities,
+        document_id=doc.id,
+        name=f"{doc.kommun_name}: {title}",
+    )
+    _write_output(args.out, feed)
+    if str(args.out) != "-":
+        events = feed.count(b"BEGIN:VEVENT")
+        print(f"{args.out}: {events} händelser ({'publik' if public else 'intern'} kalender).")
+    return 0
+
+
+def _register_export_opening_hours(group: argparse._SubParsersAction) -> None:
+    p = group.add_parser("opening-hours", help="öppettider för kommunens webbplats (text/HTML)")
+    p.add_argument("out", type=Path, metavar="UT", help="filen att skriva (- för stdout)")
+    p.add_argument("--format", choices=["text", "html"], default="text", help="standard: text")
+    p.add_argument("--weeks", type=int, default=4, help="antal veckor framåt (standard 4)")
+    p.add_argument("--today", type=_date, metavar="DATUM", help="räkna från detta datum")
+    p.add_argument("--document", metavar="ID", help="medborgarlöftets id (standard: det senaste)")
+    p.set_defaults(handler=_cmd_export_opening_hours)
+
+
+def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
+    from geo.publish import opening_hours, public_times
+
+    store.require_schema()
+    today = args.today or date.today()
+    with store.session(cli_actor()) as s:
+        doc = s.promise_document(args.document)
+        rules = s.list_schedule_rules(doc.id)
+        plans = s.list_planned()
+        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+    text = opening_hours(public_times(rules, plans, places, today, args.weeks))
+    _write_output(args.out, (text.html if args.format == "html" else text.text).encode("utf-8"))
+    return 0
+
+
+# -- import activities (issue 4) -------------------------------------------------------
+
+
+def _register_import_activities(group: argparse._SubParsersAction) -> None:
+    p = group.add_parser(
+        "activities",
+        help="genomförda aktiviteter från CSV (Excel) eller GeoJSON",
+        description="Mall: data/templates/aktiviteter.csv. En felaktig rad och inget läses in; "
+        "samma fil två gånger lägger inte till något.",
+    )
+    p.add_argument("file", type=Path, metavar="FIL")
+    p.add_argument("--document", metavar="ID", help="medborgarlöftets id (standard: det senaste)")
+    p.set_defaults(handler=_cmd_import_activities)
+
+
+def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
+    from geo.activity_import import import_activities
+
+    result = import_activities(store, cli_actor(), args.file, args.document)
+    print(result.message(args.file.name))
+    return 0
+
+
 # Subcommands of `lofteskartan import` and `lofteskartan export`: add a registrar that takes
 # the group's subparsers (see `_register_import_places`) and append it here.
 IMPORT_COMMANDS: list[Registrar] = [
     _register_import_places,
     _register_import_base_layer,
+    _register_import_activities,
 ]
 EXPORT_COMMANDS: list[Registrar] = [
     _register_export_places,
     _register_issue6_exports,
+    _register_export_ics,
+    _register_export_opening_hours,
 ]
+
 
 COMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
     _register_init,

@@ -395,3 +395,49 @@ def _require_aware(value: datetime, name: str) -> None:
     """Naive datetimes are ambiguous around DST changes: refuse them."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} saknar tidszon")
+
+
+# -- schedule and log (issue 4) ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleRule:
+    """Schemaregel: a stored recurrence rule or randomised plan that made planned activities.
+
+    `rule` is the JSON of a `geo.recurrence.RecurrenceRule` or of a randomised plan
+    (`geo.random_plan`); `seed` is set for a randomised plan, so the same plan can be
+    generated again when it is audited. `description` is the Swedish sentence shown in lists.
+    """
+
+    kind: CommitmentKind
+    rule: Mapping[str, Any]
+    description: str = ""
+    commitment_id: str | None = None
+    place_id: int | None = None
+    team: str = ""
+    classification: Classification = Classification.INTERNAL
+    seed: int | None = None
+    id: int | None = None
+    version: int = 1
+    is_example: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rule", _frozen(self.rule))
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """Nyckeltal: a figure the kommun reports per term (skolnärvaro, ANDT...).
+
+    `term` is "VT2024" (spring) or "HT2023" (autumn). Aggregates only, never about a person.
+    """
+
+    kommunkod: str
+    indicator: str
+    term: str
+    value: float
+    unit: str = ""
+    note: str = ""
+    id: int | None = None
+    version: int = 1
+    is_example: bool = False

@@ -54,7 +54,9 @@ from geo.models import (
     PlannedActivity,
     PlanStatus,
     PromiseDocument,
+    ScheduleRule,
 )
+from geo.models import Indicator as IndicatorRecord
 from geo.promise_file import parse_promise_text
 
 ENV_VAR = "LOFTESKARTAN_DB"
@@ -620,6 +622,126 @@ class Session:
         )
         return tuple((r.name, r.id, r.version) for r in rows)
 
+    # -- schedule rules, findings follow-up, indicators, imports (issue 4) ---------------
+
+    def add_schedule_rule(self, rule: ScheduleRule, document_id: str | None = None) -> ScheduleRule:
+        """Store a recurrence rule or randomised plan; returns it with its id."""
+        values = _schedule_rule_values(rule) | {"document_id": document_id}
+        new_id = self.conn.execute(
+            insert(t.recurrence_rules)
+            .values(**values, **self._stamp(True))
+            .returning(t.recurrence_rules.c.id)
+        ).scalar_one()
+        self._audit("create", "recurrence_rules", new_id, None, values)
+        return replace(rule, id=new_id, version=1)
+
+    def get_schedule_rule(self, rule_id: int) -> ScheduleRule:
+        """The stored rule with this id."""
+        row = self.conn.execute(
+            select(t.recurrence_rules).where(t.recurrence_rules.c.id == rule_id)
+        ).first()
+        if row is None:
+            raise NotFoundError(f"Regeln {rule_id} finns inte.")
+        return _schedule_rule_from_row(row)
+
+    def list_schedule_rules(self, document_id: str | None = None) -> list[ScheduleRule]:
+        """Stored rules, oldest first; optionally of one promise document."""
+        query = select(t.recurrence_rules).order_by(t.recurrence_rules.c.id)
+        if document_id is not None:
+            query = query.where(t.recurrence_rules.c.document_id == document_id)
+        return [_schedule_rule_from_row(r) for r in self.conn.execute(query)]
+
+    def list_planned_for_rule(self, rule_id: int) -> list[PlannedActivity]:
+        """The planned activities a stored rule made, soonest first."""
+        query = (
+            select(t.planned_activities)
+            .where(t.planned_activities.c.rule_id == rule_id)
+            .order_by(t.planned_activities.c.start_at, t.planned_activities.c.id)
+        )
+        return [_planned_from_row(r) for r in self.conn.execute(query)]
+
+    def get_finding(self, finding_id: int) -> Finding:
+        """The finding with this id."""
+        row = self.conn.execute(select(t.findings).where(t.findings.c.id == finding_id)).first()
+        if row is None:
+            raise NotFoundError(f"Iakttagelsen {finding_id} finns inte.")
+        return _finding_from_row(row)
+
+    def update_finding(self, finding: Finding) -> Finding:
+        """Save a finding's new status, action, owner or due date (optimistic version check)."""
+        if finding.id is None:
+            raise NotFoundError("Iakttagelsen är inte sparad än.")
+        before = _finding_values(self.get_finding(finding.id))
+        values = _finding_values(finding)
+        self._bump(t.findings, finding.id, finding.version, values)
+        self._audit("update", "findings", finding.id, before, values)
+        return replace(finding, version=finding.version + 1)
+
+    def save_indicator(self, indicator: IndicatorRecord) -> IndicatorRecord:
+        """Store the kommun's figure for a term, replacing the same indicator and term."""
+        values = {
+            "kommunkod": indicator.kommunkod,
+            "indicator": indicator.indicator,
+            "term": indicator.term,
+            "value": indicator.value,
+            "unit": indicator.unit,
+            "note": indicator.note,
+            "is_example": indicator.is_example,
+        }
+        row = self.conn.execute(
+            select(t.indicators).where(
+                t.indicators.c.kommunkod == indicator.kommunkod,
+                t.indicators.c.indicator == indicator.indicator,
+                t.indicators.c.term == indicator.term,
+            )
+        ).first()
+        if row is None:
+            new_id = self.conn.execute(
+                insert(t.indicators)
+                .values(**values, **self._stamp(True))
+                .returning(t.indicators.c.id)
+            ).scalar_one()
+            self._audit("create", "indicators", new_id, None, values)
+            return replace(indicator, id=new_id, version=1)
+        self._bump(t.indicators, row.id, row.version, values)
+        self._audit("update", "indicators", row.id, {"value": row.value}, values)
+        return replace(indicator, id=row.id, version=row.version + 1)
+
+    def list_indicators(self, kommunkod: str) -> list[IndicatorRecord]:
+        """The kommun's figures, by indicator and term."""
+        rows = self.conn.execute(
+            select(t.indicators)
+            .where(t.indicators.c.kommunkod == kommunkod)
+            .order_by(t.indicators.c.indicator, t.indicators.c.term)
+        )
+        return [
+            IndicatorRecord(
+                r.kommunkod,
+                r.indicator,
+                r.term,
+                r.value,
+                r.unit,
+                r.note,
+                r.id,
+                r.version,
+                bool(r.is_example),
+            )
+            for r in rows
+        ]
+
+    def existing_source_refs(self, refs: Iterable[str]) -> set[str]:
+        """Which of these import references are already stored (one query per 500)."""
+        wanted = list(dict.fromkeys(refs))
+        found: set[str] = set()
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            found.update(
+                self.conn.scalars(
+                    select(t.activities.c.source_ref).where(t.activities.c.source_ref.in_(chunk))
+                )
+            )
+        return found
+
 
 # -- row <-> record ---------------------------------------------------------------------
 
@@ -770,6 +892,36 @@ def _finding_from_row(r: Any) -> Finding:
         classification=Classification(r.classification),
         id=r.id,
         version=r.version,
+    )
+
+
+def _schedule_rule_values(r: ScheduleRule) -> dict[str, Any]:
+    return {
+        "kind": r.kind.value,
+        "commitment_id": r.commitment_id,
+        "place_id": r.place_id,
+        "team": r.team,
+        "rule": _jsonable(dict(r.rule)),
+        "description": r.description,
+        "classification": r.classification.value,
+        "seed": r.seed,
+        "is_example": r.is_example,
+    }
+
+
+def _schedule_rule_from_row(r: Any) -> ScheduleRule:
+    return ScheduleRule(
+        kind=CommitmentKind(r.kind),
+        rule=dict(r.rule),
+        description=r.description,
+        commitment_id=r.commitment_id,
+        place_id=r.place_id,
+        team=r.team,
+        classification=Classification(r.classification),
+        seed=r.seed,
+        id=r.id,
+        version=r.version,
+        is_example=bool(r.is_example),
     )
 
 

@@ -1,0 +1,452 @@
+"""`lofteskartan import activities FILE`: logged activities from CSV (Swedish Excel) or GeoJSON.
+
+Columns (CSV) or properties (GeoJSON), see data/templates/aktiviteter.csv:
+
+* `typ` – a kind the promise has (`närvaro`, `trafikkontroll`, `narkotikainsats`, ...);
+* `start`, `slut` – local Swedish time, `2024-03-05 13:00` (also `13.00` or `T13:00`);
+* where: `plats` (the name of a stored place), or `lat` + `lon` (WGS 84), or `N` + `E`
+  (SWEREF 99 TM), or a GeoJSON geometry; meetings may have none;
+* optional `klassning` (öppen, intern, sekretess) and `anteckning` (internal free text);
+* outcome counts of the row's kind (`geo.outcomes`): `kontrollerade_fordon`,
+  `overtradelser`, `kontrollerade_personer`, `misstankta_narkotikabrott`, `varav_unga`,
+  `deltagare`, `timmar`, ...
+
+The whole file is read and checked before anything is written; one bad row and nothing is
+imported, and the message names every bad row and column. Columns that look like personal
+data (namn, personnummer, telefon, registreringsnummer...) refuse the file: the tool holds
+counts, never people. Each row is stored with a reference made of the file's SHA-256 and
+its row number, so importing the same file again adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import shapely
+from shapely.geometry import shape
+from shapely.geometry.base import BaseGeometry
+
+from geo.coords import CoordinateSystem, classify, to_point
+from geo.crs import to_sweref
+from geo.errors import ImportFileError
+from geo.models import (
+    STOCKHOLM,
+    Activity,
+    Actor,
+    Classification,
+    CommitmentKind,
+    Place,
+    PromiseDocument,
+)
+from geo.outcomes import ALL_OUTCOME_NAMES, OUTCOME_FIELDS, outcome_problems, validate_outcome
+from geo.store import Store
+from geo.tabular import parse_number, read_table
+
+BASE_COLUMNS = ("typ", "start", "slut", "plats", "lat", "lon", "n", "e", "klassning", "anteckning")
+KNOWN_COLUMNS = frozenset(BASE_COLUMNS) | ALL_OUTCOME_NAMES
+# These need a where: a count "at no place" cannot be followed up on the map.
+PLACE_REQUIRED = frozenset(
+    {
+        CommitmentKind.PRESENCE,
+        CommitmentKind.TRAFFIC_CONTROL,
+        CommitmentKind.NARCOTICS_INTERVENTION,
+        CommitmentKind.SAFETY_WALK,
+    }
+)
+# Secret by default where a place or a count could point at a person or an operation.
+DEFAULT_CLASSIFICATION = {
+    CommitmentKind.NARCOTICS_INTERVENTION: Classification.SECRET,
+    CommitmentKind.IDENTIFY_YOUNG_USERS: Classification.SECRET,
+}
+PERSONAL_DATA_WORDS = frozenset(
+    {
+        "namn",
+        "förnamn",
+        "fornamn",
+        "efternamn",
+        "personnummer",
+        "personnr",
+        "pnr",
+        "samordningsnummer",
+        "födelsedatum",
+        "fodelsedatum",
+        "födelsedag",
+        "född",
+        "ålder",
+        "alder",
+        "kön",
+        "telefon",
+        "telefonnummer",
+        "mobil",
+        "mobilnummer",
+        "epost",
+        "e-post",
+        "email",
+        "mejl",
+        "hemadress",
+        "regnr",
+        "registreringsnummer",
+        "name",
+        "ssn",
+        "phone",
+    }
+)
+_PERSONNUMMER = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
+_DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
+MAX_MESSAGES = 30
+
+
+@dataclass(frozen=True)
+class ImportedActivity:
+    """One checked row, ready to store: the activity and where it came from."""
+
+    activity: Activity
+    source_ref: str
+    row: str
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A checked file: its hash and its activities."""
+
+    name: str
+    sha256: str
+    items: tuple[ImportedActivity, ...]
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did."""
+
+    added: int
+    already_there: int
+
+    def message(self, name: str) -> str:
+        """Swedish summary line."""
+        text = f"{name}: {self.added} aktiviteter lades till"
+        if self.already_there:
+            text += f", {self.already_there} fanns redan (samma fil och rad har lästs in förut)"
+        return text + "."
+
+
+def _looks_personal(column: str) -> bool:
+    """True for column names such as "namn", "personnummer", "förare_namn", "Tel.nr"."""
+    words = [w for w in re.split(r"[\s_.\-/]+", column.casefold()) if w]
+    return any(w in PERSONAL_DATA_WORDS for w in words) or column.casefold() in PERSONAL_DATA_WORDS
+
+
+def parse_local_datetime(text: str) -> datetime:
+    """ "2024-03-05 13:00" as local Swedish time; ValueError with a Swedish message if wrong.
+
+    A time skipped when summer time starts (02:30 on the last Sunday of March) is refused;
+    a time that occurs twice when it ends (02:30 in late October) is read as the first.
+    """
+    match = _DATETIME.match(text.strip())
+    if match is None:
+        raise ValueError(f'"{text}" är ingen tid; skriv t.ex. 2024-03-05 13:00')
+    year, month, day, hour, minute = (int(g) for g in match.groups()[:5])
+    second = int(match.group(6) or 0)
+    try:
+        naive = datetime(year, month, day, hour, minute, second)
+    except ValueError:
+        raise ValueError(f'"{text}" är inget giltigt datum eller klockslag') from None
+    local = naive.replace(tzinfo=STOCKHOLM)
+    if local.astimezone(UTC).astimezone(STOCKHOLM).replace(tzinfo=None) != naive:
+        raise ValueError(f'"{text}" finns inte: klockan ställs fram en timme den natten')
+    return local
+
+
+@dataclass(frozen=True)
+class _Record:
+    """A row or feature, made uniform: label for messages, cells as text, geometry."""
+
+    label: str
+    cells: dict[str, str]
+    geometry: BaseGeometry | None
+
+
+def _csv_records(data: bytes, name: str) -> tuple[list[str], Iterator[_Record], str]:
+    table = read_table(data, name)
+    records = (_Record(f"rad {r.number}", dict(r.cells), None) for r in table.rows)
+    return list(table.columns), records, "rad"
+
+
+def _geojson_records(data: bytes, name: str) -> tuple[list[str], Iterator[_Record], str]:
+    try:
+        doc = json.loads(data.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ImportFileError(f"{name}: filen är inte giltig GeoJSON ({exc}).") from None
+    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+        raise ImportFileError(f"{name}: GeoJSON-filen ska vara en FeatureCollection.")
+    features = doc.get("features") or []
+    columns: list[str] = []
+    records = []
+    geometries: list[tuple[int, BaseGeometry]] = []
+    for i, feature in enumerate(features, start=1):
+        props = {str(k).strip().lower(): v for k, v in (feature.get("properties") or {}).items()}
+        for key in props:
+            if key not in columns:
+                columns.append(key)
+        cells = {k: "" if v is None else str(v) for k, v in props.items()}
+        geom = None
+        if feature.get("geometry"):
+            try:
+                geom = shape(feature["geometry"])
+            except Exception as exc:  # shapely's errors vary by geometry type
+                raise ImportFileError(
+                    f"{name}, objekt {i}: geometrin går inte att läsa ({exc})."
+                ) from None
+            geometries.append((i, geom))
+        records.append(_Record(f"objekt {i}", cells, geom))
+    system = _geojson_system(geometries, name)
+    if system is CoordinateSystem.WGS84:
+        records = [
+            _Record(r.label, r.cells, to_sweref(r.geometry) if r.geometry is not None else None)
+            for r in records
+        ]
+    return columns, iter(records), "objekt"
+
+
+def _geojson_system(
+    geometries: Sequence[tuple[int, BaseGeometry]], name: str
+) -> CoordinateSystem | None:
+    """WGS 84 (as RFC 7946 says) or SWEREF 99 TM (as Swedish GIS often writes), by numbers."""
+    found: set[CoordinateSystem] = set()
+    for i, geom in geometries:
+        for x, y in shapely.get_coordinates(geom):
+            system = classify(float(y), float(x))
+            if system is None:
+                raise ImportFileError(
+                    f"{name}, objekt {i}: koordinaten ({x}, {y}) ligger inte i Sverige i vare "
+                    "sig WGS 84 eller SWEREF 99 TM."
+                )
+            found.add(system)
+    if len(found) > 1:
+        raise ImportFileError(f"{name}: filen blandar WGS 84 och SWEREF 99 TM.")
+    return found.pop() if found else None
+
+
+class _Checker:
+    """Collects every problem in a file before giving up."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.messages: list[str] = []
+
+    def add(self, where: str, column: str | None, message: str) -> None:
+        prefix = f"{self.name}, {where}" + (f", kolumn {column}" if column else "")
+        self.messages.append(f"{prefix}: {message}")
+
+    def raise_if_any(self) -> None:
+        if not self.messages:
+            return
+        shown = self.messages[:MAX_MESSAGES]
+        more = len(self.messages) - len(shown)
+        text = "Inget lästes in. Filen har fel:\n" + "\n".join(f"- {m}" for m in shown)
+        if more:
+            text += f"\n- … och {more} fel till"
+        raise ImportFileError(text)
+
+
+def parse_activity_file(
+    data: bytes, name: str, doc: PromiseDocument, places: Sequence[Place]
+) -> ParsedFile:
+    """Read and check a whole activity file; nothing is written.
+
+    Parameters
+    ----------
+    data : the file's bytes.
+    name : the file name: `.geojson`/`.json` is read as GeoJSON, anything else as CSV.
+    doc : the promise document the activities count toward (its kinds are allowed).
+    places : stored places, for the `plats` column (matched by name, case-insensitively).
+
+    Raises
+    ------
+    ImportFileError
+        Listing every bad row and column, or a personal-data column.
+    """
+    is_geojson = Path(name).suffix.lower() in (".geojson", ".json")
+    columns, records, _unit = (
+        _geojson_records(data, name) if is_geojson else _csv_records(data, name)
+    )
+    personal = [c for c in columns if _looks_personal(c)]
+    if personal:
+        raise ImportFileError(
+            f"{name}: kolumnen {', '.join(personal)} ser ut att innehålla personuppgifter. "
+            "Löfteskartan sparar aktiviteter, platser och antal, aldrig vem. Ta bort kolumnen "
+            "och försök igen."
+        )
+    unknown = [c for c in columns if c not in KNOWN_COLUMNS]
+    if unknown:
+        raise ImportFileError(
+            f"{name}, rad 1: okänd kolumn {', '.join(unknown)}. Kända kolumner: "
+            f"{', '.join(BASE_COLUMNS)} och utfallen {', '.join(sorted(ALL_OUTCOME_NAMES))}."
+        )
+    if not is_geojson:
+        for required in ("typ", "start", "slut"):
+            if required not in columns:
+                raise ImportFileError(f"{name}, rad 1: kolumnen {required} saknas.")
+    digest = hashlib.sha256(data).hexdigest()
+    check = _Checker(name)
+    by_name: dict[str, Place] = {}
+    for p in places:
+        if not p.is_retired:
+            by_name.setdefault(p.name.strip().casefold(), p)
+    promised = {c.kind for c in doc.commitments}
+    items: list[ImportedActivity] = []
+    count = 0
+    for record in records:
+        count += 1
+        activity = _parse_record(record, check, promised, by_name)
+        if activity is not None:
+            ref = f"aktiviteter:{digest[:32]}:{record.label.replace(' ', '-')}"
+            items.append(ImportedActivity(activity, ref, record.label))
+    if count == 0:
+        check.add("rad 2", None, "filen har inga aktiviteter")
+    check.raise_if_any()
+    return ParsedFile(name, digest, tuple(items))
+
+
+def _parse_record(
+    record: _Record,
+    check: _Checker,
+    promised: set[CommitmentKind],
+    places: Mapping[str, Place],
+) -> Activity | None:
+    """One row to an Activity, or None after adding its problems to `check`."""
+    where = record.label
+    before = len(check.messages)
+    cells = {k: v.strip() for k, v in record.cells.items()}
+    for column, value in cells.items():
+        if value and _PERSONNUMMER.search(value) and column in ("anteckning", "plats"):
+            check.add(where, column, "texten innehåller något som liknar ett personnummer")
+
+    kind: CommitmentKind | None = None
+    try:
+        kind = CommitmentKind(cells.get("typ", ""))
+    except ValueError:
+        known = ", ".join(k.value for k in CommitmentKind if k in promised)
+        check.add(where, "typ", f'okänd typ "{cells.get("typ", "")}" (kända: {known})')
+    if kind is not None and kind not in promised:
+        check.add(where, "typ", f'löftet har ingen aktivitet av typen "{kind.value}"')
+
+    times: dict[str, datetime] = {}
+    for column in ("start", "slut"):
+        try:
+            times[column] = parse_local_datetime(cells.get(column, ""))
+        except ValueError as exc:
+            check.add(where, column, str(exc) if cells.get(column) else "saknas")
+    if len(times) == 2 and times["slut"] < times["start"]:
+        check.add(where, "slut", "ligger före start")
+
+    place: Place | None = None
+    before_where = len(check.messages)
+    if cells.get("plats"):
+        place = places.get(cells["plats"].casefold())
+        if place is None:
+            check.add(where, "plats", f'ingen sparad plats heter "{cells["plats"]}"')
+    geometry = record.geometry or _point(cells, where, check)
+    where_failed = len(check.messages) > before_where
+    if kind in PLACE_REQUIRED and place is None and geometry is None and not where_failed:
+        check.add(where, "plats", f"{kind.label.lower()} behöver plats, lat+lon eller N+E")
+
+    classification = DEFAULT_CLASSIFICATION.get(kind, Classification.INTERNAL) if kind else None
+    if cells.get("klassning"):
+        try:
+            classification = Classification(cells["klassning"].lower())
+        except ValueError:
+            text = f'"{cells["klassning"]}" ska vara öppen, intern eller sekretess'
+            check.add(where, "klassning", text)
+
+    outcome: dict[str, float] = {}
+    for column, value in cells.items():
+        if column in ALL_OUTCOME_NAMES and value:
+            try:
+                outcome[column] = parse_number(value, "x")
+            except ImportFileError:
+                check.add(where, column, f'"{value}" är inget tal')
+    if kind is not None:
+        allowed = [f.name for f in OUTCOME_FIELDS[kind]]
+        for problem in outcome_problems(kind, outcome):
+            message = problem.message
+            if problem.field not in allowed:
+                message = f"hör inte till typen {kind.value} (tillåtna: {', '.join(allowed)})"
+            check.add(where, problem.field, message)
+
+    if len(check.messages) > before or kind is None or classification is None:
+        return None
+    return Activity(
+        kind,
+        times["start"],
+        times["slut"],
+        place_id=place.id if place else None,
+        geometry=geometry,
+        outcome=validate_outcome(kind, outcome),
+        classification=classification,
+        note=cells.get("anteckning", ""),
+    )
+
+
+def _point(cells: Mapping[str, str], where: str, check: _Checker) -> BaseGeometry | None:
+    """A point from lat+lon (WGS 84) or N+E (SWEREF 99 TM), checked against the numbers."""
+    for first, second, expected in (
+        ("lat", "lon", CoordinateSystem.WGS84),
+        ("n", "e", CoordinateSystem.SWEREF99TM),
+    ):
+        a, b = cells.get(first, ""), cells.get(second, "")
+        if not a and not b:
+            continue
+        if not (a and b):
+            check.add(where, second if a else first, f"{first} och {second} anges tillsammans")
+            return None
+        try:
+            x, y = parse_number(a, "x"), parse_number(b, "x")
+        except ImportFileError:
+            check.add(where, first, f'"{a}" / "{b}" är inga koordinater')
+            return None
+        system = classify(x, y)
+        if system is None:
+            check.add(where, first, f"({a}, {b}) ligger inte i Sverige")
+            return None
+        if system is not expected:
+            check.add(
+                where,
+                first,
+                f"({a}, {b}) ser ut som {system.label}; använd kolumnerna "
+                + ("N och E" if system is CoordinateSystem.SWEREF99TM else "lat och lon"),
+            )
+            return None
+        return to_point(x, y, system)
+    return None
+
+
+def import_activities(
+    store: Store, actor: Actor, path: Path, document_id: str | None = None
+) -> ImportResult:
+    """Read, check and store an activity file in one transaction (all rows or none).
+
+    Rows already imported (same file content, same row) are skipped, so importing a file
+    twice adds nothing the second time.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise ImportFileError(f"{path}: filen går inte att läsa ({exc.strerror}).") from None
+    store.require_schema()
+    with store.session(actor) as s:
+        doc = s.promise_document(document_id)
+        parsed = parse_activity_file(data, path.name, doc, s.list_places(include_retired=True))
+        existing = s.existing_source_refs(i.source_ref for i in parsed.items)
+        added = 0
+        for item in parsed.items:
+            if item.source_ref in existing:
+                continue
+            s.add_activity(item.activity, document_id=doc.id, source_ref=item.source_ref)
+            added += 1
+    return ImportResult(added, len(parsed.items) - added)

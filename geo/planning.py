@@ -1,0 +1,193 @@
+"""Use cases of planning and logging, on one unit of work (`Store.session`).
+
+Pages and the CLI call these instead of composing store calls themselves, so a rule is
+always stored with its occurrences, an activity logged for a plan always marks the plan
+done, and every outcome and finding passes `geo.outcomes` before it is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from geo.errors import ValidationError
+from geo.models import (
+    Activity,
+    Classification,
+    CommitmentKind,
+    Finding,
+    FindingStatus,
+    Indicator,
+    Place,
+    PlannedActivity,
+    PlanStatus,
+    ScheduleRule,
+)
+from geo.outcomes import validate_finding, validate_indicator, validate_outcome
+from geo.random_plan import RandomPlanSpec, generate, planned_from_visits
+from geo.recurrence import Expansion, RecurrenceRule
+from geo.schedule import describe_rule, planned_from_rule
+from geo.store import Session
+
+
+@dataclass(frozen=True)
+class SavedPlan:
+    """What was stored: the rule and the planned activities it made."""
+
+    rule: ScheduleRule
+    planned: tuple[PlannedActivity, ...]
+    expansion: Expansion | None = None
+
+
+def save_single(
+    session: Session, plan: PlannedActivity, document_id: str | None
+) -> PlannedActivity:
+    """Store one planned activity (not recurring)."""
+    return session.add_planned(plan, document_id=document_id)
+
+
+def save_recurring(
+    session: Session,
+    rule: RecurrenceRule,
+    kind: CommitmentKind,
+    document_id: str | None,
+    *,
+    place: Place | None = None,
+    commitment_id: str | None = None,
+    team: str = "",
+    classification: Classification = Classification.INTERNAL,
+    note: str = "",
+) -> SavedPlan:
+    """Store a recurrence rule and one planned activity per occurrence.
+
+    Raises ValidationError when the rule gives no occurrence at all (every date a holiday or
+    cancelled), since such a rule is surely a mistake.
+    """
+    place_id = place.id if place else None
+    plans, expansion = planned_from_rule(
+        rule,
+        kind,
+        place_id=place_id,
+        commitment_id=commitment_id,
+        team=team,
+        classification=classification,
+        note=note,
+    )
+    if not plans:
+        raise ValidationError("Regeln ger inga tillfällen mellan start- och slutdatum.")
+    stored_rule = session.add_schedule_rule(
+        ScheduleRule(
+            kind,
+            rule.to_json(),
+            describe_rule(rule, place),
+            commitment_id=commitment_id,
+            place_id=place_id,
+            team=team,
+            classification=classification,
+        ),
+        document_id=document_id,
+    )
+    stored = tuple(
+        session.add_planned(replace(p, rule_id=stored_rule.id), document_id=document_id)
+        for p in plans
+    )
+    return SavedPlan(stored_rule, stored, expansion)
+
+
+def save_random_plan(
+    session: Session,
+    spec: RandomPlanSpec,
+    document_id: str | None,
+    *,
+    team: str = "",
+    commitment_id: str | None = None,
+) -> SavedPlan:
+    """Generate a randomised presence plan and store it with its seed."""
+    visits = generate(spec)
+    stored_rule = session.add_schedule_rule(
+        ScheduleRule(
+            CommitmentKind.PRESENCE,
+            spec.to_json(),
+            spec.describe(),
+            commitment_id=commitment_id,
+            team=team,
+            classification=Classification.INTERNAL,
+            seed=spec.seed,
+        ),
+        document_id=document_id,
+    )
+    plans = planned_from_visits(visits, spec, team=team, commitment_id=commitment_id)
+    stored = tuple(
+        session.add_planned(replace(p, rule_id=stored_rule.id), document_id=document_id)
+        for p in plans
+    )
+    return SavedPlan(stored_rule, stored)
+
+
+def regenerate_random_plan(rule: ScheduleRule) -> list[PlannedActivity]:
+    """The plan a stored randomised rule gives when generated again (for an audit)."""
+    spec = RandomPlanSpec.from_json(rule.rule)
+    if rule.seed is not None and rule.seed != spec.seed:
+        raise ValidationError("Regelns frö stämmer inte med den sparade planen.")
+    return planned_from_visits(generate(spec), spec, team=rule.team)
+
+
+def log_activity(
+    session: Session,
+    activity: Activity,
+    document_id: str | None,
+    planned: PlannedActivity | None = None,
+) -> Activity:
+    """Log a done activity; for a planned one, link it and mark the plan genomförd.
+
+    The outcome is checked against the kind's rules and stored normalised (totals filled
+    in from their parts).
+    """
+    outcome = validate_outcome(activity.kind, dict(activity.outcome))
+    if planned is not None:
+        if planned.status is PlanStatus.CANCELLED:
+            raise ValidationError("Aktiviteten är inställd och kan inte markeras som genomförd.")
+        if planned.status is PlanStatus.DONE:
+            raise ValidationError("Aktiviteten är redan markerad som genomförd.")
+        activity = replace(activity, planned_id=planned.id)
+    stored = session.add_activity(replace(activity, outcome=outcome), document_id=document_id)
+    if planned is not None:
+        session.update_planned(replace(planned, status=PlanStatus.DONE))
+    return stored
+
+
+def cancel_planned(session: Session, planned: PlannedActivity) -> PlannedActivity:
+    """Mark a planned activity inställd (it stays in the plan and the feeds, as cancelled)."""
+    if planned.status is PlanStatus.DONE:
+        raise ValidationError("En genomförd aktivitet kan inte ställas in.")
+    return session.update_planned(replace(planned, status=PlanStatus.CANCELLED))
+
+
+def add_finding(session: Session, finding: Finding) -> Finding:
+    """Record a checked finding from a safety walk."""
+    walk = session.get_activity(finding.activity_id)
+    if walk.kind is not CommitmentKind.SAFETY_WALK:
+        raise ValidationError("Iakttagelser hör till trygghetsvandringar.")
+    return session.add_finding(validate_finding(finding))
+
+
+def change_finding(
+    session: Session,
+    finding: Finding,
+    *,
+    status: FindingStatus | None = None,
+    action: str | None = None,
+    owner: str | None = None,
+) -> Finding:
+    """Follow a finding up: new status, action or owner (checked, version-safe)."""
+    changed = replace(
+        finding,
+        status=status if status is not None else finding.status,
+        action=action if action is not None else finding.action,
+        owner=owner if owner is not None else finding.owner,
+    )
+    return session.update_finding(validate_finding(changed))
+
+
+def save_indicator(session: Session, indicator: Indicator) -> Indicator:
+    """Store the kommun's figure for a term (checked; replaces the same term's figure)."""
+    return session.save_indicator(validate_indicator(indicator))

@@ -1,0 +1,339 @@
+"""Publicera de fasta tiderna: iCalendar feeds and the opening-hours text for the website.
+
+The promise says the kommun tells the public, on its website, when the police office is
+open. That text and a public calendar feed are generated from the schedule, never typed
+twice. What may be published is decided here, in one place:
+
+* the public feed and text hold only presence (`närvaro`) that is classified `öppen`, at a
+  place that is itself `öppen` (or at no place), and never a randomised visit: an
+  unpredictable plan that is published is no longer unpredictable. Notes, teams and
+  internal descriptions are left out.
+* the internal feed holds every planned (and every unplanned logged) activity whose
+  classification the user may see.
+
+Feeds use TZID=Europe/Stockholm with a VTIMEZONE, and stable UIDs (the record's id and
+document), so a calendar that subscribes updates events instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from icalendar import Calendar, Event
+
+from geo.models import (
+    Activity,
+    Actor,
+    Classification,
+    CommitmentKind,
+    Place,
+    PlannedActivity,
+    PlanStatus,
+    ScheduleRule,
+)
+from geo.recurrence import (
+    WEEKDAYS_SV,
+    Frequency,
+    RecurrenceRule,
+    describe,
+    format_day,
+    format_time_range,
+)
+
+PRODID = "-//Löfteskartan//Medborgarlöften//SV"
+UID_DOMAIN = "lofteskartan"
+POLICE_NUMBERS = "Vid brott som pågår eller nödsituation: ring 112. Övriga ärenden: 114 14."
+
+
+class Audience(enum.StrEnum):
+    """Vem flödet är till: the public (website) or the organisations' own staff."""
+
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+
+def visible_classifications(actor: Actor) -> frozenset[Classification]:
+    """What a user may see: everything for administrators and police, else öppen and intern.
+
+    Sign-in and roles come with issue 8; until then the single local user is an admin.
+    """
+    if actor.role in ("admin", "polis"):
+        return frozenset(Classification)
+    return frozenset({Classification.OPEN, Classification.INTERNAL})
+
+
+def is_public(plan: PlannedActivity, places: Mapping[int, Place]) -> bool:
+    """True when a planned activity may appear in the public feed and website text."""
+    if plan.kind is not CommitmentKind.PRESENCE or plan.classification is not Classification.OPEN:
+        return False
+    if plan.seed is not None:  # randomised visits are never published
+        return False
+    if plan.place_id is None:
+        return True
+    place = places.get(plan.place_id)
+    return place is not None and place.classification is Classification.OPEN
+
+
+def _uid(prefix: str, record_id: int | None, document_id: str | None) -> str:
+    return f"{prefix}-{record_id}@{document_id or 'lofteskartan'}.{UID_DOMAIN}"
+
+
+def _place_name(place_id: int | None, places: Mapping[int, Place]) -> str:
+    place = places.get(place_id) if place_id is not None else None
+    return place.name if place else ""
+
+
+def _public_location(place: Place | None) -> str:
+    if place is None:
+        return ""
+    address = str(place.attributes.get("adress", "")).strip()
+    return f"{place.name}, {address}" if address else place.name
+
+
+def calendar_feed(
+    plans: Iterable[PlannedActivity],
+    places: Mapping[int, Place],
+    audience: Audience,
+    *,
+    visible: frozenset[Classification] = frozenset(Classification),
+    activities: Iterable[Activity] = (),
+    document_id: str | None = None,
+    name: str = "Löfteskartan",
+    generated_at: datetime | None = None,
+) -> bytes:
+    """An iCalendar (RFC 5545) feed of the schedule.
+
+    Parameters
+    ----------
+    plans : planned activities (any period; the caller chooses which).
+    places : stored places by id, for names and classifications.
+    audience : PUBLIC keeps only publishable presence (see `is_public`); INTERNAL keeps every
+        plan whose classification is in `visible`.
+    visible : the classifications the user may see (internal feed only).
+    activities : logged activities; the internal feed adds those that were not planned.
+    document_id : the promise document, part of each UID.
+    name : the calendar's name (X-WR-CALNAME).
+    generated_at : DTSTAMP; now when not given.
+
+    Returns
+    -------
+    The feed as bytes (UTF-8, CRLF line ends, lines folded at 75 octets).
+    """
+    stamp = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", "Europe/Stockholm")
+    starts: list[datetime] = []
+    for plan in sorted(plans, key=lambda p: (p.start, p.id or 0)):
+        if audience is Audience.PUBLIC:
+            if not is_public(plan, places):
+                continue
+        elif plan.classification not in visible:
+            continue
+        event = Event()
+        event.add("uid", _uid("planerad", plan.id, document_id))
+        event.add("dtstamp", stamp)
+        event.add("dtstart", plan.start)
+        event.add("dtend", plan.end)
+        event.add("sequence", max(plan.version - 1, 0))
+        place = places.get(plan.place_id) if plan.place_id is not None else None
+        if audience is Audience.PUBLIC:
+            event.add("summary", f"Polisen finns på plats: {place.name}" if place else "Polisen")
+            location = _public_location(place)
+            event.add("class", "PUBLIC")
+        else:
+            where = f" – {place.name}" if place else ""
+            event.add("summary", f"{plan.kind.label}{where}")
+            location = place.name if place else ""
+            details = [f"Status: {plan.status.value}", f"Klassning: {plan.classification.value}"]
+            if plan.team:
+                details.append(f"Ansvarig: {plan.team}")
+            if plan.seed is not None:
+                details.append(f"Slumpad plan, frö {plan.seed}")
+            if plan.note:
+                details.append(plan.note)
+            event.add("description", "\n".join(details))
+            is_open = plan.classification is Classification.OPEN
+            event.add("class", "PUBLIC" if is_open else "PRIVATE")
+        if location:
+            event.add("location", location)
+        event.add("status", "CANCELLED" if plan.status is PlanStatus.CANCELLED else "CONFIRMED")
+        cal.add_component(event)
+        starts.append(plan.start)
+    if audience is Audience.INTERNAL:
+        for a in sorted(activities, key=lambda a: (a.start, a.id or 0)):
+            if a.planned_id is not None or a.classification not in visible:
+                continue
+            event = Event()
+            event.add("uid", _uid("aktivitet", a.id, document_id))
+            event.add("dtstamp", stamp)
+            event.add("dtstart", a.start)
+            event.add("dtend", a.end)
+            name_ = _place_name(a.place_id, places)
+            event.add("summary", f"Genomförd: {a.kind.label}" + (f" – {name_}" if name_ else ""))
+            if name_:
+                event.add("location", name_)
+            counts = ", ".join(f"{k}: {v:g}" for k, v in sorted(a.outcome.items()))
+            event.add("description", f"Klassning: {a.classification.value}\n{counts}".strip())
+            event.add("status", "CONFIRMED")
+            cal.add_component(event)
+            starts.append(a.start)
+    if starts:
+        # A VTIMEZONE covering exactly the years used keeps the feed small.
+        first = min(starts).date().replace(month=1, day=1)
+        last = max(starts).date().replace(year=max(starts).year + 1, month=1, day=1)
+        cal.add_missing_timezones(first_date=first, last_date=last)
+    return bytes(cal.to_ical())
+
+
+# -- the opening-hours text for the kommun's website ---------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicTimes:
+    """Öppettider för en plats: its standing rules and the next dated times."""
+
+    place: Place | None
+    rules: tuple[str, ...]
+    upcoming: tuple[PlannedActivity, ...]
+    cancelled: tuple[PlannedActivity, ...]
+
+
+@dataclass(frozen=True)
+class OpeningHours:
+    """The website text in two forms: plain text and plain (escaped) HTML."""
+
+    text: str
+    html: str
+
+
+def _open_rule(rule: ScheduleRule, places: Mapping[int, Place]) -> RecurrenceRule | None:
+    """The recurrence rule if it is publishable presence, else None."""
+    if rule.kind is not CommitmentKind.PRESENCE or rule.classification is not Classification.OPEN:
+        return None
+    if rule.seed is not None or rule.rule.get("typ") == "slumpad" or "frekvens" not in rule.rule:
+        return None
+    if rule.place_id is not None:
+        place = places.get(rule.place_id)
+        if place is None or place.classification is not Classification.OPEN:
+            return None
+    return RecurrenceRule.from_json(rule.rule)
+
+
+def public_times(
+    rules: Iterable[ScheduleRule],
+    plans: Iterable[PlannedActivity],
+    places: Mapping[int, Place],
+    today: date,
+    weeks_ahead: int = 4,
+) -> list[PublicTimes]:
+    """What the website shows, per place: rules still running and the next weeks' times."""
+    horizon = today + timedelta(weeks=weeks_ahead)
+    by_place: dict[int | None, dict[str, list]] = {}
+
+    def bucket(place_id: int | None) -> dict[str, list]:
+        return by_place.setdefault(place_id, {"rules": [], "upcoming": [], "cancelled": []})
+
+    for rule in rules:
+        parsed = _open_rule(rule, places)
+        if parsed is not None and parsed.last_day >= today:
+            bucket(rule.place_id)["rules"].append(describe(parsed))
+    for plan in sorted(plans, key=lambda p: p.start):
+        day = plan.start.date()
+        if not (today <= day < horizon) or not is_public(plan, places):
+            continue
+        if plan.status is PlanStatus.CANCELLED:
+            bucket(plan.place_id)["cancelled"].append(plan)
+        elif plan.status is PlanStatus.PLANNED:
+            bucket(plan.place_id)["upcoming"].append(plan)
+    out = []
+    for place_id, parts in by_place.items():
+        place = places.get(place_id) if place_id is not None else None
+        out.append(
+            PublicTimes(
+                place,
+                tuple(parts["rules"]),
+                tuple(parts["upcoming"]),
+                tuple(parts["cancelled"]),
+            )
+        )
+    return sorted(out, key=lambda t: t.place.name if t.place else "")
+
+
+def _when(plan: PlannedActivity) -> str:
+    """ "tisdag 14 maj kl. 13–15"."""
+    day = plan.start.date()
+    return (
+        f"{WEEKDAYS_SV[day.weekday()]} {format_day(day, with_year=False)} "
+        f"{format_time_range(plan.start.timetz(), plan.end.timetz())}"
+    )
+
+
+def opening_hours(times: Sequence[PublicTimes], title: str = "Polisens öppettider") -> OpeningHours:
+    """Plain text and escaped HTML for the kommun's website.
+
+    Parameters
+    ----------
+    times : from `public_times`.
+    title : the heading.
+
+    Returns
+    -------
+    OpeningHours with `.text` and `.html`; every name and address is HTML-escaped, so a
+    place called "<script>" shows as text.
+    """
+    lines = [title, ""]
+    parts = [f"<h2>{html.escape(title)}</h2>"]
+    if not times:
+        lines.append("Inga fasta tider är planerade just nu.")
+        parts.append("<p>Inga fasta tider är planerade just nu.</p>")
+    for t in times:
+        heading = t.place.name if t.place else "Polisen"
+        address = str(t.place.attributes.get("adress", "")).strip() if t.place else ""
+        lines.append(heading + (f", {address}" if address else ""))
+        parts.append(f"<h3>{html.escape(heading)}</h3>")
+        if address:
+            parts.append(f"<p>{html.escape(address)}</p>")
+        for rule in t.rules:
+            lines.append(rule)
+            parts.append(f"<p>{html.escape(rule)}</p>")
+        if t.upcoming:
+            lines.append("Kommande tider:")
+            lines.extend(f"- {_when(p)}" for p in t.upcoming)
+            items = "".join(f"<li>{html.escape(_when(p))}</li>" for p in t.upcoming)
+            parts.append(f"<p>Kommande tider:</p><ul>{items}</ul>")
+        if t.cancelled:
+            cancelled = ", ".join(_when(p) for p in t.cancelled)
+            lines.append(f"Inställt: {cancelled}.")
+            parts.append(f"<p>Inställt: {html.escape(cancelled)}.</p>")
+        lines.append("")
+    lines.append(POLICE_NUMBERS)
+    parts.append(f"<p>{html.escape(POLICE_NUMBERS)}</p>")
+    return OpeningHours("\n".join(lines) + "\n", "\n".join(parts) + "\n")
+
+
+def rule_frequency_label(rule: ScheduleRule) -> str:
+    """ "återkommande" or "slumpad" for lists of stored rules."""
+    if rule.rule.get("typ") == "slumpad":
+        return "slumpad"
+    return "varje månad" if rule.rule.get("frekvens") == Frequency.MONTHLY else "återkommande"
+
+
+__all__ = [
+    "Audience",
+    "OpeningHours",
+    "PublicTimes",
+    "calendar_feed",
+    "is_public",
+    "opening_hours",
+    "public_times",
+    "visible_classifications",
+]

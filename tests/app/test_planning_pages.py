@@ -1,0 +1,98 @@
+"""Every view of the planning and log pages renders on demo data (AppTest), and saves work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.models import Actor, CommitmentKind
+from geo.setup import initialise
+from geo.store import Store
+
+ROOT = Path(__file__).parents[2]
+PLANERING = ROOT / "pages" / "3_Planering.py"
+LOGGA = ROOT / "pages" / "4_Logga.py"
+
+
+@pytest.fixture
+def demo_db(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
+    store.dispose()
+    return url
+
+
+def open_page(page: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    at.switch_page(str(page.relative_to(ROOT)))
+    at.run()
+    return at
+
+
+def show(at: AppTest, key: str, view: str) -> AppTest:
+    at.radio(key=key).set_value(view)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+@pytest.mark.parametrize(
+    "view", ["Kalender", "Lista", "Karta", "Planera", "Slumpad närvaro", "Publicera"]
+)
+def test_every_planning_view_renders(
+    view: str, demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    show(open_page(PLANERING, demo_db, monkeypatch), "plan_view", view)
+
+
+@pytest.mark.parametrize("view", ["Snabblogg", "Iakttagelser", "Kommunens siffror"])
+def test_every_log_view_renders(view: str, demo_db: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    show(open_page(LOGGA, demo_db, monkeypatch), "log_view", view)
+
+
+def count(db_url: str, table: str) -> int:
+    store = Store(db_url)
+    try:
+        with store.session(Actor("test")) as s:
+            return s.count(table)
+    finally:
+        store.dispose()
+
+
+def test_a_monthly_rule_is_previewed_and_saved_with_its_occurrences(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = show(open_page(PLANERING, demo_db, monkeypatch), "plan_view", "Planera")
+    at.radio(key="pf_repeat").set_value("Varje månad").run()
+    at.selectbox(key="pf_weekday").set_value(3).run()  # torsdag
+    preview = " ".join(i.value for i in at.info)
+    # 29 May – 21 August 2024: first Thursdays 6 June (nationaldagen), 4 July, 1 August.
+    assert "Första torsdagen i månaden kl. 13–15, 29 maj – 21 augusti 2024" in preview
+    assert "**2 tillfällen.**" in preview
+    assert "2024-06-06 (Sveriges nationaldag)" in " ".join(c.value for c in at.caption)
+    before = count(demo_db, "planned_activities")
+    at.button(key="pf_save").click().run()
+    assert not at.exception and not at.error
+    assert count(demo_db, "planned_activities") == before + 2
+    assert count(demo_db, "recurrence_rules") == 1
+    assert "2 tillfällen planerade" in " ".join(s.value for s in at.success)
+
+
+def test_a_bad_outcome_is_shown_and_nothing_is_logged(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = show(open_page(LOGGA, demo_db, monkeypatch), "log_view", "Snabblogg")
+    at.radio(key="ql_mode").set_value("Oplanerad").run()
+    at.selectbox(key="ql_kind").set_value(CommitmentKind.NARCOTICS_INTERVENTION).run()
+    at.number_input(key="ql_narkotikainsats_misstankta_narkotikabrott").set_value(1).run()
+    at.number_input(key="ql_narkotikainsats_varav_unga").set_value(2).run()
+    before = count(demo_db, "activities")
+    at.button(key="ql_save").click().run()
+    assert "varav unga (2) kan inte vara fler än misstänkta narkotikabrott (1)" in at.error[0].value
+    assert count(demo_db, "activities") == before

@@ -1,0 +1,130 @@
+"""In Chromium: the planning page's other views and the log page's follow-up, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+
+from geo.models import Actor
+from geo.schedule import week_range
+from geo.setup import initialise
+from geo.store import Store
+from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
+
+pytestmark = pytest.mark.browser
+
+SLOW_START_MS = 120_000
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
+    store.dispose()
+    return url
+
+
+def planned_in_week_21(url: str) -> int:
+    store = Store(url)
+    try:
+        with store.session(Actor("test")) as s:
+            start, end = week_range(2024, 21)
+            return len([p for p in s.list_planned(start, end) if p.place_id is not None])
+    finally:
+        store.dispose()
+
+
+def test_recurring_rule_random_plan_week_map_and_publishing(
+    streamlit_server: StartServer, page: Page, browser_log: BrowserLog, demo_url: str
+) -> None:
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
+    # A cold server imports folium, geopandas and the calendar on its first run: on a busy
+    # 2-core machine that took over 30 s, so conditions get longer to come true.
+    page.set_default_timeout(SLOW_START_MS)
+    page.goto(f"{base}/Planering")
+    # The calendar is drawn last-but-one: once it is there the first run has finished.
+    page.locator("iframe[title='streamlit_calendar.calendar']").wait_for()
+
+    # A recurring rule: the preview describes it and counts its dates (29 May – 21 August).
+    page.get_by_role("radio", name="Planera", exact=True).click(force=True)
+    page.get_by_text("Varje vecka", exact=True).click()
+    page.get_by_text("Varje onsdag kl. 13–15").wait_for()
+    page.get_by_label("Plats", exact=True).click()
+    page.get_by_role("option", name="Exempel: Poliskontor", exact=True).click()
+    page.get_by_text("13 tillfällen").wait_for()
+    screenshot(page, "planering-aterkommande")
+    page.get_by_role("button", name="Spara planering").click()
+    page.get_by_text("13 tillfällen planerade.").wait_for()
+
+    # A randomised plan with a stored seed: save it, and the week map shows its visits.
+    page.get_by_role("radio", name="Slumpad närvaro", exact=True).click(force=True)
+    page.get_by_text("Korta, oförutsägbara besök").wait_for()
+    # Weeks 19–22 of 2024, inside the demo's promise year, so week 22 shows visits.
+    day_segment = page.get_by_role("spinbutton", name="day, Första veckan")
+    day_segment.click()
+    page.keyboard.type("06")
+    page.get_by_role("heading", name="Planering").click()  # leaving the field commits it
+    page.get_by_text("från vecka 19 2024").wait_for()
+    seed = page.get_by_label("Frö (sparas med planen så att den kan granskas)")
+    seed.fill("12345")
+    seed.press("Enter")
+    page.get_by_text("frö 12345.").first.wait_for()
+    screenshot(page, "planering-slumpad")
+    page.get_by_role("button", name="Spara slumpad plan").click()
+    page.get_by_text("slumpade besök (frö 12345).").wait_for()
+
+    # Week 21 (20–26 May 2024): the random visits and any demo slot, one marker each.
+    week_day = page.get_by_role("spinbutton", name="day, Vecka (välj en dag i veckan)")
+    week_day.click()
+    page.keyboard.type("22")
+    page.get_by_role("heading", name="Planering").click()
+    page.get_by_text("Vecka 21, 2024").first.wait_for()
+    page.get_by_role("radio", name="Karta", exact=True).click(force=True)
+    expected = planned_in_week_21(demo_url)
+    assert expected >= 3  # three random visits at least
+    drawn = wait_for_map(page, min_paths=expected, timeout=SLOW_START_MS)
+    assert drawn == expected
+    screenshot(page, "planering-karta")
+
+    page.get_by_role("radio", name="Lista", exact=True).click(force=True)
+    page.get_by_text("planerade aktiviteter visas.").wait_for()
+    screenshot(page, "planering-lista")
+
+    page.get_by_role("radio", name="Publicera", exact=True).click(force=True)
+    website_text = page.locator("[data-testid='stCode']")
+    website_text.wait_for()
+    assert "Exempel: Poliskontor, Exempelgatan 1 (påhittad)" in website_text.inner_text()
+    assert "Varje onsdag kl. 13–15, 29 maj – 21 augusti 2024, utom helgdagar." in (
+        website_text.inner_text()
+    )
+    page.get_by_role("button", name="Publik kalender (.ics)").wait_for()
+    screenshot(page, "planering-publicera")
+    assert browser_log.page_errors == []
+
+
+def test_findings_follow_up_and_kommun_figures(
+    streamlit_server: StartServer, page: Page, demo_url: str
+) -> None:
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
+    # A cold server imports folium, geopandas and the calendar on its first run: on a busy
+    # 2-core machine that took over 30 s, so conditions get longer to come true.
+    page.set_default_timeout(SLOW_START_MS)
+    page.goto(f"{base}/Logga")
+    page.get_by_role("radio", name="Iakttagelser", exact=True).click(force=True)
+    # The demo's spring walk left three open findings.
+    page.get_by_text("3 iakttagelser visas").wait_for()
+    page.get_by_text("Växtlighet: Klipp buskage vid gångväg").click()
+    page.get_by_role("button", name="Spara ändring").wait_for()
+    wait_for_map(page, min_paths=1, timeout=SLOW_START_MS)  # the walk route
+    screenshot(page, "logga-iakttagelser")
+
+    page.get_by_role("radio", name="Kommunens siffror", exact=True).click(force=True)
+    value = page.get_by_role("spinbutton", name="Värde (%)")
+    value.fill("93,5".replace(",", "."))
+    value.press("Enter")
+    page.get_by_role("button", name="Spara nyckeltal").click()
+    page.get_by_text("Sparat: Skolnärvaro (andel av undervisningstiden) VT2024.").wait_for()
+    screenshot(page, "logga-siffror")

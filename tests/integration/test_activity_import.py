@@ -1,0 +1,208 @@
+"""`lofteskartan import activities`: good and bad files on SQLite and PostGIS, via the CLI too."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from geo.activity_import import import_activities
+from geo.errors import ImportFileError
+from geo.models import Actor, Classification, CommitmentKind
+from geo.setup import initialise
+from geo.status import status_report
+from geo.store import Store
+
+ROOT = Path(__file__).parents[2]
+TEMPLATE = ROOT / "data" / "templates" / "aktiviteter.csv"
+ACTOR = Actor("test")
+HEADER = (
+    "typ;start;slut;plats;lat;lon;klassning;anteckning;kontrollerade_fordon;"
+    "hastighetsovertradelser;timmar;besökare"
+)
+
+
+@pytest.fixture
+def store(db_url: str) -> Iterator[Store]:
+    s = Store(db_url)
+    initialise(s, ACTOR, [ROOT / "data" / "promises"], demo=True)
+    yield s
+    s.dispose()
+
+
+def write(tmp_path: Path, name: str, *lines: str, encoding: str = "utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    return path
+
+
+def activity_count(store: Store) -> int:
+    with store.session(ACTOR) as s:
+        return s.count("activities")
+
+
+def done(store: Store, commitment_id: str) -> int:
+    report = status_report(store, ACTOR, None, 2023, today=date(2024, 1, 1))
+    return next(r.done for r in report.rows if r.commitment.id == commitment_id)
+
+
+def test_the_template_imports_and_counts_toward_the_promise(store: Store) -> None:
+    before_rows, before_walks = activity_count(store), done(store, "trygghetsvandringar")
+    before_traffic = done(store, "trafikkontroller")
+    result = import_activities(store, ACTOR, TEMPLATE)
+    assert (result.added, result.already_there) == (6, 0)
+    assert activity_count(store) == before_rows + 6
+    assert done(store, "trygghetsvandringar") == before_walks + 1
+    assert done(store, "trafikkontroller") == before_traffic + 1
+    with store.session(ACTOR) as s:
+        imported = [a for a in s.list_activities() if not a.is_example]
+    traffic = next(a for a in imported if a.kind is CommitmentKind.TRAFFIC_CONTROL)
+    assert dict(traffic.outcome) == {
+        "timmar": 2.0,
+        "kontrollerade_fordon": 45,
+        "hastighetsovertradelser": 3,
+        "rattfylleri_drograttfylleri": 1,
+        "ovriga_overtradelser": 0,
+        "overtradelser": 4,
+    }
+    assert traffic.start.isoformat() == "2024-03-06T07:00:00+01:00"
+    narcotics = next(a for a in imported if a.kind is CommitmentKind.NARCOTICS_INTERVENTION)
+    assert narcotics.classification is Classification.SECRET
+    assert (narcotics.geometry.x, narcotics.geometry.y) == (488700.0, 6411200.0)
+    presence_by_coords = next(a for a in imported if a.note == "Kvällsnärvaro vid torget")
+    assert presence_by_coords.place_id is None and presence_by_coords.geometry is not None
+
+
+def test_importing_the_same_file_twice_adds_nothing(store: Store) -> None:
+    import_activities(store, ACTOR, TEMPLATE)
+    count = activity_count(store)
+    again = import_activities(store, ACTOR, TEMPLATE)
+    assert (again.added, again.already_there) == (0, 6)
+    assert activity_count(store) == count
+
+
+def test_windows_1252_with_decimal_commas_imports(store: Store, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "excel.csv",
+        HEADER,
+        "närvaro;2024-04-02 13.00;2024-04-02 15.00;Exempel: Poliskontor;;;öppen;;;;1,5;3",
+        encoding="cp1252",
+    )
+    assert import_activities(store, ACTOR, path).added == 1
+    with store.session(ACTOR) as s:
+        (a,) = [a for a in s.list_activities() if not a.is_example]
+    assert dict(a.outcome) == {"timmar": 1.5, "besökare": 3}
+    assert a.start.isoformat() == "2024-04-02T13:00:00+02:00"  # summer time
+
+
+def test_a_bad_row_imports_nothing_and_names_row_and_column(store: Store, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "bad.csv",
+        HEADER,
+        "närvaro;2024-04-02 13:00;2024-04-02 15:00;Exempel: Poliskontor;;;;;;;2;3",
+        "trafikkontroll;2024-04-03 07:00;2024-04-03 09:00;Exempel: Kontrollplats norr;;;;;40;-2;;",
+        "närvaro;2024-04-04 13:00;2024-04-04 15:00;Finns inte;;;;;;;;",
+    )
+    before = activity_count(store)
+    with pytest.raises(ImportFileError) as err:
+        import_activities(store, ACTOR, path)
+    message = str(err.value)
+    assert "bad.csv, rad 3, kolumn hastighetsovertradelser: får inte vara negativt" in message
+    assert 'bad.csv, rad 4, kolumn plats: ingen sparad plats heter "Finns inte"' in message
+    assert "rad 2" not in message
+    assert activity_count(store) == before
+
+
+def test_personal_data_columns_are_refused(store: Store, tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "pd.csv",
+        "typ;start;slut;plats;Personnummer",
+        "närvaro;2024-04-02 13:00;2024-04-02 15:00;Exempel: Poliskontor;",
+    )
+    with pytest.raises(
+        ImportFileError, match="kolumnen personnummer ser ut att innehålla personuppgifter"
+    ):
+        import_activities(store, ACTOR, path)
+
+
+def test_geojson_in_wgs84_and_in_sweref_import_at_the_same_point(
+    store: Store, tmp_path: Path
+) -> None:
+    def fc(coords: list[float], start: str) -> str:
+        return json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "geometry": {"type": "Point", "coordinates": coords},
+                        "properties": {
+                            "typ": "trafikkontroll",
+                            "start": start,
+                            "slut": start.replace("07:", "09:"),
+                            "kontrollerade_fordon": 12,
+                        },
+                    }
+                ],
+            }
+        )
+
+    wgs = tmp_path / "wgs.geojson"
+    wgs.write_text(fc([14.8085, 57.8416], "2024-04-03 07:00"), encoding="utf-8")
+    sweref = tmp_path / "sweref.geojson"
+    sweref.write_text(fc([488629.2, 6411094.7], "2024-04-04 07:00"), encoding="utf-8")
+    assert import_activities(store, ACTOR, wgs).added == 1
+    assert import_activities(store, ACTOR, sweref).added == 1
+    with store.session(ACTOR) as s:
+        a, b = [a for a in s.list_activities() if not a.is_example]
+    assert a.geometry.distance(b.geometry) < 50  # SCB's Aneby point, both ways
+    assert dict(a.outcome) == {"kontrollerade_fordon": 12}
+
+
+def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_cli_bad_file_exits_2_in_swedish_and_writes_nothing(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "bad.csv",
+        HEADER,
+        "esst;2024-04-02 13:00;2024-04-02 15:00;Exempel: Poliskontor;;;;;;;;",
+    )
+    before = activity_count(store)
+    proc = run_cli(db_url, "import", "activities", str(path))
+    assert proc.returncode == 2, proc.stderr
+    assert 'bad.csv, rad 2, kolumn typ: okänd typ "esst"' in proc.stderr
+    assert proc.stdout == ""
+    assert activity_count(store) == before
+
+
+def test_cli_import_then_status_counts_the_imported_activities(store: Store, db_url: str) -> None:
+    before = done(store, "samverkansmoten")
+    proc = run_cli(db_url, "import", "activities", str(TEMPLATE))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "aktiviteter.csv: 6 aktiviteter lades till."
+    status = run_cli(db_url, "status", "--year", "2023", "--json")
+    rows = {r["id"]: r for r in json.loads(status.stdout)}
+    assert rows["samverkansmoten"]["done"] == before + 1

@@ -1,0 +1,320 @@
+"""Streamlit glue for the log page: the quick-log form, findings follow-up, the kommun's figures.
+
+The quick-log form is built for a phone in the field: one column, a picker for what was
+planned, the three or four counts that matter for the kind, and everything else folded away.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import streamlit as st
+from shapely.geometry import Point
+from streamlit_folium import st_folium
+
+from geo.crs import lonlat_to_sweref
+from geo.layers import bounds_of, place_collections
+from geo.models import (
+    STOCKHOLM,
+    Activity,
+    Classification,
+    CommitmentKind,
+    Finding,
+    FindingStatus,
+    Indicator,
+    PlaceKind,
+    PlanStatus,
+    PromiseDocument,
+)
+from geo.outcomes import (
+    FINDING_CATEGORIES,
+    FINDING_OWNERS,
+    FINDING_STATUS_SV,
+    INDICATORS,
+    ORGANISATION_TYPES,
+    QUICK_FIELDS,
+    fields_for,
+    is_overdue,
+    term_of,
+)
+from geo.planning import add_finding, cancel_planned, change_finding, log_activity, save_indicator
+from geo.recurrence import local_time
+from geo.schedule import plan_label, short_when
+from geo.store import Session
+from ui.maps import add_layer, new_map
+from ui.planning import (
+    Schedule,
+    commitment_picker,
+    kind_picker,
+    place_picker,
+    week_bounds,
+    write,
+)
+from ui.state import current_actor, get_store
+
+K = CommitmentKind
+
+
+def _count_inputs(kind: CommitmentKind) -> dict[str, float]:
+    """Number fields for the kind: the quick ones first, the rest under "Fler fält"."""
+    quick = QUICK_FIELDS[kind]
+    fields = [f for f in fields_for(kind) if not f.name.startswith("org_")]
+    values: dict[str, float] = {}
+
+    def field(f: Any, where: Any) -> None:
+        value = where.number_input(
+            f.label,
+            min_value=0.0 if not f.integer else 0,
+            value=None,
+            step=0.25 if not f.integer else 1,
+            key=f"ql_{kind.value}_{f.name}",
+            help=f.help or None,
+            placeholder="–",
+        )
+        if value is not None:
+            values[f.name] = value
+
+    for f in fields:
+        if f.name in quick:
+            field(f, st)
+    rest = [f for f in fields if f.name not in quick]
+    if rest:
+        with st.expander("Fler fält"):
+            for f in rest:
+                field(f, st)
+    return values
+
+
+def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
+    """Mark a planned activity done with its outcome, or log one that was not planned."""
+    mode = st.radio("Vad vill du logga?", ["Planerad", "Oplanerad"], horizontal=True, key="ql_mode")
+    plan = None
+    commitment_id: str | None = None
+    if mode == "Planerad":
+        soon = datetime.now(STOCKHOLM) + timedelta(days=1)
+        due = sorted(
+            (p for p in schedule.plans if p.status is PlanStatus.PLANNED and p.start <= soon),
+            key=lambda p: p.start,
+            reverse=True,
+        )
+        if not due:
+            st.info("Inget planerat att logga under det valda löftesåret.")
+            return
+        by_id = {p.id: p for p in due}
+        chosen = st.selectbox(
+            "Planerad aktivitet",
+            list(by_id),
+            format_func=lambda i: plan_label(by_id[i], schedule.places),
+            key="ql_plan",
+        )
+        plan = by_id[chosen]
+        kind, start, end, place_id = plan.kind, plan.start, plan.end, plan.place_id
+        classification = plan.classification
+    else:
+        kind = kind_picker(doc, "ql_kind")
+        commitment_id = commitment_picker(doc, kind, f"ql_commitment_{kind.value}")
+        walk = kind is K.SAFETY_WALK
+        place = place_picker(
+            schedule.places,
+            "Rutt som gicks" if walk else "Plats",
+            f"ql_place_{kind.value}",
+            (PlaceKind.WALK_ROUTE,) if walk else (),
+        )
+        place_id = place.id if place else None
+        when = st.date_input("Datum", value=day, key="ql_day", format="YYYY-MM-DD")
+        c1, c2 = st.columns(2)
+        t0 = c1.time_input("Från kl.", value=time(13), step=900, key="ql_from")
+        t1 = c2.time_input("Till kl.", value=time(15), step=900, key="ql_to")
+        start = local_time(when, t0)
+        end = local_time(when + timedelta(days=1) if t1 <= t0 else when, t1)
+        classification = (
+            Classification.SECRET
+            if kind in (K.NARCOTICS_INTERVENTION, K.IDENTIFY_YOUNG_USERS)
+            else Classification.INTERNAL
+        )
+    st.caption(f"{kind.label} · {short_when(start, end)}")
+    values = _count_inputs(kind)
+    if kind in (K.COORDINATION_MEETING, K.EST):
+        present = st.multiselect(
+            "Organisationer närvarande",
+            list(ORGANISATION_TYPES),
+            format_func=lambda c: ORGANISATION_TYPES[c],
+            key=f"ql_orgs_{kind.value}",
+            placeholder="Välj",
+        )
+        values |= {f"org_{c}": 1 for c in present}
+    label = (
+        "Beslut och anteckning (internt)"
+        if kind in (K.COORDINATION_MEETING, K.EST)
+        else ("Anteckning (intern, inga namn)")
+    )
+    note = st.text_area(label, key="ql_note", height=80)
+    c1, c2 = st.columns(2)
+    if c1.button("Spara", type="primary", key="ql_save", use_container_width=True):
+        activity = Activity(
+            kind,
+            start,
+            end,
+            place_id=place_id,
+            outcome=values,
+            classification=classification,
+            note=note,
+            commitment_id=plan.commitment_id if plan else commitment_id,
+        )
+
+        def save(s: Session) -> str:
+            stored = log_activity(s, activity, doc.id, planned=plan)
+            return f"Loggat: {kind.label} {short_when(stored.start, stored.end)}."
+
+        write(save)
+    if plan is not None and c2.button("Ställ in", key="ql_cancel", use_container_width=True):
+        write(lambda s: f"Inställt: {plan_label(cancel_planned(s, plan), schedule.places)}.")
+
+
+# -- findings -------------------------------------------------------------------------------
+
+
+def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
+    """Findings from safety walks, followed until closed; new findings placed on the map."""
+    with get_store().session(current_actor()) as s:
+        findings = s.list_findings()
+    statuses = st.multiselect(
+        "Status",
+        list(FindingStatus),
+        default=[FindingStatus.OPEN, FindingStatus.IN_PROGRESS],
+        format_func=lambda x: FINDING_STATUS_SV[x],
+        key="fd_status",
+        placeholder="Välj",
+    )
+    shown = [f for f in findings if f.status in statuses]
+    overdue = sum(is_overdue(f, date.today()) for f in shown)
+    st.caption(f"{len(shown)} iakttagelser visas, {overdue} har passerat sitt datum.")
+    for f in shown:
+        late = " · :red[försenad]" if is_overdue(f, date.today()) else ""
+        title = (
+            f"{FINDING_CATEGORIES.get(f.category, f.category)}: {f.action or f.description} "
+            f"· {FINDING_OWNERS.get(f.owner, f.owner or '–')} · {f.due or 'inget datum'} · "
+            f"{FINDING_STATUS_SV[f.status]}{late}"
+        )
+        with st.expander(title):
+            st.write(f.description or "–")
+            new_status = st.selectbox(
+                "Ny status",
+                list(FindingStatus),
+                index=list(FindingStatus).index(f.status),
+                format_func=lambda x: FINDING_STATUS_SV[x],
+                key=f"fd_new_{f.id}",
+            )
+            action = st.text_input("Åtgärd", value=f.action, key=f"fd_action_{f.id}")
+            if st.button("Spara ändring", key=f"fd_save_{f.id}"):
+                write(_change(f, new_status, action))
+    st.divider()
+    _new_finding(schedule)
+
+
+def _change(finding: Finding, status: FindingStatus, action: str) -> Any:
+    """The save action for one finding's follow-up."""
+
+    def save(s: Session) -> str:
+        changed = change_finding(s, finding, status=status, action=action)
+        return f"Iakttagelsen är nu {FINDING_STATUS_SV[changed.status].lower()}."
+
+    return save
+
+
+def _new_finding(schedule: Schedule) -> None:
+    """Record a finding from a logged safety walk, placed by a click on the map."""
+    st.markdown("**Ny iakttagelse**")
+    walks = {a.id: a for a in schedule.activities if a.kind is K.SAFETY_WALK}
+    if not walks:
+        st.caption("Logga en trygghetsvandring först.")
+        return
+    walk_id = st.selectbox(
+        "Trygghetsvandring",
+        list(walks),
+        format_func=lambda i: short_when(walks[i].start, walks[i].end),
+        key="fd_walk",
+    )
+    routes = [p for p in schedule.places.values() if p.kind is PlaceKind.WALK_ROUTE]
+    m = new_map(bounds_of([r.geometry for r in routes], margin_m=250) or week_bounds(schedule))
+    if routes:
+        add_layer(m, place_collections(routes)[PlaceKind.WALK_ROUTE], "Vandringsrutt", "#d7191c")
+    clicked = st_folium(
+        m, key="fd_map", returned_objects=["last_clicked"], height=350, use_container_width=True
+    )
+    point = None
+    if clicked and clicked.get("last_clicked"):
+        lat, lon = clicked["last_clicked"]["lat"], clicked["last_clicked"]["lng"]
+        e, n = lonlat_to_sweref(lon, lat)
+        point = Point(e, n)
+        st.caption(f"Vald punkt: {lat:.5f}, {lon:.5f}")
+    else:
+        st.caption("Klicka i kartan där iakttagelsen gjordes.")
+    c1, c2 = st.columns(2)
+    category = c1.selectbox(
+        "Kategori",
+        list(FINDING_CATEGORIES),
+        format_func=lambda c: FINDING_CATEGORIES[c],
+        key="fd_cat",
+    )
+    owner = c2.selectbox(
+        "Ägare", list(FINDING_OWNERS), format_func=lambda c: FINDING_OWNERS[c], key="fd_owner"
+    )
+    description = st.text_input("Vad sågs (inga namn)", key="fd_desc")
+    action = st.text_input("Åtgärd", key="fd_new_action")
+    due = st.date_input(
+        "Klart senast", value=date.today() + timedelta(days=60), key="fd_due", format="YYYY-MM-DD"
+    )
+    if st.button("Spara iakttagelse", key="fd_add"):
+        finding = Finding(walk_id, category, point, description, action, owner, due)
+
+        def save(s: Session) -> str:
+            stored = add_finding(s, finding)
+            return f"Iakttagelse sparad ({FINDING_CATEGORIES[stored.category].lower()})."
+
+        write(save)
+
+
+# -- the kommun's figures -------------------------------------------------------------------
+
+
+def indicators_panel(doc: PromiseDocument, day: date) -> None:
+    """ANDT and school attendance: the kommun's figures per term."""
+    st.caption("Kommunens nyckeltal per termin (VT = vår, HT = höst). Bara sammanräknade tal.")
+    c1, c2, c3 = st.columns([3, 1, 1])
+    name = c1.selectbox(
+        "Nyckeltal", list(INDICATORS), format_func=lambda n: INDICATORS[n].label, key="ind_name"
+    )
+    term = c2.text_input("Termin", value=term_of(day), key="ind_term")
+    value = c3.number_input(
+        f"Värde ({INDICATORS[name].unit})",
+        min_value=0.0,
+        value=None,
+        key="ind_value",
+        placeholder="–",
+    )
+    if st.button("Spara nyckeltal", key="ind_save"):
+        if value is None:
+            st.error("Skriv ett värde.")
+        else:
+            figure = Indicator(doc.kommunkod, name, term, float(value))
+            write(lambda s: f"Sparat: {INDICATORS[name].label} {save_indicator(s, figure).term}.")
+    with get_store().session(current_actor()) as s:
+        figures = s.list_indicators(doc.kommunkod)
+    if figures:
+        st.dataframe(
+            [
+                {
+                    "Nyckeltal": INDICATORS[i.indicator].label
+                    if i.indicator in INDICATORS
+                    else i.indicator,
+                    "Termin": i.term,
+                    "Värde": i.value,
+                    "Enhet": i.unit,
+                }
+                for i in figures
+            ],
+            hide_index=True,
+            use_container_width=True,
+        )
