@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from geo.errors import ImportFileError
+from geo.limits import check_magic, check_size
 
 MAX_COLUMNS = 200
 _DELIMITERS = (";", ",", "\t")
@@ -72,6 +73,9 @@ def read_table(data: bytes, name: str) -> Table:
         Empty file, binary content, no header, too many columns, duplicate columns, or a row
         with more cells than the header.
     """
+    # Size and kind first: an Excel file or a 2 GB upload is refused before it is decoded.
+    check_size(len(data), name)
+    check_magic(data[:512], name, ".csv")
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: filen är inte en textfil (CSV).")
     text, encoding = decode(data, name)
