@@ -19,7 +19,12 @@ machine's operator: an administrator of the police organisation (see `geo.cli.cl
 
 from __future__ import annotations
 
+import contextlib
 import enum
+import os
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from geo.errors import PermissionDenied
 from geo.models import Actor, Classification
@@ -177,3 +182,96 @@ def describe(actor: Actor) -> str:
         role = f"okänd roll {actor.role!r}"
     organisation = organisation_of(actor)
     return f"{role}, {organisation.label}" if organisation else role
+
+
+# -- signed-in users (OpenID Connect claims) ---------------------------------------------
+
+ROLE_CLAIM = "lofteskartan_roll"
+ORGANISATION_CLAIM = "organisation"
+SESSION_ENV = "LOFTESKARTAN_SESSION_MAX_HOURS"
+DEFAULT_SESSION_HOURS = 12.0
+
+
+class SignInExpired(PermissionDenied):
+    """The sign-in is older than the installation allows: sign in again."""
+
+
+def session_max_age(env: Mapping[str, str] | None = None, configured: Any = None) -> timedelta:
+    """How old a sign-in may be: `configured` (from secrets), else the env, else 12 hours."""
+    env = os.environ if env is None else env
+    raw = configured if configured not in (None, "") else env.get(SESSION_ENV, "")
+    if raw in (None, ""):
+        return timedelta(hours=DEFAULT_SESSION_HOURS)
+    try:
+        hours = float(str(raw).replace(",", "."))
+    except ValueError:
+        hours = -1.0
+    if not 0 < hours <= 24 * 90:
+        raise PermissionDenied(
+            f'Inloggningens längsta ålder "{raw}" ska vara ett antal timmar, t.ex. 12.'
+        )
+    return timedelta(hours=hours)
+
+
+def actor_from_claims(
+    claims: Mapping[str, Any],
+    now: datetime,
+    max_age: timedelta,
+    role_claim: str = ROLE_CLAIM,
+    organisation_claim: str = ORGANISATION_CLAIM,
+) -> Actor:
+    """The actor an OpenID Connect ID token describes.
+
+    The user name is `email`, else `preferred_username`, else `sub`. The role claim may be
+    one role or a list (the highest known role counts); the organisation claim must say
+    kommun or polis. `iat` (when the token was issued) must be younger than `max_age`:
+    Streamlit keeps its sign-in cookie for 30 days and never asks the provider again.
+
+    Raises
+    ------
+    SignInExpired
+        The token is older than `max_age` (or has no `iat`).
+    PermissionDenied
+        No user name, no known role, or no known organisation: the account is not set up
+        for Löfteskartan at the identity provider.
+    """
+    issued = claims.get("iat")
+    if not isinstance(issued, int | float) or isinstance(issued, bool):
+        raise SignInExpired("Inloggningen saknar tidpunkt (iat). Logga in igen.")
+    age = now - datetime.fromtimestamp(issued, UTC)
+    if age > max_age:
+        hours = max_age.total_seconds() / 3600
+        raise SignInExpired(
+            f"Din inloggning är äldre än {hours:g} timmar. Logga in igen för att fortsätta."
+        )
+    username = next(
+        (
+            str(claims[k]).strip()
+            for k in ("email", "preferred_username", "sub")
+            if isinstance(claims.get(k), str) and str(claims[k]).strip()
+        ),
+        None,
+    )
+    if username is None:
+        raise PermissionDenied("Inloggningen saknar användarnamn (email eller sub).")
+    raw_roles = claims.get(role_claim)
+    values = raw_roles if isinstance(raw_roles, list) else [raw_roles]
+    roles = []
+    for value in values:
+        if isinstance(value, str):
+            with contextlib.suppress(PermissionDenied):
+                roles.append(Role.parse(value))
+    if not roles:
+        raise PermissionDenied(
+            f"Kontot {username} har ingen roll i Löfteskartan (anspråket {role_claim} saknas "
+            "eller är okänt). Be den som sköter inloggningstjänsten att ge dig rollen "
+            "läsare, planerare eller administratör."
+        )
+    organisation = claims.get(organisation_claim)
+    if not isinstance(organisation, str):
+        raise PermissionDenied(
+            f"Kontot {username} saknar organisation (anspråket {organisation_claim} ska vara "
+            "kommun eller polis)."
+        )
+    role = max(roles, key=lambda r: r.rank)
+    return Actor(username, role=role.value, organisation=Organisation.parse(organisation).value)
