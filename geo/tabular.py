@@ -46,7 +46,13 @@ class Table:
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Text and encoding: UTF-8 (with or without BOM), else Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:  # the BOM promises UTF-8: do not guess further
+            raise ImportFileError(
+                f"{name}: filen säger att den är UTF-8, men byte {exc.start + 4} är det inte. "
+                'Spara filen igen som "CSV UTF-8" och försök på nytt.'
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:

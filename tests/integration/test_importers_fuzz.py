@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -187,6 +187,9 @@ def test_broken_geojson_is_imported_or_refused_with_nothing_written(
 @pytest.mark.parametrize("name", list(CSV_IMPORTERS))
 @FUZZ
 @given(data=broken_csv())
+@example(
+    data=b"\xef\xbb\xbf;;;0;0\xf0\x90\x80\x80;00\xc2"
+)  # found by this test: BOM, then bad UTF-8
 def test_broken_csv_is_imported_or_refused_with_nothing_written(
     store: Store, name: str, data: bytes
 ) -> None:

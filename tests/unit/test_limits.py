@@ -229,3 +229,24 @@ def test_csv_with_ten_thousand_columns_is_refused() -> None:
 def test_an_excel_file_saved_as_csv_is_refused_with_what_to_do() -> None:
     with pytest.raises(ImportFileError, match='Spara filen som "CSV UTF-8'):
         read_table(b"PK\x03\x04" + bytes(100), "aktiviteter.csv")
+
+
+class _Uploaded(io.BytesIO):
+    """What st.file_uploader hands a page: a BytesIO with a name and a size."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+        self.size = len(data)
+
+
+def test_an_upload_widget_file_is_checked_for_size_and_kind_before_an_importer_sees_it() -> None:
+    from ui.uploads import read_upload
+
+    assert read_upload(_Uploaded(b"namn;antal\nTorget;1\n", "platser.csv")) == (
+        b"namn;antal\nTorget;1\n"
+    )
+    with pytest.raises(ImportFileError, match="största tillåtna fil är 1 MB"):
+        read_upload(_Uploaded(b"a" * (MB + 1), "platser.csv"), Limits(max_bytes=MB))
+    with pytest.raises(ImportFileError, match="platser.gpkg är ingen GeoPackage"):
+        read_upload(_Uploaded(b"namn;antal\n", "platser.gpkg"))
