@@ -1,4 +1,4 @@
-"""Löfteskartan: the entry point. Navigation and the shared sidebar; each screen is a page."""
+"""Löfteskartan: the entry point. Sign-in, navigation and the shared sidebar."""
 
 from __future__ import annotations
 
@@ -6,6 +6,9 @@ import ast
 from pathlib import Path
 
 import streamlit as st
+
+from geo.access import Role, role_of
+from ui.auth import show_signed_in, sign_in_gate
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -16,9 +19,27 @@ def _title(page: Path) -> str:
     return doc.split(":", 1)[0].strip()
 
 
+def _required_role(page: Path) -> Role:
+    """The role in a page's top-level `require(Role.X)` call (läsare when it has none)."""
+    for node in ast.parse(page.read_text(encoding="utf-8")).body:
+        value = getattr(node, "value", None)
+        if (
+            isinstance(value, ast.Call)
+            and getattr(value.func, "id", None) == "require"
+            and value.args
+            and isinstance(value.args[0], ast.Attribute)
+        ):
+            return Role[value.args[0].attr]
+    return Role.VIEWER
+
+
 st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
+actor = sign_in_gate()  # only the sign-in page, and a stop, while nobody is signed in
+# Pages the user's role cannot use are left out of the menu; each page checks again.
+pages = [p for p in sorted(PAGES.glob("*.py")) if role_of(actor).rank >= _required_role(p).rank]
 navigation = st.navigation(
-    [st.Page(p, title=_title(p), default=i == 0) for i, p in enumerate(sorted(PAGES.glob("*.py")))]
+    [st.Page(p, title=_title(p), default=i == 0) for i, p in enumerate(pages)]
 )
 st.sidebar.markdown("**Löfteskartan** – medborgarlöften på kartan")
+show_signed_in(actor)
 navigation.run()

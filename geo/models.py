@@ -384,11 +384,17 @@ class BaseLayer:
 
 @dataclass(frozen=True)
 class Actor:
-    """Användare: who is doing something (recorded on every write)."""
+    """Användare: who is doing something (recorded on every write).
+
+    `role` is a `geo.access.Role` value (viewer, planner, admin) and `organisation` is
+    "polis" or "kommun"; they decide what the store lets the actor read and write. The
+    defaults describe the machine's operator (the command line, set-up scripts): an
+    administrator of the police organisation. Signed-in users always get theirs explicitly.
+    """
 
     username: str
     role: str = "admin"
-    organisation: str = ""
+    organisation: str = "polis"
 
 
 def _require_aware(value: datetime, name: str) -> None:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 from geo.errors import ImportFileError
+from geo.limits import check_magic, check_size
 
 MAX_COLUMNS = 200
 _DELIMITERS = (";", ",", "\t")
@@ -45,7 +46,13 @@ class Table:
 def decode(data: bytes, name: str) -> tuple[str, str]:
     """Text and encoding: UTF-8 (with or without BOM), else Windows-1252."""
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        try:
+            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
+        except UnicodeDecodeError as exc:  # the BOM promises UTF-8: do not guess further
+            raise ImportFileError(
+                f"{name}: filen säger att den är UTF-8, men byte {exc.start + 4} är det inte. "
+                'Spara filen igen som "CSV UTF-8" och försök på nytt.'
+            ) from None
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -72,6 +79,9 @@ def read_table(data: bytes, name: str) -> Table:
         Empty file, binary content, no header, too many columns, duplicate columns, or a row
         with more cells than the header.
     """
+    # Size and kind first: an Excel file or a 2 GB upload is refused before it is decoded.
+    check_size(len(data), name)
+    check_magic(data[:512], name, ".csv")
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: filen är inte en textfil (CSV).")
     text, encoding = decode(data, name)

@@ -11,6 +11,7 @@ from geo.errors import LofteskartanError
 from geo.models import Actor, PromiseDocument
 from geo.periods import Period, promise_year_containing, promise_years
 from geo.store import Store, database_url
+from ui.auth import identity
 
 
 @st.cache_resource(show_spinner=False)
@@ -25,8 +26,12 @@ def get_store() -> Store:
 
 
 def current_actor() -> Actor:
-    """Who uses this session. Sign-in (issue 8) replaces this single local user."""
-    return Actor("app:lokal", role="admin")
+    """Who uses this session (see ui/auth.py); stops the page when nobody is signed in."""
+    actor = identity()
+    if actor is None:
+        st.stop()
+        raise AssertionError("unreachable")  # st.stop() raises
+    return actor
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 Fixtures
 --------
-``streamlit_server(script, env=None, *, timeout=60.0) -> str``
+``streamlit_server(script, env=None, *, timeout=60.0, port=None) -> str``
     Factory. Starts ``streamlit run script`` on a free loopback port with the repository root
     as working directory, waits for ``/_stcore/health`` and returns the base URL. Every
     server it started is stopped (process group, by PID) at teardown.
@@ -125,7 +125,7 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
 
 @pytest.fixture
 def streamlit_server(tmp_path: Path) -> Iterator[StartServer]:
-    """Factory fixture: ``start(script, env=None, *, timeout=60.0) -> base_url``.
+    """Factory fixture: ``start(script, env=None, *, timeout=60.0, port=None) -> base_url``.
 
     ``env`` is laid over the test's environment; ``LOFTESKARTAN_DB`` is only passed on when
     the test gives it, so a browser test never touches the developer's own database. The
@@ -135,9 +135,13 @@ def streamlit_server(tmp_path: Path) -> Iterator[StartServer]:
     started: list[subprocess.Popen[bytes]] = []
 
     def start(
-        script: Path | str, env: Mapping[str, str] | None = None, *, timeout: float = 60.0
+        script: Path | str,
+        env: Mapping[str, str] | None = None,
+        *,
+        timeout: float = 60.0,
+        port: int | None = None,
     ) -> str:
-        port = _free_port()
+        port = port or _free_port()  # a test that must know the URL first passes its own
         command = [
             sys.executable,
             "-m",

@@ -1,0 +1,88 @@
+"""Administration: the audit log (who changed what, when) and the users."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import streamlit as st
+
+from geo.access import Role
+from geo.audit import ACTIONS, TABLES, action_label, audit_csv, audit_rows, table_label
+from geo.models import STOCKHOLM
+from geo.users import list_users
+from ui.auth import mode, require, users_file
+from ui.state import get_store
+
+actor = require(Role.ADMIN)
+st.title("Administration")
+log_tab, users_tab = st.tabs(["Ändringslogg", "Användare"])
+
+with log_tab:
+    st.caption(
+        "Varje ändring sparas med vem, när och värdena före och efter. "
+        "Ändringar i sekretessuppgifter visas bara för polisens administratörer."
+    )
+    left, middle, right = st.columns(3)
+    table = left.selectbox(
+        "Tabell", [None, *TABLES], format_func=lambda t: "Alla" if t is None else table_label(t)
+    )
+    action = middle.selectbox(
+        "Åtgärd", [None, *ACTIONS], format_func=lambda a: "Alla" if a is None else action_label(a)
+    )
+    who = right.text_input("Användare (exakt namn)", key="audit_actor").strip() or None
+    first, last, limit_col = st.columns(3)
+    start = first.date_input("Från och med", value=None, format="YYYY-MM-DD")
+    end = last.date_input("Till och med", value=None, format="YYYY-MM-DD")
+    limit = limit_col.number_input("Högst antal rader", 10, 100_000, 1000, step=100)
+    with get_store().session(actor) as s:
+        entries = s.audit_log(
+            table_name=table,
+            actor=who,
+            action=action,
+            start=datetime.combine(start, time(), STOCKHOLM) if start else None,
+            end=datetime.combine(end + timedelta(days=1), time(), STOCKHOLM) if end else None,
+            limit=int(limit),
+        )
+    st.write(f"{len(entries)} ändringar, nyast först.")
+    st.dataframe(audit_rows(entries), use_container_width=True, hide_index=True)
+    st.download_button(
+        "Ladda ned som CSV (Excel)",
+        audit_csv(entries),
+        file_name="andringslogg.csv",
+        mime="text/csv",
+        disabled=not entries,
+    )
+
+with users_tab:
+    current = mode()
+    if current == "oidc":
+        st.info(
+            "Inloggningen sköts av organisationens inloggningstjänst (OpenID Connect). "
+            "Roll och organisation kommer från anspråken i inloggningen; ändra dem där."
+        )
+    elif current == "local":
+        users = list_users(users_file())
+        st.dataframe(
+            [
+                {
+                    "Användarnamn": u.username,
+                    "Roll": u.role.label,
+                    "Organisation": u.organisation.label,
+                    "Skapad": u.created_at,
+                }
+                for u in users
+            ],
+            use_container_width=True,
+            hide_index=True,
+        )
+        st.caption(
+            f"Användarfilen är {users_file()}. Lägg till och ta bort användare på servern med "
+            "`lofteskartan users add NAMN --role planerare --organisation kommun` och "
+            "`lofteskartan users remove NAMN`."
+        )
+    else:
+        st.info(
+            "Ingen inloggning är inställd: appen körs som en enda lokal administratör. "
+            "Lägg till den första användaren med `lofteskartan users add NAMN --role "
+            "administratör --organisation polis`, så frågar appen efter inloggning."
+        )

@@ -1,0 +1,176 @@
+"""Sign-in in the app (AppTest): single-user, local users file and OpenID Connect claims."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from geo.models import Actor
+from geo.setup import initialise
+from geo.store import Store
+from geo.users import add_user
+
+ROOT = Path(__file__).parents[2]
+PASSWORD = "korrekt häst batteri"
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "test-hemlighet",
+        "client_id": "lofteskartan",
+        "client_secret": "hemligt",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('auth')}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
+    store.dispose()
+    return url
+
+
+@pytest.fixture
+def app(demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    monkeypatch.setenv("LOFTESKARTAN_DB", demo_db)
+    monkeypatch.setenv("LOFTESKARTAN_USERS", str(tmp_path / "users.json"))
+    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+
+
+def _sidebar_text(at: AppTest) -> str:
+    return " ".join(str(getattr(e, "value", "")) for e in (*at.sidebar.caption, *at.sidebar.info))
+
+
+def _menu(at: AppTest) -> list[str]:
+    """The page files the last run registered with st.navigation (the menu)."""
+    pages = at._registered_pages.values()  # AppTest keeps them to resolve switch_page
+    return sorted(Path(str(p["script_path"])).stem for p in pages if "url_pathname" in p)
+
+
+def test_without_users_or_identity_provider_the_app_runs_as_one_local_administrator(
+    app: AppTest,
+) -> None:
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Medborgarlöfte i Aneby kommun 2023-2024"
+    assert "Enanvändarläge" in _sidebar_text(app)
+    assert "9_Admin" in _menu(app)
+
+
+def test_with_a_users_file_the_app_asks_for_a_password_before_anything_else(
+    app: AppTest, tmp_path: Path
+) -> None:
+    add_user(tmp_path / "users.json", "lisa", PASSWORD, "planerare", "kommun")
+    app.run()
+    assert [t.value for t in app.title] == ["Logga in"]
+    assert len(app.sidebar.selectbox) == 0  # no page ran: no document, no data
+    assert len(app.main.children) and "Medborgarlöfte" not in str(app.main)
+
+    app.text_input[0].input("lisa")
+    app.text_input[1].input("fel lösenord!")
+    app.button[0].click()
+    app.run()
+    assert [e.value for e in app.error] == ["Fel användarnamn eller lösenord."]
+    assert [t.value for t in app.title] == ["Logga in"]
+
+    app.text_input[0].input("Lisa")
+    app.text_input[1].input(PASSWORD)
+    app.button[0].click()
+    app.run()
+    assert not app.exception
+    assert app.title[0].value == "Medborgarlöfte i Aneby kommun 2023-2024"
+    assert "Inloggad som lisa (planerare, Kommunen)" in _sidebar_text(app).replace("*", "")
+    assert _menu(app) == ["0_Oversikt", "1_Karta"]  # a planner's menu has no admin page
+
+
+def test_five_wrong_passwords_lock_the_user_name_for_a_while(app: AppTest, tmp_path: Path) -> None:
+    add_user(tmp_path / "users.json", "lasse", PASSWORD, "viewer", "kommun")
+    app.run()
+    for _ in range(5):
+        app.text_input[0].input("lasse")
+        app.text_input[1].input("fel lösenord!")
+        app.button[0].click()
+        app.run()
+    app.text_input[0].input("lasse")
+    app.text_input[1].input(PASSWORD)  # right, but too late
+    app.button[0].click()
+    app.run()
+    assert [e.value for e in app.error] == [
+        "För många misslyckade försök. Vänta fem minuter och försök igen."
+    ]
+
+
+def _oidc(app: AppTest, **claims: object) -> AppTest:
+    app.secrets = dict(OIDC_SECRETS)
+    app.user = {"is_logged_in": True, "iat": int(time.time()), **claims}
+    return app
+
+
+def test_an_identity_provider_user_gets_the_role_and_organisation_of_their_claims(
+    app: AppTest,
+) -> None:
+    at = _oidc(
+        app,
+        email="anna@polisen.se",
+        sub="1234",
+        lofteskartan_roll="administratör",
+        organisation="polis",
+    )
+    at.run()
+    assert not at.exception
+    assert "Inloggad som anna@polisen.se (administratör, Polisen)" in _sidebar_text(at).replace(
+        "*", ""
+    )
+    at.switch_page("pages/9_Admin.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Administration"
+
+
+def test_a_viewer_from_the_identity_provider_cannot_open_the_admin_page(app: AppTest) -> None:
+    at = _oidc(app, email="kalle@aneby.se", lofteskartan_roll="läsare", organisation="kommun")
+    at.run()
+    assert _menu(at) == ["0_Oversikt", "1_Karta"]
+    with pytest.raises(ValueError, match="Could not find a navigation page"):
+        at.switch_page("pages/9_Admin.py")
+
+
+def test_a_sign_in_older_than_the_maximum_age_must_sign_in_again(app: AppTest) -> None:
+    at = _oidc(app, email="anna@polisen.se", lofteskartan_roll="planner", organisation="polis")
+    at.user["iat"] = int(time.time()) - 13 * 3600
+    at.run()
+    assert [t.value for t in at.title] == ["Logga in"]
+    assert len(at.sidebar.selectbox) == 0
+    assert "äldre än 12 timmar" in at.warning[0].value
+    assert [b.label for b in at.button] == ["Logga in igen"]
+
+
+def test_an_account_without_a_role_claim_is_not_let_in(app: AppTest) -> None:
+    at = _oidc(app, email="ny@aneby.se", organisation="kommun")
+    at.run()
+    assert [t.value for t in at.title] == ["Logga in"]
+    assert "har ingen roll i Löfteskartan" in at.warning[0].value
+
+
+def test_not_yet_signed_in_with_oidc_shows_a_sign_in_button(app: AppTest) -> None:
+    app.secrets = dict(OIDC_SECRETS)
+    app.user = {"is_logged_in": False}
+    app.run()
+    assert [t.value for t in app.title] == ["Logga in"]
+    assert [b.label for b in app.button] == ["Logga in"]
+
+
+def test_a_shared_database_without_sign_in_lets_nobody_in(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Single-user mode would make everyone who reaches a shared server an administrator.
+    monkeypatch.setenv("LOFTESKARTAN_DB", "postgresql://lofteskartan@db.example/lofteskartan")
+    app.run()
+    assert [t.value for t in app.title] == ["Logga in"]
+    assert "ingen inloggning är inställd" in app.warning[0].value
+    assert not app.text_input and not app.button

@@ -1,0 +1,165 @@
+"""Signing in for real, in Chromium: OpenID Connect against a mock provider, and a password.
+
+The OIDC test runs a real `streamlit run` whose secrets point at `oidc-provider-mock` on
+127.0.0.1 (no internet): the browser goes to the provider, picks a user whose ID token
+carries `lofteskartan_roll` and `organisation`, comes back signed in, and the role is
+applied by the store: a police planner's map has the two sekretess places, a kommun viewer's
+map does not.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import werkzeug.serving
+from oidc_provider_mock import User
+from oidc_provider_mock import app as mock_provider
+from playwright.sync_api import Page
+
+from geo.models import Actor
+from geo.setup import initialise
+from geo.store import Store
+from geo.users import add_user
+from tests.e2e.conftest import (
+    REPO_ROOT,
+    BrowserLog,
+    StartServer,
+    _free_port,
+    screenshot,
+    wait_for_map,
+)
+
+pytestmark = pytest.mark.browser
+
+# What the demo map draws: kommun boundary, the län's kommuner, tätorter, places.
+BASE_PATHS = 1 + 13 + 95
+DEMO_PLACES = 9
+SECRET_DEMO_PLACES = 2
+
+USERS = [
+    User(
+        sub="anna",
+        claims={
+            "email": "anna@polisen.se",
+            "lofteskartan_roll": "planerare",
+            "organisation": "polis",
+        },
+    ),
+    User(
+        sub="kalle",
+        claims={"email": "kalle@aneby.se", "lofteskartan_roll": "läsare", "organisation": "kommun"},
+    ),
+]
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
+    store.dispose()
+    return url
+
+
+@pytest.fixture
+def provider() -> Iterator[str]:
+    """The mock OpenID provider on a free loopback port, in a thread; yields its base URL."""
+    server = werkzeug.serving.make_server(
+        "127.0.0.1", 0, mock_provider(user_claims=USERS), threaded=True
+    )
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1})
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=10)
+
+
+def _sign_in_at_provider(page: Page, base: str, sub: str) -> None:
+    page.goto(base)
+    page.get_by_role("heading", name="Logga in").wait_for()
+    page.get_by_role("button", name="Logga in").click()
+    # The provider's own page: pick the predefined user (its ID token has our claims).
+    page.get_by_role("button", name=sub, exact=True).click()
+    page.get_by_text("Inloggad som").wait_for(timeout=30_000)
+
+
+def test_sign_in_with_openid_connect_applies_the_role_and_organisation_from_the_token(
+    streamlit_server: StartServer,
+    page: Page,
+    browser_log: BrowserLog,
+    demo_url: str,
+    provider: str,
+    tmp_path: Path,
+) -> None:
+    port = _free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "en-lång-slumpad-hemlighet-bara-för-testet"\n'
+        'client_id = "lofteskartan"\n'
+        'client_secret = "hemligt"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    base = streamlit_server(
+        REPO_ROOT / "app.py",
+        {
+            "LOFTESKARTAN_DB": demo_url,
+            "LOFTESKARTAN_USERS": str(tmp_path / "users.json"),
+            "STREAMLIT_SECRETS_FILES": str(secrets),
+        },
+        port=port,
+    )
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+
+    _sign_in_at_provider(page, base, "anna")
+    sidebar = page.locator("[data-testid='stSidebar']")
+    assert "Inloggad som anna@polisen.se (planerare, Polisen)" in sidebar.inner_text()
+    assert sidebar.get_by_text("Administration").count() == 0  # a planner's menu
+    page.get_by_role("link", name="Karta").click()
+    assert wait_for_map(page, BASE_PATHS + DEMO_PLACES) == BASE_PATHS + DEMO_PLACES
+    screenshot(page, "inloggad-oidc-polis")
+
+    page.get_by_role("button", name="Logga ut").click()
+    # Streamlit ends the session at the provider too (RP-initiated logout); confirm there.
+    page.get_by_role("button", name="End session").click()
+    page.get_by_role("heading", name="Logga in").wait_for()
+
+    _sign_in_at_provider(page, base, "kalle")
+    assert "Inloggad som kalle@aneby.se (läsare, Kommunen)" in sidebar.inner_text()
+    page.get_by_role("link", name="Karta").click()
+    visible = BASE_PATHS + DEMO_PLACES - SECRET_DEMO_PLACES
+    assert wait_for_map(page, visible) == visible  # the sekretess places are not sent
+    assert dialogs == []
+    assert browser_log.page_errors == []
+
+
+def test_sign_in_with_a_local_password_and_open_the_audit_log(
+    streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.json"
+    add_user(users, "admin", "korrekt häst batteri", "administratör", "polis")
+    base = streamlit_server(
+        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    )
+    page.goto(base)
+    page.get_by_role("heading", name="Logga in").wait_for()
+    page.get_by_label("Lösenord").wait_for()
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0  # no menu before sign-in
+    screenshot(page, "logga-in-lokalt")
+    page.get_by_label("Användarnamn").fill("admin")
+    page.get_by_label("Lösenord").fill("korrekt häst batteri")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_text("Inloggad som").wait_for()
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_role("heading", name="Administration").wait_for()
+    page.get_by_text("ändringar, nyast först").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    screenshot(page, "administration")

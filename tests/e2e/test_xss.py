@@ -1,0 +1,107 @@
+"""User text is shown as text, never run: script and HTML-attribute payloads in the browser.
+
+A place is named `<img src=x onerror=alert(1)>` with the note `<script>alert(2)</script>`,
+and the promise file's texts carry the same kind of payload. Översikt, Karta (the map's
+tooltip) and Administration (the audit log) must show them as the characters typed, with
+no element made from them and no JavaScript dialog.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from shapely.geometry import box
+
+from geo.models import Actor, Classification, Place, PlaceKind
+from geo.setup import initialise
+from geo.store import Store
+from tests.e2e.conftest import (
+    MAP_FRAME,
+    REPO_ROOT,
+    BrowserLog,
+    StartServer,
+    screenshot,
+    wait_for_map,
+)
+
+pytestmark = pytest.mark.browser
+
+IMG = "<img src=x onerror=alert(1)>"
+SCRIPT = "<script>alert(2)</script>"
+PROMISE_TITLE = "Trafik <img src=x onerror=alert(3)>"
+COMMITMENT = 'Polisen ska vara tillgänglig <script>alert(4)</script> & "citat"'
+BASE_PATHS = 1 + 13 + 95
+
+
+@pytest.fixture
+def hostile_url(tmp_path: Path) -> str:
+    source = (REPO_ROOT / "data" / "promises" / "aneby-2023-2024.yaml").read_text("utf-8")
+    source = source.replace(
+        "titel: Arbeta långsiktigt med en säker trafikmiljö i Aneby kommun.",
+        f'titel: "{PROMISE_TITLE}"',
+    )
+    source = source.replace(
+        "      Polisen ska vara tillgänglig för poliskontoret och närvarande i Anebys centrala\n"
+        "      delar med kontaktskapande verksamhet vid fasta tidpunkter.",
+        "      " + COMMITMENT,
+    )
+    assert PROMISE_TITLE in source and COMMITMENT in source
+    promise = tmp_path / "aneby.yaml"
+    promise.write_text(source, encoding="utf-8")
+    url = f"sqlite:///{tmp_path}/xss.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [promise])
+    with store.session(Actor("test")) as s:
+        s.add_place(
+            Place(
+                PlaceKind.CENTRAL_AREA,
+                IMG,
+                box(487_500, 6_406_000, 489_500, 6_408_000),
+                Classification.OPEN,
+                note=SCRIPT,
+                attributes={"beskrivning": SCRIPT},
+            )
+        )
+    store.dispose()
+    return url
+
+
+def test_names_and_notes_with_html_and_scripts_appear_as_text_everywhere(
+    streamlit_server: StartServer,
+    page: Page,
+    browser_log: BrowserLog,
+    hostile_url: str,
+    tmp_path: Path,
+) -> None:
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    base = streamlit_server(
+        REPO_ROOT / "app.py",
+        {"LOFTESKARTAN_DB": hostile_url, "LOFTESKARTAN_USERS": str(tmp_path / "users.json")},
+    )
+
+    page.goto(base)
+    page.get_by_text(PROMISE_TITLE, exact=True).wait_for()
+    page.get_by_text(COMMITMENT).wait_for()  # its paragraph also holds kind and who
+    screenshot(page, "xss-oversikt")
+    assert page.locator("img[src='x']").count() == 0
+
+    page.get_by_role("link", name="Karta").click()
+    wait_for_map(page, BASE_PATHS + 1)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator("path.leaflet-interactive[stroke='#1f78b4']").hover()
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    screenshot(page, "xss-karta")
+    assert tooltip.inner_text().strip() == IMG
+    assert frame.locator("img[src='x']").count() == 0
+    assert frame.locator("script", has_text="alert(2)").count() == 0
+
+    page.get_by_role("link", name="Administration").click()
+    page.get_by_text("ändringar, nyast först").wait_for()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+
+    assert dialogs == []
+    assert browser_log.page_errors == []
