@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -22,13 +22,26 @@ from pathlib import Path
 from typing import Any
 
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import Connection, Engine, create_engine, delete, event, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    LargeBinary,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from geo import schema as t
 from geo.errors import ConflictError, NotFoundError, SchemaError
+from geo.events import PoliceEvent
+from geo.indicators import Indicator
 from geo.migrations import MIGRATIONS
 from geo.models import (
     STOCKHOLM,
@@ -557,6 +570,212 @@ class Session:
         table = t.metadata.tables[table_name]
         return len(self.conn.execute(select(table.c[next(iter(table.c.keys()))])).all())
 
+    # -- follow-up: events, indicators, activity locations (issue 5) ------------------------
+
+    def event_ids_present(self, ids: Iterable[str]) -> set[str]:
+        """The ids among `ids` that are already stored as events."""
+        wanted = list(dict.fromkeys(ids))
+        present: set[str] = set()
+        # In chunks: SQLite limits the number of bound values in one statement.
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            present.update(self.conn.scalars(select(t.events.c.id).where(t.events.c.id.in_(chunk))))
+        return present
+
+    def add_events(self, events: Sequence[PoliceEvent], source: str) -> int:
+        """Store new police events (ids must be new); one audit entry for the whole import."""
+        if not events:
+            return 0
+        stamp = now()
+        rows = [
+            {
+                "id": e.id,
+                "occurred_at": e.occurred_at,
+                "type": e.type,
+                "name": e.name,
+                "summary": e.summary,
+                "url": e.url,
+                "location_name": e.location_name,
+                "kommunkod": e.kommunkod,
+                "geom": e.geometry,
+                "imported_at": stamp,
+                "imported_by": self.actor.username,
+            }
+            for e in events
+        ]
+        self.conn.execute(insert(t.events), rows)
+        self._audit(
+            "import",
+            "events",
+            None,
+            None,
+            {"source": source, "added": len(rows), "ids": [e.id for e in events[:20]]},
+        )
+        return len(rows)
+
+    def list_events(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        kommunkoder: Iterable[str] | None = None,
+    ) -> list[PoliceEvent]:
+        """Police events with time in [start, end), optionally of some kommuner, oldest first."""
+        query = select(t.events).order_by(t.events.c.occurred_at, t.events.c.id)
+        if start is not None:
+            query = query.where(t.events.c.occurred_at >= start)
+        if end is not None:
+            query = query.where(t.events.c.occurred_at < end)
+        if kommunkoder is not None:
+            query = query.where(t.events.c.kommunkod.in_(list(kommunkoder)))
+        return [
+            PoliceEvent(
+                id=r.id,
+                occurred_at=r.occurred_at,
+                type=r.type,
+                name=r.name,
+                summary=r.summary,
+                url=r.url,
+                location_name=r.location_name,
+                kommunkod=r.kommunkod,
+                geometry=r.geom,
+            )
+            for r in self.conn.execute(query)
+        ]
+
+    def event_range(self) -> tuple[date | None, date | None, int]:
+        """First and last event day (local) and the number of events stored."""
+        first, last, count = self.conn.execute(
+            select(
+                func.min(t.events.c.occurred_at),
+                func.max(t.events.c.occurred_at),
+                func.count(t.events.c.id),
+            )
+        ).one()
+        # min/max bypass the column type: SQLite gives naive UTC text, PostGIS aware times.
+        convert = t.AwareDateTime().process_result_value
+        as_day = [
+            None if v is None else convert(_as_datetime(v), self.conn.dialect).date()  # type: ignore[union-attr]
+            for v in (first, last)
+        ]
+        return as_day[0], as_day[1], int(count)
+
+    def list_indicators(self, kommunkod: str) -> list[Indicator]:
+        """A kommun's indicator figures, by name and term."""
+        rows = self.conn.execute(
+            select(t.indicators)
+            .where(t.indicators.c.kommunkod == kommunkod)
+            .order_by(t.indicators.c.indicator, t.indicators.c.term)
+        )
+        return [
+            Indicator(
+                kommunkod=r.kommunkod,
+                name=r.indicator,
+                term=r.term,
+                value=r.value,
+                unit=r.unit,
+                note=r.note,
+                is_example=bool(r.is_example),
+                id=r.id,
+                version=r.version,
+            )
+            for r in rows
+        ]
+
+    def save_indicators(self, kommunkod: str, rows: Sequence[Indicator]) -> tuple[int, int, int]:
+        """Make the kommun's indicators equal to `rows` (the whole edited table).
+
+        Rows are matched on (indicator, term): new ones are added, changed ones updated and
+        missing ones removed, each with an audit entry. Returns (added, changed, removed).
+        """
+        old = {(i.name, i.term): i for i in self.list_indicators(kommunkod)}
+        new = {(i.name, i.term): i for i in rows}
+        added = changed = removed = 0
+        for key, item in new.items():
+            values = {"value": item.value, "unit": item.unit, "note": item.note}
+            before = old.get(key)
+            if before is None:
+                full = {
+                    "kommunkod": kommunkod,
+                    "indicator": item.name,
+                    "term": item.term,
+                    "is_example": item.is_example,
+                    **values,
+                }
+                new_id = self.conn.execute(
+                    insert(t.indicators)
+                    .values(**full, **self._stamp(True))
+                    .returning(t.indicators.c.id)
+                ).scalar_one()
+                self._audit("create", "indicators", new_id, None, full)
+                added += 1
+            elif (before.value, before.unit, before.note) != (item.value, item.unit, item.note):
+                assert before.id is not None
+                self._bump(t.indicators, before.id, before.version, values)
+                self._audit(
+                    "update",
+                    "indicators",
+                    before.id,
+                    {"value": before.value, "unit": before.unit, "note": before.note},
+                    values,
+                )
+                changed += 1
+        for key, item in old.items():
+            if key not in new:
+                self.conn.execute(delete(t.indicators).where(t.indicators.c.id == item.id))
+                self._audit(
+                    "delete",
+                    "indicators",
+                    item.id,
+                    {"indicator": item.name, "term": item.term, "value": item.value},
+                    None,
+                )
+                removed += 1
+        return added, changed, removed
+
+    def activity_locations(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        kinds: Iterable[CommitmentKind] | None = None,
+    ) -> list[tuple[str, str | None, int | None, bytes | None]]:
+        """(kind, commitment_id, place_id, WKB of the activity's own geometry) per activity.
+
+        A lean read for maps of many activities (100,000 rows in a fraction of a second):
+        no outcome, no times, geometries left as WKB for `shapely.from_wkb` in bulk.
+        """
+        a = t.activities
+        query = select(
+            a.c.kind,
+            a.c.commitment_id,
+            a.c.place_id,
+            func.ST_AsBinary(a.c.geom, type_=LargeBinary),
+        )
+        if start is not None:
+            query = query.where(a.c.start_at >= start)
+        if end is not None:
+            query = query.where(a.c.start_at < end)
+        if kinds is not None:
+            query = query.where(a.c.kind.in_([k.value for k in kinds]))
+        return [
+            (r[0], r[1], r[2], None if r[3] is None else bytes(r[3]))
+            for r in self.conn.execute(query)
+        ]
+
+    def add_activities_bulk(
+        self, activities: Sequence[Activity], document_id: str | None = None
+    ) -> int:
+        """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
+        if not activities:
+            return 0
+        stamp = self._stamp(True)
+        rows = [
+            _activity_values(a) | {"document_id": document_id, "source_ref": None} | stamp
+            for a in activities
+        ]
+        self.conn.execute(insert(t.activities), rows)
+        self._audit("import", "activities", None, None, {"added": len(rows)})
+        return len(rows)
+
 
 # -- row <-> record ---------------------------------------------------------------------
 
@@ -576,6 +795,11 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, float | int | str | bool):
         return value
     return json.loads(json.dumps(value, default=str))
+
+
+def _as_datetime(value: Any) -> datetime:
+    """An aggregate's time: SQLite returns ISO text, PostgreSQL a datetime."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _place_values(p: Place) -> dict[str, Any]:
