@@ -152,7 +152,8 @@ class PresenceView:
     """Närvaro för en period: per central area, per control site, and the map of the areas.
 
     `outside` counts placed activities in no central area; `unplaced` those without a
-    location. `map` holds the areas as GeoJSON in WGS 84 with `label` and `presence_class`.
+    location. `map` holds the areas as GeoJSON in WGS 84 with `label` and `presence_class`;
+    `site_map` the control sites with `label` and `used` (in the window).
     """
 
     areas: list[AreaPresence]
@@ -162,6 +163,7 @@ class PresenceView:
     outside: int
     unplaced: int
     map: FeatureCollection
+    site_map: FeatureCollection
     bounds: Bounds | None
 
 
@@ -201,14 +203,27 @@ def load_presence(
         )
         for p in presence
     ]
+    uses = site_use(sites, controls, until, weeks)
+    site_features = [
+        feature(
+            u.place.geometry,
+            {
+                "label": f"{u.place.name}: {u.uses} kontroller"
+                + ("" if u.used else f", senast {u.last_used or 'aldrig'}"),
+                "used": u.used,
+            },
+        )
+        for u in uses
+    ]
     return PresenceView(
         areas=presence,
-        sites=site_use(sites, controls, until, weeks),
+        sites=uses,
         window=site_window(until, weeks),
         activities=len(activities),
         outside=len(points) - in_some_area,
         unplaced=points.unplaced,
         map=collection(features),
+        site_map=collection(site_features),
         bounds=bounds_of([a.geometry for a in areas] + [s.geometry for s in sites]),
     )
 
