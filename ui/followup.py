@@ -27,6 +27,7 @@ def progress_tables(report: StatusReport) -> None:
             "Aktivitet": [r["title"] for r in rows],
             "Mål": [r["target_text"] or "–" for r in rows],
             "Gjort": [r["done"] for r in rows],
+            "Timmar": [r["hours"] for r in rows],
             "Planerat": [r["planned"] for r in rows],
             "Kvar": ["–" if r["remaining"] is None else str(r["remaining"]) for r in rows],
             "Läge": [r["status_text"] or "–" for r in rows],
