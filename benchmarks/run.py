@@ -369,7 +369,7 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
         (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
         trivial = folder / "trivial_map.py"
         trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
-        loads = 2 if quick else 5
+        loads = 3 if quick else 6
 
         note("timing the heatmap page in Chromium")
         proc, base = _serve(REPO / "app.py", {"LOFTESKARTAN_DB": url_db}, folder / "app.log")
@@ -385,14 +385,23 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
         finally:
             _stop(proc)
     n = len(activities)
-    median, trivial_median = statistics.median(ours), statistics.median(peer)
+    # The first visit computes the surface; later visits with the same filters reuse it
+    # until an activity or place changes (ui/heatmaps.py: heat_view).
+    first, later = ours[0], statistics.median(ours[1:])
+    trivial = statistics.median(peer)
     report(
-        f"heatmap_page_{n // 1000}k_map_drawn",
-        median,
+        f"heatmap_page_{n // 1000}k_first_visit",
+        first,
         "s",
-        f"{median / trivial_median:.2f}× a trivial Streamlit + folium page: "
-        f"{trivial_median:.2f} s; median of {loads} fresh tabs, best {min(ours):.2f} s; "
-        "goal ≤ 2 s",
+        f"{first / trivial:.2f}× a trivial Streamlit + folium page: {trivial:.2f} s "
+        "(median of its fresh tabs); computes the surface from the database; goal ≤ 2 s",
+    )
+    report(
+        f"heatmap_page_{n // 1000}k_later_visits",
+        later,
+        "s",
+        f"{later / trivial:.2f}× the trivial page; median of {loads - 1} fresh tabs, same "
+        "filters, surface reused; goal ≤ 2 s",
     )
 
 

@@ -46,6 +46,7 @@ from geo.layers import (
 )
 from geo.locations import NO_PLACE, ActivityPoints, points_from_rows
 from geo.models import CommitmentKind, PromiseDocument
+from geo.progress import commitment_match
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -488,9 +489,8 @@ def load_heat(
     in a fraction of a second.
     """
     places = {p.id: p for p in session.list_places(include_retired=True) if p.id is not None}
-    points = points_from_rows(session.activity_locations(start, end, kinds), places)
-    if commitment_id is not None:
-        points = points.where(points.counting_toward(doc, commitment_id))
+    match = commitment_match(doc, commitment_id) if commitment_id is not None else None
+    points = points_from_rows(session.activity_locations(start, end, kinds, match), places)
     layer = heat_layer(points, radius_m)
     boundary = session.base_features(f"kommun_{doc.kommunkod}")
     counts = [

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from geo.models import (
     Activity,
     Commitment,
+    CommitmentKind,
     PlannedActivity,
     PlanStatus,
     PromiseDocument,
@@ -60,6 +61,25 @@ def commitment_for(
             return None
     same_kind = doc.commitments_of_kind(item.kind)
     return same_kind[0] if len(same_kind) == 1 else None
+
+
+@dataclass(frozen=True)
+class CommitmentMatch:
+    """Which activities count toward one commitment, as a filter a query can apply.
+
+    Those naming `commitment_id`, and, when `unnamed_kind` is set, those naming no
+    commitment whose kind is `unnamed_kind` (the commitment is the only one of its kind).
+    """
+
+    commitment_id: str
+    unnamed_kind: CommitmentKind | None
+
+
+def commitment_match(doc: PromiseDocument, commitment_id: str) -> CommitmentMatch:
+    """The rule of `commitment_for`, turned around: what counts toward this commitment."""
+    commitment = doc.commitment(commitment_id)
+    only_one = len(doc.commitments_of_kind(commitment.kind)) == 1
+    return CommitmentMatch(commitment_id, commitment.kind if only_one else None)
 
 
 class _CommitmentLookup:

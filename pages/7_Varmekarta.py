@@ -5,11 +5,10 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES, load_heat
+from geo.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
 from geo.models import CommitmentKind
-from geo.periods import Period
-from ui.heatmaps import heat_legend, heat_map
-from ui.state import current_actor, get_store, selection
+from ui.heatmaps import heat_legend, heat_map, heat_view
+from ui.state import selection
 
 sel = selection()
 if sel is None:
@@ -43,11 +42,7 @@ if not isinstance(dates, tuple) or len(dates) != 2:
     st.info("Välj både första och sista dag.")
     st.stop()
 start, end = dates
-chosen = Period(start, end, "Vald period")
-with get_store().session(current_actor()) as session:
-    view = load_heat(
-        session, doc, chosen.start_at, chosen.end_at, float(radius), kinds or None, commitment_id
-    )
+view = heat_view(doc.id, start, end, float(radius), kinds, commitment_id)
 if view.layer.reason:
     st.info(view.layer.reason)
 elif view.layer.events:

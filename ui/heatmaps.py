@@ -8,18 +8,68 @@ offline (see ui/offline.py).
 from __future__ import annotations
 
 import html
+from datetime import date
 
 import folium
 import streamlit as st
 
 from geo.coverage import PRESENCE_CLASSES, PresenceView
-from geo.heat import HEAT_COLOURS, HeatView
+from geo.heat import HEAT_COLOURS, HeatView, load_heat
+from geo.models import CommitmentKind
+from geo.periods import Period
 from ui.maps import add_layer, escaped, new_map
+from ui.state import current_actor, get_store
 
 # Light to dark blue (ColorBrewer Blues); class 0 (no presence) is a pale grey.
 PRESENCE_COLOURS = ("#f0f0f0", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
 BOUNDARY_STYLE = {"color": "#222222", "weight": 2, "fill": False}
 SITE_USED, SITE_UNUSED = "#a6d96a", "#ffffff"
+
+
+def heat_view(
+    document_id: str,
+    start: date,
+    end: date,
+    radius_m: float,
+    kinds: list[CommitmentKind],
+    commitment_id: str | None,
+) -> HeatView:
+    """The heat layer for these filters, computed once per change of the data.
+
+    The key includes a stamp of the activities and places, so a new or changed activity
+    gives a new surface; until then every visit with the same filters reuses it.
+    """
+    store = get_store()
+    with store.session(current_actor()) as s:
+        stamp = s.activities_stamp()
+    return _heat_view(
+        store.url, stamp, document_id, start, end, radius_m, tuple(kinds), commitment_id
+    )
+
+
+@st.cache_data(max_entries=16, show_spinner="Räknar fram värmekartan …")
+def _heat_view(
+    url: str,
+    stamp: str,
+    document_id: str,
+    start: date,
+    end: date,
+    radius_m: float,
+    kinds: tuple[CommitmentKind, ...],
+    commitment_id: str | None,
+) -> HeatView:
+    """`load_heat` cached on its arguments (url and stamp only make the key)."""
+    chosen = Period(start, end, "Vald period")
+    with get_store().session(current_actor()) as s:
+        return load_heat(
+            s,
+            s.promise_document(document_id),
+            chosen.start_at,
+            chosen.end_at,
+            radius_m,
+            kinds or None,
+            commitment_id,
+        )
 
 
 def presence_map(view: PresenceView) -> folium.Map:

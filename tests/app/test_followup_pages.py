@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.models import Actor, CommitmentKind
+from geo.models import STOCKHOLM, Activity, Actor, CommitmentKind
 from geo.setup import initialise
 from geo.store import Store
 
@@ -161,3 +162,22 @@ def test_heatmap_shows_counts_per_place_when_there_are_few_and_says_why(
     script = map_script(at)
     assert "imageOverlay" not in script
     assert "lofteskartan-count" in script
+
+
+def test_heatmap_shows_a_new_activity_on_the_next_visit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
+    at = open_page("7_Varmekarta", url, monkeypatch)
+    assert "94 aktiviteter med plats" in texts(at)
+    with store.session(Actor("test")) as s:
+        place = s.list_places()[0]
+        start = datetime(2023, 10, 3, 18, tzinfo=STOCKHOLM)
+        s.add_activity(
+            Activity(CommitmentKind.PRESENCE, start, start + timedelta(hours=2), place_id=place.id)
+        )
+    store.dispose()
+    at.run()
+    assert "95 aktiviteter med plats" in texts(at)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from geo.indicators import Indicator
 from geo.locations import points_from_rows
 from geo.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind
 from geo.periods import Period, promise_year
+from geo.progress import commitment_match
 from geo.setup import initialise
 from geo.status import status_report, status_rows
 from geo.store import Store
@@ -102,6 +104,28 @@ def test_activity_locations_come_from_the_activity_or_its_place(store: Store) ->
     ]
 
 
+def test_activity_locations_filter_by_the_commitment_they_count_toward(store: Store) -> None:
+    day = date(2023, 9, 5)
+    narcotics = CommitmentKind.NARCOTICS_INTERVENTION
+    with store.session(ACTOR) as s:
+        s.add_activities_bulk(
+            [
+                Activity(narcotics, at(day, 20), at(day, 22), geometry=Point(E0, N0)),
+                Activity(
+                    narcotics, at(day, 21), at(day, 22), "riktade-insatser", geometry=Point(E0, N0)
+                ),
+                Activity(narcotics, at(day, 21), at(day, 22), "andt", geometry=Point(E0, N0)),
+                Activity(CommitmentKind.PRESENCE, at(day, 13), at(day, 15), geometry=Point(E0, N0)),
+            ]
+        )
+        doc = s.promise_document()
+        toward = s.activity_locations(counting_toward=commitment_match(doc, "riktade-insatser"))
+        presence = s.activity_locations(counting_toward=commitment_match(doc, "polisnarvaro"))
+    # Unnamed narcotics activity and the named one; not the one naming another commitment.
+    assert len(toward) == 2
+    assert len(presence) == 1
+
+
 def test_presence_per_area_and_the_heat_layer_read_from_the_store(store: Store) -> None:
     doc_year = Period(date(2023, 5, 30), date(2024, 5, 29), "år")
     day = date(2023, 9, 5)
@@ -167,3 +191,19 @@ def test_status_reports_the_pace_and_the_json_keeps_its_keys(
     text = capsys.readouterr().out
     assert "Prognos" in text and "Efter" in text
     assert "riktade-insatser: Löftesåret är slut: 4 av 10 blev klara, målet nåddes inte." in text
+
+
+def test_the_activities_stamp_changes_when_an_activity_or_place_changes(store: Store) -> None:
+    day = date(2023, 9, 5)
+    with store.session(ACTOR) as s:
+        empty = s.activities_stamp()
+        added = s.add_activity(
+            Activity(CommitmentKind.PRESENCE, at(day, 13), at(day, 15), geometry=Point(E0, N0))
+        )
+        one = s.activities_stamp()
+        s.update_activity(replace(added, note="ändrad"))
+        changed = s.activities_stamp()
+        s.add_place(Place(PlaceKind.POLICE_OFFICE, "Kontor", Point(E0, N0)))
+        with_place = s.activities_stamp()
+        assert s.activities_stamp() == with_place  # nothing changed: same stamp
+    assert len({empty, one, changed, with_place}) == 4

@@ -34,12 +34,7 @@ def quartic_peak_per_km2(radius_m: float) -> float:
 def points(xy: np.ndarray, place_id: np.ndarray | None = None) -> ActivityPoints:
     n = len(xy)
     return ActivityPoints(
-        xy[:, 0],
-        xy[:, 1],
-        np.full(n, "närvaro", dtype=object),
-        np.full(n, None, dtype=object),
-        np.full(n, NO_PLACE) if place_id is None else place_id,
-        np.ones(n),
+        xy[:, 0], xy[:, 1], np.full(n, NO_PLACE) if place_id is None else place_id, np.ones(n)
     )
 
 

@@ -15,9 +15,9 @@ PLACES = {4: AREA, 9: SITE}
 
 def test_points_read_from_wkb_in_either_byte_order_and_shapes_give_a_point_inside() -> None:
     rows = [
-        ("närvaro", None, None, shapely.to_wkb(Point(10, 20), byte_order=1)),
-        ("närvaro", None, None, shapely.to_wkb(Point(30, 40), byte_order=0)),
-        ("trygghetsvandring", None, None, shapely.to_wkb(LineString([(0, 0), (0, 100)]))),
+        (None, shapely.to_wkb(Point(10, 20), byte_order=1)),
+        (None, shapely.to_wkb(Point(30, 40), byte_order=0)),
+        (None, shapely.to_wkb(LineString([(0, 0), (0, 100)]))),
     ]
     points = points_from_rows(rows, PLACES)
     assert points.xy.tolist()[:2] == [[10.0, 20.0], [30.0, 40.0]]
@@ -25,23 +25,25 @@ def test_points_read_from_wkb_in_either_byte_order_and_shapes_give_a_point_insid
 
 
 def test_little_endian_points_alone_take_the_fast_path_with_the_same_answer() -> None:
-    rows = [
-        ("närvaro", None, None, shapely.to_wkb(Point(i, 2 * i), byte_order=1)) for i in range(5)
-    ]
+    rows = [(None, shapely.to_wkb(Point(i, 2 * i), byte_order=1)) for i in range(5)]
     assert points_from_rows(rows, PLACES).xy.tolist() == [[i, 2 * i] for i in range(5)]
 
 
 def test_without_an_own_geometry_the_place_decides_and_unknown_places_are_unplaced() -> None:
     rows = [
-        ("trafikkontroll", None, 9, None),
-        ("närvaro", "polisnarvaro", 4, None),
-        ("närvaro", None, 77, None),  # a place that is not in the list
-        ("samverkansmöte", None, None, None),
+        (9, None),
+        (4, None),
+        (77, None),  # a place that is not in the list
+        (None, None),  # a meeting: nowhere
     ]
     points = points_from_rows(rows, PLACES)
     assert points.unplaced == 2
     assert points.xy.tolist()[0] == [500.0, 900.0]
     assert AREA.geometry.contains(Point(points.xy[1]))
     assert points.place_id.tolist() == [9, 4]
-    assert points.commitment_id.tolist() == [None, "polisnarvaro"]
     assert NO_PLACE not in points.place_id
+
+
+def test_no_rows_give_no_points() -> None:
+    points = points_from_rows([], PLACES)
+    assert len(points) == 0 and points.unplaced == 0

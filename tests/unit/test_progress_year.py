@@ -20,7 +20,13 @@ from geo.models import (
     TargetRule,
 )
 from geo.periods import promise_year
-from geo.progress import progress, progress_by_tertial, tertial_slices
+from geo.progress import (
+    CommitmentMatch,
+    commitment_match,
+    progress,
+    progress_by_tertial,
+    tertial_slices,
+)
 
 NARCOTICS = CommitmentKind.NARCOTICS_INTERVENTION
 TRAFFIC = CommitmentKind.TRAFFIC_CONTROL
@@ -161,3 +167,10 @@ def test_remaining_and_met_follow_the_target() -> None:
     assert (rows["insatser"].target, rows["insatser"].remaining) == (10, 4)
     assert rows["insatser"].is_met is False
     assert rows["kontroller-norr"].remaining is None
+
+
+def test_what_counts_toward_a_commitment_as_a_filter() -> None:
+    # The only narcotics commitment also takes narcotics activities that name none.
+    assert commitment_match(DOC, "insatser") == CommitmentMatch("insatser", NARCOTICS)
+    # With two traffic commitments only activities naming one count toward it.
+    assert commitment_match(DOC, "kontroller-norr") == CommitmentMatch("kontroller-norr", None)
