@@ -311,6 +311,19 @@ _IN_MAP = """() => {{
     const el = doc && doc.querySelector({selector!r});
     return !!(el && {ready});
 }}"""
+MAP_ONLY_PAGE = """
+from datetime import date
+
+import streamlit as st
+from streamlit_folium import st_folium
+
+from ui.heatmaps import heat_map, heat_view
+
+st.title("Värmekarta")
+view = heat_view("aneby-2023-2024", date(2023, 5, 30), date(2024, 5, 29), 300.0, [], None)
+st_folium(heat_map(view), key="heat_map", returned_objects=[], height=600)
+"""
+
 DRAWN = {
     "image": _IN_MAP.format(
         selector="img.leaflet-image-layer", ready="el.complete && el.naturalWidth > 0"
@@ -392,6 +405,8 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
         (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
         trivial = folder / "trivial_map.py"
         trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
+        map_only = folder / "heat_map_only.py"
+        map_only.write_text(MAP_ONLY_PAGE, encoding="utf-8")
         loads = 3 if quick else 6
 
         note("timing the heatmap page and a trivial Streamlit + folium page in Chromium")
@@ -399,18 +414,25 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
             REPO / "app.py", {"LOFTESKARTAN_DB": url_db}, folder / "app.log"
         )
         peer_proc, peer_url = _serve(trivial, {}, folder / "trivial.log")
+        # The same map without the app around it (menu, sidebar, filters), to tell the
+        # heatmap's own cost from the page's.
+        bare_proc, bare_url = _serve(map_only, {"LOFTESKARTAN_DB": url_db}, folder / "bare.log")
         try:
             # After the untimed visits one activity is added, so the first timed visit
             # computes the surface anew (as after any change); later ones reuse it.
             times = _timed_visits(
-                {"ours": (f"{ours_url}/Varmekarta", "image"), "peer": (peer_url, "vector")},
+                {
+                    "ours": (f"{ours_url}/Varmekarta", "image"),
+                    "peer": (peer_url, "vector"),
+                    "bare": (bare_url, "image"),
+                },
                 loads,
                 lambda: _add_one(url_db, activities[0]),
             )
         finally:
-            _stop(ours_proc)
-            _stop(peer_proc)
-        ours, peer = times["ours"], times["peer"]
+            for proc in (ours_proc, peer_proc, bare_proc):
+                _stop(proc)
+        ours, peer, bare = times["ours"], times["peer"], times["bare"]
     n = len(activities)
     report(
         f"heatmap_page_{n // 1000}k_server_part",
@@ -436,6 +458,14 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
         "s",
         f"{later / trivial:.2f}× the trivial page: {trivial:.2f} s, medians of {loads - 1} "
         "fresh tabs each, in turn; same filters, surface reused; goal ≤ 2 s",
+    )
+    map_only = statistics.median(bare[1:])
+    report(
+        f"heatmap_map_only_{n // 1000}k_later_visits",
+        map_only,
+        "s",
+        f"{map_only / trivial:.2f}× the trivial page; the same map and surface without the "
+        "app's menu, sidebar and filters",
     )
 
 

@@ -7,8 +7,11 @@ from streamlit_folium import st_folium
 
 from geo.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
 from geo.models import CommitmentKind
+from geo.progress import tertial_slices
 from ui.heatmaps import heat_legend, heat_map, heat_view
 from ui.state import selection
+
+RADII_M = [100, 200, 300, 500, 750, 1000]
 
 sel = selection()
 if sel is None:
@@ -31,17 +34,27 @@ commitment_id = commitment_col.selectbox(
     key="heat_commitment",
 )
 dates_col, radius_col = st.columns(2)
-dates = dates_col.date_input(
-    "Datum",
-    value=(period.start, period.end),
-    format="YYYY-MM-DD",
-    key=f"heat_dates_{period.start}",
+# The year and its tertials cover what planners follow up; own dates when needed.
+periods = [period, *tertial_slices(period), None]
+chosen = dates_col.selectbox(
+    "Period",
+    periods,
+    format_func=lambda p: "Egna datum" if p is None else f"{p.label} ({p.start} – {p.end})",
+    key=f"heat_period_{period.start}",
 )
-radius = radius_col.slider("Radie (meter)", 50, 1000, 300, step=50, key="heat_radius")
-if not isinstance(dates, tuple) or len(dates) != 2:
-    st.info("Välj både första och sista dag.")
-    st.stop()
-start, end = dates
+radius = radius_col.selectbox(
+    "Radie", RADII_M, index=RADII_M.index(300), format_func=lambda r: f"{r} m", key="heat_radius"
+)
+if chosen is None:
+    dates = st.date_input(
+        "Datum", value=(period.start, period.end), format="YYYY-MM-DD", key="heat_dates"
+    )
+    if not isinstance(dates, tuple) or len(dates) != 2:
+        st.info("Välj både första och sista dag.")
+        st.stop()
+    start, end = dates
+else:
+    start, end = chosen.start, chosen.end
 view = heat_view(doc.id, start, end, float(radius), kinds, commitment_id)
 if view.layer.reason:
     st.info(view.layer.reason)
