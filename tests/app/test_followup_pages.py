@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.models import STOCKHOLM, Activity, Actor, CommitmentKind
+from geo.periods import Period
+from geo.progress import tertial_slices
 from geo.setup import initialise
 from geo.store import Store
 
@@ -181,3 +183,18 @@ def test_heatmap_shows_a_new_activity_on_the_next_visit(
     store.dispose()
     at.run()
     assert "95 aktiviteter med plats" in texts(at)
+
+
+def test_heatmap_period_can_be_a_tertial_or_own_dates(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page("7_Varmekarta", demo_db, monkeypatch)
+    period = at.selectbox(key="heat_period_2023-05-30")
+    # The year, its four tertial slices, own dates.
+    assert len(period.options) == 6 and period.options[-1] == "Egna datum"
+    year = Period(date(2023, 5, 30), date(2024, 5, 29), "Löftesår 2023/2024")
+    period.set_value(tertial_slices(year)[1]).run()  # T3 2023
+    assert "aktiviteter med plats 2023-09-01 – 2023-12-31" in texts(at)
+    period.select_index(5).run()  # own dates
+    assert not at.exception
+    assert at.date_input(key="heat_dates").value == (date(2023, 5, 30), date(2024, 5, 29))
