@@ -34,8 +34,18 @@ def progress_tables(report: StatusReport) -> None:
             "Prognos": [r["forecast_text"] for r in rows],
         }
     )
-    styled = year.style.map(lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", ["Läge"])
-    st.dataframe(styled, hide_index=True, width="stretch")
+    styled = year.style.map(
+        lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", ["Läge"]
+    ).format({"Timmar": lambda v: f"{v:g}".replace(".", ",")})
+    st.dataframe(
+        styled,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Aktivitet": st.column_config.TextColumn(width="medium"),
+            "Prognos": st.column_config.TextColumn(width="large"),
+        },
+    )
     st.markdown(RULE_TEXT)
     if report.tertials:
         st.markdown("##### Genomförda per tertial")
