@@ -28,17 +28,21 @@ _TERM = re.compile(r"^\s*(VT|HT)\s*-?\s*(\d{4})\s*$", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Indicator:
-    """Indikator: one kommun-wide figure for one term, e.g. skolnärvaro 92.5 % in HT2023."""
+    """Nyckeltal: one kommun-wide figure for one term, e.g. skolnärvaro 92.5 % in HT2023.
+
+    The same fields, in the same order, as `geo.models.Indicator` on main (issue 4), so the
+    two can become one when the branches meet.
+    """
 
     kommunkod: str
-    name: str
+    indicator: str
     term: str
     value: float
     unit: str = ""
     note: str = ""
-    is_example: bool = False
     id: int | None = None
     version: int = 1
+    is_example: bool = False
 
 
 def normalise_term(text: str) -> str:
@@ -152,7 +156,7 @@ def trends(indicators: Iterable[Indicator]) -> list[Trend]:
     """One trend per indicator name, terms in time order; names in first-seen order."""
     groups: dict[str, list[Indicator]] = {}
     for i in indicators:
-        groups.setdefault(i.name, []).append(i)
+        groups.setdefault(i.indicator, []).append(i)
     out = []
     for name, items in groups.items():
         items.sort(key=lambda i: term_order(i.term))

@@ -671,7 +671,7 @@ class Session:
         return [
             Indicator(
                 kommunkod=r.kommunkod,
-                name=r.indicator,
+                indicator=r.indicator,
                 term=r.term,
                 value=r.value,
                 unit=r.unit,
@@ -689,8 +689,8 @@ class Session:
         Rows are matched on (indicator, term): new ones are added, changed ones updated and
         missing ones removed, each with an audit entry. Returns (added, changed, removed).
         """
-        old = {(i.name, i.term): i for i in self.list_indicators(kommunkod)}
-        new = {(i.name, i.term): i for i in rows}
+        old = {(i.indicator, i.term): i for i in self.list_indicators(kommunkod)}
+        new = {(i.indicator, i.term): i for i in rows}
         added = changed = removed = 0
         for key, item in new.items():
             values = {"value": item.value, "unit": item.unit, "note": item.note}
@@ -698,7 +698,7 @@ class Session:
             if before is None:
                 full = {
                     "kommunkod": kommunkod,
-                    "indicator": item.name,
+                    "indicator": item.indicator,
                     "term": item.term,
                     "is_example": item.is_example,
                     **values,
@@ -728,7 +728,7 @@ class Session:
                     "delete",
                     "indicators",
                     item.id,
-                    {"indicator": item.name, "term": item.term, "value": item.value},
+                    {"indicator": item.indicator, "term": item.term, "value": item.value},
                     None,
                 )
                 removed += 1

@@ -165,7 +165,7 @@ def indicator_section(store: Store, actor: Actor, kommunkod: str) -> None:
     else:
         st.info("Inga indikatorer är inlagda än. Lägg in dem i tabellen nedan.")
     table = pd.DataFrame(
-        [(i.name, i.term, i.value, i.unit, i.note) for i in stored],
+        [(i.indicator, i.term, i.value, i.unit, i.note) for i in stored],
         columns=["Indikator", "Termin", "Värde", "Enhet", "Kommentar"],
     )
     with st.form("indicators"):

@@ -15,7 +15,7 @@ import streamlit as st
 
 from geo.coverage import PRESENCE_CLASSES, PresenceView
 from geo.heat import HEAT_COLOURS, HeatView, load_heat
-from geo.models import CommitmentKind
+from geo.models import Actor, CommitmentKind
 from geo.periods import Period
 from ui.maps import add_layer, escaped, new_map
 from ui.state import current_actor, get_store
@@ -39,17 +39,18 @@ def heat_view(
     The key includes a stamp of the activities and places, so a new or changed activity
     gives a new surface; until then every visit with the same filters reuses it.
     """
-    store = get_store()
-    with store.session(current_actor()) as s:
+    store, actor = get_store(), current_actor()
+    with store.session(actor) as s:
         stamp = s.activities_stamp()
     return _heat_view(
-        store.url, stamp, document_id, start, end, radius_m, tuple(kinds), commitment_id
+        store.url, actor, stamp, document_id, start, end, radius_m, tuple(kinds), commitment_id
     )
 
 
 @st.cache_data(max_entries=16, show_spinner="Räknar fram värmekartan …")
 def _heat_view(
     url: str,
+    actor: Actor,
     stamp: str,
     document_id: str,
     start: date,
@@ -58,9 +59,13 @@ def _heat_view(
     kinds: tuple[CommitmentKind, ...],
     commitment_id: str | None,
 ) -> HeatView:
-    """`load_heat` cached on its arguments (url and stamp only make the key)."""
+    """`load_heat` cached on its arguments (url and stamp only make the key).
+
+    The actor is part of the key: what a surface may show depends on who looks (sekretess),
+    so one user's surface is never served to another role.
+    """
     chosen = Period(start, end, "Vald period")
-    with get_store().session(current_actor()) as s:
+    with get_store().session(actor) as s:
         return load_heat(
             s,
             s.promise_document(document_id),

@@ -147,7 +147,7 @@ def test_lagesbild_counts_types_per_month_and_warns_about_the_positions(
 def test_heatmap_draws_a_surface_for_all_activities(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = open_page("7_Varmekarta", demo_db, monkeypatch)
+    at = open_page("5_Varmekarta", demo_db, monkeypatch)
     assert "Flest:" in " ".join(h.proto.body for h in at.get("html"))
     script = map_script(at)
     assert "data:image/png;base64," in script and "imageOverlay" in script
@@ -157,7 +157,7 @@ def test_heatmap_draws_a_surface_for_all_activities(
 def test_heatmap_shows_counts_per_place_when_there_are_few_and_says_why(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = open_page("7_Varmekarta", demo_db, monkeypatch)
+    at = open_page("5_Varmekarta", demo_db, monkeypatch)
     at.multiselect(key="heat_kinds").set_value([CommitmentKind.NARCOTICS_INTERVENTION]).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.info[0].value.startswith("Bara 9 aktiviteter på 2 platser")
@@ -172,7 +172,7 @@ def test_heatmap_shows_a_new_activity_on_the_next_visit(
     url = f"sqlite:///{tmp_path}/demo.sqlite"
     store = Store(url)
     initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
-    at = open_page("7_Varmekarta", url, monkeypatch)
+    at = open_page("5_Varmekarta", url, monkeypatch)
     assert "94 aktiviteter med plats" in texts(at)
     with store.session(Actor("test")) as s:
         place = s.list_places()[0]
@@ -188,7 +188,7 @@ def test_heatmap_shows_a_new_activity_on_the_next_visit(
 def test_heatmap_period_can_be_a_tertial_or_own_dates(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = open_page("7_Varmekarta", demo_db, monkeypatch)
+    at = open_page("5_Varmekarta", demo_db, monkeypatch)
     period = at.selectbox(key="heat_period_2023-05-30")
     # The year, its four tertial slices, own dates.
     assert len(period.options) == 6 and period.options[-1] == "Egna datum"

@@ -53,7 +53,9 @@ def test_indicators_are_added_changed_and_removed_with_an_audit_trail(store: Sto
     ]
     with store.session(ACTOR) as s:
         assert s.save_indicators("0604", second) == (1, 1, 1)
-        stored = [(i.name, i.term, i.value, i.note, i.version) for i in s.list_indicators("0604")]
+        stored = [
+            (i.indicator, i.term, i.value, i.note, i.version) for i in s.list_indicators("0604")
+        ]
         actions = [e["action"] for e in s.audit_entries(3) if e["table_name"] == "indicators"]
         assert s.list_indicators("0680") == []
     assert stored == [("ANDT", "VT2024", 5.0, "", 1), ("Skolnärvaro", "VT2024", 93.4, "rättad", 2)]
