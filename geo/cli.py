@@ -133,15 +133,56 @@ def _cmd_status(args: argparse.Namespace, store: Store) -> int:
         return 0
     period = report.period
     print(f"{report.document.title} – {period.label} ({period.start} – {period.end})")
-    print(f"{'Löfte':<16} {'Aktivitet':<40} {'Mål':>8} {'Gjort':>6} {'Kvar':>5} {'Planerat':>8}")
-    for row in status_rows(report):
+    print(f"Läget den {report.today}.")
+    print(
+        f"{'Löfte':<16} {'Aktivitet':<40} {'Mål':>8} {'Gjort':>6} {'Kvar':>5} {'Planerat':>8} "
+        f"{'Prognos':>8}  Läge"
+    )
+    rows = status_rows(report)
+    for row in rows:
         target = row["target_text"] or "–"
         remaining = "–" if row["remaining"] is None else str(row["remaining"])
+        forecast = "–" if row["forecast"] is None else str(row["forecast"])
         title = row["title"] if len(row["title"]) <= 40 else row["title"][:39] + "…"
         print(
             f"{row['promise'] or 'hela löftet':<16} {title:<40} {target:>8} {row['done']:>6} "
-            f"{remaining:>5} {row['planned']:>8}"
+            f"{remaining:>5} {row['planned']:>8} {forecast:>8}  {row['status_text'] or '–'}"
         )
+    print()
+    for row in rows:
+        if row["status"] is not None:
+            print(f"{row['id']}: {row['forecast_text']}")
+    if report.tertials:
+        print()
+        labels = [s.label.split(" (")[0] for s, _ in report.tertials]
+        print("Genomförda per tertial (delen inom löftesåret):")
+        print(f"{'Aktivitet':<24} " + " ".join(f"{label:>8}" for label in labels))
+        for row in rows:
+            print(f"{row['id']:<24} " + " ".join(f"{t['done']:>8}" for t in row["tertials"]))
+    return 0
+
+
+# -- import events (issue 5) -----------------------------------------------------------
+
+
+def _register_import_events(imports: argparse._SubParsersAction) -> None:
+    p = imports.add_parser(
+        "events",
+        help="polisens händelser (polisen.se: API-JSON eller CSV)",
+        description="Läs in händelser från polisen.se, antingen som API:ts JSON eller som "
+        "CSV med kolumnerna event_id, datetime, type, name, summary, url, api_location_name, "
+        "api_lat, api_lon, municipality_code. Händelser som redan finns hoppas över.",
+    )
+    p.add_argument("file", type=Path, metavar="FIL", help="JSON- eller CSV-fil")
+    p.set_defaults(handler=_cmd_import_events)
+
+
+def _cmd_import_events(args: argparse.Namespace, store: Store) -> int:
+    from geo.events import import_events_file
+
+    store.require_schema()
+    result = import_events_file(store, cli_actor(), args.file)
+    print(result.describe())
     return 0
 
 
@@ -904,6 +945,7 @@ IMPORT_COMMANDS: list[Registrar] = [
     _register_import_places,
     _register_import_base_layer,
     _register_import_activities,
+    _register_import_events,
 ]
 EXPORT_COMMANDS: list[Registrar] = [
     _register_export_places,

@@ -68,3 +68,9 @@ def sweref_to_lonlat(e: float, n: float) -> tuple[float, float]:
     """(E, N) in SWEREF 99 TM → (lon, lat) in WGS 84."""
     lon, lat = _transformer(SWEREF99TM, WGS84).transform(e, n)
     return float(lon), float(lat)
+
+
+def transform_xy(x: np.ndarray, y: np.ndarray, src: str, dst: str) -> tuple[np.ndarray, np.ndarray]:
+    """Transform coordinate arrays at once, (x, y) = (lon, lat) or (E, N) in and out."""
+    out_x, out_y = _transformer(src, dst).transform(np.asarray(x), np.asarray(y))
+    return np.asarray(out_x, dtype=float), np.asarray(out_y, dtype=float)

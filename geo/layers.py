@@ -56,6 +56,11 @@ def _feature(geom: BaseGeometry, props: Mapping[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": shapely.geometry.mapping(wgs), "properties": dict(props)}
 
 
+def feature(geom: BaseGeometry, props: Mapping[str, Any]) -> dict[str, Any]:
+    """One GeoJSON feature in WGS 84 from an EPSG:3006 geometry (for other map modules)."""
+    return _feature(geom, props)
+
+
 def collection(features: list[dict[str, Any]]) -> FeatureCollection:
     """Wrap features as a GeoJSON FeatureCollection."""
     return {"type": "FeatureCollection", "features": features}

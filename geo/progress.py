@@ -7,18 +7,18 @@ promise count toward nothing (they are still shown in the log).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from geo.models import (
-    STOCKHOLM,
     Activity,
     Commitment,
+    CommitmentKind,
     PlannedActivity,
     PlanStatus,
     PromiseDocument,
 )
-from geo.periods import Period
+from geo.periods import Period, tertials_in
 
 
 @dataclass(frozen=True)
@@ -63,6 +63,42 @@ def commitment_for(
     return same_kind[0] if len(same_kind) == 1 else None
 
 
+@dataclass(frozen=True)
+class CommitmentMatch:
+    """Which activities count toward one commitment, as a filter a query can apply.
+
+    Those naming `commitment_id`, and, when `unnamed_kind` is set, those naming no
+    commitment whose kind is `unnamed_kind` (the commitment is the only one of its kind).
+    """
+
+    commitment_id: str
+    unnamed_kind: CommitmentKind | None
+
+
+def commitment_match(doc: PromiseDocument, commitment_id: str) -> CommitmentMatch:
+    """The rule of `commitment_for`, turned around: what counts toward this commitment."""
+    commitment = doc.commitment(commitment_id)
+    only_one = len(doc.commitments_of_kind(commitment.kind)) == 1
+    return CommitmentMatch(commitment_id, commitment.kind if only_one else None)
+
+
+class _CommitmentLookup:
+    """`commitment_for` with the per-kind answer worked out once per document (fast on 100k)."""
+
+    def __init__(self, doc: PromiseDocument) -> None:
+        self.ids = {c.id for c in doc.commitments}
+        self.by_kind = {
+            kind: same[0].id
+            for kind in {c.kind for c in doc.commitments}
+            if len(same := doc.commitments_of_kind(kind)) == 1
+        }
+
+    def __call__(self, item: Activity | PlannedActivity) -> str | None:
+        if item.commitment_id is not None:
+            return item.commitment_id if item.commitment_id in self.ids else None
+        return self.by_kind.get(item.kind)
+
+
 def progress(
     doc: PromiseDocument,
     period: Period,
@@ -85,18 +121,49 @@ def progress(
     done = {c.id: 0 for c in doc.commitments}
     hours = {c.id: 0.0 for c in doc.commitments}
     upcoming = {c.id: 0 for c in doc.commitments}
+    lookup = _CommitmentLookup(doc)
+    # Comparing instants against the period's local midnights is the same as comparing local
+    # (Stockholm) dates, whatever zone a time was written in, and avoids a conversion per row.
+    start, end = period.start_at, period.end_at
     for a in activities:
-        c = commitment_for(doc, a)
-        # The local (Stockholm) date decides, whatever zone the time was written in.
-        if c is not None and period.contains(a.start.astimezone(STOCKHOLM).date()):
-            done[c.id] += 1
-            hours[c.id] += a.hours
+        c = lookup(a)
+        if c is not None and start <= a.start < end:
+            done[c] += 1
+            hours[c] += a.hours
     for p in planned:
-        c = commitment_for(doc, p)
-        day = p.start.astimezone(STOCKHOLM).date()
-        if c is not None and p.status is PlanStatus.PLANNED and period.contains(day):
-            upcoming[c.id] += 1
+        c = lookup(p)
+        if c is not None and p.status is PlanStatus.PLANNED and start <= p.start < end:
+            upcoming[c] += 1
     return [
         CommitmentProgress(c, period, done[c.id], round(hours[c.id], 2), upcoming[c.id])
         for c in doc.commitments
     ]
+
+
+def tertial_slices(period: Period) -> list[Period]:
+    """The tertials overlapping `period`, each cut to the part inside it.
+
+    Aneby's year 2023-05-30 – 2024-05-29 gives T2 2023 from 30 May, T3 2023, T1 2024 and
+    T2 2024 up to 29 May. Each slice keeps its tertial's label.
+    """
+    slices = []
+    for tertial in tertials_in(period):
+        whole = tertial.period
+        slices.append(
+            Period(max(whole.start, period.start), min(whole.end, period.end), whole.label)
+        )
+    return slices
+
+
+def progress_by_tertial(
+    doc: PromiseDocument,
+    period: Period,
+    activities: Sequence[Activity],
+    planned: Sequence[PlannedActivity] = (),
+) -> list[tuple[Period, list[CommitmentProgress]]]:
+    """`progress` for each tertial slice of `period` (see `tertial_slices`), in order.
+
+    Every activity inside `period` falls in exactly one slice, so the slices' done counts
+    add up to the year's.
+    """
+    return [(s, progress(doc, s, activities, planned)) for s in tertial_slices(period)]

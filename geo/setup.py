@@ -14,11 +14,19 @@ from pathlib import Path
 from geo.base_layers import KOMMUN, shipped_layers
 from geo.demo import DEMO_KOMMUNKOD, load_demo
 from geo.errors import PromiseFileError
+from geo.events import import_events, parse_events_bytes
+from geo.indicators import demo_indicators
 from geo.models import Actor, PromiseDocument
 from geo.promise_file import load_promise_file
 from geo.store import Store
 
 DEMO_MARKER = "demo_loaded"
+DEMO_EVENTS = (
+    Path(__file__).resolve().parent.parent
+    / "data"
+    / "events"
+    / ("polisen_events_jonkopings_lan.csv")
+)
 
 
 def _promise_files(paths: Iterable[Path]) -> list[Path]:
@@ -46,6 +54,8 @@ def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = F
         docs.append((file, load_promise_file(file), file.read_text(encoding="utf-8")))
     if demo and not any(d.kommunkod == DEMO_KOMMUNKOD for _, d, _ in docs):
         raise PromiseFileError("Exempeldata (--demo) kräver Anebys löftesfil (kommunkod 0604).")
+    # Real police events for the lägesbild, read (and checked) before anything is written.
+    demo_events = parse_events_bytes(DEMO_EVENTS.read_bytes(), DEMO_EVENTS.name) if demo else []
 
     lines = [store.create_or_upgrade()]
     with store.session(actor) as s:
@@ -82,4 +92,9 @@ def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = F
                     f"aktiviteter, {summary.planned} planerade, {summary.findings} iakttagelser "
                     '(allt märkt "Exempel").'
                 )
+                if not s.list_indicators(doc.kommunkod):
+                    s.save_indicators(doc.kommunkod, demo_indicators(doc.kommunkod))
+                    lines.append("Exempel på indikatorer (skolnärvaro, ANDT) lades till.")
+                result = import_events(s, demo_events, DEMO_EVENTS.name)
+                lines.append(f"Polisens händelser: {result.describe()}")
     return lines

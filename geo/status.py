@@ -1,4 +1,4 @@
-"""The status report behind `lofteskartan status` and the home page."""
+"""The status report behind `lofteskartan status`, the home page and the follow-up page."""
 
 from __future__ import annotations
 
@@ -7,37 +7,67 @@ from datetime import date
 from typing import Any
 
 from geo.models import Actor, PromiseDocument
+from geo.pace import PaceForecast, pace_forecast
 from geo.periods import Period, promise_year, promise_year_containing
-from geo.progress import CommitmentProgress, progress
+from geo.progress import CommitmentProgress, progress, progress_by_tertial
 from geo.store import Store
 
 
 @dataclass(frozen=True)
 class StatusReport:
-    """Progress for one promise document in one promise year."""
+    """Progress for one promise document in one promise year, as seen on `today`.
+
+    `forecasts` lines up with `rows`; `tertials` holds the same figures per tertial slice
+    of the year (see `geo.progress.tertial_slices`).
+    """
 
     document: PromiseDocument
     period: Period
     rows: tuple[CommitmentProgress, ...]
+    today: date
+    forecasts: tuple[PaceForecast, ...] = ()
+    tertials: tuple[tuple[Period, tuple[CommitmentProgress, ...]], ...] = ()
 
 
 def status_report(
     store: Store, actor: Actor, document_id: str | None, year: int | None, today: date
 ) -> StatusReport:
-    """Progress per commitment for the promise year starting in `year` (default: today's)."""
+    """Progress, pace and tertials per commitment for the promise year starting in `year`.
+
+    Parameters
+    ----------
+    store, actor : where to read and on whose behalf.
+    document_id : the promise document, or None for the most recently signed one.
+    year : calendar year the promise year starts in; None for the year containing `today`.
+    today : the day the pace forecast is made for (the caller reads the clock, not this).
+    """
     with store.session(actor) as s:
         doc = s.promise_document(document_id)
         period = promise_year(doc, year) if year else promise_year_containing(doc, today)
         activities = s.list_activities(period.start_at, period.end_at)
         planned = s.list_planned(period.start_at, period.end_at)
-    return StatusReport(doc, period, tuple(progress(doc, period, activities, planned)))
+    rows = tuple(progress(doc, period, activities, planned))
+    forecasts = tuple(pace_forecast(p.done, p.commitment.target, period, today) for p in rows)
+    tertials = tuple(
+        (slice_, tuple(figures))
+        for slice_, figures in progress_by_tertial(doc, period, activities, planned)
+    )
+    return StatusReport(doc, period, rows, today, forecasts, tertials)
 
 
 def status_rows(report: StatusReport) -> list[dict[str, Any]]:
-    """One JSON-ready dict per commitment (the `status --json` contract)."""
+    """One JSON-ready dict per commitment (the `status --json` contract).
+
+    Keys: id, title, kind, promise, responsible, target, target_rule, target_text, done,
+    remaining, planned, hours, period_start, period_end, status (`i_fas`, `risk`, `efter`
+    or null without a target), status_text, forecast (activities by the end of the year at
+    the pace so far, null before the year or without a target), forecast_text, and tertials
+    (label, start, end, done, planned per tertial slice of the year).
+    """
     rows = []
-    for p in report.rows:
+    for i, p in enumerate(report.rows):
         c = p.commitment
+        pace = report.forecasts[i] if report.forecasts else None
         rows.append(
             {
                 "id": c.id,
@@ -54,6 +84,20 @@ def status_rows(report: StatusReport) -> list[dict[str, Any]]:
                 "hours": p.hours,
                 "period_start": report.period.start.isoformat(),
                 "period_end": report.period.end.isoformat(),
+                "status": pace.status.value if pace and pace.status else None,
+                "status_text": pace.status.label if pace and pace.status else None,
+                "forecast": pace.forecast if pace else None,
+                "forecast_text": pace.text if pace else None,
+                "tertials": [
+                    {
+                        "label": slice_.label,
+                        "start": slice_.start.isoformat(),
+                        "end": slice_.end.isoformat(),
+                        "done": figures[i].done,
+                        "planned": figures[i].planned,
+                    }
+                    for slice_, figures in report.tertials
+                ],
             }
         )
     return rows

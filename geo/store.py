@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -26,12 +26,14 @@ from sqlalchemy import (
     Connection,
     Engine,
     Integer,
+    LargeBinary,
     create_engine,
     delete,
     event,
     func,
     insert,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy import inspect as sa_inspect
@@ -48,6 +50,7 @@ from geo.errors import (
     PermissionDenied,
     SchemaError,
 )
+from geo.events import PoliceEvent
 from geo.migrations import MIGRATIONS
 from geo.models import (
     STOCKHOLM,
@@ -66,6 +69,7 @@ from geo.models import (
     ScheduleRule,
 )
 from geo.models import Indicator as IndicatorRecord
+from geo.progress import CommitmentMatch
 from geo.promise_file import parse_promise_text
 
 ENV_VAR = "LOFTESKARTAN_DB"
@@ -960,6 +964,219 @@ class Session:
         for row in self.conn.execute(select(table).order_by(*order)):
             yield dict(row._mapping)
 
+    # -- follow-up: events, indicators, activity locations (issue 5) ------------------------
+
+    def event_ids_present(self, ids: Iterable[str]) -> set[str]:
+        """The ids among `ids` that are already stored as events."""
+        wanted = list(dict.fromkeys(ids))
+        present: set[str] = set()
+        # In chunks: SQLite limits the number of bound values in one statement.
+        for i in range(0, len(wanted), 500):
+            chunk = wanted[i : i + 500]
+            present.update(self.conn.scalars(select(t.events.c.id).where(t.events.c.id.in_(chunk))))
+        return present
+
+    def add_events(self, events: Sequence[PoliceEvent], source: str) -> int:
+        """Store new police events (ids must be new); one audit entry for the whole import."""
+        self._require(Operation.IMPORT)
+        if not events:
+            return 0
+        stamp = now()
+        rows = [
+            {
+                "id": e.id,
+                "occurred_at": e.occurred_at,
+                "type": e.type,
+                "name": e.name,
+                "summary": e.summary,
+                "url": e.url,
+                "location_name": e.location_name,
+                "kommunkod": e.kommunkod,
+                "geom": e.geometry,
+                "imported_at": stamp,
+                "imported_by": self.actor.username,
+            }
+            for e in events
+        ]
+        self.conn.execute(insert(t.events), rows)
+        self._audit(
+            "import",
+            "events",
+            None,
+            None,
+            {"source": source, "added": len(rows), "ids": [e.id for e in events[:20]]},
+        )
+        return len(rows)
+
+    def list_events(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        kommunkoder: Iterable[str] | None = None,
+    ) -> list[PoliceEvent]:
+        """Police events with time in [start, end), optionally of some kommuner, oldest first."""
+        query = select(t.events).order_by(t.events.c.occurred_at, t.events.c.id)
+        if start is not None:
+            query = query.where(t.events.c.occurred_at >= start)
+        if end is not None:
+            query = query.where(t.events.c.occurred_at < end)
+        if kommunkoder is not None:
+            query = query.where(t.events.c.kommunkod.in_(list(kommunkoder)))
+        return [
+            PoliceEvent(
+                id=r.id,
+                occurred_at=r.occurred_at,
+                type=r.type,
+                name=r.name,
+                summary=r.summary,
+                url=r.url,
+                location_name=r.location_name,
+                kommunkod=r.kommunkod,
+                geometry=r.geom,
+            )
+            for r in self.conn.execute(query)
+        ]
+
+    def event_range(self) -> tuple[date | None, date | None, int]:
+        """First and last event day (local) and the number of events stored."""
+        first, last, count = self.conn.execute(
+            select(
+                func.min(t.events.c.occurred_at),
+                func.max(t.events.c.occurred_at),
+                func.count(t.events.c.id),
+            )
+        ).one()
+        # min/max bypass the column type: SQLite gives naive UTC text, PostGIS aware times.
+        convert = t.AwareDateTime().process_result_value
+        as_day = [
+            None if v is None else convert(_as_datetime(v), self.conn.dialect).date()  # type: ignore[union-attr]
+            for v in (first, last)
+        ]
+        return as_day[0], as_day[1], int(count)
+
+    def save_indicators(
+        self, kommunkod: str, rows: Sequence[IndicatorRecord]
+    ) -> tuple[int, int, int]:
+        """Make the kommun's indicators equal to `rows` (the whole edited table).
+
+        Rows are matched on (indicator, term): new ones are added, changed ones updated and
+        missing ones removed, each with an audit entry. Returns (added, changed, removed).
+        """
+        self._require(Operation.PLAN)
+        old = {(i.indicator, i.term): i for i in self.list_indicators(kommunkod)}
+        new = {(i.indicator, i.term): i for i in rows}
+        added = changed = removed = 0
+        for key, item in new.items():
+            values = {"value": item.value, "unit": item.unit, "note": item.note}
+            before = old.get(key)
+            if before is None:
+                full = {
+                    "kommunkod": kommunkod,
+                    "indicator": item.indicator,
+                    "term": item.term,
+                    "is_example": item.is_example,
+                    **values,
+                }
+                new_id = self.conn.execute(
+                    insert(t.indicators)
+                    .values(**full, **self._stamp(True))
+                    .returning(t.indicators.c.id)
+                ).scalar_one()
+                self._audit("create", "indicators", new_id, None, full)
+                added += 1
+            elif (before.value, before.unit, before.note) != (item.value, item.unit, item.note):
+                assert before.id is not None
+                self._bump(t.indicators, before.id, before.version, values)
+                self._audit(
+                    "update",
+                    "indicators",
+                    before.id,
+                    {"value": before.value, "unit": before.unit, "note": before.note},
+                    values,
+                )
+                changed += 1
+        for key, item in old.items():
+            if key not in new:
+                self.conn.execute(delete(t.indicators).where(t.indicators.c.id == item.id))
+                self._audit(
+                    "delete",
+                    "indicators",
+                    item.id,
+                    {"indicator": item.indicator, "term": item.term, "value": item.value},
+                    None,
+                )
+                removed += 1
+        return added, changed, removed
+
+    def activity_locations(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        kinds: Iterable[CommitmentKind] | None = None,
+        counting_toward: CommitmentMatch | None = None,
+    ) -> Sequence[tuple[int | None, bytes | None]]:
+        """(place_id, WKB of the activity's own geometry) per activity, for maps.
+
+        A lean read for 100,000 activities: two columns, no outcome, no times, geometries
+        left as WKB for reading in bulk. Filters: start in [start, end), of `kinds`, and
+        counting toward a commitment (`geo.progress.commitment_match`).
+        """
+        a = t.activities
+        # SQLite holds the WKB itself: read it as bytes, without a Python function per row.
+        wkb = (
+            type_coerce(a.c.geom, LargeBinary)
+            if self.backend == "sqlite"
+            else func.ST_AsBinary(a.c.geom, type_=LargeBinary)
+        )
+        query = select(a.c.place_id, wkb)
+        if start is not None:
+            query = query.where(a.c.start_at >= start)
+        if end is not None:
+            query = query.where(a.c.start_at < end)
+        if kinds is not None:
+            query = query.where(a.c.kind.in_([k.value for k in kinds]))
+        if counting_toward is not None:
+            named = a.c.commitment_id == counting_toward.commitment_id
+            if counting_toward.unnamed_kind is None:
+                query = query.where(named)
+            else:
+                unnamed = a.c.commitment_id.is_(None) & (
+                    a.c.kind == counting_toward.unnamed_kind.value
+                )
+                query = query.where(named | unnamed)
+        query = self._hide_secret(query, a)
+        # fetchall in one call: row-by-row iteration costs seconds at 100,000 rows.
+        return self.conn.execute(query).fetchall()  # type: ignore[return-value]
+
+    def activities_stamp(self) -> str:
+        """Changes whenever activities or places change: a cache key for computed maps.
+
+        Every write through the store appends to the audit log, so its newest id moves on
+        with every change (and with some unrelated ones, which only costs a recompute).
+        The activity count is added for rows written around the store.
+        """
+        latest = self.conn.scalar(select(func.max(t.audit_log.c.id)))
+        count = self.conn.scalar(select(func.count()).select_from(t.activities))
+        return f"{latest}:{count}"
+
+    def add_activities_bulk(
+        self, activities: Sequence[Activity], document_id: str | None = None
+    ) -> int:
+        """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
+        self._require(Operation.PLAN)
+        for a in activities:
+            self._require(Operation.PLAN, a.classification)
+        if not activities:
+            return 0
+        stamp = self._stamp(True)
+        rows = [
+            _activity_values(a) | {"document_id": document_id, "source_ref": None} | stamp
+            for a in activities
+        ]
+        self.conn.execute(insert(t.activities), rows)
+        self._audit("import", "activities", None, None, {"added": len(rows)})
+        return len(rows)
+
 
 # -- row <-> record ---------------------------------------------------------------------
 
@@ -987,6 +1204,11 @@ def _mentions_secret(entry: Mapping[str, Any]) -> bool:
         isinstance(values, Mapping) and values.get("classification") == Classification.SECRET.value
         for values in (entry.get("before"), entry.get("after"))
     )
+
+
+def _as_datetime(value: Any) -> datetime:
+    """An aggregate's time: SQLite returns ISO text, PostgreSQL a datetime."""
+    return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
 def _place_values(p: Place) -> dict[str, Any]:

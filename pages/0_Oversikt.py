@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
+from geo.pace import RULE_TEXT
 from geo.status import status_report
 from ui.state import current_actor, get_store, selection
 from ui.views import commitment_table
@@ -12,9 +15,7 @@ sel = selection()
 if sel is None:
     st.stop()
 doc = sel.document
-report = status_report(
-    get_store(), current_actor(), doc.id, sel.period.start.year, sel.period.start
-)
+report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, date.today())
 
 st.title(doc.title)
 signed_by = " · ".join(f"{s.name}, {s.title}, {s.organisation}" for s in doc.signatories)
@@ -26,6 +27,9 @@ st.caption(
 if signed_by:
     st.caption(f"Undertecknat av {signed_by}")
 st.subheader(f"Läget {report.period.label}")
+st.caption(f"Läget den {report.today:%Y-%m-%d}. Mer per tertial under Uppföljning.")
+with st.expander("Hur räknas I fas, Risk och Efter?"):
+    st.markdown(RULE_TEXT)
 
 for promise in doc.promises:
     st.markdown(f"#### {promise.title}")

@@ -7,6 +7,12 @@ import streamlit as st
 from geo.status import StatusReport, status_rows
 
 RESPONSIBLE = {"polis": "Polisen", "kommun": "Kommunen", "båda": "Polis och kommun"}
+# Streamlit's coloured badges; the words carry the meaning, the colour only helps.
+STATUS_BADGE = {
+    "i_fas": ":green-badge[I fas]",
+    "risk": ":orange-badge[Risk]",
+    "efter": ":red-badge[Efter]",
+}
 
 
 def commitment_table(report: StatusReport, promise_id: str | None) -> None:
@@ -18,13 +24,17 @@ def commitment_table(report: StatusReport, promise_id: str | None) -> None:
     kinds = {c.id: c.kind.label for c in report.document.commitments}
     for r in rows:
         text, numbers = st.columns([3, 2], vertical_alignment="center")
-        text.markdown(f"{r['title']}  \n:gray[{kinds[r['id']]} · {RESPONSIBLE[r['responsible']]}]")
-        if r["target"]:
+        badge = STATUS_BADGE.get(r["status"] or "", "")
+        text.markdown(
+            f"{r['title']}  \n{badge} :gray[{kinds[r['id']]} · {RESPONSIBLE[r['responsible']]}]"
+        )
+        if r["target"] is not None:
             numbers.progress(
-                min(r["done"] / r["target"], 1.0),
+                min(r["done"] / r["target"], 1.0) if r["target"] else 1.0,
                 text=f"**{r['done']}** av {r['target_text']} · kvar {r['remaining']}"
                 f" · planerat {r['planned']}",
             )
+            numbers.caption(r["forecast_text"])
         else:
             numbers.markdown(
                 f"**{r['done']}** genomförda · planerat {r['planned']}  \n"
