@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.access import Role
 from geo.models import PlaceKind
 from geo.places import WALKING_SPEED_KMH, load_place_context
+from ui.auth import require
 from ui.maps import plain
 from ui.place_editor import (
     draw_on_map,
@@ -19,6 +21,9 @@ from ui.place_editor import (
     show_flash,
 )
 from ui.state import current_actor, get_store, selection
+
+# Planning and logging pages are for planners; the menu hides them from viewers.
+require(Role.PLANNER)
 
 sel = selection()
 if sel is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.access import Role
 from geo.models import CommitmentKind
 from geo.schedule import (
     PlanFilter,
@@ -18,6 +19,7 @@ from geo.schedule import (
     week_label,
     week_range,
 )
+from ui.auth import require
 from ui.calendar import RANDOM_COLOUR, calendar_events, show_calendar
 from ui.maps import add_layer, new_map
 from ui.planning import (
@@ -30,6 +32,9 @@ from ui.planning import (
     week_bounds,
 )
 from ui.state import selection
+
+# Planning and logging pages are for planners; the menu hides them from viewers.
+require(Role.PLANNER)
 
 sel = selection()
 if sel is None:

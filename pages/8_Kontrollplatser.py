@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geo.access import Role
 from geo.errors import LofteskartanError
 from geo.models import PlaceKind
 from geo.rotation import plan_rotation, planned_controls, save_rotation
@@ -16,6 +17,7 @@ from geo.siting_inputs import (
     site_candidates,
     store_demand_layers,
 )
+from ui.auth import require
 from ui.siting import (
     coverage_map,
     reasons_table,
@@ -25,6 +27,9 @@ from ui.siting import (
     weighted_layers,
 )
 from ui.state import current_actor, get_store, selection
+
+# Planning and logging pages are for planners; the menu hides them from viewers.
+require(Role.PLANNER)
 
 sel = selection()
 if sel is None:
