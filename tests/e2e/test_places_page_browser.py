@@ -81,7 +81,7 @@ def open_places_page(page: Page, base: str) -> FrameLocator:
     # Until app.py has run, Streamlit lists the pages/ files themselves ("Oversikt"), and
     # a click there runs the page without app.py; wait for app.py's own menu.
     menu.get_by_text("Översikt").wait_for()
-    menu.get_by_text("Platser").click()
+    menu.get_by_text("Platser", exact=True).click()
     page.get_by_role("heading", name="Platser", exact=True).wait_for()
     return page.frame_locator(MAP_FRAME).first
 

@@ -123,7 +123,7 @@ def test_sign_in_with_openid_connect_applies_the_role_and_organisation_from_the_
     sidebar = page.locator("[data-testid='stSidebar']")
     assert "Inloggad som anna@polisen.se (planerare, Polisen)" in sidebar.inner_text()
     assert sidebar.get_by_text("Administration").count() == 0  # a planner's menu
-    page.get_by_role("link", name="Karta").click()
+    page.get_by_role("link", name="Karta", exact=True).click()
     assert wait_for_map(page, BASE_PATHS + DEMO_PLACES) == BASE_PATHS + DEMO_PLACES
     screenshot(page, "inloggad-oidc-polis")
 
@@ -134,7 +134,7 @@ def test_sign_in_with_openid_connect_applies_the_role_and_organisation_from_the_
 
     _sign_in_at_provider(page, base, "kalle")
     assert "Inloggad som kalle@aneby.se (läsare, Kommunen)" in sidebar.inner_text()
-    page.get_by_role("link", name="Karta").click()
+    page.get_by_role("link", name="Karta", exact=True).click()
     visible = BASE_PATHS + DEMO_PLACES - SECRET_DEMO_PLACES
     assert wait_for_map(page, visible) == visible  # the sekretess places are not sent
     assert dialogs == []

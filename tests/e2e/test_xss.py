@@ -88,7 +88,7 @@ def test_names_and_notes_with_html_and_scripts_appear_as_text_everywhere(
     screenshot(page, "xss-oversikt")
     assert page.locator("img[src='x']").count() == 0
 
-    page.get_by_role("link", name="Karta").click()
+    page.get_by_role("link", name="Karta", exact=True).click()
     wait_for_map(page, BASE_PATHS + 1)
     frame = page.frame_locator(MAP_FRAME)
     frame.locator("path.leaflet-interactive[stroke='#1f78b4']").hover()
