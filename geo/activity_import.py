@@ -21,7 +21,6 @@ its row number, so importing the same file again adds nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.coords import CoordinateSystem, classify, to_point
 from geo.crs import to_sweref
 from geo.errors import ImportFileError
+from geo.limits import parse_geojson
 from geo.models import (
     STOCKHOLM,
     Activity,
@@ -178,11 +178,11 @@ def _csv_records(data: bytes, name: str) -> tuple[list[str], Iterator[_Record], 
 
 
 def _geojson_records(data: bytes, name: str) -> tuple[list[str], Iterator[_Record], str]:
-    try:
-        doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ImportFileError(f"{name}: filen är inte giltig GeoJSON ({exc}).") from None
-    if not isinstance(doc, dict) or doc.get("type") != "FeatureCollection":
+    # The shared checks (size, nesting depth, every feature an object with object
+    # properties): without them `[null]` or deep nesting crashed this reader (found by
+    # tests/integration/test_importers_fuzz.py).
+    doc = parse_geojson(data, name)
+    if doc.get("type") != "FeatureCollection":
         raise ImportFileError(f"{name}: GeoJSON-filen ska vara en FeatureCollection.")
     features = doc.get("features") or []
     columns: list[str] = []

@@ -39,6 +39,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import SWEREF99TM, WGS84, transform_xy
 from geo.errors import ImportFileError
+from geo.limits import check_json_depth
 from geo.models import STOCKHOLM, Actor
 from geo.periods import Period
 
@@ -247,12 +248,19 @@ def parse_events_json(text: str, source: str = "filen") -> list[PoliceEvent]:
 
     Raises ImportFileError naming each bad event (number in the list and its id).
     """
+    # json.loads recurses once per "[": deep nesting would crash it (found by
+    # tests/integration/test_importers_fuzz.py).
+    check_json_depth(text, f"Händelsefilen {source}")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise ImportFileError(
             f"Händelsefilen {source} är ingen giltig JSON (rad {exc.lineno}, kolumn "
             f"{exc.colno}: {exc.msg}); inget lästes in."
+        ) from None
+    except (RecursionError, ValueError) as exc:  # e.g. a number too long to convert
+        raise ImportFileError(
+            f"Händelsefilen {source} är ingen giltig JSON ({exc}); inget lästes in."
         ) from None
     if not isinstance(data, list):
         raise ImportFileError(

@@ -34,6 +34,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.coords import CoordinateSystem, classify
 from geo.crs import SWEREF99TM, WGS84, to_sweref, to_wgs84
 from geo.errors import ImportFileError, LofteskartanError, ValidationError
+from geo.limits import check_json_depth
 from geo.models import Place, PlaceKind
 from geo.places import (
     ALL_ATTRIBUTE_KEYS,
@@ -443,6 +444,9 @@ def _load_json(data: bytes, name: str) -> Any:
         raise ImportFileError(f"{name}: GeoJSON ska vara UTF-8, men filen är det inte.") from None
     if not text.strip():
         raise ImportFileError(f"{name}: filen är tom.")
+    # json.loads recurses once per "[": a deeply nested file would crash it (found by the
+    # hypothesis test in tests/integration/test_importers_fuzz.py).
+    check_json_depth(text, name)
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -450,6 +454,8 @@ def _load_json(data: bytes, name: str) -> Any:
             f"{name}: trasig JSON på rad {exc.lineno}, kolumn {exc.colno} ({exc.msg}). "
             "Filen är inte giltig GeoJSON."
         ) from None
+    except (RecursionError, ValueError) as exc:  # e.g. a number too long to convert
+        raise ImportFileError(f"{name}: filen är inte giltig GeoJSON ({exc}).") from None
 
 
 def _features(document: Any, name: str) -> list[Any]:

@@ -63,7 +63,13 @@ def _decode(data: bytes, name: str) -> str:
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: filen är inte en textfil (CSV).")
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8")
+        try:
+            return data[3:].decode("utf-8")
+        except UnicodeDecodeError as exc:  # the BOM promises UTF-8 (found by the fuzz test)
+            raise ImportFileError(
+                f"{name}: filen säger att den är UTF-8, men byte {exc.start + 4} är det inte. "
+                'Spara filen igen som "CSV UTF-8" och försök på nytt.'
+            ) from None
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -97,6 +103,8 @@ def read_csv(data: bytes, name: str) -> list[Feature]:
         raise ImportFileError(f"{name}, rad {reader.line_num}: trasig CSV ({exc}).") from None
     while records and not any(cell.strip() for cell in records[0]):
         records.pop(0)
+    if not records:  # only delimiters, e.g. ";" (found by the fuzz test)
+        raise ImportFileError(f"{name}: filen är tom.")
     columns = [c.strip().lower() for c in records[0]]
     lat, lon = _column(columns, _LAT), _column(columns, _LON)
     north, east = _column(columns, _NORTH), _column(columns, _EAST)

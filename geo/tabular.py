@@ -18,6 +18,23 @@ from geo.limits import check_magic, check_size
 
 MAX_COLUMNS = 200
 _DELIMITERS = (";", ",", "\t")
+# What our CSV exports put a `'` in front of (OWASP CSV injection, geo.export_csv): the
+# apostrophe is taken off again on import, so an exported file imports to the same text.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def unneutralise(text: str) -> str:
+    """A cell as it was before a CSV export neutralised it: one leading `'` before a
+    formula character is dropped, any other text is left as it is.
+
+    >>> unneutralise("'=SUM(A1)")
+    '=SUM(A1)'
+    >>> unneutralise("'Torget")
+    "'Torget"
+    """
+    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+        return text[1:]
+    return text
 
 
 @dataclass(frozen=True)
@@ -118,7 +135,9 @@ def read_table(data: bytes, name: str) -> Table:
                 f"{name}, rad {number}: {len(record)} värden men bara {len(columns)} kolumner "
                 "(fel avgränsare eller ett semikolon i en text utan citattecken?)."
             )
-        rows.append(Row(number, dict(zip(columns, record, strict=False))))
+        # Every importer reads cells from here: a `'` our export added is dropped for all.
+        cells = (unneutralise(cell) for cell in record)
+        rows.append(Row(number, dict(zip(columns, cells, strict=False))))
     return Table(name, columns, tuple(rows), encoding, delimiter)
 
 

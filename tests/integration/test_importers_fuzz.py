@@ -12,7 +12,9 @@ one more line: a function `(data, store) -> None` that reads the bytes and write
 from __future__ import annotations
 
 import json
+import tempfile
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,19 +23,61 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from geo import schema
+from geo.activity_import import import_activities
 from geo.errors import LofteskartanError
+from geo.events import import_events_bytes
 from geo.limits import parse_geojson
+from geo.place_import import read_places, save_places
+from geo.siting_io import read_candidates, read_demand
 from geo.store import Store
 from geo.tabular import read_table
-from tests.trust import seed
+from tests.trust import PLANNER_POLICE, seed
 
 Importer = Callable[[bytes, Store], object]
 
+
+def _places(name: str) -> Importer:
+    """The places import as the app and `lofteskartan places import` do it."""
+
+    def run(data: bytes, store: Store) -> object:
+        places = read_places(data, name).places
+        with store.session(PLANNER_POLICE) as s:
+            return save_places(s, places)
+
+    return run
+
+
+def _activities(name: str) -> Importer:
+    """`lofteskartan import activities FILE`: it reads a path, so the bytes go to a file."""
+
+    def run(data: bytes, store: Store) -> object:
+        with tempfile.TemporaryDirectory(prefix="fuzz-") as folder:
+            path = Path(folder) / name
+            path.write_bytes(data)
+            return import_activities(store, PLANNER_POLICE, path)
+
+    return run
+
+
+def _events(name: str) -> Importer:
+    return lambda data, store: import_events_bytes(store, PLANNER_POLICE, data, name)
+
+
 GEOJSON_IMPORTERS: dict[str, Importer] = {
     "limits.parse_geojson": lambda data, store: parse_geojson(data, "fil.geojson"),
+    "platser": _places("platser.geojson"),
+    "aktiviteter": _activities("aktiviteter.geojson"),
+    "händelser": _events("handelser.json"),
+    "efterfrågan (placering)": lambda data, store: read_demand(data, "efterfragan.geojson"),
+    "kandidater (placering)": lambda data, store: read_candidates(data, "kandidater.geojson"),
 }
 CSV_IMPORTERS: dict[str, Importer] = {
     "tabular.read_table": lambda data, store: read_table(data, "fil.csv"),
+    "platser": _places("platser.csv"),
+    "aktiviteter": _activities("aktiviteter.csv"),
+    "händelser": _events("handelser.csv"),
+    "efterfrågan (placering)": lambda data, store: read_demand(data, "efterfragan.csv"),
+    "kandidater (placering)": lambda data, store: read_candidates(data, "kandidater.csv"),
 }
 
 # -- broken GeoJSON ------------------------------------------------------------------------
@@ -168,8 +212,9 @@ def _import_or_refuse(importer: Importer, data: bytes, store: Store) -> None:
         assert _fingerprint(store) == before, "a refused file wrote something"
 
 
+# 40 examples per importer and database keeps the file under a minute on two cores.
 FUZZ = settings(
-    max_examples=100,
+    max_examples=40,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -190,6 +235,7 @@ def test_broken_geojson_is_imported_or_refused_with_nothing_written(
 @example(
     data=b"\xef\xbb\xbf;;;0;0\xf0\x90\x80\x80;00\xc2"
 )  # found by this test: BOM, then bad UTF-8
+@example(data=b"\n;")  # found by this test: a siting file of only a delimiter
 def test_broken_csv_is_imported_or_refused_with_nothing_written(
     store: Store, name: str, data: bytes
 ) -> None:
