@@ -34,9 +34,11 @@ def _required_role(page: Path) -> Role:
 
 
 st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
-actor = sign_in_gate()  # only the sign-in page, and a stop, while nobody is signed in
+every_page = sorted(PAGES.glob("*.py"))
+# Only the sign-in page, and a stop, while nobody is signed in; it keeps a bookmark's address.
+actor = sign_in_gate([st.Page(p).url_path for p in every_page[1:]])
 # Pages the user's role cannot use are left out of the menu; each page checks again.
-pages = [p for p in sorted(PAGES.glob("*.py")) if role_of(actor).rank >= _required_role(p).rank]
+pages = [p for p in every_page if role_of(actor).rank >= _required_role(p).rank]
 navigation = st.navigation(
     [st.Page(p, title=_title(p), default=i == 0) for i, p in enumerate(pages)]
 )

@@ -8,8 +8,11 @@ import streamlit as st
 
 from geo.pace import RULE_TEXT
 from geo.status import status_report
+from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.views import commitment_table
+
+through_app()
 
 sel = selection()
 if sel is None:

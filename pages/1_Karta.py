@@ -7,8 +7,11 @@ from streamlit_folium import st_folium
 
 from geo.layers import load_map_data
 from ui.base_layers import base_layers
+from ui.entry import through_app
 from ui.maps import overview_map, plain
 from ui.state import current_actor, get_store, selection
+
+through_app()
 
 sel = selection()
 if sel is None:

@@ -8,6 +8,7 @@ from geo.access import Role
 from geo.models import PlaceKind
 from geo.places import WALKING_SPEED_KMH, load_place_context
 from ui.auth import require
+from ui.entry import through_app
 from ui.maps import plain
 from ui.place_editor import (
     draw_on_map,
@@ -21,6 +22,8 @@ from ui.place_editor import (
     show_flash,
 )
 from ui.state import current_actor, get_store, selection
+
+through_app()
 
 # Planning and logging pages are for planners; the menu hides them from viewers.
 require(Role.PLANNER)

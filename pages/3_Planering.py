@@ -21,6 +21,7 @@ from geo.schedule import (
 )
 from ui.auth import require
 from ui.calendar import RANDOM_COLOUR, calendar_events, show_calendar
+from ui.entry import through_app
 from ui.maps import add_layer, new_map
 from ui.planning import (
     load_schedule,
@@ -32,6 +33,8 @@ from ui.planning import (
     week_bounds,
 )
 from ui.state import selection
+
+through_app()
 
 # Planning and logging pages are for planners; the menu hides them from viewers.
 require(Role.PLANNER)

@@ -6,9 +6,12 @@ import streamlit as st
 
 from geo.access import Role
 from ui.auth import require
+from ui.entry import through_app
 from ui.log_forms import findings_panel, indicators_panel, quick_log
 from ui.planning import load_schedule, reference_day, show_flash
 from ui.state import selection
+
+through_app()
 
 # Planning and logging pages are for planners; the menu hides them from viewers.
 require(Role.PLANNER)

@@ -12,9 +12,12 @@ from geo.events import load_situation
 from geo.hours import load_week_matrices
 from geo.models import CommitmentKind
 from geo.status import status_report
+from ui.entry import through_app
 from ui.followup import indicator_section, presence_tables, progress_tables, week_chart
 from ui.heatmaps import presence_legend, presence_map
 from ui.state import current_actor, get_store, selection
+
+through_app()
 
 sel = selection()
 if sel is None:

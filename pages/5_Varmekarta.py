@@ -8,8 +8,11 @@ from streamlit_folium import st_folium
 from geo.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
 from geo.models import CommitmentKind
 from geo.progress import tertial_slices
+from ui.entry import through_app
 from ui.heatmaps import heat_legend, heat_map, heat_view
 from ui.state import selection
+
+through_app()
 
 RADII_M = [100, 200, 300, 500, 750, 1000]
 

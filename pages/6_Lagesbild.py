@@ -7,7 +7,10 @@ import streamlit as st
 
 from geo.errors import LofteskartanError
 from geo.events import SOURCE_TEXT, import_events_bytes, load_situation, type_by_month
+from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
+
+through_app()
 
 sel = selection()
 if sel is None:

@@ -12,7 +12,10 @@ from geo.errors import LofteskartanError
 from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
 from geo.followup import followup_texts
 from geo.store import now
+from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
+
+through_app()
 
 sel = selection()
 if sel is None:

@@ -18,6 +18,7 @@ from geo.siting_inputs import (
     store_demand_layers,
 )
 from ui.auth import require
+from ui.entry import through_app
 from ui.siting import (
     coverage_map,
     reasons_table,
@@ -27,6 +28,8 @@ from ui.siting import (
     weighted_layers,
 )
 from ui.state import current_actor, get_store, selection
+
+through_app()
 
 # Planning and logging pages are for planners; the menu hides them from viewers.
 require(Role.PLANNER)

@@ -11,7 +11,10 @@ from geo.audit import ACTIONS, TABLES, action_label, audit_csv, audit_rows, tabl
 from geo.models import STOCKHOLM
 from geo.users import list_users
 from ui.auth import mode, require, users_file
+from ui.entry import through_app
 from ui.state import get_store
+
+through_app()
 
 actor = require(Role.ADMIN)
 st.title("Administration")

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -199,15 +199,25 @@ def sign_out() -> None:
         st.rerun()
 
 
-def sign_in_gate() -> Actor:
+def sign_in_gate(url_paths: Sequence[str] = ()) -> Actor:
     """Return who is signed in; otherwise show only the sign-in page and stop.
 
     Call it before `st.navigation` in app.py: the sign-in page is then the app's only page,
     so the menu lists nothing and no page script runs before someone has signed in.
+    `url_paths` are the app's page addresses: each shows the sign-in page until then, so a
+    bookmark to /Karta keeps its address and opens the map once the user has signed in.
     """
     actor = identity()
     if actor is None:
-        st.navigation([st.Page(_sign_in_page, title="Logga in")], position="hidden").run()
+        # "/" is the sign-in page's own address; after signing in it leads to the first page.
+        addresses = ["logga-in", *url_paths]
+        st.navigation(
+            [
+                st.Page(_sign_in_page, title="Logga in", url_path=path, default=i == 0)
+                for i, path in enumerate(addresses)
+            ],
+            position="hidden",
+        ).run()
         st.stop()
         raise AssertionError("unreachable")  # st.stop() raises; this keeps mypy honest
     return actor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
@@ -33,6 +34,15 @@ def run_page(page: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTes
         at.switch_page(str(page.relative_to(ROOT)))
         at.run()
     return at
+
+
+@pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])
+def test_every_page_goes_through_the_app_before_it_draws_anything(page: Path) -> None:
+    # A bookmark to a page on a fresh server must still get the sign-in and the menu
+    # (ui/entry.py; the browser test is in tests/e2e/test_sign_in.py).
+    body = ast.parse(page.read_text(encoding="utf-8")).body[1:]  # after the docstring
+    first = next(n for n in body if not isinstance(n, (ast.Import, ast.ImportFrom)))
+    assert ast.unparse(first) == "through_app()"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])

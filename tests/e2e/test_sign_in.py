@@ -163,3 +163,27 @@ def test_sign_in_with_a_local_password_and_open_the_audit_log(
     page.get_by_text("ändringar, nyast först").wait_for()
     page.locator("[data-testid='stDataFrame']").first.wait_for()
     screenshot(page, "administration")
+
+
+def test_a_bookmark_to_a_page_on_a_fresh_server_still_asks_for_the_password_first(
+    streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.json"
+    add_user(users, "planerare", "korrekt häst batteri", "planerare", "kommun")
+    base = streamlit_server(
+        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    )
+    # The very first visit after the server started goes straight to the map's address.
+    page.goto(f"{base}/Karta")
+    page.get_by_role("heading", name="Logga in").wait_for()
+    assert page.locator("[data-testid='stSidebarNav']").count() == 0
+    assert page.get_by_role("heading", name="Karta").count() == 0
+    page.get_by_label("Användarnamn").fill("planerare")
+    page.get_by_label("Lösenord").fill("korrekt häst batteri")
+    page.get_by_role("button", name="Logga in").click()
+    page.get_by_role("heading", name="Karta").wait_for()
+    menu = page.locator("[data-testid='stSidebarNav']").inner_text().split("\n")
+    # The app's own menu (titles from the pages), not Streamlit's file names ("app", "Varmekarta").
+    assert "Värmekarta" in menu
+    assert "app" not in menu and "Varmekarta" not in menu
+    assert "Administration" not in menu  # a planner has no admin page

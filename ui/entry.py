@@ -1,0 +1,21 @@
+"""Every page runs inside app.py: its sign-in, its menu and its wide layout.
+
+Because the pages live in `pages/`, Streamlit starts each server in its old multipage mode
+and leaves it only when app.py first calls `st.navigation`. The first visit after a server
+start that goes straight to a page's address (a bookmark to /Karta) would run that page file
+alone: Streamlit's file-name menu ("app", "Oversikt"…), a narrow layout and no sign-in form.
+Each page therefore calls `through_app()` before it draws anything.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from streamlit.runtime.pages_manager import PagesManager
+
+
+def through_app() -> None:
+    """Leave Streamlit's old multipage mode and run again, through app.py, to the same page."""
+    if PagesManager.uses_pages_directory:
+        # st.navigation clears the same flag on its first call; we only do it one run earlier.
+        PagesManager.uses_pages_directory = False
+        st.rerun()
