@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
@@ -270,17 +271,25 @@ def wait_for_map(page: Page, min_paths: int, *, index: int = 0, timeout: float =
     """Wait until the ``index``-th st_folium map has ``min_paths`` vector paths; return the count.
 
     Counts ``path.leaflet-interactive`` (GeoJSON, polygons, lines, circle markers) inside the
-    component's iframe. Tiles are not counted: they never load offline.
+    component's iframe. Tiles are not counted: they never load offline. The iframe is looked
+    up again on every poll: Streamlit may replace it while the page reruns, and a handle to
+    the old one would wait forever.
     """
-    handle = page.locator(MAP_FRAME).nth(index).element_handle(timeout=timeout)
-    frame = handle.content_frame()
-    assert frame is not None, "the st_folium iframe has no document"
-    frame.wait_for_function(
-        "n => document.querySelectorAll('path.leaflet-interactive').length >= n",
-        arg=min_paths,
-        timeout=timeout,
-    )
-    return frame.locator("path.leaflet-interactive").count()
+    count_paths = """([sel, i]) => {
+        const frame = document.querySelectorAll(sel)[i];
+        const doc = frame && frame.contentDocument;
+        return doc ? doc.querySelectorAll('path.leaflet-interactive').length : -1;
+    }"""
+    try:
+        page.wait_for_function(
+            f"args => ({count_paths})(args) >= args[2]",
+            arg=[MAP_FRAME, index, min_paths],
+            timeout=timeout,
+        )
+    except PlaywrightTimeoutError as exc:
+        drawn = page.evaluate(count_paths, [MAP_FRAME, index])
+        raise AssertionError(f"map {index} drew {drawn} shapes, expected {min_paths}") from exc
+    return int(page.evaluate(count_paths, [MAP_FRAME, index]))
 
 
 def screenshot(page: Page, name: str) -> Path:
