@@ -7,6 +7,7 @@ editing fixes the file.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -101,6 +102,9 @@ def load_promise_dir(folder: Path | str) -> list[PromiseDocument]:
     return [load_promise_file(p) for p in sorted(Path(folder).glob("*.y*ml"))]
 
 
+# Every page run reads the stored documents; parsing with line numbers takes ~60 ms each.
+# The result is a frozen dataclass of tuples, so handing out the same object is safe.
+@functools.lru_cache(maxsize=32)
 def parse_promise_text(text: str, source: str = "löftesfilen") -> PromiseDocument:
     """Validate the text of a promise file (see `load_promise_file`)."""
     try:

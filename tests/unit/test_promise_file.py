@@ -298,3 +298,12 @@ def test_broken_yaml_is_explained_in_swedish(text: str, reason: str) -> None:
     with pytest.raises(PromiseFileError, match=r"x\.yaml, rad 1: filen är inte giltig YAML") as exc:
         parse_promise_text(text, "x.yaml")
     assert reason in str(exc.value)
+
+
+def test_the_same_stored_text_is_parsed_once_and_a_broken_one_is_refused_every_time() -> None:
+    # Every page run reads the stored documents: the second read costs nothing.
+    text = ANEBY_PROMISE.read_text(encoding="utf-8")
+    assert parse_promise_text(text, "a.yaml") is parse_promise_text(text, "a.yaml")
+    for _ in range(2):
+        with pytest.raises(PromiseFileError):
+            parse_promise_text(text.replace("undertecknat:", "undertecknad:"), "a.yaml")
