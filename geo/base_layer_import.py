@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -163,5 +164,23 @@ def import_base_layer(store: Store, actor: Actor, source: BaseLayerFile) -> str:
     return (
         f'Baslagret "{source.layer.title}" ({source.layer.name}) {verb}: '
         f"{len(source.features)} objekt, omräknade från {source.source_crs} till "
-        f"SWEREF 99 TM.{skipped} Källa på kartan: {source.layer.attribution}"
+        f"SWEREF 99 TM.{skipped} På kartan står: {source.layer.attribution}"
     )
+
+
+def read_base_layer_bytes(
+    data: bytes,
+    file_name: str,
+    name: str,
+    title: str | None = None,
+    attribution: str | None = None,
+    crs: str | None = None,
+    layer: str | None = None,
+) -> BaseLayerFile:
+    """`read_base_layer` for an uploaded file's bytes (GDAL reads GeoPackages from disk)."""
+    check_layer_name(name)
+    with tempfile.TemporaryDirectory(prefix="lofteskartan-baslager-") as folder:
+        # Keep the user's file name: the layer's source and default attribution show it.
+        path = Path(folder) / (Path(file_name).name or "baslager.gpkg")
+        path.write_bytes(data)
+        return read_base_layer(path, name, title, attribution, crs, layer)

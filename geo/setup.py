@@ -17,8 +17,8 @@ from geo.errors import PromiseFileError
 from geo.events import import_events, parse_events_bytes
 from geo.indicators import demo_indicators
 from geo.models import Actor, PromiseDocument
-from geo.promise_file import load_promise_file
-from geo.store import Store
+from geo.promise_file import load_promise_file, parse_promise_text
+from geo.store import Session, Store
 
 DEMO_MARKER = "demo_loaded"
 DEMO_EVENTS = (
@@ -44,6 +44,62 @@ def _promise_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _save_documents(s: Session, docs: list[tuple[str, PromiseDocument, str]]) -> list[str]:
+    """Store promise documents and the shipped base layers of their kommuner (if missing)."""
+    lines: list[str] = []
+    present = {layer.name for layer in s.base_layers()}
+    for source_name, doc, text in docs:
+        changed = s.save_promise_document(doc, source_name, text)
+        verb = "lästes in" if changed else "är redan inläst"
+        lines.append(f"Medborgarlöftet {doc.id} ({doc.kommun_name}) {verb}.")
+        for layer, frame in shipped_layers(doc.kommunkod):
+            if layer.name == KOMMUN:
+                layer = layer.__class__(
+                    f"{KOMMUN}_{doc.kommunkod}",
+                    f"Kommungräns {doc.kommun_name}",
+                    layer.attribution,
+                    layer.source,
+                )
+            if layer.name in present:
+                continue
+            # pandas' JSON turns numpy scalars into plain JSON values.
+            props = json.loads(frame.drop(columns="geometry").to_json(orient="records"))
+            features = list(zip(props, frame.geometry, strict=True))
+            s.replace_base_layer(layer, features)
+            present.add(layer.name)
+            lines.append(f'Baslagret "{layer.title}" lästes in ({len(features)} objekt).')
+    return lines
+
+
+def read_promise_upload(data: bytes, name: str) -> tuple[PromiseDocument, str]:
+    """Check an uploaded promise file (UTF-8 YAML); returns the document and its text.
+
+    Raises
+    ------
+    PromiseFileError
+        Not UTF-8, or not a valid promise file (the message names the line and key).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PromiseFileError(
+            f"{name}: filen är inte sparad som UTF-8. Spara den som UTF-8 och försök igen."
+        ) from None
+    return parse_promise_text(text, name), text
+
+
+def save_promise_upload(store: Store, actor: Actor, name: str, text: str) -> list[str]:
+    """Store one checked promise file (replacing the document with the same id).
+
+    The kommun's boundary and tätorter are added from the shipped SCB data when missing.
+    One transaction: nothing is written if anything fails. Administrators only.
+    """
+    doc = parse_promise_text(text, name)
+    store.require_schema()
+    with store.session(actor) as s:
+        return _save_documents(s, [(name, doc, text)])
+
+
 def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = False) -> list[str]:
     """Create/upgrade the schema and load promise files, base layers and (optionally) the demo.
 
@@ -59,27 +115,7 @@ def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = F
 
     lines = [store.create_or_upgrade()]
     with store.session(actor) as s:
-        present = {layer.name for layer in s.base_layers()}
-        for file, doc, text in docs:
-            changed = s.save_promise_document(doc, file.name, text)
-            verb = "lästes in" if changed else "är redan inläst"
-            lines.append(f"Medborgarlöftet {doc.id} ({doc.kommun_name}) {verb}.")
-            for layer, frame in shipped_layers(doc.kommunkod):
-                if layer.name == KOMMUN:
-                    layer = layer.__class__(
-                        f"{KOMMUN}_{doc.kommunkod}",
-                        f"Kommungräns {doc.kommun_name}",
-                        layer.attribution,
-                        layer.source,
-                    )
-                if layer.name in present:
-                    continue
-                # pandas' JSON turns numpy scalars into plain JSON values.
-                props = json.loads(frame.drop(columns="geometry").to_json(orient="records"))
-                features = list(zip(props, frame.geometry, strict=True))
-                s.replace_base_layer(layer, features)
-                present.add(layer.name)
-                lines.append(f'Baslagret "{layer.title}" lästes in ({len(features)} objekt).')
+        lines += _save_documents(s, [(file.name, doc, text) for file, doc, text in docs])
         if demo:
             if s.get_setting(DEMO_MARKER):
                 lines.append("Exempeldata finns redan.")

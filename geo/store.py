@@ -48,6 +48,7 @@ from geo.errors import (
     LofteskartanError,
     NotFoundError,
     PermissionDenied,
+    PromiseFileError,
     SchemaError,
 )
 from geo.events import PoliceEvent
@@ -429,6 +430,8 @@ class Session:
         ).first()
         if row is not None and row.source_text == source_text:
             return False
+        if row is not None:
+            self._refuse_dropping_used_commitments(doc)
         values = {
             "title": doc.title,
             "kommunkod": doc.kommunkod,
@@ -466,6 +469,61 @@ class Session:
             )
         return True
 
+    def _refuse_dropping_used_commitments(self, doc: PromiseDocument) -> None:
+        """A new version of a document may not lose a commitment that work is recorded against.
+
+        Activities, plans and rules count toward the commitment they name, or, naming none,
+        toward the document's single commitment of their kind (geo/progress.py). A new
+        version without that commitment would make them vanish from the follow-up.
+        """
+        old = self.promise_document(doc.id)
+        kept = {c.id for c in doc.commitments}
+        for commitment in old.commitments:
+            if commitment.id in kept:
+                continue
+            counts = self._recorded_against(doc.id, commitment.id)
+            if counts:
+                raise PromiseFileError(
+                    f'Den nya versionen av {doc.id} saknar aktiviteten "{commitment.id}", som '
+                    f"har {counts}. Behåll aktiviteten med samma id i filen, så går inget "
+                    "förlorat. Inget sparades."
+                )
+        for kind in {c.kind for c in old.commitments}:
+            before = [c for c in old.commitments if c.kind is kind]
+            after = [c for c in doc.commitments if c.kind is kind]
+            if len(before) != 1 or len(after) == 1:
+                continue
+            counts = self._recorded_against(doc.id, None, kind.value)
+            if counts:
+                raise PromiseFileError(
+                    f"{counts} av typen {kind.value} räknas i dag till aktiviteten "
+                    f'"{before[0].id}" utan att ange den. Den nya versionen av {doc.id} har '
+                    f"{len(after)} aktiviteter av den typen, så de skulle inte räknas längre. "
+                    "Behåll en aktivitet av typen med samma id. Inget sparades."
+                )
+
+    def _recorded_against(
+        self, document_id: str, commitment_id: str | None, kind: str | None = None
+    ) -> str:
+        """ "3 genomförda, 1 planerad"-style counts of rows for one commitment (or kind)."""
+        parts = []
+        for label, table in (
+            ("genomförda", t.activities),
+            ("planerade", t.planned_activities),
+            ("återkommande regler", t.recurrence_rules),
+        ):
+            query = (
+                select(func.count()).select_from(table).where(table.c.document_id == document_id)
+            )
+            if commitment_id is None:
+                query = query.where(table.c.commitment_id.is_(None)).where(table.c.kind == kind)
+            else:
+                query = query.where(table.c.commitment_id == commitment_id)
+            n = int(self.conn.scalar(query) or 0)
+            if n:
+                parts.append(f"{n} {label}")
+        return ", ".join(parts)
+
     def promise_documents(self) -> list[PromiseDocument]:
         """All stored documents, newest signing first."""
         rows = self.conn.execute(
@@ -474,6 +532,17 @@ class Session:
             )
         )
         return [parse_promise_text(r.source_text, r.source_name) for r in rows]
+
+    def promise_source(self, document_id: str) -> tuple[str, str]:
+        """The file name and text a document was read from (to download, edit, upload again)."""
+        row = self.conn.execute(
+            select(t.promise_documents.c.source_name, t.promise_documents.c.source_text).where(
+                t.promise_documents.c.id == document_id
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}".')
+        return str(row.source_name), str(row.source_text)
 
     def promise_document(self, document_id: str | None = None) -> PromiseDocument:
         """One document by id, or (None) the most recently signed one."""
@@ -716,6 +785,16 @@ class Session:
         """All base layers, by name."""
         rows = self.conn.execute(select(t.base_layers).order_by(t.base_layers.c.id))
         return [BaseLayer(r.name, r.title, r.attribution, r.source, r.id) for r in rows]
+
+    def base_feature_count(self, layer_name: str) -> int:
+        """How many features one base layer has."""
+        query = (
+            select(func.count())
+            .select_from(t.base_features)
+            .join(t.base_layers, t.base_layers.c.id == t.base_features.c.layer_id)
+            .where(t.base_layers.c.name == layer_name)
+        )
+        return int(self.conn.scalar(query) or 0)
 
     def base_features(self, layer_name: str) -> list[tuple[dict[str, Any], BaseGeometry]]:
         """The features (properties, geometry in EPSG:3006) of one base layer."""

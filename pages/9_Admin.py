@@ -1,4 +1,4 @@
-"""Administration: the audit log (who changed what, when) and the users."""
+"""Administration: the audit log (who changed what, when), users, promise files, base layers."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from geo.access import Role
 from geo.audit import ACTIONS, TABLES, action_label, audit_csv, audit_rows, table_label
 from geo.models import STOCKHOLM
 from geo.users import list_users
+from ui.admin_panels import base_layer_panel, promise_panel
 from ui.auth import mode, require, users_file
 from ui.entry import through_app
 from ui.state import get_store
@@ -18,7 +19,9 @@ through_app()
 
 actor = require(Role.ADMIN)
 st.title("Administration")
-log_tab, users_tab = st.tabs(["Ändringslogg", "Användare"])
+log_tab, users_tab, promise_tab, layer_tab = st.tabs(
+    ["Ändringslogg", "Användare", "Medborgarlöften", "Baslager"]
+)
 
 with log_tab:
     st.caption(
@@ -89,3 +92,9 @@ with users_tab:
             "Lägg till den första användaren med `lofteskartan users add NAMN --role "
             "administratör --organisation polis`, så frågar appen efter inloggning."
         )
+
+with promise_tab:
+    promise_panel(actor)
+
+with layer_tab:
+    base_layer_panel(actor)
