@@ -1318,78 +1318,93 @@ def _place_from_row(r: Any) -> Place:
     )
 
 
+def _same(value: Any) -> Any:
+    return value
+
+
+def _enum_value(member: Any) -> Any:
+    return member.value
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A table column and the record attribute it holds, with the conversion each way."""
+
+    name: str
+    attribute: str
+    to_row: Callable[[Any], Any] = _same
+    from_row: Callable[[Any], Any] = _same
+    written: bool = True  # False: set by the store (id, version, who/when), only read back
+
+
+# Activities and planned activities share most columns: one list per record type drives
+# both directions. The order is the order of the values in the audit log.
+_KIND = _Column("kind", "kind", _enum_value, CommitmentKind)
+_WHERE_AND_WHEN = (
+    _Column("commitment_id", "commitment_id"),
+    _Column("place_id", "place_id"),
+    _Column("geom", "geometry"),
+    _Column("start_at", "start"),
+    _Column("end_at", "end"),
+)
+_CLASSIFICATION = _Column("classification", "classification", _enum_value, Classification)
+_NOTE = _Column("note", "note")
+_IS_EXAMPLE = _Column("is_example", "is_example", from_row=bool)
+_ID = _Column("id", "id", written=False)
+_VERSION = _Column("version", "version", written=False)
+
+_ACTIVITY_COLUMNS = (
+    _KIND,
+    *_WHERE_AND_WHEN,
+    _Column("outcome", "outcome", dict, dict),
+    _CLASSIFICATION,
+    _NOTE,
+    _Column("planned_id", "planned_id"),
+    _IS_EXAMPLE,
+    _ID,
+    _Column("created_by", "recorded_by", written=False),
+    _Column("created_at", "recorded_at", written=False),
+    _VERSION,
+)
+_PLANNED_COLUMNS = (
+    _KIND,
+    *_WHERE_AND_WHEN,
+    _Column("team", "team"),
+    _CLASSIFICATION,
+    _NOTE,
+    _Column("status", "status", _enum_value, PlanStatus),
+    _Column("rule_id", "rule_id"),
+    _Column("seed", "seed"),
+    _IS_EXAMPLE,
+    _ID,
+    _VERSION,
+)
+
+
+def _row_values(record: Any, columns: Sequence[_Column]) -> dict[str, Any]:
+    """The values to write for a record (the columns the store does not set itself)."""
+    return {c.name: c.to_row(getattr(record, c.attribute)) for c in columns if c.written}
+
+
+def _record_fields(r: Any, columns: Sequence[_Column]) -> dict[str, Any]:
+    """A row's values as the record's keyword arguments."""
+    return {c.attribute: c.from_row(getattr(r, c.name)) for c in columns}
+
+
 def _activity_values(a: Activity) -> dict[str, Any]:
-    return {
-        "kind": a.kind.value,
-        "commitment_id": a.commitment_id,
-        "place_id": a.place_id,
-        "geom": a.geometry,
-        "start_at": a.start,
-        "end_at": a.end,
-        "outcome": {k: v for k, v in a.outcome.items()},
-        "classification": a.classification.value,
-        "note": a.note,
-        "planned_id": a.planned_id,
-        "is_example": a.is_example,
-    }
+    return _row_values(a, _ACTIVITY_COLUMNS)
 
 
 def _activity_from_row(r: Any) -> Activity:
-    return Activity(
-        kind=CommitmentKind(r.kind),
-        start=r.start_at,
-        end=r.end_at,
-        commitment_id=r.commitment_id,
-        place_id=r.place_id,
-        geometry=r.geom,
-        outcome=dict(r.outcome),
-        classification=Classification(r.classification),
-        note=r.note,
-        planned_id=r.planned_id,
-        id=r.id,
-        recorded_by=r.created_by,
-        recorded_at=r.created_at,
-        version=r.version,
-        is_example=bool(r.is_example),
-    )
+    return Activity(**_record_fields(r, _ACTIVITY_COLUMNS))
 
 
 def _planned_values(p: PlannedActivity) -> dict[str, Any]:
-    return {
-        "kind": p.kind.value,
-        "commitment_id": p.commitment_id,
-        "place_id": p.place_id,
-        "geom": p.geometry,
-        "start_at": p.start,
-        "end_at": p.end,
-        "team": p.team,
-        "classification": p.classification.value,
-        "note": p.note,
-        "status": p.status.value,
-        "rule_id": p.rule_id,
-        "seed": p.seed,
-        "is_example": p.is_example,
-    }
+    return _row_values(p, _PLANNED_COLUMNS)
 
 
 def _planned_from_row(r: Any) -> PlannedActivity:
-    return PlannedActivity(
-        kind=CommitmentKind(r.kind),
-        start=r.start_at,
-        end=r.end_at,
-        commitment_id=r.commitment_id,
-        place_id=r.place_id,
-        geometry=r.geom,
-        team=r.team,
-        classification=Classification(r.classification),
-        note=r.note,
-        status=PlanStatus(r.status),
-        rule_id=r.rule_id,
-        seed=r.seed,
-        id=r.id,
-        version=r.version,
-        is_example=bool(r.is_example),
-    )
+    return PlannedActivity(**_record_fields(r, _PLANNED_COLUMNS))
 
 
 def _finding_values(f: Finding) -> dict[str, Any]:

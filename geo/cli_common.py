@@ -1,0 +1,81 @@
+"""What every part of the `lofteskartan` command shares.
+
+The command line is `geo.cli` (main, the parser, exit codes) plus one module per group of
+commands (`geo.cli_admin`, `geo.cli_status`, `geo.cli_sites`, `geo.cli_import`,
+`geo.cli_export`). They all import from here, never from `geo.cli`, which imports them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import NoReturn
+
+from geo.errors import LofteskartanError
+from geo.models import Actor
+from geo.store import Store
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+PROMISE_DIR = REPO_ROOT / "data" / "promises"
+
+# A command's handler runs it and returns the exit code; a registrar adds commands to a
+# parser's subcommands (`sub.add_parser(...)` with `set_defaults(handler=...)`).
+Handler = Callable[[argparse.Namespace, Store], int]
+Registrar = Callable[[argparse._SubParsersAction], None]
+
+
+class UsageError(LofteskartanError):
+    """The command line itself is wrong."""
+
+
+_ARGPARSE_SV = (
+    ("the following arguments are required", "de här argumenten saknas"),
+    ("unrecognized arguments", "okända argument"),
+    ("invalid choice", "ogiltigt val"),
+    ("choose from", "välj bland"),
+    ("expected one argument", "väntade ett värde"),
+    ("invalid int value", "inget heltal"),
+    ("argument", "argument"),
+)
+
+
+class SwedishParser(argparse.ArgumentParser):
+    """argparse, but usage errors are Swedish and raise instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        for english, swedish in _ARGPARSE_SV:
+            message = message.replace(english, swedish)
+        raise UsageError(f"{message}\nSe `{self.prog} --help`.")
+
+
+def cli_actor() -> Actor:
+    """Who runs the command: the operating-system user, as an administrator of the police.
+
+    Whoever can run the command line on the database's machine is its operator and can read
+    the database file anyway, so the command line has every right, sekretess included.
+    """
+    try:
+        user = getpass.getuser()
+    except Exception:  # no user name in some containers
+        user = "okänd"
+    return Actor(f"cli:{user}", role="admin", organisation="polis")
+
+
+def iso_date(text: str) -> date:
+    """A date option (--from, --to, --start, --today ...): ÅÅÅÅ-MM-DD."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" är inget datum (skriv t.ex. 2024-03-05)'
+        ) from None
+
+
+def add_document_option(
+    p: argparse._ActionsContainer, help_text: str = "medborgarlöftets id (standard: det senaste)"
+) -> None:
+    """--document ID: which medborgarlöfte a command works on."""
+    p.add_argument("--document", metavar="ID", help=help_text)

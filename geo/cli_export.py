@@ -1,0 +1,281 @@
+"""`lofteskartan export WHAT OUT`: places, maps, meeting pack, data, calendars, opening hours.
+
+`geo.cli.EXPORT_COMMANDS` lists the registrars below; each adds one or more subcommands to
+the group's subparsers (`formats.add_parser("places", ...)`, with `set_defaults(handler=...)`
+like any other command).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from geo.cli_common import UsageError, add_document_option, cli_actor, iso_date
+from geo.store import Store
+
+
+def _add_audience_and_period(
+    p: argparse.ArgumentParser,
+    audiences: Sequence[str],
+    default: str,
+    audience_help: str,
+    from_help: str | None = None,
+    to_help: str | None = None,
+) -> None:
+    """--audience (who may see the file) and --from/--to (the days it covers, inclusive).
+
+    The help texts and the order of the choices differ between exports and stay as they were.
+    """
+    p.add_argument("--audience", choices=list(audiences), default=default, help=audience_help)
+    p.add_argument("--from", dest="date_from", type=iso_date, metavar="DATUM", help=from_help)
+    p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATUM", help=to_help)
+
+
+def _write_output(out: Path, data: bytes) -> None:
+    """Write to a file (atomically, so a reader never sees half a feed) or to stdout."""
+    if str(out) == "-":
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"Mappen {out.parent} finns inte.")
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(out)
+
+
+# -- export places (issue 3) ----------------------------------------------------------------
+
+
+def register_places(group: argparse._SubParsersAction) -> None:
+    """Add `export places`."""
+    p = group.add_parser(
+        "places",
+        help="alla aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
+        description="Skriver alla aktiva platser med samma kolumnnamn som importen, så att "
+        "filen kan läsas in igen. Filen är intern: den innehåller alla klassningar.",
+    )
+    p.add_argument("out", type=Path, metavar="UT.gpkg|UT.geojson")
+    p.set_defaults(handler=_cmd_export_places)
+
+
+def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
+    from geo.models import Classification
+    from geo.place_import import export_places
+
+    store.require_schema()
+    with store.session(cli_actor()) as s:
+        places = s.list_places()
+    count = export_places(places, args.out)
+    secret = sum(p.classification is Classification.SECRET for p in places)
+    print(f"{count} platser skrevs till {args.out}.")
+    if secret:
+        print(f"Obs: {secret} av dem har klassning sekretess. Filen är intern.", file=sys.stderr)
+    return 0
+
+
+# -- export map-html, map-png, meeting-pdf, gpkg, csv, followup (issue 6) -----------------
+
+
+def _export_count(text: str) -> int:
+    if not text.isdigit():
+        raise argparse.ArgumentTypeError(f'"{text}" är inget heltal')
+    return int(text)
+
+
+def _export_metres(text: str) -> float:
+    try:
+        return float(text.replace(",", "."))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f'"{text}" är inget tal (meter)') from None
+
+
+_EXPORT_HELP = {
+    "map-html": "kartan som en fristående HTML-fil som fungerar utan internet",
+    "map-png": "kartbild (PNG) för utskrift",
+    "meeting-pdf": "mötesunderlag för samverkansmötet (PDF)",
+    "gpkg": "all data som GeoPackage (EPSG:3006) för QGIS",
+    "csv": "all data som CSV för Excel (zip med en fil per tabell)",
+    "followup": "uppföljning per tertial för polisen.se: texter och karta (zip)",
+}
+
+
+def register_formats(formats: argparse._SubParsersAction) -> None:
+    """Add `export map-html`, `map-png`, `meeting-pdf`, `gpkg`, `csv` and `followup`."""
+    from geo.aggregate import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
+
+    for name, help_text in _EXPORT_HELP.items():
+        p = formats.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("out", type=Path, metavar="UT", help="filen som skrivs")
+        default = "public" if name == "followup" else "internal"
+        _add_audience_and_period(
+            p,
+            ["internal", "public"],
+            default,
+            "internal (allt du får se) eller public (får publiceras); standard: " + default,
+        )
+        add_document_option(p, "medborgarlöftets id")
+        p.add_argument(
+            "--min-count",
+            type=_export_count,
+            default=DEFAULT_MIN_COUNT,
+            metavar="K",
+            help=f"minsta antal som visas offentligt (standard {DEFAULT_MIN_COUNT})",
+        )
+        p.add_argument(
+            "--cell-size",
+            type=_export_metres,
+            default=DEFAULT_CELL_SIZE_M,
+            metavar="M",
+            help=f"rutstorlek i meter (standard {DEFAULT_CELL_SIZE_M:g})",
+        )
+        p.add_argument(
+            "--grid", choices=[g.value for g in GridShape], default=GridShape.SQUARE.value
+        )
+        if name in ("map-html", "followup"):
+            p.add_argument(
+                "--no-tiles", action="store_true", help="ingen bakgrundskarta från internet"
+            )
+        if name == "map-png":
+            p.add_argument(
+                "--view", choices=["oversikt", "tathet"], default="oversikt", help="vilken karta"
+            )
+        if name == "meeting-pdf":
+            p.add_argument("--meeting-date", type=iso_date, metavar="DATUM", help="mötets datum")
+            p.add_argument(
+                "--since",
+                type=iso_date,
+                metavar="DATUM",
+                help='första dagen för "genomfört sedan förra mötet" '
+                "(standard: dagen efter förra loggade samverkansmötet)",
+            )
+        p.set_defaults(handler=_cmd_export, export_format=name)
+
+
+def _cmd_export(args: argparse.Namespace, store: Store) -> int:
+    from geo.aggregate import GridShape
+    from geo.audience import Audience, AudienceRules, ExportRequest, default_period
+    from geo.exports import ExportFormat, ExportOptions, make_export, write_export
+    from geo.store import now
+
+    out: Path = args.out
+    if out.is_dir():
+        raise UsageError(f"{out} är en mapp: ange ett filnamn.")
+    if not out.parent.is_dir():
+        raise UsageError(f"Mappen {out.parent} finns inte.")
+    store.require_schema()
+    actor = cli_actor()
+    with store.session(actor) as s:
+        doc = s.promise_document(args.document)
+    made_at = now()
+    period = default_period(doc, made_at.date())
+    request = ExportRequest(
+        audience=Audience(args.audience),
+        start=args.date_from or period.start,
+        end=args.date_to or period.end,
+        made_at=made_at,
+        rules=AudienceRules(args.min_count, args.cell_size, GridShape(args.grid)),
+        document_id=doc.id,
+        meeting_date=getattr(args, "meeting_date", None),
+        since=getattr(args, "since", None),
+    )
+    options = ExportOptions(
+        tiles=not getattr(args, "no_tiles", False),
+        density_png=getattr(args, "view", "oversikt") == "tathet",
+    )
+    result = make_export(store, actor, ExportFormat(args.export_format), request, options)
+    write_export(result.payload, out)
+    print(f"{result.summary} -> {out}")
+    return 0
+
+
+# -- export ics, opening-hours ---------------------------------------------------------------
+
+
+def register_ics(group: argparse._SubParsersAction) -> None:
+    """Add `export ics`."""
+    p = group.add_parser("ics", help="planerade aktiviteter som iCalendar-fil (.ics)")
+    p.add_argument("out", type=Path, metavar="UT", help="filen att skriva (- för stdout)")
+    _add_audience_and_period(
+        p,
+        ["public", "internal"],
+        "internal",
+        "public: bara öppna närvarotider; internal: allt du får se (standard)",
+        from_help="från och med",
+        to_help="till och med",
+    )
+    add_document_option(p)
+    p.set_defaults(handler=_cmd_export_ics)
+
+
+def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
+    """Local midnights for --from (inclusive) and the day after --to (exclusive)."""
+    from geo.models import STOCKHOLM
+
+    start = end = None
+    if args.date_from is not None:
+        start = datetime.combine(args.date_from, time(0), tzinfo=STOCKHOLM)
+    if args.date_to is not None:
+        end = datetime.combine(args.date_to + timedelta(days=1), time(0), tzinfo=STOCKHOLM)
+    if start is not None and end is not None and end <= start:
+        raise UsageError("--to ligger före --from.")
+    return start, end
+
+
+def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
+    from geo.publish import Audience, calendar_feed, visible_classifications
+
+    store.require_schema()
+    actor = cli_actor()
+    start, end = _period(args)
+    with store.session(actor) as s:
+        doc = s.promise_document(args.document)
+        plans = s.list_planned(start, end)
+        activities = s.list_activities(start, end)
+        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+    audience = Audience(args.audience)
+    public = audience is Audience.PUBLIC
+    title = "polisens öppettider" if public else "planering"
+    feed = calendar_feed(
+        plans,
+        places,
+        audience,
+        visible=visible_classifications(actor),
+        activities=activities,
+        document_id=doc.id,
+        name=f"{doc.kommun_name}: {title}",
+    )
+    _write_output(args.out, feed)
+    if str(args.out) != "-":
+        events = feed.count(b"BEGIN:VEVENT")
+        print(f"{args.out}: {events} händelser ({'publik' if public else 'intern'} kalender).")
+    return 0
+
+
+def register_opening_hours(group: argparse._SubParsersAction) -> None:
+    """Add `export opening-hours`."""
+    p = group.add_parser("opening-hours", help="öppettider för kommunens webbplats (text/HTML)")
+    p.add_argument("out", type=Path, metavar="UT", help="filen att skriva (- för stdout)")
+    p.add_argument("--format", choices=["text", "html"], default="text", help="standard: text")
+    p.add_argument("--weeks", type=int, default=4, help="antal veckor framåt (standard 4)")
+    p.add_argument("--today", type=iso_date, metavar="DATUM", help="räkna från detta datum")
+    add_document_option(p)
+    p.set_defaults(handler=_cmd_export_opening_hours)
+
+
+def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
+    from geo.publish import opening_hours, public_times
+
+    store.require_schema()
+    today = args.today or date.today()
+    with store.session(cli_actor()) as s:
+        doc = s.promise_document(args.document)
+        rules = s.list_schedule_rules(doc.id)
+        plans = s.list_planned()
+        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+    text = opening_hours(public_times(rules, plans, places, today, args.weeks))
+    _write_output(args.out, (text.html if args.format == "html" else text.text).encode("utf-8"))
+    return 0

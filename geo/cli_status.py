@@ -1,0 +1,65 @@
+"""`lofteskartan status`: the state of each activity in the promise, as a table or JSON."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+
+from geo.cli_common import add_document_option, cli_actor
+from geo.store import Store
+
+
+def _year(text: str) -> int:
+    """--year takes the calendar year a promise year starts in."""
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f'"{text}" är inget år (skriv t.ex. 2023)')
+    return int(text)
+
+
+def register_status(sub: argparse._SubParsersAction) -> None:
+    """Add `status`."""
+    p = sub.add_parser("status", help="läget per aktivitet i löftet")
+    p.add_argument("--year", type=_year, metavar="ÅÅÅÅ", help="löftesåret som börjar detta år")
+    add_document_option(p)
+    p.add_argument("--json", action="store_true", help="skriv JSON i stället för en tabell")
+    p.set_defaults(handler=_cmd_status)
+
+
+def _cmd_status(args: argparse.Namespace, store: Store) -> int:
+    from geo.status import status_report, status_rows
+
+    store.require_schema()
+    report = status_report(store, cli_actor(), args.document, args.year, today=date.today())
+    if args.json:
+        print(json.dumps(status_rows(report), ensure_ascii=False, indent=2))
+        return 0
+    period = report.period
+    print(f"{report.document.title} – {period.label} ({period.start} – {period.end})")
+    print(f"Läget den {report.today}.")
+    print(
+        f"{'Löfte':<16} {'Aktivitet':<40} {'Mål':>8} {'Gjort':>6} {'Kvar':>5} {'Planerat':>8} "
+        f"{'Prognos':>8}  Läge"
+    )
+    rows = status_rows(report)
+    for row in rows:
+        target = row["target_text"] or "–"
+        remaining = "–" if row["remaining"] is None else str(row["remaining"])
+        forecast = "–" if row["forecast"] is None else str(row["forecast"])
+        title = row["title"] if len(row["title"]) <= 40 else row["title"][:39] + "…"
+        print(
+            f"{row['promise'] or 'hela löftet':<16} {title:<40} {target:>8} {row['done']:>6} "
+            f"{remaining:>5} {row['planned']:>8} {forecast:>8}  {row['status_text'] or '–'}"
+        )
+    print()
+    for row in rows:
+        if row["status"] is not None:
+            print(f"{row['id']}: {row['forecast_text']}")
+    if report.tertials:
+        print()
+        labels = [s.label.split(" (")[0] for s, _ in report.tertials]
+        print("Genomförda per tertial (delen inom löftesåret):")
+        print(f"{'Aktivitet':<24} " + " ".join(f"{label:>8}" for label in labels))
+        for row in rows:
+            print(f"{row['id']:<24} " + " ".join(f"{t['done']:>8}" for t in row["tertials"]))
+    return 0
