@@ -9,6 +9,7 @@ import streamlit as st
 
 from geo.access import Role, role_of
 from ui.auth import show_signed_in, sign_in_gate
+from ui.entry import in_app
 
 PAGES = Path(__file__).parent / "pages"
 
@@ -39,6 +40,7 @@ every_page = sorted(PAGES.glob("*.py"))
 actor = sign_in_gate([st.Page(p).url_path for p in every_page[1:]])
 # Pages the user's role cannot use are left out of the menu; each page checks again.
 pages = [p for p in every_page if role_of(actor).rank >= _required_role(p).rank]
+in_app()
 navigation = st.navigation(
     [st.Page(p, title=_title(p), default=i == 0) for i, p in enumerate(pages)]
 )
