@@ -176,17 +176,22 @@ class ExportRequest:
 
 @dataclass(frozen=True)
 class PlaceRow:
-    """A place as exported (public: no id, note or free-text attributes)."""
+    """A place as exported (public: no id, version, note or free-text attributes).
+
+    `attributes` holds the stored values as they are (a speed as a number, a route's stops
+    as a list), so each export can write them the way the place import reads them back.
+    """
 
     kind: PlaceKind
     name: str
     geometry: BaseGeometry
     classification: Classification
     note: str
-    attributes: Mapping[str, str]
+    attributes: Mapping[str, Any]
     id: int | None
     retired: bool
     is_example: bool
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -554,7 +559,7 @@ def _public_place(place: Place) -> PlaceRow:
         geometry=place.geometry,
         classification=place.classification,
         note="",
-        attributes={k: _text(place.attributes[k]) for k in keep if k in place.attributes},
+        attributes={k: place.attributes[k] for k in keep if k in place.attributes},
         id=None,
         retired=False,
         is_example=place.is_example,
@@ -568,10 +573,11 @@ def _internal_place(place: Place) -> PlaceRow:
         geometry=place.geometry,
         classification=place.classification,
         note=place.note,
-        attributes={k: _text(v) for k, v in place.attributes.items()},
+        attributes=dict(place.attributes),
         id=place.id,
         retired=place.is_retired,
         is_example=place.is_example,
+        version=place.version,
     )
 
 

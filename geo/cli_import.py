@@ -63,16 +63,13 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
         context = load_place_context(s)
     result = read_places(data, args.file.name, args.crs, context)
     print(f"Koordinatsystem: {result.crs_label} ({result.crs_reason}).")
-    if result.ignored_columns:
-        print(f"Kolumner som inte läses: {', '.join(result.ignored_columns)}.")
+    for note in result.notes:
+        print(note)
     for warning in result.warnings:
         print(f"Varning: {warning}", file=sys.stderr)
     with store.session(actor) as s:
-        saved = save_places(s, result.places)
-    print(
-        f"{len(saved.added)} platser importerades från {args.file.name}"
-        + (f"; {len(saved.already_stored)} fanns redan." if saved.already_stored else ".")
-    )
+        saved = save_places(s, result.places, result.name)
+    print(saved.summary(args.file.name))
     return 0
 
 

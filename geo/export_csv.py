@@ -24,7 +24,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.audience import ExportData
+from geo.audience import Audience, ExportData
 from geo.export_tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.models import STOCKHOLM
 from geo.swedish import plain_number, stamp
@@ -109,6 +109,7 @@ def _readme(data: ExportData, tables: Iterable[ExportTable]) -> str:
         f'"{data.rules.suppressed_text}" betyder att ett antal från 1 till '
         f"{data.rules.min_count - 1} inte visas.",
         "En text som börjar med ' har fått tecknet för att Excel inte ska läsa den som formel.",
+        *_reimport_lines(data),
         "",
     ]
     for table in tables:
@@ -119,6 +120,22 @@ def _readme(data: ExportData, tables: Iterable[ExportTable]) -> str:
             lines.append("  e_sweref99tm, n_sweref99tm, wkt_sweref99tm: läget (se ovan)")
         lines.append("")
     return "\r\n".join(lines)
+
+
+def _reimport_lines(data: ExportData) -> list[str]:
+    """How the places file imports again (README, "Importing places")."""
+    lines = [
+        f"{data.audience.file_tag}_platser.csv kan ändras i Excel och läsas in igen på sidan",
+        "Platser eller med lofteskartan import places (spara som CSV med semikolon).",
+    ]
+    if data.audience is Audience.INTERNAL:
+        lines.append(
+            "En rad med id ändrar den platsen, en rad utan id blir en ny plats, ur_bruk = ja "
+            "avvecklar platsen."
+        )
+    else:
+        lines.append("Raderna har inget id: de blir nya platser om de inte redan finns.")
+    return lines
 
 
 def csv_zip_bytes(data: ExportData) -> bytes:

@@ -3,7 +3,9 @@
 One function turns an `ExportData` into named tables (columns, rows, geometries in
 EPSG:3006), so the GeoPackage layers and the CSV files always hold the same things. Column
 names are Swedish, lower case, ASCII (QGIS, Excel and scripts all cope); the title of each
-table says what it holds.
+table says what it holds. The exception is `platser`, whose attribute columns carry the
+place import's names (`väg`, `öppettider`, `hållplatser`): that table is meant to be edited
+and imported again (`lofteskartan import places`), and one vocabulary beats two.
 
 A public export has fewer tables and columns: no `aktiviteter` table (single activities are
 never published) and no id, note, free-text or exact-time columns. A suppressed count is the
@@ -19,7 +21,14 @@ from typing import Any, Final
 
 from shapely.geometry.base import BaseGeometry
 
-from geo.audience import COUNT_OUTCOMES, Audience, ExportData, PeriodSummary
+from geo.audience import (
+    COUNT_OUTCOMES,
+    PUBLIC_OFFICE_ATTRIBUTES,
+    Audience,
+    ExportData,
+    PeriodSummary,
+)
+from geo.places import ALL_ATTRIBUTE_KEYS, ATTRIBUTES, ValueType, attribute_text
 from geo.swedish import stamp
 
 
@@ -73,6 +82,8 @@ class ExportTable:
 
 
 TIME_FORMAT = "%Y-%m-%d %H:%M"
+# Each attribute key once (`vikt` is the only key, today, that could serve several kinds).
+ATTRIBUTE_SPECS = {spec.key: spec for specs in ATTRIBUTES.values() for spec in specs}
 
 
 def _yes(value: bool) -> str:
@@ -128,34 +139,65 @@ def about_table(data: ExportData) -> ExportTable:
     return ExportTable("om_exporten", "Om exporten", columns, (row,))
 
 
+def _attribute_column(key: str) -> Column:
+    """A place attribute's column under the place import's name (`väg`, `hastighet`, ...)."""
+    spec = ATTRIBUTE_SPECS[key]
+    kinds = ", ".join(k.value for k, specs in ATTRIBUTES.items() if spec in specs)
+    kind = {ValueType.SPEED: INTEGER, ValueType.WEIGHT: REAL}.get(spec.type, TEXT)
+    return Column(key, kind, f"{spec.label} ({kinds})")
+
+
+def _attribute_value(key: str, value: Any) -> Any:
+    """A stored attribute as its column holds it: numbers as numbers, stops joined by |."""
+    if value is None:
+        return None
+    spec = ATTRIBUTE_SPECS[key]
+    if spec.type is ValueType.SPEED:
+        return int(value)
+    if spec.type is ValueType.WEIGHT:
+        return float(value)
+    return attribute_text(spec, value)
+
+
 def places_table(data: ExportData) -> ExportTable:
-    """`platser`: every place (public: öppna, in use, no insatsplatser, no notes)."""
+    """`platser`: every place (public: öppna, in use, no insatsplatser, no notes).
+
+    The columns are the place import's (`namn`, `typ`, `klassning`, `anteckning`, one
+    column per attribute), so a planner can edit the file in Excel and import it again;
+    `id` and `version` (internal only) let that import change the stored place instead of
+    adding a new one, and refuse a change to a place someone saved after the export.
+    """
     internal = data.audience is Audience.INTERNAL
+    keys = ALL_ATTRIBUTE_KEYS if internal else PUBLIC_OFFICE_ATTRIBUTES
     columns = [
         Column("typ", TEXT, "Platstyp"),
         Column("namn", TEXT, "Namn"),
         Column("klassning", TEXT, "öppen, intern eller sekretess"),
-        Column("attribut", TEXT, "Platstypens egna uppgifter (namn: värde; ...)"),
-        Column("exempeldata", TEXT, "ja för påhittade exempelplatser"),
     ]
     if internal:
+        columns.append(Column("anteckning", TEXT, "Intern anteckning"))
+    columns += [_attribute_column(key) for key in keys]
+    columns.append(Column("exempeldata", TEXT, "ja för påhittade exempelplatser"))
+    if internal:
         columns = [
-            Column("id", INTEGER, "Platsens id i Löfteskartan"),
+            Column("id", INTEGER, "Platsens id i Löfteskartan (importen ändrar den platsen)"),
+            Column("version", INTEGER, "Platsens version när filen gjordes"),
             *columns,
-            Column("anteckning", TEXT, "Intern anteckning"),
             Column("ur_bruk", TEXT, "ja om platsen inte används längre"),
         ]
     rows = []
     for p in data.places:
-        values: list[Any] = [
-            p.kind.value,
-            p.name,
-            p.classification.value,
-            "; ".join(f"{k}: {v}" for k, v in p.attributes.items()),
-            _yes(p.is_example),
-        ]
+        values: list[Any] = [p.kind.value, p.name, p.classification.value]
         if internal:
-            values = [p.id, *values, p.note, _yes(p.retired)]
+            values.append(p.note)
+        # Only the kind's own attributes: anything else would not import again.
+        own = {spec.key for spec in ATTRIBUTES[p.kind]}
+        values += [
+            _attribute_value(key, p.attributes.get(key)) if key in own else None for key in keys
+        ]
+        values.append(_yes(p.is_example))
+        if internal:
+            values = [p.id, p.version, *values, _yes(p.retired)]
         rows.append(tuple(values))
     return ExportTable(
         "platser",

@@ -1,10 +1,10 @@
 """Read demand and candidate files for site suggestions: GeoPackage, GeoJSON and CSV.
 
-Deliberately small and self-contained (issue 7): the general Swedish CSV/places importer
-(geo/tabular.py, geo/coords.py) is being written in parallel and this reader should later
-use it. The conventions are the same: CSV as Swedish Excel writes it (`;`, decimal comma,
-UTF-8 with or without BOM, or Windows-1252), row numbers as Excel shows them (the header
-is row 1), and messages that name the file, the row or feature and the column.
+CSV files are read by geo/tabular.py, the reader every import shares: Swedish Excel's
+dialect (`;` or `,`, decimal comma, UTF-8 with or without BOM, or Windows-1252), row numbers
+as Excel shows them (the header is row 1), the size and file-kind checks of geo/limits.py,
+and the same messages as the place import for what is wrong with the file itself. Messages
+name the file, the row or feature and the column.
 
 CSV columns (names in any case): `lat` + `lon` (WGS 84 degrees) or `n` + `e` (SWEREF 99 TM
 metres), optional `vikt` (a number, 1 when empty) and optional `namn`. GeoPackage and
@@ -13,10 +13,7 @@ GeoJSON: any geometry with a CRS; an optional `vikt` property.
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +26,7 @@ from geo.crs import SWEREF99TM, lonlat_to_sweref
 from geo.errors import ImportFileError
 from geo.siting import Candidate, DemandLayer
 from geo.siting_inputs import DEMAND_SPACING_M, layer_from_geometries, road_candidates
+from geo.tabular import Row, parse_number, read_table
 
 SUFFIXES = (".csv", ".gpkg", ".geojson", ".json")
 _LAT = ("lat", "latitud", "latitude")
@@ -38,7 +36,6 @@ _EAST = ("e", "öst", "ost", "easting", "e_sweref99tm", "x_sweref99tm")
 # Sweden with a margin, to catch swapped columns and the wrong system.
 _LAT_RANGE, _LON_RANGE = (54.5, 69.5), (10.0, 24.5)
 _NORTH_RANGE, _EAST_RANGE = (6_100_000.0, 7_700_000.0), (180_000.0, 1_000_000.0)
-_NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)([.,]\d+)?$")
 
 
 @dataclass(frozen=True)
@@ -48,32 +45,6 @@ class Feature:
     where: str
     properties: dict[str, Any]
     geometry: BaseGeometry
-
-
-def parse_number(text: str, where: str) -> float:
-    """A number as Swedes write it ("1 234,5", "12,5", "12.5", "-3")."""
-    cleaned = text.strip()
-    if not _NUMBER.match(cleaned):
-        raise ImportFileError(f'{where}: "{text}" är inget tal.')
-    return float(re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", "."))
-
-
-def _decode(data: bytes, name: str) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252."""
-    if b"\x00" in data[:4096]:
-        raise ImportFileError(f"{name}: filen är inte en textfil (CSV).")
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8")
-        except UnicodeDecodeError as exc:  # the BOM promises UTF-8 (found by the fuzz test)
-            raise ImportFileError(
-                f"{name}: filen säger att den är UTF-8, men byte {exc.start + 4} är det inte. "
-                'Spara filen igen som "CSV UTF-8" och försök på nytt.'
-            ) from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
 
 
 def _column(columns: list[str], names: tuple[str, ...]) -> str | None:
@@ -89,23 +60,12 @@ def _check_range(value: float, bounds: tuple[float, float], where: str, what: st
 
 
 def read_csv(data: bytes, name: str) -> list[Feature]:
-    """Points from a Swedish Excel CSV with lat/lon or N/E columns (EPSG:3006)."""
-    text = _decode(data, name)
-    lines = text.splitlines()
-    if not text.strip():
-        raise ImportFileError(f"{name}: filen är tom.")
-    header = next(line for line in lines if line.strip())
-    delimiter = max((";", ",", "\t"), key=header.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-    try:
-        records = [r for r in reader]
-    except csv.Error as exc:
-        raise ImportFileError(f"{name}, rad {reader.line_num}: trasig CSV ({exc}).") from None
-    while records and not any(cell.strip() for cell in records[0]):
-        records.pop(0)
-    if not records:  # only delimiters, e.g. ";" (found by the fuzz test)
-        raise ImportFileError(f"{name}: filen är tom.")
-    columns = [c.strip().lower() for c in records[0]]
+    """Points from a Swedish Excel CSV with lat/lon or N/E columns (EPSG:3006).
+
+    Raises ImportFileError naming the file, the row (the header is row 1) and the column.
+    """
+    table = read_table(data, name)
+    columns = list(table.columns)
     lat, lon = _column(columns, _LAT), _column(columns, _LON)
     north, east = _column(columns, _NORTH), _column(columns, _EAST)
     if not (lat and lon) and not (north and east):
@@ -114,21 +74,14 @@ def read_csv(data: bytes, name: str) -> list[Feature]:
             f"eller n och e (SWEREF 99 TM). Filen har: {', '.join(columns)}."
         )
     features = []
-    for number, record in enumerate(records[1:], start=2):
-        if not any(cell.strip() for cell in record):
-            continue  # Excel leaves empty lines at the end
-        if len(record) > len(columns):
-            raise ImportFileError(
-                f"{name}, rad {number}: {len(record)} värden men bara {len(columns)} kolumner."
-            )
-        cells = {c: v.strip() for c, v in zip(columns, record, strict=False)}
-        where = f"{name}, rad {number}"
+    for row in table.rows:
+        where = f"{name}, rad {row.number}"
 
-        def number_in(column: str, row_where: str = where, row: dict = cells) -> float:
-            value = row.get(column, "")
+        def number_in(column: str, where: str = where, row: Row = row) -> float:
+            value = row.get(column)
             if not value:
-                raise ImportFileError(f"{row_where}, kolumn {column}: värde saknas.")
-            return parse_number(value, f"{row_where}, kolumn {column}")
+                raise ImportFileError(f"{where}, kolumn {column}: värde saknas.")
+            return parse_number(value, f"{where}, kolumn {column}")
 
         if lat and lon:
             la, lo = number_in(lat), number_in(lon)
@@ -141,7 +94,7 @@ def read_csv(data: bytes, name: str) -> list[Feature]:
             _check_range(n, _NORTH_RANGE, where, "N")
             _check_range(e, _EAST_RANGE, where, "E")
             point = Point(e, n)
-        features.append(Feature(where, cells, point))
+        features.append(Feature(where, {c: row.get(c) for c in columns}, point))
     return features
 
 

@@ -19,7 +19,14 @@ from geo.crs import SWEREF99TM, WGS84
 from geo.errors import LofteskartanError
 from geo.layers import bounds_of, place_collections
 from geo.models import Classification, Place, PlaceKind
-from geo.place_import import PlaceFile, read_places, save_places
+from geo.place_import import (
+    ImportPlan,
+    PlaceFile,
+    PlannedPlace,
+    plan_import,
+    read_places,
+    save_places,
+)
 from geo.places import (
     ATTRIBUTES,
     SPEED_LIMITS,
@@ -339,10 +346,14 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
     )
     try:
         result = read_places(upload.getvalue(), upload.name, crs or None, context)
+        # Which rows are new and which change a stored place (an export's `id`), before
+        # the user confirms; rows that cannot be applied show here, not after the click.
+        with get_store().session(current_actor()) as s:
+            plan = plan_import(s, result.places, result.name)
     except LofteskartanError as exc:
         st.error(str(exc))
         return
-    _preview(result, context, view)
+    _preview(result, plan, context, view)
     confirmed = st.checkbox(
         f"Koordinatsystemet ({result.crs_label}) stämmer och platserna ligger rätt på kartan",
         key=f"platsfil_ok_{nonce()}",
@@ -355,25 +366,34 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
     ):
         try:
             with get_store().session(current_actor()) as s:
-                saved = save_places(s, result.places)
+                saved = save_places(s, result.places, result.name)
         except LofteskartanError as exc:
             st.error(str(exc))
             return
-        already = f" {len(saved.already_stored)} fanns redan." if saved.already_stored else ""
-        _saved(f"{len(saved.added)} platser importerades från {plain(result.name)}.{already}")
+        _saved(plain(saved.summary(result.name)))
 
 
-def _preview(result: PlaceFile, context: PlaceContext, view: MapView) -> None:
+def _change_text(row: PlannedPlace) -> str:
+    """What importing the row does, for the preview table: ändras (namn, hastighet)."""
+    return row.change.value + (f" ({', '.join(row.fields)})" if row.fields else "")
+
+
+def _preview(result: PlaceFile, plan: ImportPlan, context: PlaceContext, view: MapView) -> None:
     st.markdown(
         f"**{len(result.places)} platser** i {plain(result.name)} ({result.format}). "
-        f"Koordinatsystem: **{result.crs_label}** – {result.crs_reason}."
+        f"Koordinatsystem: **{result.crs_label}** – {plain(result.crs_reason)}."
     )
-    if result.ignored_columns:
-        st.caption(f"Kolumner som inte läses: {plain(', '.join(result.ignored_columns))}")
+    st.markdown(f"Vid import: {plain(plan.describe())}.")
+    for note in result.notes:
+        st.caption(plain(note))
     for warning in result.warnings:
         st.warning(plain(warning))
     places = [p.place for p in result.places]
-    rows = [{"Rad": item.where} | place_row(item.place, context.tatorter) for item in result.places]
+    rows = [
+        {"Rad": r.item.where, "Vid import": _change_text(r)}
+        | place_row(r.item.place, context.tatorter)
+        for r in plan.rows
+    ]
     st.dataframe(pd.DataFrame(rows).drop(columns="Status"), hide_index=True, width="stretch")
     st_folium(
         # A wide margin, so a single point is seen against the kommun and tätorter.

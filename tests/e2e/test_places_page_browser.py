@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import io
 import re
+import zipfile
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import FrameLocator, Page
 from shapely.geometry import Point
 
+from geo.audience import Audience, ExportRequest
 from geo.demo import ANEBY_E, ANEBY_N
-from geo.models import Actor, Place, PlaceKind
+from geo.exports import ExportFormat, ExportOptions, load_export_data, render
+from geo.models import STOCKHOLM, Actor, Place, PlaceKind
 from geo.places import format_distance
 from geo.setup import initialise
 from geo.store import Store
@@ -321,3 +326,57 @@ def test_a_planner_imports_a_csv_after_seeing_where_the_places_land(
     (place,) = stored_places(db_url)
     assert (place.name, place.attributes["platstyp"]) == ("Parken", "park")
     assert place.geometry.distance(Point(ANEBY_E, ANEBY_N)) < 0.15
+
+
+def test_a_planner_imports_an_edited_export_and_sees_first_which_place_changes(
+    streamlit_server: StartServer, page: Page, db_url: str, tmp_path: Path
+) -> None:
+    store = Store(db_url)
+    try:
+        with store.session(ACTOR) as s:
+            site = s.add_place(
+                Place(
+                    PlaceKind.TRAFFIC_CONTROL_SITE,
+                    "Infarten",
+                    Point(ANEBY_E, ANEBY_N + 1500),
+                    attributes={"hastighet": 70},
+                )
+            )
+            s.add_place(
+                Place(PlaceKind.INTERVENTION_PLACE, "Parken", Point(ANEBY_E + 200, ANEBY_N))
+            )
+        request = ExportRequest(
+            Audience.INTERNAL, date(2023, 5, 30), date(2024, 5, 29), datetime.now(STOCKHOLM)
+        )
+        payload = render(load_export_data(store, ACTOR, request), ExportFormat.CSV, ExportOptions())
+    finally:
+        store.dispose()
+    with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+        text = archive.read("intern_platser.csv").decode("utf-8-sig")
+    # Edited in Excel: a new name and speed for the site, saved as Windows-1252.
+    edited = tmp_path / "intern_platser.csv"
+    edited.write_bytes(
+        text.replace("Infarten;", "Norra infarten;").replace(";70;", ";60;").encode("cp1252")
+    )
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
+    open_places_page(page, base)
+    page.get_by_text("Importera platser från fil").click()
+    page.locator("[data-testid=stFileUploader] input[type=file]").set_input_files(str(edited))
+
+    page.get_by_text(
+        f"Vid import: 1 ändras (id {site.id}: namn, hastighet), 1 finns redan."
+    ).wait_for()
+    page.get_by_text("Kolumner som inte läses: exempeldata.").wait_for()
+    page.get_by_text("Koordinatsystem", exact=True).scroll_into_view_if_needed()
+    screenshot(page, "platser-import-export")
+    page.get_by_text("stämmer och platserna ligger rätt på kartan").click()
+    page.get_by_role("button", name="Importera 2 platser").click()
+    page.get_by_text(
+        f"0 platser importerades från intern_platser.csv; 1 ändrades (id {site.id}); 1 fanns redan."
+    ).wait_for()
+    names = {p.name: p for p in stored_places(db_url)}
+    assert sorted(names) == ["Norra infarten", "Parken"]
+    assert (names["Norra infarten"].attributes["hastighet"], names["Norra infarten"].version) == (
+        60,
+        2,
+    )

@@ -338,3 +338,80 @@ def test_a_gpkg_without_crs_asks_for_one(tmp_path: Path) -> None:
 def test_an_unknown_crs_is_refused() -> None:
     with pytest.raises(ImportFileError, match='Okänt koordinatsystem "EPSG:99999"'):
         normalise_crs("EPSG:99999")
+
+
+# -- the data export's columns ------------------------------------------------------------
+
+# A row as `export csv` writes it (intern_platser.csv), minus the kinds' other attributes.
+EXPORTED_HEADER = "id;version;typ;namn;klassning;anteckning;hastighet;ur_bruk;exempeldata;"
+EXPORTED_GEOMETRY = "e_sweref99tm;n_sweref99tm;wkt_sweref99tm\n"
+
+
+def exported(*rows: str) -> bytes:
+    return excel(EXPORTED_HEADER + EXPORTED_GEOMETRY + "".join(f"{r}\n" for r in rows))
+
+
+def test_wkt_sweref99tm_is_read_as_sweref_99_tm_because_its_name_says_so() -> None:
+    result = read_places(
+        exported(
+            "7;2;trafikkontrollplats;Infarten;intern;;70;nej;nej;"
+            "488629,2;6411094,7;POINT (488629.2 6411094.7)"
+        ),
+        "intern_platser.csv",
+    )
+    [item] = result.places
+    assert (result.crs, result.crs_reason) == ("EPSG:3006", "angivet i kolumnnamnet wkt_sweref99tm")
+    assert item.place.geometry.equals(ANEBY)
+    assert (item.file_id, item.file_version, item.retired) == (7, 2, False)
+    assert result.ignored_columns == ("exempeldata",)
+
+
+def test_a_point_moved_with_e_and_n_after_emptying_the_wkt_is_read_from_e_and_n() -> None:
+    [item] = read_places(
+        exported("7;2;insatsplats;Parken;intern;;;nej;nej;488700;6411200,5;"),
+        "intern_platser.csv",
+    ).places
+    assert (item.place.geometry.x, item.place.geometry.y) == (488700.0, 6411200.5)
+
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        (
+            "7;2;insatsplats;Parken;intern;;;nej;nej;488700;6411094,7;POINT (488629.2 6411094.7)",
+            r"rad 2: e_sweref99tm och n_sweref99tm \(488700; 6411094,7\) ligger 70,8 m från "
+            r"geometrin i wkt_sweref99tm, så det går inte att veta vilken du har ändrat",
+        ),
+        (
+            "7;2;insatsplats;Parken;intern;;;nej;nej;;;POINT (14.808475 57.84163)",
+            r"rad 2: kolumnerna e_sweref99tm, n_sweref99tm och wkt_sweref99tm har tal som ser ut "
+            r"som WGS 84 \(lat/lon, grader\)\. Skriv dem i kolumnen geometri",
+        ),
+        (
+            "sju;2;insatsplats;Parken;intern;;;nej;nej;;;POINT (488629.2 6411094.7)",
+            r'rad 2, id: "sju" är inget id \(ett heltal från en export; töm cellen för en '
+            r"ny plats\)",
+        ),
+        (
+            "7;2;insatsplats;Parken;intern;;;kanske;nej;;;POINT (488629.2 6411094.7)",
+            r'rad 2, ur_bruk: "kanske" ska vara ja eller nej',
+        ),
+        (
+            "7;2;insatsplats;Parken;intern;;;nej;nej;488629,2;;POINT (488629.2 6411094.7)",
+            r"rad 2, kolumn n_sweref99tm: värde saknas",
+        ),
+    ],
+    ids=["e-n-moved-and-wkt-not", "degrees-in-wkt-sweref99tm", "id-text", "ur-bruk", "half-e-n"],
+)
+def test_a_bad_exported_row_is_named(row: str, message: str) -> None:
+    with pytest.raises(ImportFileError, match=message):
+        read_places(exported(row), "intern_platser.csv")
+
+
+def test_another_crs_cannot_be_chosen_for_the_sweref99tm_columns() -> None:
+    data = exported("7;2;insatsplats;Parken;intern;;;nej;nej;;;POINT (488629.2 6411094.7)")
+    with pytest.raises(
+        ImportFileError, match=r"är alltid SWEREF 99 TM \(EPSG:3006\), men EPSG:4326"
+    ):
+        read_places(data, "intern_platser.csv", crs="EPSG:4326")
+    assert len(read_places(data, "intern_platser.csv", crs="EPSG:3006").places) == 1

@@ -169,3 +169,54 @@ def test_csv_candidates_are_named_by_their_row_when_they_have_no_name() -> None:
     cands = read_candidates(b"n;e\n6410000;483000\n", "platser.csv")
     assert [(c.name, c.x, c.y) for c in cands] == [("platser.csv, rad 2", E0, N0)]
     assert np.isfinite([c.x for c in cands]).all()
+
+
+# -- the shared Swedish CSV reader (geo/tabular.py) ------------------------------------------
+
+# "Spara som CSV (semikolonavgränsad)" on a Swedish Windows: Windows-1252, no BOM, decimal
+# commas in the coordinates and the weights, å/ä/ö in names and column names.
+CP1252_DEMAND = (
+    "Namn;Latitud;Longitud;Vikt\r\n"
+    "Östra infarten;57,84;14,81;2,5\r\n"
+    "Skolgården vid Ängen;57,845;14,815;0,75\r\n"
+    "Torget;57,85;14,82;\r\n"
+).encode("cp1252")
+
+
+def test_a_windows_1252_demand_csv_with_decimal_commas_keeps_its_weights_and_names() -> None:
+    assert CP1252_DEMAND.decode("cp1252").encode("cp1252") == CP1252_DEMAND
+    with pytest.raises(UnicodeDecodeError):
+        CP1252_DEMAND.decode("utf-8")  # so the reader really falls back to Windows-1252
+    layer = read_demand(CP1252_DEMAND, "önskemål.csv", layer_weight=2)
+    assert layer.weights.tolist() == [2.5, 0.75, 1.0]
+    assert layer.effective_weights.tolist() == [5.0, 1.5, 2.0]
+    expected = [*lonlat_to_sweref(14.81, 57.84), *lonlat_to_sweref(14.815, 57.845)]
+    assert layer.xy[:2].ravel().tolist() == pytest.approx(expected, abs=0.01)
+    names = [c.name for c in read_candidates(CP1252_DEMAND, "önskemål.csv")]
+    assert names == ["Östra infarten", "Skolgården vid Ängen", "Torget"]
+
+
+def test_the_data_exports_e_and_n_sweref99tm_columns_are_demand_points() -> None:
+    data = (
+        "\ufeffid;typ;vikt;e_sweref99tm;n_sweref99tm;wkt_sweref99tm\r\n"
+        "4;trafikkontroll;1,5;483000;6410000;POINT (483000 6410000)\r\n"
+    ).encode()
+    layer = read_demand(data, "intern_aktiviteter.csv")
+    assert (layer.xy.tolist(), layer.weights.tolist()) == ([[E0, N0]], [1.5])
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        (b"PK\x03\x04excel", "olyckor.csv är ingen CSV-fil; den ser ut som en zip-fil"),
+        (b"\xef\xbb\xbfn;e\n6410000;\xff483000\n", "filen säger att den är UTF-8, men byte"),
+        (b"n;e;n\n6410000;483000;1\n", "rad 1: kolumnen n finns två gånger"),
+        (b"n;e\n6410000;483000\x81\n", "varken UTF-8 eller Windows-1252"),
+    ],
+    ids=["excel-file", "broken-utf-8-after-bom", "duplicate-column", "not-text"],
+)
+def test_what_is_wrong_with_the_file_itself_is_said_as_the_place_import_says_it(
+    data: bytes, message: str
+) -> None:
+    with pytest.raises(ImportFileError, match=message):
+        read_demand(data, "olyckor.csv")
