@@ -299,8 +299,17 @@ def parse_events_csv(text: str, source: str = "filen") -> list[PoliceEvent]:
 
     Raises ImportFileError naming each bad row by its line number in the file.
     """
-    reader = csv.DictReader(io.StringIO(text))
-    columns = set(reader.fieldnames or [])
+    # newline="": the csv module then reads \r, \n and \r\n line ends itself, also inside
+    # quoted fields (a bare \r otherwise raised csv.Error: found by the importer fuzz test).
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        columns = set(reader.fieldnames or [])
+        rows = [(row, reader.line_num) for row in reader]
+    except csv.Error as exc:
+        raise ImportFileError(
+            f"Händelsefilen {source} rad {reader.line_num}: går inte att läsa som CSV ({exc}); "
+            "inget lästes in."
+        ) from None
     missing = [c for c in CSV_REQUIRED if c not in columns]
     if missing:
         raise ImportFileError(
@@ -309,8 +318,7 @@ def parse_events_csv(text: str, source: str = "filen") -> list[PoliceEvent]:
         )
     events: list[PoliceEvent] = []
     problems: list[str] = []
-    for row in reader:
-        line = reader.line_num
+    for row, line in rows:
         try:
             if None in row:
                 raise ValueError("har fler fält än rubrikraden")

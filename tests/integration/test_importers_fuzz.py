@@ -236,6 +236,7 @@ def test_broken_geojson_is_imported_or_refused_with_nothing_written(
     data=b"\xef\xbb\xbf;;;0;0\xf0\x90\x80\x80;00\xc2"
 )  # found by this test: BOM, then bad UTF-8
 @example(data=b"\n;")  # found by this test: a siting file of only a delimiter
+@example(data=b"\r;")  # found by this test: a bare carriage return in the events CSV
 def test_broken_csv_is_imported_or_refused_with_nothing_written(
     store: Store, name: str, data: bytes
 ) -> None:
