@@ -365,6 +365,35 @@ def drawn_shape(all_drawings: Sequence[Mapping[str, Any]] | None) -> Drawing:
     return Drawing(geom, len(features))
 
 
+def clicked_place(feature: Mapping[str, Any] | None, places: Iterable[Place]) -> Place | None:
+    """The stored place a click on the map chose, or None.
+
+    Parameters
+    ----------
+    feature
+        st_folium's `last_active_drawing`: the GeoJSON of the shape last clicked or drawn.
+        Stored places carry their database id in their properties (see
+        `geo.layers.place_collections`); a shape just drawn, a base layer (kommun, tätort)
+        or anything else has none.
+    places
+        The places the page knows. A retired place is not on the map, so it is never chosen
+        by a click, even if an old map still sends its id.
+
+    Returns
+    -------
+    Place or None
+        The active place whose id the clicked feature carries.
+    """
+    if not isinstance(feature, Mapping):
+        return None
+    properties = feature.get("properties")
+    place_id = properties.get("id") if isinstance(properties, Mapping) else None
+    # JSON true is an int in Python; only a real integer id names a place.
+    if not isinstance(place_id, int) or isinstance(place_id, bool):
+        return None
+    return next((p for p in places if p.id == place_id and not p.is_retired), None)
+
+
 def _field(where: str, key: str, label: str) -> str:
     """Where a field's problem is: "fil.csv, rad 4, väg" in files, the form label otherwise."""
     return f"{where}, {key}" if where else label

@@ -20,6 +20,7 @@ from ui.place_editor import (
     retire_panel,
     selected_place,
     show_flash,
+    stop_editing_button,
 )
 from ui.state import current_actor, get_store, selection
 
@@ -33,15 +34,17 @@ if sel is None:
     st.stop()
 st.title("Platser")
 st.caption(
-    "Välj typ av plats, rita den på kartan och fyll i uppgifterna. Välj en rad i tabellen "
-    "under kartan för att ändra eller avveckla en plats."
+    "**Ny plats:** välj typ, rita den med verktyget till vänster på kartan och fyll i "
+    "uppgifterna. **Ändra eller avveckla en plats:** klicka på den på kartan eller välj "
+    "dess rad i tabellen under kartan."
 )
 show_flash()
 kommunkod = sel.document.kommunkod
 with get_store().session(current_actor()) as session:
     context = load_place_context(session, kommunkod)
 view = load_view(kommunkod)
-# The table is drawn under the map, but what is selected in it decides what the map shows.
+# A click on the map or a row in the table (their callbacks ran before this run) chooses
+# the place to edit; it decides what the map shows.
 editing = selected_place(view.places)
 
 map_column, form_column = st.columns([3, 2], gap="medium")
@@ -51,10 +54,12 @@ with form_column:
         kind = st.selectbox(
             "Typ av plats", list(PlaceKind), format_func=lambda k: k.label, key="ny_platstyp"
         )
+        st.caption("Vill du ändra en plats som redan finns? Klicka på den på kartan.")
     else:
         kind = editing.kind
         verb = "Avvecklad" if editing.is_retired else "Ändra"
         st.subheader(f"{verb} {kind.label.lower()}: {plain(editing.name)}")
+        stop_editing_button()
 with map_column:
     drawing = draw_on_map(view, kind.geometry_type, editing)
 with form_column:

@@ -38,6 +38,7 @@ from geo.places import (
     build_place,
     check_geometry,
     check_in_sweden,
+    clicked_place,
     describe_facts,
     drawn_shape,
     place_facts,
@@ -53,6 +54,10 @@ from ui.state import current_actor, get_store
 NONCE = "platser_nonce"
 DRAWINGS = "platser_drawings"
 FLASH = "platser_flash"
+# The id of the place being edited, chosen on the map or in the table (None: a new place).
+SELECTED = "platser_vald"
+# Bumped when the choice comes from elsewhere than the table: a fresh table drops its old tick.
+TABLE_ROUND = "platser_tabellomgang"
 HOW_TO_DRAW = {
     "Point": "Klicka på **Sätt ut en punkt** (markören) till vänster på kartan och sedan där "
     "platsen ska vara.",
@@ -74,7 +79,39 @@ def _saved(message: str, warnings: list[str] | None = None) -> None:
     st.session_state[FLASH] = (message, warnings or [])
     st.session_state[NONCE] = nonce() + 1
     st.session_state.pop(DRAWINGS, None)
+    st.session_state.pop(SELECTED, None)
     st.rerun()
+
+
+def choose(place_id: int | None, *, from_table: bool = False) -> None:
+    """Edit the place with this id (None: back to a new place); a callback, before the run."""
+    st.session_state[SELECTED] = place_id
+    if not from_table:
+        st.session_state[TABLE_ROUND] = int(st.session_state.get(TABLE_ROUND, 0)) + 1
+
+
+def selected_place(places: list[Place]) -> Place | None:
+    """The place chosen on the map or in the table, if it is still stored.
+
+    A retired place (chosen in the table) stays chosen only while the table shows them.
+    """
+    chosen = st.session_state.get(SELECTED)
+    show_retired = bool(st.session_state.get("visa_avvecklade", False))
+    return next(
+        (
+            p
+            for p in places
+            if chosen is not None and p.id == chosen and (show_retired or not p.is_retired)
+        ),
+        None,
+    )
+
+
+def stop_editing_button() -> None:
+    """Leave the place being edited and go back to adding a new one."""
+    st.button(
+        "Lägg till en ny plats i stället", on_click=choose, args=(None,), icon=":material/add:"
+    )
 
 
 def show_flash() -> None:
@@ -121,14 +158,19 @@ def draw_on_map(view: MapView, geometry_type: str, focus: Place | None) -> Drawi
         # st_folium has put the component's value under `key` before calling this.
         value = st.session_state.get(key) or {}
         st.session_state.setdefault(DRAWINGS, {})[key] = value.get("all_drawings")
+        # A click on a stored place (not on a shape being drawn) opens it for editing.
+        clicked = clicked_place(value.get("last_active_drawing"), active)
+        if clicked is not None and (focus is None or clicked.id != focus.id):
+            choose(clicked.id)
 
     st_folium(
         m,
         key=key,
         height=620,
         use_container_width=True,
-        # Only drawings rerun the page: no pan, zoom or click (each vertex would).
-        returned_objects=["all_drawings"],
+        # Only drawings and clicks on shapes rerun the page: no pan, zoom or click on the
+        # bare map (each vertex of a drawing would).
+        returned_objects=["all_drawings", "last_active_drawing"],
         feature_group_to_add=places_group(place_collections(active)),
         on_change=remember,
     )
@@ -289,34 +331,29 @@ def retire_panel(place: Place) -> None:
 # -- the table ------------------------------------------------------------------------
 
 
-def places_table(places: list[Place], context: PlaceContext) -> Place | None:
-    """Every place with its facts; the selected row is returned for editing."""
+def places_table(places: list[Place], context: PlaceContext) -> None:
+    """Every place with its facts; selecting a row opens the place for editing."""
     show_retired = st.toggle("Visa avvecklade platser", key="visa_avvecklade")
     shown = [p for p in places if show_retired or not p.is_retired]
     if not shown:
         st.caption("Inga platser än. Rita den första på kartan ovan.")
-        return None
+        return
     rows = [place_row(p, context.tatorter) for p in shown]
-    event: Any = st.dataframe(
+    key = f"platstabell_{show_retired}_{nonce()}_{st.session_state.get(TABLE_ROUND, 0)}"
+
+    def chosen_row() -> None:
+        picked = st.session_state[key].selection.rows
+        choose(shown[picked[0]].id if picked else None, from_table=True)
+
+    st.dataframe(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
-        on_select="rerun",
+        on_select=chosen_row,
         selection_mode="single-row",
-        key=f"platstabell_{show_retired}_{nonce()}",
+        key=key,
         column_config={"Fakta": st.column_config.TextColumn(width="large")},
     )
-    chosen = event.selection.rows if event is not None else []
-    return shown[chosen[0]] if chosen else None
-
-
-def selected_place(places: list[Place]) -> Place | None:
-    """The place chosen in the table in the previous run (the map is drawn before the table)."""
-    show_retired = bool(st.session_state.get("visa_avvecklade", False))
-    state = st.session_state.get(f"platstabell_{show_retired}_{nonce()}")
-    rows = state.get("selection", {}).get("rows", []) if state else []
-    shown = [p for p in places if show_retired or not p.is_retired]
-    return shown[rows[0]] if rows and rows[0] < len(shown) else None
 
 
 # -- import ------------------------------------------------------------------------------

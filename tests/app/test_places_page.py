@@ -67,11 +67,12 @@ def test_every_demo_place_is_in_the_table_with_its_facts(
     assert centre["Fakta"].startswith("Yta 240\u00a0000\u00a0m² (24,0\u00a0ha)")
 
 
-def test_the_drawing_map_reruns_only_on_drawings_and_carries_places_beside_the_map(
+def test_the_drawing_map_reruns_only_on_drawings_and_clicks_and_carries_places_beside_it(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     args = map_args(places_page(db_url, monkeypatch))
-    assert args["returned_objects"] == ["all_drawings"]  # no pan, zoom or click reruns
+    # No pan, zoom or click on the bare map reruns; a click on a place does.
+    assert args["returned_objects"] == ["all_drawings", "last_active_drawing"]
     assert "L.Control.Draw" in args["script"]
     assert json.dumps("Sätt ut en punkt")[1:-1] in args["script"]  # Leaflet.draw in Swedish
     assert '"marker": {}' in args["script"] and '"polyline": false' in args["script"]
@@ -122,3 +123,26 @@ def test_a_drawn_point_and_the_form_become_a_stored_place(
         store.dispose()
     assert dict(place.attributes) == {"väg": "väg 32", "hastighet": 50}
     assert len(at.dataframe[0].value) == 10
+
+
+def test_a_place_chosen_on_the_map_opens_in_the_form_until_the_planner_goes_back(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = places_page(db_url, monkeypatch)
+    store = Store(db_url)
+    try:
+        with store.session(Actor("test")) as s:
+            (office,) = [p for p in s.list_places() if p.name == "Exempel: Poliskontor"]
+    finally:
+        store.dispose()
+    # What the map's on_change callback leaves when the office is clicked.
+    at.session_state["platser_vald"] = office.id
+    at.run()
+    # The heading is markdown: the name is escaped (plain()), so it shows as typed.
+    assert [h.value for h in at.subheader][0] == r"Ändra poliskontor: Exempel\: Poliskontor"
+    assert at.text_input(key=f"andra_{office.id}_0_namn").value == "Exempel: Poliskontor"
+
+    (back,) = [b for b in at.button if b.label == "Lägg till en ny plats i stället"]
+    back.click().run()
+    assert [h.value for h in at.subheader][0] == "Ny plats"
+    assert at.session_state["platser_vald"] is None

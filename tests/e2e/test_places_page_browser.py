@@ -9,8 +9,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import FrameLocator, Page
-from shapely.geometry import Point
+from playwright.sync_api import FrameLocator, Page, expect
+from shapely.geometry import LineString, Point, box
 
 from geo.audience import Audience, ExportRequest
 from geo.demo import ANEBY_E, ANEBY_N
@@ -34,6 +34,8 @@ BASE_PATHS = 1 + 13 + 95
 XSS = "<img src=x onerror=alert(1)>"
 ACTOR = Actor("test")
 GRID_CELL = "[data-testid=stDataFrame] [role=gridcell]"
+# Stroke colours of the places' kinds on the map (ui.maps.PLACE_COLOURS).
+SITE_COLOUR, AREA_COLOUR, ROUTE_COLOUR = "#e66101", "#1f78b4", "#d7191c"
 
 
 @pytest.fixture
@@ -380,3 +382,108 @@ def test_a_planner_imports_an_edited_export_and_sees_first_which_place_changes(
         60,
         2,
     )
+
+
+def wait_for_map_around_place(page: Page, frame: FrameLocator) -> None:
+    """Wait until the map around a chosen place has drawn and stopped zooming.
+
+    Its scale bar is in metres, not km, and no zoom animation is running (a screenshot
+    during one shows the old map blown up).
+    """
+    frame.locator(".leaflet-control-scale-line").get_by_text(re.compile(r"^\d+ m$")).wait_for()
+    map_paths(page, BASE_PATHS)
+    frame.locator(".leaflet-container:not(.leaflet-zoom-anim)").wait_for()
+
+
+def test_a_planner_clicks_a_place_on_the_map_renames_it_and_finds_the_new_name_after_reload(
+    streamlit_server: StartServer, page: Page, browser_log: BrowserLog, db_url: str
+) -> None:
+    store = Store(db_url)
+    with store.session(ACTOR) as s:
+        s.add_place(
+            Place(PlaceKind.TRAFFIC_CONTROL_SITE, "Kontroll vid skolan", Point(ANEBY_E, ANEBY_N))
+        )
+    store.dispose()
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
+    frame = open_places_page(page, base)
+    map_paths(page, BASE_PATHS + 1)
+    page.get_by_role("heading", name="Ny plats").wait_for()
+
+    frame.locator(f"path.leaflet-interactive[stroke='{SITE_COLOUR}']").click()
+    page.get_by_role("heading", name="Ändra trafikkontrollplats: Kontroll vid skolan").wait_for()
+    # The heading comes first; the form's fields follow in the same run.
+    name = page.get_by_role("textbox", name="Namn", exact=True)
+    expect(name).to_have_value("Kontroll vid skolan")
+    wait_for_map_around_place(page, frame)
+    screenshot(page, "platser-vald-pa-kartan")
+
+    name.fill("Kontroll vid torget")
+    page.get_by_role("button", name="Spara ändringar").click()
+    page.get_by_text("Trafikkontrollplats ”Kontroll vid torget” ändrades.").wait_for()
+    page.get_by_role("heading", name="Ny plats").wait_for()  # saved: back to a new place
+    page.reload()
+    page.get_by_role("heading", name="Platser", exact=True).wait_for()
+    map_paths(page, BASE_PATHS + 1, exactly=True)
+    page.locator(GRID_CELL, has_text="Kontroll vid torget").wait_for(state="attached")
+    frame = page.frame_locator(MAP_FRAME).first
+    frame.locator(f"path.leaflet-interactive[stroke='{SITE_COLOUR}']").hover()
+    assert frame.locator(".leaflet-tooltip").inner_text() == "Kontroll vid torget"
+
+    (place,) = stored_places(db_url)
+    assert (place.name, place.version) == ("Kontroll vid torget", 2)
+    assert place.geometry.equals(Point(ANEBY_E, ANEBY_N))  # only the name was changed
+    assert browser_log.page_errors == []
+
+
+def test_a_central_area_and_a_walk_route_are_chosen_by_clicking_them_on_the_map(
+    streamlit_server: StartServer, page: Page, db_url: str
+) -> None:
+    # A 1 km square north-east of the tätort and a straight 1 km route (600 m east, 800 m
+    # north) south-west of it: big enough to click at the kommun-wide zoom, apart so neither
+    # covers the other. The route is slanted: Playwright clicks the middle of an element's
+    # box, which for a slanted straight line is on the line (a level line's box is empty).
+    store = Store(db_url)
+    with store.session(ACTOR) as s:
+        s.add_place(
+            Place(
+                PlaceKind.CENTRAL_AREA,
+                "Centrum",
+                box(ANEBY_E + 1000, ANEBY_N + 1000, ANEBY_E + 2000, ANEBY_N + 2000),
+            )
+        )
+        s.add_place(
+            Place(
+                PlaceKind.WALK_ROUTE,
+                "Kvällsvandring",
+                LineString([(ANEBY_E - 2000, ANEBY_N - 2000), (ANEBY_E - 1400, ANEBY_N - 1200)]),
+            )
+        )
+    store.dispose()
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": db_url})
+    frame = open_places_page(page, base)
+    map_paths(page, BASE_PATHS + 2)
+
+    frame.locator(f"path.leaflet-interactive[stroke='{AREA_COLOUR}']").click()
+    page.get_by_role("heading", name="Ändra centrumområde: Centrum").wait_for()
+    expect(page.get_by_role("textbox", name="Namn", exact=True)).to_have_value("Centrum")
+    # Beside the map (the table under it says the same), the stored area's facts.
+    beside_map = page.locator("[data-testid=stHorizontalBlock]")
+    beside_map.get_by_text(re.compile(r"Yta 1\u00a0000\u00a0000\u00a0m²")).wait_for()
+    wait_for_map_around_place(page, frame)
+    screenshot(page, "platser-vald-yta")
+
+    # Back to adding a new place, then the route.
+    page.get_by_role("button", name="Lägg till en ny plats i stället").click()
+    page.get_by_role("heading", name="Ny plats").wait_for()
+    # The map around the area gives way to the whole kommun again (scale bar in km); the old
+    # one has clipped the route away.
+    frame.locator(".leaflet-control-scale-line").get_by_text(re.compile(r"^\d+ km$")).wait_for()
+    map_paths(page, BASE_PATHS + 2)
+    frame.locator(f"path.leaflet-interactive[stroke='{ROUTE_COLOUR}']").click()
+    page.get_by_role("heading", name="Ändra vandringsrutt: Kvällsvandring").wait_for()
+    expect(page.get_by_role("textbox", name="Namn", exact=True)).to_have_value("Kvällsvandring")
+    beside_map.get_by_text(
+        re.compile(r"Längd 1\u00a0000\u00a0m, gångtid cirka 15\u00a0min")
+    ).wait_for()
+    wait_for_map_around_place(page, frame)
+    screenshot(page, "platser-vald-rutt")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 from geo.demo import ANEBY_E, ANEBY_N
 from geo.errors import ValidationError
-from geo.models import Classification, Place, PlaceKind
+from geo.layers import place_collections
+from geo.models import STOCKHOLM, Classification, Place, PlaceKind
 from geo.places import (
     PlaceContext,
     PlaceFacts,
@@ -16,6 +19,7 @@ from geo.places import (
     check_geometry,
     check_in_sweden,
     clean_attributes,
+    clicked_place,
     describe_facts,
     drawn_shape,
     geometry_from_click,
@@ -80,6 +84,50 @@ def test_an_unreadable_drawing_is_reported_not_raised() -> None:
     drawing = drawn_shape([drawn({"type": "Polygon", "coordinates": "x"})])
     assert drawing.geometry is None
     assert "går inte att läsa" in drawing.problem
+
+
+OFFICE = Place(PlaceKind.POLICE_OFFICE, "Poliskontoret", Point(ANEBY_E, ANEBY_N), id=3)
+CENTRE = Place(
+    PlaceKind.CENTRAL_AREA, "Centrum", box(ANEBY_E, ANEBY_N, ANEBY_E + 100, ANEBY_N + 100), id=4
+)
+
+
+def on_the_map(place: Place) -> dict:
+    """The place's feature as the map draws it (and st_folium returns it when clicked)."""
+    (feature,) = place_collections([place])[place.kind]["features"]
+    return feature
+
+
+@pytest.mark.parametrize("place", [OFFICE, CENTRE])
+def test_clicking_a_stored_place_on_the_map_chooses_it(place: Place) -> None:
+    assert clicked_place(on_the_map(place), [OFFICE, CENTRE]) is place
+
+
+@pytest.mark.parametrize(
+    "feature",
+    [
+        None,
+        drawn({"type": "Point", "coordinates": [ANEBY_LON, ANEBY_LAT]}),  # just drawn
+        {"type": "Feature", "properties": {"label": "Aneby"}, "geometry": None},  # a tätort
+        {"type": "Feature", "properties": {"id": 99}, "geometry": None},  # not a known place
+        {"type": "Feature", "properties": {"id": "3"}, "geometry": None},
+        {"type": "Feature", "properties": {"id": True}, "geometry": None},
+        {"type": "Feature", "properties": None, "geometry": None},
+    ],
+)
+def test_a_click_on_anything_but_a_stored_place_chooses_nothing(feature: dict | None) -> None:
+    assert clicked_place(feature, [OFFICE, CENTRE]) is None
+
+
+def test_a_retired_place_is_never_chosen_by_a_click() -> None:
+    retired = Place(
+        PlaceKind.POLICE_OFFICE,
+        "Gamla kontoret",
+        Point(ANEBY_E, ANEBY_N),
+        id=3,
+        retired_at=datetime(2024, 5, 1, tzinfo=STOCKHOLM),
+    )
+    assert clicked_place(on_the_map(OFFICE), [retired]) is None
 
 
 def test_a_traffic_control_site_from_a_click_and_the_form() -> None:
