@@ -57,8 +57,10 @@ with form_column:
         st.caption("Vill du ändra en plats som redan finns? Klicka på den på kartan.")
     else:
         kind = editing.kind
-        verb = "Avvecklad" if editing.is_retired else "Ändra"
-        st.subheader(f"{verb} {kind.label.lower()}: {plain(editing.name)}")
+        if editing.is_retired:  # "(avvecklad)": Swedish adjectives agree with the noun's gender
+            st.subheader(f"{kind.label} (avvecklad): {plain(editing.name)}")
+        else:
+            st.subheader(f"Ändra {kind.label.lower()}: {plain(editing.name)}")
         stop_editing_button()
 with map_column:
     drawing = draw_on_map(view, kind.geometry_type, editing)

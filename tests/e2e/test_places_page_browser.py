@@ -286,7 +286,7 @@ def test_a_planner_moves_and_renames_a_place_then_retires_it_keeping_its_history
     # The retired place is back in the table; selecting it says it is retired, not gone.
     select_row(page, "Poliskontoret i kommunhuset")
     page.get_by_role(
-        "heading", name="Avvecklad poliskontor: Poliskontoret i kommunhuset"
+        "heading", name="Poliskontor (avvecklad): Poliskontoret i kommunhuset"
     ).wait_for()
     page.get_by_text(re.compile(r"Platsen avvecklades \d{4}-\d{2}-\d{2}")).wait_for()
     map_paths(page, BASE_PATHS)
