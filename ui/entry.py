@@ -9,6 +9,9 @@ Each page therefore calls `through_app()` before it draws anything.
 
 from __future__ import annotations
 
+import runpy
+from pathlib import Path
+
 import streamlit as st
 from streamlit.runtime.pages_manager import PagesManager
 
@@ -18,4 +21,7 @@ def through_app() -> None:
     if PagesManager.uses_pages_directory:
         # st.navigation clears the same flag on its first call; we only do it one run earlier.
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        # Run app.py in this same run rather than st.rerun(): a rerun drops the button click
+        # that started this run (AppTest starts every run in the old mode again).
+        runpy.run_path(str(Path(__file__).parents[1] / "app.py"), run_name="__main__")
+        st.stop()
