@@ -131,3 +131,33 @@ def exiftool_tags(data: bytes, tmp_path: Path, name: str = "foto.jpg") -> dict[s
     )
     (tags,) = json.loads(result.stdout)
     return tags
+
+
+def street_scene(width: int = 1200, height: int = 1600) -> Image.Image:
+    """An upright picture of a lamp post on a footpath (drawn, no people): looks like a photo.
+
+    Saved with orientation 6 (see `lying_street_scene`) it shows whether the page turned it.
+    """
+    from PIL import ImageDraw
+
+    image = Image.new("RGB", (width, height), (150, 190, 230))
+    draw = ImageDraw.Draw(image)
+    horizon = height * 5 // 8
+    draw.rectangle((0, horizon, width, height), fill=(90, 140, 70))  # grass
+    draw.polygon(
+        [(width * 0.4, horizon), (width * 0.6, horizon), (width, height), (0, height)],
+        fill=(170, 165, 155),  # the footpath
+    )
+    post = width * 2 // 3
+    draw.rectangle((post - 12, height // 5, post + 12, horizon + 80), fill=(60, 60, 65))
+    draw.rectangle((post - 90, height // 5 - 30, post + 20, height // 5), fill=(60, 60, 65))
+    draw.ellipse((post - 110, height // 5 - 10, post - 50, height // 5 + 40), fill=(40, 40, 40))
+    for x in range(0, width, 140):  # bushes along the path
+        draw.ellipse((x - 60, horizon - 70, x + 80, horizon + 40), fill=(40, 100, 45))
+    return image
+
+
+def lying_street_scene() -> bytes:
+    """The street scene as a phone held upright stores it: turned on its side, orientation 6."""
+    sideways = street_scene().transpose(Image.Transpose.ROTATE_90)
+    return phone_jpeg(sideways, orientation=6, quality=90)
