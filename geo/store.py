@@ -1188,8 +1188,7 @@ class Session:
         ).first()
 
     def _writable_finding(self, finding: Finding) -> Finding:
-        """The stored finding, after checking the actor may change it (sekretess: "finns inte")."""
-        self._require(Operation.PLAN)
+        """The stored finding, if the actor may see it (sekretess: "finns inte") and change it."""
         if finding.id is None:
             raise NotFoundError("Iakttagelsen är inte sparad än.")
         stored = self.get_finding(finding.id)
@@ -1203,6 +1202,7 @@ class Session:
         finding's version is checked and bumped like any change; the audit log records that
         a photo was added or replaced (size and SHA-256), never the bytes.
         """
+        self._require(Operation.PLAN)
         self._writable_finding(finding)
         assert finding.id is not None
         old = self._photo_row(finding.id)
@@ -1230,6 +1230,7 @@ class Session:
 
     def remove_finding_photo(self, finding: Finding) -> Finding:
         """Remove a finding's photo (version-checked; the audit log records the removal)."""
+        self._require(Operation.PLAN)
         self._writable_finding(finding)
         assert finding.id is not None
         old = self._photo_row(finding.id)
