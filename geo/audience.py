@@ -13,6 +13,7 @@ What a public data set never contains
 * records (places, activities, plans, findings) classified `intern` or `sekretess`;
 * free text: notes, finding descriptions and actions, place attributes other than a police
   office's address and opening hours;
+* photos of findings, or even whether a finding has one (they are internal, `geo.photos`);
 * single activities at all: no times, no places. Where activities were is shown only as
   counts per grid cell in EPSG:3006 (`geo.aggregate`), from `öppen` activities, so the exact
   place of a narcotics intervention never leaves; insatsplatser are never published;
@@ -250,6 +251,10 @@ class FindingRow:
     walk_date: date | None
     id: int | None
     activity_id: int | None
+    # Internal only: whether there is a photo, and its small JPEG thumbnail for the meeting
+    # pack. A public row never has either (photos are internal, see the module docstring).
+    has_photo: bool = False
+    thumbnail: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -447,10 +452,17 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
             if p.classification is not Classification.SECRET
         )
         walks = {a.id: a for a in every_activity}
-        finding_rows = tuple(
-            _internal_finding(f, walks.get(f.activity_id))
+        findings = [
+            f
             for f in session.list_findings()
             if f.activity_id not in walks or _finding_in_scope(f, walks[f.activity_id], period)
+        ]
+        thumbnails = session.finding_thumbnails(
+            f.id for f in findings if f.has_photo and f.id is not None
+        )
+        finding_rows = tuple(
+            _internal_finding(f, walks.get(f.activity_id), thumbnails.get(f.id or 0))
+            for f in findings
         )
         points = [activity_point(a, by_id) for a in in_period]
         cells = count_in_cells(
@@ -669,10 +681,14 @@ def _public_finding(finding: Finding, walk: Activity) -> FindingRow:
         walk_date=None,
         id=None,
         activity_id=None,
+        has_photo=False,
+        thumbnail=None,
     )
 
 
-def _internal_finding(finding: Finding, walk: Activity | None) -> FindingRow:
+def _internal_finding(
+    finding: Finding, walk: Activity | None, thumbnail: bytes | None
+) -> FindingRow:
     return FindingRow(
         category=finding.category,
         owner=finding.owner,
@@ -687,6 +703,8 @@ def _internal_finding(finding: Finding, walk: Activity | None) -> FindingRow:
         walk_date=_day(walk.start) if walk else None,
         id=finding.id,
         activity_id=finding.activity_id,
+        has_photo=finding.has_photo,
+        thumbnail=thumbnail,
     )
 
 

@@ -25,6 +25,9 @@ ACTIONS = {
     "setting": "inställning",
     "restore": "återställning",
     "import": "import",
+    "photo_added": "foto tillagt",
+    "photo_replaced": "foto bytt",
+    "photo_removed": "foto borttaget",
 }
 TABLES = {
     "places": "Platser",

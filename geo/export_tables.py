@@ -324,6 +324,8 @@ def findings_table(data: ExportData) -> ExportTable:
             Column("atgard", TEXT, "Åtgärd"),
             Column("klart_senast", TEXT, "Datum då åtgärden ska vara klar"),
             Column("vandring_datum", TEXT, "Trygghetsvandringens datum"),
+            # Whether there is a photo; the picture itself is never in a data export.
+            Column("foto", TEXT, "ja om iakttagelsen har ett foto (fotot finns i Löfteskartan)"),
         ]
     rows = []
     for f in data.findings:
@@ -344,6 +346,7 @@ def findings_table(data: ExportData) -> ExportTable:
                 f.action,
                 f"{f.due:%Y-%m-%d}" if f.due else "",
                 f"{f.walk_date:%Y-%m-%d}" if f.walk_date else "",
+                _yes(f.has_photo),
             ]
         rows.append(tuple(values))
     return ExportTable(

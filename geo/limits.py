@@ -5,7 +5,8 @@ Each check here refuses *before* the expensive or dangerous step, with a Swedish
 that says what is wrong and what to do:
 
 - size: an upload larger than `LOFTESKARTAN_MAX_UPLOAD_MB` (default 50) is refused from its
-  size (file system or stream length) before it is read into memory;
+  size (file system or stream length) before it is read into memory; a photo of a finding
+  (`geo.photos`) may be at most 20 MB, or the upload limit if that is smaller;
 - type: the first bytes must match the extension (a GeoPackage starts with
   "SQLite format 3\\0", a zip with "PK", GeoJSON with "{"; CSV is text, not an Excel file);
 - zip bombs: members, total unpacked size and compression ratio are checked from the zip's
@@ -33,6 +34,8 @@ from geo.errors import ImportFileError
 
 UPLOAD_ENV = "LOFTESKARTAN_MAX_UPLOAD_MB"
 DEFAULT_UPLOAD_MB = 50
+# A phone's full-resolution JPEG is 3–12 MB (a 50-megapixel one up to ~20 MB).
+DEFAULT_PHOTO_MB = 20
 MB = 1024 * 1024
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -66,10 +69,11 @@ class Limits:
     max_ratio: float = 100.0  # real shapefiles and CSV compress 3–20 times
     max_members: int = 1000
     max_json_depth: int = 64  # GeoJSON needs 6 (MultiPolygon coordinates in a collection)
+    max_photo_bytes: int = DEFAULT_PHOTO_MB * MB
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Limits:
-        """Limits with the upload size from `LOFTESKARTAN_MAX_UPLOAD_MB`."""
+        """Limits with the upload size from `LOFTESKARTAN_MAX_UPLOAD_MB` (photos: at most that)."""
         env = os.environ if env is None else env
         text = env.get(UPLOAD_ENV, "").strip()
         if not text:
@@ -83,7 +87,11 @@ class Limits:
                 f'{UPLOAD_ENV}="{text}" ska vara ett antal megabyte större än noll, t.ex. 50.'
             )
         size = int(mb * MB)
-        return cls(max_bytes=size, max_unzipped_bytes=4 * size)
+        return cls(
+            max_bytes=size,
+            max_unzipped_bytes=4 * size,
+            max_photo_bytes=min(DEFAULT_PHOTO_MB * MB, size),
+        )
 
 
 def _mb(size: int) -> str:

@@ -3,7 +3,8 @@
 Pages: a title page (kommun, period, meeting date, audience), progress per promise and
 commitment (table and a small chart per promise), what was done since the last meeting,
 the map, the density map, upcoming planned activities that may be shared, open findings
-from safety walks with owner and status, and a page for the meeting's decisions.
+from safety walks with owner and status (internal pack: with a thumbnail of the finding's
+photo, if it has one), and a page for the meeting's decisions.
 
 Built with fpdf2 and the DejaVu Sans TrueType font that ships inside matplotlib (so å, ä
 and ö render on any machine, with no system fonts). Everything printed comes from one
@@ -154,10 +155,11 @@ class _Pack(FPDF):
     def rows(
         self,
         headings: Sequence[str],
-        body: Sequence[Sequence[str]],
+        body: Sequence[Sequence[str | bytes]],
         widths: Sequence[float],
         size: float = 8.5,
     ) -> None:
+        """A table; a cell given as bytes is a picture (JPEG) filling the column's width."""
         self.set_font(FONT, size=size)
         with self.table(
             col_widths=tuple(widths),
@@ -172,8 +174,11 @@ class _Pack(FPDF):
                 header.cell(text)
             for values in body:
                 row = table.row()
-                for text in values:
-                    row.cell(_printable(text))
+                for value in values:
+                    if isinstance(value, bytes):
+                        row.cell(img=io.BytesIO(value), img_fill_width=True)
+                    else:
+                        row.cell(_printable(value))
         self.ln(3)
         self.set_font(FONT, size=10)
 
@@ -517,21 +522,27 @@ def _findings_page(pdf: _Pack, data: ExportData) -> None:
         )
         return
     pdf.paragraph("Iakttagelser som inte är åtgärdade än, med åtgärd, ansvarig och status.", 10)
-    pdf.rows(
-        ["Kategori", "Åtgärd", "Ansvarig", "Status", "Klart senast", "Vandring"],
+    headings = ["Kategori", "Åtgärd", "Ansvarig", "Status", "Klart senast", "Vandring"]
+    body: list[list[str | bytes]] = [
         [
-            [
-                f.category,
-                f.action or f.description or "–",
-                f.owner or "–",
-                f.status.value,
-                f"{f.due:%Y-%m-%d}" if f.due else "–",
-                f"{f.walk_date:%Y-%m-%d}" if f.walk_date else "–",
-            ]
-            for f in findings
-        ],
-        [26, 56, 30, 18, 25, 25],
-    )
+            f.category,
+            f.action or f.description or "–",
+            f.owner or "–",
+            f.status.value,
+            f"{f.due:%Y-%m-%d}" if f.due else "–",
+            f"{f.walk_date:%Y-%m-%d}" if f.walk_date else "–",
+        ]
+        for f in findings
+    ]
+    widths = [26, 56, 30, 18, 25, 25]
+    if any(f.thumbnail for f in findings):
+        # Internal only (a public row never carries a photo): a small picture helps the
+        # meeting recognise the place. A 24 mm wide thumbnail keeps the row short.
+        headings.append("Foto")
+        for row, f in zip(body, findings, strict=True):
+            row.append(f.thumbnail or "–")
+        widths = [24, 46, 26, 16, 22, 22, 24]
+    pdf.rows(headings, body, widths)
 
 
 def _decisions_page(pdf: _Pack, data: ExportData, meeting: date) -> None:

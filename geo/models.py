@@ -369,6 +369,8 @@ class Finding:
     classification: Classification = Classification.INTERNAL
     id: int | None = None
     version: int = 1
+    # Read from the store (the photo itself is fetched on demand: geo.photos, Session).
+    has_photo: bool = False
 
 
 @dataclass(frozen=True)

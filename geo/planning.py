@@ -23,6 +23,7 @@ from geo.models import (
     ScheduleRule,
 )
 from geo.outcomes import validate_finding, validate_indicator, validate_outcome
+from geo.photos import Photo
 from geo.random_plan import RandomPlanSpec, generate, planned_from_visits
 from geo.recurrence import Expansion, RecurrenceRule
 from geo.schedule import describe_rule, planned_from_rule
@@ -162,12 +163,17 @@ def cancel_planned(session: Session, planned: PlannedActivity) -> PlannedActivit
     return session.update_planned(replace(planned, status=PlanStatus.CANCELLED))
 
 
-def add_finding(session: Session, finding: Finding) -> Finding:
-    """Record a checked finding from a safety walk."""
+def add_finding(session: Session, finding: Finding, photo: Photo | None = None) -> Finding:
+    """Record a checked finding from a safety walk, with its photo if one was taken.
+
+    `photo` comes from `geo.photos.clean_photo`, which refuses a bad file before anything
+    is written; finding and photo are then stored in the same unit of work.
+    """
     walk = session.get_activity(finding.activity_id)
     if walk.kind is not CommitmentKind.SAFETY_WALK:
         raise ValidationError("Iakttagelser hör till trygghetsvandringar.")
-    return session.add_finding(validate_finding(finding))
+    stored = session.add_finding(validate_finding(finding))
+    return stored if photo is None else session.set_finding_photo(stored, photo)
 
 
 def change_finding(

@@ -23,6 +23,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -249,6 +250,28 @@ findings = Table(
     Column("classification", String(20), nullable=False),
     Column("geom", Geometry()),
     *_tracking(),
+)
+
+# One photo per finding (issue 4), in its own table so that listing findings never reads
+# the pictures. The bytes are re-encoded by geo.photos (no EXIF, no GPS) and are internal.
+finding_photos = Table(
+    "finding_photos",
+    metadata,
+    Column(
+        "finding_id",
+        Integer,
+        ForeignKey("findings.id", ondelete="CASCADE"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("media_type", String(20), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("thumbnail", LargeBinary, nullable=False),
+    Column("created_at", AwareDateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
 )
 
 indicators = Table(

@@ -5,6 +5,7 @@
 #   gdal-bin            ogrinfo, to check exported files independently of pyogrio
 #   poppler-utils       pdftoppm/pdftotext, to look inside generated PDF reports
 #   fonts-dejavu-core   a font with Swedish characters for reports and screenshots
+#   libimage-exiftool-perl  exiftool, to check independently that stored photos have no EXIF/GPS
 #
 # Idempotent: when everything is present it only looks at a few files and exits.
 # Not root: prints the apt-get command to run and exits 0 (tests that need a missing
@@ -42,6 +43,7 @@ pg_default_major() {
 have ogrinfo || missing+=(gdal-bin)
 { have pdftoppm && have pdftotext; } || missing+=(poppler-utils)
 [[ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]] || missing+=(fonts-dejavu-core)
+have exiftool || missing+=(libimage-exiftool-perl)
 
 pg_major=$(pg_major_with_server)
 postgis_needed=false
@@ -53,7 +55,7 @@ elif [[ ! -f "/usr/share/postgresql/$pg_major/extension/postgis.control" ]]; the
 fi
 
 if [[ ${#missing[@]} -eq 0 && "$postgis_needed" == false ]]; then
-    log "all present (chromium, PostgreSQL $pg_major + PostGIS, gdal-bin, poppler-utils, fonts-dejavu-core)"
+    log "all present (chromium, PostgreSQL $pg_major + PostGIS, gdal-bin, poppler-utils, fonts-dejavu-core, exiftool)"
     exit 0
 fi
 

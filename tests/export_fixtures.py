@@ -12,6 +12,7 @@ Round numbers in SWEREF 99 TM (EPSG:3006) around Aneby, with 500 m cells in mind
   BESKRIVNING-ABC; a sekretess plan noted PLANERAD-HEMLIG-789; an intern finding in the
   category INTERN-KATEGORI.
 * Text cells that try CSV injection (`=1+2`, `@SUM(A1)`, `-2+3`, a leading tab).
+* `PHOTO` on the öppen finding: a public export must hold neither it nor its thumbnail.
 
 The promise is Aneby's shipped file; its promise year runs 2023-05-30 – 2024-05-29. Every
 activity is on 12 September 2023 (a Tuesday in ISO week 37), so a public export must not
@@ -40,8 +41,10 @@ from geo.models import (
     PlannedActivity,
     PlanStatus,
 )
+from geo.photos import clean_photo
 from geo.setup import initialise
 from geo.store import Store
+from tests.photo_files import noise, phone_jpeg
 
 ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("test")
@@ -66,6 +69,8 @@ SECRET_TEXTS = (
     "INTERN-KATEGORI",
 )
 INJECTIONS = ("=1+2", "@SUM(A1)", "-2+3", "\tTAB")
+# The öppen finding (which the public export shows) has a photo: internal, never published.
+PHOTO = clean_photo(phone_jpeg(noise(640, 480, seed=7)), "lampa.jpg")
 
 
 def coordinate_texts(point: tuple[float, float]) -> list[str]:
@@ -203,7 +208,7 @@ def plant(store: Store) -> Planted:
             classification=open_,
         )
         assert walk.id is not None
-        s.add_finding(
+        lamp = s.add_finding(
             Finding(
                 walk.id,
                 "belysning",
@@ -216,6 +221,7 @@ def plant(store: Store) -> Planted:
                 classification=open_,
             )
         )
+        s.set_finding_photo(lamp, PHOTO)
         s.add_finding(
             Finding(
                 walk.id,

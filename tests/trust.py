@@ -194,7 +194,7 @@ def drop_database(server: object, dbname: str) -> None:
 
 def example_value(column: Any, n: int) -> Any:
     """A value for any column type that is hard to keep exactly (µs, zone, unicode, floats)."""
-    from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, String
+    from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, LargeBinary, String
 
     from geo import schema
 
@@ -215,6 +215,8 @@ def example_value(column: Any, n: int) -> Any:
         return 2_000_000_000 + n  # near the top of a 32-bit integer
     if isinstance(kind, Float):
         return 0.1 + 0.2
+    if isinstance(kind, LargeBinary):
+        return bytes(range(256)) * 4 + bytes([n])  # every byte value, NUL included
     if isinstance(kind, String):
         length = getattr(kind, "length", None) or 40
         return f"Ärende {n} ÅÄÖ ';--"[:length]

@@ -38,10 +38,12 @@ from geo.outcomes import (
     is_overdue,
     term_of,
 )
+from geo.photos import Photo
 from geo.planning import add_finding, cancel_planned, change_finding, log_activity, save_indicator
 from geo.recurrence import local_time
 from geo.schedule import plan_label, short_when
 from geo.store import Session
+from ui.finding_photos import forget_photo, photo_picker, stored_photo
 from ui.maps import add_layer, new_map
 from ui.planning import (
     Schedule,
@@ -179,6 +181,7 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     """Findings from safety walks, followed until closed; new findings placed on the map."""
     with get_store().session(current_actor()) as s:
         findings = s.list_findings()
+        thumbnails = s.finding_thumbnails(f.id for f in findings if f.has_photo and f.id)
     statuses = st.multiselect(
         "Status",
         list(FindingStatus),
@@ -195,10 +198,15 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         title = (
             f"{FINDING_CATEGORIES.get(f.category, f.category)}: {f.action or f.description} "
             f"· {FINDING_OWNERS.get(f.owner, f.owner or '–')} · {f.due or 'inget datum'} · "
-            f"{FINDING_STATUS_SV[f.status]}{late}"
+            f"{FINDING_STATUS_SV[f.status]}{' · :material/photo_camera:' if f.has_photo else ''}"
+            f"{late}"
         )
         with st.expander(title):
             st.write(f.description or "–")
+            if f.id in thumbnails:
+                stored_photo(f, thumbnails[f.id])
+            photo_key = f"fd_photo_{f.id}"
+            choice = photo_picker(photo_key, "Byt foto" if f.has_photo else "Lägg till foto")
             new_status = st.selectbox(
                 "Ny status",
                 list(FindingStatus),
@@ -207,18 +215,28 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
                 key=f"fd_new_{f.id}",
             )
             action = st.text_input("Åtgärd", value=f.action, key=f"fd_action_{f.id}")
-            if st.button("Spara ändring", key=f"fd_save_{f.id}"):
-                write(_change(f, new_status, action))
+            if st.button("Spara ändring", key=f"fd_save_{f.id}", disabled=choice.error is not None):
+                write(_change(f, new_status, action, choice.photo, photo_key))
     st.divider()
     _new_finding(schedule)
 
 
-def _change(finding: Finding, status: FindingStatus, action: str) -> Any:
-    """The save action for one finding's follow-up."""
+def _change(
+    finding: Finding, status: FindingStatus, action: str, photo: Photo | None, photo_key: str
+) -> Any:
+    """The save action for one finding's follow-up (and its new photo, if one was picked)."""
 
     def save(s: Session) -> str:
-        changed = change_finding(s, finding, status=status, action=action)
-        return f"Iakttagelsen är nu {FINDING_STATUS_SV[changed.status].lower()}."
+        changed = finding
+        said = []
+        if photo is None or (status, action) != (finding.status, finding.action):
+            changed = change_finding(s, finding, status=status, action=action)
+            said.append(f"Iakttagelsen är nu {FINDING_STATUS_SV[changed.status].lower()}.")
+        if photo is not None:
+            s.set_finding_photo(changed, photo)
+            forget_photo(photo_key)
+            said.append("Fotot är bytt." if finding.has_photo else "Fotot är sparat.")
+        return " ".join(said)
 
     return save
 
@@ -266,12 +284,17 @@ def _new_finding(schedule: Schedule) -> None:
     due = st.date_input(
         "Klart senast", value=date.today() + timedelta(days=60), key="fd_due", format="YYYY-MM-DD"
     )
-    if st.button("Spara iakttagelse", key="fd_add"):
+    choice = photo_picker("fd_new_photo", "Foto (valfritt)")
+    if st.button("Spara iakttagelse", key="fd_add", disabled=choice.error is not None):
         finding = Finding(walk_id, category, point, description, action, owner, due)
 
         def save(s: Session) -> str:
-            stored = add_finding(s, finding)
-            return f"Iakttagelse sparad ({FINDING_CATEGORIES[stored.category].lower()})."
+            stored = add_finding(s, finding, choice.photo)
+            if choice.photo is not None:
+                forget_photo("fd_new_photo")
+            with_photo = " med foto" if stored.has_photo else ""
+            category = FINDING_CATEGORIES[stored.category].lower()
+            return f"Iakttagelse sparad{with_photo} ({category})."
 
         write(save)
 

@@ -336,7 +336,8 @@ def test_every_write_method_on_the_session_checks_the_role() -> None:
         f
         for f in session.body
         if isinstance(f, ast.FunctionDef)
-        and f.name.split("_")[0] in ("add", "update", "retire", "replace", "save", "set", "import")
+        and f.name.split("_")[0]
+        in ("add", "update", "retire", "replace", "save", "set", "import", "remove")
     ]
     assert writers, "the scan found the write methods"
     unchecked = [

@@ -41,6 +41,7 @@ from tests.export_fixtures import (
     OFFICE,
     PAIR,
     PERIOD,
+    PHOTO,
     SECRET,
     SECRET_TEXTS,
     coordinate_texts,
@@ -138,6 +139,70 @@ def test_public_export_contains_no_planted_secret_text_or_exact_coordinate(
     for packed in [d for p in (KNOWN, PAIR, SECRET, INTERNAL) for d in doubles(p)]:
         assert packed not in payload
     assert "OFFENTLIG" in text
+
+
+def pieces(data: bytes) -> list[bytes]:
+    """Three 64-byte slices of a JPEG's compressed noise: in a payload only if the file is.
+
+    Not the start: every JPEG of the same quality begins with the same tables.
+    """
+    return [data[n * len(data) // 4 :][:64] for n in (1, 2, 3)]
+
+
+@pytest.mark.parametrize("fmt", [*TEXT_FORMATS, "map-png", "density-png"])
+def test_no_public_export_holds_the_photo_of_a_published_finding(
+    fmt: str, exports: Exports, tmp_path: Path
+) -> None:
+    payload = exports[(Audience.PUBLIC, fmt)]
+    for piece in pieces(PHOTO.data) + pieces(PHOTO.thumbnail):
+        assert piece not in payload, f"the photo is in the public {fmt}"
+    if fmt in ("gpkg", "csv"):
+        assert "foto" not in readable(fmt, payload, tmp_path)  # not even whether there is one
+
+
+def pdf_images(payload: bytes, tmp_path: Path) -> list[tuple[str, str, str]]:
+    """(width, height, encoding) of every picture in a PDF, as poppler's pdfimages lists them."""
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(payload)
+    listing = subprocess.run(
+        ["pdfimages", "-list", str(path)], capture_output=True, text=True, check=True
+    ).stdout
+    return [(f[3], f[4], f[8]) for f in (line.split() for line in listing.splitlines()[2:])]
+
+
+def test_only_the_internal_meeting_pack_shows_the_photo_as_a_small_thumbnail(
+    exports: Exports, tmp_path: Path
+) -> None:
+    thumbnail = ("320", "240", "jpeg")
+    assert thumbnail in pdf_images(exports[(Audience.INTERNAL, "meeting-pdf")], tmp_path)
+    assert PHOTO.thumbnail in exports[(Audience.INTERNAL, "meeting-pdf")]
+    assert PHOTO.data not in exports[(Audience.INTERNAL, "meeting-pdf")]  # never the full one
+    assert thumbnail not in pdf_images(exports[(Audience.PUBLIC, "meeting-pdf")], tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "csv", "map-html"])
+def test_internal_data_exports_say_there_is_a_photo_but_never_embed_it(
+    fmt: str, exports: Exports, tmp_path: Path
+) -> None:
+    payload = exports[(Audience.INTERNAL, fmt)]
+    for piece in pieces(PHOTO.data) + pieces(PHOTO.thumbnail):
+        assert piece not in payload, f"the photo is in the internal {fmt}"
+    if fmt == "gpkg":
+        path = tmp_path / "internal.gpkg"
+        path.write_bytes(payload)
+        findings = pyogrio.read_dataframe(path, layer="iakttagelser")
+        assert sorted(zip(findings["kategori"], findings["foto"], strict=True)) == [
+            ("INTERN-KATEGORI", "nej"),
+            ("belysning", "ja"),
+        ]
+    if fmt == "csv":
+        with zipfile.ZipFile(io.BytesIO(payload)) as archive:
+            text = archive.read("intern_iakttagelser.csv").decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
+        assert sorted((r["kategori"], r["foto"]) for r in rows) == [
+            ("INTERN-KATEGORI", "nej"),
+            ("belysning", "ja"),
+        ]
 
 
 @pytest.mark.parametrize(
