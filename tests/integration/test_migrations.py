@@ -69,3 +69,18 @@ def test_an_older_program_refuses_a_database_from_a_newer_one(
     monkeypatch.setattr(schema, "SCHEMA_VERSION", 0)
     with pytest.raises(SchemaError, match="schemaversion 1"):
         version_1_store.create_or_upgrade()
+
+
+def test_a_database_made_before_a_table_was_added_to_version_1_gets_it_on_init(
+    version_1_store: Store,
+) -> None:
+    # Version 1 is unreleased: the developers' databases predate finding_photos.
+    with version_1_store.engine.begin() as conn:
+        conn.execute(text("DROP TABLE finding_photos"))
+
+    message = version_1_store.create_or_upgrade()
+
+    assert message == "Databasen är redan aktuell (schemaversion 1)."
+    with version_1_store.engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM finding_photos")).scalar() == 0
+        assert conn.execute(text("SELECT name FROM places")).scalars().all() == ["Torget"]
