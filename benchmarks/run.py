@@ -1,8 +1,9 @@
-"""Löfteskartan's benchmark: heatmap, coverage and the heatmap page, each against a peer.
+"""Löfteskartan's benchmark: heatmap, coverage, the heatmap, Karta and Översikt pages.
 
     python benchmarks/run.py                 # the full run (about 5 minutes, see README.md)
     python benchmarks/run.py --skip-browser  # without the page load in Chromium
     python benchmarks/run.py --quick         # 2,000 activities: checks the script, not speed
+    python benchmarks/run.py --only karta    # one part: heatmap, coverage, page or karta
 
 Builds 100,000 synthetic activities over Aneby kommun (EPSG:3006, inside SCB's boundary,
 clustered around the three tätorter) and 200 central areas, then prints one line per figure:
@@ -30,6 +31,7 @@ import time
 import urllib.parse
 import urllib.request
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -48,12 +50,15 @@ from geo.base_layers import BASE_DIR, read_layer  # noqa: E402
 from geo.coverage import area_totals  # noqa: E402
 from geo.crs import SWEREF99TM, WGS84, transform_xy  # noqa: E402
 from geo.heat import Grid, heat_image, kernel_density, load_heat  # noqa: E402
-from geo.models import STOCKHOLM, Activity, Actor, CommitmentKind  # noqa: E402
+from geo.layers import load_base_layers, load_map_data  # noqa: E402
+from geo.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind  # noqa: E402
 from geo.periods import promise_year  # noqa: E402
 from geo.progress import progress  # noqa: E402
 from geo.promise_file import load_promise_file  # noqa: E402
 from geo.setup import initialise  # noqa: E402
+from geo.status import status_report  # noqa: E402
 from geo.store import Store  # noqa: E402
+from ui.maps import overview_map  # noqa: E402
 
 RADIUS_M = 300.0
 GRID_CELLS = 500
@@ -325,6 +330,8 @@ st_folium(heat_map(view), key="heat_map", returned_objects=[], height=600)
 """
 
 DRAWN = {
+    "overview": """() => [...document.querySelectorAll('h4')]
+        .some(h => h.textContent.includes('Gäller hela löftet'))""",
     "image": _IN_MAP.format(
         selector="img.leaflet-image-layer", ready="el.complete && el.naturalWidth > 0"
     ),
@@ -469,6 +476,165 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
     )
 
 
+# -- the Karta and Översikt pages ------------------------------------------------------
+
+
+def _karta_database(
+    folder: Path, name: str, activities: list[Activity], areas: list[Any] | None
+) -> tuple[str, list[tuple[int, float]]]:
+    """A database with the promise and `activities`, at the `areas` as places when given
+    (each activity at a random one, without an own position). Returns its URL and the map
+    script's size in MB after 1 %, 10 % and all of the activities (the map as built
+    in-process: what the page sends to the browser)."""
+    url = f"sqlite:///{folder / name}"
+    store = Store(url)
+    actor = Actor("benchmark")
+    initialise(store, actor, [REPO / "data" / "promises"])
+    with store.session(actor) as s:
+        if areas is not None:
+            ids = [
+                s.add_place(Place(PlaceKind.CENTRAL_AREA, f"Område {i + 1}", area)).id
+                for i, area in enumerate(areas)
+            ]
+            rng = np.random.default_rng(7)
+            chosen = rng.integers(0, len(ids), len(activities))
+            activities = [
+                replace(a, geometry=None, place_id=ids[int(k)])
+                for a, k in zip(activities, chosen, strict=True)
+            ]
+        doc = s.promise_document()
+        base = load_base_layers(s, doc.kommunkod)
+    year = promise_year(doc, 2023)
+    sizes = []
+    done = 0
+    for share in (0.01, 0.1, 1.0):
+        upto = int(len(activities) * share)
+        with store.session(actor) as s:
+            s.add_activities_bulk(activities[done:upto], document_id=doc.id)
+        done = upto
+        with store.session(actor) as s:
+            data = load_map_data(s, doc.kommunkod, year.start_at, year.end_at, base)
+        html = (
+            overview_map(data.bounds, data.base, data.places, data.activities, data.attributions)
+            .get_root()
+            .render()
+        )
+        sizes.append((upto, len(html.encode("utf-8")) / 1e6))
+    store.dispose()
+    return url, sizes
+
+
+def _karta_server_part(url: str, repeat: int) -> tuple[float, float]:
+    """Seconds for what a Karta visit does on the server once base layers are kept
+    (read and count the activities, build and render the folium map), and for Översikt's
+    figures (`status_report`)."""
+    store = Store(url)
+    actor = Actor("benchmark")
+    with store.session(actor) as s:
+        doc = s.promise_document()
+        base = load_base_layers(s, doc.kommunkod)
+    year = promise_year(doc, 2023)
+
+    def karta() -> None:
+        with store.session(actor) as s:
+            data = load_map_data(s, doc.kommunkod, year.start_at, year.end_at, base)
+        overview_map(
+            data.bounds, data.base, data.places, data.activities, data.attributions
+        ).get_root().render()
+
+    karta_time, _ = best_of(karta, repeat)
+    overview_time, _ = best_of(
+        lambda: status_report(store, actor, doc.id, 2023, year.start + timedelta(days=200)),
+        repeat,
+    )
+    store.dispose()
+    return karta_time, overview_time
+
+
+def bench_karta(activities: list[Activity], areas: list[Any], quick: bool, browser: bool) -> None:
+    n = len(activities)
+    k = f"{n // 1000}k"
+    with tempfile.TemporaryDirectory(prefix="lofteskartan-karta-") as tmp:
+        folder = Path(tmp)
+        note(f"building two databases of {n:,} activities for the Karta benchmark")
+        placed_url, placed_sizes = _karta_database(folder, "places.sqlite", activities, areas)
+        own_url, own_sizes = _karta_database(folder, "own.sqlite", activities, None)
+        repeat = 2 if quick else 3
+        placed_karta, placed_overview = _karta_server_part(placed_url, repeat)
+        own_karta, _ = _karta_server_part(own_url, repeat)
+        report(
+            f"karta_server_part_{k}_at_places",
+            placed_karta,
+            "s",
+            f"{n:,} activities at {len(areas)} places: counting them and building the map "
+            "in-process (base layers kept, as the page keeps them)",
+        )
+        report(
+            f"karta_map_script_{k}_at_places",
+            placed_sizes[-1][1],
+            "MB",
+            "the map page's script for N = "
+            + ", ".join(f"{count:,}: {size:.2f} MB" for count, size in placed_sizes),
+        )
+        report(
+            f"karta_server_part_{k}_own_positions",
+            own_karta,
+            "s",
+            f"the same {n:,} activities, each at its own position and no place (the worst case)",
+        )
+        report(
+            f"karta_map_script_{k}_own_positions",
+            own_sizes[-1][1],
+            "MB",
+            "for N = " + ", ".join(f"{count:,}: {size:.2f} MB" for count, size in own_sizes),
+        )
+        report(
+            f"overview_server_part_{k}",
+            placed_overview,
+            "s",
+            "Översikt's figures (geo.status.status_report: done, hours, planned, tertials)",
+        )
+        if not browser:
+            return
+        (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
+        trivial = folder / "trivial_map.py"
+        trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
+        loads = 2 if quick else 4
+        note("timing the Karta and Översikt pages in Chromium")
+        app = REPO / "app.py"
+        placed_proc, placed = _serve(app, {"LOFTESKARTAN_DB": placed_url}, folder / "p.log")
+        own_proc, own = _serve(app, {"LOFTESKARTAN_DB": own_url}, folder / "o.log")
+        peer_proc, peer_url = _serve(trivial, {}, folder / "trivial.log")
+        try:
+            times = _timed_visits(
+                {
+                    "placed": (f"{placed}/Karta", "vector"),
+                    "own": (f"{own}/Karta", "vector"),
+                    "overview": (placed, "overview"),
+                    "peer": (peer_url, "vector"),
+                },
+                loads,
+                lambda: None,
+            )
+        finally:
+            for proc in (placed_proc, own_proc, peer_proc):
+                _stop(proc)
+    trivial_time = statistics.median(times["peer"])
+    for name, line, what in (
+        ("placed", f"karta_page_{k}_at_places", f"{n:,} activities at {len(areas)} places"),
+        ("own", f"karta_page_{k}_own_positions", "each activity at its own position"),
+        ("overview", f"oversikt_page_{k}", "until the last commitment table is shown"),
+    ):
+        value = statistics.median(times[name])
+        report(
+            line,
+            value,
+            "s",
+            f"{value / trivial_time:.2f}× a trivial Streamlit + folium page: {trivial_time:.2f} s; "
+            f"{what}; medians of {loads} fresh tabs, in turn",
+        )
+
+
 def machine() -> str:
     """CPU model, cores, memory and load, for the README."""
     cpu = platform.processor() or "?"
@@ -492,6 +658,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="2,000 activities: a smoke run")
     parser.add_argument("--skip-browser", action="store_true", help="no page load in Chromium")
+    parser.add_argument(
+        "--only", choices=("heatmap", "coverage", "page", "karta"), help="one part of the run"
+    )
     args = parser.parse_args()
     n = 2_000 if args.quick else 100_000
     print(f"# {datetime.now(STOCKHOLM):%Y-%m-%d %H:%M} on {machine()}", flush=True)
@@ -503,10 +672,14 @@ def main() -> int:
     doc = load_promise_file(REPO / "data" / "promises" / "aneby-2023-2024.yaml")
     year = promise_year(doc, 2023)
     activities = synthetic_activities(xy, year.start_at, rng)
-    bench_heatmap(xy, boundary, args.quick)
-    bench_coverage(xy, areas, activities, args.quick)
-    if not args.skip_browser:
+    if args.only in (None, "heatmap"):
+        bench_heatmap(xy, boundary, args.quick)
+    if args.only in (None, "coverage"):
+        bench_coverage(xy, areas, activities, args.quick)
+    if args.only in (None, "page") and not args.skip_browser:
         bench_page(activities, args.quick)
+    if args.only in (None, "karta"):
+        bench_karta(activities, areas, args.quick, not args.skip_browser)
     return 0
 
 

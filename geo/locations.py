@@ -68,6 +68,14 @@ def _wkb_coordinates(blobs: list[bytes]) -> np.ndarray:
     return _one_point_each(shapely.from_wkb(np.array(blobs, dtype=object)))
 
 
+def wkb_points(blobs: list[bytes]) -> np.ndarray:
+    """(n, 2) EPSG:3006 coordinates from WKB geometries, one point each (read in bulk).
+
+    Points as they are, a point inside a line or polygon; for other modules' lean reads.
+    """
+    return _wkb_coordinates(blobs)
+
+
 def _one_point_each(geoms: np.ndarray) -> np.ndarray:
     """(n, 2) coordinates: points as they are, a point on the surface of anything else."""
     is_point = shapely.get_type_id(geoms) == 0

@@ -8,7 +8,7 @@ done per tertial (januari–april, maj–augusti, september–december).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from geo.models import STOCKHOLM, PromiseDocument
 
@@ -144,3 +144,34 @@ def tertials_in(period: Period) -> list[Tertial]:
         )
         tertial = Tertial(year, number)
     return out
+
+
+def clock_changes(start: datetime, end: datetime) -> list[tuple[datetime, float]]:
+    """When Swedish clocks change in (start, end]: (first instant of the new time, hours).
+
+    Spring forward gives +1 and autumn back −1. A duration measured on the wall clock, as
+    Python subtracts two Stockholm times, is the elapsed time plus the changes between
+    them; the store needs this to sum hours in SQL the way `Activity.hours` does.
+    """
+    if start.tzinfo is None or end.tzinfo is None:
+        raise ValueError("naive datetime: a time zone is required")
+    changes: list[tuple[datetime, float]] = []
+    step = timedelta(hours=12)  # changes are half a year apart, far more than a step
+
+    def offset(at: datetime) -> timedelta:
+        return at.astimezone(STOCKHOLM).utcoffset() or timedelta(0)
+
+    low = start.astimezone(UTC)
+    stop = end.astimezone(UTC)
+    while low < stop:
+        high = min(low + step, stop)
+        before, after = offset(low), offset(high)
+        if before != after:
+            # Bisect to the second: the change is the first instant with the new offset.
+            a, b = low, high
+            while b - a > timedelta(seconds=1):
+                mid = a + (b - a) / 2
+                a, b = (a, mid) if offset(mid) == after else (mid, b)
+            changes.append((b.replace(microsecond=0), (after - before).total_seconds() / 3600))
+        low = high
+    return changes

@@ -9,7 +9,7 @@ from typing import Any
 from geo.models import Actor, PromiseDocument
 from geo.pace import PaceForecast, pace_forecast
 from geo.periods import Period, promise_year, promise_year_containing
-from geo.progress import CommitmentProgress, progress, progress_by_tertial
+from geo.progress import CommitmentProgress, progress_from_tallies, tertial_slices
 from geo.store import Store
 
 
@@ -44,13 +44,27 @@ def status_report(
     with store.session(actor) as s:
         doc = s.promise_document(document_id)
         period = promise_year(doc, year) if year else promise_year_containing(doc, today)
-        activities = s.list_activities(period.start_at, period.end_at)
-        planned = s.list_planned(period.start_at, period.end_at)
-    rows = tuple(progress(doc, period, activities, planned))
+        slices = tertial_slices(period)
+        # Counted in SQL per tertial slice: the year is their sum, and no activity is
+        # read one by one (100,000 records would take seconds to build).
+        bounds = [sl.start_at for sl in slices] + [slices[-1].end_at]
+        done = s.count_activities(bounds)
+        planned = s.count_planned(bounds)
+    rows = tuple(progress_from_tallies(doc, period, done, planned))
     forecasts = tuple(pace_forecast(p.done, p.commitment.target, period, today) for p in rows)
     tertials = tuple(
-        (slice_, tuple(figures))
-        for slice_, figures in progress_by_tertial(doc, period, activities, planned)
+        (
+            sl,
+            tuple(
+                progress_from_tallies(
+                    doc,
+                    sl,
+                    [d for d in done if d.slice == i],
+                    [p for p in planned if p.slice == i],
+                )
+            ),
+        )
+        for i, sl in enumerate(slices)
     )
     return StatusReport(doc, period, rows, today, forecasts, tertials)
 

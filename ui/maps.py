@@ -7,6 +7,7 @@ insert their strings as HTML.
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -15,6 +16,7 @@ import folium
 from branca.element import MacroElement, Template
 
 from geo.layers import Bounds, FeatureCollection
+from geo.map_style import ACTIVITY_COLOURS
 from geo.models import CommitmentKind, PlaceKind
 from ui.offline import add_osm_tiles, use_vendored_assets
 
@@ -27,7 +29,12 @@ PLACE_COLOURS = {
     PlaceKind.POLICE_OFFICE: "#1a9641",
     PlaceKind.WALK_ROUTE: "#d7191c",
 }
-ACTIVITY_COLOUR = "#404040"
+# A count marker's diameter in pixels grows with the logarithm of its count: 1 → 22,
+# 10 → 28, 100 → 34, 10 000 → 46, so a busy place stands out without covering the town.
+COUNT_MARKER_PX = (22, 6)
+# Kinds done at the same place sit side by side (slot 0 on the place, then right, left,
+# above, below), so no kind's marker hides another's.
+SLOT_OFFSETS = ((0, 0), (1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1))
 BASE_STYLES: dict[str, dict[str, Any]] = {
     "kommun": {"color": "#222222", "weight": 3, "fill": False},
     "lanets_kommuner": {"color": "#888888", "weight": 1, "fillOpacity": 0.03, "dashArray": "4"},
@@ -113,6 +120,45 @@ def add_layer(
     ).add_to(m)
 
 
+def _count_icon(props: Mapping[str, Any], colour: str) -> dict[str, Any]:
+    """A round marker with the count in it, its size and its place beside the others."""
+    count = int(props["count"])
+    base, step = COUNT_MARKER_PX
+    size = base + round(step * math.log10(max(count, 1)))
+    dx, dy = SLOT_OFFSETS[int(props.get("slot", 0)) % len(SLOT_OFFSETS)]
+    text = f"{count:,}".replace(",", "\u202f")
+    return {
+        "html": (
+            f'<div class="lofteskartan-activity" style="width:{size}px;height:{size}px;'
+            f"border-radius:50%;background:{colour};color:white;border:2px solid white;"
+            f"box-sizing:border-box;text-align:center;font:bold 11px/{size - 4}px sans-serif;"
+            f'box-shadow:0 0 3px rgba(0,0,0,.6)">{text}</div>'
+        ),
+        "iconSize": [size, size],
+        # Clear of the marker in slot 0 while that counts up to a few thousand (44 px).
+        "iconAnchor": [size // 2 - dx * (size // 2 + 22), size // 2 - dy * (size // 2 + 22)],
+    }
+
+
+def add_count_layer(m: folium.Map, fc: FeatureCollection, name: str, colour: str) -> None:
+    """One switchable layer of counted markers (`geo.layers.group_collections`), off at first.
+
+    Each marker shows its count and says where, what, how many and when in its tooltip and
+    popup (the popup for touch screens, which have no hover).
+    """
+    if not fc["features"]:
+        return
+    folium.GeoJson(
+        escaped(fc),
+        name=html.escape(name),
+        show=False,
+        marker=folium.Marker(icon=folium.DivIcon(class_name="lofteskartan-count")),
+        style_function=lambda f, c=colour: _count_icon(f["properties"], c),
+        tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False),
+        popup=folium.GeoJsonPopup(fields=["label"], labels=False),
+    ).add_to(m)
+
+
 def add_base_layers(m: folium.Map, base: Mapping[str, tuple[str, FeatureCollection]]) -> None:
     """The kommun boundary, the län's kommuner, tätorter and imported layers, each switchable.
 
@@ -139,13 +185,16 @@ def overview_map(
     activities: Mapping[CommitmentKind, FeatureCollection],
     attributions: list[str],
 ) -> folium.Map:
-    """The map page's map: base layers, places by kind, activities by kind, a layer switch."""
+    """The map page's map: base layers, places by kind, activities by kind, a layer switch.
+
+    `activities` are counted markers per place and kind (`geo.layers.load_map_data`).
+    """
     m = new_map(bounds)
     add_base_layers(m, base)
     for kind, fc in places.items():
         add_layer(m, fc, f"Platser: {kind.label}", PLACE_COLOURS[kind])
     for kind, fc in activities.items():
-        add_layer(m, fc, f"Genomfört: {kind.label}", ACTIVITY_COLOUR, show=False)
+        add_count_layer(m, fc, f"Genomfört: {kind.label}", ACTIVITY_COLOURS[kind])
     for text in attributions:
         _Attribution(text).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -7,9 +7,12 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from geo.models import Actor
+from geo.layers import load_map_data
+from geo.models import Actor, CommitmentKind
+from geo.periods import promise_year
 from geo.setup import initialise
 from geo.store import Store
+from geo.swedish import number
 from tests.e2e.conftest import (
     MAP_FRAME,
     REPO_ROOT,
@@ -27,6 +30,11 @@ LAN_KOMMUNER = 13
 TATORTER = 95
 DEMO_PLACES = 9
 TRAFFIC_SITES = 3
+# Logged demo activities are drawn as one counted marker per place and kind (not one point
+# per activity): presence at the office and in the centre, three control sites, two
+# intervention places, the walk route, and the office's opening-hours information.
+PRESENCE_MARKERS = 2
+ACTIVITY_MARKERS = PRESENCE_MARKERS + TRAFFIC_SITES + 2 + 1 + 1
 
 
 @pytest.fixture
@@ -71,3 +79,47 @@ def test_overview_page_shows_the_promise_in_the_browser(
     page.get_by_role("heading", name="Medborgarlöfte i Aneby kommun 2023-2024").wait_for()
     page.get_by_text("9 av minst 10").wait_for()
     screenshot(page, "oversikt")
+
+
+def test_logged_activities_are_counted_markers_per_place_with_a_swedish_tooltip(
+    streamlit_server: StartServer, page: Page, browser_log: BrowserLog, demo_url: str
+) -> None:
+    store = Store(demo_url)
+    with store.session(Actor("test")) as s:
+        doc = s.promise_document()
+        year = promise_year(doc, 2023)
+        data = load_map_data(s, doc.kommunkod, year.start_at, year.end_at)
+    store.dispose()
+    presence = data.activities[CommitmentKind.PRESENCE]["features"]
+    busiest = presence[0]["properties"]
+    assert busiest["label"].startswith("Exempel: Poliskontor – Närvaro: ")
+
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
+    page.goto(f"{base}/Karta")
+    page.get_by_text(f"{number(data.activity_count)} genomförda aktiviteter").wait_for()
+    wait_for_map(page, min_paths=KOMMUN_BOUNDARY + LAN_KOMMUNER + TATORTER + DEMO_PLACES)
+    frame = page.frame_locator(MAP_FRAME)
+    markers = frame.locator(".lofteskartan-activity")
+    assert markers.count() == 0  # activity layers start switched off
+
+    frame.get_by_text("Genomfört: Närvaro").click()
+    markers.nth(PRESENCE_MARKERS - 1).wait_for()
+    assert markers.count() == PRESENCE_MARKERS
+    busiest_marker = markers.filter(has_text=str(busiest["count"]))
+    assert busiest_marker.count() == 1
+    # At the kommun's zoom the centre's marker overlaps the office's: send the pointer's
+    # event to the office's marker itself rather than to whatever is on top.
+    busiest_marker.dispatch_event("mouseover")
+    tooltip = frame.locator(".leaflet-tooltip")
+    tooltip.wait_for()
+    assert tooltip.inner_text().strip() == busiest["label"]
+    busiest_marker.dispatch_event("mouseout")
+    tooltip.wait_for(state="detached")
+
+    for name in ("Trafikkontroll", "Narkotikainsats", "Trygghetsvandring"):
+        frame.get_by_text(f"Genomfört: {name}").click()
+    frame.get_by_text("Genomfört: Lokal och information om öppettider").click()
+    markers.nth(ACTIVITY_MARKERS - 1).wait_for()
+    assert markers.count() == ACTIVITY_MARKERS
+    screenshot(page, "karta_genomfort")
+    assert browser_log.page_errors == []

@@ -2,19 +2,21 @@
 
 A place is named `<img src=x onerror=alert(1)>` with the note `<script>alert(2)</script>`,
 and the promise file's texts carry the same kind of payload. Översikt, Karta (the map's
-tooltip) and Administration (the audit log) must show them as the characters typed, with
-no element made from them and no JavaScript dialog.
+tooltips: the place's, and that of the activity logged there) and Administration (the audit
+log) must show them as the characters typed, with no element made from them and no
+JavaScript dialog.
 """
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 from shapely.geometry import box
 
-from geo.models import Actor, Classification, Place, PlaceKind
+from geo.models import STOCKHOLM, Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
 from geo.setup import initialise
 from geo.store import Store
 from tests.e2e.conftest import (
@@ -54,7 +56,7 @@ def hostile_url(tmp_path: Path) -> str:
     store = Store(url)
     initialise(store, Actor("test"), [promise])
     with store.session(Actor("test")) as s:
-        s.add_place(
+        place = s.add_place(
             Place(
                 PlaceKind.CENTRAL_AREA,
                 IMG,
@@ -63,6 +65,11 @@ def hostile_url(tmp_path: Path) -> str:
                 note=SCRIPT,
                 attributes={"beskrivning": SCRIPT},
             )
+        )
+        # Logged there: the activity marker's tooltip names the place too.
+        start = datetime(2023, 6, 1, 18, tzinfo=STOCKHOLM)
+        s.add_activity(
+            Activity(CommitmentKind.PRESENCE, start, start + timedelta(hours=2), place_id=place.id)
         )
     store.dispose()
     return url
@@ -96,6 +103,11 @@ def test_names_and_notes_with_html_and_scripts_appear_as_text_everywhere(
     tooltip.wait_for()
     screenshot(page, "xss-karta")
     assert tooltip.inner_text().strip() == IMG
+    frame.get_by_text("Genomfört: Närvaro").click()
+    frame.locator(".lofteskartan-activity").dispatch_event("mouseover")
+    logged = frame.locator(".leaflet-tooltip", has_text="Närvaro")
+    logged.wait_for()
+    assert logged.inner_text().strip() == f"{IMG} – Närvaro: 1 genomförd, 2023-06-01"
     assert frame.locator("img[src='x']").count() == 0
     assert frame.locator("script", has_text="alert(2)").count() == 0
 

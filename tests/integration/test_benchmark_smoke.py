@@ -31,5 +31,10 @@ def test_the_benchmark_script_prints_one_line_per_figure() -> None:
         "heatmap_layer_max_any_n",
         "coverage_areas_2k_x_200",
         "coverage_promise_2k",
+        "karta_server_part_2k_at_places",
+        "karta_map_script_2k_at_places",
+        "karta_server_part_2k_own_positions",
+        "karta_map_script_2k_own_positions",
+        "overview_server_part_2k",
     ]
     assert all(LINE.match(line) for line in lines), lines

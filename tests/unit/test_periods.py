@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from geo.periods import (
     Period,
     Tertial,
+    clock_changes,
     promise_year,
     promise_year_containing,
     promise_years,
@@ -16,7 +17,7 @@ from geo.periods import (
     tertials_in,
 )
 from geo.promise_file import load_promise_file, parse_promise_text
-from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML
+from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, local
 
 
 @pytest.fixture(scope="module")
@@ -175,3 +176,12 @@ def test_anebys_promise_year_is_followed_up_in_four_tertials(aneby) -> None:
         Tertial(2024, 1),
         Tertial(2024, 2),
     ]
+
+
+def test_swedish_clock_changes_in_a_promise_year_are_found_to_the_second() -> None:
+    changes = clock_changes(local(2023, 5, 30), local(2024, 5, 30))
+    assert changes == [
+        (datetime(2023, 10, 29, 1, tzinfo=UTC), -1.0),  # 03:00 summer time back to 02:00
+        (datetime(2024, 3, 31, 1, tzinfo=UTC), 1.0),  # 02:00 forward to 03:00
+    ]
+    assert clock_changes(local(2023, 11, 1), local(2024, 3, 1)) == []

@@ -8,7 +8,7 @@ import pytest
 
 from geo.models import Activity, CommitmentKind, PlannedActivity, PlanStatus
 from geo.periods import promise_year
-from geo.progress import progress
+from geo.progress import Tally, progress, progress_from_tallies
 from geo.promise_file import parse_promise_text
 from tests.common import CENTRE_OF_SQUARE, local
 
@@ -219,3 +219,21 @@ def test_plans_outside_the_promise_year_are_not_counted() -> None:
     plans = [_planned(local(2025, 3, 15, 20), PlanStatus.PLANNED)]
 
     assert _row("insatser", [], plans).planned == 0
+
+
+def test_counts_from_the_store_follow_the_same_rule_as_the_activities_they_count() -> None:
+    # Two kinds of traffic control: naming no commitment counts toward none of them.
+    tallies = [
+        Tally(CommitmentKind.NARCOTICS_INTERVENTION, None, 0, 3, 9.0),
+        Tally(CommitmentKind.TRAFFIC_CONTROL, "kontroller-norr", 1, 2, 4.0),
+        Tally(CommitmentKind.TRAFFIC_CONTROL, None, 1, 5, 10.0),
+        Tally(CommitmentKind.SAFETY_WALK, "finns-inte", 0, 1, 2.0),
+    ]
+    planned = [Tally(CommitmentKind.NARCOTICS_INTERVENTION, None, 2, 4)]
+    rows = progress_from_tallies(DOC, YEAR, tallies, planned)
+    assert [(r.commitment.id, r.done, r.hours, r.planned) for r in rows] == [
+        ("insatser", 3, 9.0, 4),
+        ("kontroller-norr", 2, 4.0, 0),
+        ("kontroller-soder", 0, 0.0, 0),
+        ("vandringar", 0, 0.0, 0),
+    ]
