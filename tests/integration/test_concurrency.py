@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import multiprocessing
 import re
+import sys
+import types
 
+import pytest
 from shapely.geometry import Point
 
 from geo.models import Classification, Place, PlaceKind
@@ -19,7 +22,12 @@ from tests.trust_workers import edit_rounds
 ROUNDS = 25
 
 
-def test_two_editors_saving_the_same_place_at_once_lose_no_update(db_url: str) -> None:
+def test_two_editors_saving_the_same_place_at_once_lose_no_update(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A spawned worker runs the parent's __main__ again; after an AppTest in this process
+    # that can be app.py. The workers need nothing from it.
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
     store = Store(db_url)
     store.create_or_upgrade()
     with store.session(PLANNER_POLICE) as s:
