@@ -6,9 +6,11 @@ lengths, areas and coordinates are exact: a 100 m × 100 m square has an area of
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from shapely.geometry import LineString, Point, Polygon, box
 
@@ -90,3 +92,12 @@ aktiviteter:
     mål: {exakt: 3}
 """
 """A minimal valid promise for another kommun (Tranås, 0687), without a `period:` key."""
+
+
+def fail_or_skip(message: str) -> None:
+    """A missing browser or database: skip on a laptop, fail on CI (a skip must never turn
+    CI green). Both conftests use this one rule; tests/integration/test_ci_never_skips.py
+    proves it both ways."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message} (CI=true, so this fails instead of skipping)", pytrace=False)
+    pytest.skip(message)

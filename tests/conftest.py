@@ -29,6 +29,8 @@ import pytest
 from hypothesis import settings
 from psycopg import sql
 
+from tests.common import fail_or_skip
+
 # CI runs the fuzz tests on a fixed sequence of inputs, so a submission passes or fails on
 # its code, not on the draw; developers' runs keep exploring new inputs (and each crash
 # found goes into the test as an @example).
@@ -45,9 +47,7 @@ INSTALL_HINT = "bash scripts/system-deps.sh (it prints the apt-get command when 
 
 def _unavailable(reason: str) -> None:
     """Skip locally, fail on CI: a missing database must never turn CI green."""
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"{reason} (CI=true, so this fails instead of skipping)", pytrace=False)
-    pytest.skip(f"{reason}; install with: {INSTALL_HINT}")
+    fail_or_skip(f"{reason}; install with: {INSTALL_HINT}")
 
 
 def _find_pg_bindir() -> Path | None:

@@ -36,6 +36,11 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from geo.models import Actor
+from geo.setup import initialise
+from geo.store import Store
+from tests.common import fail_or_skip
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 # LOFTESKARTAN_CHROMIUM lets the suite prove that a missing browser fails on CI.
@@ -187,6 +192,19 @@ def streamlit_server(tmp_path: Path) -> Iterator[StartServer]:
         _stop(proc)
 
 
+# -- data -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def demo_url(tmp_path: Path) -> str:
+    """A SQLite database made by `lofteskartan init --demo`: Aneby with its example data."""
+    url = f"sqlite:///{tmp_path}/demo.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
+    store.dispose()
+    return url
+
+
 # -- browser ----------------------------------------------------------------------------------
 
 
@@ -194,10 +212,7 @@ def streamlit_server(tmp_path: Path) -> Iterator[StartServer]:
 def browser() -> Iterator[Browser]:
     """Debian's Chromium, headless, shared by the whole session."""
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is missing; install it with: sudo apt-get install -y chromium"
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        fail_or_skip(f"{CHROMIUM} is missing; install it with: sudo apt-get install -y chromium")
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True

@@ -8,9 +8,6 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from geo.models import Actor
-from geo.setup import initialise
-from geo.store import Store
 from tests.common import TRANAS_PROMISE_YAML
 from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, StartServer, screenshot
 
@@ -27,15 +24,6 @@ ROAD = {
         }
     ],
 }
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 def test_an_administrator_adds_a_promise_and_a_road_layer_that_the_map_then_shows(

@@ -8,14 +8,12 @@ and the database must get it without any EXIF.
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import pytest
 from PIL import Image
 from playwright.sync_api import Page
 
 from geo.models import Actor
-from geo.setup import initialise
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
 from tests.photo_files import MODEL, lying_street_scene
@@ -24,15 +22,6 @@ pytestmark = pytest.mark.browser
 
 SLOW_START_MS = 120_000
 UPLOADER = "[data-testid='stFileUploader']"
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 def stored_photos(url: str) -> list[bytes]:

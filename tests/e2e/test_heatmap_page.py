@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
-from geo.models import Actor
-from geo.setup import initialise
-from geo.store import Store
 from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, BrowserLog, StartServer, screenshot
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 def test_heatmap_page_draws_its_density_image_offline(

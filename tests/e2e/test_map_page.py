@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
 from geo.layers import load_map_data
 from geo.models import Actor, CommitmentKind
 from geo.periods import promise_year
-from geo.setup import initialise
 from geo.store import Store
 from geo.swedish import number
 from tests.e2e.conftest import (
@@ -35,15 +32,6 @@ TRAFFIC_SITES = 3
 # intervention places, the walk route, and the office's opening-hours information.
 PRESENCE_MARKERS = 2
 ACTIVITY_MARKERS = PRESENCE_MARKERS + TRAFFIC_SITES + 2 + 1 + 1
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 def test_map_page_draws_kommun_tatorter_and_places_offline(

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page
 
 from geo.models import Actor
-from geo.setup import initialise
 from geo.status import status_report
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
@@ -20,15 +18,6 @@ SLOW_START_MS = 120_000
 
 CALENDAR_FRAME = "iframe[title='streamlit_calendar.calendar']"
 PRESENCE_TEXT = "Polisen ska vara tillgänglig för poliskontoret"
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 def presence_done(url: str) -> int:

@@ -2,29 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page
 
 from geo.models import Actor
 from geo.schedule import week_range
-from geo.setup import initialise
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
 
 SLOW_START_MS = 120_000
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 def planned_in_week_21(url: str) -> int:

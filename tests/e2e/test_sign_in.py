@@ -19,9 +19,6 @@ from oidc_provider_mock import User
 from oidc_provider_mock import app as mock_provider
 from playwright.sync_api import Page
 
-from geo.models import Actor
-from geo.setup import initialise
-from geo.store import Store
 from geo.users import add_user
 from tests.e2e.conftest import (
     REPO_ROOT,
@@ -53,15 +50,6 @@ USERS = [
         claims={"email": "kalle@aneby.se", "lofteskartan_roll": "läsare", "organisation": "kommun"},
     ),
 ]
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ import pytest
 from playwright.sync_api import Page
 
 from geo.models import Actor, PlaceKind
-from geo.setup import initialise
 from geo.siting import Candidate, DemandLayer, result_collections, suggest_sites
 from geo.siting_inputs import site_candidates, store_demand_layers
 from geo.siting_io import read_candidates, read_demand
@@ -16,15 +15,6 @@ from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
 
 
 def expected_paths(
