@@ -21,6 +21,8 @@ def _flash(panel: str, lines: list[str]) -> None:
 
 
 def _show_flash(panel: str) -> None:
+    # Per panel, inside its tab: both tabs draw in every run, so one shared message
+    # (ui.planning.show_flash) would be shown, and taken, by the first tab.
     lines = st.session_state.pop(f"_admin_flash_{panel}", None)
     if lines:
         st.success("\n\n".join(lines))
@@ -36,14 +38,14 @@ def promise_panel(actor: Actor) -> None:
     _show_flash("promise")
     with get_store().session(actor) as s:
         docs = s.promise_documents()
+        sources = {doc.id: s.promise_source(doc.id) for doc in docs}
     st.caption(
         "Medborgarlöftet läses från en YAML-fil (se README, avsnittet Löftesfilen). Ladda ned "
         "den sparade filen, ändra den och ladda upp den igen. En fil med samma id ersätter den "
         "gamla; aktiviteter som har loggats eller planerats måste finnas kvar i den nya."
     )
     for doc in docs:
-        with get_store().session(actor) as s:
-            source_name, source_text = s.promise_source(doc.id)
+        source_name, source_text = sources[doc.id]
         left, right = st.columns([3, 1])
         left.markdown(
             f"**{doc.title}** (`{doc.id}`) · undertecknat {doc.signed_on:%Y-%m-%d} · "
