@@ -14,6 +14,7 @@ from geo.followup import followup_texts
 from geo.store import now
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
+from ui.text import plain
 
 through_app()
 
@@ -74,7 +75,7 @@ try:
         audience, start, end, now(), rules, document_id=doc.id, meeting_date=meeting
     )
 except LofteskartanError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 
@@ -131,4 +132,4 @@ for n, (fmt, options, help_text) in enumerate(BUTTONS):
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
     data = load_export_data(get_store(), current_actor(), template)
     for text in followup_texts(data):
-        st.text_area(text.title, text.text, height=300, key=f"followup_{text.file_name}")
+        st.text_area(plain(text.title), text.text, height=300, key=f"followup_{text.file_name}")

@@ -14,6 +14,7 @@ from ui.admin_panels import base_layer_panel, promise_panel
 from ui.auth import mode, require, users_file
 from ui.entry import through_app
 from ui.state import get_store
+from ui.text import plain, show_table
 
 through_app()
 
@@ -50,7 +51,7 @@ with log_tab:
             limit=int(limit),
         )
     st.write(f"{len(entries)} ändringar, nyast först.")
-    st.dataframe(audit_rows(entries), use_container_width=True, hide_index=True)
+    show_table(audit_rows(entries), use_container_width=True, hide_index=True)
     st.download_button(
         "Ladda ned som CSV (Excel)",
         audit_csv(entries),
@@ -68,7 +69,7 @@ with users_tab:
         )
     elif current == "local":
         users = list_users(users_file())
-        st.dataframe(
+        show_table(
             [
                 {
                     "Användarnamn": u.username,
@@ -82,7 +83,8 @@ with users_tab:
             hide_index=True,
         )
         st.caption(
-            f"Användarfilen är {users_file()}. Lägg till och ta bort användare på servern med "
+            f"Användarfilen är {plain(users_file())}. Lägg till och ta bort användare på servern "
+            "med "
             "`lofteskartan users add NAMN --role planerare --organisation kommun` och "
             "`lofteskartan users remove NAMN`."
         )
