@@ -10,35 +10,18 @@ Tables must show the names, with a formula-looking one neutralised (item 10).
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from shapely.geometry import Point, box
 from streamlit.testing.v1 import AppTest
 
-from geo.models import (
-    STOCKHOLM,
-    Activity,
-    Actor,
-    Classification,
-    CommitmentKind,
-    Finding,
-    Indicator,
-    Place,
-    PlaceKind,
-    PlannedActivity,
-)
-from geo.setup import initialise
+from geo.models import Actor, Indicator
 from geo.store import Store
+from tests.hostile_text import FINDING, FORMULA_PLACE, PLACE, TEAM, hostile_database
 from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
-TEAM = "![x](http://host/beacon.png) [Logga in igen](http://host/phish)"
-PLACE = "[Torget](http://host/phish) <img src=http://host/beacon.png> **fet**"
-FORMULA_PLACE = '=HYPERLINK("http://host/phish";"Klicka")'
-FINDING = "Trasig lampa ![x](http://host/beacon.png) :red[viktigt]"
 # What must never reach Streamlit's Markdown unescaped: link and image syntax, an address.
 RENDERABLE = ("](", "![", "<img", "http://host", "http:", "**fet**")
 
@@ -46,55 +29,7 @@ RENDERABLE = ("](", "![", "<img", "http://host", "http:", "**fet**")
 @pytest.fixture
 def hostile_db(tmp_path: Path) -> str:
     url = f"sqlite:///{tmp_path}/hostile.sqlite"
-    store = Store(url)
-    actor = Actor("test")
-    initialise(store, actor, [ROOT / "data" / "promises"], demo=True)
-    with store.session(actor) as s:
-        doc = s.promise_documents()[0]
-        # Inside the promise year, so the pages that show one year show these.
-        start = datetime.combine(doc.period_start + timedelta(days=40), datetime.min.time())
-        start = start.replace(hour=13, tzinfo=STOCKHOLM)
-        area = s.add_place(
-            Place(
-                PlaceKind.CENTRAL_AREA,
-                PLACE,
-                box(487_500, 6_406_000, 489_500, 6_408_000),
-                Classification.OPEN,
-            )
-        )
-        s.add_place(
-            Place(
-                PlaceKind.TRAFFIC_CONTROL_SITE,
-                FORMULA_PLACE,
-                Point(488_000, 6_407_000),
-                Classification.INTERNAL,
-            )
-        )
-        # The same team in two places at once: a conflict on Planering.
-        for hours in (0, 1):
-            s.add_planned(
-                PlannedActivity(
-                    CommitmentKind.PRESENCE,
-                    start + timedelta(hours=hours),
-                    start + timedelta(hours=hours + 2),
-                    place_id=area.id,
-                    team=TEAM,
-                ),
-                doc.id,
-            )
-        walk = s.add_activity(
-            Activity(
-                CommitmentKind.SAFETY_WALK,
-                start,
-                start + timedelta(hours=2),
-                place_id=area.id,
-            )
-        )
-        assert walk.id is not None
-        s.add_finding(
-            Finding(walk.id, TEAM, Point(488_500, 6_407_000), FINDING, FINDING, owner=TEAM)
-        )
-    store.dispose()
+    hostile_database(url)
     return url
 
 
