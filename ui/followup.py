@@ -150,9 +150,16 @@ def indicator_section(store: Store, actor: Actor, kommunkod: str) -> None:
                     delta_color="off",
                 )
                 st.caption(plain(trend.describe()))
-        long = pd.DataFrame(
-            [(t.name, term, v) for t in lines for term, v in zip(t.terms, t.values, strict=True)],
-            columns=["Indikator", "Termin", "Värde"],
+        # Neutralised like a table: the chart's "view as table" downloads CSV too.
+        long = neutralised(
+            pd.DataFrame(
+                [
+                    (t.name, term, v)
+                    for t in lines
+                    for term, v in zip(t.terms, t.values, strict=True)
+                ],
+                columns=["Indikator", "Termin", "Värde"],
+            )
         )
         order = sorted(long["Termin"].unique(), key=lambda x: (x[2:], x[:2] == "HT"))
         st.altair_chart(
