@@ -14,7 +14,7 @@ from geo.followup import followup_texts
 from geo.store import now
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
-from ui.text import plain
+from ui.text import plain, plain_label
 
 through_app()
 
@@ -132,4 +132,6 @@ for n, (fmt, options, help_text) in enumerate(BUTTONS):
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
     data = load_export_data(get_store(), current_actor(), template)
     for text in followup_texts(data):
-        st.text_area(plain(text.title), text.text, height=300, key=f"followup_{text.file_name}")
+        st.text_area(
+            plain_label(text.title), text.text, height=300, key=f"followup_{text.file_name}"
+        )

@@ -17,7 +17,7 @@ from geo.photos import PHOTO_RULE, Photo, PhotoError, clean_photo
 from geo.store import Session
 from ui.planning import write
 from ui.state import current_actor, get_store
-from ui.text import plain
+from ui.text import plain, plain_label
 
 _CLEANED = "_cleaned_photos"  # session state: picker key -> (file id, PhotoChoice)
 THUMBNAIL_WIDTH = 240
@@ -40,7 +40,7 @@ def photo_picker(key: str, label: str) -> PhotoChoice:
     # A new widget key after a save gives an empty uploader for the next finding.
     generation = _generation(key)
     uploaded = st.file_uploader(
-        plain(label),
+        plain_label(label),
         type=["jpg", "jpeg", "png"],
         key=f"{key}_file_{generation}",
         help=f"JPEG eller PNG, högst {Limits.from_env().max_photo_bytes // MB:d} MB. "

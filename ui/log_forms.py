@@ -54,7 +54,7 @@ from ui.planning import (
     write,
 )
 from ui.state import current_actor, get_store
-from ui.text import plain, show_table
+from ui.text import plain, plain_label, show_table
 
 K = CommitmentKind
 
@@ -315,7 +315,7 @@ def indicators_panel(doc: PromiseDocument, day: date) -> None:
     )
     term = c2.text_input("Termin", value=term_of(day), key="ind_term")
     value = c3.number_input(
-        f"Värde ({plain(INDICATORS[name].unit)})",
+        f"Värde ({plain_label(INDICATORS[name].unit)})",
         min_value=0.0,
         value=None,
         key="ind_value",

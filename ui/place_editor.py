@@ -49,7 +49,7 @@ from geo.places import (
 from ui.base_layers import base_layers
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.state import current_actor, get_store
-from ui.text import plain, show_table
+from ui.text import plain, plain_label, show_table
 
 NONCE = "platser_nonce"
 DRAWINGS = "platser_drawings"
@@ -393,7 +393,7 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
         return
     _preview(result, plan, context, view)
     confirmed = st.checkbox(
-        f"Koordinatsystemet ({plain(result.crs_label)}) stämmer och platserna ligger rätt på "
+        f"Koordinatsystemet ({plain_label(result.crs_label)}) stämmer och platserna ligger rätt på "
         "kartan",
         key=f"platsfil_ok_{nonce()}",
     )

@@ -40,7 +40,7 @@ from geo.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, 
 from geo.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
 from geo.store import Session
 from ui.state import current_actor, get_store
-from ui.text import plain, show_table
+from ui.text import plain, plain_label, show_table
 
 FLASH = "lofteskartan_flash"
 
@@ -99,7 +99,7 @@ def place_picker(
         if not p.is_retired and (not kinds or p.kind in kinds)
     ]
     chosen = st.selectbox(
-        plain(label),
+        plain_label(label),
         options,
         format_func=lambda pid: "Ingen plats" if pid is None else places[pid].name,
         key=key,

@@ -17,7 +17,7 @@ from geo.siting import Candidate, DemandLayer, SitingResult, format_number, resu
 from geo.siting import result_collections as collections
 from geo.siting_io import read_candidates, read_demand
 from ui.maps import escaped, new_map
-from ui.text import plain, show_table
+from ui.text import plain, plain_label, show_table
 
 CHOSEN = "#b2182b"
 CIRCLE = "#e66101"
@@ -49,7 +49,7 @@ def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
     layers = []
     for name, layer in store_layers.items():
         weight = st.number_input(
-            f"{plain(layer.name)} ({len(layer)} punkter)",
+            f"{plain_label(layer.name)} ({len(layer)} punkter)",
             min_value=0.0,
             max_value=100.0,
             value=1.0,
@@ -72,7 +72,7 @@ def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
             st.error(plain(exc))
             continue
         weight = st.number_input(
-            f"{plain(f.name)} ({len(layer)} punkter)",
+            f"{plain_label(f.name)} ({len(layer)} punkter)",
             min_value=0.0,
             max_value=100.0,
             value=1.0,

@@ -6,8 +6,10 @@ success/error`, `st.subheader`, expander and tab labels, every widget label and 
 tooltip, radio options, `st.metric`, `st.progress` text, `st.image` captions. A place or
 team named `![x](http://host/beacon.png) [Logga in igen](http://host/phish)` would become a
 remote image (fetched as soon as the page draws) and a link in our own UI. So every text a
-user typed or a file brought in goes through `plain()` before it meets one of those, and
-`tests/unit/test_user_text_sinks.py` fails when a call site interpolates anything else.
+user typed or a file brought in goes through `plain()` before it meets one of those (or,
+as an input widget's label, through `plain_label()`, which keeps the label's accessible
+name readable), and `tests/unit/test_user_text_sinks.py` fails when a call site
+interpolates anything else. `tests/e2e/test_xss.py` checks both in Streamlit's renderer.
 
 Tables are the other way out: `st.dataframe` shows cells as text, but its toolbar's
 "Download as CSV" writes them raw, and Excel runs a cell that starts with `=`. `show_table`
@@ -61,6 +63,32 @@ def plain(text: object) -> str:
     """
     escaped = _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
     return _BARE_LINK.sub(lambda m: (m.group(1) or "") + _WORD_JOINER, escaped)
+
+
+# In a widget label Streamlit renders only inline Markdown (emphasis, code, links, images,
+# its `:directives:`) and escapes block syntax itself, but it also puts the label's source
+# into the input's `aria-label`: every backslash there is read out by a screen reader. So
+# a label escapes only what can start inline syntax, and breaks `:` (shortcodes, icons,
+# `http://` autolinks) and `&` (entities) with the invisible word joiner instead.
+_LABEL_SYNTAX = re.compile(r"([\\`*_~\[\]<>$])")
+_JOIN_AFTER = re.compile(r"([:&])")
+_BARE_LINK_IN_LABEL = re.compile(r"(?i)(www)(?=\.)|(?=@)")
+
+
+def plain_label(text: object) -> str:
+    """`text` escaped for a widget's label (`st.text_input`, `st.number_input`, ...).
+
+    Shows literally like `plain()`, with fewer backslashes in the accessible name: use it
+    only where Streamlit takes a label (it does not stop headings or lists in a body).
+
+    >>> plain_label("Värde (%)")
+    'Värde (%)'
+    >>> plain_label("[x](http://host)")
+    '\\\\[x\\\\](http:\u2060//host)'
+    """
+    escaped = _LABEL_SYNTAX.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    escaped = _JOIN_AFTER.sub(r"\1" + _WORD_JOINER, escaped)
+    return _BARE_LINK_IN_LABEL.sub(lambda m: (m.group(1) or "") + _WORD_JOINER, escaped)
 
 
 def _neutral(value: Any) -> Any:

@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     screenshot,
     wait_for_map,
 )
+from tests.e2e.user_text_app import HOSTILE
 from tests.hostile_text import FINDING, TEAM, hostile_database
 
 pytestmark = pytest.mark.browser
@@ -185,4 +186,34 @@ def test_markdown_links_and_images_in_user_text_appear_as_text_on_every_page(
     page.locator("[data-testid='stDataFrame']").first.wait_for()
     no_link_or_image(page, browser_log)
 
+    assert browser_log.page_errors == []
+
+
+def test_plain_and_plain_label_show_hostile_text_literally(
+    streamlit_server: StartServer, page: Page, browser_log: BrowserLog
+) -> None:
+    base = streamlit_server(REPO_ROOT / "tests" / "e2e" / "user_text_app.py")
+    page.goto(base)
+    page.get_by_text("KLART", exact=True).wait_for()
+    page.locator("[data-testid='stExpander'] summary").click()
+    screenshot(page, "user-text-elements")
+    main = page.locator("[data-testid='stMain']")
+    shown_text = main.locator("[data-testid='stMarkdownContainer'], [data-testid='stWidgetLabel']")
+    # Nothing made from the text: no link (but the heading's own "#" anchor), image,
+    # emphasis, code, maths, icon, heading or list inside any text Streamlit rendered.
+    made = (
+        "a:not([href^='#']), img, strong, em, del, b, code, .katex, "
+        "[data-testid='stIconMaterial'], h1, ol"
+    )
+    assert shown_text.locator(made).count() == 0
+    assert main.locator("a:not([href^='#']), img").count() == 0
+    assert "😄" not in main.inner_text()
+    texts = [t.replace("\u2060", "") for t in shown_text.all_inner_texts()]
+    literal = [t for t in texts if HOSTILE in t]
+    # markdown, caption, info, subheader, expander, metric label and value, the radio's
+    # option, and four widget labels.
+    assert len(literal) >= 12, texts
+    # A label without syntax reaches the screen reader without a backslash.
+    assert page.get_by_role("spinbutton", name="Värde (%)").count() == 1
+    assert not [url for url in browser_log.blocked if "host" in url]
     assert browser_log.page_errors == []

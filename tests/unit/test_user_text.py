@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.markdown import shown
-from ui.text import as_stored, neutralised, plain
+from ui.text import as_stored, neutralised, plain, plain_label
 
 HOSTILE_TEAM = "![x](http://host/beacon.png) [Logga in igen](http://host/phish)"
 PUNCTUATION = set(string.punctuation)
@@ -111,3 +111,26 @@ def test_as_stored_gives_back_untouched_cells_and_keeps_what_was_typed() -> None
     out = as_stored(edited, shown_table, stored)
     assert list(out["Indikator"]) == ["=A1", "-Ny", "'=B2"]
     assert list(out["Värde"]) == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # What labels hold most: no backslash for the screen reader to read out.
+        ("Värde (%)", "Värde (%)"),
+        ("Foto (valfritt)", "Foto (valfritt)"),
+        ("vagar.gpkg (12 punkter)", "vagar.gpkg (12 punkter)"),
+        # Inline syntax is escaped; `:` and `&` get a word joiner after them.
+        ("[x](http://host)", "\\[x\\](http:\u2060//host)"),
+        ("**fet** _k_ ~~s~~", r"\*\*fet\*\* \_k\_ \~\~s\~\~"),
+        ("`kod` $x$ <b>", r"\`kod\` \$x\$ \<b\>"),
+        (":smile: :red[röd]", ":\u2060smile:\u2060 :\u2060red\\[röd\\]"),
+        ("Väg &amp; gata", "Väg &\u2060amp; gata"),
+        ("www.host.se namn@host.se", "www\u2060.host.se namn\u2060@host.se"),
+    ],
+)
+def test_plain_label_escapes_inline_syntax_and_leaves_the_rest_readable(
+    text: str, expected: str
+) -> None:
+    assert plain_label(text) == expected
+    assert shown(plain_label(text)) == text

@@ -33,7 +33,7 @@ SINKS: dict[str, tuple[int, ...] | str] = {
     "progress": (1,),
     "image": (),  # its caption= only
     **dict.fromkeys(
-        (
+        WIDGETS := (
             "button",
             "checkbox",
             "toggle",
@@ -65,9 +65,12 @@ MARKDOWN_KEYWORDS = {"body", "label", "help", "caption", "text", "value", "delta
 VALUE_KEYWORDS_ONLY_ON = {"value": {"metric"}, "delta": {"metric"}, "text": {"progress"}}
 # Widgets whose options are drawn as Markdown, so their format_func must be safe too.
 MARKDOWN_OPTIONS = {"radio", "segmented_control", "pills"}
-# Calls whose result is escaped text or a number.
+# The escapes: plain() anywhere; plain_label() only as a widget's label, where Streamlit
+# escapes block syntax itself (and the label's source becomes the input's aria-label).
+BODY_ESCAPES = frozenset({"plain"})
+LABEL_ESCAPES = frozenset({"plain", "plain_label"})
+# Calls whose result is a number, a date or our own words.
 SAFE_CALLS = {
-    "plain",
     "len",
     "int",
     "round",
@@ -129,30 +132,32 @@ class Names:
             it = it.args[0]
         return _is_constant_name(it)
 
-    def safe(self, name: str) -> bool:
+    def safe(self, name: str, escapes: frozenset[str]) -> bool:
         values = self.bindings.get(name)
         if not values or name in self._checking:
             return False
         self._checking.add(name)
         try:
-            return all(v is not None and is_safe(v, self) for v in values)
+            return all(v is not None and is_safe(v, self, escapes) for v in values)
         finally:
             self._checking.discard(name)
 
 
-def is_safe(node: ast.expr | None, names: Names | None = None) -> bool:
+def is_safe(
+    node: ast.expr | None, names: Names | None = None, escapes: frozenset[str] = BODY_ESCAPES
+) -> bool:
     """True when `node` can only produce literal or escaped text (see the module doc)."""
     if names is not None and isinstance(node, ast.Name) and not node.id.isupper():
-        if node.id != "plain" and names.safe(node.id):
+        if node.id not in escapes and names.safe(node.id, escapes):
             return True
-    return _is_safe(node, names)
+    return _is_safe(node, names, escapes)
 
 
-def _is_safe(node: ast.expr | None, names: Names | None) -> bool:
+def _is_safe(node: ast.expr | None, names: Names | None, escapes: frozenset[str]) -> bool:
     """is_safe for one node; sub-expressions go back through is_safe."""
 
     def is_safe_(n: ast.expr | None) -> bool:
-        return is_safe(n, names)
+        return is_safe(n, names, escapes)
 
     if node is None or isinstance(node, ast.Constant):
         return True
@@ -180,10 +185,10 @@ def _is_safe(node: ast.expr | None, names: Names | None) -> bool:
     if _is_constant_name(node):
         return True
     if isinstance(node, ast.Name):
-        return node.id == "plain"  # format_func=plain
+        return node.id in escapes  # format_func=plain
     if isinstance(node, ast.Call):
         name = _call_name(node)
-        if name in SAFE_CALLS:
+        if name in SAFE_CALLS or name in escapes:
             return True
         func = node.func
         if isinstance(func, ast.Attribute) and name == "join":
@@ -205,14 +210,17 @@ def unsafe_arguments(tree: ast.AST) -> Iterator[tuple[int, str, ast.expr]]:
         if sink not in SINKS:
             continue
         positions = SINKS[sink]
+        widget = sink in WIDGETS
         for i, arg in enumerate(node.args):
-            if (positions == "*" or i in positions) and not is_safe(arg, names):
+            escapes = LABEL_ESCAPES if widget and i == 0 else BODY_ESCAPES
+            if (positions == "*" or i in positions) and not is_safe(arg, names, escapes):
                 yield node.lineno, sink, arg
         for kw in node.keywords:
             only_on = VALUE_KEYWORDS_ONLY_ON.get(kw.arg or "")
             markdown = kw.arg in MARKDOWN_KEYWORDS and (only_on is None or sink in only_on)
             options = kw.arg == "format_func" and sink in MARKDOWN_OPTIONS
-            if (markdown or options) and not is_safe(kw.value, names):
+            escapes = LABEL_ESCAPES if widget and kw.arg == "label" else BODY_ESCAPES
+            if (markdown or options) and not is_safe(kw.value, names, escapes):
                 yield node.lineno, f"{sink}({kw.arg}=)", kw.value
 
 
@@ -285,6 +293,10 @@ def _check(code: str) -> list[str]:
         'st.write(f"{x}", "y")',
         'st.tabs(["Lista", name])',
         "numbers.progress(0.5, text=f\"{r['done']} av\")",
+        # plain_label() keeps headings and lists: only a widget's label may use it.
+        "st.caption(plain_label(note))",
+        "st.expander(plain_label(f.description))",
+        'st.button("Spara", help=plain_label(place.name))',
     ],
 )
 def test_the_check_finds_user_text_that_skips_plain(code: str) -> None:
@@ -309,6 +321,8 @@ def test_the_check_finds_user_text_that_skips_plain(code: str) -> None:
         "st.text(note)",
         "st.code(hours.text)",
         'st.expander(f":red[{len(conflicts)} krockar] (samma grupp)")',
+        'st.number_input(f"{plain_label(layer.name)} ({len(layer)} punkter)", 0.0)',
+        "st.text_area(label=plain_label(text.title), value=text.text)",
     ],
 )
 def test_the_check_lets_constant_and_escaped_text_through(code: str) -> None:
