@@ -327,3 +327,76 @@ def test_the_check_finds_user_text_that_skips_plain(code: str) -> None:
 )
 def test_the_check_lets_constant_and_escaped_text_through(code: str) -> None:
     assert _check(code) == []
+
+
+# -- folium: HTML, not Markdown ---------------------------------------------------------------
+
+HTML_ESCAPES = frozenset({"escape"})  # html.escape
+
+
+def unescaped_map_html(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, what) for folium text that could carry unescaped user HTML.
+
+    A GeoJson layer's data must be `escaped(...)` (its tooltips and popups show the
+    features' properties as HTML); a `tooltip=`, `popup=` or layer `name=` string must be
+    literal, a number or `html.escape(...)`. GeoJsonTooltip/GeoJsonPopup read the escaped
+    properties, so they pass.
+    """
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        owner = node.func.value
+        if not (isinstance(owner, ast.Name) and owner.id in ("folium", "plugins")):
+            continue
+        if node.func.attr == "GeoJson":
+            data = node.args[0] if node.args else None
+            if not (isinstance(data, ast.Call) and _call_name(data) == "escaped"):
+                yield node.lineno, "GeoJson data not escaped()"
+        for kw in node.keywords:
+            if kw.arg not in ("tooltip", "popup", "name"):
+                continue
+            value = kw.value
+            if isinstance(value, ast.Call) and _call_name(value) in (
+                "GeoJsonTooltip",
+                "GeoJsonPopup",
+            ):
+                continue
+            if isinstance(value, ast.IfExp) and all(
+                isinstance(v, ast.Constant)
+                or (isinstance(v, ast.Call) and _call_name(v) == "GeoJsonTooltip")
+                for v in (value.body, value.orelse)
+            ):
+                continue
+            if not is_safe(value, None, HTML_ESCAPES):
+                yield node.lineno, f"{node.func.attr}({kw.arg}=) not html.escape()d"
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO)))
+def test_folium_text_from_users_is_html_escaped(path: Path) -> None:
+    assert list(unescaped_map_html(ast.parse(path.read_text("utf-8")))) == []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "folium.GeoJson(fc, name='Platser')",
+        "folium.Marker((1, 2), tooltip=place.name)",
+        "folium.GeoJson(escaped(fc), name=layer.title)",
+        "folium.Marker((1, 2), popup=f'<b>{note}</b>')",
+    ],
+)
+def test_the_map_check_finds_unescaped_html(code: str) -> None:
+    assert list(unescaped_map_html(ast.parse(code))) != []
+
+
+@pytest.mark.parametrize(
+    "code",
+    [
+        "folium.GeoJson(escaped(fc), name=html.escape(name))",
+        "folium.Marker((1, 2), tooltip=html.escape(f['properties']['label']))",
+        "folium.GeoJson(escaped(fc), tooltip=folium.GeoJsonTooltip(fields=['label']))",
+        "folium.FeatureGroup(name='Platser')",
+    ],
+)
+def test_the_map_check_lets_escaped_html_through(code: str) -> None:
+    assert list(unescaped_map_html(ast.parse(code))) == []
