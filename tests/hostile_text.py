@@ -30,6 +30,12 @@ ROOT = Path(__file__).parents[1]
 TEAM = "![x](http://host/beacon.png) [Logga in igen](http://host/phish)"
 PLACE = "[Torget](http://host/phish) <img src=http://host/beacon.png> **fet**"
 FORMULA_PLACE = '=HYPERLINK("http://host/phish";"Klicka")'
+# Every kind of syntax at once, for the page that renders it in every element kind.
+HOSTILE = (
+    "![x](http://host/beacon.png) [Logga in igen](http://host/phish) <b>fet</b> "
+    ":smile: :material/home: :red[röd] www.host.se http://host/auto namn@host.se "
+    "$x^2$ **fet** _k_ ~~s~~ `kod` &amp; &#60; 1. lista # Rubrik"
+)
 FINDING = "Trasig lampa ![x](http://host/beacon.png) :red[viktigt] www.host.se/in namn@host.se"
 
 

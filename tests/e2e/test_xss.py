@@ -27,8 +27,7 @@ from tests.e2e.conftest import (
     screenshot,
     wait_for_map,
 )
-from tests.e2e.user_text_app import HOSTILE
-from tests.hostile_text import FINDING, TEAM, hostile_database
+from tests.hostile_text import FINDING, HOSTILE, TEAM, hostile_database
 
 pytestmark = pytest.mark.browser
 

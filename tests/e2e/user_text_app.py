@@ -8,13 +8,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+from tests.hostile_text import HOSTILE
 from ui.text import plain, plain_label
-
-HOSTILE = (
-    "![x](http://host/beacon.png) [Logga in igen](http://host/phish) <b>fet</b> "
-    ":smile: :material/home: :red[röd] www.host.se http://host/auto namn@host.se "
-    "$x^2$ **fet** _k_ ~~s~~ `kod` &amp; &#60; 1. lista # Rubrik"
-)
 
 st.markdown(f"- {plain(HOSTILE)}")
 st.caption(plain(HOSTILE))

@@ -1,4 +1,4 @@
-"""No call site in pages/ or ui/ can put unescaped text where Streamlit renders Markdown.
+"""No call site in app.py, pages/ or ui/ can put unescaped text where Streamlit renders Markdown.
 
 Streamlit renders Markdown in most elements that show a string (see `ui/text.py`). This
 test reads the source of every page and ui module and checks each argument that Streamlit
@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).parents[2]
-SOURCES = sorted([*REPO.glob("pages/*.py"), *REPO.glob("ui/*.py")])
+SOURCES = sorted([REPO / "app.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py")])
 
 # Element or widget name -> positions of the arguments it renders as Markdown ("*": all).
 _BODY = (0,)
