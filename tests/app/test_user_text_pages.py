@@ -10,6 +10,7 @@ Tables must show the names, with a formula-looking one neutralised (item 10).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -18,13 +19,18 @@ from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df as arrow_f
 from streamlit.testing.v1 import AppTest
 
 from geo.models import Actor, Indicator
+from geo.setup import initialise
 from geo.store import Store
 from tests.hostile_text import FINDING, FORMULA_PLACE, PLACE, TEAM, hostile_database
 from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
-# What must never reach Streamlit's Markdown unescaped: link and image syntax, an address.
-RENDERABLE = ("](", "![", "<img", "http://host", "http:", "**fet**")
+# What must never reach Streamlit's Markdown unescaped: link and image syntax, HTML, an
+# address, emphasis. (An escaped character has a backslash before it: `\<img` is text.)
+RENDERABLE = [
+    re.compile(pattern)
+    for pattern in (r"\]\(", r"!\[", r"(?<!\\)<img", r"http://", r"http:", r"(?<!\\)\*\*fet")
+]
 
 
 @pytest.fixture
@@ -63,7 +69,7 @@ def assert_shown_literally(at: AppTest, *typed: str) -> None:
     texts = markdown_texts(at)
     for text in texts:
         for syntax in RENDERABLE:
-            assert syntax not in text, f"{syntax!r} would render in {text!r}"
+            assert not syntax.search(text), f"{syntax.pattern!r} would render in {text!r}"
     for text in typed:
         assert any(text in shown(t) for t in texts), f"{text!r} is not on the page"
 
@@ -154,3 +160,29 @@ def test_indicator_table_is_shown_neutralised_and_saved_back_unchanged(
         saved = [i for i in s.list_indicators(kommunkod) if i.term == "VT2024"]
     store.dispose()
     assert ("=1+1", "-st", "@anteckning") in {(i.indicator, i.unit, i.note) for i in saved}
+
+
+def test_oversikt_shows_a_promise_files_titles_and_texts_as_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A promise file is uploaded by an administrator and read by everyone: its texts are
+    # user text too (title, a promise's title, a commitment, the follow-up paragraph).
+    source = (ROOT / "data" / "promises" / "aneby-2023-2024.yaml").read_text("utf-8")
+    replaced = {
+        "titel: Medborgarlöfte i Aneby kommun 2023-2024": f'titel: "{TEAM}"',
+        "titel: Öka den polisiära tillgängligheten och servicen.": f'titel: "{PLACE}"',
+        "text: Kommunen ska aktivt arbeta för en hög skolnärvaro.": f'text: "{FINDING}"',
+    }
+    for old, new in replaced.items():
+        assert old in source
+        source = source.replace(old, new)
+    promise = tmp_path / "aneby.yaml"
+    promise.write_text(source, encoding="utf-8")
+    url = f"sqlite:///{tmp_path}/promise.sqlite"
+    store = Store(url)
+    initialise(store, Actor("test"), [promise])
+    store.dispose()
+
+    at = open_page("0_Oversikt", url, monkeypatch)
+    assert shown(at.title[0].value) == TEAM
+    assert_shown_literally(at, TEAM, f"#### {PLACE}", FINDING)
