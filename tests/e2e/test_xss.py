@@ -216,3 +216,32 @@ def test_plain_and_plain_label_show_hostile_text_literally(
     assert page.get_by_role("spinbutton", name="Värde (%)").count() == 1
     assert not [url for url in browser_log.blocked if "host" in url]
     assert browser_log.page_errors == []
+
+
+def test_the_places_tables_own_csv_download_carries_no_formula(
+    streamlit_server: StartServer,
+    page: Page,
+    browser_log: BrowserLog,
+    markdown_url: str,
+    tmp_path: Path,
+) -> None:
+    # Issue 11, item 10: Streamlit's toolbar "Download as CSV" wrote =HYPERLINK(...) raw.
+    # Without the File System Access API the download goes through an ordinary link,
+    # which Playwright can catch (headless Chromium has no save dialog to answer).
+    page.add_init_script("delete window.showSaveFilePicker")
+    base = streamlit_server(
+        REPO_ROOT / "app.py",
+        {"LOFTESKARTAN_DB": markdown_url, "LOFTESKARTAN_USERS": str(tmp_path / "users.json")},
+    )
+    page.set_default_timeout(120_000)
+    page.goto(f"{base}/Platser")
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for()
+    table.hover()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as CSV").first.click()
+    csv_text = Path(download.value.path()).read_text("utf-8-sig")
+    cells = [cell.strip('"') for line in csv_text.splitlines() for cell in line.split(",")]
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))], cells
+    assert "'=HYPERLINK(" in csv_text  # the row is there, as text
+    assert browser_log.page_errors == []
