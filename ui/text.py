@@ -31,7 +31,7 @@ from geo.export_csv import neutralise
 # Every ASCII punctuation character: CommonMark lets each be escaped with a backslash and
 # then shows it literally, so escaping all of them needs no list of what Markdown, GFM or
 # Streamlit's directives (`:red[...]`, `:material/...:`, `$math$`) treat as syntax today.
-# `.` and `:` matter too: without them GFM turns `www.host.se` and `http://...` into links.
+# `:` matters too: escaped, `http://host` is no longer an autolink (`www.` and `@`: below).
 _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 # A line break in user text would end a list item or start a block (`===` under a line
 # makes it a heading); shown inline, the text is one line, as Markdown would show it anyway.
