@@ -128,8 +128,9 @@ class Names:
 
     @staticmethod
     def _over_constant(it: ast.expr) -> bool:
-        if isinstance(it, ast.Call) and _call_name(it) == "enumerate" and it.args:
-            it = it.args[0]
+        """A loop over our own constants: UPPER, enumerate(UPPER) or zip(UPPER, UPPER)."""
+        if isinstance(it, ast.Call) and _call_name(it) in ("enumerate", "zip") and it.args:
+            return all(_is_constant_name(a) for a in it.args)
         return _is_constant_name(it)
 
     def safe(self, name: str, escapes: frozenset[str]) -> bool:
@@ -195,8 +196,8 @@ def _is_safe(node: ast.expr | None, names: Names | None, escapes: frozenset[str]
             return is_safe_(func.value) and all(is_safe_(a) for a in node.args)
         if isinstance(func, ast.Attribute) and name == "get" and _is_constant_name(func.value):
             return all(is_safe_(a) for a in node.args[1:])  # the default, when the key is unknown
-        if isinstance(func, ast.Attribute) and name in ("lower", "upper", "strip"):
-            return is_safe_(func.value)
+        if isinstance(func, ast.Attribute) and name in ("lower", "upper", "strip", "replace"):
+            return is_safe_(func.value) and all(is_safe_(a) for a in node.args)
     return False
 
 
@@ -371,9 +372,24 @@ def unescaped_map_html(tree: ast.AST) -> Iterator[tuple[int, str]]:
                 yield node.lineno, f"{node.func.attr}({kw.arg}=) not html.escape()d"
 
 
+def unescaped_st_html(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, what) for an `st.html(...)` whose values are not literal or html.escape()d."""
+    names = Names(tree)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "html"
+            and node.args
+            and not is_safe(node.args[0], names, HTML_ESCAPES)
+        ):
+            yield node.lineno, "st.html() with a value not html.escape()d"
+
+
 @pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO)))
-def test_folium_text_from_users_is_html_escaped(path: Path) -> None:
-    assert list(unescaped_map_html(ast.parse(path.read_text("utf-8")))) == []
+def test_folium_and_st_html_text_from_users_is_html_escaped(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    assert [*unescaped_map_html(tree), *unescaped_st_html(tree)] == []
 
 
 @pytest.mark.parametrize(
@@ -383,10 +399,13 @@ def test_folium_text_from_users_is_html_escaped(path: Path) -> None:
         "folium.Marker((1, 2), tooltip=place.name)",
         "folium.GeoJson(escaped(fc), name=layer.title)",
         "folium.Marker((1, 2), popup=f'<b>{note}</b>')",
+        "st.html(f'<div>{place.name}</div>')",
+        "st.html(f'<div>{plain(place.name)}</div>')",  # Markdown escapes are no HTML escape
     ],
 )
 def test_the_map_check_finds_unescaped_html(code: str) -> None:
-    assert list(unescaped_map_html(ast.parse(code))) != []
+    tree = ast.parse(code)
+    assert [*unescaped_map_html(tree), *unescaped_st_html(tree)] != []
 
 
 @pytest.mark.parametrize(
@@ -396,7 +415,9 @@ def test_the_map_check_finds_unescaped_html(code: str) -> None:
         "folium.Marker((1, 2), tooltip=html.escape(f['properties']['label']))",
         "folium.GeoJson(escaped(fc), tooltip=folium.GeoJsonTooltip(fields=['label']))",
         "folium.FeatureGroup(name='Platser')",
+        "st.html(f'<div>{html.escape(place.name)} {len(rows)}</div>')",
     ],
 )
 def test_the_map_check_lets_escaped_html_through(code: str) -> None:
-    assert list(unescaped_map_html(ast.parse(code))) == []
+    tree = ast.parse(code)
+    assert [*unescaped_map_html(tree), *unescaped_st_html(tree)] == []
