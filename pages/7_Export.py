@@ -7,7 +7,13 @@ from datetime import date, timedelta
 import streamlit as st
 
 from geo.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
-from geo.audience import Audience, AudienceRules, ExportRequest
+from geo.audience import (
+    PUBLIC_RULES,
+    Audience,
+    AudienceRules,
+    ExportRequest,
+    check_public_request,
+)
 from geo.errors import LofteskartanError
 from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
 from geo.followup import followup_texts
@@ -42,37 +48,56 @@ if audience is Audience.PUBLIC:
     st.info(
         "Den offentliga versionen innehåller bara öppna uppgifter: inga anteckningar, inga "
         "enskilda aktiviteter eller tider (bara veckor), inga insatsplatser, aktiviteternas "
-        "platser bara som antal per ruta, och antal under gränsen nedan visas som "
-        '"färre än ...". Planerat visas bara som poliskontorets öppettider.'
+        "platser bara som antal per ruta, och antal under 3 visas som "
+        '"visas inte". Planerat visas bara som poliskontorets öppettider.'
     )
 else:
     st.warning("Intern version: exakta platser, tider och anteckningar. Får inte publiceras.")
 
 left, middle, right = st.columns(3)
-start = left.date_input("Från", sel.period.start, format="YYYY-MM-DD", key="export_from")
-end = middle.date_input("Till", sel.period.end, format="YYYY-MM-DD", key="export_to")
+# A public file always covers the chosen promise year (geo.audience.check_public_request).
+public = audience is Audience.PUBLIC
+start = left.date_input(
+    "Från", sel.period.start, format="YYYY-MM-DD", key="export_from", disabled=public
+)
+end = middle.date_input(
+    "Till", sel.period.end, format="YYYY-MM-DD", key="export_to", disabled=public
+)
+if public:
+    start, end = sel.period.start, sel.period.end
 meeting = right.date_input(
     "Mötesdatum (för mötesunderlaget)",
     min(date.today(), sel.period.end + timedelta(days=1)),
     format="YYYY-MM-DD",
     key="export_meeting",
 )
-with st.expander("Skydd i offentliga exporter: minsta antal och rutor"):
-    min_count = st.number_input("Minsta antal som visas", min_value=2, value=3, step=1)
-    cell_size = st.number_input(
-        "Rutstorlek (meter)",
-        min_value=MIN_CELL_SIZE_M,
-        max_value=MAX_CELL_SIZE_M,
-        value=500.0,
-        step=100.0,
+if audience is Audience.PUBLIC:
+    # Fixed, so that public files cannot be laid over each other to show more (geo.audience).
+    rules = PUBLIC_RULES
+    st.info(
+        f"Offentliga exporter gäller alltid ett helt löftesår, räknar till och med det senast "
+        f"avslutade tertialet och visar aktiviteter som antal per ruta om "
+        f"{PUBLIC_RULES.cell_size_m:g} m, så att flera filer inte kan jämföras för att få "
+        "fram mer än var och en visar."
     )
-    grid = st.radio("Rutnät", list(GridShape), format_func=lambda g: g.value, horizontal=True)
+else:
+    with st.expander("Rutor för aktiviteternas platser"):
+        cell_size = st.number_input(
+            "Rutstorlek (meter)",
+            min_value=MIN_CELL_SIZE_M,
+            max_value=MAX_CELL_SIZE_M,
+            value=500.0,
+            step=100.0,
+        )
+        grid = st.radio("Rutnät", list(GridShape), format_func=lambda g: g.value, horizontal=True)
+    rules = AudienceRules(cell_size_m=float(cell_size), grid=GridShape(grid))
 
 try:
-    rules = AudienceRules(int(min_count), float(cell_size), GridShape(grid))
     template = ExportRequest(
         audience, start, end, now(), rules, document_id=doc.id, meeting_date=meeting
     )
+    if public:
+        check_public_request(doc, template)
 except LofteskartanError as exc:
     st.error(str(exc))
     st.stop()
