@@ -80,10 +80,14 @@ def outcome_text(row: SummaryRow, data: ExportData) -> str:
     for name, value in row.outcomes.items():
         if value == 0:
             continue
-        if name == Outcome.OF_WHICH_YOUNG.value:
+        label = "unga" if name == Outcome.OF_WHICH_YOUNG.value else OUTCOME_LABELS.get(name, name)
+        if value is None:
+            # "antalet misstänkta narkotikabrott visas inte", not "visas inte misstänkta …"
+            parts.append(f"antalet {label} {count_text(value, data)}")
+        elif name == Outcome.OF_WHICH_YOUNG.value:
             parts.append(f"varav {count_text(value, data)} unga")
-            continue
-        parts.append(f"{count_text(value, data)} {OUTCOME_LABELS.get(name, name)}")
+        else:
+            parts.append(f"{count_text(value, data)} {label}")
     return ", ".join(parts)
 
 
