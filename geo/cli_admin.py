@@ -133,12 +133,15 @@ def _audit_user_change(store: Store, action: str, user: object, before: bool) ->
 
 
 def _cmd_users_add(args: argparse.Namespace, store: Store) -> int:
+    from geo.sign_in_guard import record_local_sign_in
     from geo.users import add_user, users_path
 
     path = users_path(database=store.url)
     password = _read_password(args.password_stdin)
     user = add_user(path, args.username, password, args.role, args.organisation)
     _audit_user_change(store, "create", user, before=False)
+    # From now on a missing users file closes the app instead of opening it to everyone.
+    record_local_sign_in(store)
     print(
         f"Användaren {user.username} ({user.role.label}, {user.organisation.label}) "
         f"lades till i {path}."
