@@ -56,12 +56,20 @@ def _refuse_foreign_host() -> None:
     if host_allowed(host, allowed_hosts(st.get_option("server.address"))):
         return
     LOG.warning("Refused a run for the foreign Host header %r", host)
-    st.error(
-        # The foreign name is not repeated: st.error renders Markdown.
-        "Löfteskartan svarar inte på den här adressen. Öppna appen på den adress den är "
-        "inställd för, t.ex. http://127.0.0.1:8501. Den som sköter servern kan lägga till "
-        f"adressen i inställningen {ALLOWED_HOSTS_ENV}."
-    )
+
+    def refusal() -> None:
+        st.error(
+            # The foreign name is not repeated: st.error renders Markdown.
+            "Löfteskartan svarar inte på den här adressen. Öppna appen på den adress den är "
+            "inställd för, t.ex. http://127.0.0.1:8501. Den som sköter servern kan lägga "
+            f"till adressen i inställningen {ALLOWED_HOSTS_ENV}."
+        )
+
+    # The refusal as the only page, hidden: no menu (not even Streamlit's file names).
+    st.navigation(
+        [st.Page(refusal, title="Löfteskartan", url_path="stangd", default=True)],
+        position="hidden",
+    ).run()
     st.stop()
 
 
