@@ -319,3 +319,17 @@ def find_user(path: Path, username: str) -> User | None:
         return None
     entry = _entries(path).get(name)
     return None if entry is None else _user(entry)
+
+
+def still_signed_in(path: Path, actor: Actor, created_at: str) -> bool:
+    """True when the file still has this user, with this role and organisation, unchanged.
+
+    For work that runs after the page run that signed the user in, such as a download
+    made when its button is clicked: a user removed in between gets nothing. A user
+    removed and added again (a new password) has a new `created_at` and must sign in again.
+    """
+    try:
+        user = find_user(path, actor.username)
+    except UsersFileError:
+        return False
+    return user is not None and user.created_at == created_at and user.actor() == actor

@@ -12,6 +12,7 @@ from geo.errors import LofteskartanError
 from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
 from geo.followup import followup_texts
 from geo.store import now
+from ui.auth import guarded_download
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 
@@ -86,6 +87,7 @@ except LofteskartanError as exc:
 def producer(fmt: ExportFormat, options: ExportOptions):  # type: ignore[no-untyped-def]
     """The bytes, made when the button is clicked (with that moment as the export time)."""
 
+    @guarded_download
     def produce() -> bytes:
         request = ExportRequest(
             template.audience,

@@ -32,7 +32,7 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -48,7 +48,7 @@ from geo.models import Actor
 from geo.sign_in_guard import begin_attempt, local_sign_in_recorded, record_local_sign_in
 from geo.sign_in_guard import succeeded as attempt_succeeded
 from geo.store import Store, database_url
-from geo.users import find_user, users_path, verify
+from geo.users import find_user, still_signed_in, users_path, verify
 
 LOG = logging.getLogger("lofteskartan.auth")
 ALLOW_SINGLE_USER_ENV = "LOFTESKARTAN_ALLOW_SINGLE_USER"
@@ -276,6 +276,52 @@ def sign_out() -> None:
         st.logout()
     else:
         st.rerun()
+
+
+def _still_in_check() -> Callable[[], bool]:
+    """A check, made during the run, that needs no session: is the sign-in still good?"""
+    current = mode()
+    if current == "local":
+        signed_in = st.session_state.get(_SIGNED_IN)
+        if signed_in is None:
+            return lambda: False
+        actor, since, created_at = signed_in
+        path = users_file()
+        max_age = access.session_max_age(configured=_settings().get("session_max_hours"))
+        return lambda: (
+            time.monotonic() - since <= max_age.total_seconds()
+            and still_signed_in(path, actor, created_at)
+        )
+    if current == "oidc":
+        issued = st.user.get("iat")
+        max_age = access.session_max_age(configured=_settings().get("session_max_hours"))
+        if not isinstance(issued, int | float):
+            return lambda: False
+        deadline = float(issued) + max_age.total_seconds()
+        return lambda: time.time() <= deadline
+    if current == "single":
+        # If a users file appears, the single-user administrator is over.
+        path = users_file()
+        return lambda: not path.exists()
+    return lambda: False
+
+
+def guarded_download(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A download button's data, made on click only if the user may still have it.
+
+    The callable runs outside the page run, so a user removed (or signed out elsewhere,
+    or whose sign-in expired) since the page was drawn would otherwise still get the file.
+    Everything it needs is captured now, during the run.
+    """
+    still_in = _still_in_check()
+
+    def produce() -> bytes:
+        if not still_in():
+            LOG.warning("Refused a download: the sign-in that drew the button has ended")
+            raise PermissionDenied("Du är inte inloggad längre. Ladda om sidan och logga in.")
+        return make()
+
+    return produce
 
 
 def sign_in_gate(url_paths: Sequence[str] = ()) -> Actor:

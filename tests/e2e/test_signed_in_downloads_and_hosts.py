@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -17,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from geo.users import add_user
+from geo.users import add_user, remove_user
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, VIEWPORT, StartServer
 from tests.e2e.test_sign_in import _sign_in_at_provider, provider  # noqa: F401 (fixture)
 
@@ -46,6 +47,15 @@ def _download_map(page: Page, tmp_path: Path) -> bytes:
     return target.read_bytes()
 
 
+def _wait_for_log(log: Path, text: str, timeout: float = 60.0) -> None:
+    """Wait until the server's log holds `text` (polling the file, no fixed sleep)."""
+    deadline = time.monotonic() + timeout
+    while text not in log.read_text(errors="replace"):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{text!r} not in the server log:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)  # a poll interval, not a wait for something to happen
+
+
 def _status(url: str) -> int:
     try:
         with urllib.request.urlopen(url, timeout=10) as response:
@@ -67,6 +77,29 @@ def test_a_viewer_signed_in_with_a_users_file_downloads_the_map_export(
     assert html.startswith("<!DOCTYPE html>") or "<html" in html[:500]
     assert 'id="lofteskartan-data"' in html
     assert len(html) > 50_000  # the demo's layers, not an empty page
+
+
+def test_a_user_removed_after_the_page_was_drawn_gets_no_export(
+    streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.json"
+    add_user(users, "kalle", PASSWORD, "läsare", "kommun")
+    base = streamlit_server(
+        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    )
+    _sign_in(page, base, "kalle")
+    page.get_by_role("link", name="Export").click()
+    button = page.get_by_role("button", name="Export: Karta (HTML)")
+    button.wait_for()
+    remove_user(users, "kalle")  # while the Export page is open
+    downloads: list[object] = []
+    page.on("download", lambda d: downloads.append(d))
+    button.click()
+    # The click runs the download's callable outside any page run; it refuses, and says so
+    # in the server's log.
+    log = tmp_path / f"streamlit-{urlsplit(base).port}.log"
+    _wait_for_log(log, "Refused a download")
+    assert downloads == []
 
 
 def test_a_user_signed_in_with_openid_connect_downloads_the_map_export(

@@ -230,3 +230,17 @@ def test_every_page_run_only_stats_the_file_until_it_changes(
     assert find_user(path, "per") is not None
     path.unlink()
     assert find_user(path, "per") is None
+
+
+def test_work_after_the_page_run_checks_the_user_is_still_there_unchanged(path: Path) -> None:
+    lisa = add_user(path, "lisa", PASSWORD, "planerare", "kommun")
+    actor = lisa.actor()
+    assert users.still_signed_in(path, actor, lisa.created_at)
+    # Another role than the one signed in with: no longer the same sign-in.
+    assert not users.still_signed_in(path, Actor("lisa", "admin", "kommun"), lisa.created_at)
+    # Added again (a new password): a new created_at, the old sign-in is over.
+    assert not users.still_signed_in(path, actor, "2020-01-01T00:00:00+01:00")
+    remove_user(path, "lisa")
+    assert not users.still_signed_in(path, actor, lisa.created_at)
+    path.write_text("{trasig", encoding="utf-8")
+    assert not users.still_signed_in(path, actor, lisa.created_at)
