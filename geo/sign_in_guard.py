@@ -51,6 +51,8 @@ from sqlalchemy import (
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.schema import CreateTable
 
 from geo import schema as t
 from geo.store import Store
@@ -139,12 +141,19 @@ _created_lock = threading.Lock()
 
 
 def _ensure_table(store: Store) -> None:
-    """Create the table once per database and process (CREATE ... IF NOT EXISTS)."""
+    """Create the table once per database and process."""
     with _created_lock:
         if store.url in _created:
             return
         store.require_schema()  # never make an empty SQLite file as a side effect
-        _metadata.create_all(store.engine, checkfirst=True)
+        try:
+            # IF NOT EXISTS: other processes may create it at the same moment.
+            with store.engine.begin() as conn:
+                conn.execute(CreateTable(attempts, if_not_exists=True))
+        except SQLAlchemyError:
+            # PostgreSQL can still collide on the table's type name; then it exists.
+            if not sa_inspect(store.engine).has_table(attempts.name):
+                raise
         _created.add(store.url)
 
 

@@ -99,7 +99,11 @@ def mode() -> str:
     if _secrets_section("auth") is not None:
         return "oidc"
     if users_file().exists():
-        record_local_sign_in(_store())  # a query only until the mark is seen once
+        try:
+            record_local_sign_in(_store())  # a query only until the mark is seen once
+        except SQLAlchemyError:
+            # Only a safety net for users added before `init`: sign-in goes on without it.
+            LOG.exception("Could not record in the database that local sign-in is in use")
         return "local"
     try:
         recorded = local_sign_in_recorded(_store())

@@ -6,8 +6,10 @@ failure was recorded after argon2 finished, in one process's memory.
 
 from __future__ import annotations
 
+import multiprocessing
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -70,6 +72,29 @@ def test_thirty_parallel_attempts_check_no_more_passwords_than_the_free_tries(
     assert len(allowed) == DEFAULT_POLICY.pair.free == 3
     assert all(0 < r.wait <= DEFAULT_POLICY.pair.first_wait for r in results if not r.allowed)
     assert counted_failures(store, "10.0.0.66", "lisa") == 3
+
+
+def _attempts_in_a_process(url: str, tries: int, start: Any, allowed: Any) -> None:
+    """A separate app process: its own Store, `tries` attempts at once with the others."""
+    store = Store(url)
+    start.wait()
+    allowed.put(sum(begin_attempt(store, "10.0.0.66", "lisa", T0).allowed for _ in range(tries)))
+    store.dispose()
+
+
+def test_three_processes_attempting_at_once_share_one_count(store: Store) -> None:
+    ctx = multiprocessing.get_context("spawn")
+    start, allowed = ctx.Barrier(3), ctx.Queue()
+    workers = [
+        ctx.Process(target=_attempts_in_a_process, args=(store.url, 10, start, allowed))
+        for _ in range(3)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=120)
+    assert [w.exitcode for w in workers] == [0, 0, 0]
+    assert sum(allowed.get(timeout=5) for _ in workers) == DEFAULT_POLICY.pair.free
 
 
 def test_the_count_is_in_the_database_so_another_store_sees_it(store: Store) -> None:
