@@ -159,6 +159,8 @@ def _oidc_identity() -> Actor | None:
 
 
 def _local_identity() -> Actor | None:
+    if st.session_state.get(_PROBLEM) == CLOSED:
+        st.session_state.pop(_PROBLEM)  # the users file is back: open again
     signed_in = st.session_state.get(_SIGNED_IN)
     if signed_in is None:
         return None
@@ -209,7 +211,7 @@ def identity() -> Actor | None:
 
 
 def _source() -> str:
-    """Where an attempt comes from: the client's address (None on the machine itself).
+    """Where an attempt comes from: the client's address, or "lokal" on the machine itself.
 
     Behind a proxy every attempt has the proxy's address; the limits per user name and
     per pair still apply.
