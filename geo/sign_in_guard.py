@@ -325,6 +325,22 @@ def record_local_sign_in(store: Store) -> None:
     _recorded.add(store.url)
 
 
+def forget_local_sign_in(store: Store) -> bool:
+    """Remove the mark (`lofteskartan users off`); True when there was one.
+
+    Running app processes keep what they saw until they are restarted: turning sign-in
+    off is rare, and a process must never open to everyone because of a stale read.
+    """
+    _recorded.discard(store.url)
+    if store.sqlite_path is not None and not store.sqlite_path.exists():
+        return False
+    if store.schema_version() is None:
+        return False
+    with store.engine.begin() as conn:
+        result = conn.execute(delete(t.meta).where(t.meta.c.key == LOCAL_SIGN_IN_KEY))
+    return bool(result.rowcount)
+
+
 def local_sign_in_recorded(store: Store) -> bool:
     """True when users were ever added for this database (a missing users file is closed).
 

@@ -244,3 +244,26 @@ def test_work_after_the_page_run_checks_the_user_is_still_there_unchanged(path: 
     assert not users.still_signed_in(path, actor, lisa.created_at)
     path.write_text("{trasig", encoding="utf-8")
     assert not users.still_signed_in(path, actor, lisa.created_at)
+
+
+def test_sign_in_is_turned_off_only_once_every_user_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/db.sqlite"
+    store = Store(url)
+    store.create_or_upgrade()
+    monkeypatch.setenv("LOFTESKARTAN_DB", url)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    args = ["users", "add", "lisa", "--role", "admin", "--organisation", "polis"]
+    assert main([*args, "--password-stdin"]) == 0
+    assert local_sign_in_recorded(store)
+
+    assert main(["users", "off"]) == 2
+    assert "fortfarande användare (lisa)" in capsys.readouterr().err
+    assert local_sign_in_recorded(store)
+
+    assert main(["users", "remove", "lisa"]) == 0
+    assert main(["users", "off"]) == 0
+    assert "avstängd" in capsys.readouterr().out
+    assert not local_sign_in_recorded(Store(url))
+    assert not (tmp_path / "users.json").exists()
