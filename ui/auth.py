@@ -213,8 +213,9 @@ def identity() -> Actor | None:
 def _source() -> str:
     """Where an attempt comes from: the client's address, or "lokal" on the machine itself.
 
-    Behind a proxy every attempt has the proxy's address; the limits per user name and
-    per pair still apply.
+    Streamlit's server (uvicorn) takes it from X-Forwarded-For only for a trusted proxy
+    (127.0.0.1 and ::1, or FORWARDED_ALLOW_IPS); behind another proxy every attempt has the
+    proxy's address, and the limits per user name and per pair still apply.
     """
     address = st.context.ip_address
     # Not a string under AppTest (a stand-in object); on a real server a str or None.
