@@ -18,11 +18,17 @@ from geo.errors import LofteskartanError
 from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
 from geo.followup import followup_texts
 from geo.store import now
+from ui.auth import guarded_download
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 
 through_app()
 
+# Who asks and which store, captured during this run: the download buttons' callables run
+# later in a worker thread without the run's context, where the session (and so the
+# signed-in user, from a users file or OIDC) cannot be read.
+actor = current_actor()
+store = get_store()
 sel = selection()
 if sel is None:
     st.stop()
@@ -106,6 +112,7 @@ except LofteskartanError as exc:
 def producer(fmt: ExportFormat, options: ExportOptions):  # type: ignore[no-untyped-def]
     """The bytes, made when the button is clicked (with that moment as the export time)."""
 
+    @guarded_download
     def produce() -> bytes:
         request = ExportRequest(
             template.audience,
@@ -116,7 +123,7 @@ def producer(fmt: ExportFormat, options: ExportOptions):  # type: ignore[no-unty
             document_id=template.document_id,
             meeting_date=template.meeting_date,
         )
-        return make_export(get_store(), current_actor(), fmt, request, options).payload
+        return make_export(store, actor, fmt, request, options).payload
 
     return produce
 
@@ -154,6 +161,6 @@ for n, (fmt, options, help_text) in enumerate(BUTTONS):
     text.caption(help_text)
 
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
-    data = load_export_data(get_store(), current_actor(), template)
+    data = load_export_data(store, actor, template)
     for text in followup_texts(data):
         st.text_area(text.title, text.text, height=300, key=f"followup_{text.file_name}")
