@@ -18,7 +18,7 @@ What a public data set never contains
   counts per grid cell in EPSG:3006 (`geo.aggregate`), from `öppen` activities, so the exact
   place of a narcotics intervention never leaves; insatsplatser are never published;
 * any cell or count with 1 to k-1 events (k = `min_count`, default 3). Such a cell is left
-  out altogether; such a count is suppressed (None, "färre än 3"), never rounded. Zero is
+  out altogether; such a count is suppressed (None, "visas inte"), never rounded. Zero is
   published: it says nothing about anyone and a promise not kept must show. Where one
   tertial of a commitment is suppressed but the period total is published, the smallest
   other tertial is suppressed too, so the hidden figure cannot be worked out by subtraction;
@@ -30,6 +30,23 @@ What a public data set never contains
 Counts of done activities per commitment include every classification: how far a public
 promise has come is itself public (the follow-up on polisen.se says "9 av minst 10 riktade
 insatser"), while the activities behind the number stay unpublished.
+
+Public files cannot be combined to learn more than each says
+-------------------------------------------------------------
+Suppression protects one file; an attacker holds many. So a public file is the same whoever
+makes it and whenever in a tertial it is made, and its numbers come from a fixed set:
+
+* the period is one whole promise year (`check_public_request`); no other range is accepted,
+  so two files never differ by a day;
+* counts stop at the end of the last tertial that has ended (`counted_until`): a file made on
+  Tuesday and one made on Wednesday hold the same numbers, and comparing successive files
+  tells at most in which tertial something was done, which the tertial table says anyway;
+* the grid is fixed (`PUBLIC_RULES`: squares of 500 m anchored at the origin of EPSG:3006,
+  smallest count 3): grids of several sizes cannot be intersected to narrow a place down;
+* the data set is read as `PUBLIC_READER`, not as the person asking, so a läsare and a police
+  administrator make the same file;
+* a suppressed value is written as "visas inte", which is true both of a count from 1 to k-1
+  and of a larger one withheld so that a small one cannot be worked out by subtraction.
 """
 
 from __future__ import annotations
@@ -57,6 +74,7 @@ from geo.layers import LABEL_KEYS, activity_point
 from geo.models import (
     STOCKHOLM,
     Activity,
+    Actor,
     Classification,
     Commitment,
     CommitmentKind,
@@ -136,8 +154,30 @@ class AudienceRules:
 
     @property
     def suppressed_text(self) -> str:
-        """How a suppressed count is written: "färre än 3"."""
-        return f"färre än {self.min_count}"
+        """How a withheld count is written: "visas inte".
+
+        Not "färre än 3": a value withheld so that a small one cannot be subtracted out
+        (`_protect_parts`) may be larger, and a public file never says what is false.
+        """
+        return "visas inte"
+
+    @property
+    def suppressed_meaning(self) -> str:
+        """The sentence each public file prints to explain `suppressed_text`."""
+        return (
+            f'"{self.suppressed_text}" står för ett antal från 1 till {self.min_count - 1}, '
+            "eller för ett annat antal som döljs för att ett sådant annars skulle kunna "
+            "räknas fram"
+        )
+
+
+# The only rules a public file is made with (see "Public files cannot be combined" above).
+PUBLIC_RULES = AudienceRules(DEFAULT_MIN_COUNT, DEFAULT_CELL_SIZE_M, GridShape.SQUARE)
+
+# Who reads the store for a public file: what it may hold is decided by the rules here, not
+# by who asks, so the same file comes out for everyone (the requester's right to export is
+# checked before). A police planner sees every classification; only counts leave.
+PUBLIC_READER = Actor("system:offentlig-export", role="planner", organisation="polis")
 
 
 @dataclass(frozen=True)
@@ -332,6 +372,8 @@ class ExportData:
     base: tuple[BaseLayerData, ...]
     kommun_boundary: BaseGeometry | None
     has_example_data: bool
+    # Public: the last day counted (end of the last ended tertial), None if none has ended.
+    counted_until: date | None = None
 
     @property
     def audience(self) -> Audience:
@@ -359,9 +401,61 @@ class ExportData:
         return tuple(f for f in self.findings if f.status is not FindingStatus.CLOSED)
 
 
+def counted_text(data: ExportData) -> str:
+    """How far a file counts, for its face: "siffrorna gäller till och med 2024-04-30 …"."""
+    if data.audience is Audience.INTERNAL:
+        return f"siffrorna gäller {date_range(data.period.start, data.period.end)}"
+    if data.counted_until is None:
+        return "inget tertial av löftesåret har avslutats ännu, så inget är räknat"
+    return (
+        f"siffrorna gäller till och med {data.counted_until:%Y-%m-%d}, slutet av det senast "
+        "avslutade tertialet"
+    )
+
+
 def default_period(doc: PromiseDocument, today: date) -> Period:
     """The promise year containing `today` (clamped to the document's years)."""
     return promise_year_containing(doc, today)
+
+
+def check_public_request(doc: PromiseDocument, request: ExportRequest) -> None:
+    """Refuse a public request outside the fixed set (see the module docstring).
+
+    Raises
+    ------
+    ValidationError
+        The period is not one whole promise year of `doc`, the rules are not `PUBLIC_RULES`,
+        or a start day for "since the last meeting" was given.
+    """
+    years = promise_years(doc)
+    if not any((y.start, y.end) == (request.start, request.end) for y in years):
+        choices = "; ".join(f"{y.label} ({y.start:%Y-%m-%d} – {y.end:%Y-%m-%d})" for y in years)
+        raise ValidationError(
+            "En offentlig export gäller alltid ett helt löftesår, så att två filer aldrig "
+            f"skiljer sig åt med några dagar. Välj ett av: {choices}."
+        )
+    if request.rules != PUBLIC_RULES:
+        raise ValidationError(
+            "En offentlig export görs alltid med rutor om "
+            f"{PUBLIC_RULES.cell_size_m:g} m ({PUBLIC_RULES.grid.value}) och minsta antal "
+            f"{PUBLIC_RULES.min_count}, så att filer med olika rutnät inte kan läggas på "
+            "varandra för att visa mer. Ta bort de andra värdena."
+        )
+    if request.since is not None:
+        raise ValidationError(
+            'En offentlig export redovisar hela tertial, inte "sedan ett datum": '
+            "ange inget startdatum för sedan förra mötet."
+        )
+
+
+def counted_until(period: Period, today: date) -> date | None:
+    """The last day a public file counts: the end of the last tertial before `today`.
+
+    None while no tertial of the period has ended (then nothing is counted yet).
+    """
+    ended = [_part(period, t.period, t.label) for t in tertials_in(period)]
+    ended = [part for part in ended if part.end < today]
+    return ended[-1].end if ended else None
 
 
 def build_export_data(session: Session, request: ExportRequest) -> ExportData:
@@ -369,29 +463,38 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
 
     Parameters
     ----------
-    session : an open unit of work (read only here).
+    session : an open unit of work (read only here); for a public request, one opened as
+        `PUBLIC_READER` (see `geo.exports.load_export_data`).
     request : audience, dates, rules and meeting.
 
     Returns
     -------
     ExportData with only what the audience may see (see the module docstring).
+
+    Raises
+    ------
+    ValidationError
+        A public request outside the fixed set (`check_public_request`).
     """
     doc = session.promise_document(request.document_id)
     public = request.audience is Audience.PUBLIC
+    if public:
+        check_public_request(doc, request)
     period = _period(doc, request.start, request.end)
+    today = request.made_at.astimezone(STOCKHOLM).date()
+    until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True)
     by_id = {p.id: p for p in places if p.id is not None}
     every_activity = session.list_activities()
     in_period = [a for a in every_activity if period.contains(_day(a.start))]
+    if public:
+        # Only what happened in tertials that have ended (see `counted_until`).
+        in_period = [a for a in in_period if until is not None and _day(a.start) <= until]
     planned_all = session.list_planned()
     meeting = request.meeting_day
 
     last_meeting = _last_meeting(every_activity, meeting)
     since = request.since or (last_meeting + timedelta(days=1) if last_meeting else period.start)
-    if public and request.since is None:
-        # The last meeting is a logged activity: the public learns only its ISO week.
-        since -= timedelta(days=since.weekday())
-        last_meeting = None
     recent_period = Period(
         since, max(since, meeting - timedelta(days=1)), f"Sedan {since:%Y-%m-%d}"
     )
@@ -418,19 +521,20 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
         upcoming_rows = tuple(
             _public_plan(p, by_id) for p in upcoming if _is_opening_hours(p, by_id)
         )
-        walks = {a.id: a for a in every_activity}
+        walks = {a.id: a for a in in_period}
+        counted = Period(period.start, until or period.start, period.label)
         finding_rows = tuple(
             _public_finding(f, walks[f.activity_id])
             for f in session.list_findings()
             if f.activity_id in walks
-            and _finding_in_scope(f, walks[f.activity_id], period)
+            and _finding_in_scope(f, walks[f.activity_id], counted)
             and f.classification is Classification.OPEN
             and walks[f.activity_id].classification is Classification.OPEN
         )
-        # Only öppen activities are placed on a public map, and only as cells with >= k.
-        points = [
-            activity_point(a, by_id) for a in in_period if a.classification is Classification.OPEN
-        ]
+        # Only öppen activities at public places (or none) are placed on a public map, and
+        # only as cells with >= k. The store already makes an activity at a sekretess place
+        # sekretess; the place check here also covers databases written before that rule.
+        points = [activity_point(a, by_id) for a in in_period if _may_be_placed_publicly(a, by_id)]
         cells = count_in_cells(
             [p for p in points if p is not None],
             request.rules.cell_size_m,
@@ -473,23 +577,27 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
         )
 
     planned_in_period = [p for p in planned_all if period.contains(_day(p.start))]
-    summary = _summary(doc, period, in_period, planned_in_period, public, k)
+    summary = _summary(doc, period, in_period, [] if public else planned_in_period, public, k)
     tertial_summaries = []
-    today = request.made_at.astimezone(STOCKHOLM).date()
     for tertial in tertials_in(period):
-        part = Period(
-            max(tertial.period.start, period.start),
-            min(tertial.period.end, period.end),
-            tertial.label,
-        )
-        if part.start > today:
-            continue  # a tertial that has not begun has nothing to report
+        part = _part(period, tertial.period, tertial.label)
+        if part.start > today or (public and (until is None or part.end > until)):
+            continue  # a tertial that has not begun (public: not ended) has nothing to report
         acts = [a for a in in_period if part.contains(_day(a.start))]
         plans = [p for p in planned_in_period if part.contains(_day(p.start))]
         tertial_summaries.append(_summary(doc, part, acts, plans, public, k))
     if public:
         tertial_summaries = _protect_parts(summary, tertial_summaries)
-    recent_summary = _summary(doc, recent_period, recent, [], public, k)
+        # "Since the last meeting" would be a range chosen by whoever exports; the public
+        # is shown the last tertial that has ended instead, as protected in the table.
+        last_meeting = None
+        recent_summary = (
+            tertial_summaries[-1]
+            if tertial_summaries
+            else _summary(doc, Period(period.start, period.start, period.label), [], [], True, k)
+        )
+    else:
+        recent_summary = _summary(doc, recent_period, recent, [], public, k)
 
     base, boundary = _base_layers(session, doc.kommunkod)
     return ExportData(
@@ -510,6 +618,7 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
         base=base,
         kommun_boundary=boundary,
         has_example_data=session.has_example_data(),
+        counted_until=until if public else None,
     )
 
 
@@ -527,6 +636,11 @@ def _period(doc: PromiseDocument, start: date, end: date) -> Period:
         if (year.start, year.end) == (start, end):
             return year
     return Period(start, end, date_range(start, end))
+
+
+def _part(period: Period, tertial: Period, label: str) -> Period:
+    """The part of a tertial inside the period (a promise year rarely starts on 1 January)."""
+    return Period(max(tertial.start, period.start), min(tertial.end, period.end), label)
 
 
 def _last_meeting(activities: Iterable[Activity], before: date) -> date | None:
@@ -560,6 +674,21 @@ def _is_public_place(place: Place) -> bool:
         place.classification is Classification.OPEN
         and place.kind is not PlaceKind.INTERVENTION_PLACE
         and not place.is_retired
+    )
+
+
+def _may_be_placed_publicly(activity: Activity, places: Mapping[int, Place]) -> bool:
+    """Öppen, and at no place or at a public one (never at an insatsplats or hidden place)."""
+    if activity.classification is not Classification.OPEN:
+        return False
+    if activity.place_id is None:
+        return True
+    place = places.get(activity.place_id)
+    # A retired place still counts what was done there while it was in use.
+    return (
+        place is not None
+        and place.classification is Classification.OPEN
+        and place.kind is not PlaceKind.INTERVENTION_PLACE
     )
 
 
@@ -702,7 +831,9 @@ def _internal_finding(
         due=finding.due,
         walk_date=_day(walk.start) if walk else None,
         id=finding.id,
-        activity_id=finding.activity_id,
+        # Only a walk the reader may see is named: a finding's link must not tell that a
+        # hidden (sekretess) activity exists.
+        activity_id=walk.id if walk else None,
         has_photo=finding.has_photo,
         thumbnail=thumbnail,
     )

@@ -104,6 +104,12 @@ def register_users(sub: argparse._SubParsersAction) -> None:
     remove.set_defaults(handler=_cmd_users_remove)
     listing = users.add_parser("list", help="visa användarna (aldrig lösenorden)")
     listing.set_defaults(handler=_cmd_users_list)
+    off = users.add_parser(
+        "off",
+        help="stäng av inloggningen när alla användare är borttagna (appen körs då som en "
+        "enda lokal administratör efter omstart)",
+    )
+    off.set_defaults(handler=_cmd_users_off)
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -133,12 +139,15 @@ def _audit_user_change(store: Store, action: str, user: object, before: bool) ->
 
 
 def _cmd_users_add(args: argparse.Namespace, store: Store) -> int:
+    from geo.sign_in_guard import record_local_sign_in
     from geo.users import add_user, users_path
 
     path = users_path(database=store.url)
     password = _read_password(args.password_stdin)
     user = add_user(path, args.username, password, args.role, args.organisation)
     _audit_user_change(store, "create", user, before=False)
+    # From now on a missing users file closes the app instead of opening it to everyone.
+    record_local_sign_in(store)
     print(
         f"Användaren {user.username} ({user.role.label}, {user.organisation.label}) "
         f"lades till i {path}."
@@ -153,6 +162,29 @@ def _cmd_users_remove(args: argparse.Namespace, store: Store) -> int:
     user = remove_user(path, args.username)
     _audit_user_change(store, "delete", user, before=True)
     print(f"Användaren {user.username} togs bort ur {path}.")
+    return 0
+
+
+def _cmd_users_off(args: argparse.Namespace, store: Store) -> int:
+    from geo.sign_in_guard import forget_local_sign_in
+    from geo.users import list_users, users_path
+
+    path = users_path(database=store.url)
+    remaining = list_users(path)
+    if remaining:
+        names = ", ".join(u.username for u in remaining)
+        raise UsageError(
+            f"Användarfilen {path} har fortfarande användare ({names}). Ta bort dem först med "
+            "`lofteskartan users remove NAMN`; annars skulle de kunna logga in."
+        )
+    path.unlink(missing_ok=True)
+    if forget_local_sign_in(store):
+        with store.session(cli_actor()) as s:
+            s.record_change("delete", "meta", "local_sign_in", {"value": "1"}, None)
+    print(
+        "Inloggningen med användarfil är avstängd. Starta om appen: den körs sedan som en "
+        "enda lokal administratör (bara för en dator där appen lyssnar på 127.0.0.1)."
+    )
     return 0
 
 

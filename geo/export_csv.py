@@ -106,8 +106,7 @@ def _readme(data: ExportData, tables: Iterable[ExportTable]) -> str:
         "Filerna är CSV för Excel: semikolon mellan värdena, decimalkomma, UTF-8.",
         "Koordinater i SWEREF 99 TM (EPSG:3006), meter: e_sweref99tm och n_sweref99tm är en",
         "punkt på objektet, wkt_sweref99tm hela geometrin (WKT, decimalpunkt).",
-        f'"{data.rules.suppressed_text}" betyder att ett antal från 1 till '
-        f"{data.rules.min_count - 1} inte visas.",
+        f"{data.rules.suppressed_meaning}.",
         "En text som börjar med ' har fått tecknet för att Excel inte ska läsa den som formel.",
         *_reimport_lines(data),
         "",

@@ -9,7 +9,7 @@ and imported again (`lofteskartan import places`), and one vocabulary beats two.
 
 A public export has fewer tables and columns: no `aktiviteter` table (single activities are
 never published) and no id, note, free-text or exact-time columns. A suppressed count is the
-`SUPPRESSED` marker here: NULL in the GeoPackage, "färre än 3" in a CSV, and the row's
+`SUPPRESSED` marker here: NULL in the GeoPackage, "visas inte" in a CSV, and the row's
 `undertryckta` column names it.
 """
 
@@ -27,13 +27,14 @@ from geo.audience import (
     Audience,
     ExportData,
     PeriodSummary,
+    counted_text,
 )
 from geo.places import ALL_ATTRIBUTE_KEYS, ATTRIBUTES, ValueType, attribute_text
 from geo.swedish import stamp
 
 
 class _Suppressed:
-    """Marks a count withheld because it was 1 to k-1 (see geo.audience)."""
+    """Marks a count withheld (1 to k-1, or to protect one that is; see geo.audience)."""
 
     _instance: _Suppressed | None = None
 
@@ -98,9 +99,9 @@ def about_table(data: ExportData) -> ExportTable:
     note = data.audience.notice + "."
     if public:
         note += (
-            f" Bara öppna uppgifter; antal från 1 till {rules.min_count - 1} visas inte "
-            f"({rules.suppressed_text}); aktiviteternas platser bara som antal per "
-            f"{rules.grid.value} om {rules.cell_size_m:g} m; tider bara som vecka."
+            f" Bara öppna uppgifter; {rules.suppressed_meaning}; aktiviteternas platser "
+            f"bara som antal per {rules.grid.value} om {rules.cell_size_m:g} m; tider bara "
+            f"som vecka; {counted_text(data)}."
         )
     columns = (
         Column("malgrupp", TEXT, "Vem exporten är till: intern eller offentlig"),

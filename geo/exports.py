@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from geo.audience import Audience, ExportData, ExportRequest, build_export_data
+from geo import access
+from geo.access import Operation
+from geo.audience import PUBLIC_READER, Audience, ExportData, ExportRequest, build_export_data
 from geo.models import STOCKHOLM, Actor
 from geo.store import Store
 from geo.swedish import number
@@ -125,9 +127,15 @@ def suggested_name(data: ExportData, fmt: ExportFormat, density: bool = False) -
 
 
 def load_export_data(store: Store, actor: Actor, request: ExportRequest) -> ExportData:
-    """Build the audience's data set in one read-only unit of work."""
+    """Build the audience's data set in one read-only unit of work.
+
+    A public data set is read as `PUBLIC_READER` once `actor` is known to be allowed to
+    export: the same public file comes out whoever asks (see geo.audience).
+    """
     store.require_schema()
-    with store.session(actor) as session:
+    access.require(actor, Operation.EXPORT)
+    reader = PUBLIC_READER if request.audience is Audience.PUBLIC else actor
+    with store.session(reader) as session:
         return build_export_data(session, request)
 
 

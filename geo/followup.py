@@ -2,8 +2,9 @@
 
 Generated from the log: for each tertial, what was promised and what was done, in numbers.
 Built from an `ExportData`, so a public follow-up only has what the public data set has:
-counts per commitment with 1 to k-1 written as "färre än 3", outcome sums likewise, no
-single activities, places or times.
+one text per tertial that has ended, counts per commitment with 1 to k-1 (and any count
+withheld to protect one) written as "visas inte", outcome sums likewise, no single
+activities, places or times.
 
 Each text gives the tertial's own numbers and the year's target, but no running total for
 the year: a total next to a suppressed tertial would give the hidden number away.
@@ -43,7 +44,7 @@ def _tertial_name(summary: PeriodSummary) -> tuple[str, str]:
 def _done_sentence(row: SummaryRow, data: ExportData) -> str:
     """ "Genomfört under tertialen: 20 gånger (40 timmar)." and the like."""
     if row.done is None:
-        return f"Genomfört under tertialen: {data.rules.suppressed_text} gånger."
+        return f"Genomfört under tertialen: antalet {data.rules.suppressed_text}."
     if row.done == 0:
         return "Inget genomfört under tertialen."
     times = "1 gång" if row.done == 1 else f"{number(row.done)} gånger"
@@ -94,9 +95,9 @@ def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
         lines.append("")
     if data.audience is Audience.PUBLIC:
         lines.append(
-            f"Antal från 1 till {data.rules.min_count - 1} redovisas som "
-            f'"{data.rules.suppressed_text}", så att ingen enskild händelse eller person kan '
-            "pekas ut. Var polisen gör riktade insatser redovisas inte."
+            f"{data.rules.suppressed_meaning}, så att ingen enskild händelse eller person "
+            "kan pekas ut. Var polisen gör riktade insatser redovisas inte. Uppföljningen "
+            "görs när ett tertial har avslutats."
         )
     if data.has_example_data:
         lines.append("OBS: underlaget innehåller påhittade exempeldata.")
@@ -111,7 +112,7 @@ def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
 
 
 def followup_texts(data: ExportData) -> list[FollowupText]:
-    """One text per tertial of the export's period that has begun."""
+    """One text per tertial of the export's period that has begun (public: has ended)."""
     return [tertial_text(t, data) for t in data.tertials]
 
 

@@ -29,7 +29,7 @@ from fpdf.fonts import FontFace
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo.audience import ActivityRow, Audience, ExportData, SummaryRow
+from geo.audience import ActivityRow, Audience, ExportData, SummaryRow, counted_text
 from geo.map_image import A4_LANDSCAPE_IN, MapView, render_map_png
 from geo.models import Outcome, PlanStatus
 from geo.swedish import date_range, long_date, number, stamp, week_text
@@ -59,14 +59,16 @@ HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 234, 238))
 
 
 def count_text(value: int | None, data: ExportData) -> str:
-    """A count as printed: the number, or "färre än 3" when suppressed."""
+    """A count as printed: the number, or "visas inte" when suppressed."""
     return data.rules.suppressed_text if value is None else number(value)
 
 
 def progress_text(row: SummaryRow, data: ExportData) -> str:
-    """ "9 av minst 10", "färre än 3 av 2" or "60 genomförda" (no number promised)."""
+    """ "9 av minst 10", "60 genomförda" (no number promised) or "visas inte (mål: två)"."""
     done = count_text(row.done, data)
     target = row.commitment.target
+    if row.done is None:
+        return done if target is None else f"{done} (mål: {target.describe()})"
     if target is None:
         return f"{done} genomförda"
     return f"{done} av {target.describe()}"
@@ -78,10 +80,14 @@ def outcome_text(row: SummaryRow, data: ExportData) -> str:
     for name, value in row.outcomes.items():
         if value == 0:
             continue
-        if name == Outcome.OF_WHICH_YOUNG.value:
+        label = "unga" if name == Outcome.OF_WHICH_YOUNG.value else OUTCOME_LABELS.get(name, name)
+        if value is None:
+            # "antalet misstänkta narkotikabrott visas inte", not "visas inte misstänkta …"
+            parts.append(f"antalet {label} {count_text(value, data)}")
+        elif name == Outcome.OF_WHICH_YOUNG.value:
             parts.append(f"varav {count_text(value, data)} unga")
-            continue
-        parts.append(f"{count_text(value, data)} {OUTCOME_LABELS.get(name, name)}")
+        else:
+            parts.append(f"{count_text(value, data)} {label}")
     return ", ".join(parts)
 
 
@@ -244,8 +250,8 @@ def _title_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
         pdf.paragraph(
             "Den här versionen får publiceras. Den innehåller bara öppna uppgifter: inga "
             "anteckningar, inga enskilda aktiviteter, platser för aktiviteter bara som rutor "
-            f"om {data.rules.cell_size_m:g} m, och antal under {data.rules.min_count} visas som "
-            f'"{data.rules.suppressed_text}".',
+            f"om {data.rules.cell_size_m:g} m, och {data.rules.suppressed_meaning}. "
+            f"{counted_text(data).capitalize()}.",
             9,
         )
     else:
@@ -365,6 +371,9 @@ def _chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
 
 def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
     pdf.add_page()
+    if data.audience is Audience.PUBLIC:
+        _last_tertial_section(pdf, data)
+        return
     pdf.heading("2. Genomfört sedan förra mötet")
     since = data.recent.period.start
     if data.last_meeting is not None and data.request.since is None:
@@ -374,29 +383,10 @@ def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
     if meeting <= since:
         pdf.paragraph(intro + "Ingen tid har gått sedan dess.", 10)
         return
-    if data.audience is Audience.PUBLIC and data.request.since is None:
-        window = f"från och med {week_text(since)} till och med {long_date(data.recent.period.end)}"
-    else:
-        window = date_range(since, data.recent.period.end)
+    window = date_range(since, data.recent.period.end)
     pdf.paragraph(intro + f"Här räknas det som gjorts {window}.", 10)
-    rows = [r for r in data.recent.rows if r.done != 0]
-    if not rows:
-        pdf.paragraph("Inga aktiviteter är loggade under tiden.", 10)
-    else:
-        pdf.rows(
-            ["Aktivitet", "Genomförda", "Timmar", "Utfall"],
-            [
-                [
-                    r.commitment.kind.label,
-                    count_text(r.done, data),
-                    "–" if r.hours is None else number(r.hours, 1 if r.hours % 1 else 0),
-                    outcome_text(r, data),
-                ]
-                for r in rows
-            ],
-            [55, 25, 20, 80],
-        )
-    if data.audience is Audience.INTERNAL and data.recent_activities:
+    _recent_rows(pdf, data)
+    if data.recent_activities:
         pdf.heading("Aktiviteterna en och en", 11)
         pdf.rows(
             ["Datum", "Tid", "Typ", "Plats", "Klassning", "Anteckning"],
@@ -404,12 +394,44 @@ def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
             [20, 22, 32, 44, 20, 42],
             size=7.5,
         )
-    elif data.audience is Audience.PUBLIC:
-        pdf.paragraph(
-            "Enskilda aktiviteter, tider och platser redovisas inte i den offentliga versionen.",
-            9,
-            "I",
-        )
+
+
+def _last_tertial_section(pdf: _Pack, data: ExportData) -> None:
+    """The public pack's second section: the last tertial that has ended, not a range the
+    person exporting chose (two such ranges a day apart would give a single day away)."""
+    pdf.heading("2. Senast avslutade tertialen")
+    if not data.tertials:
+        pdf.paragraph("Inget tertial av löftesåret har avslutats ännu.", 10)
+        return
+    period = data.recent.period
+    pdf.paragraph(f"Här räknas det som gjorts {date_range(period.start, period.end)}.", 10)
+    _recent_rows(pdf, data)
+    pdf.paragraph(
+        "Enskilda aktiviteter, tider och platser redovisas inte i den offentliga versionen.",
+        9,
+        "I",
+    )
+
+
+def _recent_rows(pdf: _Pack, data: ExportData) -> None:
+    """Done, hours and outcomes per kind in `data.recent` (rows with nothing left out)."""
+    rows = [r for r in data.recent.rows if r.done != 0]
+    if not rows:
+        pdf.paragraph("Inga aktiviteter är loggade under tiden.", 10)
+        return
+    pdf.rows(
+        ["Aktivitet", "Genomförda", "Timmar", "Utfall"],
+        [
+            [
+                r.commitment.kind.label,
+                count_text(r.done, data),
+                "–" if r.hours is None else number(r.hours, 1 if r.hours % 1 else 0),
+                outcome_text(r, data),
+            ]
+            for r in rows
+        ],
+        [55, 25, 20, 80],
+    )
 
 
 def _activity_line(a: ActivityRow) -> list[str]:

@@ -69,6 +69,23 @@ class Classification(enum.StrEnum):
     INTERNAL = "intern"
     SECRET = "sekretess"
 
+    @property
+    def rank(self) -> int:
+        """öppen < intern < sekretess: a higher rank is seen by fewer people."""
+        return _CLASSIFICATION_ORDER.index(self)
+
+    def at_least(self, other: Classification) -> Classification:
+        """The stricter of the two.
+
+        A record is never less restricted than what it points at: an activity at a sekretess
+        place is sekretess (a public count of "öppen" activities at that place would locate
+        it), and a finding from a sekretess walk is sekretess.
+        """
+        return self if self.rank >= other.rank else other
+
+
+_CLASSIFICATION_ORDER = (Classification.OPEN, Classification.INTERNAL, Classification.SECRET)
+
 
 class TargetRule(enum.StrEnum):
     """How a commitment's number is read: "minst tio" is AT_LEAST 10, "två" is EXACTLY 2."""

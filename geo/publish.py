@@ -235,7 +235,12 @@ def public_times(
     today: date,
     weeks_ahead: int = 4,
 ) -> list[PublicTimes]:
-    """What the website shows, per place: rules still running and the next weeks' times."""
+    """What the website shows, per place: rules still running and the times of whole ISO weeks.
+
+    The window starts on the Monday of `today`'s week, so the text is the same whichever
+    day of the week it is made (a published file says nothing finer than the week).
+    """
+    today = today - timedelta(days=today.weekday())
     horizon = today + timedelta(weeks=weeks_ahead)
     by_place: dict[int | None, dict[str, list]] = {}
 

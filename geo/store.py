@@ -370,6 +370,43 @@ class Session:
             return query
         return query.where(table.c.classification != Classification.SECRET.value)
 
+    def _place_classifications(self, place_ids: Iterable[int | None]) -> dict[int, Classification]:
+        """The stored classification of these places (a rule's input, not a read for the user)."""
+        wanted = {i for i in place_ids if i is not None}
+        if not wanted:
+            return {}
+        query = select(t.places.c.id, t.places.c.classification).where(t.places.c.id.in_(wanted))
+        return {row.id: Classification(row.classification) for row in self.conn.execute(query)}
+
+    def _as_strict_as_place(self, records: Sequence[Any]) -> list[Any]:
+        """Activities and plans at a place, at least as restricted as the place.
+
+        An "öppen" activity at a sekretess place would be counted in a public grid cell at
+        that place's position; several grids would then locate the place. So the record takes
+        the place's classification when it is stricter (`Classification.at_least`).
+        """
+        places = self._place_classifications(r.place_id for r in records)
+        out = []
+        for r in records:
+            place = places.get(r.place_id) if r.place_id is not None else None
+            if place is not None and place.rank > r.classification.rank:
+                r = replace(r, classification=r.classification.at_least(place))
+            out.append(r)
+        return out
+
+    def _as_strict_as_walk(self, finding: Finding) -> Finding:
+        """A finding at least as restricted as the safety walk it was made on."""
+        if finding.activity_id is None:
+            return finding
+        walk = self.conn.scalar(
+            select(t.activities.c.classification).where(t.activities.c.id == finding.activity_id)
+        )
+        if walk is None:
+            return finding
+        return replace(
+            finding, classification=finding.classification.at_least(Classification(walk))
+        )
+
     def _stamp(self, creating: bool) -> dict[str, Any]:
         """created/updated by and at for the current actor."""
         stamp: dict[str, Any] = {"updated_at": now(), "updated_by": self.actor.username}
@@ -610,7 +647,28 @@ class Session:
         values = _place_values(place)
         self._bump(t.places, place.id, place.version, values)
         self._audit("update", "places", place.id, before, values)
+        self._restrict_records_at(place.id, place.classification)
         return replace(place, version=place.version + 1)
+
+    def _restrict_records_at(self, place_id: int, classification: Classification) -> None:
+        """A place made stricter takes what was done and planned there along."""
+        looser = [c.value for c in Classification if c.rank < classification.rank]
+        if not looser:
+            return
+        for table in (t.activities, t.planned_activities):
+            changed = self.conn.execute(
+                update(table)
+                .where(table.c.place_id == place_id, table.c.classification.in_(looser))
+                .values(classification=classification.value)
+            ).rowcount
+            if changed:
+                self._audit(
+                    "update",
+                    table.name,
+                    None,
+                    {"place_id": place_id},
+                    {"classification": classification.value, "changed": changed},
+                )
 
     def retire_place(self, place_id: int, version: int) -> Place:
         """Take a place out of use; everything logged against it stays."""
@@ -626,7 +684,8 @@ class Session:
     def add_activity(
         self, activity: Activity, document_id: str | None = None, source_ref: str | None = None
     ) -> Activity:
-        """Log a done activity; returns it with its id."""
+        """Log a done activity; returns it with its id (classified at least as its place)."""
+        (activity,) = self._as_strict_as_place([activity])
         self._require(Operation.PLAN, activity.classification)
         values = _activity_values(activity) | {"document_id": document_id, "source_ref": source_ref}
         stamp = self._stamp(True)
@@ -675,6 +734,7 @@ class Session:
 
     def update_activity(self, activity: Activity) -> Activity:
         """Save changes to a logged activity (optimistic version check)."""
+        (activity,) = self._as_strict_as_place([activity])
         self._require(Operation.PLAN, activity.classification)
         if activity.id is None:
             raise NotFoundError("Aktiviteten är inte sparad än.")
@@ -689,7 +749,8 @@ class Session:
     def add_planned(
         self, planned: PlannedActivity, document_id: str | None = None
     ) -> PlannedActivity:
-        """Schedule an activity; returns it with its id."""
+        """Schedule an activity; returns it with its id (classified at least as its place)."""
+        (planned,) = self._as_strict_as_place([planned])
         self._require(Operation.PLAN, planned.classification)
         values = _planned_values(planned) | {"document_id": document_id}
         new_id = self.conn.execute(
@@ -725,6 +786,7 @@ class Session:
 
     def update_planned(self, planned: PlannedActivity) -> PlannedActivity:
         """Save changes to a plan (optimistic version check)."""
+        (planned,) = self._as_strict_as_place([planned])
         self._require(Operation.PLAN, planned.classification)
         if planned.id is None:
             raise NotFoundError("Den planerade aktiviteten är inte sparad än.")
@@ -737,7 +799,8 @@ class Session:
     # -- findings -----------------------------------------------------------------------
 
     def add_finding(self, finding: Finding) -> Finding:
-        """Record a finding from a safety walk."""
+        """Record a finding from a safety walk (classified at least as the walk)."""
+        finding = self._as_strict_as_walk(finding)
         self._require(Operation.PLAN, finding.classification)
         values = _finding_values(finding)
         new_id = self.conn.execute(
@@ -903,6 +966,7 @@ class Session:
 
     def update_finding(self, finding: Finding) -> Finding:
         """Save a finding's new status, action, owner or due date (optimistic version check)."""
+        finding = self._as_strict_as_walk(finding)
         self._require(Operation.PLAN, finding.classification)
         if finding.id is None:
             raise NotFoundError("Iakttagelsen är inte sparad än.")
@@ -1256,6 +1320,7 @@ class Session:
     ) -> int:
         """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
         self._require(Operation.PLAN)
+        activities = self._as_strict_as_place(activities)
         for a in activities:
             self._require(Operation.PLAN, a.classification)
         if not activities:

@@ -7,17 +7,29 @@ from datetime import date, timedelta
 import streamlit as st
 
 from geo.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
-from geo.audience import Audience, AudienceRules, ExportRequest
+from geo.audience import (
+    PUBLIC_RULES,
+    Audience,
+    AudienceRules,
+    ExportRequest,
+    check_public_request,
+)
 from geo.errors import LofteskartanError
 from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
 from geo.followup import followup_texts
 from geo.store import now
+from ui.auth import guarded_download
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, plain_label
 
 through_app()
 
+# Who asks and which store, captured during this run: the download buttons' callables run
+# later in a worker thread without the run's context, where the session (and so the
+# signed-in user, from a users file or OIDC) cannot be read.
+actor = current_actor()
+store = get_store()
 sel = selection()
 if sel is None:
     st.stop()
@@ -43,37 +55,56 @@ if audience is Audience.PUBLIC:
     st.info(
         "Den offentliga versionen innehåller bara öppna uppgifter: inga anteckningar, inga "
         "enskilda aktiviteter eller tider (bara veckor), inga insatsplatser, aktiviteternas "
-        "platser bara som antal per ruta, och antal under gränsen nedan visas som "
-        '"färre än ...". Planerat visas bara som poliskontorets öppettider.'
+        "platser bara som antal per ruta, och antal under 3 visas som "
+        '"visas inte". Planerat visas bara som poliskontorets öppettider.'
     )
 else:
     st.warning("Intern version: exakta platser, tider och anteckningar. Får inte publiceras.")
 
 left, middle, right = st.columns(3)
-start = left.date_input("Från", sel.period.start, format="YYYY-MM-DD", key="export_from")
-end = middle.date_input("Till", sel.period.end, format="YYYY-MM-DD", key="export_to")
+# A public file always covers the chosen promise year (geo.audience.check_public_request).
+public = audience is Audience.PUBLIC
+start = left.date_input(
+    "Från", sel.period.start, format="YYYY-MM-DD", key="export_from", disabled=public
+)
+end = middle.date_input(
+    "Till", sel.period.end, format="YYYY-MM-DD", key="export_to", disabled=public
+)
+if public:
+    start, end = sel.period.start, sel.period.end
 meeting = right.date_input(
     "Mötesdatum (för mötesunderlaget)",
     min(date.today(), sel.period.end + timedelta(days=1)),
     format="YYYY-MM-DD",
     key="export_meeting",
 )
-with st.expander("Skydd i offentliga exporter: minsta antal och rutor"):
-    min_count = st.number_input("Minsta antal som visas", min_value=2, value=3, step=1)
-    cell_size = st.number_input(
-        "Rutstorlek (meter)",
-        min_value=MIN_CELL_SIZE_M,
-        max_value=MAX_CELL_SIZE_M,
-        value=500.0,
-        step=100.0,
+if audience is Audience.PUBLIC:
+    # Fixed, so that public files cannot be laid over each other to show more (geo.audience).
+    rules = PUBLIC_RULES
+    st.info(
+        f"Offentliga exporter gäller alltid ett helt löftesår, räknar till och med det senast "
+        f"avslutade tertialet och visar aktiviteter som antal per ruta om "
+        f"{PUBLIC_RULES.cell_size_m:g} m, så att flera filer inte kan jämföras för att få "
+        "fram mer än var och en visar."
     )
-    grid = st.radio("Rutnät", list(GridShape), format_func=lambda g: g.value, horizontal=True)
+else:
+    with st.expander("Rutor för aktiviteternas platser"):
+        cell_size = st.number_input(
+            "Rutstorlek (meter)",
+            min_value=MIN_CELL_SIZE_M,
+            max_value=MAX_CELL_SIZE_M,
+            value=500.0,
+            step=100.0,
+        )
+        grid = st.radio("Rutnät", list(GridShape), format_func=lambda g: g.value, horizontal=True)
+    rules = AudienceRules(cell_size_m=float(cell_size), grid=GridShape(grid))
 
 try:
-    rules = AudienceRules(int(min_count), float(cell_size), GridShape(grid))
     template = ExportRequest(
         audience, start, end, now(), rules, document_id=doc.id, meeting_date=meeting
     )
+    if public:
+        check_public_request(doc, template)
 except LofteskartanError as exc:
     st.error(plain(exc))
     st.stop()
@@ -82,6 +113,7 @@ except LofteskartanError as exc:
 def producer(fmt: ExportFormat, options: ExportOptions):  # type: ignore[no-untyped-def]
     """The bytes, made when the button is clicked (with that moment as the export time)."""
 
+    @guarded_download
     def produce() -> bytes:
         request = ExportRequest(
             template.audience,
@@ -92,7 +124,7 @@ def producer(fmt: ExportFormat, options: ExportOptions):  # type: ignore[no-unty
             document_id=template.document_id,
             meeting_date=template.meeting_date,
         )
-        return make_export(get_store(), current_actor(), fmt, request, options).payload
+        return make_export(store, actor, fmt, request, options).payload
 
     return produce
 
@@ -130,7 +162,7 @@ for n, (fmt, options, help_text) in enumerate(BUTTONS):
     text.caption(help_text)
 
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
-    data = load_export_data(get_store(), current_actor(), template)
+    data = load_export_data(store, actor, template)
     for text in followup_texts(data):
         st.text_area(
             plain_label(text.title), text.text, height=300, key=f"followup_{text.file_name}"

@@ -31,6 +31,11 @@ from psycopg import sql
 
 from tests.common import fail_or_skip
 
+# app.py turns a page's unexpected error into a Swedish message; in tests it must stay an
+# error (AppTest's `at.exception`), so a bug cannot pass as a message. The test of the
+# message itself removes this.
+os.environ.setdefault("LOFTESKARTAN_RAISE_ERRORS", "1")
+
 # CI runs the fuzz tests on a fixed sequence of inputs, so a submission passes or fails on
 # its code, not on the draw; developers' runs keep exploring new inputs (and each crash
 # found goes into the test as an @example).

@@ -11,8 +11,14 @@ has at least that role) and never ask which mode is on. The installation chooses
   `LOFTESKARTAN_SESSION_MAX_HOURS` (or `[lofteskartan] session_max_hours`, default 12) must
   sign in again.
 - **Local users file**: `lofteskartan users add ...` has made a users file (see
-  geo/users.py): a Swedish form asks for user name and password. The sign-in lasts for the
-  browser tab's session (reloading the page asks again) and at most the same max age.
+  geo/users.py): a Swedish form asks for user name and password. Each attempt is counted
+  in the database before the password is checked (geo/sign_in_guard.py). The sign-in lasts
+  for the browser tab's session (reloading the page asks again) and at most the same max
+  age, and every page run checks that the user is still in the file with the same role
+  and organisation (the file is only re-read when it changed).
+- **Closed**: users were added for this database once (it remembers), but the users file
+  is gone. Nobody gets in until it is back: a missing file must never turn the app into
+  the single-user mode below.
 - **Single user**: neither. Whoever reaches the app is the machine's operator, an
   administrator of the police, as on the command line; the sidebar says so. Only for one
   machine where the app listens on 127.0.0.1.
@@ -23,28 +29,43 @@ module decides who is asking, not what they may do.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+from streamlit import runtime
 
 from geo import access
 from geo.access import Role
 from geo.errors import LofteskartanError, PermissionDenied
 from geo.models import Actor
-from geo.store import database_url
-from geo.users import users_path, verify
+from geo.sign_in_guard import begin_attempt, local_sign_in_recorded, record_local_sign_in
+from geo.sign_in_guard import succeeded as attempt_succeeded
+from geo.store import Store, database_url
+from geo.users import find_user, still_signed_in, users_path, verify
 
+LOG = logging.getLogger("lofteskartan.auth")
 ALLOW_SINGLE_USER_ENV = "LOFTESKARTAN_ALLOW_SINGLE_USER"
 SINGLE_USER = Actor("app:lokal", role=Role.ADMIN.value, organisation="polis")
-_SIGNED_IN = "_lofteskartan_signed_in"  # (Actor, monotonic time of sign-in)
+# (Actor, monotonic time of sign-in, the user's created_at in the file)
+_SIGNED_IN = "_lofteskartan_signed_in"
 _PROBLEM = "_lofteskartan_sign_in_problem"
-_MAX_FAILURES = 5
-_LOCKOUT_SECONDS = 300
+CLOSED = (
+    "Löfteskartan är stängd: inloggning med användarfil är inställd för den här databasen, "
+    "men användarfilen saknas på servern. Den som sköter servern behöver lägga tillbaka "
+    "filen (eller lägga till användare med `lofteskartan users add`); appen öppnar igen "
+    "när filen finns."
+)
+REMOVED = (
+    "Ditt konto finns inte längre i Löfteskartan (eller har lagts upp på nytt), så du har "
+    "loggats ut. Fråga en administratör om du ska ha ett konto."
+)
 
 
 def _secrets_section(name: str) -> Mapping[str, Any] | None:
@@ -67,13 +88,57 @@ def users_file() -> Path:
     return users_path(database=database_url())
 
 
+def _store() -> Store:
+    from ui.state import get_store  # ui.state imports this module
+
+    return get_store()
+
+
 def mode() -> str:
-    """ "oidc", "local" or "single" (see the module docstring)."""
+    """ "oidc", "local", "closed" or "single" (see the module docstring)."""
     if _secrets_section("auth") is not None:
         return "oidc"
     if users_file().exists():
+        try:
+            record_local_sign_in(_store())  # a query only until the mark is seen once
+        except SQLAlchemyError:
+            # Only a safety net for users added before `init`: sign-in goes on without it.
+            LOG.exception("Could not record in the database that local sign-in is in use")
         return "local"
+    try:
+        recorded = local_sign_in_recorded(_store())
+    except SQLAlchemyError:
+        # The database cannot say whether sign-in is configured: stay closed.
+        LOG.exception("Could not read whether local sign-in is configured")
+        return "closed"
+    if recorded:
+        LOG.error("Local sign-in is configured but the users file %s is missing", users_file())
+        return "closed"
     return "single"
+
+
+def forget_downloads() -> None:
+    """Delete the files this browser session could still download (signing out).
+
+    A download button's file is served at a `/media/...` address that works without the
+    session; Streamlit deletes an unused file only after two more runs. Here the session's
+    references are dropped and the unused files collected twice (mark, then delete), as
+    two runs would, so a copied address answers 404 once the user has signed out.
+    """
+    if not runtime.exists():  # AppTest has no media server
+        return
+    files = runtime.get_instance().media_file_mgr
+    files.clear_session_refs()
+    files.remove_orphaned_files()
+    files.remove_orphaned_files()
+
+
+def _end_sign_in(problem: str | None) -> None:
+    """Forget the signed-in user of this session and their downloads."""
+    st.session_state.pop(_SIGNED_IN, None)
+    if problem:
+        st.session_state[_PROBLEM] = problem
+    forget_downloads()
 
 
 def _oidc_identity() -> Actor | None:
@@ -94,16 +159,27 @@ def _oidc_identity() -> Actor | None:
 
 
 def _local_identity() -> Actor | None:
+    if st.session_state.get(_PROBLEM) == CLOSED:
+        st.session_state.pop(_PROBLEM)  # the users file is back: open again
     signed_in = st.session_state.get(_SIGNED_IN)
     if signed_in is None:
         return None
-    actor, since = signed_in
+    actor, since, created_at = signed_in
     max_age = access.session_max_age(configured=_settings().get("session_max_hours"))
     if time.monotonic() - since > max_age.total_seconds():
-        del st.session_state[_SIGNED_IN]
-        st.session_state[_PROBLEM] = "Din inloggning har gått ut. Logga in igen."
+        _end_sign_in("Din inloggning har gått ut. Logga in igen.")
         return None
-    return actor
+    # Every run: the user must still be in the file (removed, or removed and added again
+    # with a new password, ends the sign-in), with the role and organisation it says now.
+    user = find_user(users_file(), actor.username)
+    if user is None or user.created_at != created_at:
+        LOG.warning("Signed out %s: no longer in the users file", actor.username)
+        _end_sign_in(REMOVED)
+        return None
+    current = user.actor()
+    if current != actor:
+        st.session_state[_SIGNED_IN] = (current, since, created_at)
+    return current
 
 
 def _shared_database() -> bool:
@@ -126,19 +202,24 @@ def identity() -> Actor | None:
             f"docs/deployment.md), eller sätt {ALLOW_SINGLE_USER_ENV}=1 om bara du når appen."
         )
         return None
+    if current == "closed":
+        if _SIGNED_IN in st.session_state:
+            _end_sign_in(None)
+        st.session_state[_PROBLEM] = CLOSED
+        return None
     return SINGLE_USER
 
 
-@st.cache_resource(show_spinner=False)
-def _failures() -> dict[str, list[float]]:
-    """Failed local sign-ins per user name, for the whole server (slows down guessing)."""
-    return {}
+def _source() -> str:
+    """Where an attempt comes from: the client's address, or "lokal" on the machine itself.
 
-
-def _locked_out(username: str) -> bool:
-    recent = [t for t in _failures().get(username, []) if time.monotonic() - t < _LOCKOUT_SECONDS]
-    _failures()[username] = recent
-    return len(recent) >= _MAX_FAILURES
+    Streamlit's server (uvicorn) takes it from X-Forwarded-For only for a trusted proxy
+    (127.0.0.1 and ::1, or FORWARDED_ALLOW_IPS); behind another proxy every attempt has the
+    proxy's address, and the limits per user name and per pair still apply.
+    """
+    address = st.context.ip_address
+    # Not a string under AppTest (a stand-in object); on a real server a str or None.
+    return address if isinstance(address, str) and address else "lokal"
 
 
 def _local_sign_in_form() -> None:
@@ -149,20 +230,24 @@ def _local_sign_in_form() -> None:
     if not submitted:
         return
     name = username.strip().lower()
-    if _locked_out(name):
-        st.error("För många misslyckade försök. Vänta fem minuter och försök igen.")
-        return
+    store = _store()
     try:
+        # Counted in the database before the password is checked, so parallel attempts
+        # (other tabs, processes or servers) queue here instead of all being checked.
+        attempt = begin_attempt(store, _source(), name, time.time())
+        if not attempt.allowed:
+            st.error(attempt.message)
+            return
         actor = verify(users_file(), name, password)
+        user = find_user(users_file(), name) if actor is not None else None
     except LofteskartanError as exc:
         st.error(str(exc))
         return
-    if actor is None:
-        _failures().setdefault(name, []).append(time.monotonic())
+    if actor is None or user is None:
         st.error("Fel användarnamn eller lösenord.")
         return
-    _failures().pop(name, None)
-    st.session_state[_SIGNED_IN] = (actor, time.monotonic())
+    attempt_succeeded(store, attempt, time.time())
+    st.session_state[_SIGNED_IN] = (actor, time.monotonic(), user.created_at)
     st.session_state.pop(_PROBLEM, None)
     st.rerun()
 
@@ -173,9 +258,10 @@ def _sign_in_page() -> None:
     problem = st.session_state.get(_PROBLEM)
     if problem:
         st.warning(problem)
-    if mode() == "single":
+    current = mode()
+    if current in ("single", "closed"):
         return  # only the problem above: there is nobody to sign in as
-    if mode() == "oidc":
+    if current == "oidc":
         provider = _settings().get("provider")
         again = problem is not None and st.user.get("is_logged_in", False)
         label = "Logga in igen" if again else "Logga in"
@@ -190,13 +276,59 @@ def _sign_in_page() -> None:
 
 
 def sign_out() -> None:
-    """Sign the current user out (OIDC: clears Streamlit's cookie)."""
-    st.session_state.pop(_SIGNED_IN, None)
+    """Sign the current user out (OIDC: clears Streamlit's cookie) and forget downloads."""
+    _end_sign_in(None)
     st.session_state.pop(_PROBLEM, None)
     if mode() == "oidc":
         st.logout()
     else:
         st.rerun()
+
+
+def _still_in_check() -> Callable[[], bool]:
+    """A check, made during the run, that needs no session: is the sign-in still good?"""
+    current = mode()
+    if current == "local":
+        signed_in = st.session_state.get(_SIGNED_IN)
+        if signed_in is None:
+            return lambda: False
+        actor, since, created_at = signed_in
+        path = users_file()
+        max_age = access.session_max_age(configured=_settings().get("session_max_hours"))
+        return lambda: (
+            time.monotonic() - since <= max_age.total_seconds()
+            and still_signed_in(path, actor, created_at)
+        )
+    if current == "oidc":
+        issued = st.user.get("iat")
+        max_age = access.session_max_age(configured=_settings().get("session_max_hours"))
+        if not isinstance(issued, int | float):
+            return lambda: False
+        deadline = float(issued) + max_age.total_seconds()
+        return lambda: time.time() <= deadline
+    if current == "single":
+        # If a users file appears, the single-user administrator is over.
+        path = users_file()
+        return lambda: not path.exists()
+    return lambda: False
+
+
+def guarded_download(make: Callable[[], bytes]) -> Callable[[], bytes]:
+    """A download button's data, made on click only if the user may still have it.
+
+    The callable runs outside the page run, so a user removed (or signed out elsewhere,
+    or whose sign-in expired) since the page was drawn would otherwise still get the file.
+    Everything it needs is captured now, during the run.
+    """
+    still_in = _still_in_check()
+
+    def produce() -> bytes:
+        if not still_in():
+            LOG.warning("Refused a download: the sign-in that drew the button has ended")
+            raise PermissionDenied("Du är inte inloggad längre. Ladda om sidan och logga in.")
+        return make()
+
+    return produce
 
 
 def sign_in_gate(url_paths: Sequence[str] = ()) -> Actor:

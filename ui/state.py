@@ -7,11 +7,12 @@ from datetime import date
 
 import streamlit as st
 
+from geo.access import Role
 from geo.errors import LofteskartanError
 from geo.models import Actor, PromiseDocument
 from geo.periods import Period, promise_year_containing, promise_years
 from geo.store import Store, database_url
-from ui.auth import identity
+from ui.auth import require
 
 
 @st.cache_resource(show_spinner=False)
@@ -26,12 +27,12 @@ def get_store() -> Store:
 
 
 def current_actor() -> Actor:
-    """Who uses this session (see ui/auth.py); stops the page when nobody is signed in."""
-    actor = identity()
-    if actor is None:
-        st.stop()
-        raise AssertionError("unreachable")  # st.stop() raises
-    return actor
+    """Who uses this session (see ui/auth.py); shows the sign-in page and stops when nobody is.
+
+    Only during a script run: it reads the session. A callable that runs later (a download
+    button's data) must be given the actor read during the run.
+    """
+    return require(Role.VIEWER)
 
 
 @dataclass(frozen=True)

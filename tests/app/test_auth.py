@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import time
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.errors import SchemaError
 from geo.models import Actor
 from geo.setup import initialise
+from geo.sign_in_guard import record_local_sign_in
 from geo.store import Store
-from geo.users import add_user
+from geo.users import add_user, remove_user
 from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
@@ -28,12 +33,20 @@ OIDC_SECRETS = {
 
 
 @pytest.fixture(scope="module")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('auth')}/demo.sqlite"
-    store = Store(url)
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("auth") / "demo.sqlite"
+    store = Store(f"sqlite:///{path}")
     initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
     store.dispose()
-    return url
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_template: Path, tmp_path: Path) -> str:
+    """A copy per test: the database remembers that users were added (and sign-in tries)."""
+    path = tmp_path / "demo.sqlite"
+    shutil.copy(demo_template, path)
+    return f"sqlite:///{path}"
 
 
 @pytest.fixture
@@ -91,21 +104,147 @@ def test_with_a_users_file_the_app_asks_for_a_password_before_anything_else(
     assert "9_Admin" not in menu  # a planner's menu has no admin page
 
 
-def test_five_wrong_passwords_lock_the_user_name_for_a_while(app: AppTest, tmp_path: Path) -> None:
+def _next_run(at: AppTest) -> None:
+    """The next page run as a server does it: through app.py.
+
+    After the first run AppTest runs the current page's file alone (Streamlit's old
+    multipage mode, which a real server leaves at its first `st.navigation`). That run
+    registers app.py as a page; switching to it runs the entry point with its sign-in, menu
+    and sidebar, then the default page. (From the sign-in page, the plain run is app.py.)
+    """
+    at.run()
+    if any(str(p["script_path"]).endswith("app.py") for p in at._registered_pages.values()):
+        at.switch_page("app.py")
+        at.run()
+
+
+def _try(at: AppTest, name: str, password: str) -> None:
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    at.button[0].click()
+    at.run()
+
+
+def test_after_three_wrong_passwords_even_the_right_one_must_wait(
+    app: AppTest, tmp_path: Path
+) -> None:
     add_user(tmp_path / "users.json", "lasse", PASSWORD, "viewer", "kommun")
     app.run()
-    for _ in range(5):
-        app.text_input[0].input("lasse")
-        app.text_input[1].input("fel lösenord!")
-        app.button[0].click()
-        app.run()
-    app.text_input[0].input("lasse")
-    app.text_input[1].input(PASSWORD)  # right, but too late
-    app.button[0].click()
+    for _ in range(3):
+        _try(app, "lasse", "fel lösenord!")
+        assert [e.value for e in app.error] == ["Fel användarnamn eller lösenord."]
+    _try(app, "lasse", PASSWORD)  # right, but too soon: the password is not even checked
+    assert len(app.error) == 1
+    assert app.error[0].value.startswith("För många inloggningsförsök. Vänta ")
+    assert [t.value for t in app.title] == ["Logga in"]
+
+
+def test_a_user_removed_from_the_file_is_signed_out_at_the_next_page_run(
+    app: AppTest, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.json"
+    add_user(users, "lisa", PASSWORD, "planerare", "kommun")
+    add_user(users, "admin", PASSWORD, "administratör", "polis")
     app.run()
-    assert [e.value for e in app.error] == [
-        "För många misslyckade försök. Vänta fem minuter och försök igen."
-    ]
+    _try(app, "lisa", PASSWORD)
+    assert "Inloggad som lisa" in _sidebar_text(app).replace("*", "")
+
+    remove_user(users, "lisa")
+    _next_run(app)
+    assert [t.value for t in app.title] == ["Logga in"]
+    assert "finns inte längre" in app.warning[0].value
+    assert len(app.sidebar.selectbox) == 0
+
+
+def test_a_changed_role_takes_effect_at_the_next_page_run(app: AppTest, tmp_path: Path) -> None:
+    users = tmp_path / "users.json"
+    add_user(users, "lisa", PASSWORD, "administratör", "polis")
+    app.run()
+    _try(app, "lisa", PASSWORD)
+    assert "9_Admin" in _menu(app)
+
+    # An administrator edits the file by hand (same account, lower role): no new sign-in.
+    data = json.loads(users.read_text(encoding="utf-8"))
+    data["users"][0]["role"] = "viewer"
+    data["users"][0]["organisation"] = "kommun"
+    users.write_text(json.dumps(data), encoding="utf-8")
+    os.utime(users, ns=(time.time_ns(), time.time_ns() + 10**9))  # mtime surely changes
+    _next_run(app)
+    assert "Inloggad som lisa (läsare, Kommunen)" in _sidebar_text(app).replace("*", "")
+    assert "9_Admin" not in _menu(app)
+
+
+def test_a_users_file_that_disappears_closes_the_app_and_never_opens_it_to_everyone(
+    app: AppTest, tmp_path: Path, demo_db: str
+) -> None:
+    users = tmp_path / "users.json"
+    add_user(users, "admin", PASSWORD, "administratör", "polis")
+    record_local_sign_in(Store(demo_db))  # what `lofteskartan users add` does
+    app.run()
+    _try(app, "admin", PASSWORD)
+    assert "Inloggad som admin" in _sidebar_text(app).replace("*", "")
+
+    users.rename(tmp_path / "users.json.bak")
+    _next_run(app)
+    assert [t.value for t in app.title] == ["Logga in"]
+    assert "Löfteskartan är stängd" in app.warning[0].value
+    assert "Enanvändarläge" not in _sidebar_text(app)
+    assert not app.text_input and not app.button and len(app.sidebar.selectbox) == 0
+
+    # A new visitor gets the same: closed, not the single-user administrator.
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh.run()
+    assert "Löfteskartan är stängd" in fresh.warning[0].value
+    assert "9_Admin" not in _menu(fresh)
+
+    # The file is back: the app asks for a password again, without the old message.
+    (tmp_path / "users.json.bak").rename(users)
+    _next_run(app)
+    assert [t.value for t in app.title] == ["Logga in"]
+    assert not app.warning and len(app.text_input) == 2
+
+
+def test_the_app_remembers_local_sign_in_when_it_first_sees_a_users_file(
+    app: AppTest, tmp_path: Path, demo_db: str
+) -> None:
+    # Users added before `init` could not be noted in the database; the app notes them.
+    users = tmp_path / "users.json"
+    add_user(users, "admin", PASSWORD, "administratör", "polis")
+    app.run()
+    assert [t.value for t in app.title] == ["Logga in"]
+    users.unlink()
+    app.run()
+    assert "Löfteskartan är stängd" in app.warning[0].value
+
+
+def test_an_unexpected_error_shows_a_swedish_message_and_no_traceback(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.delenv("LOFTESKARTAN_RAISE_ERRORS", raising=False)
+    # A bug: the status report fails with SQL in its message.
+    monkeypatch.setattr(
+        "geo.status.status_report",
+        lambda *a, **k: (_ for _ in ()).throw(RuntimeError("SELECT secret FROM places")),
+    )
+    app.run()
+    assert not app.exception
+    texts = [e.value for e in app.error]
+    assert len(texts) == 1 and texts[0].startswith("Något gick fel")
+    assert "felet är loggat" in texts[0] and "SELECT" not in texts[0]
+    assert "SELECT secret FROM places" in caplog.text  # the traceback is in the server's log
+
+
+def test_a_lofteskartan_error_from_a_page_is_shown_as_its_message(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LOFTESKARTAN_RAISE_ERRORS", raising=False)
+    monkeypatch.setattr(
+        "geo.status.status_report",
+        lambda *a, **k: (_ for _ in ()).throw(SchemaError("Kör `lofteskartan init` först.")),
+    )
+    app.run()
+    assert not app.exception
+    assert [e.value for e in app.error] == ["Kör `lofteskartan init` först."]
 
 
 def _oidc(app: AppTest, **claims: object) -> AppTest:

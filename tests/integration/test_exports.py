@@ -27,6 +27,7 @@ from shapely.geometry import Point, shape
 from geo.aggregate import GridShape, cell_of
 from geo.audience import Audience, AudienceRules, ExportRequest
 from geo.crs import sweref_to_lonlat
+from geo.errors import ValidationError
 from geo.exports import ExportFormat, ExportOptions, load_export_data, make_export, render
 from geo.setup import initialise
 from geo.store import Store
@@ -251,22 +252,24 @@ def test_public_map_shows_the_cell_of_three_interventions_but_not_the_cell_of_tw
     assert not any(name.startswith("Genomfört:") for name in names)
 
 
-def test_public_follow_up_writes_small_counts_as_fewer_than_three(exports: Exports) -> None:
+def test_public_follow_up_covers_ended_tertials_and_does_not_show_small_counts(
+    exports: Exports,
+) -> None:
     with zipfile.ZipFile(io.BytesIO(exports[(Audience.PUBLIC, "followup")])) as archive:
         names = archive.namelist()
         t3 = archive.read("uppfoljning_T3_2023.txt").decode("utf-8")
-    assert names == [
-        "uppfoljning_T2_2023.txt",
-        "uppfoljning_T3_2023.txt",
-        "uppfoljning_T1_2024.txt",
-        "karta.html",
-    ]
+    # Made on 1 March 2024: T1 2024 has not ended, so it is not followed up yet.
+    assert names == ["uppfoljning_T2_2023.txt", "uppfoljning_T3_2023.txt", "karta.html"]
     # 4 interventions (3 öppen + 1 sekretess) count; 1 safety walk does not show.
     assert "Genomfört under tertialen: 4 gånger (8 timmar)." in t3
-    assert "Resultat: 12 kontrollerade personer, färre än 3 misstänkta narkotikabrott." in t3
     assert (
-        "trygghetsvandringar tillsammans med polisen. Genomfört under tertialen: färre än 3" in t3
+        "Resultat: 12 kontrollerade personer, antalet misstänkta narkotikabrott visas inte." in t3
     )
+    assert (
+        "trygghetsvandringar tillsammans med polisen. Genomfört under tertialen: antalet visas "
+        "inte." in t3
+    )
+    assert "färre än 3" not in t3
     assert "Polisen ska genomföra trafikkontroller" in t3 and "5 gånger" in t3
 
 
@@ -294,7 +297,7 @@ def test_geopackage_opens_in_gdal_with_every_layer_count_and_crs(
             "iakttagelser": 1,
             "aktiviteter_per_ruta": 2,
             "sammanstallning": 10,
-            "sammanstallning_tertial": 30,
+            "sammanstallning_tertial": 20,  # T2 and T3 2023: T1 2024 has not ended
         },
     }
     spatial = {"platser", "aktiviteter", "planerade", "iakttagelser", "aktiviteter_per_ruta"}
@@ -369,7 +372,7 @@ def test_pdf_renders_and_its_text_has_the_progress_figures(
             assert "PLANERAD-HEMLIG-789" not in text  # a sekretess plan is never handed round
             assert "Byt lampa" in text and "kommun" in text  # open finding: action and owner
         else:
-            assert "färre än 3 av 2" in text
+            assert "visas inte (mål:" in text and "färre än 3 av" not in text
             assert "vecka 10, 2024" in text and "tisdagar 13–15" in text
             assert "belysning" in text and "öppen" in text
 
@@ -426,11 +429,11 @@ def test_public_csv_has_no_activities_file_and_spells_out_suppressed_counts(
     rows = {r["aktivitet_i_loftet"]: r for r in csv.DictReader(io.StringIO(summary), delimiter=";")}
     assert rows["riktade-insatser"]["genomfort"] == "4"
     assert rows["riktade-insatser"]["kvar"] == "6"
-    assert rows["riktade-insatser"]["misstankta_narkotikabrott"] == "färre än 3"
+    assert rows["riktade-insatser"]["misstankta_narkotikabrott"] == "visas inte"
     assert rows["riktade-insatser"]["kontrollerade_personer"] == "12"
-    assert rows["trygghetsvandringar"]["genomfort"] == "färre än 3"
-    assert rows["trygghetsvandringar"]["kvar"] == "färre än 3"
-    assert rows["trygghetsvandringar"]["undertryckta"] == "genomfort (färre än 3)"
+    assert rows["trygghetsvandringar"]["genomfort"] == "visas inte"
+    assert rows["trygghetsvandringar"]["kvar"] == "visas inte"
+    assert rows["trygghetsvandringar"]["undertryckta"] == "genomfort (visas inte)"
     assert rows["samverkansmoten"]["genomfort"] == "0"  # zero says nothing about anyone
 
 
@@ -466,17 +469,29 @@ def test_public_data_set_is_the_same_on_sqlite_and_postgis(db_url: str, tmp_path
     assert [p.note for p in internal.upcoming] == [""]  # the sekretess plan is not shared
 
 
-def test_hexagon_grid_and_larger_k_are_honoured(store: Store) -> None:
+def test_an_internal_export_honours_a_hexagon_grid_of_another_size(store: Store) -> None:
     rules = AudienceRules(min_count=4, cell_size_m=1000, grid=GridShape.HEXAGON)
-    data = load_export_data(store, ACTOR, request(Audience.PUBLIC, rules=rules))
-    # The office's hexagon (5 events) stays; the interventions' (3) is now below k.
-    assert [c.count for c in data.cells] == [5]
-    assert data.cells[0].geometry.contains(Point(*OFFICE))
-    assert data.cells[0].key.id.startswith("H")
-    assert round(data.cells[0].geometry.area) == round(1000**2 * 3**0.5 / 2)
-    assert data.summary.row("riktade-insatser").done == 4
-    assert data.summary.row("trafikkontroller").done == 5
-    assert data.summary.row("polisnarvaro").outcomes["besökare"] == 20
+    data = load_export_data(store, ACTOR, request(Audience.INTERNAL, rules=rules))
+    office = [c for c in data.cells if c.geometry.contains(Point(*OFFICE))]
+    assert [c.count for c in office] == [5]
+    assert office[0].key.id.startswith("H")
+    assert round(office[0].geometry.area) == round(1000**2 * 3**0.5 / 2)
+
+
+@pytest.mark.parametrize(
+    "rules",
+    [
+        AudienceRules(min_count=4),
+        AudienceRules(cell_size_m=1000),
+        AudienceRules(grid=GridShape.HEXAGON),
+        AudienceRules(min_count=2, cell_size_m=207.3),
+    ],
+)
+def test_a_public_export_with_any_grid_or_k_but_the_fixed_one_is_refused(
+    store: Store, rules: AudienceRules
+) -> None:
+    with pytest.raises(ValidationError, match="alltid med rutor om 500 m"):
+        load_export_data(store, ACTOR, request(Audience.PUBLIC, rules=rules))
 
 
 def test_make_export_names_the_file_after_kommun_audience_and_day(store: Store) -> None:
@@ -485,7 +500,7 @@ def test_make_export_names_the_file_after_kommun_audience_and_day(store: Store) 
     assert result.mime == "application/zip"
 
 
-def test_public_pack_gives_the_week_not_the_day_of_the_last_logged_meeting(
+def test_public_pack_shows_the_last_ended_tertial_not_the_days_since_the_last_meeting(
     tmp_path: Path,
 ) -> None:
     store = Store(f"sqlite:///{tmp_path}/demo.sqlite")
@@ -503,14 +518,16 @@ def test_public_pack_gives_the_week_not_the_day_of_the_last_logged_meeting(
             )
             if audience is Audience.PUBLIC:
                 assert data.last_meeting is None
-                assert data.recent.period.start == date(2024, 3, 11)  # Monday of week 11
+                assert data.recent.period.start == date(2023, 9, 1)  # T3 2023, the last ended
+                assert data.counted_until == date(2023, 12, 31)
     finally:
         store.dispose()
     # The demo's intern samverkansmöte on 14 March 2024 (a Thursday).
     assert "Förra samverkansmötet hölls 14 mars 2024." in texts[Audience.INTERNAL]
     public = " ".join(texts[Audience.PUBLIC].split())
-    assert "14 mars" not in public and "15 mars" not in public
-    assert "från och med vecka 11, 2024 till och med 19 mars 2024" in public
+    assert "14 mars" not in public and "15 mars" not in public and "vecka 11" not in public
+    assert "2. Senast avslutade tertialen" in public
+    assert "Här räknas det som gjorts 1 september 2023 – 31 december 2023." in public
 
 
 def test_map_html_writes_user_text_as_text_never_as_markup(store: Store) -> None:

@@ -179,5 +179,15 @@ def test_opening_hours_text_and_html_come_from_the_schedule_and_are_escaped() ->
     assert "<Aneby>" not in hours.html and "Hemlig" not in hours.text
 
 
+def test_opening_hours_are_the_same_whichever_day_of_the_week_they_are_made() -> None:
+    # ISO week 13 of 2024 runs Monday 25 March – Sunday 31 March; a time on Tuesday the 26th.
+    week = [date(2024, 3, 25) + timedelta(days=n) for n in range(7)]
+    texts = {
+        opening_hours(public_times([], PLANS, PLACES, today=d, weeks_ahead=1)).text for d in week
+    }
+    assert len(texts) == 1
+    assert "tisdag 26 mars kl. 13–15" in texts.pop()
+
+
 def test_with_nothing_planned_the_text_says_so() -> None:
     assert "Inga fasta tider" in opening_hours([]).text

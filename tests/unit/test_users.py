@@ -16,8 +16,17 @@ from geo.cli import main
 from geo.errors import PermissionDenied
 from geo.models import Actor
 from geo.setup import initialise
+from geo.sign_in_guard import local_sign_in_recorded
 from geo.store import Store
-from geo.users import UsersFileError, add_user, list_users, remove_user, users_path, verify
+from geo.users import (
+    UsersFileError,
+    add_user,
+    find_user,
+    list_users,
+    remove_user,
+    users_path,
+    verify,
+)
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "korrekt häst batteri"
@@ -156,6 +165,8 @@ def test_the_users_command_adds_lists_and_removes_and_records_it_in_the_audit_lo
     assert main([*args, "--password-stdin"]) == 0
     assert "lisa (planerare, Polisen) lades till" in capsys.readouterr().out
     assert verify(tmp_path / "users.json", "lisa", PASSWORD) == Actor("lisa", "planner", "polis")
+    # The database now knows sign-in is configured: without the file the app stays closed.
+    assert local_sign_in_recorded(Store(url))
 
     assert main(["users", "list"]) == 0
     listing = capsys.readouterr().out
@@ -198,4 +209,61 @@ def test_adding_a_user_without_a_terminal_asks_for_password_stdin(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["users", "add", "lisa", "--role", "viewer", "--organisation", "polis"]) == 2
     assert "--password-stdin" in capsys.readouterr().err
+    assert not (tmp_path / "users.json").exists()
+
+
+def test_every_page_run_only_stats_the_file_until_it_changes(
+    path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_user(path, "lisa", PASSWORD, "planerare", "kommun")
+    reads: list[Path] = []
+    real_read = users._read
+    monkeypatch.setattr(users, "_read", lambda p: reads.append(p) or real_read(p))
+    for _ in range(100):
+        user = find_user(path, "Lisa")
+        assert user is not None and user.role.value == "planner"
+    assert len(reads) == 1
+
+    add_user(path, "per", PASSWORD, "läsare", "kommun")  # a new file (os.replace)
+    remove_user(path, "lisa")
+    assert find_user(path, "lisa") is None
+    assert find_user(path, "per") is not None
+    path.unlink()
+    assert find_user(path, "per") is None
+
+
+def test_work_after_the_page_run_checks_the_user_is_still_there_unchanged(path: Path) -> None:
+    lisa = add_user(path, "lisa", PASSWORD, "planerare", "kommun")
+    actor = lisa.actor()
+    assert users.still_signed_in(path, actor, lisa.created_at)
+    # Another role than the one signed in with: no longer the same sign-in.
+    assert not users.still_signed_in(path, Actor("lisa", "admin", "kommun"), lisa.created_at)
+    # Added again (a new password): a new created_at, the old sign-in is over.
+    assert not users.still_signed_in(path, actor, "2020-01-01T00:00:00+01:00")
+    remove_user(path, "lisa")
+    assert not users.still_signed_in(path, actor, lisa.created_at)
+    path.write_text("{trasig", encoding="utf-8")
+    assert not users.still_signed_in(path, actor, lisa.created_at)
+
+
+def test_sign_in_is_turned_off_only_once_every_user_is_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/db.sqlite"
+    store = Store(url)
+    store.create_or_upgrade()
+    monkeypatch.setenv("LOFTESKARTAN_DB", url)
+    monkeypatch.setattr(sys, "stdin", io.StringIO(PASSWORD + "\n"))
+    args = ["users", "add", "lisa", "--role", "admin", "--organisation", "polis"]
+    assert main([*args, "--password-stdin"]) == 0
+    assert local_sign_in_recorded(store)
+
+    assert main(["users", "off"]) == 2
+    assert "fortfarande användare (lisa)" in capsys.readouterr().err
+    assert local_sign_in_recorded(store)
+
+    assert main(["users", "remove", "lisa"]) == 0
+    assert main(["users", "off"]) == 0
+    assert "avstängd" in capsys.readouterr().out
+    assert not local_sign_in_recorded(Store(url))
     assert not (tmp_path / "users.json").exists()
