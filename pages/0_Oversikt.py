@@ -10,6 +10,7 @@ from geo.pace import RULE_TEXT
 from geo.status import status_report
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
+from ui.text import plain
 from ui.views import commitment_table
 
 through_app()
@@ -20,10 +21,10 @@ if sel is None:
 doc = sel.document
 report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, date.today())
 
-st.title(doc.title)
-signed_by = " · ".join(f"{s.name}, {s.title}, {s.organisation}" for s in doc.signatories)
+st.title(plain(doc.title))
+signed_by = " · ".join(plain(f"{s.name}, {s.title}, {s.organisation}") for s in doc.signatories)
 st.caption(
-    f"{doc.kommun_name} (kommunkod {doc.kommunkod}) och {doc.police_area}. "
+    f"{plain(doc.kommun_name)} (kommunkod {plain(doc.kommunkod)}) och {plain(doc.police_area)}. "
     f"Undertecknat {doc.signed_on:%Y-%m-%d}. Period {doc.period_start:%Y-%m-%d} – "
     f"{doc.period_end:%Y-%m-%d}."
 )
@@ -35,9 +36,9 @@ with st.expander("Hur räknas I fas, Risk och Efter?"):
     st.markdown(RULE_TEXT)
 
 for promise in doc.promises:
-    st.markdown(f"#### {promise.title}")
+    st.markdown(f"#### {plain(promise.title)}")
     commitment_table(report, promise.id)
 st.markdown("#### Gäller hela löftet")
 commitment_table(report, None)
 if doc.follow_up:
-    st.info(doc.follow_up)
+    st.info(plain(doc.follow_up))

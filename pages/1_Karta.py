@@ -9,8 +9,9 @@ from geo.layers import load_map_data
 from geo.swedish import number
 from ui.base_layers import base_layers
 from ui.entry import through_app
-from ui.maps import overview_map, plain
+from ui.maps import overview_map
 from ui.state import current_actor, get_store, selection
+from ui.text import plain
 
 through_app()
 

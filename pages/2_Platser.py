@@ -9,7 +9,6 @@ from geo.models import PlaceKind
 from geo.places import WALKING_SPEED_KMH, load_place_context
 from ui.auth import require
 from ui.entry import through_app
-from ui.maps import plain
 from ui.place_editor import (
     draw_on_map,
     drawing_status,
@@ -23,6 +22,7 @@ from ui.place_editor import (
     stop_editing_button,
 )
 from ui.state import current_actor, get_store, selection
+from ui.text import plain
 
 through_app()
 

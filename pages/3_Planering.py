@@ -33,6 +33,7 @@ from ui.planning import (
     week_bounds,
 )
 from ui.state import selection
+from ui.text import plain, show_table
 
 through_app()
 
@@ -66,7 +67,7 @@ st.caption(
 if conflicts:
     with st.expander(f":red[{len(conflicts)} krockar] (samma grupp på två ställen samtidigt)"):
         for c in conflicts:
-            st.markdown(f"- {c.text}")
+            st.markdown(f"- {plain(c.text)}")
 
 # One view at a time: faster than tabs (only the chosen view runs) and a map drawn in a
 # hidden tab gets no size, so Leaflet would fit it to the whole world.
@@ -86,7 +87,7 @@ if view == "Kalender":
     by_id = {f"p{p.id}": p for p in schedule.plans}
     if clicked.get("id") in by_id:
         chosen = by_id[clicked["id"]]
-        st.info(f"{plan_label(chosen, schedule.places)} · {chosen.status.value}")
+        st.info(f"{plain(plan_label(chosen, schedule.places))} · {chosen.status.value}")
     st.caption(
         "Blå: planerad · grön: genomförd enligt plan · mörkgrå: genomförd utan plan · "
         "ljusgrå: inställd · lila: slumpad · röd: krock"
@@ -113,7 +114,7 @@ elif view == "Lista":
     only_week = st.toggle("Bara vald vecka", value=True, key="flt_week")
     chosen = PlanFilter(frozenset(kinds), frozenset(responsible), frozenset(place_ids))
     shown = filter_plans(in_week if only_week else schedule.plans, doc, chosen)
-    st.dataframe(
+    show_table(
         plan_rows(shown, doc, schedule.places, conflict_ids),
         hide_index=True,
         use_container_width=True,

@@ -16,6 +16,7 @@ from ui.entry import through_app
 from ui.followup import indicator_section, presence_tables, progress_tables, week_chart
 from ui.heatmaps import presence_legend, presence_map
 from ui.state import current_actor, get_store, selection
+from ui.text import plain
 
 through_app()
 
@@ -25,7 +26,7 @@ if sel is None:
 doc, period, store, actor = sel.document, sel.period, get_store(), current_actor()
 today = date.today()
 st.title("Uppföljning")
-st.caption(f"{doc.title} · {period.label} ({period.start:%Y-%m-%d} – {period.end:%Y-%m-%d})")
+st.caption(f"{plain(doc.title)} · {period.label} ({period.start:%Y-%m-%d} – {period.end:%Y-%m-%d})")
 
 # One section at a time (not st.tabs): a map drawn in a hidden tab gets no size and shows
 # the whole world, and only the chosen section is computed.
@@ -85,9 +86,9 @@ elif section == "När?":
         use_container_width=True,
     )
     st.caption(
-        f"Svensk tid. {matrices.activities} aktiviteter: varje timme de pågick räknas. "
-        f"{matrices.incident_count} händelser från polisen.se (Källa: Polismyndigheten); "
-        f'{matrices.summaries_left_out} sammanfattningar (t.ex. "Sammanfattning natt") är '
+        f"Svensk tid. {matrices.activities:d} aktiviteter: varje timme de pågick räknas. "
+        f"{matrices.incident_count:d} händelser från polisen.se (Källa: Polismyndigheten); "
+        f'{matrices.summaries_left_out:d} sammanfattningar (t.ex. "Sammanfattning natt") är '
         "inte med, eftersom deras tid är när de publicerades."
     )
 

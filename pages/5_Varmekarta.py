@@ -11,6 +11,7 @@ from geo.progress import tertial_slices
 from ui.entry import through_app
 from ui.heatmaps import heat_legend, heat_map, heat_view
 from ui.state import selection
+from ui.text import plain
 
 through_app()
 
@@ -60,14 +61,14 @@ else:
     start, end = chosen.start, chosen.end
 view = heat_view(doc.id, start, end, float(radius), kinds, commitment_id)
 if view.layer.reason:
-    st.info(view.layer.reason)
+    st.info(plain(view.layer.reason))
 elif view.layer.events:
     heat_legend(view)
 st_folium(heat_map(view), key="heat_map", returned_objects=[], use_container_width=True, height=600)
 st.caption(
-    f"{view.layer.events} aktiviteter med plats {start:%Y-%m-%d} – {end:%Y-%m-%d}"
-    + (f"; {view.unplaced} saknar plats och är inte med" if view.unplaced else "")
-    + f". Varje aktivitet sprids ut över en cirkel med {radius} m radie (kvartisk kärna, som "
+    f"{view.layer.events:d} aktiviteter med plats {start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    + (f"; {view.unplaced:d} saknar plats och är inte med" if view.unplaced else "")
+    + f". Varje aktivitet sprids ut över en cirkel med {radius:d} m radie (kvartisk kärna, som "
     "i QGIS), räknat i meter på marken (SWEREF 99 TM), så radien betyder samma sak vid varje "
     f"zoomnivå. Under {SURFACE_MIN_EVENTS} aktiviteter eller färre än {SURFACE_MIN_PLACES} "
     "platser visas antal per plats i stället för en yta."

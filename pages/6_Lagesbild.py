@@ -9,6 +9,7 @@ from geo.errors import LofteskartanError
 from geo.events import SOURCE_TEXT, import_events_bytes, load_situation, type_by_month
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
+from ui.text import plain, show_table
 
 through_app()
 
@@ -37,19 +38,19 @@ st.subheader(f"Händelser per typ och månad, {period.label}")
 if situation.stored_events == 0:
     st.info("Inga händelser är inlästa. Läs in en fil från polisen.se nedan.")
 else:
-    st.dataframe(type_by_month(events, period), width="stretch")
+    show_table(type_by_month(events, period), width="stretch")
     per_kommun = pd.DataFrame(
         [(names.get(e.kommunkod or "", "–"), e.occurred_at.strftime("%Y-%m")) for e in events],
         columns=["Kommun", "Månad"],
     )
     if len(per_kommun):
         st.markdown("##### Per kommun och månad")
-        st.dataframe(pd.crosstab(per_kommun["Kommun"], per_kommun["Månad"]), width="stretch")
+        show_table(pd.crosstab(per_kommun["Kommun"], per_kommun["Månad"]), width="stretch")
     st.caption(
         f"{len(events)} händelser i de valda kommunerna under löftesåret. Databasen har "
-        f"{situation.stored_events} händelser från {situation.first_event} till "
-        f"{situation.last_event}. Grannkommuner: kommuner i länet inom 2 km från "
-        f"{situation.kommun_name}s gräns. Länsövergripande händelser utan kommun i rubriken "
+        f"{situation.stored_events:d} händelser från {plain(situation.first_event)} till "
+        f"{plain(situation.last_event)}. Grannkommuner: kommuner i länet inom 2 km från "
+        f"{plain(situation.kommun_name)}s gräns. Länsövergripande händelser utan kommun i rubriken "
         f"räknas inte. {SOURCE_TEXT}."
     )
 
@@ -64,6 +65,6 @@ with st.expander("Läs in händelser från polisen.se"):
         try:
             result = import_events_bytes(store, actor, upload.getvalue(), upload.name)
         except LofteskartanError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
-            st.success(result.describe())
+            st.success(plain(result.describe()))

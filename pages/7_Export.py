@@ -21,6 +21,7 @@ from geo.store import now
 from ui.auth import guarded_download
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
+from ui.text import plain, plain_label
 
 through_app()
 
@@ -105,7 +106,7 @@ try:
     if public:
         check_public_request(doc, template)
 except LofteskartanError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 
@@ -163,4 +164,6 @@ for n, (fmt, options, help_text) in enumerate(BUTTONS):
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
     data = load_export_data(store, actor, template)
     for text in followup_texts(data):
-        st.text_area(text.title, text.text, height=300, key=f"followup_{text.file_name}")
+        st.text_area(
+            plain_label(text.title), text.text, height=300, key=f"followup_{text.file_name}"
+        )

@@ -28,6 +28,7 @@ from ui.siting import (
     weighted_layers,
 )
 from ui.state import current_actor, get_store, selection
+from ui.text import plain
 
 through_app()
 
@@ -79,7 +80,7 @@ try:
         st.stop()
     result = suggest_sites(candidates, layers, k, radius)
 except LofteskartanError as exc:
-    st.error(str(exc))
+    st.error(plain(exc))
     st.stop()
 
 a, b, c = st.columns(3)
@@ -117,7 +118,7 @@ try:
         settings.per_week,
     )
 except LofteskartanError as exc:
-    st.warning(str(exc))
+    st.warning(plain(exc))
     st.stop()
 rotation_table(plan)
 if st.button("Lägg in i planeringen", type="primary"):
@@ -126,7 +127,7 @@ if st.button("Lägg in i planeringen", type="primary"):
             controls = planned_controls(plan, settings.weekday, settings.start_time, settings.hours)
             saved = save_rotation(s, controls, sel.document.id)
         st.success(
-            f"{len(saved)} planerade trafikkontroller lades in i planeringen (frö {plan.seed})."
+            f"{len(saved)} planerade trafikkontroller lades in i planeringen (frö {plan.seed:d})."
         )
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))

@@ -14,6 +14,7 @@ from ui.admin_panels import base_layer_panel, promise_panel
 from ui.auth import guarded_download, mode, require, users_file
 from ui.entry import through_app
 from ui.state import get_store
+from ui.text import plain, show_table
 
 through_app()
 
@@ -50,7 +51,7 @@ with log_tab:
             limit=int(limit),
         )
     st.write(f"{len(entries)} ändringar, nyast först.")
-    st.dataframe(audit_rows(entries), use_container_width=True, hide_index=True)
+    show_table(audit_rows(entries), use_container_width=True, hide_index=True)
     # Made when clicked (no file waits on the server for an address to be guessed or kept),
     # from the rows this run read for this administrator.
     st.download_button(
@@ -71,7 +72,7 @@ with users_tab:
         )
     elif current == "local":
         users = list_users(users_file())
-        st.dataframe(
+        show_table(
             [
                 {
                     "Användarnamn": u.username,
@@ -85,7 +86,8 @@ with users_tab:
             hide_index=True,
         )
         st.caption(
-            f"Användarfilen är {users_file()}. Lägg till och ta bort användare på servern med "
+            f"Användarfilen är {plain(users_file())}. Lägg till och ta bort användare på servern "
+            "med "
             "`lofteskartan users add NAMN --role planerare --organisation kommun` och "
             "`lofteskartan users remove NAMN`."
         )

@@ -10,6 +10,7 @@ from geo.limits import Limits, read_stream
 from geo.models import Actor
 from geo.setup import read_promise_upload, save_promise_upload
 from ui.state import get_store
+from ui.text import plain, show_table
 from ui.uploads import read_upload
 
 
@@ -25,7 +26,7 @@ def _show_flash(panel: str) -> None:
     # (ui.planning.show_flash) would be shown, and taken, by the first tab.
     lines = st.session_state.pop(f"_admin_flash_{panel}", None)
     if lines:
-        st.success("\n\n".join(lines))
+        st.success("\n\n".join(plain(line) for line in lines))
 
 
 def _uploads(panel: str) -> int:
@@ -48,7 +49,7 @@ def promise_panel(actor: Actor) -> None:
         source_name, source_text = sources[doc.id]
         left, right = st.columns([3, 1])
         left.markdown(
-            f"**{doc.title}** (`{doc.id}`) · undertecknat {doc.signed_on:%Y-%m-%d} · "
+            f"**{plain(doc.title)}** ({plain(doc.id)}) · undertecknat {doc.signed_on:%Y-%m-%d} · "
             f"{len(doc.promises)} löften, {len(doc.commitments)} aktiviteter"
         )
         right.download_button(
@@ -69,10 +70,11 @@ def promise_panel(actor: Actor) -> None:
         data = read_stream(upload, upload.name, upload.size, Limits.from_env())
         doc, text = read_promise_upload(data, upload.name)
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     st.success(
-        f"Filen är giltig: **{doc.title}** ({doc.kommun_name}, kommunkod {doc.kommunkod}), "
+        f"Filen är giltig: **{plain(doc.title)}** ({plain(doc.kommun_name)}, "
+        f"kommunkod {plain(doc.kommunkod)}), "
         f"{len(doc.promises)} löften och {len(doc.commitments)} aktiviteter."
     )
     replaces = any(d.id == doc.id for d in docs)
@@ -81,7 +83,7 @@ def promise_panel(actor: Actor) -> None:
         try:
             lines = save_promise_upload(get_store(), actor, upload.name, text)
         except LofteskartanError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         _flash("promise", lines)
 
@@ -97,7 +99,7 @@ def base_layer_panel(actor: Actor) -> None:
         "byggnader ur ett utdrag från Lantmäteriet eller OpenStreetMap som kommunen har "
         "laddat ned (GeoPackage eller GeoJSON). Ett lager med samma namn ersätts."
     )
-    st.dataframe(
+    show_table(
         [
             {
                 "Namn": layer.name,
@@ -146,6 +148,6 @@ def base_layer_panel(actor: Actor) -> None:
             )
             message = import_base_layer(get_store(), actor, source)
         except LofteskartanError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
     _flash("layer", [message])

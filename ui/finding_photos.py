@@ -17,6 +17,7 @@ from geo.photos import PHOTO_RULE, Photo, PhotoError, clean_photo
 from geo.store import Session
 from ui.planning import write
 from ui.state import current_actor, get_store
+from ui.text import plain, plain_label
 
 _CLEANED = "_cleaned_photos"  # session state: picker key -> (file id, PhotoChoice)
 THUMBNAIL_WIDTH = 240
@@ -39,10 +40,10 @@ def photo_picker(key: str, label: str) -> PhotoChoice:
     # A new widget key after a save gives an empty uploader for the next finding.
     generation = _generation(key)
     uploaded = st.file_uploader(
-        label,
+        plain_label(label),
         type=["jpg", "jpeg", "png"],
         key=f"{key}_file_{generation}",
-        help=f"JPEG eller PNG, högst {Limits.from_env().max_photo_bytes // MB} MB. "
+        help=f"JPEG eller PNG, högst {Limits.from_env().max_photo_bytes // MB:d} MB. "
         "På mobilen kan du ta bilden direkt med kameran.",
     )
     st.caption(PHOTO_RULE)
@@ -63,12 +64,12 @@ def photo_picker(key: str, label: str) -> PhotoChoice:
         cleaned[key] = (chosen.file_id, choice)
     choice = cleaned[key][1]
     if choice.error:
-        st.error(choice.error)
+        st.error(plain(choice.error))
     elif choice.photo is not None:
         st.image(
             choice.photo.thumbnail,
             width=THUMBNAIL_WIDTH,
-            caption=f"Sparas så här (utan platsuppgifter): {choice.photo.describe()}",
+            caption=f"Sparas så här (utan platsuppgifter): {plain(choice.photo.describe())}",
         )
     return choice
 
@@ -87,7 +88,7 @@ def stored_photo(finding: Finding, thumbnail: bytes) -> None:
         with get_store().session(current_actor()) as s:
             photo = s.finding_photo(finding.id or 0)
         if photo is not None:
-            st.image(photo.data, caption=photo.describe())
+            st.image(photo.data, caption=plain(photo.describe()))
     if c2.button("Ta bort foto", key=f"fd_photo_remove_{finding.id}"):
 
         def remove(s: Session) -> str:

@@ -15,6 +15,7 @@ from geo.models import Actor
 from geo.pace import RULE_TEXT
 from geo.status import StatusReport, status_rows
 from geo.store import Store
+from ui.text import as_stored, neutralised, plain, show_table
 
 STATUS_COLOURS = {"I fas": "#d9f0d3", "Risk": "#fee6ce", "Efter": "#fcbba1"}
 
@@ -37,7 +38,7 @@ def progress_tables(report: StatusReport) -> None:
     styled = year.style.map(
         lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", ["Läge"]
     ).format({"Timmar": lambda v: f"{v:g}".replace(".", ",")})
-    st.dataframe(
+    show_table(
         styled,
         hide_index=True,
         width="stretch",
@@ -61,12 +62,12 @@ def progress_tables(report: StatusReport) -> None:
         )
         per_tertial.insert(0, "Aktivitet", [r["title"] for r in rows])
         per_tertial["Hela året"] = [r["done"] for r in rows]
-        st.dataframe(per_tertial, hide_index=True, width="stretch")
+        show_table(per_tertial, hide_index=True, width="stretch")
 
 
 def presence_tables(view: PresenceView) -> None:
     """Hours and activities per central area, then the control sites used and not used."""
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 "Centrumområde": [a.place.name for a in view.areas],
@@ -78,8 +79,8 @@ def presence_tables(view: PresenceView) -> None:
         width="stretch",
     )
     st.caption(
-        f"{view.activities} aktiviteter under perioden: {view.outside} låg utanför alla "
-        f"centrumområden och {view.unplaced} saknar plats (t.ex. möten). En aktivitet räknas "
+        f"{view.activities:d} aktiviteter under perioden: {view.outside:d} låg utanför alla "
+        f"centrumområden och {view.unplaced:d} saknar plats (t.ex. möten). En aktivitet räknas "
         "i ett område när dess plats ligger i området eller på dess gräns."
     )
     first, last = view.window
@@ -90,7 +91,7 @@ def presence_tables(view: PresenceView) -> None:
             f"{len(view.sites) - len(unused)} av {len(view.sites)} platser användes; "
             f"{len(unused)} användes inte."
         )
-    st.dataframe(
+    show_table(
         pd.DataFrame(
             {
                 "Plats": [s.place.name for s in view.sites],
@@ -133,22 +134,32 @@ def indicator_section(store: Store, actor: Actor, kommunkod: str) -> None:
     with store.session(actor) as s:
         stored = s.list_indicators(kommunkod)
     if saved := st.session_state.pop("indicators_saved", None):
-        st.success(saved)
+        st.success(plain(saved))
     lines = trends(stored)
     if lines:
         columns = st.columns(min(len(lines), 3))
         for i, trend in enumerate(lines):
             with columns[i % len(columns)]:
+                # Name, unit and term are typed into the table below: user text.
                 st.metric(
-                    trend.name,
-                    f"{trend.latest:g} {trend.unit}".strip(),
-                    None if trend.change is None else f"{trend.change:+g} sedan {trend.terms[-2]}",
+                    plain(trend.name),
+                    plain(f"{trend.latest:g} {trend.unit}".strip()),
+                    None
+                    if trend.change is None
+                    else plain(f"{trend.change:+g} sedan {trend.terms[-2]}"),
                     delta_color="off",
                 )
-                st.caption(trend.describe())
-        long = pd.DataFrame(
-            [(t.name, term, v) for t in lines for term, v in zip(t.terms, t.values, strict=True)],
-            columns=["Indikator", "Termin", "Värde"],
+                st.caption(plain(trend.describe()))
+        # Neutralised like a table: the chart's "view as table" downloads CSV too.
+        long = neutralised(
+            pd.DataFrame(
+                [
+                    (t.name, term, v)
+                    for t in lines
+                    for term, v in zip(t.terms, t.values, strict=True)
+                ],
+                columns=["Indikator", "Termin", "Värde"],
+            )
         )
         order = sorted(long["Termin"].unique(), key=lambda x: (x[2:], x[:2] == "HT"))
         st.altair_chart(
@@ -172,11 +183,14 @@ def indicator_section(store: Store, actor: Actor, kommunkod: str) -> None:
         st.caption(
             "En rad per indikator och termin (VT2024 = vårterminen 2024, HT2023 = "
             "hösttermin 2023). Bara siffror för hela kommunen. Förslag på namn: "
-            + ", ".join(f"{name} ({unit})" for name, unit in SUGGESTED)
+            + ", ".join(f"{plain(name)} ({plain(unit)})" for name, unit in SUGGESTED)
             + "."
         )
+        # Shown neutralised like every table (the editor's toolbar downloads CSV too); the
+        # rows are read back through `as_stored`, so an untouched "=..." is saved unchanged.
+        shown = neutralised(table, labels=False)
         edited = st.data_editor(
-            table,
+            shown,
             num_rows="dynamic",
             hide_index=True,
             width="stretch",
@@ -188,11 +202,12 @@ def indicator_section(store: Store, actor: Actor, kommunkod: str) -> None:
         )
         if st.form_submit_button("Spara indikatorer"):
             try:
-                rows = indicators_from_table(edited.to_dict("records"), kommunkod)
+                records = as_stored(edited, shown, table).to_dict("records")
+                rows = indicators_from_table(records, kommunkod)
                 with store.session(actor) as s:
                     added, changed, removed = s.save_indicators(kommunkod, rows)
             except LofteskartanError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 # Shown after the rerun that redraws the trends with the new figures.
                 st.session_state["indicators_saved"] = (

@@ -27,6 +27,7 @@ import streamlit as st
 from geo.errors import ConflictError, LofteskartanError, NotFoundError, PermissionDenied
 from geo.store import Session
 from ui.state import current_actor, get_store
+from ui.text import plain
 
 T = TypeVar("T")
 
@@ -47,16 +48,16 @@ def save_or_keep(save: Callable[[Session], T], success: str) -> T | None:
         with get_store().session(current_actor()) as s:
             result = save(s)
     except ConflictError as exc:
-        st.error(f"**Inte sparat.** {exc}\n\n{CONFLICT_HELP}", icon="⚠️")
+        st.error(f"**Inte sparat.** {plain(exc)}\n\n{CONFLICT_HELP}", icon="⚠️")
         return None
     except NotFoundError as exc:
-        st.error(f"**Inte sparat.** {exc} Någon kan ha tagit bort den; ladda om sidan.")
+        st.error(f"**Inte sparat.** {plain(exc)} Någon kan ha tagit bort den; ladda om sidan.")
         return None
     except PermissionDenied as exc:
-        st.error(f"**Inte sparat.** {exc}")
+        st.error(f"**Inte sparat.** {plain(exc)}")
         return None
     except LofteskartanError as exc:
-        st.error(f"**Inte sparat.** {exc}")
+        st.error(f"**Inte sparat.** {plain(exc)}")
         return None
-    st.success(success)
+    st.success(plain(success))
     return result

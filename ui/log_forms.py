@@ -54,6 +54,7 @@ from ui.planning import (
     write,
 )
 from ui.state import current_actor, get_store
+from ui.text import plain, plain_label, show_table
 
 K = CommitmentKind
 
@@ -71,7 +72,7 @@ def _count_inputs(kind: CommitmentKind) -> dict[str, float]:
             value=None,
             step=0.25 if not f.integer else 1,
             key=f"ql_{kind.value}_{f.name}",
-            help=f.help or None,
+            help=plain(f.help) if f.help else None,
             placeholder="–",
         )
         if value is not None:
@@ -192,17 +193,20 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     )
     shown = [f for f in findings if f.status in statuses]
     overdue = sum(is_overdue(f, date.today()) for f in shown)
-    st.caption(f"{len(shown)} iakttagelser visas, {overdue} har passerat sitt datum.")
+    st.caption(f"{len(shown)} iakttagelser visas, {overdue:d} har passerat sitt datum.")
     for f in shown:
         late = " · :red[försenad]" if is_overdue(f, date.today()) else ""
+        # Category and owner may be a file's own words (imported findings), not only ours.
         title = (
-            f"{FINDING_CATEGORIES.get(f.category, f.category)}: {f.action or f.description} "
-            f"· {FINDING_OWNERS.get(f.owner, f.owner or '–')} · {f.due or 'inget datum'} · "
+            f"{plain(FINDING_CATEGORIES.get(f.category, f.category))}: "
+            f"{plain(f.action or f.description)} "
+            f"· {plain(FINDING_OWNERS.get(f.owner, f.owner or '–'))} · "
+            f"{plain(f.due or 'inget datum')} · "
             f"{FINDING_STATUS_SV[f.status]}{' · :material/photo_camera:' if f.has_photo else ''}"
             f"{late}"
         )
         with st.expander(title):
-            st.write(f.description or "–")
+            st.text(f.description or "–")  # a note of several lines, shown as typed
             if f.id in thumbnails:
                 stored_photo(f, thumbnails[f.id])
             photo_key = f"fd_photo_{f.id}"
@@ -311,7 +315,7 @@ def indicators_panel(doc: PromiseDocument, day: date) -> None:
     )
     term = c2.text_input("Termin", value=term_of(day), key="ind_term")
     value = c3.number_input(
-        f"Värde ({INDICATORS[name].unit})",
+        f"Värde ({plain_label(INDICATORS[name].unit)})",
         min_value=0.0,
         value=None,
         key="ind_value",
@@ -326,7 +330,7 @@ def indicators_panel(doc: PromiseDocument, day: date) -> None:
     with get_store().session(current_actor()) as s:
         figures = s.list_indicators(doc.kommunkod)
     if figures:
-        st.dataframe(
+        show_table(
             [
                 {
                     "Nyckeltal": INDICATORS[i.indicator].label

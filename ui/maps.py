@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import math
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -57,18 +56,6 @@ class _Attribution(MacroElement):
         self._name = "Attribution"
         # Leaflet inserts attributions as HTML; an imported layer's source is user text.
         self.text = html.escape(text)
-
-
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
-
-
-def plain(text: str) -> str:
-    """User text made safe for st.markdown/st.caption: every markdown character escaped.
-
-    Streamlit renders markdown (links, colour directives, emoji shortcodes) in most text
-    elements; a place name must show exactly as typed.
-    """
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def escaped(fc: FeatureCollection) -> FeatureCollection:

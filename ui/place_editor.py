@@ -2,8 +2,8 @@
 
 The rules (what a valid place is, the facts in metres, reading files) live in
 `geo.places` and `geo.place_import`; this module reads widgets, calls them and shows the
-result. User text goes into widgets, tables and escaped map tooltips, or through `plain()`
-before any markdown.
+result. User text goes into widgets, tables (`ui.text.show_table`) and escaped map tooltips,
+or through `ui.text.plain()` before anything Streamlit renders as Markdown.
 """
 
 from __future__ import annotations
@@ -47,9 +47,9 @@ from geo.places import (
     validate_place,
 )
 from ui.base_layers import base_layers
-from ui.maps import plain
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.state import current_actor, get_store
+from ui.text import plain, plain_label, show_table
 
 NONCE = "platser_nonce"
 DRAWINGS = "platser_drawings"
@@ -118,7 +118,7 @@ def show_flash() -> None:
     """The message from the last save, once."""
     if FLASH in st.session_state:
         message, warnings = st.session_state.pop(FLASH)
-        st.success(message)
+        st.success(plain(message))  # escaped here, once: it names the place
         for warning in warnings:
             st.warning(plain(warning))
 
@@ -185,31 +185,32 @@ def drawing_status(
     With nothing drawn it says how to draw, or (editing) shows the stored place's facts.
     """
     if drawing.problem:
-        st.error(drawing.problem)
+        st.error(plain(drawing.problem))
         return False
     if drawing.geometry is None:
         if current is not None:
             lines = describe_facts(place_facts(kind, current.geometry, context.tatorter))
             if lines:
-                st.info(" · ".join(lines))
+                st.info(" · ".join(plain(line) for line in lines))
         else:
             st.info(HOW_TO_DRAW[kind.geometry_type])
         return False
     if drawing.count > 1:
         st.warning(
-            f"Det finns {drawing.count} ritade former; den senaste används. Ta bort de andra "
+            f"Det finns {drawing.count:d} ritade former; den senaste används. Ta bort de andra "
             "med papperskorgen på kartan."
         )
     try:
         geom = check_geometry(kind, drawing.geometry)
         check_in_sweden(geom)
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return False
     lines = describe_facts(place_facts(kind, geom, context.tatorter))
-    st.success("Ritat på kartan. " + " · ".join(lines) if lines else "Ritat på kartan.")
+    facts = " · ".join(plain(line) for line in lines)
+    st.success(f"Ritat på kartan. {facts}" if lines else "Ritat på kartan.")
     for warning in place_warnings(geom, context):
-        st.warning(warning)
+        st.warning(plain(warning))
     return True
 
 
@@ -230,7 +231,7 @@ def _attribute_inputs(kind: PlaceKind, place: Place | None, key: str) -> dict[st
                 index=options.index(current) if current in options else 0,
                 format_func=lambda v: "–" if v is None else f"{v} km/h",
                 key=widget_key,
-                help=spec.help or None,
+                help=plain(spec.help) if spec.help else None,
             )
         elif spec.type is ValueType.WEIGHT:
             values[spec.key] = st.number_input(
@@ -239,7 +240,7 @@ def _attribute_inputs(kind: PlaceKind, place: Place | None, key: str) -> dict[st
                 value=float(current) if current is not None else None,
                 step=0.5,
                 key=widget_key,
-                help=spec.help or None,
+                help=plain(spec.help) if spec.help else None,
                 placeholder="1",
             )
         elif spec.type is ValueType.STOPS:
@@ -247,7 +248,7 @@ def _attribute_inputs(kind: PlaceKind, place: Place | None, key: str) -> dict[st
                 spec.label,
                 "\n".join(current or []) if place else "",
                 key=widget_key,
-                help=spec.help or None,
+                help=plain(spec.help) if spec.help else None,
                 placeholder="Torget\nSkolan\nStationen",
             )
             values[spec.key] = text
@@ -256,7 +257,7 @@ def _attribute_inputs(kind: PlaceKind, place: Place | None, key: str) -> dict[st
                 spec.label,
                 attribute_text(spec, current),
                 key=widget_key,
-                help=spec.help or None,
+                help=plain(spec.help) if spec.help else None,
                 placeholder=f"t.ex. {spec.example}" if spec.example else "",
             )
     return values
@@ -303,10 +304,10 @@ def place_form(
             else:
                 s.update_place(built)
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     verb = "sparades" if place is None else "ändrades"
-    _saved(f"{kind.label} ”{plain(built.name)}” {verb}.", warnings)
+    _saved(f"{kind.label} ”{built.name}” {verb}.", warnings)
 
 
 def retire_panel(place: Place) -> None:
@@ -323,9 +324,9 @@ def retire_panel(place: Place) -> None:
                 with get_store().session(current_actor()) as s:
                     s.retire_place(place.id, place.version)
             except LofteskartanError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
                 return
-            _saved(f"”{plain(place.name)}” avvecklades. Historiken finns kvar.")
+            _saved(f"”{place.name}” avvecklades. Historiken finns kvar.")
 
 
 # -- the table ------------------------------------------------------------------------
@@ -345,7 +346,7 @@ def places_table(places: list[Place], context: PlaceContext) -> None:
         picked = st.session_state[key].selection.rows
         choose(shown[picked[0]].id if picked else None, from_table=True)
 
-    st.dataframe(
+    show_table(
         pd.DataFrame(rows),
         hide_index=True,
         width="stretch",
@@ -388,11 +389,12 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
         with get_store().session(current_actor()) as s:
             plan = plan_import(s, result.places, result.name)
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     _preview(result, plan, context, view)
     confirmed = st.checkbox(
-        f"Koordinatsystemet ({result.crs_label}) stämmer och platserna ligger rätt på kartan",
+        f"Koordinatsystemet ({plain_label(result.crs_label)}) stämmer och platserna ligger rätt på "
+        "kartan",
         key=f"platsfil_ok_{nonce()}",
     )
     if st.button(
@@ -405,9 +407,9 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
             with get_store().session(current_actor()) as s:
                 saved = save_places(s, result.places, result.name)
         except LofteskartanError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
-        _saved(plain(saved.summary(result.name)))
+        _saved(saved.summary(result.name))
 
 
 def _change_text(row: PlannedPlace) -> str:
@@ -417,8 +419,8 @@ def _change_text(row: PlannedPlace) -> str:
 
 def _preview(result: PlaceFile, plan: ImportPlan, context: PlaceContext, view: MapView) -> None:
     st.markdown(
-        f"**{len(result.places)} platser** i {plain(result.name)} ({result.format}). "
-        f"Koordinatsystem: **{result.crs_label}** – {plain(result.crs_reason)}."
+        f"**{len(result.places)} platser** i {plain(result.name)} ({plain(result.format)}). "
+        f"Koordinatsystem: **{plain(result.crs_label)}** – {plain(result.crs_reason)}."
     )
     st.markdown(f"Vid import: {plain(plan.describe())}.")
     for note in result.notes:
@@ -431,7 +433,7 @@ def _preview(result: PlaceFile, plan: ImportPlan, context: PlaceContext, view: M
         | place_row(r.item.place, context.tatorter)
         for r in plan.rows
     ]
-    st.dataframe(pd.DataFrame(rows).drop(columns="Status"), hide_index=True, width="stretch")
+    show_table(pd.DataFrame(rows).drop(columns="Status"), hide_index=True, width="stretch")
     st_folium(
         # A wide margin, so a single point is seen against the kommun and tätorter.
         preview_map(

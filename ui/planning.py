@@ -40,6 +40,7 @@ from geo.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, 
 from geo.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
 from geo.store import Session
 from ui.state import current_actor, get_store
+from ui.text import plain, plain_label, show_table
 
 FLASH = "lofteskartan_flash"
 
@@ -75,17 +76,17 @@ def write(action: Callable[[Session], str]) -> None:
         with get_store().session(current_actor()) as s:
             message = action(s)
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     st.session_state[FLASH] = message
     st.rerun()
 
 
 def show_flash() -> None:
-    """The message of the last save, once."""
+    """The message of the last save, once (escaped here: it may name a place or a team)."""
     message = st.session_state.pop(FLASH, None)
     if message:
-        st.success(message)
+        st.success(plain(message))
 
 
 def place_picker(
@@ -98,7 +99,7 @@ def place_picker(
         if not p.is_retired and (not kinds or p.kind in kinds)
     ]
     chosen = st.selectbox(
-        label,
+        plain_label(label),
         options,
         format_func=lambda pid: "Ingen plats" if pid is None else places[pid].name,
         key=key,
@@ -194,14 +195,14 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
                 classification=classification,
                 note=note,
             )
-            st.info(describe_rule(rule, place) + f" **{len(plans)} tillfällen.**")
+            st.info(plain(describe_rule(rule, place)) + f" **{len(plans)} tillfällen.**")
             if expansion.skipped:
                 st.caption(
                     "Hoppar över: "
-                    + ", ".join(f"{s.day:%Y-%m-%d} ({s.reason})" for s in expansion.skipped)
+                    + ", ".join(f"{s.day:%Y-%m-%d} ({plain(s.reason)})" for s in expansion.skipped)
                 )
     except (LofteskartanError, ValueError) as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
     new = {id(p) for p in plans}
     clashes = [
@@ -210,7 +211,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         if id(c.first) in new or id(c.second) in new
     ]
     for c in clashes[:10]:
-        st.warning(f"Krock: {c.text}")
+        st.warning(f"Krock: {plain(c.text)}")
     if st.button("Spara planering", type="primary", key="pf_save"):
 
         def save(s: Session) -> str:
@@ -350,10 +351,10 @@ def random_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         )
         visits = generate(spec)
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(exc))
         return
-    st.info(spec.describe())
-    st.dataframe(
+    st.info(plain(spec.describe()))
+    show_table(
         [
             {
                 "Vecka": v.start.isocalendar()[1],
@@ -430,9 +431,9 @@ def publish_panel(doc: PromiseDocument, schedule: Schedule, period: Period, day:
     )
     status_counts = {s: sum(p.status is s for p in schedule.plans) for s in PlanStatus}
     st.caption(
-        f"Publik: {public.count(b'BEGIN:VEVENT')} tider · intern: "
-        f"{internal.count(b'BEGIN:VEVENT')} händelser · "
-        + ", ".join(f"{n} {s.value}" for s, n in status_counts.items())
+        f"Publik: {public.count(b'BEGIN:VEVENT'):d} tider · intern: "
+        f"{internal.count(b'BEGIN:VEVENT'):d} händelser · "
+        + ", ".join(f"{n:d} {s.value}" for s, n in status_counts.items())
     )
 
 

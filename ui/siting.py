@@ -17,6 +17,7 @@ from geo.siting import Candidate, DemandLayer, SitingResult, format_number, resu
 from geo.siting import result_collections as collections
 from geo.siting_io import read_candidates, read_demand
 from ui.maps import escaped, new_map
+from ui.text import plain, plain_label, show_table
 
 CHOSEN = "#b2182b"
 CIRCLE = "#e66101"
@@ -39,7 +40,7 @@ def uploaded_candidates(spacing: float) -> list[list[Candidate]]:
         try:
             out.append(read_candidates(f.getvalue(), f.name, spacing))
         except LofteskartanError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
     return out
 
 
@@ -48,7 +49,7 @@ def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
     layers = []
     for name, layer in store_layers.items():
         weight = st.number_input(
-            f"{layer.name} ({len(layer)} punkter)",
+            f"{plain_label(layer.name)} ({len(layer)} punkter)",
             min_value=0.0,
             max_value=100.0,
             value=1.0,
@@ -68,10 +69,10 @@ def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
         try:
             layer = read_demand(f.getvalue(), f.name)
         except LofteskartanError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             continue
         weight = st.number_input(
-            f"{f.name} ({len(layer)} punkter)",
+            f"{plain_label(f.name)} ({len(layer)} punkter)",
             min_value=0.0,
             max_value=100.0,
             value=1.0,
@@ -115,7 +116,7 @@ def coverage_map(result: SitingResult) -> folium.Map:
     folium.LayerControl(collapsed=True).add_to(m)
     if fc["shown_points"] < fc["demand_points"]:
         st.caption(
-            f"Kartan visar {fc['shown_points']} av {fc['demand_points']} efterfrågepunkter; "
+            f"Kartan visar {fc['shown_points']:d} av {fc['demand_points']:d} efterfrågepunkter; "
             "beräkningen använder alla."
         )
     return m
@@ -125,15 +126,10 @@ def reasons_table(result: SitingResult) -> None:
     """One line per suggested site: its name, what it covers and why it was chosen."""
     for site in result.chosen:
         st.markdown(
-            f"**{site.rank}. {_md(site.candidate.name)}** – täcker vikt "
-            f"{format_number(site.covered_weight)} ({site.covered_points} punkter).  \n"
-            f"{_md(site.reason)}"
+            f"**{site.rank:d}. {plain(site.candidate.name)}** – täcker vikt "
+            f"{format_number(site.covered_weight)} ({site.covered_points:d} punkter).  \n"
+            f"{plain(site.reason)}"
         )
-
-
-def _md(text: str) -> str:
-    """User text safe inside Markdown (no links, emphasis or HTML from a file's names)."""
-    return "".join(f"\\{c}" if c in "\\`*_{}[]()<>#+-.!|~" else c for c in text)
 
 
 def rotation_table(plan: RotationPlan) -> None:
@@ -147,7 +143,7 @@ def rotation_table(plan: RotationPlan) -> None:
         }
         for w in plan.weeks
     ]
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    show_table(pd.DataFrame(rows), hide_index=True, use_container_width=True)
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.status import StatusReport, status_rows
+from ui.text import plain
 
 RESPONSIBLE = {"polis": "Polisen", "kommun": "Kommunen", "båda": "Polis och kommun"}
 # Streamlit's coloured badges; the words carry the meaning, the colour only helps.
@@ -26,17 +27,18 @@ def commitment_table(report: StatusReport, promise_id: str | None) -> None:
         text, numbers = st.columns([3, 2], vertical_alignment="center")
         badge = STATUS_BADGE.get(r["status"] or "", "")
         text.markdown(
-            f"{r['title']}  \n{badge} :gray[{kinds[r['id']]} · {RESPONSIBLE[r['responsible']]}]"
+            f"{plain(r['title'])}  \n{badge} "
+            f":gray[{plain(kinds[r['id']])} · {RESPONSIBLE[r['responsible']]}]"
         )
         if r["target"] is not None:
             numbers.progress(
                 min(r["done"] / r["target"], 1.0) if r["target"] else 1.0,
-                text=f"**{r['done']}** av {r['target_text']} · kvar {r['remaining']}"
-                f" · planerat {r['planned']}",
+                text=f"**{r['done']:d}** av {plain(r['target_text'])} · "
+                f"kvar {plain(r['remaining'])} · planerat {r['planned']:d}",
             )
-            numbers.caption(r["forecast_text"])
+            numbers.caption(plain(r["forecast_text"]))
         else:
             numbers.markdown(
-                f"**{r['done']}** genomförda · planerat {r['planned']}  \n"
+                f"**{r['done']:d}** genomförda · planerat {r['planned']:d}  \n"
                 ":gray[inget antal i löftet]"
             )

@@ -17,6 +17,7 @@ from geo.setup import initialise
 from geo.sign_in_guard import record_local_sign_in
 from geo.store import Store
 from geo.users import add_user, remove_user
+from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
 PASSWORD = "korrekt häst batteri"
@@ -70,7 +71,7 @@ def test_without_users_or_identity_provider_the_app_runs_as_one_local_administra
 ) -> None:
     app.run()
     assert not app.exception
-    assert app.title[0].value == "Medborgarlöfte i Aneby kommun 2023-2024"
+    assert shown(app.title[0].value) == "Medborgarlöfte i Aneby kommun 2023-2024"
     assert "Enanvändarläge" in _sidebar_text(app)
     assert "9_Admin" in _menu(app)
 
@@ -96,7 +97,7 @@ def test_with_a_users_file_the_app_asks_for_a_password_before_anything_else(
     app.button[0].click()
     app.run()
     assert not app.exception
-    assert app.title[0].value == "Medborgarlöfte i Aneby kommun 2023-2024"
+    assert shown(app.title[0].value) == "Medborgarlöfte i Aneby kommun 2023-2024"
     assert "Inloggad som lisa (planerare, Kommunen)" in _sidebar_text(app).replace("*", "")
     menu = _menu(app)
     assert menu[:2] == ["0_Oversikt", "1_Karta"]

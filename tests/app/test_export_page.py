@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.store import Store
 from tests.export_fixtures import plant
+from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
 
@@ -59,7 +60,7 @@ def test_public_follow_up_preview_suppresses_small_counts(
     at.toggle(key="export_preview").set_value(True)
     at.run()
     assert not at.exception
-    areas = {a.label: a.value for a in at.text_area}
+    areas = {shown(a.label): a.value for a in at.text_area}
     title = (
         "Medborgarlöfte i Aneby kommun 2023-2024 – uppföljning T3 2023 (september–december 2023)"
     )

@@ -13,6 +13,7 @@ from geo.models import Actor, FindingStatus
 from geo.photos import PHOTO_RULE
 from geo.setup import initialise
 from geo.store import Store
+from tests.markdown import shown
 from tests.photo_files import LATITUDE, halves, noise, phone_jpeg
 
 ROOT = Path(__file__).parents[2]
@@ -83,13 +84,13 @@ def test_a_new_finding_is_saved_with_its_photo_and_without_the_phones_gps_positi
     at.file_uploader(key="fd_new_photo_file_0").set_value(("IMG_0042.jpg", upload, "image/jpeg"))
     at.run()
     assert not at.error and not at.exception
-    (preview,) = [c for c in image_captions(at) if c.startswith("Sparas så här")]
+    (preview,) = [shown(c) for c in image_captions(at) if c.startswith("Sparas så här")]
     assert preview.startswith("Sparas så här (utan platsuppgifter): JPEG 600 × 800 bildpunkter, ")
     at.text_input(key="fd_desc").input("Sprayad tagg på elskåp").run()
     at.button(key="fd_add").click().run()
 
     assert not at.error and not at.exception
-    assert "Iakttagelse sparad med foto" in at.success[0].value
+    assert "Iakttagelse sparad med foto" in shown(at.success[0].value)
     after = stored(demo_db)
     assert after["findings"] == before["findings"] + 1
     (photo,) = after["photos"].values()  # type: ignore[attr-defined]
@@ -112,7 +113,7 @@ def test_a_file_that_is_not_a_picture_is_refused_on_the_page_and_nothing_is_save
     )
     at.run()
 
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "lampa.jpg är ingen JPEG- eller PNG-bild. Välj ett foto i formatet JPEG eller PNG. "
         "Inget sparades. Ta bort filen (×) eller välj en annan bild."
     ]
@@ -131,7 +132,7 @@ def test_a_planner_adds_replaces_and_removes_the_photo_of_an_open_finding(
     at.run()
     at.button(key=f"fd_save_{fid}").click().run()
     assert not at.error and not at.exception
-    assert "Fotot är sparat." in at.success[0].value
+    assert "Fotot är sparat." in shown(at.success[0].value)
     first = stored(demo_db)["photos"][fid]  # type: ignore[index]
     assert (first.width, first.height) == (400, 300)
 
@@ -143,12 +144,12 @@ def test_a_planner_adds_replaces_and_removes_the_photo_of_an_open_finding(
     )
     at.run()
     at.button(key=f"fd_save_{fid}").click().run()
-    assert "Fotot är bytt." in at.success[0].value
+    assert "Fotot är bytt." in shown(at.success[0].value)
     second = stored(demo_db)["photos"][fid]  # type: ignore[index]
     assert (second.media_type, second.width, second.height) == ("image/png", 200, 100)
 
     at.button(key=f"fd_photo_remove_{fid}").click().run()
-    assert "Fotot är borttaget." in at.success[0].value
+    assert "Fotot är borttaget." in shown(at.success[0].value)
     after = stored(demo_db)
     assert after["photos"] == {}
     assert after["audit"] == ["photo_added", "photo_removed", "photo_replaced"]
@@ -173,7 +174,7 @@ def test_a_photo_taken_with_the_camera_is_saved_like_an_uploaded_one(
     at.button(key="fd_add").click().run()
 
     assert not at.error and not at.exception
-    assert "Iakttagelse sparad med foto" in at.success[0].value
+    assert "Iakttagelse sparad med foto" in shown(at.success[0].value)
     (photo,) = stored(demo_db)["photos"].values()  # type: ignore[attr-defined]
     assert (photo.width, photo.height) == (640, 480)
     assert not at.toggle(key="fd_new_photo_camera_on_1").value  # off again for the next one

@@ -14,6 +14,7 @@ from geo.periods import Period
 from geo.progress import tertial_slices
 from geo.setup import initialise
 from geo.store import Store
+from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
 
@@ -45,8 +46,12 @@ def map_script(at: AppTest) -> str:
 
 
 def texts(at: AppTest) -> str:
-    return " ".join(
-        [m.value for m in at.markdown] + [c.value for c in at.caption] + [i.value for i in at.info]
+    return shown(
+        " ".join(
+            [m.value for m in at.markdown]
+            + [c.value for c in at.caption]
+            + [i.value for i in at.info]
+        )
     )
 
 
@@ -119,15 +124,15 @@ def test_followup_indicators_show_the_trend_and_save_the_table(
     at = open_page("5_Uppfoljning", demo_db, monkeypatch)
     at.segmented_control(key="followup_section").set_value("Kommunens indikatorer").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert [m.label for m in at.metric] == [
+    assert [shown(m.label) for m in at.metric] == [
         "Skolnärvaro grundskolan",
         "ANDT: elever i åk 9 som använt narkotika",
-    ] or sorted(m.label for m in at.metric) == sorted(
+    ] or sorted(shown(m.label) for m in at.metric) == sorted(
         ["Skolnärvaro grundskolan", "ANDT: elever i åk 9 som använt narkotika"]
     )
     assert "93,1 % i VT2024 (+0,5 sedan HT2023)" in texts(at)
     at.button[0].click().run()  # save the table as it is
-    assert [s.value for s in at.success] == ["Sparat: 0 nya, 0 ändrade, 0 borttagna."]
+    assert [shown(s.value) for s in at.success] == ["Sparat: 0 nya, 0 ändrade, 0 borttagna."]
 
 
 def test_lagesbild_counts_types_per_month_and_warns_about_the_positions(

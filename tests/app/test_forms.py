@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.models import Classification, Place, PlaceKind
 from geo.store import Store
+from tests.markdown import shown
 from tests.trust import PLANNER_POLICE, X0, Y0
 
 
@@ -86,6 +87,6 @@ def test_a_save_with_nobody_in_between_is_saved(store: Store) -> None:
     at.text_input(key="name").input("Poliskontoret Aneby")
     at.button[0].click()
     at.run()
-    assert [s.value for s in at.success] == ["Platsen sparades."]
+    assert [shown(s.value) for s in at.success] == ["Platsen sparades."]
     with store.session(PLANNER_POLICE) as s:
         assert s.get_place(1).name == "Poliskontoret Aneby"

@@ -17,6 +17,7 @@ from streamlit.testing.v1 import AppTest
 from geo.models import Actor, PlaceKind
 from geo.setup import initialise
 from geo.store import Store
+from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
 PAGE = "pages/2_Platser.py"
@@ -95,7 +96,7 @@ def test_saving_without_drawing_says_what_is_missing(
     at = places_page(db_url, monkeypatch)
     at.text_input(key="ny_trafikkontrollplats_0_namn").input("Ny kontroll")
     at.button[0].click().run()
-    assert [e.value for e in at.error] == [
+    assert [shown(e.value) for e in at.error] == [
         "Platsen saknar geometri: en trafikkontrollplats ska vara en punkt. Rita den på kartan."
     ]
 
@@ -108,13 +109,13 @@ def test_a_drawn_point_and_the_form_become_a_stored_place(
         NEW_POINT_MAP: [{"type": "Feature", "properties": {}, "geometry": SCB_POINT}]
     }
     at.run()
-    assert "Vid tätortscentrum (Aneby)" in at.success[0].value
+    assert "Vid tätortscentrum (Aneby)" in shown(at.success[0].value)
     at.text_input(key="ny_trafikkontrollplats_0_namn").input("Kontroll vid torget")
     at.text_input(key="ny_trafikkontrollplats_0_väg").input("väg 32")
     at.selectbox(key="ny_trafikkontrollplats_0_hastighet").set_value(50)
     at.button[0].click().run()
     assert not at.error, [e.value for e in at.error]
-    assert at.success[0].value == "Trafikkontrollplats ”Kontroll vid torget” sparades."
+    assert shown(at.success[0].value) == "Trafikkontrollplats ”Kontroll vid torget” sparades."
     store = Store(db_url)
     try:
         with store.session(Actor("test")) as s:

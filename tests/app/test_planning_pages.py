@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from geo.models import Actor, CommitmentKind
 from geo.setup import initialise
 from geo.store import Store
+from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
 PLANERING = ROOT / "pages" / "3_Planering.py"
@@ -71,17 +72,17 @@ def test_a_monthly_rule_is_previewed_and_saved_with_its_occurrences(
     at = show(open_page(PLANERING, demo_db, monkeypatch), "plan_view", "Planera")
     at.radio(key="pf_repeat").set_value("Varje månad").run()
     at.selectbox(key="pf_weekday").set_value(3).run()  # torsdag
-    preview = " ".join(i.value for i in at.info)
+    preview = shown(" ".join(i.value for i in at.info))
     # 29 May – 21 August 2024: first Thursdays 6 June (nationaldagen), 4 July, 1 August.
     assert "Första torsdagen i månaden kl. 13–15, 29 maj – 21 augusti 2024" in preview
-    assert "**2 tillfällen.**" in preview
-    assert "2024-06-06 (Sveriges nationaldag)" in " ".join(c.value for c in at.caption)
+    assert "**2 tillfällen.**" in preview  # ours: bold, not escaped
+    assert "2024-06-06 (Sveriges nationaldag)" in shown(" ".join(c.value for c in at.caption))
     before = count(demo_db, "planned_activities")
     at.button(key="pf_save").click().run()
     assert not at.exception and not at.error
     assert count(demo_db, "planned_activities") == before + 2
     assert count(demo_db, "recurrence_rules") == 1
-    assert "2 tillfällen planerade" in " ".join(s.value for s in at.success)
+    assert "2 tillfällen planerade" in shown(" ".join(s.value for s in at.success))
 
 
 def test_a_bad_outcome_is_shown_and_nothing_is_logged(
@@ -94,5 +95,7 @@ def test_a_bad_outcome_is_shown_and_nothing_is_logged(
     at.number_input(key="ql_narkotikainsats_varav_unga").set_value(2).run()
     before = count(demo_db, "activities")
     at.button(key="ql_save").click().run()
-    assert "varav unga (2) kan inte vara fler än misstänkta narkotikabrott (1)" in at.error[0].value
+    assert "varav unga (2) kan inte vara fler än misstänkta narkotikabrott (1)" in shown(
+        at.error[0].value
+    )
     assert count(demo_db, "activities") == before

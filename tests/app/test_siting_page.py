@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo.models import Actor
 from geo.setup import initialise
 from geo.store import Store
+from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]
 PAGE = "pages/8_Kontrollplatser.py"
@@ -52,7 +53,7 @@ def test_the_page_suggests_sites_explains_them_and_saves_the_rotation(
     assert metrics["Kandidater"] == "3"
     assert metrics["Täckt efterfrågan"].endswith(" %")
 
-    reasons = [m.value for m in at.markdown if "Enda valda platsen" in m.value]
+    reasons = [shown(m.value) for m in at.markdown if "Enda valda platsen" in m.value]
     assert len(reasons) == 3
     assert reasons[0].startswith(
         "**1. Exempel: Kontrollplats söder** – täcker vikt 63 (13 punkter)"
@@ -68,7 +69,7 @@ def test_the_page_suggests_sites_explains_them_and_saves_the_rotation(
 
     before = planned_seeds(demo_url)
     at.button[0].click().run()
-    assert at.success[0].value == (
+    assert shown(at.success[0].value) == (
         "8 planerade trafikkontroller lades in i planeringen (frö 2024)."
     )
     assert planned_seeds(demo_url).count(2024) == 8

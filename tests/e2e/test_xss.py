@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     screenshot,
     wait_for_map,
 )
+from tests.hostile_text import FINDING, HOSTILE, TEAM, hostile_database
 
 pytestmark = pytest.mark.browser
 
@@ -116,4 +117,131 @@ def test_names_and_notes_with_html_and_scripts_appear_as_text_everywhere(
     page.locator("[data-testid='stDataFrame']").first.wait_for()
 
     assert dialogs == []
+    assert browser_log.page_errors == []
+
+
+# -- Markdown in user text (issue 11, item 9) ------------------------------------------------
+
+PHISH = "a[href*='host/phish']"
+BEACON = "img[src*='host/beacon']"
+
+
+@pytest.fixture
+def markdown_url(tmp_path: Path) -> str:
+    url = f"sqlite:///{tmp_path}/markdown.sqlite"
+    hostile_database(url)
+    return url
+
+
+def no_link_or_image(page: Page, browser_log: BrowserLog) -> None:
+    """Nothing on the page links to the phishing address or loads the beacon."""
+    assert page.locator(PHISH).count() == 0
+    assert page.locator(BEACON).count() == 0
+    assert page.locator("a[href*='www.host'], a[href^='mailto:']").count() == 0
+    assert not [url for url in browser_log.blocked if "host/beacon" in url]
+
+
+def test_markdown_links_and_images_in_user_text_appear_as_text_on_every_page(
+    streamlit_server: StartServer,
+    page: Page,
+    browser_log: BrowserLog,
+    markdown_url: str,
+    tmp_path: Path,
+) -> None:
+    base = streamlit_server(
+        REPO_ROOT / "app.py",
+        {"LOFTESKARTAN_DB": markdown_url, "LOFTESKARTAN_USERS": str(tmp_path / "users.json")},
+    )
+    page.set_default_timeout(120_000)  # a cold server on a busy 2-core machine
+
+    # Planering: the conflict list is where the team name became a link and an image.
+    page.goto(f"{base}/Planering")
+    page.get_by_text("krockar", exact=False).first.click()
+    conflict = page.locator("[data-testid='stExpanderDetails'] li").first
+    conflict.wait_for()
+    screenshot(page, "markdown-planering")
+    assert conflict.inner_text().startswith(f"{TEAM}: Närvaro")
+    no_link_or_image(page, browser_log)
+
+    # Logga: a finding's category, owner and description in the expander's label and body.
+    page.goto(f"{base}/Logga")
+    page.get_by_role("radio", name="Iakttagelser", exact=True).click(force=True)
+    label = page.locator("[data-testid='stExpander'] summary", has_text="Trasig lampa").first
+    label.wait_for()
+    label.click()
+    # plain() puts an invisible word joiner before "@" (and after "www"): not a character
+    # anyone sees, and what keeps GFM from making the address a link.
+    assert f"{TEAM}: {FINDING} · {TEAM}" in label.inner_text().replace("\u2060", "")
+    page.get_by_text(FINDING, exact=True).wait_for()  # the description, as st.text: as typed
+    screenshot(page, "markdown-logga")
+    no_link_or_image(page, browser_log)
+
+    # Platser and Uppföljning: the names in tables (drawn on a canvas) and in labels.
+    page.goto(f"{base}/Platser")
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    no_link_or_image(page, browser_log)
+    page.goto(f"{base}/Uppfoljning")
+    page.get_by_text("Var har vi varit?").click()
+    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    no_link_or_image(page, browser_log)
+
+    assert browser_log.page_errors == []
+
+
+def test_plain_and_plain_label_show_hostile_text_literally(
+    streamlit_server: StartServer, page: Page, browser_log: BrowserLog
+) -> None:
+    base = streamlit_server(REPO_ROOT / "tests" / "e2e" / "user_text_app.py")
+    page.goto(base)
+    page.get_by_text("KLART", exact=True).wait_for()
+    page.locator("[data-testid='stExpander'] summary").click()
+    screenshot(page, "user-text-elements")
+    main = page.locator("[data-testid='stMain']")
+    shown_text = main.locator("[data-testid='stMarkdownContainer'], [data-testid='stWidgetLabel']")
+    # Nothing made from the text: no link (but the heading's own "#" anchor), image,
+    # emphasis, code, maths, icon, heading or list inside any text Streamlit rendered.
+    made = (
+        "a:not([href^='#']), img, strong, em, del, b, code, .katex, "
+        "[data-testid='stIconMaterial'], h1, ol"
+    )
+    assert shown_text.locator(made).count() == 0
+    assert main.locator("a:not([href^='#']), img").count() == 0
+    assert "😄" not in main.inner_text()
+    texts = [t.replace("\u2060", "") for t in shown_text.all_inner_texts()]
+    literal = [t for t in texts if HOSTILE in t]
+    # markdown, caption, info, subheader, expander, metric label and value, the radio's
+    # option, and four widget labels.
+    assert len(literal) >= 12, texts
+    # A label without syntax reaches the screen reader without a backslash.
+    assert page.get_by_role("spinbutton", name="Värde (%)").count() == 1
+    assert not [url for url in browser_log.blocked if "host" in url]
+    assert browser_log.page_errors == []
+
+
+def test_the_places_tables_own_csv_download_carries_no_formula(
+    streamlit_server: StartServer,
+    page: Page,
+    browser_log: BrowserLog,
+    markdown_url: str,
+    tmp_path: Path,
+) -> None:
+    # Issue 11, item 10: Streamlit's toolbar "Download as CSV" wrote =HYPERLINK(...) raw.
+    # Without the File System Access API the download goes through an ordinary link,
+    # which Playwright can catch (headless Chromium has no save dialog to answer).
+    page.add_init_script("delete window.showSaveFilePicker")
+    base = streamlit_server(
+        REPO_ROOT / "app.py",
+        {"LOFTESKARTAN_DB": markdown_url, "LOFTESKARTAN_USERS": str(tmp_path / "users.json")},
+    )
+    page.set_default_timeout(120_000)
+    page.goto(f"{base}/Platser")
+    table = page.locator("[data-testid='stDataFrame']").first
+    table.wait_for()
+    table.hover()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download as CSV").first.click()
+    csv_text = Path(download.value.path()).read_text("utf-8-sig")
+    cells = [cell.strip('"') for line in csv_text.splitlines() for cell in line.split(",")]
+    assert not [c for c in cells if c.startswith(("=", "+", "@"))], cells
+    assert "'=HYPERLINK(" in csv_text  # the row is there, as text
     assert browser_log.page_errors == []

@@ -1,0 +1,16 @@
+"""What a reader sees of Markdown made by `ui.text.plain()`: the text without its escapes.
+
+AppTest hands back an element's Markdown source; escaped user text reads `2023\\-2024`
+there. Tests compare what the page shows, so they read it through `shown()`.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def shown(markdown: str) -> str:
+    """`markdown` with CommonMark's backslash escapes resolved and word joiners removed."""
+    return _ESCAPE.sub(r"\1", markdown).replace("\u2060", "")
