@@ -16,6 +16,7 @@ from geo.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.hosts import allowed_hosts, host_allowed
 from ui.auth import show_signed_in, sign_in_gate
 from ui.entry import in_app
+from ui.text import plain
 
 LOG = logging.getLogger("lofteskartan")
 # "1" re-raises unexpected errors after logging them, so Streamlit shows them (development,
@@ -98,7 +99,7 @@ _refuse_foreign_host()
 try:
     _main()
 except LofteskartanError as exc:
-    st.error(str(exc))
+    st.error(plain(str(exc)))
 except Exception:  # Streamlit's st.stop and st.rerun raise BaseExceptions: they pass through
     # A bug: the traceback (perhaps with SQL and its parameters) goes to the server's log,
     # the user gets a message without it (client.showErrorDetails is "none" as well).

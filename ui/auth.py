@@ -49,6 +49,7 @@ from geo.sign_in_guard import begin_attempt, local_sign_in_recorded, record_loca
 from geo.sign_in_guard import succeeded as attempt_succeeded
 from geo.store import Store, database_url
 from geo.users import find_user, still_signed_in, users_path, verify
+from ui.text import plain
 
 LOG = logging.getLogger("lofteskartan.auth")
 ALLOW_SINGLE_USER_ENV = "LOFTESKARTAN_ALLOW_SINGLE_USER"
@@ -236,12 +237,12 @@ def _local_sign_in_form() -> None:
         # (other tabs, processes or servers) queue here instead of all being checked.
         attempt = begin_attempt(store, _source(), name, time.time())
         if not attempt.allowed:
-            st.error(attempt.message)
+            st.error(plain(attempt.message))
             return
         actor = verify(users_file(), name, password)
         user = find_user(users_file(), name) if actor is not None else None
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return
     if actor is None or user is None:
         st.error("Fel användarnamn eller lösenord.")
@@ -257,7 +258,7 @@ def _sign_in_page() -> None:
     st.caption("Löfteskartan – planering och uppföljning av medborgarlöften.")
     problem = st.session_state.get(_PROBLEM)
     if problem:
-        st.warning(problem)
+        st.warning(plain(problem))
     current = mode()
     if current in ("single", "closed"):
         return  # only the problem above: there is nobody to sign in as
@@ -363,7 +364,9 @@ def show_signed_in(actor: Actor) -> None:
             "och ser sekretess. Inloggning: `lofteskartan users add` (docs/deployment.md)."
         )
         return
-    st.sidebar.caption(f"Inloggad som **{actor.username}** ({access.describe(actor)})")
+    st.sidebar.caption(
+        f"Inloggad som **{plain(actor.username)}** ({plain(access.describe(actor))})"
+    )
     st.sidebar.button("Logga ut", on_click=sign_out, key="sign_out")
 
 
@@ -377,13 +380,13 @@ def require(role: Role) -> Actor:
     try:
         has = access.role_of(actor)
     except PermissionDenied as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         st.stop()
         raise
     if has.rank < role.rank:
         st.error(
-            f"Den här sidan kräver rollen {role.label}. Du är inloggad som {actor.username} "
-            f"({access.describe(actor)})."
+            f"Den här sidan kräver rollen {role.label}. Du är inloggad som {plain(actor.username)} "
+            f"({plain(access.describe(actor))})."
         )
         st.stop()
     return actor

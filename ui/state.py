@@ -13,6 +13,7 @@ from geo.models import Actor, PromiseDocument
 from geo.periods import Period, promise_year_containing, promise_years
 from geo.store import Store, database_url
 from ui.auth import require
+from ui.text import plain
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,7 +53,7 @@ def selection() -> Selection | None:
             docs = s.promise_documents()
             has_examples = s.has_example_data()
     except LofteskartanError as exc:
-        st.error(str(exc))
+        st.error(plain(str(exc)))
         return None
     if not docs:
         st.error("Inget medborgarlöfte är inläst. Kör `lofteskartan init` först.")
@@ -74,7 +75,7 @@ def selection() -> Selection | None:
         format_func=lambda p: f"{p.label} ({p.start:%Y-%m-%d} – {p.end:%Y-%m-%d})",
         key=f"year_{doc.id}",
     )
-    st.sidebar.caption(f"{doc.kommun_name} · {doc.police_area}")
+    st.sidebar.caption(f"{plain(doc.kommun_name)} · {plain(doc.police_area)}")
     if has_examples:
         st.sidebar.warning(
             'Databasen innehåller **exempeldata** (namn som börjar med "Exempel"). '

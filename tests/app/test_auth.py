@@ -57,7 +57,10 @@ def app(demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTes
 
 
 def _sidebar_text(at: AppTest) -> str:
-    return " ".join(str(getattr(e, "value", "")) for e in (*at.sidebar.caption, *at.sidebar.info))
+    """The sidebar's captions and notes as a reader sees them."""
+    return shown(
+        " ".join(str(getattr(e, "value", "")) for e in (*at.sidebar.caption, *at.sidebar.info))
+    )
 
 
 def _menu(at: AppTest) -> list[str]:
@@ -135,7 +138,7 @@ def test_after_three_wrong_passwords_even_the_right_one_must_wait(
         assert [e.value for e in app.error] == ["Fel användarnamn eller lösenord."]
     _try(app, "lasse", PASSWORD)  # right, but too soon: the password is not even checked
     assert len(app.error) == 1
-    assert app.error[0].value.startswith("För många inloggningsförsök. Vänta ")
+    assert shown(app.error[0].value).startswith("För många inloggningsförsök. Vänta ")
     assert [t.value for t in app.title] == ["Logga in"]
 
 
@@ -244,7 +247,7 @@ def test_a_lofteskartan_error_from_a_page_is_shown_as_its_message(
     )
     app.run()
     assert not app.exception
-    assert [e.value for e in app.error] == ["Kör `lofteskartan init` först."]
+    assert [shown(e.value) for e in app.error] == ["Kör `lofteskartan init` först."]
 
 
 def _oidc(app: AppTest, **claims: object) -> AppTest:
