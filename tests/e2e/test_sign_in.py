@@ -53,12 +53,12 @@ USERS = [
 ]
 
 
-@pytest.fixture
 def _text(locator: Any) -> str:
     """What a reader sees: ui.text.plain() puts an invisible word joiner before an @."""
     return str(locator.inner_text()).replace("\u2060", "")
 
 
+@pytest.fixture
 def provider() -> Iterator[str]:
     """The mock OpenID provider on a free loopback port, in a thread; yields its base URL."""
     server = werkzeug.serving.make_server(
