@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from geo.models import STOCKHOLM
+from geo.tabular import neutralise
 
 ACTIONS = {
     "create": "skapad",
@@ -43,7 +44,6 @@ TABLES = {
     "events": "Händelser",
 }
 COLUMNS = ("Tid", "Användare", "Åtgärd", "Tabell", "Post", "Ändringar", "Före", "Efter")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _SHORT = 80
 
 
@@ -104,15 +104,6 @@ def audit_rows(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
             }
         )
     return rows
-
-
-def neutralise(cell: str) -> str:
-    """Keep Excel from running a cell as a formula (OWASP: CSV injection).
-
-    A cell that starts with = + - @ tab or carriage return gets a leading apostrophe,
-    which Excel shows as text and does not display.
-    """
-    return "'" + cell if cell.startswith(_FORMULA_START) else cell
 
 
 def audit_csv(entries: Iterable[Mapping[str, Any]]) -> bytes:

@@ -28,25 +28,10 @@ from geo.audience import Audience, ExportData
 from geo.export_tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.models import STOCKHOLM
 from geo.swedish import plain_number, stamp
+from geo.tabular import neutralise
 
 BOM = "\ufeff"
-# OWASP "CSV Injection": characters that make a spreadsheet read a cell as a formula,
-# with the full-width forms some spreadsheets normalise to them.
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
 GEOMETRY_COLUMNS = ("e_sweref99tm", "n_sweref99tm", "wkt_sweref99tm")
-
-
-def neutralise(text: str) -> str:
-    """A text cell made safe for spreadsheets (OWASP CSV injection).
-
-    >>> neutralise("=HYPERLINK(\\"http://x\\")")
-    '\\'=HYPERLINK("http://x")'
-    >>> neutralise("Torget")
-    'Torget'
-    """
-    if text.startswith(FORMULA_START):
-        return "'" + text
-    return text
 
 
 def _cell(value: Any, kind: str, suppressed_text: str) -> str:

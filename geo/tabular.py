@@ -18,9 +18,24 @@ from geo.limits import check_magic, check_size
 
 MAX_COLUMNS = 200
 _DELIMITERS = (";", ",", "\t")
-# What our CSV exports put a `'` in front of (OWASP CSV injection, geo.export_csv): the
-# apostrophe is taken off again on import, so an exported file imports to the same text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+# OWASP "CSV Injection": characters that make a spreadsheet read a cell as a formula, with
+# the full-width forms some spreadsheets normalise to them. Every CSV we write (exports, the
+# audit log, the app's tables) puts a `'` in front (`neutralise`); the import takes it off
+# again (`unneutralise`), so an exported file imports to the same text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
+def neutralise(text: str) -> str:
+    """A text cell made safe for spreadsheets (OWASP CSV injection).
+
+    >>> neutralise("=HYPERLINK(\\"http://x\\")")
+    '\\'=HYPERLINK("http://x")'
+    >>> neutralise("Torget")
+    'Torget'
+    """
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
 
 
 def unneutralise(text: str) -> str:
@@ -32,7 +47,7 @@ def unneutralise(text: str) -> str:
     >>> unneutralise("'Torget")
     "'Torget"
     """
-    if text.startswith("'") and text[1:].startswith(_FORMULA_START):
+    if text.startswith("'") and text[1:].startswith(FORMULA_START):
         return text[1:]
     return text
 

@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from geo.access import PermissionDenied, SignInExpired, actor_from_claims, session_max_age
-from geo.audit import audit_csv, audit_rows, changes, neutralise
+from geo.audit import audit_csv, audit_rows, changes
 from geo.models import Actor
+from geo.tabular import neutralise
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
