@@ -57,6 +57,7 @@ from geo.places import (
     parse_stops,
     validate_place,
 )
+from geo.private_files import PRIVATE_FILE_MODE
 from geo.store import Session
 from geo.tabular import Row, parse_number, read_table
 
@@ -1221,6 +1222,8 @@ def _write_gpkg(places: Sequence[Place], path: Path) -> None:
             gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio", VERSION="1.2")
         if not tmp.exists():
             raise ValidationError("Det finns inga platser att exportera.")
+        # GDAL creates with 0644 minus the umask; a places file holds sekretess places.
+        os.chmod(tmp, PRIVATE_FILE_MODE)
         os.replace(tmp, path)
 
 
