@@ -213,17 +213,18 @@ DATE_RANGE_TEXT = f"{EARLIEST_DATE.isoformat()} – {LATEST_DATE.isoformat()}"
 MAX_WEEKS_AHEAD = 260  # opening hours: five years of weeks is more than anyone publishes
 
 
-def check_date(day: date, what: str = "datumet") -> date:
+def check_date(day: date, what: str = "") -> date:
     """`day`, or ValidationError (Swedish) when it is outside the supported range.
 
     Parameters
     ----------
     day : a date (a datetime's `.date()` for times).
-    what : how the message names it, e.g. "--to" or "fil.csv, rad 3, kolumn start".
+    what : where it came from, put before the message, e.g. "fil.csv, rad 3".
     """
     if not EARLIEST_DATE <= day <= LATEST_DATE:
+        prefix = f"{what}: " if what else ""
         raise ValidationError(
-            f"{what}: {day.isoformat()} ligger utanför de datum Löfteskartan hanterar "
+            f"{prefix}{day.isoformat()} ligger utanför de datum Löfteskartan hanterar "
             f"({DATE_RANGE_TEXT})."
         )
     return day
@@ -369,15 +370,21 @@ def check_json_depth(data: bytes | str, name: str, max_depth: int = 64) -> None:
 _GEOJSON_TYPES = ("FeatureCollection", "Feature")
 
 
-def parse_geojson(data: bytes, name: str, limits: Limits | None = None) -> dict[str, Any]:
+def parse_geojson(
+    data: bytes, name: str, limits: Limits | None = None, limit: FileLimit | None = None
+) -> dict[str, Any]:
     """Parse GeoJSON bytes after every check above; returns the object (not yet geometries).
 
     Refuses (ImportFileError, in Swedish, naming the feature) a file that is too large, not
     JSON, nested too deep, not a FeatureCollection or Feature, or whose features are not
     objects with a `geometry` object (or null) and `properties` object (or null).
+    `limit` is the import's own size limit (default: the general upload limit).
     """
     limits = limits or Limits.from_env()
-    check_size(len(data), name, limits)
+    if limit is None:
+        check_size(len(data), name, limits)
+    else:
+        limit.check(len(data), name)
     check_magic(data[:100], name, ".geojson")
     try:
         text = data.decode("utf-8-sig")
