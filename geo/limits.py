@@ -198,8 +198,8 @@ class FileLimit:
 ACTIVITIES_LIMIT = FileLimit("aktivitetsfil", "LOFTESKARTAN_MAX_ACTIVITIES_MB", 5)
 EVENTS_LIMIT = FileLimit("händelsefil", "LOFTESKARTAN_MAX_EVENTS_MB", 20)
 PLACES_LIMIT = FileLimit("platsfil", "LOFTESKARTAN_MAX_PLACES_MB", 20)
-BASE_LAYER_LIMIT = FileLimit("baslagerfil", "LOFTESKARTAN_MAX_BASE_LAYER_MB", 50)
-SITING_LIMIT = FileLimit("fil med platsförslag eller efterfrågan", "LOFTESKARTAN_MAX_SITING_MB", 20)
+BASE_LAYER_LIMIT = FileLimit("baslagerfil", "LOFTESKARTAN_MAX_BASE_LAYER_MB", 40)
+SITING_LIMIT = FileLimit("fil med platsförslag eller efterfrågan", "LOFTESKARTAN_MAX_SITING_MB", 5)
 IMPORT_LIMITS = (ACTIVITIES_LIMIT, EVENTS_LIMIT, PLACES_LIMIT, BASE_LAYER_LIMIT, SITING_LIMIT)
 
 
