@@ -297,13 +297,14 @@ class Store:
         Returns rows restored per table.
         """
         access.require(actor, Operation.RESTORE)
+        # Before is_empty(): its first connection would create the file with the umask's mode.
+        self._create_private_sqlite_file()
         if not replace_existing and not self.is_empty():
             raise LofteskartanError(
                 "Databasen innehåller redan uppgifter. Återställ till en tom databas, eller "
                 "ange --replace för att ersätta allt i den med säkerhetskopian."
             )
         counts: dict[str, int] = {}
-        self._create_private_sqlite_file()
         with self.engine.connect() as conn, conn.begin():
             if self.backend == "sqlite":
                 # Make the DDL part of the transaction too (pysqlite would autocommit it).

@@ -107,3 +107,16 @@ def test_cli_files_are_private_unless_made_for_publishing(
     assert mode(out) == expected
     if args[0] == "backup":
         assert mode(out.parent) == 0o700  # the folder the backup made for itself
+
+
+def test_a_database_restored_into_a_new_file_is_private(
+    planted_url: str, tmp_path: Path, loose_umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOFTESKARTAN_DB", planted_url)
+    backup = tmp_path / "kopia.gpkg"
+    assert main(["backup", str(backup)]) == 0
+    restored = tmp_path / "ny" / "db.sqlite"
+    monkeypatch.setenv("LOFTESKARTAN_DB", f"sqlite:///{restored}")
+    assert main(["restore", str(backup)]) == 0
+    assert mode(restored) == 0o600
+    assert mode(restored.parent) == 0o700
