@@ -371,7 +371,8 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     t.register_sqlite_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_seconds() * 1000)}")
+    # The busy timeout is the driver's `timeout` (see `Store.__init__`): the sqlite3 module
+    # sets sqlite3_busy_timeout from it, and a PRAGMA cannot take it as a bound parameter.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
