@@ -187,3 +187,21 @@ def test_after_a_refused_far_activity_export_ics_still_works(
     out = tmp_path / "plan.ics"
     assert main(["export", "ics", str(out)]) == 0
     assert out.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_promise_file_with_a_far_period_is_refused_by_init_and_nothing_is_created(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = (PROMISE_DIR / "aneby-2023-2024.yaml").read_text(encoding="utf-8")
+    far = source.replace(
+        "period: {från: 2023-05-30, till: 2024-05-29}",
+        "period: {från: 2023-05-30, till: 9999-12-31}",
+    )
+    assert far != source
+    promise = write(tmp_path, "langt.yaml", far)
+    db_file = tmp_path / "db.sqlite"
+    monkeypatch.setenv("LOFTESKARTAN_DB", f"sqlite:///{db_file}")
+    assert main(["init", "--promise", str(promise)]) == 2
+    err = capsys.readouterr().err
+    assert "langt.yaml, rad 16 (period.till): 9999-12-31 " + OUTSIDE in err
+    assert not db_file.exists()
