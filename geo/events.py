@@ -320,8 +320,8 @@ def parse_events_csv(text: str, source: str = "filen") -> list[PoliceEvent]:
         )
     events: list[PoliceEvent] = []
     problems: list[str] = []
-    # One row at a time from the reader: a list of every row's dict next to the events
-    # doubled the peak memory of a large file (issue 11: 3.2 GB for 215 MB).
+    # One row at a time from the reader: a list of every row's dict used to be held next
+    # to the events made from them (issue 11 saw 3.2 GB for a 215 MB file).
     rows = iter(reader)
     while True:
         try:

@@ -120,8 +120,8 @@ def read_table(data: bytes, name: str, limit: FileLimit | None = None) -> Table:
         )
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     del text  # StringIO holds its own copy: do not keep two
-    # The rows are made one record at a time from the reader: holding the reader's list of
-    # lists as well as the rows doubled the memory of a large file (issue 11).
+    # The rows are made one record at a time from the reader: the reader's list of lists
+    # used to be held next to the rows, two copies of every cell at the peak (issue 11).
     records = _records(reader, name)
     header: list[str] | None = None
     for record in records:
