@@ -33,8 +33,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.coords import CoordinateSystem, classify, to_point
 from geo.crs import to_sweref
-from geo.errors import ImportFileError
-from geo.limits import parse_geojson
+from geo.errors import ImportFileError, ValidationError
+from geo.limits import ACTIVITIES_LIMIT, DATE_RANGE_TEXT, check_date, parse_geojson
 from geo.models import (
     STOCKHOLM,
     Activity,
@@ -156,6 +156,14 @@ def parse_local_datetime(text: str) -> datetime:
         naive = datetime(year, month, day, hour, minute, second)
     except ValueError:
         raise ValueError(f'"{text}" är inget giltigt datum eller klockslag') from None
+    try:
+        # A far date (0001-01-01, 9999-12-31 23:00) was stored and then broke `export ics`
+        # for the whole database: refuse it here, with the range every date parser uses.
+        check_date(naive.date())
+    except ValidationError:
+        raise ValueError(
+            f'"{text}" ligger utanför de datum Löfteskartan hanterar ({DATE_RANGE_TEXT})'
+        ) from None
     local = naive.replace(tzinfo=STOCKHOLM)
     if local.astimezone(UTC).astimezone(STOCKHOLM).replace(tzinfo=None) != naive:
         raise ValueError(f'"{text}" finns inte: klockan ställs fram en timme den natten')
@@ -172,7 +180,7 @@ class _Record:
 
 
 def _csv_records(data: bytes, name: str) -> tuple[list[str], Iterator[_Record], str]:
-    table = read_table(data, name)
+    table = read_table(data, name, ACTIVITIES_LIMIT)
     records = (_Record(f"rad {r.number}", dict(r.cells), None) for r in table.rows)
     return list(table.columns), records, "rad"
 
@@ -181,7 +189,7 @@ def _geojson_records(data: bytes, name: str) -> tuple[list[str], Iterator[_Recor
     # The shared checks (size, nesting depth, every feature an object with object
     # properties): without them `[null]` or deep nesting crashed this reader (found by
     # tests/integration/test_importers_fuzz.py).
-    doc = parse_geojson(data, name)
+    doc = parse_geojson(data, name, limit=ACTIVITIES_LIMIT)
     if doc.get("type") != "FeatureCollection":
         raise ImportFileError(f"{name}: GeoJSON-filen ska vara en FeatureCollection.")
     features = doc.get("features") or []
@@ -269,8 +277,10 @@ def parse_activity_file(
     Raises
     ------
     ImportFileError
-        Listing every bad row and column, or a personal-data column.
+        Listing every bad row and column, or a personal-data column; or the file is larger
+        than `ACTIVITIES_LIMIT` (checked before it is parsed).
     """
+    ACTIVITIES_LIMIT.check(len(data), name)
     is_geojson = Path(name).suffix.lower() in (".geojson", ".json")
     columns, records, _unit = (
         _geojson_records(data, name) if is_geojson else _csv_records(data, name)
@@ -434,10 +444,9 @@ def import_activities(
     Rows already imported (same file content, same row) are skipped, so importing a file
     twice adds nothing the second time.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise ImportFileError(f"{path}: filen går inte att läsa ({exc.strerror}).") from None
+    # The size from os.stat, before a byte is read (issue 11: a 1 M-row file held the
+    # write lock for ten minutes).
+    data = ACTIVITIES_LIMIT.read(path)
     store.require_schema()
     with store.session(actor) as s:
         doc = s.promise_document(document_id)

@@ -62,6 +62,7 @@ from geo import schema as t
 from geo.errors import ImportFileError, LofteskartanError, SchemaError
 from geo.limits import check_magic
 from geo.models import Actor
+from geo.private_files import make_private_dir
 from geo.store import Store, now
 
 FORMAT = 1
@@ -375,7 +376,7 @@ def backup(store: Store, actor: Actor, path: Path, overwrite: bool = False) -> B
         raise BackupError(f"{path}: en säkerhetskopia är en GeoPackage-fil och ska sluta på .gpkg.")
     if path.exists() and not overwrite:
         raise BackupError(f"{path} finns redan. Välj ett annat namn eller ange --force.")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)  # 0700 when we create it: backups hold sekretess
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)  # mkstemp made it 0600 (it will hold sekretess); SQLite fills it
     tmp = Path(tmp_name)

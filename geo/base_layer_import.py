@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.base_layers import KOMMUN, NEIGHBOURS, TATORTER
 from geo.crs import SWEREF99TM
 from geo.errors import ImportFileError
+from geo.limits import BASE_LAYER_LIMIT
 from geo.models import Actor, BaseLayer
 from geo.place_import import normalise_crs
 from geo.store import Store
@@ -90,9 +91,9 @@ def read_base_layer(
     check_layer_name(name)
     if path.suffix.lower() not in SUFFIXES:
         raise ImportFileError(f"{path.name}: baslager kan läsas från .gpkg, .geojson och .json.")
-    if not path.is_file():
-        raise ImportFileError(f"Filen {path} finns inte.")
-    if path.stat().st_size == 0:
+    # The size from os.stat before GDAL opens the file: a 3 GB GeoJSON was parsed for
+    # minutes at 6 GB before its JSON error (issue 11).
+    if BASE_LAYER_LIMIT.check_path(path) == 0:
         raise ImportFileError(f"{path.name}: filen är tom.")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
@@ -179,6 +180,7 @@ def read_base_layer_bytes(
 ) -> BaseLayerFile:
     """`read_base_layer` for an uploaded file's bytes (GDAL reads GeoPackages from disk)."""
     check_layer_name(name)
+    BASE_LAYER_LIMIT.check(len(data), Path(file_name).name or "baslagret")
     with tempfile.TemporaryDirectory(prefix="lofteskartan-baslager-") as folder:
         # Keep the user's file name: the layer's source and default attribution show it.
         path = Path(folder) / (Path(file_name).name or "baslager.gpkg")

@@ -14,7 +14,8 @@ from datetime import date
 from pathlib import Path
 from typing import NoReturn
 
-from geo.errors import LofteskartanError
+from geo.errors import LofteskartanError, ValidationError
+from geo.limits import MAX_WEEKS_AHEAD, check_date
 from geo.models import Actor
 from geo.store import Store
 
@@ -65,13 +66,27 @@ def cli_actor() -> Actor:
 
 
 def iso_date(text: str) -> date:
-    """A date option (--from, --to, --start, --today ...): ÅÅÅÅ-MM-DD."""
+    """A date option (--from, --to, --start, --today ...): ÅÅÅÅ-MM-DD, within the supported
+    range (`geo.limits.check_date`): `--to 9999-12-31` overflowed deep inside the exports."""
     try:
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f'"{text}" är inget datum (skriv t.ex. 2024-03-05)'
         ) from None
+    try:
+        return check_date(day)
+    except ValidationError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def weeks_ahead(text: str) -> int:
+    """A number of weeks (--weeks): a whole number from 1 to `geo.limits.MAX_WEEKS_AHEAD`."""
+    if not text.strip().isdigit() or not 1 <= int(text) <= MAX_WEEKS_AHEAD:
+        raise argparse.ArgumentTypeError(
+            f'"{text}" ska vara ett antal veckor från 1 till {MAX_WEEKS_AHEAD}'
+        )
+    return int(text)
 
 
 def add_document_option(

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from geo.cli_common import UsageError, add_document_option, cli_actor, iso_date
+from geo.cli_common import UsageError, add_document_option, cli_actor, iso_date, weeks_ahead
 from geo.store import Store
 
 
@@ -34,17 +34,20 @@ def _add_audience_and_period(
     p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATUM", help=to_help)
 
 
-def _write_output(out: Path, data: bytes) -> None:
-    """Write to a file (atomically, so a reader never sees half a feed) or to stdout."""
+def _write_output(out: Path, data: bytes, public: bool) -> None:
+    """Write to a file (atomically, so a reader never sees half a feed) or to stdout.
+
+    A public file (for the kommun's web site) is 0644, an internal one 0600 (`write_export`).
+    """
+    from geo.exports import write_export
+
     if str(out) == "-":
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
         return
     if out.parent and not out.parent.exists():
         raise UsageError(f"Mappen {out.parent} finns inte.")
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
+    write_export(data, out, public=public)
 
 
 # -- export places (issue 3) ----------------------------------------------------------------
@@ -187,7 +190,7 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
         density_png=getattr(args, "view", "oversikt") == "tathet",
     )
     result = make_export(store, actor, ExportFormat(args.export_format), request, options)
-    write_export(result.payload, out)
+    write_export(result.payload, out, public=request.audience is Audience.PUBLIC)
     print(f"{result.summary} -> {out}")
     return 0
 
@@ -248,7 +251,7 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
         document_id=doc.id,
         name=f"{doc.kommun_name}: {title}",
     )
-    _write_output(args.out, feed)
+    _write_output(args.out, feed, public)
     if str(args.out) != "-":
         events = feed.count(b"BEGIN:VEVENT")
         print(f"{args.out}: {events} händelser ({'publik' if public else 'intern'} kalender).")
@@ -260,7 +263,7 @@ def register_opening_hours(group: argparse._SubParsersAction) -> None:
     p = group.add_parser("opening-hours", help="öppettider för kommunens webbplats (text/HTML)")
     p.add_argument("out", type=Path, metavar="UT", help="filen att skriva (- för stdout)")
     p.add_argument("--format", choices=["text", "html"], default="text", help="standard: text")
-    p.add_argument("--weeks", type=int, default=4, help="antal veckor framåt (standard 4)")
+    p.add_argument("--weeks", type=weeks_ahead, default=4, help="antal veckor framåt (standard 4)")
     p.add_argument("--today", type=iso_date, metavar="DATUM", help="räkna från detta datum")
     add_document_option(p)
     p.set_defaults(handler=_cmd_export_opening_hours)
@@ -277,5 +280,7 @@ def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
         plans = s.list_planned()
         places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
     text = opening_hours(public_times(rules, plans, places, today, args.weeks))
-    _write_output(args.out, (text.html if args.format == "html" else text.text).encode("utf-8"))
+    # Opening hours are for the kommun's web site: public by nature.
+    data = (text.html if args.format == "html" else text.text).encode("utf-8")
+    _write_output(args.out, data, public=True)
     return 0

@@ -10,7 +10,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli_common import UsageError, add_document_option, cli_actor
+from geo.cli_common import add_document_option, cli_actor
+from geo.limits import PLACES_LIMIT
 from geo.store import Store
 
 
@@ -22,18 +23,6 @@ def _crs_option(p: argparse.ArgumentParser) -> None:
         help="filens koordinatsystem, t.ex. EPSG:3006 (SWEREF 99 TM) eller EPSG:4326 (WGS 84); "
         "utan det används filens eget (CSV: det som talen visar)",
     )
-
-
-def _read_file(path: Path) -> bytes:
-    """A file's bytes, or a Swedish message when it cannot be read."""
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"Filen {path} finns inte.") from None
-    except IsADirectoryError:
-        raise UsageError(f"{path} är en mapp, inte en fil.") from None
-    except OSError as exc:
-        raise UsageError(f"Filen {path} går inte att läsa ({exc.strerror}).") from None
 
 
 # -- import places (issue 3) ----------------------------------------------------------------
@@ -57,7 +46,8 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     from geo.places import load_place_context
 
     store.require_schema()
-    data = _read_file(args.file)
+    # Refused from os.stat before a byte is read (issue 11: GeoJSON had no limit at all).
+    data = PLACES_LIMIT.read(args.file)
     actor = cli_actor()
     with store.session(actor) as s:
         context = load_place_context(s)

@@ -38,3 +38,16 @@ class PermissionDenied(LofteskartanError):
 
 class SchemaError(LofteskartanError):
     """The database was made by a newer (or unknown) version of Löfteskartan."""
+
+
+class DatabaseBusy(LofteskartanError):
+    """Another writer (usually a long import) holds the database longer than we wait.
+
+    Raised by the store for SQLite's "database is locked" and PostgreSQL's lock timeout, so
+    every caller (command line, page) shows the same Swedish message instead of SQL.
+    """
+
+    MESSAGE = "Databasen används av en annan import just nu. Försök igen om en stund."
+
+    def __init__(self, message: str = MESSAGE) -> None:
+        super().__init__(message)

@@ -21,6 +21,7 @@ from geo import access
 from geo.access import Operation
 from geo.audience import PUBLIC_READER, Audience, ExportData, ExportRequest, build_export_data
 from geo.models import STOCKHOLM, Actor
+from geo.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
 from geo.store import Store
 from geo.swedish import number
 
@@ -200,13 +201,22 @@ def make_export(
     return ExportResult(payload, name, fmt.mime, summary)
 
 
-def write_export(payload: bytes, path: Path) -> None:
-    """Write a file so that it is either complete or not there at all."""
+def write_export(payload: bytes, path: Path, public: bool = False) -> None:
+    """Write a file so that it is either complete or not there at all.
+
+    Parameters
+    ----------
+    payload : the file's bytes.
+    path : where to write it (its folder must exist).
+    public : True for a file made for publishing (`--audience public`): mode 0644 so a
+        web server may read it. Otherwise (internal exports may hold sekretess) the file
+        keeps mkstemp's 0600 whatever the umask (see `geo.private_files`).
+    """
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".lofteskartan-")
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(payload)
-        os.chmod(temp_name, 0o644)  # mkstemp makes 0600; an export is an ordinary file
+        os.chmod(temp_name, PUBLIC_FILE_MODE if public else PRIVATE_FILE_MODE)
         os.replace(temp_name, path)
     except BaseException:
         Path(temp_name).unlink(missing_ok=True)

@@ -17,6 +17,17 @@ that says what is wrong and what to do:
 
 Streamlit's own limit (`server.maxUploadSize` in `.streamlit/config.toml`) stops bigger
 uploads in the browser; this module is the check that also holds for the command line.
+
+It is also the one home of three other bounds every caller asks (issue 11):
+
+- `FileLimit`: each import (activities, events, places, base layers, siting files) has its
+  own size limit and environment variable, checked from `os.stat` or the upload's length
+  before a byte is read; the defaults keep the peak memory of an import under 500 MB
+  (measured by `benchmarks/import_memory.py`);
+- `check_date`: the supported date range, 1990-01-01 to 2100-12-31, for every date a user
+  types or a file holds (far dates overflowed Python's `date` deep inside exports);
+- `busy_timeout_seconds`: how long a writer waits for another one before it is told, in
+  Swedish, that the database is busy.
 """
 
 from __future__ import annotations
@@ -27,10 +38,11 @@ import os
 import zipfile
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from geo.errors import ImportFileError
+from geo.errors import ImportFileError, ValidationError
 
 UPLOAD_ENV = "LOFTESKARTAN_MAX_UPLOAD_MB"
 DEFAULT_UPLOAD_MB = 50
@@ -106,6 +118,141 @@ def check_size(size: int, name: str, limits: Limits | None = None) -> None:
             f"{name} är {_mb(size)}; största tillåtna fil är {_mb(limits.max_bytes)} "
             f"(ändras med {UPLOAD_ENV}). Dela upp filen eller ta bort kolumner som inte behövs."
         )
+
+
+@dataclass(frozen=True)
+class FileLimit:
+    """The size limit of one kind of import file, raised by an administrator with `env`.
+
+    Parameters
+    ----------
+    what : the kind of file in Swedish, for the message ("aktivitetsfilen").
+    env : the environment variable that sets the limit in megabytes.
+    default_mb : the limit when `env` is not set.
+    """
+
+    what: str
+    env: str
+    default_mb: float
+
+    def max_bytes(self, env: Mapping[str, str] | None = None) -> int:
+        """The limit in bytes: `env` (megabytes, "12,5" allowed) or the default."""
+        env = os.environ if env is None else env
+        text = env.get(self.env, "").strip()
+        if not text:
+            return int(self.default_mb * MB)
+        try:
+            mb = float(text.replace(",", "."))
+        except ValueError:
+            mb = -1.0
+        if not 0 < mb <= 100_000:
+            raise ImportFileError(
+                f'{self.env}="{text}" ska vara ett antal megabyte större än noll, t.ex. '
+                f"{self.default_mb:g}."
+            )
+        return int(mb * MB)
+
+    def check(self, size: int, name: str) -> None:
+        """Refuse a file larger than this limit, from its size alone (nothing is read)."""
+        limit = self.max_bytes()
+        if size > limit:
+            raise ImportFileError(
+                f"{name} är {_mb(size)}; största tillåtna {self.what} är {_mb(limit)}. "
+                "Dela upp filen, eller be en administratör höja gränsen med "
+                f"miljövariabeln {self.env} (i megabyte)."
+            )
+
+    def check_path(self, path: Path) -> int:
+        """Check a file's size from `os.stat` before it is opened; returns the size."""
+        path = Path(path)
+        try:
+            info = path.stat()
+        except FileNotFoundError:
+            raise ImportFileError(f"Filen {path} finns inte.") from None
+        except OSError as exc:
+            raise ImportFileError(f"Filen {path} går inte att läsa ({exc.strerror}).") from None
+        if path.is_dir():
+            raise ImportFileError(f"{path} är en mapp, inte en fil.")
+        self.check(info.st_size, path.name)
+        return info.st_size
+
+    def read(self, path: Path) -> bytes:
+        """A file's bytes, refused from its size before anything is read.
+
+        The read stops one byte past the limit, so a file that grows while it is read (or
+        a device that reports no size) still cannot fill the memory.
+        """
+        path = Path(path)
+        self.check_path(path)
+        try:
+            with path.open("rb") as f:
+                data = f.read(self.max_bytes() + 1)
+        except OSError as exc:
+            raise ImportFileError(f"Filen {path} går inte att läsa ({exc.strerror}).") from None
+        self.check(len(data), path.name)
+        return data
+
+
+# The defaults are what `benchmarks/import_memory.py` measured to stay under 500 MB peak
+# (see benchmarks/README.md); each is far above a kommun's real files of that kind.
+ACTIVITIES_LIMIT = FileLimit("aktivitetsfil", "LOFTESKARTAN_MAX_ACTIVITIES_MB", 5)
+EVENTS_LIMIT = FileLimit("händelsefil", "LOFTESKARTAN_MAX_EVENTS_MB", 20)
+PLACES_LIMIT = FileLimit("platsfil", "LOFTESKARTAN_MAX_PLACES_MB", 20)
+BASE_LAYER_LIMIT = FileLimit("baslagerfil", "LOFTESKARTAN_MAX_BASE_LAYER_MB", 40)
+SITING_LIMIT = FileLimit("fil med platsförslag eller efterfrågan", "LOFTESKARTAN_MAX_SITING_MB", 5)
+IMPORT_LIMITS = (ACTIVITIES_LIMIT, EVENTS_LIMIT, PLACES_LIMIT, BASE_LAYER_LIMIT, SITING_LIMIT)
+
+
+# -- dates and numbers ----------------------------------------------------------------------
+
+# Medborgarlöften began around 2019; a century either way of any real one is plenty, and it
+# keeps `date + timedelta` far from Python's year 9999 everywhere (ics, tertials, weeks).
+EARLIEST_DATE = date(1990, 1, 1)
+LATEST_DATE = date(2100, 12, 31)
+DATE_RANGE_TEXT = f"{EARLIEST_DATE.isoformat()} – {LATEST_DATE.isoformat()}"
+MAX_WEEKS_AHEAD = 260  # opening hours: five years of weeks is more than anyone publishes
+
+
+def check_date(day: date, what: str = "") -> date:
+    """`day`, or ValidationError (Swedish) when it is outside the supported range.
+
+    Parameters
+    ----------
+    day : a date (a datetime's `.date()` for times).
+    what : where it came from, put before the message, e.g. "fil.csv, rad 3".
+    """
+    if not EARLIEST_DATE <= day <= LATEST_DATE:
+        prefix = f"{what}: " if what else ""
+        raise ValidationError(
+            f"{prefix}{day.isoformat()} ligger utanför de datum Löfteskartan hanterar "
+            f"({DATE_RANGE_TEXT})."
+        )
+    return day
+
+
+# -- waiting for another writer -------------------------------------------------------------
+
+BUSY_ENV = "LOFTESKARTAN_DB_BUSY_SECONDS"
+DEFAULT_BUSY_SECONDS = 30.0
+
+
+def busy_timeout_seconds(env: Mapping[str, str] | None = None) -> float:
+    """How long a writer waits for a lock held by another (default 30 s, `BUSY_ENV`).
+
+    Long enough for an ordinary save to finish behind a large import, short enough that a
+    person is told within half a minute that the database is busy.
+    """
+    env = os.environ if env is None else env
+    text = env.get(BUSY_ENV, "").strip()
+    if not text:
+        return DEFAULT_BUSY_SECONDS
+    try:
+        seconds = float(text.replace(",", "."))
+    except ValueError:
+        seconds = -1.0
+    if not 0 < seconds <= 3600:
+        raise ValidationError(f'{BUSY_ENV}="{text}" ska vara ett antal sekunder, t.ex. 30.')
+    return seconds
 
 
 def read_path(path: Path, limits: Limits | None = None) -> bytes:
@@ -223,15 +370,21 @@ def check_json_depth(data: bytes | str, name: str, max_depth: int = 64) -> None:
 _GEOJSON_TYPES = ("FeatureCollection", "Feature")
 
 
-def parse_geojson(data: bytes, name: str, limits: Limits | None = None) -> dict[str, Any]:
+def parse_geojson(
+    data: bytes, name: str, limits: Limits | None = None, limit: FileLimit | None = None
+) -> dict[str, Any]:
     """Parse GeoJSON bytes after every check above; returns the object (not yet geometries).
 
     Refuses (ImportFileError, in Swedish, naming the feature) a file that is too large, not
     JSON, nested too deep, not a FeatureCollection or Feature, or whose features are not
     objects with a `geometry` object (or null) and `properties` object (or null).
+    `limit` is the import's own size limit (default: the general upload limit).
     """
     limits = limits or Limits.from_env()
-    check_size(len(data), name, limits)
+    if limit is None:
+        check_size(len(data), name, limits)
+    else:
+        limit.check(len(data), name)
     check_magic(data[:100], name, ".geojson")
     try:
         text = data.decode("utf-8-sig")

@@ -43,7 +43,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.coords import CoordinateSystem, classify
 from geo.crs import SWEREF99TM, WGS84, to_sweref, to_wgs84
 from geo.errors import ImportFileError, LofteskartanError, ValidationError
-from geo.limits import check_json_depth
+from geo.limits import PLACES_LIMIT, check_json_depth
 from geo.models import Place, PlaceKind
 from geo.places import (
     ALL_ATTRIBUTE_KEYS,
@@ -57,6 +57,7 @@ from geo.places import (
     parse_stops,
     validate_place,
 )
+from geo.private_files import PRIVATE_FILE_MODE
 from geo.store import Session
 from geo.tabular import Row, parse_number, read_table
 
@@ -563,7 +564,7 @@ def _num(value: float) -> str:
 def _read_csv(
     data: bytes, name: str, crs: str | None, context: PlaceContext
 ) -> tuple[PlaceFile, _Problems]:
-    table = read_table(data, name)
+    table = read_table(data, name, PLACES_LIMIT)
     missing = [c for c in ("namn", "typ") if c not in table.columns]
     if missing:
         raise ImportFileError(
@@ -901,9 +902,11 @@ def read_places(
     Raises
     ------
     ImportFileError
-        The file cannot be read, or any row is wrong (all such rows are named).
+        The file is larger than `PLACES_LIMIT` (checked first, for every format: GeoJSON
+        and GeoPackage too), cannot be read, or any row is wrong (all such rows are named).
     """
     fmt = file_format(name)
+    PLACES_LIMIT.check(len(data), name)
     context = context or PlaceContext()
     chosen = normalise_crs(crs) if crs else None
     reader = {"CSV": _read_csv, "GeoJSON": _read_geojson, "GeoPackage": _read_gpkg}[fmt]
@@ -1221,6 +1224,8 @@ def _write_gpkg(places: Sequence[Place], path: Path) -> None:
             gdf.to_file(tmp, layer=layer, driver="GPKG", engine="pyogrio", VERSION="1.2")
         if not tmp.exists():
             raise ValidationError("Det finns inga platser att exportera.")
+        # GDAL creates with 0644 minus the umask; a places file holds sekretess places.
+        os.chmod(tmp, PRIVATE_FILE_MODE)
         os.replace(tmp, path)
 
 

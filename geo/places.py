@@ -191,6 +191,8 @@ def _speed(value: Any, where: str) -> int | None:
             raise ValidationError(
                 f'{where}: "{text}" är ingen hastighet (skriv t.ex. 70).'
             ) from None
+    if not math.isfinite(number):  # "1e999" and "nan" are floats; int() of them raised
+        raise ValidationError(f'{where}: "{_text(value)}" är ingen hastighet (skriv t.ex. 70).')
     if number != int(number) or int(number) not in SPEED_LIMITS:
         allowed = ", ".join(str(s) for s in SPEED_LIMITS)
         raise ValidationError(

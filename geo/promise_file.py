@@ -16,7 +16,8 @@ from typing import Any
 
 import yaml
 
-from geo.errors import PromiseFileError
+from geo.errors import PromiseFileError, ValidationError
+from geo.limits import check_date
 from geo.models import (
     Commitment,
     CommitmentKind,
@@ -159,6 +160,13 @@ class _Reader:
         if isinstance(value, str) and not value.strip():
             self.problem(path, "får inte vara tom")
             return None
+        if kind is date and isinstance(value, date):
+            # A far date (9999-12-31) was accepted and then broke `status` for the database.
+            try:
+                check_date(value)
+            except ValidationError as exc:
+                self.problem(path, str(exc).rstrip("."))
+                return None
         return value
 
     def unknown_keys(self, table: dict[str, Any], allowed: set[str], path: tuple) -> None:

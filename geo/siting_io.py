@@ -24,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import SWEREF99TM, lonlat_to_sweref
 from geo.errors import ImportFileError
+from geo.limits import SITING_LIMIT
 from geo.siting import Candidate, DemandLayer
 from geo.siting_inputs import DEMAND_SPACING_M, layer_from_geometries, road_candidates
 from geo.tabular import Row, parse_number, read_table
@@ -64,7 +65,7 @@ def read_csv(data: bytes, name: str) -> list[Feature]:
 
     Raises ImportFileError naming the file, the row (the header is row 1) and the column.
     """
-    table = read_table(data, name)
+    table = read_table(data, name, SITING_LIMIT)
     columns = list(table.columns)
     lat, lon = _column(columns, _LAT), _column(columns, _LON)
     north, east = _column(columns, _NORTH), _column(columns, _EAST)
@@ -137,13 +138,11 @@ def read_features(source: bytes | Path, name: str | None = None) -> list[Feature
     """
     if isinstance(source, Path):
         name = name or source.name
-        try:
-            data = source.read_bytes()
-        except OSError:
-            raise ImportFileError(f"Filen {source} går inte att läsa (finns den?).") from None
+        data = SITING_LIMIT.read(source)  # refused from os.stat before it is read
     else:
         data = source
     name = name or "filen"
+    SITING_LIMIT.check(len(data), name)
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise ImportFileError(

@@ -51,6 +51,7 @@ from geo import schema as t
 from geo.access import Operation
 from geo.errors import (
     ConflictError,
+    DatabaseBusy,
     LofteskartanError,
     NotFoundError,
     PermissionDenied,
@@ -58,6 +59,7 @@ from geo.errors import (
     SchemaError,
 )
 from geo.events import PoliceEvent
+from geo.limits import busy_timeout_seconds
 from geo.migrations import MIGRATIONS
 from geo.models import (
     STOCKHOLM,
@@ -79,6 +81,7 @@ from geo.models import (
 from geo.models import Indicator as IndicatorRecord
 from geo.periods import clock_changes
 from geo.photos import Photo
+from geo.private_files import create_private_file, make_private_dir
 from geo.progress import CommitmentMatch, Tally
 from geo.promise_file import parse_promise_text
 
@@ -123,12 +126,17 @@ class Store:
         self.sqlite_path = (
             Path(parsed.database) if self.backend == "sqlite" and parsed.database else None
         )
+        # Several sessions and imports share the database: a writer waits this long for
+        # another one's lock, then gets DatabaseBusy (see `_translate_lock_error`).
+        busy = busy_timeout_seconds()
         if self.sqlite_path is not None:
-            # Several Streamlit sessions share the file: wait for a lock instead of failing.
-            kwargs["connect_args"] = {"timeout": 30}
+            kwargs["connect_args"] = {"timeout": busy}
+        elif self.backend == "postgis":
+            kwargs["connect_args"] = {"options": f"-c lock_timeout={int(busy * 1000)}"}
         self.engine: Engine = create_engine(self.url, **kwargs)
         if self.backend == "sqlite":
             event.listen(self.engine, "connect", _configure_sqlite)
+        event.listen(self.engine, "handle_error", _translate_lock_error)
 
     def __repr__(self) -> str:
         return f"Store({make_url(self.url).render_as_string(hide_password=True)!r})"
@@ -153,8 +161,7 @@ class Store:
         Returns a Swedish sentence saying what was done. A database from a newer version
         is refused (SchemaError) rather than touched.
         """
-        if self.sqlite_path is not None:
-            self.sqlite_path.parent.mkdir(parents=True, exist_ok=True)
+        self._create_private_sqlite_file()
         current = self.schema_version()
         if current is not None and current > t.SCHEMA_VERSION:
             raise SchemaError(
@@ -214,6 +221,13 @@ class Store:
                 conn.exec_driver_sql("COMMIT")
             finally:
                 dbapi.isolation_level = saved  # type: ignore[union-attr]
+
+    def _create_private_sqlite_file(self) -> None:
+        """A new SQLite database is 0600 in a 0700 folder (it holds sekretess), any umask."""
+        if self.sqlite_path is None or str(self.sqlite_path) == ":memory:":
+            return
+        make_private_dir(self.sqlite_path.parent)
+        create_private_file(self.sqlite_path)
 
     def require_schema(self) -> None:
         """Fail with a clear message when the database has not been initialised."""
@@ -283,6 +297,8 @@ class Store:
         Returns rows restored per table.
         """
         access.require(actor, Operation.RESTORE)
+        # Before is_empty(): its first connection would create the file with the umask's mode.
+        self._create_private_sqlite_file()
         if not replace_existing and not self.is_empty():
             raise LofteskartanError(
                 "Databasen innehåller redan uppgifter. Återställ till en tom databas, eller "
@@ -331,12 +347,32 @@ def _advance_sequences(conn: Connection, table: Any) -> None:
         conn.execute(select(func.setval(sequence, next_id, False)))
 
 
+# SQLite says "database is locked" (or "database table is locked"); PostgreSQL's
+# lock_timeout is SQLSTATE 55P03 (lock_not_available) and a deadlock victim 40P01.
+_SQLITE_LOCKED = ("database is locked", "database table is locked")
+_PG_LOCK_STATES = ("55P03", "40P01")
+
+
+def _translate_lock_error(context: Any) -> None:
+    """SQLAlchemy's handle_error hook: a lock we waited for in vain becomes DatabaseBusy.
+
+    The one place where a busy database turns into a Swedish message: the CLI prints it
+    and exits 2, pages show it, and no SQL, parameters or traceback reach the user.
+    """
+    original = context.original_exception
+    if getattr(original, "sqlstate", None) in _PG_LOCK_STATES or any(
+        text in str(original).lower() for text in _SQLITE_LOCKED
+    ):
+        raise DatabaseBusy() from None
+
+
 def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     """WAL lets readers work while one writer writes; foreign keys are off by default."""
     t.register_sqlite_functions(dbapi_connection)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    # The busy timeout is the driver's `timeout` (see `Store.__init__`): the sqlite3 module
+    # sets sqlite3_busy_timeout from it, and a PRAGMA cannot take it as a bound parameter.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 

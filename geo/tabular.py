@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from geo.errors import ImportFileError
-from geo.limits import check_magic, check_size
+from geo.limits import FileLimit, check_magic, check_size
 
 MAX_COLUMNS = 200
 _DELIMITERS = (";", ",", "\t")
@@ -97,13 +99,15 @@ def decode(data: bytes, name: str) -> tuple[str, str]:
         ) from None
 
 
-def read_table(data: bytes, name: str) -> Table:
+def read_table(data: bytes, name: str, limit: FileLimit | None = None) -> Table:
     """Parse CSV bytes into a Table.
 
     Parameters
     ----------
     data : the file's bytes.
     name : the file name, used in messages.
+    limit : the import's size limit (`geo.limits.ACTIVITIES_LIMIT`, ...); default: the
+        general upload limit.
 
     Raises
     ------
@@ -112,7 +116,10 @@ def read_table(data: bytes, name: str) -> Table:
         with more cells than the header.
     """
     # Size and kind first: an Excel file or a 2 GB upload is refused before it is decoded.
-    check_size(len(data), name)
+    if limit is None:
+        check_size(len(data), name)
+    else:
+        limit.check(len(data), name)
     check_magic(data[:512], name, ".csv")
     if b"\x00" in data[:4096]:
         raise ImportFileError(f"{name}: filen är inte en textfil (CSV).")
@@ -127,22 +134,25 @@ def read_table(data: bytes, name: str) -> Table:
             f"{MAX_COLUMNS} tillåts."
         )
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
-    try:
-        records = list(reader)
-    except csv.Error as exc:
-        raise ImportFileError(f"{name}, rad {reader.line_num}: trasig CSV ({exc}).") from None
-    while records and not any(cell.strip() for cell in records[0]):
-        records.pop(0)
-    if not records:
+    del text  # StringIO holds its own copy: do not keep two
+    # The rows are made one record at a time from the reader: the reader's list of lists
+    # used to be held next to the rows, two copies of every cell at the peak (issue 11).
+    records = _records(reader, name)
+    header: list[str] | None = None
+    for record in records:
+        if any(cell.strip() for cell in record):
+            header = record
+            break
+    if header is None:
         raise ImportFileError(f"{name}: filen är tom.")
-    columns = tuple(c.strip().lower() for c in records[0])
+    columns = tuple(c.strip().lower() for c in header)
     if any(not c for c in columns):
         raise ImportFileError(f"{name}, rad 1: en kolumn saknar namn.")
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
     if duplicates:
         raise ImportFileError(f"{name}, rad 1: kolumnen {', '.join(duplicates)} finns två gånger.")
     rows = []
-    for number, record in enumerate(records[1:], start=2):
+    for number, record in enumerate(records, start=2):
         if not any(cell.strip() for cell in record):
             continue  # Excel leaves empty lines at the end
         if len(record) > len(columns):
@@ -154,6 +164,15 @@ def read_table(data: bytes, name: str) -> Table:
         cells = (unneutralise(cell) for cell in record)
         rows.append(Row(number, dict(zip(columns, cells, strict=False))))
     return Table(name, columns, tuple(rows), encoding, delimiter)
+
+
+def _records(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
+    """The reader's records, with a broken CSV as a Swedish ImportFileError."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        line = getattr(reader, "line_num", "?")
+        raise ImportFileError(f"{name}, rad {line}: trasig CSV ({exc}).") from None
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)([.,]\d+)?$")
@@ -168,7 +187,10 @@ def parse_number(text: str, where: str) -> float:
     if not _NUMBER.match(cleaned):
         raise ImportFileError(f'{where}: "{text}" är inget tal.')
     cleaned = re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", ".")
-    return float(cleaned)
+    value = float(cleaned)
+    if not math.isfinite(value):  # 400 digits make float() return inf, not an error
+        raise ImportFileError(f'{where}: "{text}" är ett för stort tal.')
+    return value
 
 
 def parse_count(text: str, where: str) -> int:

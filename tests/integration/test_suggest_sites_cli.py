@@ -167,7 +167,7 @@ def test_save_puts_the_rotation_in_the_schedule_with_its_seed(
         (["--k", "två", "--radius", "300"], "inget heltal"),
         (["--k", "2", "--radius", "300", "--layer", "skolor"], 'Lagret "skolor" finns inte'),
         (["--k", "2", "--radius", "300", "--seed", "4"], "ange också --weeks N"),
-        (["--k", "2", "--radius", "300", "--demand", "saknas.csv"], "saknas.csv går inte att läsa"),
+        (["--k", "2", "--radius", "300", "--demand", "saknas.csv"], "Filen saknas.csv finns inte."),
         (["--k", "2", "--radius", "300", "--no-sites"], "Det finns inga kandidatplatser"),
         (
             ["--k", "3", "--radius", "300", "--weeks", "4", "--min-gap", "3", "--save"],

@@ -250,3 +250,86 @@ def test_an_upload_widget_file_is_checked_for_size_and_kind_before_an_importer_s
         read_upload(_Uploaded(b"a" * (MB + 1), "platser.csv"), Limits(max_bytes=MB))
     with pytest.raises(ImportFileError, match="platser.gpkg är ingen GeoPackage"):
         read_upload(_Uploaded(b"namn;antal\n", "platser.gpkg"))
+
+
+# -- issue 11: per-import limits, the date range and the busy timeout -----------------------
+
+
+def test_each_import_has_its_own_environment_variable() -> None:
+    from geo.limits import IMPORT_LIMITS
+
+    names = [limit.env for limit in IMPORT_LIMITS]
+    assert len(set(names)) == len(names) == 5
+    assert all(name.startswith("LOFTESKARTAN_MAX_") for name in names)
+
+
+@pytest.mark.parametrize(
+    "setting,expected", [("", 5 * MB), ("12", 12 * MB), ("0,5", MB // 2), ("2.5", int(2.5 * MB))]
+)
+def test_a_file_limit_reads_megabytes_from_its_variable(setting: str, expected: int) -> None:
+    from geo.limits import ACTIVITIES_LIMIT
+
+    assert ACTIVITIES_LIMIT.max_bytes({ACTIVITIES_LIMIT.env: setting}) == expected
+
+
+@pytest.mark.parametrize("setting", ["0", "-1", "mycket", "1e9"])
+def test_a_nonsense_file_limit_is_a_swedish_error(setting: str) -> None:
+    from geo.limits import ACTIVITIES_LIMIT
+
+    with pytest.raises(ImportFileError, match="ska vara ett antal megabyte större än noll"):
+        ACTIVITIES_LIMIT.max_bytes({ACTIVITIES_LIMIT.env: setting})
+
+
+def test_a_file_limit_refuses_a_sparse_file_from_its_size_without_opening_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from geo.limits import EVENTS_LIMIT
+
+    big = tmp_path / "handelser.csv"
+    with big.open("wb") as f:
+        f.truncate(3 * GIB)
+
+    def never(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the file was opened although its size was too large")
+
+    monkeypatch.setattr(Path, "open", never)
+    with pytest.raises(ImportFileError) as refused:
+        EVENTS_LIMIT.read(big)
+    assert str(refused.value) == (
+        "handelser.csv är 3072 MB; största tillåtna händelsefil är 20 MB. Dela upp filen, "
+        "eller be en administratör höja gränsen med miljövariabeln LOFTESKARTAN_MAX_EVENTS_MB "
+        "(i megabyte)."
+    )
+
+
+@pytest.mark.parametrize(
+    "day,ok",
+    [
+        ("1989-12-31", False),
+        ("1990-01-01", True),
+        ("2024-03-05", True),
+        ("2100-12-31", True),
+        ("2101-01-01", False),
+        ("0001-01-01", False),
+        ("9999-12-31", False),
+    ],
+)
+def test_the_supported_date_range_is_1990_to_2100(day: str, ok: bool) -> None:
+    from datetime import date
+
+    from geo.errors import ValidationError
+    from geo.limits import check_date
+
+    value = date.fromisoformat(day)
+    if ok:
+        assert check_date(value) == value
+    else:
+        with pytest.raises(ValidationError, match=f"{day} ligger utanför de datum"):
+            check_date(value)
+
+
+@pytest.mark.parametrize("setting,expected", [("", 30.0), ("1", 1.0), ("0,5", 0.5)])
+def test_the_busy_timeout_is_30_seconds_unless_set(setting: str, expected: float) -> None:
+    from geo.limits import BUSY_ENV, busy_timeout_seconds
+
+    assert busy_timeout_seconds({BUSY_ENV: setting}) == expected

@@ -68,7 +68,7 @@ def test_an_unknown_file_type_is_refused() -> None:
 
 
 def test_a_missing_file_is_named() -> None:
-    with pytest.raises(ImportFileError, match="finns den"):
+    with pytest.raises(ImportFileError, match="finns inte"):
         read_demand(Path("/finns/inte.csv"))
 
 
