@@ -21,7 +21,8 @@ import io
 import math
 import textwrap
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -71,6 +72,17 @@ class MapView(enum.StrEnum):
     DENSITY = "tathet"
 
 
+@contextmanager
+def literal_text() -> Iterator[None]:
+    """Draw every text as it is written: matplotlib would read `$…$` in it as maths.
+
+    Place names, layer titles and promise texts are data: a place named "$$" stopped the
+    map and the meeting pack with a parse error, and "a $x^2$ b" was drawn as a formula.
+    """
+    with matplotlib.rc_context({"text.parse_math": False}):
+        yield
+
+
 def render_map_png(
     data: ExportData,
     view: MapView = MapView.OVERVIEW,
@@ -90,6 +102,14 @@ def render_map_png(
     -------
     PNG bytes with the audience and export time in the image and in its metadata.
     """
+    with literal_text():
+        return _render_map_png(data, view, dpi, size_in)
+
+
+def _render_map_png(
+    data: ExportData, view: MapView, dpi: int, size_in: tuple[float, float]
+) -> bytes:
+    """`render_map_png` inside `literal_text`."""
     fig = Figure(figsize=size_in, dpi=dpi)
     FigureCanvasAgg(fig)
     ax = fig.add_axes((0.02, 0.09, 0.70, 0.76))

@@ -30,7 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from geo.audience import ActivityRow, Audience, ExportData, SummaryRow, counted_text
-from geo.map_image import A4_LANDSCAPE_IN, MapView, render_map_png
+from geo.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
 from geo.models import Outcome, PlanStatus
 from geo.swedish import date_range, long_date, number, stamp, week_text
 
@@ -342,6 +342,12 @@ def _progress_pages(pdf: _Pack, data: ExportData) -> None:
 
 def _chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
     """Horizontal bars: done per commitment, with the target as a line where there is one."""
+    with literal_text():
+        return _draw_chart(rows, data)
+
+
+def _draw_chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
+    """`_chart` inside `literal_text`."""
     labels = [textwrap.shorten(r.commitment.kind.label, 34, placeholder="…") for r in rows]
     height = 0.42 * len(rows) + 0.5
     fig = Figure(figsize=(7.2, height), dpi=200)

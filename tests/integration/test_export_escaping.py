@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import subprocess
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -78,3 +79,18 @@ def test_meeting_pdf_prints_the_payload_as_text(store: Store, tmp_path: Path) ->
     ).stdout
     assert NAME in text
     assert NOTE in text
+
+
+@pytest.mark.parametrize("name", ["$$", "$\\frac{$ väg", "a $x^2$ b"])
+def test_a_place_name_with_dollar_signs_is_drawn_as_text_not_read_as_maths(
+    store: Store, name: str
+) -> None:
+    # Matplotlib reads `$…$` as maths: "$$" used to stop the map image and the meeting pack.
+    data = load_export_data(
+        store, ACTOR, ExportRequest(Audience.INTERNAL, *PERIOD, MADE_AT, meeting_date=MEETING)
+    )
+    places = tuple(replace(p, name=name) if p.name == NAME else p for p in data.places)
+    renamed = replace(data, places=places)
+    image = render(renamed, ExportFormat.MAP_PNG, ExportOptions())
+    pack = render(renamed, ExportFormat.MEETING_PDF, ExportOptions())
+    assert image.startswith(b"\x89PNG") and pack.startswith(b"%PDF")
