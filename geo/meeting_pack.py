@@ -58,6 +58,9 @@ BADGE_RGB = {Audience.INTERNAL: (178, 24, 43), Audience.PUBLIC: (26, 150, 65)}
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 234, 238))
 
 
+TERTIALS_PER_TABLE = 6
+
+
 def count_text(value: int | None, data: ExportData) -> str:
     """A count as printed: the number, or "visas inte" when suppressed."""
     return data.rules.suppressed_text if value is None else number(value)
@@ -326,18 +329,21 @@ def _progress_pages(pdf: _Pack, data: ExportData) -> None:
                 values.insert(4, str(r.planned))
             body.append(values)
         pdf.rows(headings, body, widths)
-    if data.tertials:
+    # A long internal period has many tertials: a table of at most six each, so the columns
+    # stay readable (and fit the page) however long the period is.
+    for first in range(0, len(data.tertials), TERTIALS_PER_TABLE):
+        tertials = data.tertials[first : first + TERTIALS_PER_TABLE]
         if pdf.will_page_break(60):
             pdf.add_page()
         pdf.heading("Per tertial", 11)
-        headings = ["Aktivitet", *[t.period.label for t in data.tertials]]
-        share = 110 / len(data.tertials)
+        headings = ["Aktivitet", *[t.period.label for t in tertials]]
+        share = 110 / len(tertials)
         body = [
             [r.commitment.text if len(r.commitment.text) < 90 else r.commitment.text[:88] + "…"]
-            + [count_text(t.row(r.commitment.id).done, data) for t in data.tertials]
+            + [count_text(t.row(r.commitment.id).done, data) for t in tertials]
             for r in data.summary.rows
         ]
-        pdf.rows(headings, body, [70, *[share] * len(data.tertials)])
+        pdf.rows(headings, body, [70, *[share] * len(tertials)])
 
 
 def _chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:

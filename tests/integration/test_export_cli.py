@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,3 +99,17 @@ def test_an_empty_database_is_refused(
     assert main(["export", "csv", str(tmp_path / "data.zip")]) == 2
     assert "lofteskartan init" in capsys.readouterr().err
     assert not (tmp_path / "data.zip").exists()
+
+
+def test_an_internal_meeting_pack_over_ten_years_splits_its_tertial_table(
+    db: str, tmp_path: Path
+) -> None:
+    out = tmp_path / "pack.pdf"
+    code = main(["export", "meeting-pdf", str(out), "--from", "2020-01-01", "--to", "2030-12-31"])
+    assert code == 0
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    # Every tertial begun by today, at most six to a table (the one table did not fit a page).
+    assert text.count("Per tertial") >= 4
+    assert "T1 2020" in text and "T3 2025" in text
