@@ -32,6 +32,7 @@ from sqlalchemy.engine import make_url
 from geo.access import Organisation, Role
 from geo.errors import LofteskartanError
 from geo.models import STOCKHOLM, Actor
+from geo.private_files import make_private_dir
 from geo.store import database_url, default_database_path
 
 ENV_VAR = "LOFTESKARTAN_USERS"
@@ -141,7 +142,7 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
 
 def _write(path: Path, entries: Mapping[str, Mapping[str, Any]]) -> None:
     """Replace the file atomically; it is created with mode 0600 and never widened."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     data = {"format": FORMAT, "users": [dict(entries[name]) for name in sorted(entries)]}
     # mkstemp makes the file 0600 and in the same folder, so os.replace is atomic.
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -170,7 +171,7 @@ def _locked(path: Path) -> Iterator[None]:
     """One `users add/remove` at a time, so two commands never lose each other's change."""
     import fcntl
 
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_private_dir(path.parent)
     lock = path.with_name(path.name + ".lock")
     fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
     try:

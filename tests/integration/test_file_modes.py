@@ -6,6 +6,7 @@ be published, and a web server running as another user must read them.
 
 from __future__ import annotations
 
+import io
 import os
 import stat
 from collections.abc import Iterator
@@ -120,3 +121,20 @@ def test_a_database_restored_into_a_new_file_is_private(
     assert main(["restore", str(backup)]) == 0
     assert mode(restored) == 0o600
     assert mode(restored.parent) == 0o700
+
+
+def test_a_users_file_in_a_folder_of_its_own_is_0600_in_a_0700_folder(
+    tmp_path: Path, loose_umask: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LOFTESKARTAN_DB", f"sqlite:///{tmp_path}/db.sqlite")
+    users = tmp_path / "hemligt" / "anvandare.json"
+    monkeypatch.setenv("LOFTESKARTAN_USERS", str(users))
+    monkeypatch.setattr("sys.stdin", io.StringIO("ett långt lösenord 123\n"))
+    assert main(["init"]) == 0
+    code = main(
+        ["users", "add", "lisa", "--role", "planerare", "--organisation", "kommun"]
+        + ["--password-stdin"]
+    )
+    assert code == 0
+    assert mode(users) == 0o600
+    assert mode(users.parent) == 0o700
