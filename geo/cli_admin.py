@@ -49,6 +49,8 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
+    from geo.hosts import allowed_hosts
+
     store.require_schema()
     command = [
         sys.executable,
@@ -69,6 +71,10 @@ def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
         "--server.enableStaticServing",
         "true",
     ]
+    # Streamlit itself then refuses a websocket whose Host is foreign (DNS rebinding), before
+    # any session exists; app.py checks the same names again for `streamlit run` directly.
+    for name in sorted(allowed_hosts("127.0.0.1")):
+        command += ["--server.allowedHosts", name]
     print(f"Löfteskartan startar på http://127.0.0.1:{args.port} (avsluta med Ctrl+C)")
     os.chdir(REPO_ROOT)
     os.execv(sys.executable, command)
