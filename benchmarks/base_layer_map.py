@@ -33,7 +33,7 @@ from shapely.geometry import box
 
 from geo.demo import ANEBY_E, ANEBY_N
 from geo.layers import MAP_MAX_FEATURES, load_base_layers
-from geo.models import Actor, BaseLayer
+from geo.records.models import Actor, BaseLayer
 from geo.setup import initialise
 from geo.store import Store
 from ui.place_map import drawing_map

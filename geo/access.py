@@ -27,7 +27,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from geo.errors import PermissionDenied
-from geo.models import Actor, Classification
+from geo.records.models import Actor, Classification
 
 
 class Role(enum.StrEnum):

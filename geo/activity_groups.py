@@ -29,7 +29,7 @@ import numpy as np
 import shapely
 
 from geo.locations import NO_PLACE, wkb_points
-from geo.models import STOCKHOLM, Activity, CommitmentKind, Place
+from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place
 from geo.swedish import number
 
 SQUARE_SIZES_M = (100.0, 250.0, 500.0, 1_000.0, 2_500.0, 5_000.0)

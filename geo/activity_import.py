@@ -7,7 +7,7 @@ Columns (CSV) or properties (GeoJSON), see data/templates/aktiviteter.csv:
 * where: `plats` (the name of a stored place), or `lat` + `lon` (WGS 84), or `N` + `E`
   (SWEREF 99 TM), or a GeoJSON geometry; meetings may have none;
 * optional `klassning` (öppen, intern, sekretess) and `anteckning` (internal free text);
-* outcome counts of the row's kind (`geo.outcomes`): `kontrollerade_fordon`,
+* outcome counts of the row's kind (`geo.records.outcomes`): `kontrollerade_fordon`,
   `overtradelser`, `kontrollerade_personer`, `misstankta_narkotikabrott`, `varav_unga`,
   `deltagare`, `timmar`, ...
 
@@ -35,7 +35,7 @@ from geo.coords import CoordinateSystem, classify, to_point
 from geo.crs import to_sweref
 from geo.errors import ImportFileError, ValidationError
 from geo.limits import ACTIVITIES_LIMIT, DATE_RANGE_TEXT, check_date, parse_geojson
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
@@ -44,7 +44,12 @@ from geo.models import (
     Place,
     PromiseDocument,
 )
-from geo.outcomes import ALL_OUTCOME_NAMES, OUTCOME_FIELDS, outcome_problems, validate_outcome
+from geo.records.outcomes import (
+    ALL_OUTCOME_NAMES,
+    OUTCOME_FIELDS,
+    outcome_problems,
+    validate_outcome,
+)
 from geo.store import Store
 from geo.tabular import parse_number, read_table
 

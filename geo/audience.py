@@ -71,7 +71,7 @@ from geo.aggregate import (
 )
 from geo.errors import ValidationError
 from geo.layers import LABEL_KEYS, activity_point
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
@@ -87,8 +87,8 @@ from geo.models import (
     PlanStatus,
     PromiseDocument,
 )
-from geo.periods import Period, promise_year_containing, promise_years, tertials_in
-from geo.progress import commitment_for, progress
+from geo.records.periods import Period, promise_year_containing, promise_years, tertials_in
+from geo.records.progress import commitment_for, progress
 from geo.swedish import date_range, iso_week
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
-from geo.models import STOCKHOLM
+from geo.records.models import STOCKHOLM
 from geo.tabular import neutralise
 
 ACTIONS = {

@@ -61,8 +61,8 @@ from geo import __version__
 from geo import schema as t
 from geo.errors import ImportFileError, LofteskartanError, SchemaError
 from geo.limits import check_magic
-from geo.models import Actor
 from geo.private_files import make_private_dir
+from geo.records.models import Actor
 from geo.store import Store, now
 
 FORMAT = 1

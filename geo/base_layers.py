@@ -14,7 +14,7 @@ import geopandas as gpd
 
 from geo.crs import SWEREF99TM
 from geo.errors import LofteskartanError
-from geo.models import BaseLayer
+from geo.records.models import BaseLayer
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BASE_DIR = DATA_DIR / "base"

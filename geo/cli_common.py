@@ -16,7 +16,7 @@ from typing import NoReturn
 
 from geo.errors import LofteskartanError, ValidationError
 from geo.limits import MAX_WEEKS_AHEAD, check_date
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -66,8 +66,8 @@ def register_places(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
-    from geo.models import Classification
     from geo.place_import import export_places
+    from geo.records.models import Classification
 
     store.require_schema()
     with store.session(cli_actor()) as s:
@@ -216,7 +216,7 @@ def register_ics(group: argparse._SubParsersAction) -> None:
 
 def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
     """Local midnights for --from (inclusive) and the day after --to (exclusive)."""
-    from geo.models import STOCKHOLM
+    from geo.records.models import STOCKHOLM
 
     start = end = None
     if args.date_from is not None:

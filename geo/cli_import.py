@@ -43,7 +43,7 @@ def register_places(group: argparse._SubParsersAction) -> None:
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     from geo.place_import import read_places, save_places
-    from geo.places import load_place_context
+    from geo.records.places import load_place_context
 
     store.require_schema()
     # Refused from os.stat before a byte is read (issue 11: GeoJSON had no limit at all).

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.cli_common import UsageError, add_document_option, cli_actor, iso_date
-from geo.models import PlaceKind
+from geo.records.models import PlaceKind
 from geo.store import Store
 
 

@@ -19,8 +19,8 @@ import shapely
 
 from geo.layers import Bounds, FeatureCollection, bounds_of, collection, feature
 from geo.locations import ActivityPoints, points_from_activities
-from geo.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
-from geo.periods import Period
+from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
+from geo.records.periods import Period
 
 if TYPE_CHECKING:
     from geo.store import Session

@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import LofteskartanError
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Classification,
@@ -28,7 +28,7 @@ from geo.models import (
     PlanStatus,
     PromiseDocument,
 )
-from geo.periods import promise_year
+from geo.records.periods import promise_year
 from geo.store import Session
 
 DEMO_KOMMUNKOD = "0604"

@@ -40,8 +40,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.crs import SWEREF99TM, WGS84, transform_xy
 from geo.errors import ImportFileError, ValidationError
 from geo.limits import DATE_RANGE_TEXT, EVENTS_LIMIT, check_date, check_json_depth
-from geo.models import STOCKHOLM, Actor
-from geo.periods import Period
+from geo.records.models import STOCKHOLM, Actor
+from geo.records.periods import Period
 
 if TYPE_CHECKING:
     from geo.store import Session, Store

@@ -26,7 +26,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.audience import Audience, ExportData
 from geo.export_tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
-from geo.models import STOCKHOLM
+from geo.records.models import STOCKHOLM
 from geo.swedish import plain_number, stamp
 from geo.tabular import neutralise
 

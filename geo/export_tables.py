@@ -29,7 +29,7 @@ from geo.audience import (
     PeriodSummary,
     counted_text,
 )
-from geo.places import ALL_ATTRIBUTE_KEYS, ATTRIBUTES, ValueType, attribute_text
+from geo.records.places import ALL_ATTRIBUTE_KEYS, ATTRIBUTES, ValueType, attribute_text
 from geo.swedish import stamp
 
 

@@ -20,8 +20,8 @@ from pathlib import Path
 from geo import access
 from geo.access import Operation
 from geo.audience import PUBLIC_READER, Audience, ExportData, ExportRequest, build_export_data
-from geo.models import STOCKHOLM, Actor
 from geo.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
+from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store
 from geo.swedish import number
 

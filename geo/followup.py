@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from geo.audience import Audience, ExportData, PeriodSummary, SummaryRow
 from geo.map_html import render_map_html
 from geo.meeting_pack import outcome_text
-from geo.models import STOCKHOLM
+from geo.records.models import STOCKHOLM
 from geo.swedish import MONTHS, date_range, number, stamp
 
 TERTIAL_MONTHS = {1: "januari–april", 2: "maj–augusti", 3: "september–december"}

@@ -45,8 +45,8 @@ from geo.layers import (
     feature,
 )
 from geo.locations import NO_PLACE, ActivityPoints, points_from_rows
-from geo.models import CommitmentKind, PromiseDocument
-from geo.progress import commitment_match
+from geo.records.models import CommitmentKind, PromiseDocument
+from geo.records.progress import commitment_match
 
 if TYPE_CHECKING:
     from geo.store import Session

@@ -22,8 +22,8 @@ import numpy as np
 import pandas as pd
 
 from geo.events import incident_times
-from geo.models import STOCKHOLM, CommitmentKind
-from geo.periods import Period
+from geo.records.models import STOCKHOLM, CommitmentKind
+from geo.records.periods import Period
 
 if TYPE_CHECKING:
     from geo.store import Session

@@ -24,7 +24,7 @@ from geo.activity_groups import (
     group_activities,
 )
 from geo.crs import SWEREF99TM, WGS84, _transformer, to_wgs84, transform_xy
-from geo.models import Activity, CommitmentKind, Place, PlaceKind
+from geo.records.models import Activity, CommitmentKind, Place, PlaceKind
 from geo.swedish import number
 
 if TYPE_CHECKING:

@@ -15,7 +15,7 @@ from operator import itemgetter
 import numpy as np
 import shapely
 
-from geo.models import Activity, Place
+from geo.records.models import Activity, Place
 
 NO_PLACE = -1
 

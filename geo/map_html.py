@@ -38,7 +38,7 @@ from geo.map_style import (
     TATORT_COLOUR,
     density_colours,
 )
-from geo.models import CommitmentKind, PlaceKind
+from geo.records.models import CommitmentKind, PlaceKind
 from geo.swedish import date_range, stamp
 
 STATIC = Path(__file__).resolve().parent.parent / "static"

@@ -54,7 +54,7 @@ from geo.map_style import (
     TATORT_COLOUR,
     density_colours,
 )
-from geo.models import CommitmentKind, PlaceKind
+from geo.records.models import CommitmentKind, PlaceKind
 from geo.swedish import date_range, stamp
 
 A4_LANDSCAPE_IN = (11.69, 8.27)

@@ -6,7 +6,7 @@ screen.
 
 from __future__ import annotations
 
-from geo.models import CommitmentKind, PlaceKind
+from geo.records.models import CommitmentKind, PlaceKind
 
 PLACE_COLOURS = {
     PlaceKind.CENTRAL_AREA: "#1f78b4",

@@ -44,8 +44,9 @@ from geo.coords import CoordinateSystem, classify
 from geo.crs import SWEREF99TM, WGS84, to_sweref, to_wgs84
 from geo.errors import ImportFileError, LofteskartanError, ValidationError
 from geo.limits import PLACES_LIMIT, check_json_depth
-from geo.models import Place, PlaceKind
-from geo.places import (
+from geo.private_files import PRIVATE_FILE_MODE
+from geo.records.models import Place, PlaceKind
+from geo.records.places import (
     ALL_ATTRIBUTE_KEYS,
     ATTRIBUTES,
     PlaceContext,
@@ -57,7 +58,6 @@ from geo.places import (
     parse_stops,
     validate_place,
 )
-from geo.private_files import PRIVATE_FILE_MODE
 from geo.store import Session
 from geo.tabular import Row, parse_number, read_table
 

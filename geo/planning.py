@@ -2,7 +2,7 @@
 
 Pages and the CLI call these instead of composing store calls themselves, so a rule is
 always stored with its occurrences, an activity logged for a plan always marks the plan
-done, and every outcome and finding passes `geo.outcomes` before it is written.
+done, and every outcome and finding passes `geo.records.outcomes` before it is written.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from geo.errors import ValidationError
-from geo.models import (
+from geo.photos import Photo
+from geo.random_plan import RandomPlanSpec, generate, planned_from_visits
+from geo.records.models import (
     Activity,
     Classification,
     CommitmentKind,
@@ -22,10 +24,8 @@ from geo.models import (
     PlanStatus,
     ScheduleRule,
 )
-from geo.outcomes import validate_finding, validate_indicator, validate_outcome
-from geo.photos import Photo
-from geo.random_plan import RandomPlanSpec, generate, planned_from_visits
-from geo.recurrence import Expansion, RecurrenceRule
+from geo.records.outcomes import validate_finding, validate_indicator, validate_outcome
+from geo.records.recurrence import Expansion, RecurrenceRule
 from geo.schedule import describe_rule, planned_from_rule
 from geo.store import Session
 

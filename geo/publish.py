@@ -25,7 +25,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
-from geo.models import (
+from geo.records.models import (
     Activity,
     Actor,
     Classification,
@@ -35,7 +35,7 @@ from geo.models import (
     PlanStatus,
     ScheduleRule,
 )
-from geo.recurrence import (
+from geo.records.recurrence import (
     WEEKDAYS_SV,
     Frequency,
     RecurrenceRule,

@@ -22,8 +22,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from geo.errors import ValidationError
-from geo.models import Classification, CommitmentKind, PlannedActivity
-from geo.recurrence import WEEKDAYS_PLURAL_SV, format_clock, local_time
+from geo.records.models import Classification, CommitmentKind, PlannedActivity
+from geo.records.recurrence import WEEKDAYS_PLURAL_SV, format_clock, local_time
 
 ALGORITHM = "slumpad-närvaro-1"
 # An int4 column holds the seed on PostgreSQL.

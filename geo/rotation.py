@@ -25,7 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from geo.errors import ValidationError
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Classification,
     CommitmentKind,

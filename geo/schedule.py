@@ -15,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.crs import to_wgs84
 from geo.layers import FeatureCollection, collection
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Classification,
     CommitmentKind,
@@ -26,8 +26,15 @@ from geo.models import (
     PromiseDocument,
     Responsible,
 )
-from geo.progress import commitment_for
-from geo.recurrence import MONTHS_SV, WEEKDAYS_SV, Expansion, RecurrenceRule, describe, expand
+from geo.records.progress import commitment_for
+from geo.records.recurrence import (
+    MONTHS_SV,
+    WEEKDAYS_SV,
+    Expansion,
+    RecurrenceRule,
+    describe,
+    expand,
+)
 
 RESPONSIBLE_SV = {
     Responsible.POLICE: "Polisen",

@@ -35,7 +35,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.types import TypeDecorator, UserDefinedType
 
-from geo.models import STOCKHOLM
+from geo.records.models import STOCKHOLM
 
 SCHEMA_VERSION = 1
 SRID = 3006

@@ -15,9 +15,9 @@ from geo.base_layers import KOMMUN, shipped_layers
 from geo.demo import DEMO_KOMMUNKOD, load_demo
 from geo.errors import PromiseFileError
 from geo.events import import_events, parse_events_bytes
-from geo.indicators import demo_indicators
-from geo.models import Actor, PromiseDocument
-from geo.promise_file import load_promise_file, parse_promise_text
+from geo.records.indicators import demo_indicators
+from geo.records.models import Actor, PromiseDocument
+from geo.records.promise_file import load_promise_file, parse_promise_text
 from geo.store import Session, Store
 
 DEMO_MARKER = "demo_loaded"

@@ -20,7 +20,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ValidationError
-from geo.models import Activity, CommitmentKind, Outcome, Place, PlaceKind
+from geo.records.models import Activity, CommitmentKind, Outcome, Place, PlaceKind
 from geo.siting import Candidate, DemandLayer
 
 if TYPE_CHECKING:

@@ -6,10 +6,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from geo.models import Actor, PromiseDocument
-from geo.pace import PaceForecast, pace_forecast
-from geo.periods import Period, promise_year, promise_year_containing
-from geo.progress import CommitmentProgress, progress_from_tallies, tertial_slices
+from geo.records.models import Actor, PromiseDocument
+from geo.records.pace import PaceForecast, pace_forecast
+from geo.records.periods import Period, promise_year, promise_year_containing
+from geo.records.progress import CommitmentProgress, progress_from_tallies, tertial_slices
 from geo.store import Store
 
 
@@ -18,7 +18,7 @@ class StatusReport:
     """Progress for one promise document in one promise year, as seen on `today`.
 
     `forecasts` lines up with `rows`; `tertials` holds the same figures per tertial slice
-    of the year (see `geo.progress.tertial_slices`).
+    of the year (see `geo.records.progress.tertial_slices`).
     """
 
     document: PromiseDocument

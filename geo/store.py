@@ -61,7 +61,9 @@ from geo.errors import (
 from geo.events import PoliceEvent
 from geo.limits import busy_timeout_seconds
 from geo.migrations import MIGRATIONS
-from geo.models import (
+from geo.photos import Photo
+from geo.private_files import create_private_file, make_private_dir
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
@@ -78,12 +80,10 @@ from geo.models import (
     PromiseDocument,
     ScheduleRule,
 )
-from geo.models import Indicator as IndicatorRecord
-from geo.periods import clock_changes
-from geo.photos import Photo
-from geo.private_files import create_private_file, make_private_dir
-from geo.progress import CommitmentMatch, Tally
-from geo.promise_file import parse_promise_text
+from geo.records.models import Indicator as IndicatorRecord
+from geo.records.periods import clock_changes
+from geo.records.progress import CommitmentMatch, Tally
+from geo.records.promise_file import parse_promise_text
 
 ENV_VAR = "LOFTESKARTAN_DB"
 
@@ -559,7 +559,7 @@ class Session:
         """A new version of a document may not lose a commitment that work is recorded against.
 
         Activities, plans and rules count toward the commitment they name, or, naming none,
-        toward the document's single commitment of their kind (geo/progress.py). A new
+        toward the document's single commitment of their kind (geo/records/progress.py). A new
         version without that commitment would make them vanish from the follow-up.
         """
         old = self.promise_document(doc.id)
@@ -1311,7 +1311,7 @@ class Session:
 
         A lean read for 100,000 activities: two columns, no outcome, no times, geometries
         left as WKB for reading in bulk. Filters: start in [start, end), of `kinds`, and
-        counting toward a commitment (`geo.progress.commitment_match`).
+        counting toward a commitment (`geo.records.progress.commitment_match`).
         """
         a = t.activities
         # SQLite holds the WKB itself: read it as bytes, without a Python function per row.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from geo.models import STOCKHOLM
+from geo.records.models import STOCKHOLM
 
 MONTHS = (
     "januari",

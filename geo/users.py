@@ -31,8 +31,8 @@ from sqlalchemy.engine import make_url
 
 from geo.access import Organisation, Role
 from geo.errors import LofteskartanError
-from geo.models import STOCKHOLM, Actor
 from geo.private_files import make_private_dir
+from geo.records.models import STOCKHOLM, Actor
 from geo.store import database_url, default_database_path
 
 ENV_VAR = "LOFTESKARTAN_USERS"

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from geo.pace import RULE_TEXT
+from geo.records.pace import RULE_TEXT
 from geo.status import status_report
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection

@@ -5,8 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.access import Role
-from geo.models import PlaceKind
-from geo.places import WALKING_SPEED_KMH, load_place_context
+from geo.records.models import PlaceKind
+from geo.records.places import WALKING_SPEED_KMH, load_place_context
 from ui.auth import require
 from ui.entry import through_app
 from ui.place_editor import (

@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.access import Role
-from geo.models import CommitmentKind
+from geo.records.models import CommitmentKind
 from geo.schedule import (
     PlanFilter,
     conflicting_ids,

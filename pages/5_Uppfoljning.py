@@ -10,7 +10,7 @@ from streamlit_folium import st_folium
 from geo.coverage import load_presence
 from geo.events import load_situation
 from geo.hours import load_week_matrices
-from geo.models import CommitmentKind
+from geo.records.models import CommitmentKind
 from geo.status import status_report
 from ui.entry import through_app
 from ui.followup import indicator_section, presence_tables, progress_tables, week_chart

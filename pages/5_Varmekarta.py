@@ -6,8 +6,8 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
-from geo.models import CommitmentKind
-from geo.progress import tertial_slices
+from geo.records.models import CommitmentKind
+from geo.records.progress import tertial_slices
 from ui.entry import through_app
 from ui.heatmaps import heat_legend, heat_map, heat_view
 from ui.state import selection

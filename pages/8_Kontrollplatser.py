@@ -7,7 +7,7 @@ from streamlit_folium import st_folium
 
 from geo.access import Role
 from geo.errors import LofteskartanError
-from geo.models import PlaceKind
+from geo.records.models import PlaceKind
 from geo.rotation import plan_rotation, planned_controls, save_rotation
 from geo.siting import format_number, format_share, suggest_sites
 from geo.siting_inputs import (

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from shapely.geometry import LineString, Point, Polygon, box
 
 from geo import schema
-from geo.models import STOCKHOLM
+from geo.records.models import STOCKHOLM
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROMISE_DIR = REPO_ROOT / "data" / "promises"

@@ -28,7 +28,8 @@ from pathlib import Path
 from shapely.geometry import LineString, Point, box
 
 from geo.crs import sweref_to_lonlat
-from geo.models import (
+from geo.photos import clean_photo
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
@@ -41,7 +42,6 @@ from geo.models import (
     PlannedActivity,
     PlanStatus,
 )
-from geo.photos import clean_photo
 from geo.setup import initialise
 from geo.store import Store
 from tests.photo_files import noise, phone_jpeg

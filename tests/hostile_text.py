@@ -12,7 +12,7 @@ from pathlib import Path
 
 from shapely.geometry import Point, box
 
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,

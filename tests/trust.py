@@ -14,7 +14,7 @@ from typing import Any
 
 from shapely.geometry import LineString, Point, box
 
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
@@ -25,7 +25,7 @@ from geo.models import (
     PlaceKind,
     PlannedActivity,
 )
-from geo.promise_file import load_promise_file
+from geo.records.promise_file import load_promise_file
 from geo.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

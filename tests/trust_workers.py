@@ -14,7 +14,7 @@ from typing import Any
 from shapely.geometry import Point
 
 from geo.errors import ConflictError
-from geo.models import Actor, Classification, Place, PlaceKind
+from geo.records.models import Actor, Classification, Place, PlaceKind
 from geo.store import Store
 from geo.tabular import parse_number, read_table
 

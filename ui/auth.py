@@ -44,7 +44,7 @@ from streamlit import runtime
 from geo import access
 from geo.access import Role
 from geo.errors import LofteskartanError, PermissionDenied
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.sign_in_guard import begin_attempt, local_sign_in_recorded, record_local_sign_in
 from geo.sign_in_guard import succeeded as attempt_succeeded
 from geo.store import Store, database_url

@@ -15,7 +15,7 @@ from typing import Any
 
 from streamlit_calendar import calendar
 
-from geo.models import STOCKHOLM, Activity, Place, PlannedActivity, PlanStatus
+from geo.records.models import STOCKHOLM, Activity, Place, PlannedActivity, PlanStatus
 
 SWEDISH_LOCALE: dict[str, Any] = {
     "code": "sv",

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from geo.limits import MB, Limits
-from geo.models import Finding
 from geo.photos import PHOTO_RULE, Photo, PhotoError, clean_photo
+from geo.records.models import Finding
 from geo.store import Session
 from ui.planning import write
 from ui.state import current_actor, get_store

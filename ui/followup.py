@@ -10,9 +10,9 @@ import streamlit as st
 from geo.coverage import PresenceView
 from geo.errors import LofteskartanError
 from geo.hours import WEEKDAYS, as_frame
-from geo.indicators import SUGGESTED, indicators_from_table, trends
-from geo.models import Actor
-from geo.pace import RULE_TEXT
+from geo.records.indicators import SUGGESTED, indicators_from_table, trends
+from geo.records.models import Actor
+from geo.records.pace import RULE_TEXT
 from geo.status import StatusReport, status_rows
 from geo.store import Store
 from ui.text import as_stored, neutralised, plain, show_table

@@ -15,8 +15,8 @@ import streamlit as st
 
 from geo.coverage import PRESENCE_CLASSES, PresenceView
 from geo.heat import HEAT_COLOURS, HeatView, load_heat
-from geo.models import Actor, CommitmentKind
-from geo.periods import Period
+from geo.records.models import Actor, CommitmentKind
+from geo.records.periods import Period
 from ui.maps import add_layer, escaped, new_map
 from ui.state import current_actor, get_store
 

@@ -15,7 +15,9 @@ from streamlit_folium import st_folium
 
 from geo.crs import lonlat_to_sweref
 from geo.layers import bounds_of, place_collections
-from geo.models import (
+from geo.photos import Photo
+from geo.planning import add_finding, cancel_planned, change_finding, log_activity, save_indicator
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Classification,
@@ -27,7 +29,7 @@ from geo.models import (
     PlanStatus,
     PromiseDocument,
 )
-from geo.outcomes import (
+from geo.records.outcomes import (
     FINDING_CATEGORIES,
     FINDING_OWNERS,
     FINDING_STATUS_SV,
@@ -38,9 +40,7 @@ from geo.outcomes import (
     is_overdue,
     term_of,
 )
-from geo.photos import Photo
-from geo.planning import add_finding, cancel_planned, change_finding, log_activity, save_indicator
-from geo.recurrence import local_time
+from geo.records.recurrence import local_time
 from geo.schedule import plan_label, short_when
 from geo.store import Session
 from ui.finding_photos import forget_photo, photo_picker, stored_photo

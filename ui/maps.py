@@ -16,7 +16,7 @@ from branca.element import MacroElement, Template
 
 from geo.layers import Bounds, FeatureCollection
 from geo.map_style import ACTIVITY_COLOURS
-from geo.models import CommitmentKind, PlaceKind
+from geo.records.models import CommitmentKind, PlaceKind
 from ui.offline import add_osm_tiles, use_vendored_assets
 
 ANEBY_CENTRE = (57.8416, 14.8085)

@@ -1,7 +1,7 @@
 """Streamlit glue for the places page: the drawing map, the forms, the table, the import.
 
 The rules (what a valid place is, the facts in metres, reading files) live in
-`geo.places` and `geo.place_import`; this module reads widgets, calls them and shows the
+`geo.records.places` and `geo.place_import`; this module reads widgets, calls them and shows the
 result. User text goes into widgets, tables (`ui.text.show_table`) and escaped map tooltips,
 or through `ui.text.plain()` before anything Streamlit renders as Markdown.
 """
@@ -18,7 +18,6 @@ from streamlit_folium import st_folium
 from geo.crs import SWEREF99TM, WGS84
 from geo.errors import LofteskartanError
 from geo.layers import bounds_of, place_collections
-from geo.models import Classification, Place, PlaceKind
 from geo.place_import import (
     ImportPlan,
     PlaceFile,
@@ -27,7 +26,8 @@ from geo.place_import import (
     read_places,
     save_places,
 )
-from geo.places import (
+from geo.records.models import Classification, Place, PlaceKind
+from geo.records.places import (
     ATTRIBUTES,
     SPEED_LIMITS,
     Drawing,

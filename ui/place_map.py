@@ -14,7 +14,7 @@ import folium.plugins
 from branca.element import MacroElement, Template
 
 from geo.layers import Bounds, FeatureCollection
-from geo.models import PlaceKind
+from geo.records.models import PlaceKind
 from ui.maps import PLACE_COLOURS, _Attribution, add_base_layers, add_layer, new_map
 
 # Leaflet.draw's tools per geometry type; polygons may not cross themselves while drawn.

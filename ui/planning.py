@@ -15,7 +15,16 @@ import streamlit as st
 
 from geo.errors import LofteskartanError
 from geo.layers import bounds_of
-from geo.models import (
+from geo.planning import save_random_plan, save_recurring, save_single
+from geo.publish import (
+    Audience,
+    calendar_feed,
+    opening_hours,
+    public_times,
+    visible_classifications,
+)
+from geo.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, generate, new_seed
+from geo.records.models import (
     Activity,
     Classification,
     CommitmentKind,
@@ -26,17 +35,8 @@ from geo.models import (
     PromiseDocument,
     ScheduleRule,
 )
-from geo.periods import Period
-from geo.planning import save_random_plan, save_recurring, save_single
-from geo.publish import (
-    Audience,
-    calendar_feed,
-    opening_hours,
-    public_times,
-    visible_classifications,
-)
-from geo.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, generate, new_seed
-from geo.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
+from geo.records.periods import Period
+from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
 from geo.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
 from geo.store import Session
 from ui.state import current_actor, get_store

@@ -9,8 +9,8 @@ import streamlit as st
 
 from geo.access import Role
 from geo.errors import LofteskartanError
-from geo.models import Actor, PromiseDocument
-from geo.periods import Period, promise_year_containing, promise_years
+from geo.records.models import Actor, PromiseDocument
+from geo.records.periods import Period, promise_year_containing, promise_years
 from geo.store import Store, database_url
 from ui.auth import require
 from ui.text import plain

@@ -12,7 +12,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.errors import SchemaError
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.setup import initialise
 from geo.sign_in_guard import record_local_sign_in
 from geo.store import Store

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from geo.models import Actor, FindingStatus
 from geo.photos import PHOTO_RULE
+from geo.records.models import Actor, FindingStatus
 from geo.setup import initialise
 from geo.store import Store
 from tests.markdown import shown

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.models import Actor, PlaceKind
+from geo.records.models import Actor, PlaceKind
 from geo.setup import initialise
 from geo.store import Store
 from tests.markdown import shown

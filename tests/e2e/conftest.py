@@ -36,7 +36,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.setup import initialise
 from geo.store import Store
 from tests.common import fail_or_skip

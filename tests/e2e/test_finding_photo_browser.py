@@ -13,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Page
 
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
 from tests.photo_files import MODEL, lying_street_scene

@@ -6,8 +6,8 @@ import pytest
 from playwright.sync_api import Page
 
 from geo.layers import load_map_data
-from geo.models import Actor, CommitmentKind
-from geo.periods import promise_year
+from geo.records.models import Actor, CommitmentKind
+from geo.records.periods import promise_year
 from geo.store import Store
 from geo.swedish import number
 from tests.e2e.conftest import (

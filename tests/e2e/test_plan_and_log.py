@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page
 
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.status import status_report
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot

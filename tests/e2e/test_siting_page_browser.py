@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from geo.models import Actor, PlaceKind
+from geo.records.models import Actor, PlaceKind
 from geo.siting import Candidate, DemandLayer, result_collections, suggest_sites
 from geo.siting_inputs import site_candidates, store_demand_layers
 from geo.siting_io import read_candidates, read_demand

@@ -16,7 +16,15 @@ import pytest
 from playwright.sync_api import Page
 from shapely.geometry import box
 
-from geo.models import STOCKHOLM, Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
+from geo.records.models import (
+    STOCKHOLM,
+    Activity,
+    Actor,
+    Classification,
+    CommitmentKind,
+    Place,
+    PlaceKind,
+)
 from geo.setup import initialise
 from geo.store import Store
 from tests.e2e.conftest import (

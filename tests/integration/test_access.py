@@ -16,7 +16,7 @@ from shapely.geometry import Point
 
 from geo import access
 from geo.errors import LofteskartanError, NotFoundError, PermissionDenied
-from geo.models import (
+from geo.records.models import (
     Activity,
     Actor,
     BaseLayer,
@@ -27,7 +27,7 @@ from geo.models import (
     PlaceKind,
     PlannedActivity,
 )
-from geo.promise_file import load_promise_file
+from geo.records.promise_file import load_promise_file
 from geo.store import Session, Store
 from tests.trust import (
     ADMIN_KOMMUN,

@@ -14,7 +14,7 @@ import pytest
 
 from geo.activity_import import import_activities
 from geo.errors import ImportFileError
-from geo.models import Actor, Classification, CommitmentKind
+from geo.records.models import Actor, Classification, CommitmentKind
 from geo.setup import initialise
 from geo.status import status_report
 from geo.store import Store

@@ -19,7 +19,7 @@ from geo import schema
 from geo.backup import BackupError, backup, read_info, restore
 from geo.cli import main
 from geo.errors import LofteskartanError, PermissionDenied, SchemaError
-from geo.models import Place, PlaceKind
+from geo.records.models import Place, PlaceKind
 from geo.store import Store
 from tests.trust import (
     ADMIN_KOMMUN,

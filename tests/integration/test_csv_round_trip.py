@@ -17,8 +17,8 @@ from shapely.geometry import box
 
 from geo.audience import Audience, ExportRequest
 from geo.exports import ExportFormat, ExportOptions, load_export_data, render
-from geo.models import Classification, Place, PlaceKind
 from geo.place_import import read_places, save_places
+from geo.records.models import Classification, Place, PlaceKind
 from geo.setup import initialise
 from geo.store import Store
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, OFFICE, PERIOD

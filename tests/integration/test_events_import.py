@@ -16,7 +16,7 @@ import pytest
 from geo.cli import main
 from geo.errors import ImportFileError
 from geo.events import import_events_file
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

@@ -18,7 +18,7 @@ from shapely.geometry import Point
 
 from geo.audience import Audience, ExportRequest
 from geo.exports import ExportFormat, ExportOptions, load_export_data, render
-from geo.models import STOCKHOLM, Activity, Classification, CommitmentKind, Place, PlaceKind
+from geo.records.models import STOCKHOLM, Activity, Classification, CommitmentKind, Place, PlaceKind
 from geo.store import Store
 from tests.export_fixtures import ACTOR, DOCUMENT, MADE_AT, MEETING, OFFICE, PERIOD, plant
 

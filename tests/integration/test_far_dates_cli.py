@@ -15,7 +15,7 @@ import pytest
 
 from geo.cli import main
 from geo.limits import DATE_RANGE_TEXT
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.setup import initialise
 from geo.store import Store
 from tests.common import PROMISE_DIR, table_counts

@@ -19,7 +19,7 @@ from sqlalchemy import func, text
 from sqlalchemy import select as sa_select
 
 from geo import schema
-from geo.models import Place, PlaceKind
+from geo.records.models import Place, PlaceKind
 from geo.store import Store
 from tests.trust import PLANNER_POLICE, REPO_ROOT, X0, Y0
 

@@ -28,8 +28,8 @@ from geo.limits import (
     SITING_LIMIT,
     FileLimit,
 )
-from geo.models import Actor
 from geo.place_import import read_places
+from geo.records.models import Actor
 from geo.setup import initialise
 from geo.siting_io import read_demand
 from geo.store import Store

@@ -15,8 +15,8 @@ import pytest
 from shapely.geometry import Point, box
 
 from geo.layers import load_map_data
-from geo.models import Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
-from geo.periods import promise_year
+from geo.records.models import Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
+from geo.records.periods import promise_year
 from geo.setup import initialise
 from geo.store import Store
 from tests.common import local

@@ -8,7 +8,7 @@ from sqlalchemy import Connection, text
 from geo import schema
 from geo.errors import SchemaError
 from geo.migrations import MIGRATIONS
-from geo.models import Actor, Place, PlaceKind
+from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
 from tests.common import SQUARE_100M
 

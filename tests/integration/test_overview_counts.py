@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.models import (
+from geo.records.models import (
     Activity,
     Actor,
     Classification,
@@ -22,8 +22,8 @@ from geo.models import (
     PlannedActivity,
     PlanStatus,
 )
-from geo.periods import promise_year
-from geo.progress import progress, progress_by_tertial
+from geo.records.periods import promise_year
+from geo.records.progress import progress, progress_by_tertial
 from geo.setup import initialise
 from geo.status import status_report
 from geo.store import Store

@@ -20,9 +20,9 @@ from shapely.geometry import LineString, Point, box
 
 from geo.demo import ANEBY_E, ANEBY_N
 from geo.layers import load_map_data
-from geo.models import Actor
-from geo.periods import promise_year
 from geo.place_import import read_places, save_places
+from geo.records.models import Actor
+from geo.records.periods import promise_year
 from geo.setup import initialise
 from geo.store import Store
 

@@ -34,8 +34,8 @@ from geo.audience import Audience, ExportRequest
 from geo.demo import ANEBY_E, ANEBY_N
 from geo.errors import ImportFileError
 from geo.exports import ExportFormat, ExportOptions, load_export_data, render
-from geo.models import Classification, Place, PlaceKind
 from geo.place_import import Change, export_places, plan_import, read_places, save_places
+from geo.records.models import Classification, Place, PlaceKind
 from geo.setup import initialise
 from geo.store import Store
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, PERIOD

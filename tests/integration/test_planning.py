@@ -15,7 +15,18 @@ import vobject
 from shapely.geometry import Point
 
 from geo.errors import ConflictError, ValidationError
-from geo.models import (
+from geo.planning import (
+    add_finding,
+    cancel_planned,
+    change_finding,
+    log_activity,
+    regenerate_random_plan,
+    save_indicator,
+    save_random_plan,
+    save_recurring,
+)
+from geo.random_plan import RandomPlanSpec, TimeWindow
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
@@ -29,18 +40,7 @@ from geo.models import (
     PlannedActivity,
     PlanStatus,
 )
-from geo.planning import (
-    add_finding,
-    cancel_planned,
-    change_finding,
-    log_activity,
-    regenerate_random_plan,
-    save_indicator,
-    save_random_plan,
-    save_recurring,
-)
-from geo.random_plan import RandomPlanSpec, TimeWindow
-from geo.recurrence import Frequency, RecurrenceRule
+from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.setup import initialise
 from geo.status import status_report
 from geo.store import Store

@@ -25,7 +25,7 @@ from geo.audience import Audience, AudienceRules, ExportData, ExportRequest
 from geo.errors import ValidationError
 from geo.exports import ExportFormat, load_export_data, make_export
 from geo.followup import followup_texts
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,

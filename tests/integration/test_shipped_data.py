@@ -6,7 +6,7 @@ import geopandas as gpd
 import pytest
 
 from geo.crs import SWEREF99TM
-from geo.promise_file import load_promise_file
+from geo.records.promise_file import load_promise_file
 from tests.common import BASE_DIR, PROMISE_DIR
 
 BASE_FILES = sorted(BASE_DIR.glob("*.geojson"))

@@ -10,7 +10,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import ValidationError
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,

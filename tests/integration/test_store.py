@@ -15,7 +15,7 @@ from shapely.geometry import Point
 
 from geo import schema
 from geo.errors import ConflictError, SchemaError
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
@@ -29,7 +29,7 @@ from geo.models import (
     PlannedActivity,
     PlanStatus,
 )
-from geo.promise_file import load_promise_file
+from geo.records.promise_file import load_promise_file
 from geo.store import Store
 from tests.common import (
     ANEBY_PROMISE,

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.setup import initialise
 from geo.store import Store
 

@@ -8,8 +8,8 @@ import pytest
 
 from geo.audience import AudienceRules, PeriodSummary, SummaryRow, _protect, _protect_parts
 from geo.errors import ValidationError
-from geo.models import Commitment, CommitmentKind, Responsible
-from geo.periods import Period
+from geo.records.models import Commitment, CommitmentKind, Responsible
+from geo.records.periods import Period
 from geo.swedish import iso_week, long_date, plain_number, week_text
 from geo.tabular import neutralise
 

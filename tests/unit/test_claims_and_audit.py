@@ -10,7 +10,7 @@ import pytest
 
 from geo.access import PermissionDenied, SignInExpired, actor_from_claims, session_max_age
 from geo.audit import audit_csv, audit_rows, changes
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.tabular import neutralise
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)

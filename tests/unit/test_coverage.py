@@ -11,7 +11,7 @@ from shapely.geometry import Point, box
 
 from geo.coverage import area_totals, presence_by_area, presence_class, site_use, site_window
 from geo.locations import points_from_activities
-from geo.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
+from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
 
 # Two 100 m × 100 m central areas side by side, sharing the border x = 100.
 WEST = Place(PlaceKind.CENTRAL_AREA, "Väst", box(0, 0, 100, 100), id=1)

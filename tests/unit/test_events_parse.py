@@ -20,8 +20,8 @@ from geo.events import (
     parse_events_json,
     type_by_month,
 )
-from geo.models import STOCKHOLM
-from geo.periods import Period
+from geo.records.models import STOCKHOLM
+from geo.records.periods import Period
 
 API_EVENTS = [
     {

@@ -7,9 +7,9 @@ from datetime import date, time, timedelta
 import pytest
 
 from geo.errors import ValidationError
-from geo.holidays import easter_sunday, holiday_name, swedish_holidays
-from geo.models import STOCKHOLM
-from geo.recurrence import (
+from geo.records.holidays import easter_sunday, holiday_name, swedish_holidays
+from geo.records.models import STOCKHOLM
+from geo.records.recurrence import (
     Frequency,
     RecurrenceRule,
     candidate_days,

@@ -7,7 +7,13 @@ import math
 import pytest
 
 from geo.errors import ValidationError
-from geo.indicators import Indicator, indicators_from_table, normalise_term, term_order, trends
+from geo.records.indicators import (
+    Indicator,
+    indicators_from_table,
+    normalise_term,
+    term_order,
+    trends,
+)
 
 
 @pytest.mark.parametrize(

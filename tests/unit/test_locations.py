@@ -6,7 +6,7 @@ import shapely
 from shapely.geometry import LineString, Point, box
 
 from geo.locations import NO_PLACE, points_from_rows
-from geo.models import Place, PlaceKind
+from geo.records.models import Place, PlaceKind
 
 AREA = Place(PlaceKind.CENTRAL_AREA, "Torget", box(0, 0, 100, 100), id=4)
 SITE = Place(PlaceKind.TRAFFIC_CONTROL_SITE, "Norr", Point(500, 900), id=9)

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from geo.periods import (
+from geo.records.periods import (
     Period,
     Tertial,
     clock_changes,
@@ -16,7 +16,7 @@ from geo.periods import (
     tertial_of,
     tertials_in,
 )
-from geo.promise_file import load_promise_file, parse_promise_text
+from geo.records.promise_file import load_promise_file, parse_promise_text
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, local
 
 

@@ -11,9 +11,9 @@ from shapely.geometry import LineString, Point, box
 
 from geo.demo import ANEBY_E, ANEBY_N
 from geo.errors import ImportFileError, ValidationError
-from geo.models import Classification, Place, PlaceKind
 from geo.place_import import export_places, normalise_crs, read_places
-from geo.places import PlaceContext
+from geo.records.models import Classification, Place, PlaceKind
+from geo.records.places import PlaceContext
 
 ROOT = Path(__file__).parents[2]
 TEMPLATE = ROOT / "data" / "templates" / "platser.csv"

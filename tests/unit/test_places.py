@@ -10,8 +10,8 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from geo.demo import ANEBY_E, ANEBY_N
 from geo.errors import ValidationError
 from geo.layers import place_collections
-from geo.models import STOCKHOLM, Classification, Place, PlaceKind
-from geo.places import (
+from geo.records.models import STOCKHOLM, Classification, Place, PlaceKind
+from geo.records.places import (
     PlaceContext,
     PlaceFacts,
     PlaceInput,

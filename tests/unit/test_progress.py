@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geo.models import Activity, CommitmentKind, PlannedActivity, PlanStatus
-from geo.periods import promise_year
-from geo.progress import Tally, progress, progress_from_tallies
-from geo.promise_file import parse_promise_text
+from geo.records.models import Activity, CommitmentKind, PlannedActivity, PlanStatus
+from geo.records.periods import promise_year
+from geo.records.progress import Tally, progress, progress_from_tallies
+from geo.records.promise_file import parse_promise_text
 from tests.common import CENTRE_OF_SQUARE, local
 
 # Signed 15 March 2024; without a period the promise year is 2024-03-15 – 2025-03-14.

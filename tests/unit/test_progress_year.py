@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     Activity,
     Commitment,
@@ -19,8 +19,8 @@ from geo.models import (
     Target,
     TargetRule,
 )
-from geo.periods import promise_year
-from geo.progress import (
+from geo.records.periods import promise_year
+from geo.records.progress import (
     CommitmentMatch,
     commitment_match,
     progress,

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.errors import PromiseFileError
-from geo.models import CommitmentKind, Responsible, Target, TargetRule
-from geo.promise_file import load_promise_file, parse_promise_text
+from geo.records.models import CommitmentKind, Responsible, Target, TargetRule
+from geo.records.promise_file import load_promise_file, parse_promise_text
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of
 
 ANEBY_TEXT = ANEBY_PROMISE.read_text(encoding="utf-8")
@@ -278,7 +278,7 @@ def test_without_a_period_the_promise_runs_one_year_from_the_signing(tmp_path) -
 
 
 def test_a_promise_signed_on_29_february_without_a_period_runs_to_27_february() -> None:
-    # The first anniversary of a 29 February signing is 28 February (as in geo.periods).
+    # The first anniversary of a 29 February signing is 28 February (as in geo.records.periods).
     text = TRANAS_PROMISE_YAML.replace("undertecknat: 2024-03-15", "undertecknat: 2024-02-29")
 
     doc = parse_promise_text(text)

@@ -9,7 +9,14 @@ import pytest
 import vobject
 from shapely.geometry import Point
 
-from geo.models import (
+from geo.publish import (
+    Audience,
+    calendar_feed,
+    opening_hours,
+    public_times,
+    visible_classifications,
+)
+from geo.records.models import (
     STOCKHOLM,
     Actor,
     Classification,
@@ -20,14 +27,7 @@ from geo.models import (
     PlanStatus,
     ScheduleRule,
 )
-from geo.publish import (
-    Audience,
-    calendar_feed,
-    opening_hours,
-    public_times,
-    visible_classifications,
-)
-from geo.recurrence import Frequency, RecurrenceRule
+from geo.records.recurrence import Frequency, RecurrenceRule
 
 OPEN, INTERNAL, SECRET = Classification.OPEN, Classification.INTERNAL, Classification.SECRET
 OFFICE = Place(

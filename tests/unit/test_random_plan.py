@@ -7,8 +7,8 @@ from datetime import date, time, timedelta
 import pytest
 
 from geo.errors import ValidationError
-from geo.models import STOCKHOLM, Classification
 from geo.random_plan import RandomPlanSpec, TimeWindow, generate, planned_from_visits
+from geo.records.models import STOCKHOLM, Classification
 
 TUESDAY_EVENING = TimeWindow(1, time(18), time(22))
 FRIDAY_NIGHT = TimeWindow(4, time(20), time(23, 30))

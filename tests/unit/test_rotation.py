@@ -8,7 +8,7 @@ from datetime import date, datetime, time
 import pytest
 
 from geo.errors import ValidationError
-from geo.models import STOCKHOLM, CommitmentKind, PlanStatus
+from geo.records.models import STOCKHOLM, CommitmentKind, PlanStatus
 from geo.rotation import monday_after, plan_rotation, planned_controls
 from geo.siting import Candidate
 

@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from geo.errors import ValidationError
-from geo.models import (
+from geo.records.models import (
     STOCKHOLM,
     CommitmentKind,
     Finding,
@@ -16,7 +16,7 @@ from geo.models import (
     PlannedActivity,
     PlanStatus,
 )
-from geo.outcomes import (
+from geo.records.outcomes import (
     OUTCOME_FIELDS,
     QUICK_FIELDS,
     is_overdue,

@@ -8,7 +8,7 @@ import pytest
 from shapely.geometry import LineString, MultiLineString, Point, box
 
 from geo.errors import ValidationError
-from geo.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
+from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
 from geo.siting import Candidate
 from geo.siting_inputs import (
     STORE_LAYER_TITLES,

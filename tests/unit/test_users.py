@@ -14,7 +14,7 @@ import pytest
 from geo import users
 from geo.cli import main
 from geo.errors import PermissionDenied
-from geo.models import Actor
+from geo.records.models import Actor
 from geo.setup import initialise
 from geo.sign_in_guard import local_sign_in_recorded
 from geo.store import Store

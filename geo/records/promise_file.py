@@ -18,7 +18,7 @@ import yaml
 
 from geo.errors import PromiseFileError, ValidationError
 from geo.limits import check_date
-from geo.models import (
+from geo.records.models import (
     Commitment,
     CommitmentKind,
     Promise,
@@ -251,7 +251,7 @@ class _Reader:
                 return None, None
             try:
                 anniversary = signed.replace(year=signed.year + 1)
-            except ValueError:  # 29 February: the anniversary is 28 February (geo.periods)
+            except ValueError:  # 29 February: the anniversary is 28 February (geo.records.periods)
                 anniversary = signed.replace(year=signed.year + 1, day=28)
             return signed, anniversary - timedelta(days=1)
         period = self.get(raw, ("period",), dict)

@@ -31,7 +31,7 @@ from shapely.prepared import PreparedGeometry, prep
 
 from geo.crs import WGS84, lonlat_to_sweref, sweref_to_lonlat, to_sweref
 from geo.errors import ValidationError
-from geo.models import Classification, Place, PlaceKind
+from geo.records.models import Classification, Place, PlaceKind
 
 if TYPE_CHECKING:
     from geo.store import Session

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from geo.models import STOCKHOLM, PromiseDocument
+from geo.records.models import STOCKHOLM, PromiseDocument
 
 
 @dataclass(frozen=True, order=True)

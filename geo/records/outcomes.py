@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from geo.errors import ValidationError
-from geo.models import CommitmentKind, Finding, FindingStatus, Indicator, Outcome
+from geo.records.models import CommitmentKind, Finding, FindingStatus, Indicator, Outcome
 
 K = CommitmentKind
 

@@ -26,8 +26,8 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from geo.models import Target
-from geo.periods import Period
+from geo.records.models import Target
+from geo.records.periods import Period
 
 AT_RISK_SHARE = 0.75
 """A forecast reaching at least this share of the target is *Risk*, below it *Efter*."""

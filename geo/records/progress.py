@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from geo.models import (
+from geo.records.models import (
     Activity,
     Commitment,
     CommitmentKind,
@@ -18,7 +18,7 @@ from geo.models import (
     PlanStatus,
     PromiseDocument,
 )
-from geo.periods import Period, tertials_in
+from geo.records.periods import Period, tertials_in
 
 
 @dataclass(frozen=True)

@@ -429,7 +429,7 @@ def _require_aware(value: datetime, name: str) -> None:
 class ScheduleRule:
     """Schemaregel: a stored recurrence rule or randomised plan that made planned activities.
 
-    `rule` is the JSON of a `geo.recurrence.RecurrenceRule` or of a randomised plan
+    `rule` is the JSON of a `geo.records.recurrence.RecurrenceRule` or of a randomised plan
     (`geo.random_plan`); `seed` is set for a randomised plan, so the same plan can be
     generated again when it is audited. `description` is the Swedish sentence shown in lists.
     """

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.errors import ValidationError
-from geo.models import Indicator
+from geo.records.models import Indicator
 
 SUGGESTED = (
     ("Skolnärvaro grundskolan", "%"),

@@ -2,7 +2,7 @@
 
 A rule is a date range, a local time slot and either weekdays (every n weeks) or the n:th
 weekday of each month, with exceptions: dates cancelled by hand and, unless switched off,
-Swedish holidays (`geo.holidays`). Expanding a rule gives timezone-aware Europe/Stockholm
+Swedish holidays (`geo.records.holidays`). Expanding a rule gives timezone-aware Europe/Stockholm
 occurrences: each slot is built from the local date and the local clock time, so a weekly
 13–15 slot stays 13–15 local time on both sides of a daylight-saving change (its UTC time
 moves instead).
@@ -20,8 +20,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from geo.errors import ValidationError
-from geo.holidays import holiday_name
-from geo.models import STOCKHOLM
+from geo.records.holidays import holiday_name
+from geo.records.models import STOCKHOLM
 
 WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 WEEKDAYS_PLURAL_SV = (

@@ -1,0 +1,9 @@
+"""The records and their rules: what a medborgarlöfte, a place, an activity and a plan are.
+
+The frozen dataclasses and enums (`models`), the promise file and its checks (`promise_file`),
+the periods a promise is followed up by (promise year, tertial: `periods`), what each kind of
+activity records and which outcome counts (`outcomes`), which activity counts toward which
+commitment (`progress`) and whether it is on course (`pace`), recurring times and holidays,
+how a place is made valid (`places`) and the kommun's indicators. Kind-level rules ("this kind
+needs a place", "its default classification") have their home here.
+"""
