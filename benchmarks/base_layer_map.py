@@ -2,7 +2,7 @@
 
 A kommun's building extract is tens of thousands of polygons. This script stores N invented
 10 m x 10 m buildings around Aneby as a base layer and measures what each map page pays per
-run: reading and cutting the layers (`geo.layers.load_base_layers`), building the folium map
+run: reading and cutting the layers (`geo.spatial.layers.load_base_layers`), building the folium map
 and the size of the map script sent to the browser.
 
 Run: PYTHONPATH=. python benchmarks/base_layer_map.py [N ...]   (default 2000 20000 60000)
@@ -32,9 +32,9 @@ import numpy as np
 from shapely.geometry import box
 
 from geo.demo import ANEBY_E, ANEBY_N
-from geo.layers import MAP_MAX_FEATURES, load_base_layers
 from geo.records.models import Actor, BaseLayer
 from geo.setup import initialise
+from geo.spatial.layers import MAP_MAX_FEATURES, load_base_layers
 from geo.store import Store
 from ui.place_map import drawing_map
 

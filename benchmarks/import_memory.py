@@ -205,8 +205,8 @@ def places_csv(path: Path) -> str:
 def places_geojson(path: Path) -> str:
     from shapely.geometry import Polygon, mapping
 
-    from geo.crs import to_wgs84
     from geo.place_import import MAX_FEATURES
+    from geo.spatial.crs import to_wgs84
 
     vertices = max(4, PLACES_LIMIT.max_bytes() // MAX_FEATURES // 40)
 

@@ -48,14 +48,14 @@ from shapely.geometry import Point  # noqa: E402
 
 from geo.base_layers import BASE_DIR, read_layer  # noqa: E402
 from geo.coverage import area_totals  # noqa: E402
-from geo.crs import SWEREF99TM, WGS84, transform_xy  # noqa: E402
 from geo.heat import Grid, heat_image, kernel_density, load_heat  # noqa: E402
-from geo.layers import load_base_layers, load_map_data  # noqa: E402
 from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind  # noqa: E402
 from geo.records.periods import promise_year  # noqa: E402
 from geo.records.progress import progress  # noqa: E402
 from geo.records.promise_file import load_promise_file  # noqa: E402
 from geo.setup import initialise  # noqa: E402
+from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy  # noqa: E402
+from geo.spatial.layers import load_base_layers, load_map_data  # noqa: E402
 from geo.status import status_report  # noqa: E402
 from geo.store import Store  # noqa: E402
 from ui.maps import overview_map  # noqa: E402

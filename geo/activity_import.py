@@ -31,8 +31,6 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.coords import CoordinateSystem, classify, to_point
-from geo.crs import to_sweref
 from geo.errors import ImportFileError, ValidationError
 from geo.limits import ACTIVITIES_LIMIT, DATE_RANGE_TEXT, check_date, parse_geojson
 from geo.records.models import (
@@ -50,6 +48,8 @@ from geo.records.outcomes import (
     outcome_problems,
     validate_outcome,
 )
+from geo.spatial.coords import CoordinateSystem, classify, to_point
+from geo.spatial.crs import to_sweref
 from geo.store import Store
 from geo.tabular import parse_number, read_table
 

@@ -15,7 +15,7 @@ What a public data set never contains
   office's address and opening hours;
 * photos of findings, or even whether a finding has one (they are internal, `geo.photos`);
 * single activities at all: no times, no places. Where activities were is shown only as
-  counts per grid cell in EPSG:3006 (`geo.aggregate`), from `öppen` activities, so the exact
+  counts per grid cell in EPSG:3006 (`geo.spatial.aggregate`), from `öppen` activities, so the exact
   place of a narcotics intervention never leaves; insatsplatser are never published;
 * any cell or count with 1 to k-1 events (k = `min_count`, default 3). Such a cell is left
   out altogether; such a count is suppressed (None, "visas inte"), never rounded. Zero is
@@ -60,17 +60,7 @@ from typing import TYPE_CHECKING, Any
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.aggregate import (
-    DEFAULT_CELL_SIZE_M,
-    DEFAULT_MIN_COUNT,
-    MAX_CELL_SIZE_M,
-    MIN_CELL_SIZE_M,
-    Cell,
-    GridShape,
-    count_in_cells,
-)
 from geo.errors import ValidationError
-from geo.layers import LABEL_KEYS, activity_point
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -89,6 +79,16 @@ from geo.records.models import (
 )
 from geo.records.periods import Period, promise_year_containing, promise_years, tertials_in
 from geo.records.progress import commitment_for, progress
+from geo.spatial.aggregate import (
+    DEFAULT_CELL_SIZE_M,
+    DEFAULT_MIN_COUNT,
+    MAX_CELL_SIZE_M,
+    MIN_CELL_SIZE_M,
+    Cell,
+    GridShape,
+    count_in_cells,
+)
+from geo.spatial.layers import LABEL_KEYS, activity_point
 from geo.swedish import date_range, iso_week
 
 if TYPE_CHECKING:

@@ -20,11 +20,11 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.base_layers import KOMMUN, NEIGHBOURS, TATORTER
-from geo.crs import SWEREF99TM
 from geo.errors import ImportFileError
 from geo.limits import BASE_LAYER_LIMIT
 from geo.place_import import normalise_crs
 from geo.records.models import Actor, BaseLayer
+from geo.spatial.crs import SWEREF99TM
 from geo.store import Store
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")

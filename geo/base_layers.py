@@ -12,9 +12,9 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geo.crs import SWEREF99TM
 from geo.errors import LofteskartanError
 from geo.records.models import BaseLayer
+from geo.spatial.crs import SWEREF99TM
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 BASE_DIR = DATA_DIR / "base"

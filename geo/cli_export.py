@@ -108,7 +108,7 @@ _EXPORT_HELP = {
 
 def register_formats(formats: argparse._SubParsersAction) -> None:
     """Add `export map-html`, `map-png`, `meeting-pdf`, `gpkg`, `csv` and `followup`."""
-    from geo.aggregate import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
+    from geo.spatial.aggregate import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
 
     for name, help_text in _EXPORT_HELP.items():
         p = formats.add_parser(name, help=help_text, description=help_text)
@@ -159,9 +159,9 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
 
 
 def _cmd_export(args: argparse.Namespace, store: Store) -> int:
-    from geo.aggregate import GridShape
     from geo.audience import Audience, AudienceRules, ExportRequest, default_period
     from geo.exports import ExportFormat, ExportOptions, make_export, write_export
+    from geo.spatial.aggregate import GridShape
     from geo.store import now
 
     out: Path = args.out

@@ -1,6 +1,6 @@
 """Where presence has been: hours and activities per central area, and control-site use.
 
-An activity counts in a central area when its location (see `geo.locations`) lies inside
+An activity counts in a central area when its location (see `geo.spatial.locations`) lies inside
 the area or on its border; a point on the border of two areas counts in both. The
 point-in-polygon test is one vectorised query on a shapely STRtree (the same engine as
 geopandas' `sjoin`): 100,000 activities × 200 areas take well under a second (see
@@ -17,10 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from geo.layers import Bounds, FeatureCollection, bounds_of, collection, feature
-from geo.locations import ActivityPoints, points_from_activities
 from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
 from geo.records.periods import Period
+from geo.spatial.layers import Bounds, FeatureCollection, bounds_of, collection, feature
+from geo.spatial.locations import ActivityPoints, points_from_activities
 
 if TYPE_CHECKING:
     from geo.store import Session

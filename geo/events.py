@@ -37,11 +37,11 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import SWEREF99TM, WGS84, transform_xy
 from geo.errors import ImportFileError, ValidationError
 from geo.limits import DATE_RANGE_TEXT, EVENTS_LIMIT, check_date, check_json_depth
 from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
+from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
 
 if TYPE_CHECKING:
     from geo.store import Session, Store

@@ -21,8 +21,8 @@ import pandas as pd
 import pyogrio
 
 from geo.audience import ExportData
-from geo.crs import SWEREF99TM
 from geo.export_tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
+from geo.spatial.crs import SWEREF99TM
 from geo.swedish import stamp
 
 _DTYPES = {INTEGER: "Int64", REAL: "Float64"}

@@ -35,8 +35,10 @@ import scipy.fft
 from PIL import Image
 from shapely.geometry import Point
 
-from geo.crs import SWEREF99TM, WGS84, transform_xy
-from geo.layers import (
+from geo.records.models import CommitmentKind, PromiseDocument
+from geo.records.progress import commitment_match
+from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
+from geo.spatial.layers import (
     Bounds,
     FeatureCollection,
     base_layer_collection,
@@ -44,9 +46,7 @@ from geo.layers import (
     collection,
     feature,
 )
-from geo.locations import NO_PLACE, ActivityPoints, points_from_rows
-from geo.records.models import CommitmentKind, PromiseDocument
-from geo.records.progress import commitment_match
+from geo.spatial.locations import NO_PLACE, ActivityPoints, points_from_rows
 
 if TYPE_CHECKING:
     from geo.store import Session

@@ -25,9 +25,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.aggregate import class_breaks, class_labels, class_of
 from geo.audience import Audience, ExportData
-from geo.crs import to_wgs84
 from geo.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,
@@ -39,6 +37,8 @@ from geo.map_style import (
     density_colours,
 )
 from geo.records.models import CommitmentKind, PlaceKind
+from geo.spatial.aggregate import class_breaks, class_labels, class_of
+from geo.spatial.crs import to_wgs84
 from geo.swedish import date_range, stamp
 
 STATIC = Path(__file__).resolve().parent.parent / "static"

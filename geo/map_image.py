@@ -42,7 +42,6 @@ from matplotlib.path import Path
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.aggregate import class_breaks, class_labels, class_of
 from geo.audience import Audience, ExportData
 from geo.map_style import (
     ACTIVITY_COLOURS,
@@ -55,6 +54,7 @@ from geo.map_style import (
     density_colours,
 )
 from geo.records.models import CommitmentKind, PlaceKind
+from geo.spatial.aggregate import class_breaks, class_labels, class_of
 from geo.swedish import date_range, stamp
 
 A4_LANDSCAPE_IN = (11.69, 8.27)

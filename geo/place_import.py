@@ -40,8 +40,6 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.coords import CoordinateSystem, classify
-from geo.crs import SWEREF99TM, WGS84, to_sweref, to_wgs84
 from geo.errors import ImportFileError, LofteskartanError, ValidationError
 from geo.limits import PLACES_LIMIT, check_json_depth
 from geo.private_files import PRIVATE_FILE_MODE
@@ -58,6 +56,8 @@ from geo.records.places import (
     parse_stops,
     validate_place,
 )
+from geo.spatial.coords import CoordinateSystem, classify
+from geo.spatial.crs import SWEREF99TM, WGS84, to_sweref, to_wgs84
 from geo.store import Session
 from geo.tabular import Row, parse_number, read_table
 

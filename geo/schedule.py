@@ -13,8 +13,6 @@ from datetime import date, datetime, time, timedelta
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import to_wgs84
-from geo.layers import FeatureCollection, collection
 from geo.records.models import (
     STOCKHOLM,
     Classification,
@@ -35,6 +33,8 @@ from geo.records.recurrence import (
     describe,
     expand,
 )
+from geo.spatial.crs import to_wgs84
+from geo.spatial.layers import FeatureCollection, collection
 
 RESPONSIBLE_SV = {
     Responsible.POLICE: "Polisen",

@@ -37,9 +37,9 @@ from scipy.spatial import cKDTree
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.crs import to_wgs84
 from geo.errors import ValidationError
-from geo.layers import Bounds, bounds_of
+from geo.spatial.crs import to_wgs84
+from geo.spatial.layers import Bounds, bounds_of
 
 # A point exactly on the circle counts as covered; this absorbs rounding in the distance.
 _ON_THE_CIRCLE_M = 1e-6

@@ -1543,7 +1543,7 @@ class Session:
         start, last start), times in POSIX seconds: one row per place and kind for
         activities without an own geometry (counted here: a year of presence at a few
         places is a few rows), one row each for those with one (merged by
-        `geo.activity_groups`, which needs their positions).
+        `geo.spatial.activity_groups`, which needs their positions).
         """
         a = t.activities
         wkb = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.layers import load_map_data
+from geo.spatial.layers import load_map_data
 from geo.swedish import number
 from ui.base_layers import base_layers
 from ui.entry import through_app

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from geo.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
 from geo.audience import (
     PUBLIC_RULES,
     Audience,
@@ -17,6 +16,7 @@ from geo.audience import (
 from geo.errors import LofteskartanError
 from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
 from geo.followup import followup_texts
+from geo.spatial.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
 from geo.store import now
 from ui.auth import guarded_download
 from ui.entry import through_app

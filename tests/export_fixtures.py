@@ -27,7 +27,6 @@ from pathlib import Path
 
 from shapely.geometry import LineString, Point, box
 
-from geo.crs import sweref_to_lonlat
 from geo.photos import clean_photo
 from geo.records.models import (
     STOCKHOLM,
@@ -43,6 +42,7 @@ from geo.records.models import (
     PlanStatus,
 )
 from geo.setup import initialise
+from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store
 from tests.photo_files import noise, phone_jpeg
 

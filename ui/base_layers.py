@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.layers import BaseLayers, load_base_layers
+from geo.spatial.layers import BaseLayers, load_base_layers
 from ui.state import _store, current_actor, get_store
 
 

@@ -13,8 +13,6 @@ import streamlit as st
 from shapely.geometry import Point
 from streamlit_folium import st_folium
 
-from geo.crs import lonlat_to_sweref
-from geo.layers import bounds_of, place_collections
 from geo.photos import Photo
 from geo.planning import add_finding, cancel_planned, change_finding, log_activity, save_indicator
 from geo.records.models import (
@@ -42,6 +40,8 @@ from geo.records.outcomes import (
 )
 from geo.records.recurrence import local_time
 from geo.schedule import plan_label, short_when
+from geo.spatial.crs import lonlat_to_sweref
+from geo.spatial.layers import bounds_of, place_collections
 from geo.store import Session
 from ui.finding_photos import forget_photo, photo_picker, stored_photo
 from ui.maps import add_layer, new_map

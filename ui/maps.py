@@ -1,4 +1,4 @@
-"""folium glue: turn the GeoJSON layers from `geo.layers` into a map that draws offline.
+"""folium glue: turn the GeoJSON layers from `geo.spatial.layers` into a map that draws offline.
 
 Every text that came from a user is HTML-escaped here, because folium's tooltips and popups
 insert their strings as HTML.
@@ -14,9 +14,9 @@ from typing import Any
 import folium
 from branca.element import MacroElement, Template
 
-from geo.layers import Bounds, FeatureCollection
 from geo.map_style import ACTIVITY_COLOURS
 from geo.records.models import CommitmentKind, PlaceKind
+from geo.spatial.layers import Bounds, FeatureCollection
 from ui.offline import add_osm_tiles, use_vendored_assets
 
 ANEBY_CENTRE = (57.8416, 14.8085)
@@ -128,7 +128,7 @@ def _count_icon(props: Mapping[str, Any], colour: str) -> dict[str, Any]:
 
 
 def add_count_layer(m: folium.Map, fc: FeatureCollection, name: str, colour: str) -> None:
-    """One switchable layer of counted markers (`geo.layers.group_collections`), off at first.
+    """One switchable layer of counted markers (`geo.spatial.layers.group_collections`), off at first.
 
     Each marker shows its count and says where, what, how many and when in its tooltip and
     popup (the popup for touch screens, which have no hover).
@@ -174,7 +174,7 @@ def overview_map(
 ) -> folium.Map:
     """The map page's map: base layers, places by kind, activities by kind, a layer switch.
 
-    `activities` are counted markers per place and kind (`geo.layers.load_map_data`).
+    `activities` are counted markers per place and kind (`geo.spatial.layers.load_map_data`).
     """
     m = new_map(bounds)
     add_base_layers(m, base)

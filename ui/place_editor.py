@@ -15,9 +15,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.crs import SWEREF99TM, WGS84
 from geo.errors import LofteskartanError
-from geo.layers import bounds_of, place_collections
 from geo.place_import import (
     ImportPlan,
     PlaceFile,
@@ -46,6 +44,8 @@ from geo.records.places import (
     place_warnings,
     validate_place,
 )
+from geo.spatial.crs import SWEREF99TM, WGS84
+from geo.spatial.layers import bounds_of, place_collections
 from ui.base_layers import base_layers
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.state import current_actor, get_store

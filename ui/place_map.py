@@ -13,8 +13,8 @@ import folium
 import folium.plugins
 from branca.element import MacroElement, Template
 
-from geo.layers import Bounds, FeatureCollection
 from geo.records.models import PlaceKind
+from geo.spatial.layers import Bounds, FeatureCollection
 from ui.maps import PLACE_COLOURS, _Attribution, add_base_layers, add_layer, new_map
 
 # Leaflet.draw's tools per geometry type; polygons may not cross themselves while drawn.

@@ -14,7 +14,6 @@ from typing import Any
 import streamlit as st
 
 from geo.errors import LofteskartanError
-from geo.layers import bounds_of
 from geo.planning import save_random_plan, save_recurring, save_single
 from geo.publish import (
     Audience,
@@ -38,6 +37,7 @@ from geo.records.models import (
 from geo.records.periods import Period
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
 from geo.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
+from geo.spatial.layers import bounds_of
 from geo.store import Session
 from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table

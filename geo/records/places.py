@@ -29,9 +29,9 @@ from shapely.geometry import LineString, Point, Polygon, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
-from geo.crs import WGS84, lonlat_to_sweref, sweref_to_lonlat, to_sweref
 from geo.errors import ValidationError
 from geo.records.models import Classification, Place, PlaceKind
+from geo.spatial.crs import WGS84, lonlat_to_sweref, sweref_to_lonlat, to_sweref
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -375,7 +375,7 @@ def clicked_place(feature: Mapping[str, Any] | None, places: Iterable[Place]) ->
     feature
         st_folium's `last_active_drawing`: the GeoJSON of the shape last clicked or drawn.
         Stored places carry their database id in their properties (see
-        `geo.layers.place_collections`); a shape just drawn, a base layer (kommun, tätort)
+        `geo.spatial.layers.place_collections`); a shape just drawn, a base layer (kommun, tätort)
         or anything else has none.
     places
         The places the page knows. A retired place is not on the map, so it is never chosen

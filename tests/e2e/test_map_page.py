@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
-from geo.layers import load_map_data
 from geo.records.models import Actor, CommitmentKind
 from geo.records.periods import promise_year
+from geo.spatial.layers import load_map_data
 from geo.store import Store
 from geo.swedish import number
 from tests.e2e.conftest import (

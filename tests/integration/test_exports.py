@@ -24,12 +24,12 @@ import pyogrio
 import pytest
 from shapely.geometry import Point, shape
 
-from geo.aggregate import GridShape, cell_of
 from geo.audience import Audience, AudienceRules, ExportRequest
-from geo.crs import sweref_to_lonlat
 from geo.errors import ValidationError
 from geo.exports import ExportFormat, ExportOptions, load_export_data, make_export, render
 from geo.setup import initialise
+from geo.spatial.aggregate import GridShape, cell_of
+from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store
 from tests.export_fixtures import (
     ACTOR,

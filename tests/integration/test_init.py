@@ -10,10 +10,10 @@ from collections.abc import Iterator
 import pytest
 from shapely.geometry import Point
 
-from geo.crs import lonlat_to_sweref
 from geo.errors import PromiseFileError
 from geo.records.models import Actor
 from geo.setup import initialise
+from geo.spatial.crs import lonlat_to_sweref
 from geo.store import Store
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of, table_counts
 

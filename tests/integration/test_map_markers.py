@@ -1,7 +1,7 @@
 """The map's markers counted in the database (SQLite and PostGIS), as each reader may see them.
 
 The Karta page no longer sends one point per activity: the store counts activities per
-place and kind, and `geo.activity_groups` makes one marker of each. These tests pin the
+place and kind, and `geo.spatial.activity_groups` makes one marker of each. These tests pin the
 markers on a tiny data set for a reader who sees sekretess and one who does not.
 """
 
@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, box
 
-from geo.layers import load_map_data
 from geo.records.models import Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
 from geo.records.periods import promise_year
 from geo.setup import initialise
+from geo.spatial.layers import load_map_data
 from geo.store import Store
 from tests.common import local
 

@@ -19,11 +19,11 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.demo import ANEBY_E, ANEBY_N
-from geo.layers import load_map_data
 from geo.place_import import read_places, save_places
 from geo.records.models import Actor
 from geo.records.periods import promise_year
 from geo.setup import initialise
+from geo.spatial.layers import load_map_data
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import geopandas as gpd
 import pytest
 
-from geo.crs import SWEREF99TM
 from geo.records.promise_file import load_promise_file
+from geo.spatial.crs import SWEREF99TM
 from tests.common import BASE_DIR, PROMISE_DIR
 
 BASE_FILES = sorted(BASE_DIR.glob("*.geojson"))

@@ -8,10 +8,10 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from geo.activity_groups import ActivityGroup, ActivitySpots, group_activities
-from geo.crs import to_wgs84
-from geo.layers import group_collections
 from geo.records.models import Activity, CommitmentKind, Place, PlaceKind
+from geo.spatial.activity_groups import ActivityGroup, ActivitySpots, group_activities
+from geo.spatial.crs import to_wgs84
+from geo.spatial.layers import group_collections
 from tests.common import CENTRE_OF_SQUARE, E0, N0, SQUARE_100M, local
 
 K = CommitmentKind

@@ -7,7 +7,7 @@ import math
 import pytest
 from shapely.geometry import LineString, Point
 
-from geo.aggregate import (
+from geo.spatial.aggregate import (
     CellKey,
     GridShape,
     cell_of,

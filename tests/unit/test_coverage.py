@@ -10,8 +10,8 @@ import shapely
 from shapely.geometry import Point, box
 
 from geo.coverage import area_totals, presence_by_area, presence_class, site_use, site_window
-from geo.locations import points_from_activities
 from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
+from geo.spatial.locations import points_from_activities
 
 # Two 100 m × 100 m central areas side by side, sharing the border x = 100.
 WEST = Place(PlaceKind.CENTRAL_AREA, "Väst", box(0, 0, 100, 100), id=1)

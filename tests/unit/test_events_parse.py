@@ -8,7 +8,6 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 from shapely.geometry import box
 
-from geo.crs import lonlat_to_sweref
 from geo.errors import ImportFileError
 from geo.events import (
     PoliceEvent,
@@ -22,6 +21,7 @@ from geo.events import (
 )
 from geo.records.models import STOCKHOLM
 from geo.records.periods import Period
+from geo.spatial.crs import lonlat_to_sweref
 
 API_EVENTS = [
     {

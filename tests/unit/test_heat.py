@@ -9,7 +9,6 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo.crs import sweref_to_lonlat
 from geo.heat import (
     SURFACE_MIN_EVENTS,
     SURFACE_MIN_PLACES,
@@ -20,7 +19,8 @@ from geo.heat import (
     kernel_density,
     surface_or_counts,
 )
-from geo.locations import NO_PLACE, ActivityPoints
+from geo.spatial.crs import sweref_to_lonlat
+from geo.spatial.locations import NO_PLACE, ActivityPoints
 
 # Around Aneby in SWEREF 99 TM.
 E0, N0 = 483_000.0, 6_410_000.0

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shapely
 from shapely.geometry import LineString, Point, box
 
-from geo.locations import NO_PLACE, points_from_rows
 from geo.records.models import Place, PlaceKind
+from geo.spatial.locations import NO_PLACE, points_from_rows
 
 AREA = Place(PlaceKind.CENTRAL_AREA, "Torget", box(0, 0, 100, 100), id=4)
 SITE = Place(PlaceKind.TRAFFIC_CONTROL_SITE, "Norr", Point(500, 900), id=9)

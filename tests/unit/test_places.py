@@ -9,7 +9,6 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 from geo.demo import ANEBY_E, ANEBY_N
 from geo.errors import ValidationError
-from geo.layers import place_collections
 from geo.records.models import STOCKHOLM, Classification, Place, PlaceKind
 from geo.records.places import (
     PlaceContext,
@@ -31,6 +30,7 @@ from geo.records.places import (
     place_warnings,
     walking_minutes,
 )
+from geo.spatial.layers import place_collections
 
 # SCB's tätort point for Aneby: E 488629.2 N 6411094.7 is lat 57.841630, lon 14.808475.
 ANEBY_LAT, ANEBY_LON = 57.841630, 14.808475

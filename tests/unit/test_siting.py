@@ -8,7 +8,6 @@ import numpy as np
 import pytest
 from shapely.geometry import Point
 
-from geo.crs import to_wgs84
 from geo.errors import ValidationError
 from geo.siting import (
     Candidate,
@@ -23,6 +22,7 @@ from geo.siting import (
     solve_mclp,
     suggest_sites,
 )
+from geo.spatial.crs import to_wgs84
 
 # Three candidates on a line, 500 m apart, and demand (x, weight) along the same line.
 # With a 300 m radius A reaches 0; B reaches 450 and 550; C reaches 1000 and 1250.

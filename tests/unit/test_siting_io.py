@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geo.crs import lonlat_to_sweref
 from geo.errors import ImportFileError
 from geo.siting_io import read_candidates, read_demand, read_features
+from geo.spatial.crs import lonlat_to_sweref
 
 # Round SWEREF 99 TM numbers near Aneby.
 E0, N0 = 483000.0, 6410000.0

@@ -13,8 +13,8 @@ from collections.abc import Iterable
 
 from shapely.geometry import Point
 
-from geo.crs import SWEREF99TM, WGS84, lonlat_to_sweref
 from geo.errors import ImportFileError
+from geo.spatial.crs import SWEREF99TM, WGS84, lonlat_to_sweref
 
 # Sweden with a margin, in each system.
 _LAT = (54.5, 69.5)

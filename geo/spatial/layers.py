@@ -16,15 +16,15 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.activity_groups import (
+from geo.records.models import Activity, CommitmentKind, Place, PlaceKind
+from geo.spatial.activity_groups import (
     MAX_OWN_SQUARES,
     SQUARE_SIZES_M,
     ActivityGroup,
     ActivitySpots,
     group_activities,
 )
-from geo.crs import SWEREF99TM, WGS84, _transformer, to_wgs84, transform_xy
-from geo.records.models import Activity, CommitmentKind, Place, PlaceKind
+from geo.spatial.crs import SWEREF99TM, WGS84, _transformer, to_wgs84, transform_xy
 from geo.swedish import number
 
 if TYPE_CHECKING:
@@ -236,7 +236,7 @@ def load_map_data(
     base_layers: BaseLayers | None = None,
 ) -> MapData:
     """Base layers for the kommun, every active place, activities starting in [start, end)
-    counted per place and kind (`geo.activity_groups`).
+    counted per place and kind (`geo.spatial.activity_groups`).
 
     `base_layers` are used as given when the caller keeps them prepared (they are slow to
     read when large); otherwise they are read here.

@@ -14,7 +14,7 @@ that would give more than `MAX_OWN_SQUARES` markers; then they grow (250 m, 500 
 so the map stays small even when every activity was logged at its own GPS position.
 Activities with neither a place nor a position (meetings) are counted as unplaced.
 
-Like `geo.locations`, the counting works on NumPy arrays: in the worst case (every
+Like `geo.spatial.locations`, the counting works on NumPy arrays: in the worst case (every
 activity at its own position) it sees 100,000 rows.
 """
 
@@ -28,8 +28,8 @@ from datetime import date, datetime
 import numpy as np
 import shapely
 
-from geo.locations import NO_PLACE, wkb_points
 from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place
+from geo.spatial.locations import NO_PLACE, wkb_points
 from geo.swedish import number
 
 SQUARE_SIZES_M = (100.0, 250.0, 500.0, 1_000.0, 2_500.0, 5_000.0)
