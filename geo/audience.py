@@ -464,7 +464,7 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
     Parameters
     ----------
     session : an open unit of work (read only here); for a public request, one opened as
-        `PUBLIC_READER` (see `geo.exports.load_export_data`).
+        `PUBLIC_READER` (see `geo.exports.make.load_export_data`).
     request : audience, dates, rules and meeting.
 
     Returns

@@ -39,7 +39,7 @@ def _write_output(out: Path, data: bytes, public: bool) -> None:
 
     A public file (for the kommun's web site) is 0644, an internal one 0600 (`write_export`).
     """
-    from geo.exports import write_export
+    from geo.exports.make import write_export
 
     if str(out) == "-":
         sys.stdout.buffer.write(data)
@@ -160,7 +160,7 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
 
 def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     from geo.audience import Audience, AudienceRules, ExportRequest, default_period
-    from geo.exports import ExportFormat, ExportOptions, make_export, write_export
+    from geo.exports.make import ExportFormat, ExportOptions, make_export, write_export
     from geo.spatial.aggregate import GridShape
     from geo.store import now
 

@@ -66,7 +66,7 @@ MAX_LISTED_ERRORS = 20
 MAX_FEATURES = 10_000
 COMMON_COLUMNS = ("namn", "typ", "klassning", "anteckning")
 COORDINATE_COLUMNS = ("lat", "lon", "n", "e", "geometri")
-# The data export's CSV geometry (geo/export_csv.py): SWEREF 99 TM by name, no guessing.
+# The data export's CSV geometry (geo/exports/csv_zip.py): SWEREF 99 TM by name, no guessing.
 EXPORT_GEOMETRY_COLUMNS = ("e_sweref99tm", "n_sweref99tm", "wkt_sweref99tm")
 EXPORT_COLUMNS_TEXT = "e_sweref99tm, n_sweref99tm och wkt_sweref99tm"
 # Which stored place an exported row is, and whether it is still in use (`plan_import`).

@@ -14,8 +14,14 @@ from geo.audience import (
     check_public_request,
 )
 from geo.errors import LofteskartanError
-from geo.exports import ExportFormat, ExportOptions, file_name_for, load_export_data, make_export
-from geo.followup import followup_texts
+from geo.exports.followup_texts import followup_texts
+from geo.exports.make import (
+    ExportFormat,
+    ExportOptions,
+    file_name_for,
+    load_export_data,
+    make_export,
+)
 from geo.spatial.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
 from geo.store import now
 from ui.auth import guarded_download

@@ -14,7 +14,7 @@ from typing import Any
 import folium
 from branca.element import MacroElement, Template
 
-from geo.map_style import ACTIVITY_COLOURS
+from geo.exports.map_style import ACTIVITY_COLOURS
 from geo.records.models import CommitmentKind, PlaceKind
 from geo.spatial.layers import Bounds, FeatureCollection
 from ui.offline import add_osm_tiles, use_vendored_assets
@@ -128,7 +128,9 @@ def _count_icon(props: Mapping[str, Any], colour: str) -> dict[str, Any]:
 
 
 def add_count_layer(m: folium.Map, fc: FeatureCollection, name: str, colour: str) -> None:
-    """One switchable layer of counted markers (`geo.spatial.layers.group_collections`), off at first.
+    """One switchable layer of counted markers, off at first.
+
+    The markers come from `geo.spatial.layers.group_collections`.
 
     Each marker shows its count and says where, what, how many and when in its tooltip and
     popup (the popup for touch screens, which have no hover).

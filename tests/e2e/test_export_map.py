@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import Page
 
 from geo.audience import Audience, ExportRequest
-from geo.exports import ExportFormat, ExportOptions, load_export_data, render
+from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, PERIOD, SECRET_TEXTS, plant

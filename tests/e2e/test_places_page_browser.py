@@ -14,7 +14,7 @@ from shapely.geometry import LineString, Point, box
 
 from geo.audience import Audience, ExportRequest
 from geo.demo import ANEBY_E, ANEBY_N
-from geo.exports import ExportFormat, ExportOptions, load_export_data, render
+from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.records.models import STOCKHOLM, Actor, Place, PlaceKind
 from geo.records.places import format_distance
 from geo.setup import initialise

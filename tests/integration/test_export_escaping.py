@@ -17,7 +17,7 @@ import pytest
 from shapely.geometry import Point
 
 from geo.audience import Audience, ExportRequest
-from geo.exports import ExportFormat, ExportOptions, load_export_data, render
+from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.records.models import STOCKHOLM, Activity, Classification, CommitmentKind, Place, PlaceKind
 from geo.store import Store
 from tests.export_fixtures import ACTOR, DOCUMENT, MADE_AT, MEETING, OFFICE, PERIOD, plant

@@ -26,7 +26,7 @@ from shapely.geometry import Point, shape
 
 from geo.audience import Audience, AudienceRules, ExportRequest
 from geo.errors import ValidationError
-from geo.exports import ExportFormat, ExportOptions, load_export_data, make_export, render
+from geo.exports.make import ExportFormat, ExportOptions, load_export_data, make_export, render
 from geo.setup import initialise
 from geo.spatial.aggregate import GridShape, cell_of
 from geo.spatial.crs import sweref_to_lonlat

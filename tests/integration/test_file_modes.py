@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.exports import write_export
+from geo.exports.make import write_export
 from geo.store import Store
 from tests.export_fixtures import plant
 

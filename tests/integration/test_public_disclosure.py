@@ -23,8 +23,8 @@ from shapely.geometry import Point
 
 from geo.audience import Audience, AudienceRules, ExportData, ExportRequest
 from geo.errors import ValidationError
-from geo.exports import ExportFormat, load_export_data, make_export
-from geo.followup import followup_texts
+from geo.exports.followup_texts import followup_texts
+from geo.exports.make import ExportFormat, load_export_data, make_export
 from geo.records.models import (
     STOCKHOLM,
     Activity,

@@ -143,28 +143,28 @@ def load_export_data(store: Store, actor: Actor, request: ExportRequest) -> Expo
 def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes:
     """Render an already built data set in one format."""
     if fmt is ExportFormat.MAP_HTML:
-        from geo.map_html import render_map_html
+        from geo.exports.map_html import render_map_html
 
         return render_map_html(data, tiles=options.tiles).encode("utf-8")
     if fmt is ExportFormat.MAP_PNG:
-        from geo.map_image import MapView, render_map_png
+        from geo.exports.map_image import MapView, render_map_png
 
         view = MapView.DENSITY if options.density_png else MapView.OVERVIEW
         return render_map_png(data, view)
     if fmt is ExportFormat.MEETING_PDF:
-        from geo.meeting_pack import render_meeting_pdf
+        from geo.exports.meeting_pack import render_meeting_pdf
 
         return render_meeting_pdf(data)
     if fmt is ExportFormat.GPKG:
-        from geo.export_gpkg import gpkg_bytes
+        from geo.exports.gpkg import gpkg_bytes
 
         with tempfile.TemporaryDirectory(prefix="lofteskartan-") as folder:
             return gpkg_bytes(data, Path(folder))
     if fmt is ExportFormat.CSV:
-        from geo.export_csv import csv_zip_bytes
+        from geo.exports.csv_zip import csv_zip_bytes
 
         return csv_zip_bytes(data)
-    from geo.followup import followup_zip_bytes
+    from geo.exports.followup_texts import followup_zip_bytes
 
     return followup_zip_bytes(data, tiles=options.tiles)
 

@@ -30,7 +30,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from geo.audience import ActivityRow, Audience, ExportData, SummaryRow, counted_text
-from geo.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
+from geo.exports.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
 from geo.records.models import Outcome, PlanStatus
 from geo.swedish import date_range, long_date, number, stamp, week_text
 

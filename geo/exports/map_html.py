@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.audience import Audience, ExportData
-from geo.map_style import (
+from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,
     FINDING_COLOUR,
@@ -41,7 +41,7 @@ from geo.spatial.aggregate import class_breaks, class_labels, class_of
 from geo.spatial.crs import to_wgs84
 from geo.swedish import date_range, stamp
 
-STATIC = Path(__file__).resolve().parent.parent / "static"
+STATIC = Path(__file__).resolve().parents[2] / "static"
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = "© OpenStreetMap-bidragsgivare"
 # ~10 cm: enough for any map, and no false precision in the file.

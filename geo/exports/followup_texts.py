@@ -17,8 +17,8 @@ import zipfile
 from dataclasses import dataclass
 
 from geo.audience import Audience, ExportData, PeriodSummary, SummaryRow
-from geo.map_html import render_map_html
-from geo.meeting_pack import outcome_text
+from geo.exports.map_html import render_map_html
+from geo.exports.meeting_pack import outcome_text
 from geo.records.models import STOCKHOLM
 from geo.swedish import MONTHS, date_range, number, stamp
 

@@ -1,6 +1,6 @@
 """Data export to one GeoPackage (EPSG:3006) that QGIS and GDAL open.
 
-One layer per table of `geo.export_tables` (places, activities, plans, findings, counts per
+One layer per table of `geo.exports.tables` (places, activities, plans, findings, counts per
 grid cell, and the summaries as plain attribute tables). Every layer's description and the
 `om_exporten` table say which audience the file is for and when it was made.
 
@@ -21,7 +21,7 @@ import pandas as pd
 import pyogrio
 
 from geo.audience import ExportData
-from geo.export_tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
+from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.spatial.crs import SWEREF99TM
 from geo.swedish import stamp
 

@@ -2,7 +2,7 @@
 
 Each file opens with a double click in Excel on a Swedish Windows: `;` between cells,
 decimal comma, UTF-8 with a byte order mark (so å, ä, ö survive), CRLF line ends. The zip
-holds the same tables as the GeoPackage (geo.export_tables), each file named after its
+holds the same tables as the GeoPackage (geo.exports.tables), each file named after its
 audience (`intern_platser.csv`, `offentlig_platser.csv`), plus `LASMIG.txt` describing
 every file and column. Map tables carry `e_sweref99tm`/`n_sweref99tm` (a point on the
 feature) and `wkt_sweref99tm` (the whole geometry, WKT with decimal points as the WKT
@@ -25,7 +25,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.audience import Audience, ExportData
-from geo.export_tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
+from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.records.models import STOCKHOLM
 from geo.swedish import plain_number, stamp
 from geo.tabular import neutralise

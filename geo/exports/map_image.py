@@ -43,7 +43,7 @@ from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from geo.audience import Audience, ExportData
-from geo.map_style import (
+from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,
     FINDING_COLOUR,
