@@ -35,7 +35,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.siting import covered_weight, greedy_mclp, solve_mclp  # noqa: E402
+from geo.planning.siting import covered_weight, greedy_mclp, solve_mclp  # noqa: E402
 
 E0, N0 = 450_000.0, 6_400_000.0  # somewhere in Jönköpings län, SWEREF 99 TM
 K, RADIUS = 10, 300.0

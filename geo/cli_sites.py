@@ -37,7 +37,7 @@ def _weighted(text: str) -> tuple[str, float]:
 
 def _weekday(text: str) -> int:
     """måndag … söndag (the first three letters are enough)."""
-    from geo.rotation import WEEKDAYS
+    from geo.planning.rotation import WEEKDAYS
 
     for i, day in enumerate(WEEKDAYS):
         if len(text) >= 3 and day.startswith(text.strip().lower()):
@@ -147,9 +147,15 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
-    from geo import siting
-    from geo import siting_inputs as inputs
-    from geo.rotation import monday_after, new_seed, plan_rotation, planned_controls, save_rotation
+    from geo.planning.rotation import (
+        monday_after,
+        new_seed,
+        plan_rotation,
+        planned_controls,
+        save_rotation,
+    )
+    from geo.planning.use_cases import siting
+    from geo.planning.use_cases import siting_inputs as inputs
     from geo.siting_io import read_candidates, read_demand
 
     siting.check_k_and_radius(args.k, args.radius)
@@ -217,7 +223,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
 
 
 def _siting_json(result: Any, plan: Any, saved: int) -> dict[str, Any]:
-    from geo.siting import result_rows
+    from geo.planning.siting import result_rows
 
     out: dict[str, Any] = {
         "k": result.k,
@@ -258,7 +264,7 @@ def _siting_json(result: Any, plan: Any, saved: int) -> dict[str, Any]:
 
 
 def _print_siting(result: Any, plan: Any, saved: int, seed_given: bool) -> None:
-    from geo.siting import format_number, format_share
+    from geo.planning.siting import format_number, format_share
 
     radius = format_number(result.radius)
     print(

@@ -24,8 +24,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError
 from geo.limits import SITING_LIMIT
-from geo.siting import Candidate, DemandLayer
-from geo.siting_inputs import DEMAND_SPACING_M, layer_from_geometries, road_candidates
+from geo.planning.siting import Candidate, DemandLayer
+from geo.planning.siting_inputs import DEMAND_SPACING_M, layer_from_geometries, road_candidates
 from geo.spatial.crs import SWEREF99TM, lonlat_to_sweref
 from geo.tabular import Row, parse_number, read_table
 

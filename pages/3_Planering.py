@@ -6,8 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.access import Role
-from geo.records.models import CommitmentKind
-from geo.schedule import (
+from geo.planning.schedule import (
     PlanFilter,
     conflicting_ids,
     filter_plans,
@@ -19,6 +18,7 @@ from geo.schedule import (
     week_label,
     week_range,
 )
+from geo.records.models import CommitmentKind
 from ui.auth import require
 from ui.calendar import RANDOM_COLOUR, calendar_events, show_calendar
 from ui.entry import through_app

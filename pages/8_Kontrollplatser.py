@@ -7,16 +7,16 @@ from streamlit_folium import st_folium
 
 from geo.access import Role
 from geo.errors import LofteskartanError
-from geo.records.models import PlaceKind
-from geo.rotation import plan_rotation, planned_controls, save_rotation
-from geo.siting import format_number, format_share, suggest_sites
-from geo.siting_inputs import (
+from geo.planning.rotation import plan_rotation, planned_controls, save_rotation
+from geo.planning.siting import format_number, format_share, suggest_sites
+from geo.planning.siting_inputs import (
     base_layer_candidates,
     combine_candidates,
     line_base_layers,
     site_candidates,
     store_demand_layers,
 )
+from geo.records.models import PlaceKind
 from ui.auth import require
 from ui.entry import through_app
 from ui.siting import (

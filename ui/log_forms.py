@@ -14,7 +14,14 @@ from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from geo.photos import Photo
-from geo.planning import add_finding, cancel_planned, change_finding, log_activity, save_indicator
+from geo.planning.schedule import plan_label, short_when
+from geo.planning.use_cases import (
+    add_finding,
+    cancel_planned,
+    change_finding,
+    log_activity,
+    save_indicator,
+)
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -39,7 +46,6 @@ from geo.records.outcomes import (
     term_of,
 )
 from geo.records.recurrence import local_time
-from geo.schedule import plan_label, short_when
 from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections
 from geo.store import Session

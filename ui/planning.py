@@ -14,7 +14,9 @@ from typing import Any
 import streamlit as st
 
 from geo.errors import LofteskartanError
-from geo.planning import save_random_plan, save_recurring, save_single
+from geo.planning.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, generate, new_seed
+from geo.planning.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
+from geo.planning.use_cases import save_random_plan, save_recurring, save_single
 from geo.publish import (
     Audience,
     calendar_feed,
@@ -22,7 +24,6 @@ from geo.publish import (
     public_times,
     visible_classifications,
 )
-from geo.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, generate, new_seed
 from geo.records.models import (
     Activity,
     Classification,
@@ -36,7 +37,6 @@ from geo.records.models import (
 )
 from geo.records.periods import Period
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
-from geo.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
 from geo.spatial.layers import bounds_of
 from geo.store import Session
 from ui.state import current_actor, get_store

@@ -430,7 +430,7 @@ class ScheduleRule:
     """Schemaregel: a stored recurrence rule or randomised plan that made planned activities.
 
     `rule` is the JSON of a `geo.records.recurrence.RecurrenceRule` or of a randomised plan
-    (`geo.random_plan`); `seed` is set for a randomised plan, so the same plan can be
+    (`geo.planning.random_plan`); `seed` is set for a randomised plan, so the same plan can be
     generated again when it is audited. `description` is the Swedish sentence shown in lists.
     """
 

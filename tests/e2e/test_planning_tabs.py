@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Page
 
+from geo.planning.schedule import week_range
 from geo.records.models import Actor
-from geo.schedule import week_range
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
 

@@ -18,7 +18,7 @@ from shapely.geometry import Point
 from geo.backup import backup, restore
 from geo.errors import ConflictError, NotFoundError, PermissionDenied
 from geo.photos import Photo, PhotoError, clean_photo
-from geo.planning import add_finding
+from geo.planning.use_cases import add_finding
 from geo.records.models import Finding
 from geo.store import Store
 from tests.photo_files import halves, noise, phone_jpeg

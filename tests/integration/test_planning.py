@@ -15,7 +15,8 @@ import vobject
 from shapely.geometry import Point
 
 from geo.errors import ConflictError, ValidationError
-from geo.planning import (
+from geo.planning.random_plan import RandomPlanSpec, TimeWindow
+from geo.planning.use_cases import (
     add_finding,
     cancel_planned,
     change_finding,
@@ -25,7 +26,6 @@ from geo.planning import (
     save_random_plan,
     save_recurring,
 )
-from geo.random_plan import RandomPlanSpec, TimeWindow
 from geo.records.models import (
     STOCKHOLM,
     Activity,

@@ -10,6 +10,16 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import ValidationError
+from geo.planning.rotation import plan_rotation, planned_controls, save_rotation
+from geo.planning.siting import Candidate, suggest_sites
+from geo.planning.siting_inputs import (
+    CENTRAL_AREAS_LAYER,
+    VIOLATIONS_LAYER,
+    base_layer_candidates,
+    line_base_layers,
+    site_candidates,
+    store_demand_layers,
+)
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -20,17 +30,7 @@ from geo.records.models import (
     PlaceKind,
     PlanStatus,
 )
-from geo.rotation import plan_rotation, planned_controls, save_rotation
 from geo.setup import initialise
-from geo.siting import Candidate, suggest_sites
-from geo.siting_inputs import (
-    CENTRAL_AREAS_LAYER,
-    VIOLATIONS_LAYER,
-    base_layer_candidates,
-    line_base_layers,
-    site_candidates,
-    store_demand_layers,
-)
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from geo.errors import ValidationError
-from geo.random_plan import RandomPlanSpec, TimeWindow, generate, planned_from_visits
+from geo.planning.random_plan import RandomPlanSpec, TimeWindow, generate, planned_from_visits
 from geo.records.models import STOCKHOLM, Classification
 
 TUESDAY_EVENING = TimeWindow(1, time(18), time(22))

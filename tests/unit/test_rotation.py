@@ -8,9 +8,9 @@ from datetime import date, datetime, time
 import pytest
 
 from geo.errors import ValidationError
+from geo.planning.rotation import monday_after, plan_rotation, planned_controls
+from geo.planning.siting import Candidate
 from geo.records.models import STOCKHOLM, CommitmentKind, PlanStatus
-from geo.rotation import monday_after, plan_rotation, planned_controls
-from geo.siting import Candidate
 
 SITES = [Candidate(f"plats:{i}", f"Plats {i}", 1000.0 * i, 0.0, place_id=i) for i in range(1, 6)]
 WEIGHTS = [5.0, 4.0, 3.0, 2.0, 1.0]

@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from geo.errors import ValidationError
+from geo.planning.schedule import find_conflicts, week_label, week_range
 from geo.records.models import (
     STOCKHOLM,
     CommitmentKind,
@@ -26,7 +27,6 @@ from geo.records.outcomes import (
     validate_indicator,
     validate_outcome,
 )
-from geo.schedule import find_conflicts, week_label, week_range
 
 K = CommitmentKind
 

@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import ValidationError
-from geo.siting import (
+from geo.planning.siting import (
     Candidate,
     DemandLayer,
     covered_weight,

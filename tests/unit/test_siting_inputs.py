@@ -8,9 +8,8 @@ import pytest
 from shapely.geometry import LineString, MultiLineString, Point, box
 
 from geo.errors import ValidationError
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
-from geo.siting import Candidate
-from geo.siting_inputs import (
+from geo.planning.siting import Candidate
+from geo.planning.siting_inputs import (
     STORE_LAYER_TITLES,
     VIOLATIONS_LAYER,
     central_areas_layer,
@@ -22,6 +21,7 @@ from geo.siting_inputs import (
     violation_count,
     violations_layer,
 )
+from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
 
 WHEN = datetime(2024, 3, 6, 7, tzinfo=STOCKHOLM)
 

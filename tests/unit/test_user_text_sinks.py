@@ -74,8 +74,8 @@ SAFE_CALLS = {
     "len",
     "int",
     "round",
-    # Our number and date formatters (geo.swedish, geo.siting, geo.schedule): digits,
-    # dates and Swedish words of our own.
+    # Our number and date formatters (geo.swedish, geo.planning.siting,
+    # geo.planning.schedule): digits, dates and Swedish words of our own.
     "number",
     "format_number",
     "format_share",

@@ -11,7 +11,8 @@ from dataclasses import dataclass, replace
 
 from geo.errors import ValidationError
 from geo.photos import Photo
-from geo.random_plan import RandomPlanSpec, generate, planned_from_visits
+from geo.planning.random_plan import RandomPlanSpec, generate, planned_from_visits
+from geo.planning.schedule import describe_rule, planned_from_rule
 from geo.records.models import (
     Activity,
     Classification,
@@ -26,7 +27,6 @@ from geo.records.models import (
 )
 from geo.records.outcomes import validate_finding, validate_indicator, validate_outcome
 from geo.records.recurrence import Expansion, RecurrenceRule
-from geo.schedule import describe_rule, planned_from_rule
 from geo.store import Session
 
 

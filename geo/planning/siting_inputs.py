@@ -20,8 +20,8 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ValidationError
+from geo.planning.siting import Candidate, DemandLayer
 from geo.records.models import Activity, CommitmentKind, Outcome, Place, PlaceKind
-from geo.siting import Candidate, DemandLayer
 
 if TYPE_CHECKING:
     from geo.store import Session

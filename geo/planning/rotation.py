@@ -25,6 +25,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
 from geo.errors import ValidationError
+from geo.planning.siting import Candidate
 from geo.records.models import (
     STOCKHOLM,
     Classification,
@@ -32,7 +33,6 @@ from geo.records.models import (
     PlannedActivity,
     PlanStatus,
 )
-from geo.siting import Candidate
 
 if TYPE_CHECKING:
     from geo.store import Session
