@@ -47,8 +47,9 @@ from scipy.stats import gaussian_kde  # noqa: E402
 from shapely.geometry import Point  # noqa: E402
 
 from geo.base_layers import BASE_DIR, read_layer  # noqa: E402
-from geo.coverage import area_totals  # noqa: E402
-from geo.heat import Grid, heat_image, kernel_density, load_heat  # noqa: E402
+from geo.followup.coverage import area_totals  # noqa: E402
+from geo.followup.heat import Grid, heat_image, kernel_density, load_heat  # noqa: E402
+from geo.followup.status import status_report  # noqa: E402
 from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind  # noqa: E402
 from geo.records.periods import promise_year  # noqa: E402
 from geo.records.progress import progress  # noqa: E402
@@ -56,7 +57,6 @@ from geo.records.promise_file import load_promise_file  # noqa: E402
 from geo.setup import initialise  # noqa: E402
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy  # noqa: E402
 from geo.spatial.layers import load_base_layers, load_map_data  # noqa: E402
-from geo.status import status_report  # noqa: E402
 from geo.store import Store  # noqa: E402
 from ui.maps import overview_map  # noqa: E402
 
@@ -446,7 +446,7 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
         server,
         "s",
         f"reading {view.layer.events:,} activities from SQLite and computing the layer "
-        f"in-process (geo.heat.load_heat), the part of a first visit that grows with N",
+        f"in-process (geo.followup.heat.load_heat), the part of a first visit that grows with N",
     )
     # The first visit computes the surface; later visits with the same filters reuse it
     # until an activity or place changes (ui/heatmaps.py: heat_view).
@@ -592,7 +592,8 @@ def bench_karta(activities: list[Activity], areas: list[Any], quick: bool, brows
             f"overview_server_part_{k}",
             placed_overview,
             "s",
-            "Översikt's figures (geo.status.status_report: done, hours, planned, tertials)",
+            "Översikt's figures (geo.followup.status.status_report: done, hours, planned, "
+            "tertials)",
         )
         if not browser:
             return

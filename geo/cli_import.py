@@ -145,7 +145,7 @@ def register_events(imports: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import_events(args: argparse.Namespace, store: Store) -> int:
-    from geo.events import import_events_file
+    from geo.followup.events import import_events_file
 
     store.require_schema()
     result = import_events_file(store, cli_actor(), args.file)

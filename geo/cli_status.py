@@ -27,7 +27,7 @@ def register_status(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_status(args: argparse.Namespace, store: Store) -> int:
-    from geo.status import status_report, status_rows
+    from geo.followup.status import status_report, status_rows
 
     store.require_schema()
     report = status_report(store, cli_actor(), args.document, args.year, today=date.today())

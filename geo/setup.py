@@ -14,7 +14,7 @@ from pathlib import Path
 from geo.base_layers import KOMMUN, shipped_layers
 from geo.demo import DEMO_KOMMUNKOD, load_demo
 from geo.errors import PromiseFileError
-from geo.events import import_events, parse_events_bytes
+from geo.followup.events import import_events, parse_events_bytes
 from geo.records.indicators import demo_indicators
 from geo.records.models import Actor, PromiseDocument
 from geo.records.promise_file import load_promise_file, parse_promise_text

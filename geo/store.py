@@ -58,7 +58,7 @@ from geo.errors import (
     PromiseFileError,
     SchemaError,
 )
-from geo.events import PoliceEvent
+from geo.followup.events import PoliceEvent
 from geo.limits import busy_timeout_seconds
 from geo.migrations import MIGRATIONS
 from geo.photos import Photo

@@ -6,8 +6,8 @@ from datetime import date
 
 import streamlit as st
 
+from geo.followup.status import status_report
 from geo.records.pace import RULE_TEXT
-from geo.status import status_report
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain

@@ -7,11 +7,11 @@ from datetime import date
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.coverage import load_presence
-from geo.events import load_situation
-from geo.hours import load_week_matrices
+from geo.followup.coverage import load_presence
+from geo.followup.events import load_situation
+from geo.followup.hours import load_week_matrices
+from geo.followup.status import status_report
 from geo.records.models import CommitmentKind
-from geo.status import status_report
 from ui.entry import through_app
 from ui.followup import indicator_section, presence_tables, progress_tables, week_chart
 from ui.heatmaps import presence_legend, presence_map

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
+from geo.followup.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
 from geo.records.models import CommitmentKind
 from geo.records.progress import tertial_slices
 from ui.entry import through_app

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import LofteskartanError
-from geo.events import SOURCE_TEXT, import_events_bytes, load_situation, type_by_month
+from geo.followup.events import SOURCE_TEXT, import_events_bytes, load_situation, type_by_month
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, show_table

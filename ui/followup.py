@@ -7,13 +7,13 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from geo.coverage import PresenceView
 from geo.errors import LofteskartanError
-from geo.hours import WEEKDAYS, as_frame
+from geo.followup.coverage import PresenceView
+from geo.followup.hours import WEEKDAYS, as_frame
+from geo.followup.status import StatusReport, status_rows
 from geo.records.indicators import SUGGESTED, indicators_from_table, trends
 from geo.records.models import Actor
 from geo.records.pace import RULE_TEXT
-from geo.status import StatusReport, status_rows
 from geo.store import Store
 from ui.text import as_stored, neutralised, plain, show_table
 

@@ -13,8 +13,8 @@ from datetime import date
 import folium
 import streamlit as st
 
-from geo.coverage import PRESENCE_CLASSES, PresenceView
-from geo.heat import HEAT_COLOURS, HeatView, load_heat
+from geo.followup.coverage import PRESENCE_CLASSES, PresenceView
+from geo.followup.heat import HEAT_COLOURS, HeatView, load_heat
 from geo.records.models import Actor, CommitmentKind
 from geo.records.periods import Period
 from ui.maps import add_layer, escaped, new_map

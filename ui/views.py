@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.status import StatusReport, status_rows
+from geo.followup.status import StatusReport, status_rows
 from ui.text import plain
 
 RESPONSIBLE = {"polis": "Polisen", "kommun": "Kommunen", "båda": "Polis och kommun"}

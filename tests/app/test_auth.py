@@ -226,7 +226,7 @@ def test_an_unexpected_error_shows_a_swedish_message_and_no_traceback(
     monkeypatch.delenv("LOFTESKARTAN_RAISE_ERRORS", raising=False)
     # A bug: the status report fails with SQL in its message.
     monkeypatch.setattr(
-        "geo.status.status_report",
+        "geo.followup.status.status_report",
         lambda *a, **k: (_ for _ in ()).throw(RuntimeError("SELECT secret FROM places")),
     )
     app.run()
@@ -242,7 +242,7 @@ def test_a_lofteskartan_error_from_a_page_is_shown_as_its_message(
 ) -> None:
     monkeypatch.delenv("LOFTESKARTAN_RAISE_ERRORS", raising=False)
     monkeypatch.setattr(
-        "geo.status.status_report",
+        "geo.followup.status.status_report",
         lambda *a, **k: (_ for _ in ()).throw(SchemaError("Kör `lofteskartan init` först.")),
     )
     app.run()

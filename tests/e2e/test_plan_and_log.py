@@ -7,8 +7,8 @@ from datetime import date
 import pytest
 from playwright.sync_api import Page
 
+from geo.followup.status import status_report
 from geo.records.models import Actor
-from geo.status import status_report
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
 

@@ -14,9 +14,9 @@ import pytest
 
 from geo.activity_import import import_activities
 from geo.errors import ImportFileError
+from geo.followup.status import status_report
 from geo.records.models import Actor, Classification, CommitmentKind
 from geo.setup import initialise
-from geo.status import status_report
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

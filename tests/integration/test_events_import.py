@@ -15,7 +15,7 @@ import pytest
 
 from geo.cli import main
 from geo.errors import ImportFileError
-from geo.events import import_events_file
+from geo.followup.events import import_events_file
 from geo.records.models import Actor
 from geo.store import Store
 

@@ -18,7 +18,7 @@ import pytest
 from geo.base_layer_import import read_base_layer_bytes
 from geo.cli import main
 from geo.errors import ImportFileError
-from geo.events import parse_events_bytes
+from geo.followup.events import parse_events_bytes
 from geo.limits import (
     ACTIVITIES_LIMIT,
     BASE_LAYER_LIMIT,

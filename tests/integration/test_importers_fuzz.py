@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 from geo import schema
 from geo.activity_import import import_activities
 from geo.errors import LofteskartanError
-from geo.events import import_events_bytes
+from geo.followup.events import import_events_bytes
 from geo.limits import parse_geojson
 from geo.place_import import read_places, save_places
 from geo.siting_io import read_candidates, read_demand

@@ -15,6 +15,7 @@ import vobject
 from shapely.geometry import Point
 
 from geo.errors import ConflictError, ValidationError
+from geo.followup.status import status_report
 from geo.planning.random_plan import RandomPlanSpec, TimeWindow
 from geo.planning.use_cases import (
     add_finding,
@@ -42,7 +43,6 @@ from geo.records.models import (
 )
 from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.setup import initialise
-from geo.status import status_report
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

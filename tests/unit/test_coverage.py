@@ -9,7 +9,13 @@ import pytest
 import shapely
 from shapely.geometry import Point, box
 
-from geo.coverage import area_totals, presence_by_area, presence_class, site_use, site_window
+from geo.followup.coverage import (
+    area_totals,
+    presence_by_area,
+    presence_class,
+    site_use,
+    site_window,
+)
 from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
 from geo.spatial.locations import points_from_activities
 

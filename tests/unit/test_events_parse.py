@@ -9,7 +9,7 @@ import pytest
 from shapely.geometry import box
 
 from geo.errors import ImportFileError
-from geo.events import (
+from geo.followup.events import (
     PoliceEvent,
     kommun_of,
     neighbours,

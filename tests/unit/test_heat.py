@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from geo.heat import (
+from geo.followup.heat import (
     SURFACE_MIN_EVENTS,
     SURFACE_MIN_PLACES,
     Grid,

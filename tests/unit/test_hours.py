@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from geo.hours import WEEKDAYS, activity_hours, as_frame, event_counts
+from geo.followup.hours import WEEKDAYS, activity_hours, as_frame, event_counts
 from geo.records.models import STOCKHOLM
 
 MON, TUE, SUN = 0, 1, 6

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from geo.events import incident_times
+from geo.followup.events import incident_times
 from geo.records.models import STOCKHOLM, CommitmentKind
 from geo.records.periods import Period
 
