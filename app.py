@@ -10,7 +10,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from geo.access import Role, role_of
+from geo.disclosure.access import Role, role_of
 from geo.errors import LofteskartanError
 from geo.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.hosts import allowed_hosts, host_allowed

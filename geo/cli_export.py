@@ -159,7 +159,7 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
 
 
 def _cmd_export(args: argparse.Namespace, store: Store) -> int:
-    from geo.audience import Audience, AudienceRules, ExportRequest, default_period
+    from geo.disclosure.audience import Audience, AudienceRules, ExportRequest, default_period
     from geo.exports.make import ExportFormat, ExportOptions, make_export, write_export
     from geo.spatial.aggregate import GridShape
     from geo.store import now
@@ -229,7 +229,7 @@ def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
 
 
 def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
-    from geo.publish import Audience, calendar_feed, visible_classifications
+    from geo.disclosure.publish import Audience, calendar_feed, visible_classifications
 
     store.require_schema()
     actor = cli_actor()
@@ -270,7 +270,7 @@ def register_opening_hours(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
-    from geo.publish import opening_hours, public_times
+    from geo.disclosure.publish import opening_hours, public_times
 
     store.require_schema()
     today = args.today or date.today()

@@ -16,7 +16,7 @@ Refused with a Swedish message (`PhotoError`) before anything is stored:
 - a picture of more than `MAX_PIXELS` pixels, read from the header before any decoding:
   a "decompression bomb" is a small file that decodes to gigabytes.
 
-A photo is internal: it is never part of a public export (see `geo.audience`), and data
+A photo is internal: it is never part of a public export (see `geo.disclosure.audience`), and data
 exports (GeoPackage, CSV) only say whether a finding has one.
 """
 

@@ -46,9 +46,9 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from geo import access
 from geo import schema as t
-from geo.access import Operation
+from geo.disclosure import access
+from geo.disclosure.access import Operation
 from geo.errors import (
     ConflictError,
     DatabaseBusy,

@@ -29,7 +29,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import make_url
 
-from geo.access import Organisation, Role
+from geo.disclosure.access import Organisation, Role
 from geo.errors import LofteskartanError
 from geo.private_files import make_private_dir
 from geo.records.models import STOCKHOLM, Actor

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.access import Role
+from geo.disclosure.access import Role
 from geo.records.models import PlaceKind
 from geo.records.places import WALKING_SPEED_KMH, load_place_context
 from ui.auth import require

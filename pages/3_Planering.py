@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.access import Role
+from geo.disclosure.access import Role
 from geo.planning.schedule import (
     PlanFilter,
     conflicting_ids,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.access import Role
+from geo.disclosure.access import Role
 from ui.auth import require
 from ui.entry import through_app
 from ui.log_forms import findings_panel, indicators_panel, quick_log

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-from geo.audience import (
+from geo.disclosure.audience import (
     PUBLIC_RULES,
     Audience,
     AudienceRules,
@@ -68,7 +68,8 @@ else:
     st.warning("Intern version: exakta platser, tider och anteckningar. Får inte publiceras.")
 
 left, middle, right = st.columns(3)
-# A public file always covers the chosen promise year (geo.audience.check_public_request).
+# A public file always covers the chosen promise year
+# (geo.disclosure.audience.check_public_request).
 public = audience is Audience.PUBLIC
 start = left.date_input(
     "Från", sel.period.start, format="YYYY-MM-DD", key="export_from", disabled=public
@@ -85,7 +86,8 @@ meeting = right.date_input(
     key="export_meeting",
 )
 if audience is Audience.PUBLIC:
-    # Fixed, so that public files cannot be laid over each other to show more (geo.audience).
+    # Fixed, so that public files cannot be laid over each other to show more
+    # (geo.disclosure.audience).
     rules = PUBLIC_RULES
     st.info(
         f"Offentliga exporter gäller alltid ett helt löftesår, räknar till och med det senast "

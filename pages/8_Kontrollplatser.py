@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.access import Role
+from geo.disclosure.access import Role
 from geo.errors import LofteskartanError
 from geo.planning.rotation import plan_rotation, planned_controls, save_rotation
 from geo.planning.siting import format_number, format_share, suggest_sites

@@ -6,8 +6,8 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from geo.access import Role
 from geo.audit import ACTIONS, TABLES, action_label, audit_csv, audit_rows, table_label
+from geo.disclosure.access import Role
 from geo.records.models import STOCKHOLM
 from geo.users import list_users
 from ui.admin_panels import base_layer_panel, promise_panel

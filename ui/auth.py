@@ -23,7 +23,7 @@ has at least that role) and never ask which mode is on. The installation chooses
   administrator of the police, as on the command line; the sidebar says so. Only for one
   machine where the app listens on 127.0.0.1.
 
-The store checks the same roles again on every read and write (geo/access.py): this
+The store checks the same roles again on every read and write (geo/disclosure/access.py): this
 module decides who is asking, not what they may do.
 """
 
@@ -41,8 +41,8 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 from streamlit import runtime
 
-from geo import access
-from geo.access import Role
+from geo.disclosure import access
+from geo.disclosure.access import Role
 from geo.errors import LofteskartanError, PermissionDenied
 from geo.records.models import Actor
 from geo.sign_in_guard import begin_attempt, local_sign_in_recorded, record_local_sign_in

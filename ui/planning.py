@@ -13,17 +13,17 @@ from typing import Any
 
 import streamlit as st
 
-from geo.errors import LofteskartanError
-from geo.planning.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, generate, new_seed
-from geo.planning.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
-from geo.planning.use_cases import save_random_plan, save_recurring, save_single
-from geo.publish import (
+from geo.disclosure.publish import (
     Audience,
     calendar_feed,
     opening_hours,
     public_times,
     visible_classifications,
 )
+from geo.errors import LofteskartanError
+from geo.planning.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, generate, new_seed
+from geo.planning.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
+from geo.planning.use_cases import save_random_plan, save_recurring, save_single
 from geo.records.models import (
     Activity,
     Classification,

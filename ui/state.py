@@ -7,7 +7,7 @@ from datetime import date
 
 import streamlit as st
 
-from geo.access import Role
+from geo.disclosure.access import Role
 from geo.errors import LofteskartanError
 from geo.records.models import Actor, PromiseDocument
 from geo.records.periods import Period, promise_year_containing, promise_years

@@ -24,7 +24,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.audience import Audience, ExportData
+from geo.disclosure.audience import Audience, ExportData
 from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.records.models import STOCKHOLM
 from geo.swedish import plain_number, stamp

@@ -16,7 +16,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from geo.audience import Audience, ExportData, PeriodSummary, SummaryRow
+from geo.disclosure.audience import Audience, ExportData, PeriodSummary, SummaryRow
 from geo.exports.map_html import render_map_html
 from geo.exports.meeting_pack import outcome_text
 from geo.records.models import STOCKHOLM

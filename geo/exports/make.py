@@ -1,7 +1,7 @@
 """Making an export: one entry point for the command line and the app's download buttons.
 
 `make_export(store, actor, fmt, request)` builds the audience's data set once
-(geo.audience) and renders it as the asked format. The result is bytes, a suggested file
+(geo.disclosure.audience) and renders it as the asked format. The result is bytes, a suggested file
 name and a MIME type; `write_export` puts it on disk so that a file is either complete or
 not there (the CLI's "nothing written" on error).
 """
@@ -17,9 +17,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from geo import access
-from geo.access import Operation
-from geo.audience import PUBLIC_READER, Audience, ExportData, ExportRequest, build_export_data
+from geo.disclosure import access
+from geo.disclosure.access import Operation
+from geo.disclosure.audience import (
+    PUBLIC_READER,
+    Audience,
+    ExportData,
+    ExportRequest,
+    build_export_data,
+)
 from geo.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store
@@ -131,7 +137,7 @@ def load_export_data(store: Store, actor: Actor, request: ExportRequest) -> Expo
     """Build the audience's data set in one read-only unit of work.
 
     A public data set is read as `PUBLIC_READER` once `actor` is known to be allowed to
-    export: the same public file comes out whoever asks (see geo.audience).
+    export: the same public file comes out whoever asks (see geo.disclosure.audience).
     """
     store.require_schema()
     access.require(actor, Operation.EXPORT)

@@ -2,7 +2,7 @@
 
 Leaflet's JavaScript and CSS (vendored in static/leaflet/) are written into the file, with
 the CSS's images as data: URIs, so the file fetches nothing to draw. The layers come from an
-`ExportData` only (see geo.audience): a public file is made from the public data set, so
+`ExportData` only (see geo.disclosure.audience): a public file is made from the public data set, so
 nothing withheld is hidden in its source. Online map tiles (OpenStreetMap) are an optional
 background; offline they simply fail and the vector layers draw regardless.
 
@@ -25,7 +25,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.audience import Audience, ExportData
+from geo.disclosure.audience import Audience, ExportData
 from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,
@@ -235,7 +235,7 @@ def render_map_html(data: ExportData, tiles: bool = True) -> str:
 
     Parameters
     ----------
-    data : the audience's data set (geo.audience.build_export_data).
+    data : the audience's data set (geo.disclosure.audience.build_export_data).
     tiles : add OpenStreetMap tiles as a background layer (fetched only when online).
 
     Returns

@@ -1,6 +1,6 @@
 """A print-quality static map (PNG) made on the server, without map tiles.
 
-Everything drawn comes from an `ExportData` (geo.audience): base layers from our own data
+Everything drawn comes from an `ExportData` (geo.disclosure.audience): base layers from our own data
 (SCB's kommun boundaries and tätorter), places, and activities (internal) or the counts per
 grid cell (both audiences; the only activity layer of a public map). No tiles are fetched, so
 the map is the same offline, on CI and in a meeting room.
@@ -42,7 +42,7 @@ from matplotlib.path import Path
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.audience import Audience, ExportData
+from geo.disclosure.audience import Audience, ExportData
 from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,

@@ -8,7 +8,7 @@ photo, if it has one), and a page for the meeting's decisions.
 
 Built with fpdf2 and the DejaVu Sans TrueType font that ships inside matplotlib (so å, ä
 and ö render on any machine, with no system fonts). Everything printed comes from one
-`ExportData` (geo.audience): a public pack is made from the public data set only.
+`ExportData` (geo.disclosure.audience): a public pack is made from the public data set only.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from fpdf.fonts import FontFace
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo.audience import ActivityRow, Audience, ExportData, SummaryRow, counted_text
+from geo.disclosure.audience import ActivityRow, Audience, ExportData, SummaryRow, counted_text
 from geo.exports.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
 from geo.records.models import Outcome, PlanStatus
 from geo.swedish import date_range, long_date, number, stamp, week_text

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 from shapely.geometry.base import BaseGeometry
 
-from geo.audience import (
+from geo.disclosure.audience import (
     COUNT_OUTCOMES,
     PUBLIC_OFFICE_ATTRIBUTES,
     Audience,
@@ -34,7 +34,7 @@ from geo.swedish import stamp
 
 
 class _Suppressed:
-    """Marks a count withheld (1 to k-1, or to protect one that is; see geo.audience)."""
+    """Marks a count withheld (1 to k-1, or to protect one that is; see geo.disclosure.audience)."""
 
     _instance: _Suppressed | None = None
 

@@ -405,7 +405,7 @@ class BaseLayer:
 class Actor:
     """Användare: who is doing something (recorded on every write).
 
-    `role` is a `geo.access.Role` value (viewer, planner, admin) and `organisation` is
+    `role` is a `geo.disclosure.access.Role` value (viewer, planner, admin) and `organisation` is
     "polis" or "kommun"; they decide what the store lets the actor read and write. The
     defaults describe the machine's operator (the command line, set-up scripts): an
     administrator of the police organisation. Signed-in users always get theirs explicitly.

@@ -12,8 +12,8 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 from shapely.geometry import LineString, Point, box
 
-from geo.audience import Audience, ExportRequest
 from geo.demo import ANEBY_E, ANEBY_N
+from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.records.models import STOCKHOLM, Actor, Place, PlaceKind
 from geo.records.places import format_distance

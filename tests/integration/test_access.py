@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from geo import access
+from geo.disclosure import access
 from geo.errors import LofteskartanError, NotFoundError, PermissionDenied
 from geo.records.models import (
     Activity,

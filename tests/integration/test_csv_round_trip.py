@@ -15,7 +15,7 @@ from pathlib import Path
 
 from shapely.geometry import box
 
-from geo.audience import Audience, ExportRequest
+from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.place_import import read_places, save_places
 from geo.records.models import Classification, Place, PlaceKind

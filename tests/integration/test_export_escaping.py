@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from geo.audience import Audience, ExportRequest
+from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.records.models import STOCKHOLM, Activity, Classification, CommitmentKind, Place, PlaceKind
 from geo.store import Store

@@ -24,7 +24,7 @@ import pyogrio
 import pytest
 from shapely.geometry import Point, shape
 
-from geo.audience import Audience, AudienceRules, ExportRequest
+from geo.disclosure.audience import Audience, AudienceRules, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, make_export, render
 from geo.setup import initialise

@@ -30,8 +30,8 @@ from typing import Any
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from geo.audience import Audience, ExportRequest
 from geo.demo import ANEBY_E, ANEBY_N
+from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ImportFileError
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.place_import import Change, export_places, plan_import, read_places, save_places

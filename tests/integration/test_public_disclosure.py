@@ -1,4 +1,4 @@
-"""Public files cannot be combined to learn more than each says (issue 11, geo.audience).
+"""Public files cannot be combined to learn more than each says (issue 11, geo.disclosure.audience).
 
 Each test plays one attack on the public follow-up as an outsider holding many public files
 would: grids of many cell sizes laid over each other, ranges a day apart, files made on
@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from shapely.geometry import Point
 
-from geo.audience import Audience, AudienceRules, ExportData, ExportRequest
+from geo.disclosure.audience import Audience, AudienceRules, ExportData, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import ExportFormat, load_export_data, make_export

@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from geo.audience import AudienceRules, PeriodSummary, SummaryRow, _protect, _protect_parts
+from geo.disclosure.audience import (
+    AudienceRules,
+    PeriodSummary,
+    SummaryRow,
+    _protect,
+    _protect_parts,
+)
 from geo.errors import ValidationError
 from geo.records.models import Commitment, CommitmentKind, Responsible
 from geo.records.periods import Period

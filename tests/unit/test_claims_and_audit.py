@@ -8,8 +8,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geo.access import PermissionDenied, SignInExpired, actor_from_claims, session_max_age
 from geo.audit import audit_csv, audit_rows, changes
+from geo.disclosure.access import (
+    PermissionDenied,
+    SignInExpired,
+    actor_from_claims,
+    session_max_age,
+)
 from geo.records.models import Actor
 from geo.tabular import neutralise
 

@@ -9,7 +9,7 @@ import pytest
 import vobject
 from shapely.geometry import Point
 
-from geo.publish import (
+from geo.disclosure.publish import (
     Audience,
     calendar_feed,
     opening_hours,

@@ -1,0 +1,7 @@
+"""Disclosure: who may see what, and what a public file may hold.
+
+Roles and classifications and who sees sekretess (`access`), the audience of an export and
+the data set it is built from, with small-count suppression and the rules for public files
+(`audience`), and what the public calendar and opening-hours text may show (`publish`). Every
+rule about seeing and publishing has its home here.
+"""
