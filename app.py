@@ -12,8 +12,8 @@ import streamlit as st
 
 from geo.disclosure.access import Role, role_of
 from geo.errors import LofteskartanError
-from geo.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
-from geo.hosts import allowed_hosts, host_allowed
+from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
+from geo.signin.hosts import allowed_hosts, host_allowed
 from ui.auth import show_signed_in, sign_in_gate
 from ui.entry import in_app
 from ui.text import plain

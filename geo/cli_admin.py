@@ -49,7 +49,7 @@ def register_serve(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
-    from geo.hosts import allowed_hosts
+    from geo.signin.hosts import allowed_hosts
 
     store.require_schema()
     command = [
@@ -132,7 +132,7 @@ def _read_password(from_stdin: bool) -> str:
 
 def _audit_user_change(store: Store, action: str, user: object, before: bool) -> None:
     """Record a users-file change in the database's audit log, when there is a database."""
-    from geo.users import User
+    from geo.signin.users import User
 
     assert isinstance(user, User)
     if store.schema_version() is None:
@@ -145,8 +145,8 @@ def _audit_user_change(store: Store, action: str, user: object, before: bool) ->
 
 
 def _cmd_users_add(args: argparse.Namespace, store: Store) -> int:
-    from geo.sign_in_guard import record_local_sign_in
-    from geo.users import add_user, users_path
+    from geo.signin.sign_in_guard import record_local_sign_in
+    from geo.signin.users import add_user, users_path
 
     path = users_path(database=store.url)
     password = _read_password(args.password_stdin)
@@ -162,7 +162,7 @@ def _cmd_users_add(args: argparse.Namespace, store: Store) -> int:
 
 
 def _cmd_users_remove(args: argparse.Namespace, store: Store) -> int:
-    from geo.users import remove_user, users_path
+    from geo.signin.users import remove_user, users_path
 
     path = users_path(database=store.url)
     user = remove_user(path, args.username)
@@ -172,8 +172,8 @@ def _cmd_users_remove(args: argparse.Namespace, store: Store) -> int:
 
 
 def _cmd_users_off(args: argparse.Namespace, store: Store) -> int:
-    from geo.sign_in_guard import forget_local_sign_in
-    from geo.users import list_users, users_path
+    from geo.signin.sign_in_guard import forget_local_sign_in
+    from geo.signin.users import list_users, users_path
 
     path = users_path(database=store.url)
     remaining = list_users(path)
@@ -195,7 +195,7 @@ def _cmd_users_off(args: argparse.Namespace, store: Store) -> int:
 
 
 def _cmd_users_list(args: argparse.Namespace, store: Store) -> int:
-    from geo.users import list_users, users_path
+    from geo.signin.users import list_users, users_path
 
     path = users_path(database=store.url)
     users = list_users(path)

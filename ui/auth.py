@@ -11,8 +11,8 @@ has at least that role) and never ask which mode is on. The installation chooses
   `LOFTESKARTAN_SESSION_MAX_HOURS` (or `[lofteskartan] session_max_hours`, default 12) must
   sign in again.
 - **Local users file**: `lofteskartan users add ...` has made a users file (see
-  geo/users.py): a Swedish form asks for user name and password. Each attempt is counted
-  in the database before the password is checked (geo/sign_in_guard.py). The sign-in lasts
+  geo/signin/users.py): a Swedish form asks for user name and password. Each attempt is counted
+  in the database before the password is checked (geo/signin/sign_in_guard.py). The sign-in lasts
   for the browser tab's session (reloading the page asks again) and at most the same max
   age, and every page run checks that the user is still in the file with the same role
   and organisation (the file is only re-read when it changed).
@@ -45,10 +45,10 @@ from geo.disclosure import access
 from geo.disclosure.access import Role
 from geo.errors import LofteskartanError, PermissionDenied
 from geo.records.models import Actor
-from geo.sign_in_guard import begin_attempt, local_sign_in_recorded, record_local_sign_in
-from geo.sign_in_guard import succeeded as attempt_succeeded
+from geo.signin.sign_in_guard import begin_attempt, local_sign_in_recorded, record_local_sign_in
+from geo.signin.sign_in_guard import succeeded as attempt_succeeded
+from geo.signin.users import find_user, still_signed_in, users_path, verify
 from geo.store import Store, database_url
-from geo.users import find_user, still_signed_in, users_path, verify
 from ui.text import plain
 
 LOG = logging.getLogger("lofteskartan.auth")

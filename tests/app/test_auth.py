@@ -14,9 +14,9 @@ from streamlit.testing.v1 import AppTest
 from geo.errors import SchemaError
 from geo.records.models import Actor
 from geo.setup import initialise
-from geo.sign_in_guard import record_local_sign_in
+from geo.signin.sign_in_guard import record_local_sign_in
+from geo.signin.users import add_user, remove_user
 from geo.store import Store
-from geo.users import add_user, remove_user
 from tests.markdown import shown
 
 ROOT = Path(__file__).parents[2]

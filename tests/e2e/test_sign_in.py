@@ -20,7 +20,7 @@ from oidc_provider_mock import User
 from oidc_provider_mock import app as mock_provider
 from playwright.sync_api import Page
 
-from geo.users import add_user
+from geo.signin.users import add_user
 from tests.e2e.conftest import (
     REPO_ROOT,
     BrowserLog,

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import Browser, Page
 
-from geo.users import add_user, remove_user
+from geo.signin.users import add_user, remove_user
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, VIEWPORT, StartServer
 from tests.e2e.test_sign_in import _sign_in_at_provider, provider  # noqa: F401 (fixture)
 

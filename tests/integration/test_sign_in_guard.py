@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from geo.sign_in_guard import (
+from geo.signin.sign_in_guard import (
     ANY,
     DEFAULT_POLICY,
     Attempt,
@@ -26,8 +26,8 @@ from geo.sign_in_guard import (
     succeeded,
     wait_text,
 )
+from geo.signin.users import VERIFY_SLOTS, add_user, verify
 from geo.store import Store
-from geo.users import VERIFY_SLOTS, add_user, verify
 
 T0 = 1_800_000_000.0  # a fixed Unix time: the tests move the clock themselves
 PASSWORD = "korrekt häst batteri"
@@ -205,11 +205,11 @@ def test_no_more_than_two_passwords_are_checked_at_once_in_a_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Each check holds 64 MiB: 30 at once took a server from 363 MB to 1.5 GB."""
-    import geo.users
+    import geo.signin.users
 
     users = tmp_path / "users.json"
     add_user(users, "lisa", PASSWORD, "läsare", "kommun")
-    real = geo.users._HASHER
+    real = geo.signin.users._HASHER
     running, most = 0, 0
     lock = threading.Lock()
 
@@ -225,7 +225,7 @@ def test_no_more_than_two_passwords_are_checked_at_once_in_a_process(
                 with lock:
                     running -= 1
 
-    monkeypatch.setattr(geo.users, "_HASHER", Counting())
+    monkeypatch.setattr(geo.signin.users, "_HASHER", Counting())
     start = threading.Barrier(30)
     answers: list[object] = []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.hosts import ENV_VAR, allowed_hosts, host_allowed, host_name
+from geo.signin.hosts import ENV_VAR, allowed_hosts, host_allowed, host_name
 
 
 @pytest.mark.parametrize(

@@ -11,14 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from geo import users
 from geo.cli import main
 from geo.errors import PermissionDenied
 from geo.records.models import Actor
 from geo.setup import initialise
-from geo.sign_in_guard import local_sign_in_recorded
-from geo.store import Store
-from geo.users import (
+from geo.signin import users
+from geo.signin.sign_in_guard import local_sign_in_recorded
+from geo.signin.users import (
     UsersFileError,
     add_user,
     find_user,
@@ -27,6 +26,7 @@ from geo.users import (
     users_path,
     verify,
 )
+from geo.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "korrekt häst batteri"
@@ -140,7 +140,7 @@ def test_the_users_file_sits_next_to_the_sqlite_database_unless_configured(
 
 def test_two_commands_adding_users_at_once_lose_neither(path: Path) -> None:
     script = (
-        "import sys; from pathlib import Path; from geo.users import add_user\n"
+        "import sys; from pathlib import Path; from geo.signin.users import add_user\n"
         "for i in range(3):\n"
         "    add_user(Path(sys.argv[1]), f'{sys.argv[2]}{i}', 'lösenord123', 'viewer', 'kommun')\n"
     )

@@ -243,7 +243,7 @@ def verify(
 ) -> Actor | None:
     """The signed-in actor when the name and password match, else None (never says which).
 
-    Count the attempt first (`geo.sign_in_guard.begin_attempt`): this only checks.
+    Count the attempt first (`geo.signin.sign_in_guard.begin_attempt`): this only checks.
 
     Raises
     ------

@@ -10,7 +10,7 @@ transaction checks and counts it against three records:
 - the user name over all sources: 10 tries, then a wait that doubles up to 1 minute only,
   so guessing from many machines is slowed but nobody can keep the real user out for long.
 
-Only then is the password checked (`geo.users.verify`). The attempt is counted as a failure
+Only then is the password checked (`geo.signin.users.verify`). The attempt is counted as a failure
 beforehand, so 30 attempts sent at the same moment are counted one after the other: at
 most three passwords are checked, whatever the number of processes or servers, because
 the count is in the shared database. A successful sign-in clears the pair and the source
