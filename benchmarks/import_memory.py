@@ -29,7 +29,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from geo.limits import (  # noqa: E402
+from geo.files.limits import (  # noqa: E402
     ACTIVITIES_LIMIT,
     BASE_LAYER_LIMIT,
     EVENTS_LIMIT,
@@ -188,7 +188,7 @@ def _ring(i: int, vertices: int) -> list[tuple[float, float]]:
 
 
 def places_csv(path: Path) -> str:
-    from geo.place_import import MAX_FEATURES
+    from geo.files.place_import import MAX_FEATURES
 
     # The row cap (MAX_FEATURES places) comes before the size limit for small rows, so
     # the file reaches its size with polygons of many vertices, as a drawn area has.
@@ -205,7 +205,7 @@ def places_csv(path: Path) -> str:
 def places_geojson(path: Path) -> str:
     from shapely.geometry import Polygon, mapping
 
-    from geo.place_import import MAX_FEATURES
+    from geo.files.place_import import MAX_FEATURES
     from geo.spatial.crs import to_wgs84
 
     vertices = max(4, PLACES_LIMIT.max_bytes() // MAX_FEATURES // 40)
@@ -226,7 +226,7 @@ def places_gpkg(path: Path) -> str:
     import geopandas as gpd
     from shapely.geometry import Polygon
 
-    from geo.place_import import MAX_FEATURES
+    from geo.files.place_import import MAX_FEATURES
 
     count = MAX_FEATURES * 9 // 10
     # A GeoPackage stores 16 bytes per vertex (WKB) plus an index: fill to just under.
@@ -265,7 +265,7 @@ def _roads(count: int, vertices: int):  # noqa: ANN202 - a GeoDataFrame, importe
 
 
 def _base_layer(path: Path, driver: str) -> str:
-    from geo.base_layer_import import MAX_FEATURES
+    from geo.files.base_layer_import import MAX_FEATURES
 
     # Grow the vertex count until the file is just under the limit (GDAL adds an index).
     limit = BASE_LAYER_LIMIT.max_bytes()
@@ -372,7 +372,8 @@ def main() -> int:
                 argv = [
                     sys.executable,
                     "-c",
-                    "import sys; from pathlib import Path; from geo.siting_io import read_demand; "
+                    "import sys; from pathlib import Path; "
+                    "from geo.files.siting_io import read_demand; "
                     "print(len(read_demand(Path(sys.argv[1])).xy))",
                     str(path),
                 ]

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from geo.files.tabular import neutralise
 from geo.records.models import STOCKHOLM
-from geo.tabular import neutralise
 
 ACTIONS = {
     "create": "skapad",

@@ -60,8 +60,8 @@ from sqlalchemy.types import UserDefinedType
 from geo import __version__
 from geo import schema as t
 from geo.errors import ImportFileError, LofteskartanError, SchemaError
-from geo.limits import check_magic
-from geo.private_files import make_private_dir
+from geo.files.limits import check_magic
+from geo.files.private_files import make_private_dir
 from geo.records.models import Actor
 from geo.store import Store, now
 

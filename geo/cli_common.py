@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from geo.errors import LofteskartanError, ValidationError
-from geo.limits import MAX_WEEKS_AHEAD, check_date
+from geo.files.limits import MAX_WEEKS_AHEAD, check_date
 from geo.records.models import Actor
 from geo.store import Store
 
@@ -67,7 +67,7 @@ def cli_actor() -> Actor:
 
 def iso_date(text: str) -> date:
     """A date option (--from, --to, --start, --today ...): ÅÅÅÅ-MM-DD, within the supported
-    range (`geo.limits.check_date`): `--to 9999-12-31` overflowed deep inside the exports."""
+    range (`geo.files.limits.check_date`): `--to 9999-12-31` overflowed deep inside the exports."""
     try:
         day = date.fromisoformat(text.strip())
     except ValueError:
@@ -81,7 +81,7 @@ def iso_date(text: str) -> date:
 
 
 def weeks_ahead(text: str) -> int:
-    """A number of weeks (--weeks): a whole number from 1 to `geo.limits.MAX_WEEKS_AHEAD`."""
+    """A number of weeks (--weeks): a whole number from 1 to `geo.files.limits.MAX_WEEKS_AHEAD`."""
     if not text.strip().isdigit() or not 1 <= int(text) <= MAX_WEEKS_AHEAD:
         raise argparse.ArgumentTypeError(
             f'"{text}" ska vara ett antal veckor från 1 till {MAX_WEEKS_AHEAD}'

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from geo.cli_common import add_document_option, cli_actor
-from geo.limits import PLACES_LIMIT
+from geo.files.limits import PLACES_LIMIT
 from geo.store import Store
 
 
@@ -42,7 +42,7 @@ def register_places(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
-    from geo.place_import import read_places, save_places
+    from geo.files.place_import import read_places, save_places
     from geo.records.places import load_place_context
 
     store.require_schema()
@@ -88,7 +88,7 @@ def register_base_layer(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
-    from geo.base_layer_import import import_base_layer, read_base_layer
+    from geo.files.base_layer_import import import_base_layer, read_base_layer
 
     store.require_schema()
     source = read_base_layer(
@@ -121,7 +121,7 @@ def register_activities(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
-    from geo.activity_import import import_activities
+    from geo.files.activity_import import import_activities
 
     result = import_activities(store, cli_actor(), args.file, args.document)
     print(result.message(args.file.name))

@@ -253,7 +253,7 @@ findings = Table(
 )
 
 # One photo per finding (issue 4), in its own table so that listing findings never reads
-# the pictures. The bytes are re-encoded by geo.photos (no EXIF, no GPS) and are internal.
+# the pictures. The bytes are re-encoded by geo.files.photos (no EXIF, no GPS) and are internal.
 finding_photos = Table(
     "finding_photos",
     metadata,

@@ -58,11 +58,11 @@ from geo.errors import (
     PromiseFileError,
     SchemaError,
 )
+from geo.files.limits import busy_timeout_seconds
+from geo.files.photos import Photo
+from geo.files.private_files import create_private_file, make_private_dir
 from geo.followup.events import PoliceEvent
-from geo.limits import busy_timeout_seconds
 from geo.migrations import MIGRATIONS
-from geo.photos import Photo
-from geo.private_files import create_private_file, make_private_dir
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -1389,7 +1389,7 @@ class Session:
     def set_finding_photo(self, finding: Finding, photo: Photo) -> Finding:
         """Attach a cleaned photo to a finding, replacing any photo it had.
 
-        `photo` must come from `geo.photos.clean_photo` (metadata already removed). The
+        `photo` must come from `geo.files.photos.clean_photo` (metadata already removed). The
         finding's version is checked and bumped like any change; the audit log records that
         a photo was added or replaced (size and SHA-256), never the bytes.
         """

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from shapely.geometry import LineString, Point, box
 
-from geo.photos import clean_photo
+from geo.files.photos import clean_photo
 from geo.records.models import (
     STOCKHOLM,
     Activity,

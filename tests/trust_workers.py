@@ -14,9 +14,9 @@ from typing import Any
 from shapely.geometry import Point
 
 from geo.errors import ConflictError
+from geo.files.tabular import parse_number, read_table
 from geo.records.models import Actor, Classification, Place, PlaceKind
 from geo.store import Store
-from geo.tabular import parse_number, read_table
 
 X0, Y0 = 500_000.0, 6_410_000.0
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from geo.base_layer_import import import_base_layer, read_base_layer_bytes
 from geo.errors import LofteskartanError
-from geo.limits import Limits, read_stream
+from geo.files.base_layer_import import import_base_layer, read_base_layer_bytes
+from geo.files.limits import Limits, read_stream
 from geo.records.models import Actor
 from geo.setup import read_promise_upload, save_promise_upload
 from ui.state import get_store

@@ -1,6 +1,6 @@
 """Streamlit glue for a finding's photo: pick one (file or phone camera), see it, remove it.
 
-A picked file is cleaned at once (`geo.photos.clean_photo`: no EXIF or GPS, upright, at most
+A picked file is cleaned at once (`geo.files.photos.clean_photo`: no EXIF or GPS, upright, at most
 1600 px), so the page shows the picture exactly as it will be stored, and a file that is not
 a usable image is refused before the planner presses save.
 """
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from geo.limits import MB, Limits
-from geo.photos import PHOTO_RULE, Photo, PhotoError, clean_photo
+from geo.files.limits import MB, Limits
+from geo.files.photos import PHOTO_RULE, Photo, PhotoError, clean_photo
 from geo.records.models import Finding
 from geo.store import Session
 from ui.planning import write

@@ -13,7 +13,7 @@ import streamlit as st
 from shapely.geometry import Point
 from streamlit_folium import st_folium
 
-from geo.photos import Photo
+from geo.files.photos import Photo
 from geo.planning.schedule import plan_label, short_when
 from geo.planning.use_cases import (
     add_finding,

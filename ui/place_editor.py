@@ -1,9 +1,9 @@
 """Streamlit glue for the places page: the drawing map, the forms, the table, the import.
 
 The rules (what a valid place is, the facts in metres, reading files) live in
-`geo.records.places` and `geo.place_import`; this module reads widgets, calls them and shows the
-result. User text goes into widgets, tables (`ui.text.show_table`) and escaped map tooltips,
-or through `ui.text.plain()` before anything Streamlit renders as Markdown.
+`geo.records.places` and `geo.files.place_import`; this module reads widgets, calls them and
+shows the result. User text goes into widgets, tables (`ui.text.show_table`) and escaped map
+tooltips, or through `ui.text.plain()` before anything Streamlit renders as Markdown.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.errors import LofteskartanError
-from geo.place_import import (
+from geo.files.place_import import (
     ImportPlan,
     PlaceFile,
     PlannedPlace,

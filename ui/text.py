@@ -13,7 +13,7 @@ interpolates anything else. `tests/e2e/test_xss.py` checks both in Streamlit's r
 
 Tables are the other way out: `st.dataframe` shows cells as text, but its toolbar's
 "Download as CSV" writes them raw, and Excel runs a cell that starts with `=`. `show_table`
-neutralises such cells with the rule our own CSV exports use (`geo.tabular.neutralise`),
+neutralises such cells with the rule our own CSV exports use (`geo.files.tabular.neutralise`),
 and is the only caller of `st.dataframe` in `pages/` and `ui/`.
 """
 
@@ -26,7 +26,7 @@ import pandas as pd
 import streamlit as st
 from pandas.io.formats.style import Styler
 
-from geo.tabular import neutralise
+from geo.files.tabular import neutralise
 
 # Every ASCII punctuation character: CommonMark lets each be escaped with a backslash and
 # then shows it literally, so escaping all of them needs no list of what Markdown, GFM or

@@ -1,8 +1,8 @@
-"""Uploaded files: read through geo.limits so every upload widget has the same limits.
+"""Uploaded files: read through geo.files.limits so every upload widget has the same limits.
 
 `.streamlit/config.toml` sets `server.maxUploadSize` (MB) so the browser refuses what is
 too large before sending it; `read_upload` checks `LOFTESKARTAN_MAX_UPLOAD_MB` (and, when
-given, the import's own limit such as `geo.limits.EVENTS_LIMIT`) from the upload's size,
+given, the import's own limit such as `geo.files.limits.EVENTS_LIMIT`) from the upload's size,
 and the file's first bytes against its extension, before a page hands the bytes to an
 importer. The importers check their limit again, so a page that passes
 `upload.getvalue()` directly is still bounded.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from geo.limits import FileLimit, Limits, check_magic, read_stream
+from geo.files.limits import FileLimit, Limits, check_magic, read_stream
 
 
 def read_upload(

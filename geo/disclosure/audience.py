@@ -13,7 +13,7 @@ What a public data set never contains
 * records (places, activities, plans, findings) classified `intern` or `sekretess`;
 * free text: notes, finding descriptions and actions, place attributes other than a police
   office's address and opening hours;
-* photos of findings, or even whether a finding has one (they are internal, `geo.photos`);
+* photos of findings, or even whether a finding has one (they are internal, `geo.files.photos`);
 * single activities at all: no times, no places. Where activities were is shown only as
   counts per grid cell in EPSG:3006 (`geo.spatial.aggregate`), from `öppen` activities, so the exact
   place of a narcotics intervention never leaves; insatsplatser are never published;

@@ -26,9 +26,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.disclosure.audience import Audience, ExportData
 from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
+from geo.files.tabular import neutralise
 from geo.records.models import STOCKHOLM
 from geo.swedish import plain_number, stamp
-from geo.tabular import neutralise
 
 BOM = "\ufeff"
 GEOMETRY_COLUMNS = ("e_sweref99tm", "n_sweref99tm", "wkt_sweref99tm")

@@ -26,7 +26,7 @@ from geo.disclosure.audience import (
     ExportRequest,
     build_export_data,
 )
-from geo.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
+from geo.files.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store
 from geo.swedish import number
@@ -216,7 +216,7 @@ def write_export(payload: bytes, path: Path, public: bool = False) -> None:
     path : where to write it (its folder must exist).
     public : True for a file made for publishing (`--audience public`): mode 0644 so a
         web server may read it. Otherwise (internal exports may hold sekretess) the file
-        keeps mkstemp's 0600 whatever the umask (see `geo.private_files`).
+        keeps mkstemp's 0600 whatever the umask (see `geo.files.private_files`).
     """
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".lofteskartan-")
     try:

@@ -38,7 +38,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError, ValidationError
-from geo.limits import DATE_RANGE_TEXT, EVENTS_LIMIT, check_date, check_json_depth
+from geo.files.limits import DATE_RANGE_TEXT, EVENTS_LIMIT, check_date, check_json_depth
 from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy

@@ -1,7 +1,7 @@
 """Candidates and demand for site suggestions, from the store and from geometries.
 
 Candidates: the stored traffic-control sites, and points every N metres along roads (a base
-layer of lines, or a file read by geo/siting_io.py). Demand: logged traffic controls weighted
+layer of lines, or a file read by geo/files/siting_io.py). Demand: logged traffic controls weighted
 by their violation counts, the central areas, and any geometry with a weight: a point keeps
 its weight, a line or an area shares it among points every 50 m along or inside it.
 Everything in EPSG:3006 metres.

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from geo.errors import ValidationError
-from geo.photos import Photo
+from geo.files.photos import Photo
 from geo.planning.random_plan import RandomPlanSpec, generate, planned_from_visits
 from geo.planning.schedule import describe_rule, planned_from_rule
 from geo.records.models import (
@@ -166,7 +166,7 @@ def cancel_planned(session: Session, planned: PlannedActivity) -> PlannedActivit
 def add_finding(session: Session, finding: Finding, photo: Photo | None = None) -> Finding:
     """Record a checked finding from a safety walk, with its photo if one was taken.
 
-    `photo` comes from `geo.photos.clean_photo`, which refuses a bad file before anything
+    `photo` comes from `geo.files.photos.clean_photo`, which refuses a bad file before anything
     is written; finding and photo are then stored in the same unit of work.
     """
     walk = session.get_activity(finding.activity_id)

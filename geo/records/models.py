@@ -386,7 +386,7 @@ class Finding:
     classification: Classification = Classification.INTERNAL
     id: int | None = None
     version: int = 1
-    # Read from the store (the photo itself is fetched on demand: geo.photos, Session).
+    # Read from the store (the photo itself is fetched on demand: geo.files.photos, Session).
     has_photo: bool = False
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from geo.errors import PromiseFileError, ValidationError
-from geo.limits import check_date
+from geo.files.limits import check_date
 from geo.records.models import (
     Commitment,
     CommitmentKind,

@@ -31,7 +31,7 @@ from sqlalchemy.engine import make_url
 
 from geo.disclosure.access import Organisation, Role
 from geo.errors import LofteskartanError
-from geo.private_files import make_private_dir
+from geo.files.private_files import make_private_dir
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import database_url, default_database_path
 

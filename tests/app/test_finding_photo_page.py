@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from geo.photos import PHOTO_RULE
+from geo.files.photos import PHOTO_RULE
 from geo.records.models import Actor, FindingStatus
 from geo.setup import initialise
 from geo.store import Store

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
+from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.siting import Candidate, DemandLayer, result_collections, suggest_sites
 from geo.planning.siting_inputs import site_candidates, store_demand_layers
 from geo.records.models import Actor, PlaceKind
-from geo.siting_io import read_candidates, read_demand
 from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.activity_import import import_activities
 from geo.errors import ImportFileError
+from geo.files.activity_import import import_activities
 from geo.followup.status import status_report
 from geo.records.models import Actor, Classification, CommitmentKind
 from geo.setup import initialise

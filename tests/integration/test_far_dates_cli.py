@@ -2,7 +2,7 @@
 
 Each case is one the attacker of issue 11 ran (exit 1 with a traceback before, or worse:
 an activity at 9999-12-31 23:00 was stored and then broke `export ics` for the whole
-database). The rule has one home, `geo.limits.check_date` (1990-01-01 – 2100-12-31).
+database). The rule has one home, `geo.files.limits.check_date` (1990-01-01 – 2100-12-31).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from geo.cli import main
-from geo.limits import DATE_RANGE_TEXT
+from geo.files.limits import DATE_RANGE_TEXT
 from geo.records.models import Actor
 from geo.setup import initialise
 from geo.store import Store

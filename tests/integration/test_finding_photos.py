@@ -1,6 +1,6 @@
 """A finding's photo in the store: attached, replaced, removed, audited, backed up; both backends.
 
-The photo is stored as `geo.photos.clean_photo` made it (no EXIF, no GPS), only planners
+The photo is stored as `geo.files.photos.clean_photo` made it (no EXIF, no GPS), only planners
 who may see the finding can attach or remove it, the audit log says that it happened (never
 the bytes), and a backup restores it byte for byte.
 """
@@ -17,7 +17,7 @@ from shapely.geometry import Point
 
 from geo.backup import backup, restore
 from geo.errors import ConflictError, NotFoundError, PermissionDenied
-from geo.photos import Photo, PhotoError, clean_photo
+from geo.files.photos import Photo, PhotoError, clean_photo
 from geo.planning.use_cases import add_finding
 from geo.records.models import Finding
 from geo.store import Store

@@ -15,11 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from geo.base_layer_import import read_base_layer_bytes
 from geo.cli import main
 from geo.errors import ImportFileError
-from geo.followup.events import parse_events_bytes
-from geo.limits import (
+from geo.files.base_layer_import import read_base_layer_bytes
+from geo.files.limits import (
     ACTIVITIES_LIMIT,
     BASE_LAYER_LIMIT,
     EVENTS_LIMIT,
@@ -28,10 +27,11 @@ from geo.limits import (
     SITING_LIMIT,
     FileLimit,
 )
-from geo.place_import import read_places
+from geo.files.place_import import read_places
+from geo.files.siting_io import read_demand
+from geo.followup.events import parse_events_bytes
 from geo.records.models import Actor
 from geo.setup import initialise
-from geo.siting_io import read_demand
 from geo.store import Store
 from tests.common import PROMISE_DIR, table_counts
 

@@ -23,14 +23,14 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from geo import schema
-from geo.activity_import import import_activities
 from geo.errors import LofteskartanError
+from geo.files.activity_import import import_activities
+from geo.files.limits import parse_geojson
+from geo.files.place_import import read_places, save_places
+from geo.files.siting_io import read_candidates, read_demand
+from geo.files.tabular import read_table
 from geo.followup.events import import_events_bytes
-from geo.limits import parse_geojson
-from geo.place_import import read_places, save_places
-from geo.siting_io import read_candidates, read_demand
 from geo.store import Store
-from geo.tabular import read_table
 from tests.trust import PLANNER_POLICE, seed
 
 Importer = Callable[[bytes, Store], object]

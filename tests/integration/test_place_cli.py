@@ -19,7 +19,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.demo import ANEBY_E, ANEBY_N
-from geo.place_import import read_places, save_places
+from geo.files.place_import import read_places, save_places
 from geo.records.models import Actor
 from geo.records.periods import promise_year
 from geo.setup import initialise

@@ -34,7 +34,7 @@ from geo.demo import ANEBY_E, ANEBY_N
 from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ImportFileError
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
-from geo.place_import import Change, export_places, plan_import, read_places, save_places
+from geo.files.place_import import Change, export_places, plan_import, read_places, save_places
 from geo.records.models import Classification, Place, PlaceKind
 from geo.setup import initialise
 from geo.store import Store

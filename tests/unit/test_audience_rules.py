@@ -14,10 +14,10 @@ from geo.disclosure.audience import (
     _protect_parts,
 )
 from geo.errors import ValidationError
+from geo.files.tabular import neutralise
 from geo.records.models import Commitment, CommitmentKind, Responsible
 from geo.records.periods import Period
 from geo.swedish import iso_week, long_date, plain_number, week_text
-from geo.tabular import neutralise
 
 INSATS = Commitment(
     "riktade-insatser",

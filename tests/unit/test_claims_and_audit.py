@@ -15,8 +15,8 @@ from geo.disclosure.access import (
     actor_from_claims,
     session_max_age,
 )
+from geo.files.tabular import neutralise
 from geo.records.models import Actor
-from geo.tabular import neutralise
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from geo.errors import ImportFileError
-from geo.limits import (
+from geo.files.limits import (
     MB,
     Limits,
     check_json_depth,
@@ -20,7 +20,7 @@ from geo.limits import (
     read_stream,
     unzip,
 )
-from geo.tabular import read_table
+from geo.files.tabular import read_table
 
 GIB = 1024**3
 
@@ -256,7 +256,7 @@ def test_an_upload_widget_file_is_checked_for_size_and_kind_before_an_importer_s
 
 
 def test_each_import_has_its_own_environment_variable() -> None:
-    from geo.limits import IMPORT_LIMITS
+    from geo.files.limits import IMPORT_LIMITS
 
     names = [limit.env for limit in IMPORT_LIMITS]
     assert len(set(names)) == len(names) == 5
@@ -267,14 +267,14 @@ def test_each_import_has_its_own_environment_variable() -> None:
     "setting,expected", [("", 5 * MB), ("12", 12 * MB), ("0,5", MB // 2), ("2.5", int(2.5 * MB))]
 )
 def test_a_file_limit_reads_megabytes_from_its_variable(setting: str, expected: int) -> None:
-    from geo.limits import ACTIVITIES_LIMIT
+    from geo.files.limits import ACTIVITIES_LIMIT
 
     assert ACTIVITIES_LIMIT.max_bytes({ACTIVITIES_LIMIT.env: setting}) == expected
 
 
 @pytest.mark.parametrize("setting", ["0", "-1", "mycket", "1e9"])
 def test_a_nonsense_file_limit_is_a_swedish_error(setting: str) -> None:
-    from geo.limits import ACTIVITIES_LIMIT
+    from geo.files.limits import ACTIVITIES_LIMIT
 
     with pytest.raises(ImportFileError, match="ska vara ett antal megabyte större än noll"):
         ACTIVITIES_LIMIT.max_bytes({ACTIVITIES_LIMIT.env: setting})
@@ -283,7 +283,7 @@ def test_a_nonsense_file_limit_is_a_swedish_error(setting: str) -> None:
 def test_a_file_limit_refuses_a_sparse_file_from_its_size_without_opening_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from geo.limits import EVENTS_LIMIT
+    from geo.files.limits import EVENTS_LIMIT
 
     big = tmp_path / "handelser.csv"
     with big.open("wb") as f:
@@ -318,7 +318,7 @@ def test_the_supported_date_range_is_1990_to_2100(day: str, ok: bool) -> None:
     from datetime import date
 
     from geo.errors import ValidationError
-    from geo.limits import check_date
+    from geo.files.limits import check_date
 
     value = date.fromisoformat(day)
     if ok:
@@ -330,6 +330,6 @@ def test_the_supported_date_range_is_1990_to_2100(day: str, ok: bool) -> None:
 
 @pytest.mark.parametrize("setting,expected", [("", 30.0), ("1", 1.0), ("0,5", 0.5)])
 def test_the_busy_timeout_is_30_seconds_unless_set(setting: str, expected: float) -> None:
-    from geo.limits import BUSY_ENV, busy_timeout_seconds
+    from geo.files.limits import BUSY_ENV, busy_timeout_seconds
 
     assert busy_timeout_seconds({BUSY_ENV: setting}) == expected

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from geo.limits import MB, Limits
-from geo.photos import JPEG, MAX_SIDE, PNG, THUMBNAIL_SIDE, Photo, PhotoError, clean_photo
+from geo.files.limits import MB, Limits
+from geo.files.photos import JPEG, MAX_SIDE, PNG, THUMBNAIL_SIDE, Photo, PhotoError, clean_photo
 from tests.photo_files import (
     BLUE,
     PLANTED,

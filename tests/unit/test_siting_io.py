@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import ImportFileError
-from geo.siting_io import read_candidates, read_demand, read_features
+from geo.files.siting_io import read_candidates, read_demand, read_features
 from geo.spatial.crs import lonlat_to_sweref
 
 # Round SWEREF 99 TM numbers near Aneby.
@@ -171,7 +171,7 @@ def test_csv_candidates_are_named_by_their_row_when_they_have_no_name() -> None:
     assert np.isfinite([c.x for c in cands]).all()
 
 
-# -- the shared Swedish CSV reader (geo/tabular.py) ------------------------------------------
+# -- the shared Swedish CSV reader (geo/files/tabular.py) ------------------------------------------
 
 # "Spara som CSV (semikolonavgränsad)" on a Swedish Windows: Windows-1252, no BOM, decimal
 # commas in the coordinates and the weights, å/ä/ö in names and column names.

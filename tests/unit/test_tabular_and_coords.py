@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from geo.errors import ImportFileError
+from geo.files.tabular import parse_count, parse_number, read_table
 from geo.spatial.coords import CoordinateSystem, classify, detect_system, to_point
-from geo.tabular import parse_count, parse_number, read_table
 
 EXCEL = "namn;typ;lat;lon\r\nTorget;trafikkontrollplats;57,84163;14,808475\r\n;;;\r\n"
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from geo.errors import ImportFileError
-from geo.limits import FileLimit, check_magic, check_size
+from geo.files.limits import FileLimit, check_magic, check_size
 
 MAX_COLUMNS = 200
 _DELIMITERS = (";", ",", "\t")
@@ -106,7 +106,7 @@ def read_table(data: bytes, name: str, limit: FileLimit | None = None) -> Table:
     ----------
     data : the file's bytes.
     name : the file name, used in messages.
-    limit : the import's size limit (`geo.limits.ACTIVITIES_LIMIT`, ...); default: the
+    limit : the import's size limit (`geo.files.limits.ACTIVITIES_LIMIT`, ...); default: the
         general upload limit.
 
     Raises

@@ -32,7 +32,8 @@ from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError, ValidationError
-from geo.limits import ACTIVITIES_LIMIT, DATE_RANGE_TEXT, check_date, parse_geojson
+from geo.files.limits import ACTIVITIES_LIMIT, DATE_RANGE_TEXT, check_date, parse_geojson
+from geo.files.tabular import parse_number, read_table
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -51,7 +52,6 @@ from geo.records.outcomes import (
 from geo.spatial.coords import CoordinateSystem, classify, to_point
 from geo.spatial.crs import to_sweref
 from geo.store import Store
-from geo.tabular import parse_number, read_table
 
 BASE_COLUMNS = ("typ", "start", "slut", "plats", "lat", "lon", "n", "e", "klassning", "anteckning")
 KNOWN_COLUMNS = frozenset(BASE_COLUMNS) | ALL_OUTCOME_NAMES

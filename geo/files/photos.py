@@ -31,7 +31,7 @@ from typing import Final
 from PIL import Image, ImageCms, ImageOps
 
 from geo.errors import ImportFileError
-from geo.limits import MB, Limits
+from geo.files.limits import MB, Limits
 
 MAX_SIDE: Final = 1600
 """Longest side of a stored photo in pixels: enough to see a broken lamp or a tag."""

@@ -21,8 +21,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.base_layers import KOMMUN, NEIGHBOURS, TATORTER
 from geo.errors import ImportFileError
-from geo.limits import BASE_LAYER_LIMIT
-from geo.place_import import normalise_crs
+from geo.files.limits import BASE_LAYER_LIMIT
+from geo.files.place_import import normalise_crs
 from geo.records.models import Actor, BaseLayer
 from geo.spatial.crs import SWEREF99TM
 from geo.store import Store

@@ -41,8 +41,9 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError, LofteskartanError, ValidationError
-from geo.limits import PLACES_LIMIT, check_json_depth
-from geo.private_files import PRIVATE_FILE_MODE
+from geo.files.limits import PLACES_LIMIT, check_json_depth
+from geo.files.private_files import PRIVATE_FILE_MODE
+from geo.files.tabular import Row, parse_number, read_table
 from geo.records.models import Place, PlaceKind
 from geo.records.places import (
     ALL_ATTRIBUTE_KEYS,
@@ -59,7 +60,6 @@ from geo.records.places import (
 from geo.spatial.coords import CoordinateSystem, classify
 from geo.spatial.crs import SWEREF99TM, WGS84, to_sweref, to_wgs84
 from geo.store import Session
-from geo.tabular import Row, parse_number, read_table
 
 # How many row problems one message lists before it says "and N more".
 MAX_LISTED_ERRORS = 20

@@ -6,14 +6,14 @@ that says what is wrong and what to do:
 
 - size: an upload larger than `LOFTESKARTAN_MAX_UPLOAD_MB` (default 50) is refused from its
   size (file system or stream length) before it is read into memory; a photo of a finding
-  (`geo.photos`) may be at most 20 MB, or the upload limit if that is smaller;
+  (`geo.files.photos`) may be at most 20 MB, or the upload limit if that is smaller;
 - type: the first bytes must match the extension (a GeoPackage starts with
   "SQLite format 3\\0", a zip with "PK", GeoJSON with "{"; CSV is text, not an Excel file);
 - zip bombs: members, total unpacked size and compression ratio are checked from the zip's
   directory, and unpacking stops the moment a member grows past what it declared;
 - JSON nesting: brackets are counted before `json.loads` (which would recurse until Python
   gives up), and GeoJSON must be a FeatureCollection or Feature;
-- CSV width: `geo.tabular` refuses more than 200 columns from the header line.
+- CSV width: `geo.files.tabular` refuses more than 200 columns from the header line.
 
 Streamlit's own limit (`server.maxUploadSize` in `.streamlit/config.toml`) stops bigger
 uploads in the browser; this module is the check that also holds for the command line.

@@ -1,8 +1,8 @@
 """Read demand and candidate files for site suggestions: GeoPackage, GeoJSON and CSV.
 
-CSV files are read by geo/tabular.py, the reader every import shares: Swedish Excel's
+CSV files are read by geo/files/tabular.py, the reader every import shares: Swedish Excel's
 dialect (`;` or `,`, decimal comma, UTF-8 with or without BOM, or Windows-1252), row numbers
-as Excel shows them (the header is row 1), the size and file-kind checks of geo/limits.py,
+as Excel shows them (the header is row 1), the size and file-kind checks of geo/files/limits.py,
 and the same messages as the place import for what is wrong with the file itself. Messages
 name the file, the row or feature and the column.
 
@@ -23,11 +23,11 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError
-from geo.limits import SITING_LIMIT
+from geo.files.limits import SITING_LIMIT
+from geo.files.tabular import Row, parse_number, read_table
 from geo.planning.siting import Candidate, DemandLayer
 from geo.planning.siting_inputs import DEMAND_SPACING_M, layer_from_geometries, road_candidates
 from geo.spatial.crs import SWEREF99TM, lonlat_to_sweref
-from geo.tabular import Row, parse_number, read_table
 
 SUFFIXES = (".csv", ".gpkg", ".geojson", ".json")
 _LAT = ("lat", "latitud", "latitude")
