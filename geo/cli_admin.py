@@ -217,7 +217,7 @@ def register_backup(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_backup(args: argparse.Namespace, store: Store) -> int:
-    from geo.backup import backup
+    from geo.store.backup import backup
 
     summary = backup(store, cli_actor(), args.out, overwrite=args.force)
     print(summary.describe())
@@ -238,7 +238,7 @@ def register_restore(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_restore(args: argparse.Namespace, store: Store) -> int:
-    from geo.backup import restore
+    from geo.store.backup import restore
 
     counts = restore(store, cli_actor(), args.source, replace_existing=args.replace)
     print(f"Återställde {sum(counts.values())} rader i {len(counts)} tabeller från {args.source}.")

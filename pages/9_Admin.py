@@ -6,10 +6,10 @@ from datetime import datetime, time, timedelta
 
 import streamlit as st
 
-from geo.audit import ACTIONS, TABLES, action_label, audit_csv, audit_rows, table_label
 from geo.disclosure.access import Role
 from geo.records.models import STOCKHOLM
 from geo.signin.users import list_users
+from geo.store.audit import ACTIONS, TABLES, action_label, audit_csv, audit_rows, table_label
 from ui.admin_panels import base_layer_panel, promise_panel
 from ui.auth import guarded_download, mode, require, users_file
 from ui.entry import through_app

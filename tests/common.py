@@ -14,8 +14,8 @@ import pytest
 import sqlalchemy as sa
 from shapely.geometry import LineString, Point, Polygon, box
 
-from geo import schema
 from geo.records.models import STOCKHOLM
+from geo.store import schema
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROMISE_DIR = REPO_ROOT / "data" / "promises"

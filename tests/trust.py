@@ -196,7 +196,7 @@ def example_value(column: Any, n: int) -> Any:
     """A value for any column type that is hard to keep exactly (µs, zone, unicode, floats)."""
     from sqlalchemy import JSON, Boolean, Date, DateTime, Float, Integer, LargeBinary, String
 
-    from geo import schema
+    from geo.store import schema
 
     kind = column.type
     if isinstance(kind, schema.Geometry):
@@ -226,12 +226,12 @@ def example_value(column: Any, n: int) -> Any:
 def fill_empty_tables(store: Store) -> list[str]:
     """Give every table that is still empty one row of hard values; returns their names.
 
-    Generic over `geo.schema.metadata`, so a table added later is covered without a change
+    Generic over `geo.store.schema.metadata`, so a table added later is covered without a change
     here. Foreign keys point at the first row of the table they reference.
     """
     from sqlalchemy import Integer, func, insert, select
 
-    from geo import schema
+    from geo.store import schema
 
     filled = []
     with store.engine.begin() as conn:
@@ -257,7 +257,7 @@ def dump(store: Store, actor: Actor = ADMIN_POLICE) -> dict[str, list[dict[str, 
     """Every table's rows, with geometries as WKB so they compare exactly."""
     import shapely
 
-    from geo import schema
+    from geo.store import schema
 
     out: dict[str, list[dict[str, Any]]] = {}
     with store.snapshot(actor) as s:

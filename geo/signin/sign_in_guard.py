@@ -54,8 +54,8 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.schema import CreateTable
 
-from geo import schema as t
 from geo.store import Store
+from geo.store import schema as t
 
 ANY = "*"  # the source or name of a record that counts over all of them
 LOCAL_SIGN_IN_KEY = "local_sign_in"

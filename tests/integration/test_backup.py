@@ -15,12 +15,11 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
-from geo import schema
-from geo.backup import BackupError, backup, read_info, restore
 from geo.cli import main
 from geo.errors import LofteskartanError, PermissionDenied, SchemaError
 from geo.records.models import Place, PlaceKind
-from geo.store import Store
+from geo.store import Store, schema
+from geo.store.backup import BackupError, backup, read_info, restore
 from tests.trust import (
     ADMIN_KOMMUN,
     ADMIN_POLICE,

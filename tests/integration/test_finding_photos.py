@@ -15,12 +15,12 @@ import pytest
 from PIL import Image
 from shapely.geometry import Point
 
-from geo.backup import backup, restore
 from geo.errors import ConflictError, NotFoundError, PermissionDenied
 from geo.files.photos import Photo, PhotoError, clean_photo
 from geo.planning.use_cases import add_finding
 from geo.records.models import Finding
 from geo.store import Store
+from geo.store.backup import backup, restore
 from tests.photo_files import halves, noise, phone_jpeg
 from tests.trust import (
     ADMIN_POLICE,

@@ -18,9 +18,8 @@ from shapely.geometry import Point
 from sqlalchemy import func, text
 from sqlalchemy import select as sa_select
 
-from geo import schema
 from geo.records.models import Place, PlaceKind
-from geo.store import Store
+from geo.store import Store, schema
 from tests.trust import PLANNER_POLICE, REPO_ROOT, X0, Y0
 
 ROWS = 600

@@ -22,7 +22,6 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from geo import schema
 from geo.errors import LofteskartanError
 from geo.files.activity_import import import_activities
 from geo.files.limits import parse_geojson
@@ -30,7 +29,7 @@ from geo.files.place_import import read_places, save_places
 from geo.files.siting_io import read_candidates, read_demand
 from geo.files.tabular import read_table
 from geo.followup.events import import_events_bytes
-from geo.store import Store
+from geo.store import Store, schema
 from tests.trust import PLANNER_POLICE, seed
 
 Importer = Callable[[bytes, Store], object]

@@ -5,11 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import Connection, text
 
-from geo import schema
 from geo.errors import SchemaError
-from geo.migrations import MIGRATIONS
 from geo.records.models import Actor, Place, PlaceKind
-from geo.store import Store
+from geo.store import Store, schema
+from geo.store.migrations import MIGRATIONS
 from tests.common import SQUARE_100M
 
 ADMIN = Actor("test")

@@ -13,7 +13,6 @@ import pytest
 import sqlalchemy as sa
 from shapely.geometry import Point
 
-from geo import schema
 from geo.errors import ConflictError, SchemaError
 from geo.records.models import (
     STOCKHOLM,
@@ -30,7 +29,7 @@ from geo.records.models import (
     PlanStatus,
 )
 from geo.records.promise_file import load_promise_file
-from geo.store import Store
+from geo.store import Store, schema
 from tests.common import (
     ANEBY_PROMISE,
     CENTRE_OF_SQUARE,

@@ -8,7 +8,6 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geo.audit import audit_csv, audit_rows, changes
 from geo.disclosure.access import (
     PermissionDenied,
     SignInExpired,
@@ -17,6 +16,7 @@ from geo.disclosure.access import (
 )
 from geo.files.tabular import neutralise
 from geo.records.models import Actor
+from geo.store.audit import audit_csv, audit_rows, changes
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)

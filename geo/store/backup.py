@@ -1,6 +1,6 @@
 """Backup and restore: the whole database in one GeoPackage file, and back.
 
-`lofteskartan backup OUT.gpkg` writes every table of `geo.schema.metadata` (whatever tables
+`lofteskartan backup OUT.gpkg` writes every table of `geo.store.schema.metadata` (whatever tables
 later versions add: nothing here names a table) into a GeoPackage that QGIS and GDAL open
 as it is:
 
@@ -58,12 +58,12 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.types import UserDefinedType
 
 from geo import __version__
-from geo import schema as t
 from geo.errors import ImportFileError, LofteskartanError, SchemaError
 from geo.files.limits import check_magic
 from geo.files.private_files import make_private_dir
 from geo.records.models import Actor
 from geo.store import Store, now
+from geo.store import schema as t
 
 FORMAT = 1
 INFO_TABLE = "lofteskartan_backup"
@@ -167,7 +167,7 @@ def _sql_type(column: Column) -> str:
         return "BLOB"
     raise BackupError(
         f"Kolumnen {column.table.name}.{column.name} har en typ ({kind!r}) som "
-        "säkerhetskopian inte kan spara exakt än: lägg till den i geo/backup.py."
+        "säkerhetskopian inte kan spara exakt än: lägg till den i geo/store/backup.py."
     )
 
 

@@ -8,6 +8,11 @@ normally from `LOFTESKARTAN_DB`). All reads and writes go through a unit of work
 
 which is one transaction: everything in the block is written, or (on any error) nothing.
 Every write records who and when, bumps the record's version and appends to the audit log.
+
+The store package is where the database lives: the tables (`schema`), their upgrades
+(`migrations`), backup and restore (`backup`) and the audit log for people (`audit`). The rules
+for how records are stored, versioned and audited have their home here. `Store` and `Session`
+stay in this `__init__` for now; the next step splits them into one module per record kind.
 """
 
 from __future__ import annotations
@@ -46,7 +51,6 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from geo import schema as t
 from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import (
@@ -62,7 +66,6 @@ from geo.files.limits import busy_timeout_seconds
 from geo.files.photos import Photo
 from geo.files.private_files import create_private_file, make_private_dir
 from geo.followup.events import PoliceEvent
-from geo.migrations import MIGRATIONS
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -84,6 +87,8 @@ from geo.records.models import Indicator as IndicatorRecord
 from geo.records.periods import clock_changes
 from geo.records.progress import CommitmentMatch, Tally
 from geo.records.promise_file import parse_promise_text
+from geo.store import schema as t
+from geo.store.migrations import MIGRATIONS
 
 ENV_VAR = "LOFTESKARTAN_DB"
 
