@@ -31,9 +31,9 @@ from pathlib import Path
 import numpy as np
 from shapely.geometry import box
 
-from geo.demo import ANEBY_E, ANEBY_N
+from geo.installation.demo import ANEBY_E, ANEBY_N
+from geo.installation.init import initialise
 from geo.records.models import Actor, BaseLayer
-from geo.setup import initialise
 from geo.spatial.layers import MAP_MAX_FEATURES, load_base_layers
 from geo.store import Store
 from ui.place_map import drawing_map

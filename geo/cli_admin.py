@@ -31,7 +31,7 @@ def register_init(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_init(args: argparse.Namespace, store: Store) -> int:
-    from geo.setup import initialise  # keeps `--help` fast
+    from geo.installation.init import initialise  # keeps `--help` fast
 
     for line in initialise(store, cli_actor(), args.promise or [PROMISE_DIR], demo=args.demo):
         print(line)

@@ -28,6 +28,7 @@ from pathlib import Path
 from shapely.geometry import LineString, Point, box
 
 from geo.files.photos import clean_photo
+from geo.installation.init import initialise
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -41,7 +42,6 @@ from geo.records.models import (
     PlannedActivity,
     PlanStatus,
 )
-from geo.setup import initialise
 from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store
 from tests.photo_files import noise, phone_jpeg

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from shapely.geometry import Point, box
 
+from geo.installation.init import initialise
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -23,7 +24,6 @@ from geo.records.models import (
     PlaceKind,
     PlannedActivity,
 )
-from geo.setup import initialise
 from geo.store import Store
 
 ROOT = Path(__file__).parents[1]

@@ -7,8 +7,8 @@ import streamlit as st
 from geo.errors import LofteskartanError
 from geo.files.base_layer_import import import_base_layer, read_base_layer_bytes
 from geo.files.limits import Limits, read_stream
+from geo.installation.init import read_promise_upload, save_promise_upload
 from geo.records.models import Actor
-from geo.setup import read_promise_upload, save_promise_upload
 from ui.state import get_store
 from ui.text import plain, show_table
 from ui.uploads import read_upload

@@ -19,10 +19,10 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.base_layers import KOMMUN, NEIGHBOURS, TATORTER
 from geo.errors import ImportFileError
 from geo.files.limits import BASE_LAYER_LIMIT
 from geo.files.place_import import normalise_crs
+from geo.installation.base_layers import KOMMUN, NEIGHBOURS, TATORTER
 from geo.records.models import Actor, BaseLayer
 from geo.spatial.crs import SWEREF99TM
 from geo.store import Store

@@ -12,8 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.errors import SchemaError
+from geo.installation.init import initialise
 from geo.records.models import Actor
-from geo.setup import initialise
 from geo.signin.sign_in_guard import record_local_sign_in
 from geo.signin.users import add_user, remove_user
 from geo.store import Store

@@ -10,8 +10,8 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from geo.files.photos import PHOTO_RULE
+from geo.installation.init import initialise
 from geo.records.models import Actor, FindingStatus
-from geo.setup import initialise
 from geo.store import Store
 from tests.markdown import shown
 from tests.photo_files import LATITUDE, halves, noise, phone_jpeg

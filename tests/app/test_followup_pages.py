@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.installation.init import initialise
 from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind
 from geo.records.periods import Period
 from geo.records.progress import tertial_slices
-from geo.setup import initialise
 from geo.store import Store
 from tests.markdown import shown
 

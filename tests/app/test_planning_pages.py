@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.installation.init import initialise
 from geo.records.models import Actor, CommitmentKind
-from geo.setup import initialise
 from geo.store import Store
 from tests.markdown import shown
 

@@ -18,8 +18,8 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df as arrow_frame
 from streamlit.testing.v1 import AppTest
 
+from geo.installation.init import initialise
 from geo.records.models import Actor, Indicator
-from geo.setup import initialise
 from geo.store import Store
 from tests.hostile_text import FINDING, FORMULA_PLACE, PLACE, TEAM, hostile_database
 from tests.markdown import shown

@@ -21,7 +21,8 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.browser
 
-# What the demo database holds, counted from the shipped files and geo.demo.demo_places().
+# What the demo database holds, counted from the shipped files and
+# geo.installation.demo.demo_places().
 KOMMUN_BOUNDARY = 1
 LAN_KOMMUNER = 13
 TATORTER = 95

@@ -12,12 +12,12 @@ import pytest
 from playwright.sync_api import FrameLocator, Page, expect
 from shapely.geometry import LineString, Point, box
 
-from geo.demo import ANEBY_E, ANEBY_N
 from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
+from geo.installation.demo import ANEBY_E, ANEBY_N
+from geo.installation.init import initialise
 from geo.records.models import STOCKHOLM, Actor, Place, PlaceKind
 from geo.records.places import format_distance
-from geo.setup import initialise
 from geo.store import Store
 from tests.e2e.conftest import (
     MAP_FRAME,

@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Page
 from shapely.geometry import box
 
+from geo.installation.init import initialise
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -25,7 +26,6 @@ from geo.records.models import (
     Place,
     PlaceKind,
 )
-from geo.setup import initialise
 from geo.store import Store
 from tests.e2e.conftest import (
     MAP_FRAME,

@@ -15,8 +15,8 @@ import pytest
 from geo.errors import ImportFileError
 from geo.files.activity_import import import_activities
 from geo.followup.status import status_report
+from geo.installation.init import initialise
 from geo.records.models import Actor, Classification, CommitmentKind
-from geo.setup import initialise
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

@@ -18,8 +18,8 @@ from shapely.geometry import box
 from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.files.place_import import read_places, save_places
+from geo.installation.init import initialise
 from geo.records.models import Classification, Place, PlaceKind
-from geo.setup import initialise
 from geo.store import Store
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, OFFICE, PERIOD
 

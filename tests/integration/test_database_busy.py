@@ -21,8 +21,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from geo.errors import DatabaseBusy
+from geo.installation.init import initialise
 from geo.records.models import Actor, Classification, Place, PlaceKind
-from geo.setup import initialise
 from geo.store import Store
 from tests.common import SQUARE_100M
 

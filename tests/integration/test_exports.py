@@ -27,7 +27,7 @@ from shapely.geometry import Point, shape
 from geo.disclosure.audience import Audience, AudienceRules, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, make_export, render
-from geo.setup import initialise
+from geo.installation.init import initialise
 from geo.spatial.aggregate import GridShape, cell_of
 from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store

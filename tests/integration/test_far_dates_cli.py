@@ -15,8 +15,8 @@ import pytest
 
 from geo.cli import main
 from geo.files.limits import DATE_RANGE_TEXT
+from geo.installation.init import initialise
 from geo.records.models import Actor
-from geo.setup import initialise
 from geo.store import Store
 from tests.common import PROMISE_DIR, table_counts
 

@@ -15,11 +15,11 @@ from geo.cli import main
 from geo.followup.coverage import load_presence
 from geo.followup.heat import load_heat
 from geo.followup.status import status_report, status_rows
+from geo.installation.init import initialise
 from geo.records.indicators import Indicator
 from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind
 from geo.records.periods import Period, promise_year
 from geo.records.progress import commitment_match
-from geo.setup import initialise
 from geo.spatial.locations import points_from_rows
 from geo.store import Store
 

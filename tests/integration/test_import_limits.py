@@ -30,8 +30,8 @@ from geo.files.limits import (
 from geo.files.place_import import read_places
 from geo.files.siting_io import read_demand
 from geo.followup.events import parse_events_bytes
+from geo.installation.init import initialise
 from geo.records.models import Actor
-from geo.setup import initialise
 from geo.store import Store
 from tests.common import PROMISE_DIR, table_counts
 

@@ -11,8 +11,8 @@ import pytest
 from shapely.geometry import Point
 
 from geo.errors import PromiseFileError
+from geo.installation.init import initialise
 from geo.records.models import Actor
-from geo.setup import initialise
 from geo.spatial.crs import lonlat_to_sweref
 from geo.store import Store
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of, table_counts

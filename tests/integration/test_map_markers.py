@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, box
 
+from geo.installation.init import initialise
 from geo.records.models import Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
 from geo.records.periods import promise_year
-from geo.setup import initialise
 from geo.spatial.layers import load_map_data
 from geo.store import Store
 from tests.common import local

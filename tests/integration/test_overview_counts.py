@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from geo.followup.status import status_report
+from geo.installation.init import initialise
 from geo.records.models import (
     Activity,
     Actor,
@@ -25,7 +26,6 @@ from geo.records.models import (
 )
 from geo.records.periods import promise_year
 from geo.records.progress import progress, progress_by_tertial
-from geo.setup import initialise
 from geo.store import Store
 from tests.common import local
 

@@ -18,11 +18,11 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geo.demo import ANEBY_E, ANEBY_N
 from geo.files.place_import import read_places, save_places
+from geo.installation.demo import ANEBY_E, ANEBY_N
+from geo.installation.init import initialise
 from geo.records.models import Actor
 from geo.records.periods import promise_year
-from geo.setup import initialise
 from geo.spatial.layers import load_map_data
 from geo.store import Store
 

@@ -30,13 +30,13 @@ from typing import Any
 import pytest
 from shapely.geometry import LineString, Point, Polygon
 
-from geo.demo import ANEBY_E, ANEBY_N
 from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ImportFileError
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.files.place_import import Change, export_places, plan_import, read_places, save_places
+from geo.installation.demo import ANEBY_E, ANEBY_N
+from geo.installation.init import initialise
 from geo.records.models import Classification, Place, PlaceKind
-from geo.setup import initialise
 from geo.store import Store
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, PERIOD
 

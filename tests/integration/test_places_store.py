@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, box
 
-from geo.demo import ANEBY_E, ANEBY_N
 from geo.files.base_layer_import import import_base_layer, read_base_layer
 from geo.files.place_import import read_places, save_places
+from geo.installation.demo import ANEBY_E, ANEBY_N
+from geo.installation.init import initialise
 from geo.records.models import Actor, BaseLayer, PlaceKind
 from geo.records.places import PlaceInput, build_place, load_place_context, place_facts
-from geo.setup import initialise
 from geo.spatial.layers import MAP_MAX_FEATURES, load_base_layers
 from geo.store import Store
 

@@ -16,6 +16,7 @@ from shapely.geometry import Point
 
 from geo.errors import ConflictError, ValidationError
 from geo.followup.status import status_report
+from geo.installation.init import initialise
 from geo.planning.random_plan import RandomPlanSpec, TimeWindow
 from geo.planning.use_cases import (
     add_finding,
@@ -42,7 +43,6 @@ from geo.records.models import (
     PlanStatus,
 )
 from geo.records.recurrence import Frequency, RecurrenceRule
-from geo.setup import initialise
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

@@ -11,8 +11,8 @@ from dataclasses import replace
 import pytest
 
 from geo.errors import PermissionDenied, PromiseFileError
+from geo.installation.init import initialise, read_promise_upload, save_promise_upload
 from geo.records.models import Actor
-from geo.setup import initialise, read_promise_upload, save_promise_upload
 from geo.store import Store
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, table_counts
 

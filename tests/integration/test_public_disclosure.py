@@ -25,6 +25,7 @@ from geo.disclosure.audience import Audience, AudienceRules, ExportData, ExportR
 from geo.errors import ValidationError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import ExportFormat, load_export_data, make_export
+from geo.installation.init import initialise
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -35,7 +36,6 @@ from geo.records.models import (
     Place,
     PlaceKind,
 )
-from geo.setup import initialise
 from geo.store import Store
 from tests.integration.test_cli import run_cli
 

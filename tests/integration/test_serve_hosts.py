@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from geo.setup import initialise
+from geo.installation.init import initialise
 from geo.store import Store
 from tests.export_fixtures import ACTOR
 

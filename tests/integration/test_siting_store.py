@@ -10,6 +10,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import ValidationError
+from geo.installation.init import initialise
 from geo.planning.rotation import plan_rotation, planned_controls, save_rotation
 from geo.planning.siting import Candidate, suggest_sites
 from geo.planning.siting_inputs import (
@@ -30,7 +31,6 @@ from geo.records.models import (
     PlaceKind,
     PlanStatus,
 )
-from geo.setup import initialise
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from geo.installation.init import initialise
 from geo.records.models import Actor
-from geo.setup import initialise
 from geo.store import Store
 
 ROOT = Path(__file__).parents[2]

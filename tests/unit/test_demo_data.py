@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from geo.demo import ANEBY_E, ANEBY_N, ANEBY_TATORT_CODE, demo_places
+from geo.installation.demo import ANEBY_E, ANEBY_N, ANEBY_TATORT_CODE, demo_places
 
 TATORTER = Path(__file__).parents[2] / "data" / "base" / "jonkopings_lan_tatorter_2020_scb.geojson"
 

@@ -9,9 +9,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import LineString, Point, box
 
-from geo.demo import ANEBY_E, ANEBY_N
 from geo.errors import ImportFileError, ValidationError
 from geo.files.place_import import export_places, normalise_crs, read_places
+from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.records.models import Classification, Place, PlaceKind
 from geo.records.places import PlaceContext
 

@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
-from geo.demo import ANEBY_E, ANEBY_N
 from geo.errors import ValidationError
+from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.records.models import STOCKHOLM, Classification, Place, PlaceKind
 from geo.records.places import (
     PlaceContext,

@@ -13,8 +13,8 @@ import pytest
 
 from geo.cli import main
 from geo.errors import PermissionDenied
+from geo.installation.init import initialise
 from geo.records.models import Actor
-from geo.setup import initialise
 from geo.signin import users
 from geo.signin.sign_in_guard import local_sign_in_recorded
 from geo.signin.users import (

@@ -16,7 +16,7 @@ from geo.errors import LofteskartanError
 from geo.records.models import BaseLayer
 from geo.spatial.crs import SWEREF99TM
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
 BASE_DIR = DATA_DIR / "base"
 SCB_ATTRIBUTION = "Källa: SCB (CC0)"
 

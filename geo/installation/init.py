@@ -11,10 +11,10 @@ import json
 from collections.abc import Iterable
 from pathlib import Path
 
-from geo.base_layers import KOMMUN, shipped_layers
-from geo.demo import DEMO_KOMMUNKOD, load_demo
 from geo.errors import PromiseFileError
 from geo.followup.events import import_events, parse_events_bytes
+from geo.installation.base_layers import KOMMUN, shipped_layers
+from geo.installation.demo import DEMO_KOMMUNKOD, load_demo
 from geo.records.indicators import demo_indicators
 from geo.records.models import Actor, PromiseDocument
 from geo.records.promise_file import load_promise_file, parse_promise_text
@@ -22,10 +22,7 @@ from geo.store import Session, Store
 
 DEMO_MARKER = "demo_loaded"
 DEMO_EVENTS = (
-    Path(__file__).resolve().parent.parent
-    / "data"
-    / "events"
-    / ("polisen_events_jonkopings_lan.csv")
+    Path(__file__).resolve().parents[2] / "data" / "events" / ("polisen_events_jonkopings_lan.csv")
 )
 
 
