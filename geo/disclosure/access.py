@@ -14,7 +14,7 @@ never "du får inte se den", which would tell that it exists).
 
 The rules live here and are enforced by `geo.store.Session` where data is read and written,
 so a page that forgets to hide a button still cannot write. The command line runs as the
-machine's operator: an administrator of the police organisation (see `geo.cli_common.cli_actor`).
+machine's operator: an administrator of the police organisation (see `geo.cli.common.cli_actor`).
 """
 
 from __future__ import annotations

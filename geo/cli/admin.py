@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from geo.cli_common import PROMISE_DIR, REPO_ROOT, SwedishParser, UsageError, cli_actor
+from geo.cli.common import PROMISE_DIR, REPO_ROOT, SwedishParser, UsageError, cli_actor
 from geo.store import Store
 
 # -- init -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import argparse
 import json
 from datetime import date
 
-from geo.cli_common import add_document_option, cli_actor
+from geo.cli.common import add_document_option, cli_actor
 from geo.store import Store
 
 

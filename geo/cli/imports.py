@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli_common import add_document_option, cli_actor
+from geo.cli.common import add_document_option, cli_actor
 from geo.files.limits import PLACES_LIMIT
 from geo.store import Store
 

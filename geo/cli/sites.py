@@ -11,7 +11,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from geo.cli_common import UsageError, add_document_option, cli_actor, iso_date
+from geo.cli.common import UsageError, add_document_option, cli_actor, iso_date
 from geo.records.models import PlaceKind
 from geo.store import Store
 

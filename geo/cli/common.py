@@ -1,8 +1,8 @@
 """What every part of the `lofteskartan` command shares.
 
 The command line is `geo.cli` (main, the parser, exit codes) plus one module per group of
-commands (`geo.cli_admin`, `geo.cli_status`, `geo.cli_sites`, `geo.cli_import`,
-`geo.cli_export`). They all import from here, never from `geo.cli`, which imports them.
+commands (`geo.cli.admin`, `geo.cli.status`, `geo.cli.sites`, `geo.cli.imports`,
+`geo.cli.export`). They all import from here, never from `geo.cli`, which imports them.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from geo.files.limits import MAX_WEEKS_AHEAD, check_date
 from geo.records.models import Actor
 from geo.store import Store
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 PROMISE_DIR = REPO_ROOT / "data" / "promises"
 
 # A command's handler runs it and returns the exit code; a registrar adds commands to a

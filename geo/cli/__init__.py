@@ -5,10 +5,13 @@ exit 0 on success; 2 on bad input or usage, with a Swedish message on stderr and
 written; 1 only for a bug.
 
 This module holds `main`, the parser and the lists of commands. The commands themselves live
-in one module per group: `geo.cli_admin` (init, serve, users, backup, restore),
-`geo.cli_status`, `geo.cli_sites` (suggest-sites), `geo.cli_import` and `geo.cli_export`;
-what they share is in `geo.cli_common`. A new command is a registrar `register_x(sub)` in the
+in one module per group: `geo.cli.admin` (init, serve, users, backup, restore),
+`geo.cli.status`, `geo.cli.sites` (suggest-sites), `geo.cli.imports` and `geo.cli.export`;
+what they share is in `geo.cli.common`. A new command is a registrar `register_x(sub)` in the
 module of its group, appended to `COMMANDS`, `IMPORT_COMMANDS` or `EXPORT_COMMANDS` below.
+
+This package is the command-line room: the exit codes, the Swedish usage messages and how
+arguments are read have their home here; the work itself is done by the other rooms of `geo`.
 """
 
 from __future__ import annotations
@@ -18,8 +21,8 @@ import os
 import sys
 from collections.abc import Sequence
 
-from geo import cli_admin, cli_export, cli_import, cli_sites, cli_status
-from geo.cli_common import Registrar, SwedishParser, UsageError, cli_actor
+from geo.cli import admin, export, imports, sites, status
+from geo.cli.common import Registrar, SwedishParser, UsageError, cli_actor
 from geo.errors import LofteskartanError
 from geo.store import Store
 
@@ -72,31 +75,31 @@ def _register_export(sub: argparse._SubParsersAction) -> None:
 
 
 # Subcommands of `lofteskartan import` and `lofteskartan export`: add a registrar that takes
-# the group's subparsers (see `geo.cli_import.register_places`) and append it here. The
+# the group's subparsers (see `geo.cli.imports.register_places`) and append it here. The
 # groups read these lists when the parser is built, so a test may extend them.
 IMPORT_COMMANDS: list[Registrar] = [
-    cli_import.register_places,
-    cli_import.register_base_layer,
-    cli_import.register_activities,
-    cli_import.register_events,
+    imports.register_places,
+    imports.register_base_layer,
+    imports.register_activities,
+    imports.register_events,
 ]
 EXPORT_COMMANDS: list[Registrar] = [
-    cli_export.register_places,
-    cli_export.register_formats,
-    cli_export.register_ics,
-    cli_export.register_opening_hours,
+    export.register_places,
+    export.register_formats,
+    export.register_ics,
+    export.register_opening_hours,
 ]
 
 COMMANDS: list[Registrar] = [
-    cli_admin.register_init,
-    cli_status.register_status,
-    cli_admin.register_serve,
-    cli_sites.register_suggest_sites,
+    admin.register_init,
+    status.register_status,
+    admin.register_serve,
+    sites.register_suggest_sites,
     _register_import,
     _register_export,
-    cli_admin.register_users,
-    cli_admin.register_backup,
-    cli_admin.register_restore,
+    admin.register_users,
+    admin.register_backup,
+    admin.register_restore,
 ]
 
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from geo.cli_common import UsageError, add_document_option, cli_actor, iso_date, weeks_ahead
+from geo.cli.common import UsageError, add_document_option, cli_actor, iso_date, weeks_ahead
 from geo.store import Store
 
 
