@@ -148,6 +148,8 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     from geo.files.siting_io import read_candidates, read_demand
+    from geo.planning import siting
+    from geo.planning import siting_inputs as inputs
     from geo.planning.rotation import (
         monday_after,
         new_seed,
@@ -155,8 +157,6 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
         planned_controls,
         save_rotation,
     )
-    from geo.planning.use_cases import siting
-    from geo.planning.use_cases import siting_inputs as inputs
 
     siting.check_k_and_radius(args.k, args.radius)
     if args.weeks is None and (args.save or args.seed is not None or args.start):
