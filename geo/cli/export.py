@@ -263,7 +263,12 @@ def register_opening_hours(group: argparse._SubParsersAction) -> None:
     p = group.add_parser("opening-hours", help="öppettider för kommunens webbplats (text/HTML)")
     p.add_argument("out", type=Path, metavar="UT", help="filen att skriva (- för stdout)")
     p.add_argument("--format", choices=["text", "html"], default="text", help="standard: text")
-    p.add_argument("--weeks", type=weeks_ahead, default=4, help="antal veckor framåt (standard 4)")
+    p.add_argument(
+        "--weeks",
+        type=weeks_ahead,
+        default=4,
+        help="resten av veckan och så många hela veckor till (standard 4)",
+    )
     p.add_argument("--today", type=iso_date, metavar="DATUM", help="räkna från detta datum")
     add_document_option(p)
     p.set_defaults(handler=_cmd_export_opening_hours)

@@ -235,13 +235,13 @@ def public_times(
     today: date,
     weeks_ahead: int = 4,
 ) -> list[PublicTimes]:
-    """What the website shows, per place: rules still running and the times of whole ISO weeks.
+    """What the website shows, per place: rules still running and the coming times.
 
-    The window starts on the Monday of `today`'s week, so the text is the same whichever
-    day of the week it is made (a published file says nothing finer than the week).
+    The coming times run from `today` through the rest of its ISO week and `weeks_ahead`
+    whole weeks after it (to a Sunday night), so files made on different days of a week
+    list the same weeks and differ only in times that have passed.
     """
-    today = today - timedelta(days=today.weekday())
-    horizon = today + timedelta(weeks=weeks_ahead)
+    horizon = today - timedelta(days=today.weekday()) + timedelta(weeks=weeks_ahead + 1)
     by_place: dict[int | None, dict[str, list]] = {}
 
     def bucket(place_id: int | None) -> dict[str, list]:

@@ -90,20 +90,25 @@ class Limits:
         text = env.get(UPLOAD_ENV, "").strip()
         if not text:
             return cls()
-        try:
-            mb = float(text.replace(",", "."))
-        except ValueError:
-            mb = -1.0
-        if not 0 < mb <= 100_000:
-            raise ImportFileError(
-                f'{UPLOAD_ENV}="{text}" ska vara ett antal megabyte större än noll, t.ex. 50.'
-            )
-        size = int(mb * MB)
+        size = int(_megabytes(UPLOAD_ENV, text, example=50) * MB)
         return cls(
             max_bytes=size,
             max_unzipped_bytes=4 * size,
             max_photo_bytes=min(DEFAULT_PHOTO_MB * MB, size),
         )
+
+
+def _megabytes(variable: str, text: str, example: float) -> float:
+    """A size setting in megabytes ("12,5" allowed), or a Swedish error naming `variable`."""
+    try:
+        mb = float(text.replace(",", "."))
+    except ValueError:
+        mb = -1.0
+    if not 0 < mb <= 100_000:
+        raise ImportFileError(
+            f'{variable}="{text}" ska vara ett antal megabyte större än noll, t.ex. {example:g}.'
+        )
+    return mb
 
 
 def _mb(size: int) -> str:
@@ -141,16 +146,7 @@ class FileLimit:
         text = env.get(self.env, "").strip()
         if not text:
             return int(self.default_mb * MB)
-        try:
-            mb = float(text.replace(",", "."))
-        except ValueError:
-            mb = -1.0
-        if not 0 < mb <= 100_000:
-            raise ImportFileError(
-                f'{self.env}="{text}" ska vara ett antal megabyte större än noll, t.ex. '
-                f"{self.default_mb:g}."
-            )
-        return int(mb * MB)
+        return int(_megabytes(self.env, text, example=self.default_mb) * MB)
 
     def check(self, size: int, name: str) -> None:
         """Refuse a file larger than this limit, from its size alone (nothing is read)."""

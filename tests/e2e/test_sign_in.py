@@ -58,6 +58,30 @@ def _text(locator: Any) -> str:
     return str(locator.inner_text()).replace("\u2060", "")
 
 
+def oidc_server(start: StartServer, provider: str, demo_url: str, tmp_path: Path) -> str:
+    """The app on a free port, signing in at `provider` (OIDC secrets in `tmp_path`)."""
+    port = _free_port()
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        'cookie_secret = "en-lång-slumpad-hemlighet-bara-för-testet"\n'
+        'client_id = "lofteskartan"\n'
+        'client_secret = "hemligt"\n'
+        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
+        encoding="utf-8",
+    )
+    return start(
+        REPO_ROOT / "app.py",
+        {
+            "LOFTESKARTAN_DB": demo_url,
+            "LOFTESKARTAN_USERS": str(tmp_path / "users.json"),
+            "STREAMLIT_SECRETS_FILES": str(secrets),
+        },
+        port=port,
+    )
+
+
 @pytest.fixture
 def provider() -> Iterator[str]:
     """The mock OpenID provider on a free loopback port, in a thread; yields its base URL."""
@@ -90,26 +114,7 @@ def test_sign_in_with_openid_connect_applies_the_role_and_organisation_from_the_
     provider: str,
     tmp_path: Path,
 ) -> None:
-    port = _free_port()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "en-lång-slumpad-hemlighet-bara-för-testet"\n'
-        'client_id = "lofteskartan"\n'
-        'client_secret = "hemligt"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    base = streamlit_server(
-        REPO_ROOT / "app.py",
-        {
-            "LOFTESKARTAN_DB": demo_url,
-            "LOFTESKARTAN_USERS": str(tmp_path / "users.json"),
-            "STREAMLIT_SECRETS_FILES": str(secrets),
-        },
-        port=port,
-    )
+    base = oidc_server(streamlit_server, provider, demo_url, tmp_path)
     dialogs: list[str] = []
     page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
 

@@ -20,7 +20,11 @@ from playwright.sync_api import Browser, Page
 
 from geo.signin.users import add_user, remove_user
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, VIEWPORT, StartServer
-from tests.e2e.test_sign_in import _sign_in_at_provider, provider  # noqa: F401 (fixture)
+from tests.e2e.test_sign_in import (  # noqa: F401 (provider is a fixture)
+    _sign_in_at_provider,
+    oidc_server,
+    provider,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -109,28 +113,7 @@ def test_a_user_signed_in_with_openid_connect_downloads_the_map_export(
     provider: str,  # noqa: F811 (the fixture imported above)
     tmp_path: Path,
 ) -> None:
-    from tests.e2e.conftest import _free_port
-
-    port = _free_port()
-    secrets = tmp_path / "secrets.toml"
-    secrets.write_text(
-        "[auth]\n"
-        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
-        'cookie_secret = "en-lång-slumpad-hemlighet-bara-för-testet"\n'
-        'client_id = "lofteskartan"\n'
-        'client_secret = "hemligt"\n'
-        f'server_metadata_url = "{provider}/.well-known/openid-configuration"\n',
-        encoding="utf-8",
-    )
-    base = streamlit_server(
-        REPO_ROOT / "app.py",
-        {
-            "LOFTESKARTAN_DB": demo_url,
-            "LOFTESKARTAN_USERS": str(tmp_path / "users.json"),
-            "STREAMLIT_SECRETS_FILES": str(secrets),
-        },
-        port=port,
-    )
+    base = oidc_server(streamlit_server, provider, demo_url, tmp_path)
     _sign_in_at_provider(page, base, "anna")
     html = _download_map(page, tmp_path).decode("utf-8")
     assert 'id="lofteskartan-data"' in html and len(html) > 50_000
