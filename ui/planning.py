@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from geo.disclosure.audience import Audience
 from geo.disclosure.publish import (
-    Audience,
     calendar_feed,
     opening_hours,
     public_times,

@@ -6,10 +6,11 @@ twice. What may be published is decided here, in one place:
 
 * the public feed and text hold only presence (`närvaro`) that is classified `öppen`, at a
   place that is itself `öppen` (or at no place), and never a randomised visit: an
-  unpredictable plan that is published is no longer unpredictable. Notes, teams and
-  internal descriptions are left out.
+  unpredictable plan that is published is no longer unpredictable (the predicates live with
+  the other public ones in `geo.disclosure.public`). Notes, teams and internal descriptions
+  are left out.
 * the internal feed holds every planned (and every unplanned logged) activity whose
-  classification the user may see.
+  classification the user may see (`geo.disclosure.access` decides who sees sekretess).
 
 Feeds use TZID=Europe/Stockholm with a VTIMEZONE, and stable UIDs (the record's id and
 document), so a calendar that subscribes updates events instead of duplicating them.
@@ -17,7 +18,6 @@ document), so a calendar that subscribes updates events instead of duplicating t
 
 from __future__ import annotations
 
-import enum
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,11 +25,13 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from geo.disclosure.access import may_see
+from geo.disclosure.audience import Audience
+from geo.disclosure.public import is_public, is_public_rule
 from geo.records.models import (
     Activity,
     Actor,
     Classification,
-    CommitmentKind,
     Place,
     PlannedActivity,
     PlanStatus,
@@ -49,33 +51,9 @@ UID_DOMAIN = "lofteskartan"
 POLICE_NUMBERS = "Vid brott som pågår eller nödsituation: ring 112. Övriga ärenden: 114 14."
 
 
-class Audience(enum.StrEnum):
-    """Vem flödet är till: the public (website) or the organisations' own staff."""
-
-    PUBLIC = "public"
-    INTERNAL = "internal"
-
-
 def visible_classifications(actor: Actor) -> frozenset[Classification]:
-    """What a user may see: everything for administrators and police, else öppen and intern.
-
-    Sign-in and roles come with issue 8; until then the single local user is an admin.
-    """
-    if actor.role in ("admin", "polis"):
-        return frozenset(Classification)
-    return frozenset({Classification.OPEN, Classification.INTERNAL})
-
-
-def is_public(plan: PlannedActivity, places: Mapping[int, Place]) -> bool:
-    """True when a planned activity may appear in the public feed and website text."""
-    if plan.kind is not CommitmentKind.PRESENCE or plan.classification is not Classification.OPEN:
-        return False
-    if plan.seed is not None:  # randomised visits are never published
-        return False
-    if plan.place_id is None:
-        return True
-    place = places.get(plan.place_id)
-    return place is not None and place.classification is Classification.OPEN
+    """The classifications a user may see, as `geo.disclosure.access.may_see` decides."""
+    return frozenset(c for c in Classification if may_see(actor, c))
 
 
 def _uid(prefix: str, record_id: int | None, document_id: str | None) -> str:
@@ -216,16 +194,8 @@ class OpeningHours:
 
 
 def _open_rule(rule: ScheduleRule, places: Mapping[int, Place]) -> RecurrenceRule | None:
-    """The recurrence rule if it is publishable presence, else None."""
-    if rule.kind is not CommitmentKind.PRESENCE or rule.classification is not Classification.OPEN:
-        return None
-    if rule.seed is not None or rule.rule.get("typ") == "slumpad" or "frekvens" not in rule.rule:
-        return None
-    if rule.place_id is not None:
-        place = places.get(rule.place_id)
-        if place is None or place.classification is not Classification.OPEN:
-            return None
-    return RecurrenceRule.from_json(rule.rule)
+    """The recurrence rule if it may be published (`is_public_rule`), else None."""
+    return RecurrenceRule.from_json(rule.rule) if is_public_rule(rule, places) else None
 
 
 def public_times(
@@ -333,11 +303,9 @@ def rule_frequency_label(rule: ScheduleRule) -> str:
 
 
 __all__ = [
-    "Audience",
     "OpeningHours",
     "PublicTimes",
     "calendar_feed",
-    "is_public",
     "opening_hours",
     "public_times",
     "visible_classifications",
