@@ -111,9 +111,7 @@ def test_the_quick_log_refuses_no_place_for_a_kind_that_needs_one(
     assert place.value is None  # "Ingen plats" is offered first
     before = count(demo_db, "activities")
     at.button(key="ql_save").click().run()
-    assert [shown(e.value) for e in at.error] == [
-        "Närvaro behöver en plats: välj var den gjordes."
-    ]
+    assert [shown(e.value) for e in at.error] == ["Närvaro behöver en plats: välj var den gjordes."]
     assert count(demo_db, "activities") == before
     at.selectbox(key="ql_place_närvaro").select_index(1).run()
     at.button(key="ql_save").click().run()
