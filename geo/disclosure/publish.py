@@ -38,13 +38,13 @@ from geo.records.models import (
     ScheduleRule,
 )
 from geo.records.recurrence import (
-    WEEKDAYS_SV,
     Frequency,
     RecurrenceRule,
     describe,
     format_day,
     format_time_range,
 )
+from geo.swedish import WEEKDAYS
 
 PRODID = "-//Löfteskartan//Medborgarlöften//SV"
 UID_DOMAIN = "lofteskartan"
@@ -247,7 +247,7 @@ def _when(plan: PlannedActivity) -> str:
     """ "tisdag 14 maj kl. 13–15"."""
     day = plan.start.date()
     return (
-        f"{WEEKDAYS_SV[day.weekday()]} {format_day(day, with_year=False)} "
+        f"{WEEKDAYS[day.weekday()]} {format_day(day, with_year=False)} "
         f"{format_time_range(plan.start.timetz(), plan.end.timetz())}"
     )
 

@@ -32,6 +32,7 @@ from shapely.prepared import PreparedGeometry, prep
 from geo.errors import ValidationError
 from geo.records.models import Classification, Place, PlaceKind
 from geo.spatial.crs import WGS84, lonlat_to_sweref, sweref_to_lonlat, to_sweref
+from geo.swedish import NO_BREAK_SPACE, number
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -687,8 +688,7 @@ def place_facts(
 
 def format_number(value: float, decimals: int = 0) -> str:
     """Swedish number text: 1 234 567 and 12,5 (no-break space between thousands)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return number(value, decimals, NO_BREAK_SPACE)
 
 
 def format_distance(metres: float) -> str:

@@ -22,8 +22,9 @@ from typing import Any
 from geo.errors import ValidationError
 from geo.records.holidays import holiday_name
 from geo.records.models import STOCKHOLM
+from geo.swedish import WEEKDAYS
 
-WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+WEEKDAYS_SV = WEEKDAYS  # the one list, in geo.swedish
 WEEKDAYS_PLURAL_SV = (
     "måndagar",
     "tisdagar",
