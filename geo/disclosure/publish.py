@@ -60,6 +60,16 @@ def _uid(prefix: str, record_id: int | None, document_id: str | None) -> str:
     return f"{prefix}-{record_id}@{document_id or 'lofteskartan'}.{UID_DOMAIN}"
 
 
+def _event(uid: str, stamp: datetime, start: datetime, end: datetime) -> Event:
+    """A VEVENT with what every event has: its UID, DTSTAMP, DTSTART and DTEND."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    return event
+
+
 def _place_name(place_id: int | None, places: Mapping[int, Place]) -> str:
     place = places.get(place_id) if place_id is not None else None
     return place.name if place else ""
@@ -116,11 +126,7 @@ def calendar_feed(
                 continue
         elif plan.classification not in visible:
             continue
-        event = Event()
-        event.add("uid", _uid("planerad", plan.id, document_id))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", plan.start)
-        event.add("dtend", plan.end)
+        event = _event(_uid("planerad", plan.id, document_id), stamp, plan.start, plan.end)
         event.add("sequence", max(plan.version - 1, 0))
         place = places.get(plan.place_id) if plan.place_id is not None else None
         if audience is Audience.PUBLIC:
@@ -150,11 +156,7 @@ def calendar_feed(
         for a in sorted(activities, key=lambda a: (a.start, a.id or 0)):
             if a.planned_id is not None or a.classification not in visible:
                 continue
-            event = Event()
-            event.add("uid", _uid("aktivitet", a.id, document_id))
-            event.add("dtstamp", stamp)
-            event.add("dtstart", a.start)
-            event.add("dtend", a.end)
+            event = _event(_uid("aktivitet", a.id, document_id), stamp, a.start, a.end)
             name_ = _place_name(a.place_id, places)
             event.add("summary", f"Genomförd: {a.kind.label}" + (f" – {name_}" if name_ else ""))
             if name_:

@@ -127,24 +127,39 @@ def progress(
     -------
     One entry per commitment, in the document's order.
     """
-    done = {c.id: 0 for c in doc.commitments}
-    hours = {c.id: 0.0 for c in doc.commitments}
-    upcoming = {c.id: 0 for c in doc.commitments}
-    lookup = _CommitmentLookup(doc)
     # Comparing instants against the period's local midnights is the same as comparing local
     # (Stockholm) dates, whatever zone a time was written in, and avoids a conversion per row.
     start, end = period.start_at, period.end_at
-    for a in activities:
-        c = lookup(a)
-        if c is not None and start <= a.start < end:
-            done[c] += 1
-            hours[c] += a.hours
-    for p in planned:
-        c = lookup(p)
-        if c is not None and p.status is PlanStatus.PLANNED and start <= p.start < end:
-            upcoming[c] += 1
+    return _summed(
+        doc,
+        period,
+        ((a, 1, a.hours) for a in activities if start <= a.start < end),
+        ((p, 1, 0.0) for p in planned if p.status is PlanStatus.PLANNED and start <= p.start < end),
+    )
+
+
+def _summed(
+    doc: PromiseDocument,
+    period: Period,
+    done: Iterable[tuple[Activity | Tally, int, float]],
+    planned: Iterable[tuple[PlannedActivity | Tally, int, float]],
+) -> list[CommitmentProgress]:
+    """Sum (item, count, hours) per commitment the items count toward, in document order."""
+    counts = {c.id: 0 for c in doc.commitments}
+    hours = {c.id: 0.0 for c in doc.commitments}
+    upcoming = {c.id: 0 for c in doc.commitments}
+    lookup = _CommitmentLookup(doc)
+    for item, n, h in done:
+        c = lookup(item)
+        if c is not None:
+            counts[c] += n
+            hours[c] += h
+    for plan, n, _ in planned:
+        c = lookup(plan)
+        if c is not None:
+            upcoming[c] += n
     return [
-        CommitmentProgress(c, period, done[c.id], round(hours[c.id], 2), upcoming[c.id])
+        CommitmentProgress(c, period, counts[c.id], round(hours[c.id], 2), upcoming[c.id])
         for c in doc.commitments
     ]
 
@@ -188,23 +203,9 @@ def progress_from_tallies(
     One entry per commitment, in the document's order; the same figures `progress` gives
     for the activities behind the tallies.
     """
-    counts = {c.id: 0 for c in doc.commitments}
-    hours = {c.id: 0.0 for c in doc.commitments}
-    upcoming = {c.id: 0 for c in doc.commitments}
-    lookup = _CommitmentLookup(doc)
-    for t in done:
-        c = lookup(t)
-        if c is not None:
-            counts[c] += t.count
-            hours[c] += t.hours
-    for t in planned:
-        c = lookup(t)
-        if c is not None:
-            upcoming[c] += t.count
-    return [
-        CommitmentProgress(c, period, counts[c.id], round(hours[c.id], 2), upcoming[c.id])
-        for c in doc.commitments
-    ]
+    return _summed(
+        doc, period, ((t, t.count, t.hours) for t in done), ((t, t.count, 0.0) for t in planned)
+    )
 
 
 def tertial_slices(period: Period) -> list[Period]:
