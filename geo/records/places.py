@@ -175,23 +175,34 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _number_cell(
+    value: Any, where: str, what: str, example: str, unit: str | None = None
+) -> float | None:
+    """A number from a cell (1.5, "1,5", with `unit` after it); None when empty.
+
+    Raises ValidationError naming `what` ("ingen hastighet") with an `example` to write.
+    """
+    if isinstance(value, bool):
+        raise ValidationError(f'{where}: "{value}" är ingen {what}.')
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+        return float(value)
+    text = _text(value)
+    if not text:
+        return None
+    cleaned = re.sub(unit, "", text, flags=re.IGNORECASE) if unit else text
+    try:
+        return float(cleaned.replace(",", "."))
+    except ValueError:
+        raise ValidationError(
+            f'{where}: "{text}" är ingen {what} (skriv t.ex. {example}).'
+        ) from None
+
+
 def _speed(value: Any, where: str) -> int | None:
     """A speed limit in km/h from 70, 70.0, "70" or "70 km/h"; None when empty."""
-    if isinstance(value, bool):
-        raise ValidationError(f'{where}: "{value}" är ingen hastighet.')
-    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
-        number = float(value)
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        cleaned = re.sub(r"\s*km/h$", "", text, flags=re.IGNORECASE).replace(",", ".")
-        try:
-            number = float(cleaned)
-        except ValueError:
-            raise ValidationError(
-                f'{where}: "{text}" är ingen hastighet (skriv t.ex. 70).'
-            ) from None
+    number = _number_cell(value, where, "hastighet", "70", unit=r"\s*km/h$")
+    if number is None:
+        return None
     if not math.isfinite(number):  # "1e999" and "nan" are floats; int() of them raised
         raise ValidationError(f'{where}: "{_text(value)}" är ingen hastighet (skriv t.ex. 70).')
     if number != int(number) or int(number) not in SPEED_LIMITS:
@@ -205,18 +216,9 @@ def _speed(value: Any, where: str) -> int | None:
 
 def _weight(value: Any, where: str) -> float | None:
     """A weight: a number zero or larger ("1,5" allowed); None when empty."""
-    if isinstance(value, bool):
-        raise ValidationError(f'{where}: "{value}" är ingen vikt.')
-    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
-        number = float(value)
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise ValidationError(f'{where}: "{text}" är ingen vikt (skriv t.ex. 2).') from None
+    number = _number_cell(value, where, "vikt", "2")
+    if number is None:
+        return None
     if not math.isfinite(number) or number < 0:
         raise ValidationError(f"{where}: vikten ska vara ett tal, noll eller större.")
     return int(number) if number == int(number) else number
