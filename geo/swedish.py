@@ -55,10 +55,21 @@ def week_text(day: date) -> str:
     return f"vecka {week}, {year}"
 
 
-def number(value: float, decimals: int = 0) -> str:
-    """A number with decimal comma and a space between thousands: "1 234,5"."""
+# Thousands separators. Files (exports, texts) use a plain space; text on screen uses a
+# no-break space so "1 234 m" never wraps; a map's count marker uses the narrow one to fit.
+SPACE = " "
+NO_BREAK_SPACE = "\u00a0"
+NARROW_NO_BREAK_SPACE = "\u202f"
+
+
+def number(value: float, decimals: int = 0, space: str = SPACE) -> str:
+    """A number with decimal comma and `space` between thousands: "1 234,5".
+
+    The one Swedish number formatter: every other one in the code calls it. `space` is the
+    thousands separator (see `SPACE`, `NO_BREAK_SPACE`; "" for none).
+    """
     text = f"{value:,.{decimals}f}"
-    return text.replace(",", " ").replace(".", ",")
+    return text.replace(",", space).replace(".", ",")
 
 
 def plain_number(value: float) -> str:

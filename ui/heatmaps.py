@@ -17,6 +17,7 @@ from geo.followup.coverage import PRESENCE_CLASSES, PresenceView
 from geo.followup.heat import HEAT_COLOURS, HeatView, load_heat
 from geo.records.models import Actor, CommitmentKind
 from geo.records.periods import Period
+from geo.swedish import number
 from ui.maps import add_layer, escaped, new_map
 from ui.state import current_actor, get_store
 
@@ -186,7 +187,7 @@ def heat_legend(view: HeatView) -> None:
     if image is None:
         return
     gradient = ", ".join(HEAT_COLOURS)
-    peak = f"{image.peak:,.0f}".replace(",", " ")
+    peak = number(image.peak)
     st.html(
         '<div style="font-size:.9em;display:flex;align-items:center;gap:.5em">'
         "<span>Få</span>"

@@ -25,7 +25,6 @@ from geo.planning.use_cases import (
 from geo.records.models import (
     STOCKHOLM,
     Activity,
-    Classification,
     CommitmentKind,
     Finding,
     FindingStatus,
@@ -137,11 +136,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         t1 = c2.time_input("Till kl.", value=time(15), step=900, key="ql_to")
         start = local_time(when, t0)
         end = local_time(when + timedelta(days=1) if t1 <= t0 else when, t1)
-        classification = (
-            Classification.SECRET
-            if kind in (K.NARCOTICS_INTERVENTION, K.IDENTIFY_YOUNG_USERS)
-            else Classification.INTERNAL
-        )
+        classification = kind.default_classification
     st.caption(f"{kind.label} · {short_when(start, end)}")
     values = _count_inputs(kind)
     if kind in (K.COORDINATION_MEETING, K.EST):

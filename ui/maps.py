@@ -17,6 +17,7 @@ from branca.element import MacroElement, Template
 from geo.exports.map_style import ACTIVITY_COLOURS
 from geo.records.models import CommitmentKind, PlaceKind
 from geo.spatial.layers import Bounds, FeatureCollection
+from geo.swedish import NARROW_NO_BREAK_SPACE, number
 from ui.offline import add_osm_tiles, use_vendored_assets
 
 ANEBY_CENTRE = (57.8416, 14.8085)
@@ -113,7 +114,7 @@ def _count_icon(props: Mapping[str, Any], colour: str) -> dict[str, Any]:
     base, step = COUNT_MARKER_PX
     size = base + round(step * math.log10(max(count, 1)))
     dx, dy = SLOT_OFFSETS[int(props.get("slot", 0)) % len(SLOT_OFFSETS)]
-    text = f"{count:,}".replace(",", "\u202f")
+    text = number(count, space=NARROW_NO_BREAK_SPACE)
     return {
         "html": (
             f'<div class="lofteskartan-activity" style="width:{size}px;height:{size}px;'

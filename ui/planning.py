@@ -13,8 +13,8 @@ from typing import Any
 
 import streamlit as st
 
+from geo.disclosure.audience import Audience
 from geo.disclosure.publish import (
-    Audience,
     calendar_feed,
     opening_hours,
     public_times,
@@ -145,11 +145,10 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     place = place_picker(schedule.places, "Plats", "pf_place")
     left, right = st.columns(2)
     team = left.text_input("Ansvarig grupp", key="pf_team", placeholder="t.ex. Närpolis")
-    default_cls = 0 if kind is CommitmentKind.PRESENCE else 1
     classification = right.selectbox(
         "Klassning",
         list(Classification),
-        index=default_cls,
+        index=list(Classification).index(kind.default_plan_classification),
         format_func=lambda c: c.value,
         key=f"pf_cls_{kind.value}",
         help="Bara öppen närvaro publiceras på webbplatsen och i den publika kalendern.",

@@ -13,9 +13,10 @@ import streamlit as st
 
 from geo.errors import LofteskartanError
 from geo.files.siting_io import read_candidates, read_demand
-from geo.planning.rotation import WEEKDAYS, RotationPlan, monday_after, new_seed
+from geo.planning.rotation import RotationPlan, monday_after, new_seed
 from geo.planning.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
 from geo.planning.siting import result_collections as collections
+from geo.swedish import WEEKDAYS
 from ui.maps import escaped, new_map
 from ui.text import plain, plain_label, show_table
 

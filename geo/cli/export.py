@@ -229,7 +229,8 @@ def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
 
 
 def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
-    from geo.disclosure.publish import Audience, calendar_feed, visible_classifications
+    from geo.disclosure.audience import Audience
+    from geo.disclosure.publish import calendar_feed, visible_classifications
 
     store.require_schema()
     actor = cli_actor()

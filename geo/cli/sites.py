@@ -37,7 +37,7 @@ def _weighted(text: str) -> tuple[str, float]:
 
 def _weekday(text: str) -> int:
     """måndag … söndag (the first three letters are enough)."""
-    from geo.planning.rotation import WEEKDAYS
+    from geo.swedish import WEEKDAYS
 
     for i, day in enumerate(WEEKDAYS):
         if len(text) >= 3 and day.startswith(text.strip().lower()):

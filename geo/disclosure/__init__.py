@@ -2,6 +2,7 @@
 
 Roles and classifications and who sees sekretess (`access`), the audience of an export and
 the data set it is built from, with small-count suppression and the rules for public files
-(`audience`), and what the public calendar and opening-hours text may show (`publish`). Every
-rule about seeing and publishing has its home here.
+(`audience`), the predicates for what a public file may hold, one per record (`public`), and
+the calendar feeds and opening-hours text (`publish`). Every rule about seeing and publishing
+has its home here.
 """

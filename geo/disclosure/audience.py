@@ -60,6 +60,9 @@ from typing import TYPE_CHECKING, Any
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from geo.disclosure.public import is_opening_hours as _is_opening_hours
+from geo.disclosure.public import is_public_place as _is_public_place
+from geo.disclosure.public import may_be_placed_publicly as _may_be_placed_publicly
 from geo.errors import ValidationError
 from geo.records.models import (
     STOCKHOLM,
@@ -668,30 +671,6 @@ def _text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def _is_public_place(place: Place) -> bool:
-    """Öppen, in use, and not an insatsplats (an intervention's place is never published)."""
-    return (
-        place.classification is Classification.OPEN
-        and place.kind is not PlaceKind.INTERVENTION_PLACE
-        and not place.is_retired
-    )
-
-
-def _may_be_placed_publicly(activity: Activity, places: Mapping[int, Place]) -> bool:
-    """Öppen, and at no place or at a public one (never at an insatsplats or hidden place)."""
-    if activity.classification is not Classification.OPEN:
-        return False
-    if activity.place_id is None:
-        return True
-    place = places.get(activity.place_id)
-    # A retired place still counts what was done there while it was in use.
-    return (
-        place is not None
-        and place.classification is Classification.OPEN
-        and place.kind is not PlaceKind.INTERVENTION_PLACE
-    )
-
-
 def _public_place(place: Place) -> PlaceRow:
     keep = PUBLIC_OFFICE_ATTRIBUTES if place.kind is PlaceKind.POLICE_OFFICE else ()
     return PlaceRow(
@@ -739,18 +718,6 @@ def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> Activ
         note=activity.note,
         id=activity.id,
         is_example=activity.is_example,
-    )
-
-
-def _is_opening_hours(plan: PlannedActivity, places: Mapping[int, Place]) -> bool:
-    """Öppen presence at an öppen police office: the published opening hours."""
-    place = places.get(plan.place_id) if plan.place_id is not None else None
-    return (
-        plan.kind is CommitmentKind.PRESENCE
-        and plan.classification is Classification.OPEN
-        and place is not None
-        and place.kind is PlaceKind.POLICE_OFFICE
-        and _is_public_place(place)
     )
 
 

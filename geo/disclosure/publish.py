@@ -6,10 +6,11 @@ twice. What may be published is decided here, in one place:
 
 * the public feed and text hold only presence (`närvaro`) that is classified `öppen`, at a
   place that is itself `öppen` (or at no place), and never a randomised visit: an
-  unpredictable plan that is published is no longer unpredictable. Notes, teams and
-  internal descriptions are left out.
+  unpredictable plan that is published is no longer unpredictable (the predicates live with
+  the other public ones in `geo.disclosure.public`). Notes, teams and internal descriptions
+  are left out.
 * the internal feed holds every planned (and every unplanned logged) activity whose
-  classification the user may see.
+  classification the user may see (`geo.disclosure.access` decides who sees sekretess).
 
 Feeds use TZID=Europe/Stockholm with a VTIMEZONE, and stable UIDs (the record's id and
 document), so a calendar that subscribes updates events instead of duplicating them.
@@ -17,7 +18,6 @@ document), so a calendar that subscribes updates events instead of duplicating t
 
 from __future__ import annotations
 
-import enum
 import html
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,61 +25,49 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event
 
+from geo.disclosure.access import may_see
+from geo.disclosure.audience import Audience
+from geo.disclosure.public import is_public, is_public_rule
 from geo.records.models import (
     Activity,
     Actor,
     Classification,
-    CommitmentKind,
     Place,
     PlannedActivity,
     PlanStatus,
     ScheduleRule,
 )
 from geo.records.recurrence import (
-    WEEKDAYS_SV,
     Frequency,
     RecurrenceRule,
     describe,
     format_day,
     format_time_range,
 )
+from geo.swedish import WEEKDAYS
 
 PRODID = "-//Löfteskartan//Medborgarlöften//SV"
 UID_DOMAIN = "lofteskartan"
 POLICE_NUMBERS = "Vid brott som pågår eller nödsituation: ring 112. Övriga ärenden: 114 14."
 
 
-class Audience(enum.StrEnum):
-    """Vem flödet är till: the public (website) or the organisations' own staff."""
-
-    PUBLIC = "public"
-    INTERNAL = "internal"
-
-
 def visible_classifications(actor: Actor) -> frozenset[Classification]:
-    """What a user may see: everything for administrators and police, else öppen and intern.
-
-    Sign-in and roles come with issue 8; until then the single local user is an admin.
-    """
-    if actor.role in ("admin", "polis"):
-        return frozenset(Classification)
-    return frozenset({Classification.OPEN, Classification.INTERNAL})
-
-
-def is_public(plan: PlannedActivity, places: Mapping[int, Place]) -> bool:
-    """True when a planned activity may appear in the public feed and website text."""
-    if plan.kind is not CommitmentKind.PRESENCE or plan.classification is not Classification.OPEN:
-        return False
-    if plan.seed is not None:  # randomised visits are never published
-        return False
-    if plan.place_id is None:
-        return True
-    place = places.get(plan.place_id)
-    return place is not None and place.classification is Classification.OPEN
+    """The classifications a user may see, as `geo.disclosure.access.may_see` decides."""
+    return frozenset(c for c in Classification if may_see(actor, c))
 
 
 def _uid(prefix: str, record_id: int | None, document_id: str | None) -> str:
     return f"{prefix}-{record_id}@{document_id or 'lofteskartan'}.{UID_DOMAIN}"
+
+
+def _event(uid: str, stamp: datetime, start: datetime, end: datetime) -> Event:
+    """A VEVENT with what every event has: its UID, DTSTAMP, DTSTART and DTEND."""
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("dtstart", start)
+    event.add("dtend", end)
+    return event
 
 
 def _place_name(place_id: int | None, places: Mapping[int, Place]) -> str:
@@ -138,11 +126,7 @@ def calendar_feed(
                 continue
         elif plan.classification not in visible:
             continue
-        event = Event()
-        event.add("uid", _uid("planerad", plan.id, document_id))
-        event.add("dtstamp", stamp)
-        event.add("dtstart", plan.start)
-        event.add("dtend", plan.end)
+        event = _event(_uid("planerad", plan.id, document_id), stamp, plan.start, plan.end)
         event.add("sequence", max(plan.version - 1, 0))
         place = places.get(plan.place_id) if plan.place_id is not None else None
         if audience is Audience.PUBLIC:
@@ -172,11 +156,7 @@ def calendar_feed(
         for a in sorted(activities, key=lambda a: (a.start, a.id or 0)):
             if a.planned_id is not None or a.classification not in visible:
                 continue
-            event = Event()
-            event.add("uid", _uid("aktivitet", a.id, document_id))
-            event.add("dtstamp", stamp)
-            event.add("dtstart", a.start)
-            event.add("dtend", a.end)
+            event = _event(_uid("aktivitet", a.id, document_id), stamp, a.start, a.end)
             name_ = _place_name(a.place_id, places)
             event.add("summary", f"Genomförd: {a.kind.label}" + (f" – {name_}" if name_ else ""))
             if name_:
@@ -216,16 +196,8 @@ class OpeningHours:
 
 
 def _open_rule(rule: ScheduleRule, places: Mapping[int, Place]) -> RecurrenceRule | None:
-    """The recurrence rule if it is publishable presence, else None."""
-    if rule.kind is not CommitmentKind.PRESENCE or rule.classification is not Classification.OPEN:
-        return None
-    if rule.seed is not None or rule.rule.get("typ") == "slumpad" or "frekvens" not in rule.rule:
-        return None
-    if rule.place_id is not None:
-        place = places.get(rule.place_id)
-        if place is None or place.classification is not Classification.OPEN:
-            return None
-    return RecurrenceRule.from_json(rule.rule)
+    """The recurrence rule if it may be published (`is_public_rule`), else None."""
+    return RecurrenceRule.from_json(rule.rule) if is_public_rule(rule, places) else None
 
 
 def public_times(
@@ -277,7 +249,7 @@ def _when(plan: PlannedActivity) -> str:
     """ "tisdag 14 maj kl. 13–15"."""
     day = plan.start.date()
     return (
-        f"{WEEKDAYS_SV[day.weekday()]} {format_day(day, with_year=False)} "
+        f"{WEEKDAYS[day.weekday()]} {format_day(day, with_year=False)} "
         f"{format_time_range(plan.start.timetz(), plan.end.timetz())}"
     )
 
@@ -333,11 +305,9 @@ def rule_frequency_label(rule: ScheduleRule) -> str:
 
 
 __all__ = [
-    "Audience",
     "OpeningHours",
     "PublicTimes",
     "calendar_feed",
-    "is_public",
     "opening_hours",
     "public_times",
     "visible_classifications",

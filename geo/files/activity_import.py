@@ -55,20 +55,6 @@ from geo.store import Store
 
 BASE_COLUMNS = ("typ", "start", "slut", "plats", "lat", "lon", "n", "e", "klassning", "anteckning")
 KNOWN_COLUMNS = frozenset(BASE_COLUMNS) | ALL_OUTCOME_NAMES
-# These need a where: a count "at no place" cannot be followed up on the map.
-PLACE_REQUIRED = frozenset(
-    {
-        CommitmentKind.PRESENCE,
-        CommitmentKind.TRAFFIC_CONTROL,
-        CommitmentKind.NARCOTICS_INTERVENTION,
-        CommitmentKind.SAFETY_WALK,
-    }
-)
-# Secret by default where a place or a count could point at a person or an operation.
-DEFAULT_CLASSIFICATION = {
-    CommitmentKind.NARCOTICS_INTERVENTION: Classification.SECRET,
-    CommitmentKind.IDENTIFY_YOUNG_USERS: Classification.SECRET,
-}
 PERSONAL_DATA_WORDS = frozenset(
     {
         "namn",
@@ -368,10 +354,16 @@ def _parse_record(
             check.add(where, "plats", f'ingen sparad plats heter "{cells["plats"]}"')
     geometry = record.geometry or _point(cells, where, check)
     where_failed = len(check.messages) > before_where
-    if kind in PLACE_REQUIRED and place is None and geometry is None and not where_failed:
+    if (
+        kind is not None
+        and kind.needs_place
+        and place is None
+        and geometry is None
+        and not where_failed
+    ):
         check.add(where, "plats", f"{kind.label.lower()} behöver plats, lat+lon eller N+E")
 
-    classification = DEFAULT_CLASSIFICATION.get(kind, Classification.INTERNAL) if kind else None
+    classification = kind.default_classification if kind else None
     if cells.get("klassning"):
         try:
             classification = Classification(cells["klassning"].lower())

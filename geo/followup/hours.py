@@ -24,11 +24,11 @@ import pandas as pd
 from geo.followup.events import incident_times
 from geo.records.models import STOCKHOLM, CommitmentKind
 from geo.records.periods import Period
+from geo.swedish import WEEKDAYS
 
 if TYPE_CHECKING:
     from geo.store import Session
 
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 HOUR = 3600
 
 

@@ -38,7 +38,6 @@ if TYPE_CHECKING:
     from geo.store import Session
 
 MAX_WEEKS = 104
-WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import ValidationError
 from geo.spatial.crs import to_wgs84
 from geo.spatial.layers import Bounds, bounds_of
+from geo.swedish import number
 
 # A point exactly on the circle counts as covered; this absorbs rounding in the distance.
 _ON_THE_CIRCLE_M = 1e-6
@@ -451,15 +452,15 @@ def suggest_sites(
 def format_number(value: float, decimals: int = 1) -> str:
     """Swedish number text: decimal comma, no decimals for whole numbers ("12", "12,5")."""
     if abs(value - round(value)) < 10 ** (-decimals) / 2:
-        return f"{round(value):d}"
-    return f"{value:.{decimals}f}".replace(".", ",")
+        return number(round(value), space="")
+    return number(value, decimals, space="")
 
 
 def format_share(share: float | None) -> str:
     """A share as a Swedish percentage ("84,2 %"), or "–" when undefined."""
     if share is None:
         return "–"
-    return f"{share * 100:.1f}".replace(".", ",") + " %"
+    return number(share * 100, 1, space="") + " %"
 
 
 def result_rows(result: SitingResult) -> list[dict[str, Any]]:

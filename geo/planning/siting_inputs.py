@@ -22,6 +22,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import ValidationError
 from geo.planning.siting import Candidate, DemandLayer
 from geo.records.models import Activity, CommitmentKind, Outcome, Place, PlaceKind
+from geo.swedish import NO_BREAK_SPACE, number
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -94,7 +95,7 @@ def road_candidates(
                 if key in seen:
                     continue
                 seen.add(key)
-                metres = f"{int(round(distance)):,}".replace(",", "\u00a0")
+                metres = number(round(distance), space=NO_BREAK_SPACE)
                 label = f"{name}, {metres} m"
                 out.append(Candidate(f"{prefix}:{len(out) + 1}", label, p.x, p.y))
     return out

@@ -55,14 +55,17 @@ def save_recurring(
     place: Place | None = None,
     commitment_id: str | None = None,
     team: str = "",
-    classification: Classification = Classification.INTERNAL,
+    classification: Classification | None = None,
     note: str = "",
 ) -> SavedPlan:
     """Store a recurrence rule and one planned activity per occurrence.
 
+    Without a `classification` the plans get the kind's (`default_plan_classification`).
     Raises ValidationError when the rule gives no occurrence at all (every date a holiday or
     cancelled), since such a rule is surely a mistake.
     """
+    if classification is None:
+        classification = kind.default_plan_classification
     place_id = place.id if place else None
     plans, expansion = planned_from_rule(
         rule,
@@ -141,9 +144,18 @@ def log_activity(
     """Log a done activity; for a planned one, link it and mark the plan genomförd.
 
     The outcome is checked against the kind's rules and stored normalised (totals filled
-    in from their parts).
+    in from their parts). An activity that was not planned must say where it was done when
+    its kind needs a place (`CommitmentKind.needs_place`, as the import checks); a planned
+    one keeps the place its plan has.
     """
     outcome = validate_outcome(activity.kind, dict(activity.outcome))
+    if (
+        planned is None
+        and activity.kind.needs_place
+        and activity.place_id is None
+        and activity.geometry is None
+    ):
+        raise ValidationError(activity.kind.missing_place_message)
     if planned is not None:
         if planned.status is PlanStatus.CANCELLED:
             raise ValidationError("Aktiviteten är inställd och kan inte markeras som genomförd.")

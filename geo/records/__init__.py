@@ -5,5 +5,5 @@ the periods a promise is followed up by (promise year, tertial: `periods`), what
 activity records and which outcome counts (`outcomes`), which activity counts toward which
 commitment (`progress`) and whether it is on course (`pace`), recurring times and holidays,
 how a place is made valid (`places`) and the kommun's indicators. Kind-level rules ("this kind
-needs a place", "its default classification") have their home here.
+needs a place", "its default classification") are properties of `models.CommitmentKind`.
 """

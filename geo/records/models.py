@@ -20,8 +20,22 @@ from shapely.geometry.base import BaseGeometry
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
+class PlaceNeed(enum.StrEnum):
+    """Plats: whether an activity of a kind must say where it was done."""
+
+    REQUIRED = "krävs"
+    OPTIONAL = "valfri"
+    NONE = "ingen"
+
+
 class CommitmentKind(enum.StrEnum):
-    """Aktivitetstyp: the Swedish codes users write in promise and import files."""
+    """Aktivitetstyp: the Swedish codes users write in promise and import files.
+
+    The rules that belong to a kind live here, and the import, the quick log and the planner
+    ask them: whether an activity of the kind needs a place (`place_need`), and the
+    classification it gets when the user gives none (`default_classification`, and for a
+    plan `default_plan_classification`).
+    """
 
     PRESENCE = "närvaro"
     TRAFFIC_CONTROL = "trafikkontroll"
@@ -39,6 +53,31 @@ class CommitmentKind(enum.StrEnum):
         """Swedish label for the user interface."""
         return _KIND_LABELS[self]
 
+    @property
+    def place_need(self) -> PlaceNeed:
+        """Whether a logged activity of this kind must say where it was done."""
+        return _PLACE_NEED.get(self, PlaceNeed.OPTIONAL)
+
+    @property
+    def needs_place(self) -> bool:
+        """True when an activity "at no place" cannot be followed up on the map."""
+        return self.place_need is PlaceNeed.REQUIRED
+
+    @property
+    def missing_place_message(self) -> str:
+        """The Swedish message when an activity of a kind that needs a place has none."""
+        return f"{self.label} behöver en plats: välj var den gjordes."
+
+    @property
+    def default_classification(self) -> Classification:
+        """Sekretess where a place or a count could point at a person or an operation."""
+        return _SECRET_BY_DEFAULT.get(self, Classification.INTERNAL)
+
+    @property
+    def default_plan_classification(self) -> Classification:
+        """A plan's default: presence is planned öppen (the opening hours), the rest intern."""
+        return Classification.OPEN if self is CommitmentKind.PRESENCE else Classification.INTERNAL
+
 
 _KIND_LABELS = {
     CommitmentKind.PRESENCE: "Närvaro",
@@ -51,6 +90,18 @@ _KIND_LABELS = {
     CommitmentKind.ANDT: "ANDT-arbete",
     CommitmentKind.SCHOOL_ATTENDANCE: "Skolnärvaro",
     CommitmentKind.LOCAL_INFORMATION: "Lokal och information om öppettider",
+}
+
+
+# A count "at no place" of these cannot be followed up on the map; meetings are held nowhere
+# in particular.
+_PLACE_NEED = {
+    CommitmentKind.PRESENCE: PlaceNeed.REQUIRED,
+    CommitmentKind.TRAFFIC_CONTROL: PlaceNeed.REQUIRED,
+    CommitmentKind.NARCOTICS_INTERVENTION: PlaceNeed.REQUIRED,
+    CommitmentKind.SAFETY_WALK: PlaceNeed.REQUIRED,
+    CommitmentKind.COORDINATION_MEETING: PlaceNeed.NONE,
+    CommitmentKind.EST: PlaceNeed.NONE,
 }
 
 
@@ -85,6 +136,11 @@ class Classification(enum.StrEnum):
 
 
 _CLASSIFICATION_ORDER = (Classification.OPEN, Classification.INTERNAL, Classification.SECRET)
+# Sekretess by default where a place or a count could point at a person or an operation.
+_SECRET_BY_DEFAULT = {
+    CommitmentKind.NARCOTICS_INTERVENTION: Classification.SECRET,
+    CommitmentKind.IDENTIFY_YOUNG_USERS: Classification.SECRET,
+}
 
 
 class TargetRule(enum.StrEnum):

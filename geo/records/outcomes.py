@@ -171,6 +171,16 @@ def _part_sum(numbers: Mapping[str, float], names: Sequence[str]) -> float:
     return sum(numbers.get(n, 0.0) for n in names)
 
 
+def _total_below_parts(
+    n: Mapping[str, float], total: str, parts: Sequence[str], total_text: str, parts_text: str
+) -> list[OutcomeProblem]:
+    """A problem when a given total is smaller than the sum of its given parts."""
+    if total not in n or n[total] >= _part_sum(n, parts):
+        return []
+    message = f"{total_text} ({n[total]:g}) är färre än {parts_text} ({_part_sum(n, parts):g})"
+    return [OutcomeProblem(total, message)]
+
+
 def _consistency(n: Mapping[str, float]) -> list[OutcomeProblem]:
     """ "Varav" figures never exceed their totals."""
     out = []
@@ -185,14 +195,9 @@ def _consistency(n: Mapping[str, float]) -> list[OutcomeProblem]:
                 )
             )
     violation_parts = [Outcome.SPEED_VIOLATIONS, Outcome.DUI_SUSPECTED, Outcome.OTHER_VIOLATIONS]
-    if Outcome.VIOLATIONS in n and n[Outcome.VIOLATIONS] < _part_sum(n, violation_parts):
-        out.append(
-            OutcomeProblem(
-                Outcome.VIOLATIONS,
-                f"överträdelser totalt ({n[Outcome.VIOLATIONS]:g}) är färre än summan av "
-                f"slagen ({_part_sum(n, violation_parts):g})",
-            )
-        )
+    out += _total_below_parts(
+        n, Outcome.VIOLATIONS, violation_parts, "överträdelser totalt", "summan av slagen"
+    )
     if Outcome.DUI_SUSPECTED in n and Outcome.VEHICLES_CHECKED in n:
         if n[Outcome.DUI_SUSPECTED] > n[Outcome.VEHICLES_CHECKED]:
             out.append(
@@ -202,23 +207,13 @@ def _consistency(n: Mapping[str, float]) -> list[OutcomeProblem]:
                 )
             )
     by_org = [f"deltagare_{c}" for c in ORGANISATION_TYPES]
-    if Outcome.PARTICIPANTS in n and n[Outcome.PARTICIPANTS] < _part_sum(n, by_org):
-        out.append(
-            OutcomeProblem(
-                Outcome.PARTICIPANTS,
-                f"deltagare totalt ({n[Outcome.PARTICIPANTS]:g}) är färre än deltagarna per "
-                f"organisation ({_part_sum(n, by_org):g})",
-            )
-        )
+    out += _total_below_parts(
+        n, Outcome.PARTICIPANTS, by_org, "deltagare totalt", "deltagarna per organisation"
+    )
     present = [f"org_{c}" for c in ORGANISATION_TYPES]
-    if Outcome.ORGANISATIONS in n and n[Outcome.ORGANISATIONS] < _part_sum(n, present):
-        out.append(
-            OutcomeProblem(
-                Outcome.ORGANISATIONS,
-                f"organisationer ({n[Outcome.ORGANISATIONS]:g}) är färre än de markerade "
-                f"organisationstyperna ({_part_sum(n, present):g})",
-            )
-        )
+    out += _total_below_parts(
+        n, Outcome.ORGANISATIONS, present, "organisationer", "de markerade organisationstyperna"
+    )
     return out
 
 

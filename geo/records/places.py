@@ -32,6 +32,7 @@ from shapely.prepared import PreparedGeometry, prep
 from geo.errors import ValidationError
 from geo.records.models import Classification, Place, PlaceKind
 from geo.spatial.crs import WGS84, lonlat_to_sweref, sweref_to_lonlat, to_sweref
+from geo.swedish import NO_BREAK_SPACE, number
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -174,23 +175,34 @@ def _text(value: Any) -> str:
     return str(value).strip()
 
 
+def _number_cell(
+    value: Any, where: str, what: str, example: str, unit: str | None = None
+) -> float | None:
+    """A number from a cell (1.5, "1,5", with `unit` after it); None when empty.
+
+    Raises ValidationError naming `what` ("ingen hastighet") with an `example` to write.
+    """
+    if isinstance(value, bool):
+        raise ValidationError(f'{where}: "{value}" är ingen {what}.')
+    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
+        return float(value)
+    text = _text(value)
+    if not text:
+        return None
+    cleaned = re.sub(unit, "", text, flags=re.IGNORECASE) if unit else text
+    try:
+        return float(cleaned.replace(",", "."))
+    except ValueError:
+        raise ValidationError(
+            f'{where}: "{text}" är ingen {what} (skriv t.ex. {example}).'
+        ) from None
+
+
 def _speed(value: Any, where: str) -> int | None:
     """A speed limit in km/h from 70, 70.0, "70" or "70 km/h"; None when empty."""
-    if isinstance(value, bool):
-        raise ValidationError(f'{where}: "{value}" är ingen hastighet.')
-    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
-        number = float(value)
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        cleaned = re.sub(r"\s*km/h$", "", text, flags=re.IGNORECASE).replace(",", ".")
-        try:
-            number = float(cleaned)
-        except ValueError:
-            raise ValidationError(
-                f'{where}: "{text}" är ingen hastighet (skriv t.ex. 70).'
-            ) from None
+    number = _number_cell(value, where, "hastighet", "70", unit=r"\s*km/h$")
+    if number is None:
+        return None
     if not math.isfinite(number):  # "1e999" and "nan" are floats; int() of them raised
         raise ValidationError(f'{where}: "{_text(value)}" är ingen hastighet (skriv t.ex. 70).')
     if number != int(number) or int(number) not in SPEED_LIMITS:
@@ -204,18 +216,9 @@ def _speed(value: Any, where: str) -> int | None:
 
 def _weight(value: Any, where: str) -> float | None:
     """A weight: a number zero or larger ("1,5" allowed); None when empty."""
-    if isinstance(value, bool):
-        raise ValidationError(f'{where}: "{value}" är ingen vikt.')
-    if isinstance(value, int | float) and not (isinstance(value, float) and math.isnan(value)):
-        number = float(value)
-    else:
-        text = _text(value)
-        if not text:
-            return None
-        try:
-            number = float(text.replace(",", "."))
-        except ValueError:
-            raise ValidationError(f'{where}: "{text}" är ingen vikt (skriv t.ex. 2).') from None
+    number = _number_cell(value, where, "vikt", "2")
+    if number is None:
+        return None
     if not math.isfinite(number) or number < 0:
         raise ValidationError(f"{where}: vikten ska vara ett tal, noll eller större.")
     return int(number) if number == int(number) else number
@@ -687,8 +690,7 @@ def place_facts(
 
 def format_number(value: float, decimals: int = 0) -> str:
     """Swedish number text: 1 234 567 and 12,5 (no-break space between thousands)."""
-    text = f"{value:,.{decimals}f}"
-    return text.replace(",", "\u00a0").replace(".", ",")
+    return number(value, decimals, NO_BREAK_SPACE)
 
 
 def format_distance(metres: float) -> str:

@@ -49,41 +49,12 @@ class CommitmentProgress:
         return target.is_met(self.done) if target else None
 
 
-def commitment_for(
-    doc: PromiseDocument, kind_or_activity: Activity | PlannedActivity
-) -> Commitment | None:
-    """The commitment an activity counts toward (see the module docstring)."""
-    item = kind_or_activity
-    if item.commitment_id is not None:
-        try:
-            return doc.commitment(item.commitment_id)
-        except KeyError:
-            return None
-    same_kind = doc.commitments_of_kind(item.kind)
-    return same_kind[0] if len(same_kind) == 1 else None
-
-
-@dataclass(frozen=True)
-class CommitmentMatch:
-    """Which activities count toward one commitment, as a filter a query can apply.
-
-    Those naming `commitment_id`, and, when `unnamed_kind` is set, those naming no
-    commitment whose kind is `unnamed_kind` (the commitment is the only one of its kind).
-    """
-
-    commitment_id: str
-    unnamed_kind: CommitmentKind | None
-
-
-def commitment_match(doc: PromiseDocument, commitment_id: str) -> CommitmentMatch:
-    """The rule of `commitment_for`, turned around: what counts toward this commitment."""
-    commitment = doc.commitment(commitment_id)
-    only_one = len(doc.commitments_of_kind(commitment.kind)) == 1
-    return CommitmentMatch(commitment_id, commitment.kind if only_one else None)
-
-
 class _CommitmentLookup:
-    """`commitment_for` with the per-kind answer worked out once per document (fast on 100k)."""
+    """The rule of the module docstring, worked out once per document (fast on 100k).
+
+    `commitment_for`, `progress`, `progress_from_tallies` and `commitment_match` (the form
+    the store turns into SQL) all use it, so the rule is written once.
+    """
 
     def __init__(self, doc: PromiseDocument) -> None:
         self.ids = {c.id for c in doc.commitments}
@@ -97,6 +68,44 @@ class _CommitmentLookup:
         if item.commitment_id is not None:
             return item.commitment_id if item.commitment_id in self.ids else None
         return self.by_kind.get(item.kind)
+
+
+def commitment_for(
+    doc: PromiseDocument, kind_or_activity: Activity | PlannedActivity
+) -> Commitment | None:
+    """The commitment an activity counts toward (see the module docstring)."""
+    commitment_id = _CommitmentLookup(doc)(kind_or_activity)
+    return doc.commitment(commitment_id) if commitment_id is not None else None
+
+
+@dataclass(frozen=True)
+class CommitmentMatch:
+    """Which activities count toward one commitment, as a filter a query can apply.
+
+    Those naming `commitment_id`, and, when `unnamed_kind` is set, those naming no
+    commitment whose kind is `unnamed_kind` (the commitment is the only one of its kind).
+    The store applies it in SQL (`Session.activity_locations`); `counts` is the same filter
+    in Python, and a test checks that both pick the activities `commitment_for` gives.
+    """
+
+    commitment_id: str
+    unnamed_kind: CommitmentKind | None
+
+    def counts(self, item: Activity | PlannedActivity | Tally) -> bool:
+        """True when `item` counts toward this commitment."""
+        if item.commitment_id is not None:
+            return item.commitment_id == self.commitment_id
+        return self.unnamed_kind is not None and item.kind is self.unnamed_kind
+
+
+def commitment_match(doc: PromiseDocument, commitment_id: str) -> CommitmentMatch:
+    """The rule of `commitment_for`, turned around: what counts toward this commitment.
+
+    Raises KeyError for a commitment the document does not have.
+    """
+    commitment = doc.commitment(commitment_id)
+    takes_unnamed = _CommitmentLookup(doc).by_kind.get(commitment.kind) == commitment_id
+    return CommitmentMatch(commitment_id, commitment.kind if takes_unnamed else None)
 
 
 def progress(
@@ -118,24 +127,39 @@ def progress(
     -------
     One entry per commitment, in the document's order.
     """
-    done = {c.id: 0 for c in doc.commitments}
-    hours = {c.id: 0.0 for c in doc.commitments}
-    upcoming = {c.id: 0 for c in doc.commitments}
-    lookup = _CommitmentLookup(doc)
     # Comparing instants against the period's local midnights is the same as comparing local
     # (Stockholm) dates, whatever zone a time was written in, and avoids a conversion per row.
     start, end = period.start_at, period.end_at
-    for a in activities:
-        c = lookup(a)
-        if c is not None and start <= a.start < end:
-            done[c] += 1
-            hours[c] += a.hours
-    for p in planned:
-        c = lookup(p)
-        if c is not None and p.status is PlanStatus.PLANNED and start <= p.start < end:
-            upcoming[c] += 1
+    return _summed(
+        doc,
+        period,
+        ((a, 1, a.hours) for a in activities if start <= a.start < end),
+        ((p, 1, 0.0) for p in planned if p.status is PlanStatus.PLANNED and start <= p.start < end),
+    )
+
+
+def _summed(
+    doc: PromiseDocument,
+    period: Period,
+    done: Iterable[tuple[Activity | Tally, int, float]],
+    planned: Iterable[tuple[PlannedActivity | Tally, int, float]],
+) -> list[CommitmentProgress]:
+    """Sum (item, count, hours) per commitment the items count toward, in document order."""
+    counts = {c.id: 0 for c in doc.commitments}
+    hours = {c.id: 0.0 for c in doc.commitments}
+    upcoming = {c.id: 0 for c in doc.commitments}
+    lookup = _CommitmentLookup(doc)
+    for item, n, h in done:
+        c = lookup(item)
+        if c is not None:
+            counts[c] += n
+            hours[c] += h
+    for plan, n, _ in planned:
+        c = lookup(plan)
+        if c is not None:
+            upcoming[c] += n
     return [
-        CommitmentProgress(c, period, done[c.id], round(hours[c.id], 2), upcoming[c.id])
+        CommitmentProgress(c, period, counts[c.id], round(hours[c.id], 2), upcoming[c.id])
         for c in doc.commitments
     ]
 
@@ -179,23 +203,9 @@ def progress_from_tallies(
     One entry per commitment, in the document's order; the same figures `progress` gives
     for the activities behind the tallies.
     """
-    counts = {c.id: 0 for c in doc.commitments}
-    hours = {c.id: 0.0 for c in doc.commitments}
-    upcoming = {c.id: 0 for c in doc.commitments}
-    lookup = _CommitmentLookup(doc)
-    for t in done:
-        c = lookup(t)
-        if c is not None:
-            counts[c] += t.count
-            hours[c] += t.hours
-    for t in planned:
-        c = lookup(t)
-        if c is not None:
-            upcoming[c] += t.count
-    return [
-        CommitmentProgress(c, period, counts[c.id], round(hours[c.id], 2), upcoming[c.id])
-        for c in doc.commitments
-    ]
+    return _summed(
+        doc, period, ((t, t.count, t.hours) for t in done), ((t, t.count, 0.0) for t in planned)
+    )
 
 
 def tertial_slices(period: Period) -> list[Period]:

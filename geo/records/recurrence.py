@@ -22,8 +22,9 @@ from typing import Any
 from geo.errors import ValidationError
 from geo.records.holidays import holiday_name
 from geo.records.models import STOCKHOLM
+from geo.swedish import MONTHS, WEEKDAYS
 
-WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+WEEKDAYS_SV = WEEKDAYS  # the one list, in geo.swedish
 WEEKDAYS_PLURAL_SV = (
     "måndagar",
     "tisdagar",
@@ -33,20 +34,7 @@ WEEKDAYS_PLURAL_SV = (
     "lördagar",
     "söndagar",
 )
-MONTHS_SV = (
-    "januari",
-    "februari",
-    "mars",
-    "april",
-    "maj",
-    "juni",
-    "juli",
-    "augusti",
-    "september",
-    "oktober",
-    "november",
-    "december",
-)
+MONTHS_SV = MONTHS
 ORDINALS_SV = {1: "första", 2: "andra", 3: "tredje", 4: "fjärde", 5: "femte", -1: "sista"}
 # "Var tredje vecka", "var fjärde vecka"; 2 reads "varannan".
 _EVERY_NTH_SV = {3: "tredje", 4: "fjärde", 5: "femte", 6: "sjätte", 7: "sjunde", 8: "åttonde"}

@@ -99,3 +99,21 @@ def test_a_bad_outcome_is_shown_and_nothing_is_logged(
         at.error[0].value
     )
     assert count(demo_db, "activities") == before
+
+
+def test_the_quick_log_refuses_no_place_for_a_kind_that_needs_one(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = show(open_page(LOGGA, demo_db, monkeypatch), "log_view", "Snabblogg")
+    at.radio(key="ql_mode").set_value("Oplanerad").run()
+    at.selectbox(key="ql_kind").set_value(CommitmentKind.PRESENCE).run()
+    place = at.selectbox(key="ql_place_närvaro")
+    assert place.value is None  # "Ingen plats" is offered first
+    before = count(demo_db, "activities")
+    at.button(key="ql_save").click().run()
+    assert [shown(e.value) for e in at.error] == ["Närvaro behöver en plats: välj var den gjordes."]
+    assert count(demo_db, "activities") == before
+    at.selectbox(key="ql_place_närvaro").select_index(1).run()
+    at.button(key="ql_save").click().run()
+    assert not at.exception and not at.error
+    assert count(demo_db, "activities") == before + 1

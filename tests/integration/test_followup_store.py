@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from shapely import wkb
 from shapely.geometry import Point, box
 
 from geo.cli import main
@@ -19,7 +20,7 @@ from geo.installation.init import initialise
 from geo.records.indicators import Indicator
 from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind
 from geo.records.periods import Period, promise_year
-from geo.records.progress import commitment_match
+from geo.records.progress import commitment_for, commitment_match
 from geo.spatial.locations import points_from_rows
 from geo.store import Store
 
@@ -126,6 +127,32 @@ def test_activity_locations_filter_by_the_commitment_they_count_toward(store: St
     # Unnamed narcotics activity and the named one; not the one naming another commitment.
     assert len(toward) == 2
     assert len(presence) == 1
+
+
+def test_the_sql_filter_counts_what_commitment_for_counts(store: Store) -> None:
+    day = date(2023, 9, 5)
+    with store.session(ACTOR) as s:
+        doc = s.promise_document()
+        ways = [
+            *((kind, None) for kind in CommitmentKind),
+            *((c.kind, c.id) for c in doc.commitments),
+            *((CommitmentKind.PRESENCE, c.id) for c in doc.commitments),
+        ]
+        # Each activity is told apart by its x coordinate.
+        activities = [
+            Activity(kind, at(day, 12), at(day, 13), cid, geometry=Point(E0 + i, N0))
+            for i, (kind, cid) in enumerate(ways)
+        ]
+        s.add_activities_bulk(activities)
+        for c in doc.commitments:
+            rows = s.activity_locations(counting_toward=commitment_match(doc, c.id))
+            by_sql = sorted(round(wkb.loads(bytes(g)).x - E0) for _, g in rows)
+            by_python = [
+                i
+                for i, a in enumerate(activities)
+                if (t := commitment_for(doc, a)) and t.id == c.id
+            ]
+            assert by_sql == by_python, c.id
 
 
 def test_presence_per_area_and_the_heat_layer_read_from_the_store(store: Store) -> None:

@@ -22,6 +22,7 @@ from geo.records.models import (
 from geo.records.periods import promise_year
 from geo.records.progress import (
     CommitmentMatch,
+    commitment_for,
     commitment_match,
     progress,
     progress_by_tertial,
@@ -174,3 +175,20 @@ def test_what_counts_toward_a_commitment_as_a_filter() -> None:
     assert commitment_match(DOC, "insatser") == CommitmentMatch("insatser", NARCOTICS)
     # With two traffic commitments only activities naming one count toward it.
     assert commitment_match(DOC, "kontroller-norr") == CommitmentMatch("kontroller-norr", None)
+
+
+# Every kind unnamed, every commitment named by its own kind and by another, an unknown id.
+EVERY_WAY_OF_NAMING = [
+    *(act(kind, local(2023, 9, 1)) for kind in CommitmentKind),
+    *(act(c.kind, local(2023, 9, 1), c.id) for c in DOC.commitments),
+    *(act(CommitmentKind.PRESENCE, local(2023, 9, 1), c.id) for c in DOC.commitments),
+    act(NARCOTICS, local(2023, 9, 1), "finns-inte"),
+]
+
+
+@pytest.mark.parametrize("commitment", DOC.commitments, ids=lambda c: c.id)
+def test_the_filter_form_picks_exactly_what_commitment_for_counts(commitment: Commitment) -> None:
+    match = commitment_match(DOC, commitment.id)
+    for activity in EVERY_WAY_OF_NAMING:
+        counted = commitment_for(DOC, activity)
+        assert match.counts(activity) is (counted is not None and counted.id == commitment.id)

@@ -9,8 +9,9 @@ import pytest
 import vobject
 from shapely.geometry import Point
 
+from geo.disclosure import access
+from geo.disclosure.audience import Audience
 from geo.disclosure.publish import (
-    Audience,
     calendar_feed,
     opening_hours,
     public_times,
@@ -151,6 +152,24 @@ def test_uids_are_stable_between_exports() -> None:
 def test_only_admins_and_police_see_secret_records() -> None:
     assert SECRET in visible_classifications(Actor("a", role="admin"))
     assert SECRET not in visible_classifications(Actor("b", role="kommun"))
+
+
+@pytest.mark.parametrize(
+    "actor,sees_secret",
+    [
+        (Actor("polisplanerare", role="planner", organisation="polis"), True),
+        (Actor("kommunplanerare", role="planner", organisation="kommun"), False),
+        (Actor("kommunadmin", role="admin", organisation="kommun"), False),
+        (Actor("polislasare", role="viewer", organisation="polis"), False),
+    ],
+)
+def test_the_internal_calendar_holds_sekretess_plans_for_whom_the_store_shows_them(
+    actor: Actor, sees_secret: bool
+) -> None:
+    text = feed(Audience.INTERNAL, visible=visible_classifications(actor)).decode()
+    assert ("planerad-7@" in text) is sees_secret
+    assert ("planerad-7@" in text) is access.sees_secret(actor)
+    assert "planerad-4@" in text  # intern is seen by everyone signed in
 
 
 def test_opening_hours_text_and_html_come_from_the_schedule_and_are_escaped() -> None:
