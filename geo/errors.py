@@ -13,7 +13,7 @@ class LofteskartanError(Exception):
 
 
 class PromiseFileError(LofteskartanError):
-    """A promise file (medborgarlöfte i TOML) is not valid."""
+    """A promise file (medborgarlöfte in YAML, see `data/promises/`) is not valid."""
 
 
 class ValidationError(LofteskartanError):

@@ -7,6 +7,8 @@ lengths, areas and coordinates are exact: a 100 m × 100 m square has an area of
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -14,8 +16,9 @@ import pytest
 import sqlalchemy as sa
 from shapely.geometry import LineString, Point, Polygon, box
 
-from geo.records.models import STOCKHOLM
-from geo.store import schema
+from geo.installation.init import initialise
+from geo.records.models import STOCKHOLM, Actor
+from geo.store import Store, schema
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 PROMISE_DIR = REPO_ROOT / "data" / "promises"
@@ -101,3 +104,32 @@ def fail_or_skip(message: str) -> None:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"{message} (CI=true, so this fails instead of skipping)", pytrace=False)
     pytest.skip(message)
+
+
+def run_cli(db_url: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
+    """`python -m geo ARGS` from the repository root against the database at `db_url`."""
+    env = os.environ | {"LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(REPO_ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "geo", *map(str, args)],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+        check=False,
+    )
+
+
+def demo_database(path: Path, actor: Actor | None = None) -> str:
+    """A SQLite file at `path` as `lofteskartan init --demo` makes it; returns its URL.
+
+    It holds the shipped promise files and the demo data (Aneby with its example data).
+    """
+    url = f"sqlite:///{path}"
+    store = Store(url)
+    try:
+        initialise(store, actor or Actor("test"), [PROMISE_DIR], demo=True)
+    finally:
+        store.dispose()
+    return url

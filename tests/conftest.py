@@ -29,7 +29,10 @@ import pytest
 from hypothesis import settings
 from psycopg import sql
 
-from tests.common import fail_or_skip
+from geo.installation.init import initialise
+from geo.records.models import Actor
+from geo.store import Store
+from tests.common import PROMISE_DIR, fail_or_skip
 
 # app.py turns a page's unexpected error into a Swedish message; in tests it must stay an
 # error (AppTest's `at.exception`), so a bug cannot pass as a message. The test of the
@@ -270,6 +273,39 @@ def sqlite_url(tmp_path: Path) -> str:
 def db_url(request: pytest.FixtureRequest) -> str:
     """The same test once on SQLite and once on PostGIS (ids ``[sqlite]`` and ``[postgis]``)."""
     return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+STORE_STARTS = ("empty", "schema", "promises", "demo")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        "store_starts(start): where the `store` fixture starts: " + ", ".join(STORE_STARTS),
+    )
+
+
+@pytest.fixture
+def store(request: pytest.FixtureRequest, db_url: str) -> Iterator[Store]:
+    """A `Store` on `db_url` (so on SQLite and on PostGIS), disposed after the test.
+
+    By default it holds the shipped promise files, as after `lofteskartan init`. A module
+    starts elsewhere with ``pytestmark = pytest.mark.store_starts(START)``: ``"empty"`` (no
+    tables), ``"schema"`` (tables, no rows), ``"promises"`` or ``"demo"`` (the promises and
+    the demo data).
+    """
+    marker = request.node.get_closest_marker("store_starts")
+    start = marker.args[0] if marker else "promises"
+    assert start in STORE_STARTS, f"store_starts({start!r}): one of {STORE_STARTS}"
+    made = Store(db_url)
+    try:
+        if start == "schema":
+            made.create_or_upgrade()
+        elif start in ("promises", "demo"):
+            initialise(made, Actor("test"), [PROMISE_DIR], demo=start == "demo")
+        yield made
+    finally:
+        made.dispose()
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

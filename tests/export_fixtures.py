@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 from shapely.geometry import LineString, Point, box
 
@@ -44,9 +43,9 @@ from geo.records.models import (
 )
 from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store
+from tests.common import REPO_ROOT
 from tests.photo_files import noise, phone_jpeg
 
-ROOT = Path(__file__).resolve().parents[1]
 ACTOR = Actor("test")
 DOCUMENT = "aneby-2023-2024"
 PERIOD = (date(2023, 5, 30), date(2024, 5, 29))
@@ -103,7 +102,7 @@ def _at(hour: int, minutes: int = 0) -> datetime:
 
 def plant(store: Store) -> Planted:
     """Initialise `store` with Aneby's promise (no demo) and the planted records."""
-    initialise(store, ACTOR, [ROOT / "data" / "promises"])
+    initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"])
     open_ = Classification.OPEN
     with store.session(ACTOR) as s:
         office = s.add_place(

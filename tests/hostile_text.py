@@ -8,7 +8,6 @@ formula-named site, a safety walk with a finding, all inside the demo promise ye
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from pathlib import Path
 
 from shapely.geometry import Point, box
 
@@ -25,8 +24,8 @@ from geo.records.models import (
     PlannedActivity,
 )
 from geo.store import Store
+from tests.common import REPO_ROOT
 
-ROOT = Path(__file__).parents[1]
 TEAM = "![x](http://host/beacon.png) [Logga in igen](http://host/phish)"
 PLACE = "[Torget](http://host/phish) <img src=http://host/beacon.png> **fet**"
 FORMULA_PLACE = '=HYPERLINK("http://host/phish";"Klicka")'
@@ -43,7 +42,7 @@ def hostile_database(url: str) -> None:
     """The demo database at `url`, plus the hostile records."""
     store = Store(url)
     actor = Actor("test")
-    initialise(store, actor, [ROOT / "data" / "promises"], demo=True)
+    initialise(store, actor, [REPO_ROOT / "data" / "promises"], demo=True)
     with store.session(actor) as s:
         doc = s.promise_documents()[0]
         # Inside the promise year, so the pages that show one year show these.

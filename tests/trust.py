@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from shapely.geometry import LineString, Point, box
@@ -27,8 +26,8 @@ from geo.records.models import (
 )
 from geo.records.promise_file import load_promise_file
 from geo.store import Store
+from tests.common import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
 PROMISE_FILE = REPO_ROOT / "data" / "promises" / "aneby-2023-2024.yaml"
 
 # Aneby's SCB point, rounded: everything below is at whole-metre offsets from it.

@@ -80,7 +80,7 @@ def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
     os.execv(sys.executable, command)
 
 
-# -- users, backup, restore (issue 8) ---------------------------------------------------
+# -- users, backup, restore -------------------------------------------------------------
 
 
 def register_users(sub: argparse._SubParsersAction) -> None:

@@ -50,7 +50,7 @@ def _write_output(out: Path, data: bytes, public: bool) -> None:
     write_export(data, out, public=public)
 
 
-# -- export places (issue 3) ----------------------------------------------------------------
+# -- export places: the place file others can edit and bring back ---------------------------
 
 
 def register_places(group: argparse._SubParsersAction) -> None:
@@ -80,7 +80,7 @@ def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-# -- export map-html, map-png, meeting-pdf, gpkg, csv, followup (issue 6) -----------------
+# -- export map-html, map-png, meeting-pdf, gpkg, csv, followup ---------------------------
 
 
 def _export_count(text: str) -> int:

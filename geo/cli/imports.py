@@ -25,7 +25,7 @@ def _crs_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-# -- import places (issue 3) ----------------------------------------------------------------
+# -- import places --------------------------------------------------------------------------
 
 
 def register_places(group: argparse._SubParsersAction) -> None:
@@ -63,7 +63,7 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-# -- import base-layer (issue 3) ------------------------------------------------------------
+# -- import base-layer ----------------------------------------------------------------------
 
 
 def register_base_layer(group: argparse._SubParsersAction) -> None:
@@ -104,7 +104,7 @@ def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-# -- import activities (issue 4) -------------------------------------------------------
+# -- import activities -----------------------------------------------------------------
 
 
 def register_activities(group: argparse._SubParsersAction) -> None:
@@ -128,7 +128,7 @@ def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
     return 0
 
 
-# -- import events (issue 5) -----------------------------------------------------------
+# -- import events (the police events API file) ----------------------------------------
 
 
 def register_events(imports: argparse._SubParsersAction) -> None:

@@ -478,7 +478,7 @@ def _require_aware(value: datetime, name: str) -> None:
         raise ValueError(f"{name} saknar tidszon")
 
 
-# -- schedule and log (issue 4) ----------------------------------------------------------
+# -- schedule rules, planned and logged activities ---------------------------------------
 
 
 @dataclass(frozen=True)

@@ -12,14 +12,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.errors import SchemaError
-from geo.installation.init import initialise
-from geo.records.models import Actor
 from geo.signin.sign_in_guard import record_local_sign_in
 from geo.signin.users import add_user, remove_user
 from geo.store import Store
+from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 
-ROOT = Path(__file__).parents[2]
 PASSWORD = "korrekt häst batteri"
 OIDC_SECRETS = {
     "auth": {
@@ -35,9 +33,7 @@ OIDC_SECRETS = {
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("auth") / "demo.sqlite"
-    store = Store(f"sqlite:///{path}")
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
-    store.dispose()
+    demo_database(path)
     return path
 
 
@@ -53,7 +49,7 @@ def demo_db(demo_template: Path, tmp_path: Path) -> str:
 def app(demo_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", demo_db)
     monkeypatch.setenv("LOFTESKARTAN_USERS", str(tmp_path / "users.json"))
-    return AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    return AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
 
 
 def _sidebar_text(at: AppTest) -> str:
@@ -195,7 +191,7 @@ def test_a_users_file_that_disappears_closes_the_app_and_never_opens_it_to_every
     assert not app.text_input and not app.button and len(app.sidebar.selectbox) == 0
 
     # A new visitor gets the same: closed, not the single-user administrator.
-    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    fresh = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     fresh.run()
     assert "Löfteskartan är stängd" in fresh.warning[0].value
     assert "9_Admin" not in _menu(fresh)

@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.store import Store
+from tests.common import REPO_ROOT
 from tests.export_fixtures import plant
 from tests.markdown import shown
-
-ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +24,7 @@ def planted_db(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 def export_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page("pages/7_Export.py")
     at.run()

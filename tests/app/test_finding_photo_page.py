@@ -10,32 +10,27 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from geo.files.photos import PHOTO_RULE
-from geo.installation.init import initialise
 from geo.records.models import Actor, FindingStatus
 from geo.store import Store
+from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 from tests.photo_files import LATITUDE, halves, noise, phone_jpeg
 
-ROOT = Path(__file__).parents[2]
-LOGGA = ROOT / "pages" / "4_Logga.py"
+LOGGA = REPO_ROOT / "pages" / "4_Logga.py"
 ADMIN = Actor("test")
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, ADMIN, [ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
+    return demo_database(tmp_path / "demo.sqlite", ADMIN)
 
 
 @pytest.fixture
 def findings_view(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", demo_db)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page(str(LOGGA.relative_to(ROOT)))
+    at.switch_page(str(LOGGA.relative_to(REPO_ROOT)))
     at.run()
     at.radio(key="log_view").set_value("Iakttagelser").run()
     assert not at.exception and not at.error

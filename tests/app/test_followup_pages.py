@@ -14,23 +14,18 @@ from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind
 from geo.records.periods import Period
 from geo.records.progress import tertial_slices
 from geo.store import Store
+from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
-
-ROOT = Path(__file__).parents[2]
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('followup')}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
+    return demo_database(tmp_path_factory.mktemp("followup") / "demo.sqlite")
 
 
 def open_page(name: str, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     at.run()
     if name != "0_Oversikt":
         at.switch_page(f"pages/{name}.py")
@@ -176,7 +171,7 @@ def test_heatmap_shows_a_new_activity_on_the_next_visit(
 ) -> None:
     url = f"sqlite:///{tmp_path}/demo.sqlite"
     store = Store(url)
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
+    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
     at = open_page("5_Varmekarta", url, monkeypatch)
     assert "94 aktiviteter med plats" in texts(at)
     with store.session(Actor("test")) as s:

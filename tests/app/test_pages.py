@@ -9,30 +9,23 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.installation.init import initialise
-from geo.records.models import Actor
-from geo.store import Store
+from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 
-ROOT = Path(__file__).parents[2]
-PAGES = sorted((ROOT / "pages").glob("*.py"))
+PAGES = sorted((REPO_ROOT / "pages").glob("*.py"))
 
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('app')}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
+    return demo_database(tmp_path_factory.mktemp("app") / "demo.sqlite")
 
 
 def run_page(page: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     at.run()
     if page != PAGES[0]:
-        at.switch_page(str(page.relative_to(ROOT)))
+        at.switch_page(str(page.relative_to(REPO_ROOT)))
         at.run()
     return at
 
@@ -71,7 +64,7 @@ def test_overview_shows_the_signed_promise_and_progress(
 def test_map_page_sends_the_kommun_boundary_and_places_to_the_map(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = run_page(ROOT / "pages" / "1_Karta.py", demo_db, monkeypatch)
+    at = run_page(REPO_ROOT / "pages" / "1_Karta.py", demo_db, monkeypatch)
     maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
     assert len(maps) == 1
     script = json.loads(maps[0].proto.json_args)["script"]

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.installation.init import initialise
 from geo.records.models import Actor, PlaceKind
 from geo.store import Store
+from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 
-ROOT = Path(__file__).parents[2]
 PAGE = "pages/2_Platser.py"
 NEW_POINT_MAP = "platskarta_Point_ny_0"
 SCB_POINT = {"type": "Point", "coordinates": [14.808475, 57.841630]}
@@ -28,9 +27,7 @@ SCB_POINT = {"type": "Point", "coordinates": [14.808475, 57.841630]}
 @pytest.fixture(scope="module")
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("platser") / "demo.sqlite"
-    store = Store(f"sqlite:///{path}")
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
-    store.dispose()
+    demo_database(path)
     return path
 
 
@@ -43,7 +40,7 @@ def db_url(demo_file: Path, tmp_path: Path) -> str:
 
 def places_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page(PAGE)
     at.run()

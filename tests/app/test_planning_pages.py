@@ -7,30 +7,25 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.installation.init import initialise
 from geo.records.models import Actor, CommitmentKind
 from geo.store import Store
+from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 
-ROOT = Path(__file__).parents[2]
-PLANERING = ROOT / "pages" / "3_Planering.py"
-LOGGA = ROOT / "pages" / "4_Logga.py"
+PLANERING = REPO_ROOT / "pages" / "3_Planering.py"
+LOGGA = REPO_ROOT / "pages" / "4_Logga.py"
 
 
 @pytest.fixture
 def demo_db(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
+    return demo_database(tmp_path / "demo.sqlite")
 
 
 def open_page(page: Path, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
     at.run()
-    at.switch_page(str(page.relative_to(ROOT)))
+    at.switch_page(str(page.relative_to(REPO_ROOT)))
     at.run()
     return at
 

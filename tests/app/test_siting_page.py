@@ -8,27 +8,22 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.installation.init import initialise
 from geo.records.models import Actor
 from geo.store import Store
+from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 
-ROOT = Path(__file__).parents[2]
 PAGE = "pages/8_Kontrollplatser.py"
 
 
 @pytest.fixture
 def demo_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
+    return demo_database(tmp_path / "demo.sqlite")
 
 
 def open_page(url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
     at.run()
     at.switch_page(PAGE)
     at.run()

@@ -21,10 +21,10 @@ from streamlit.testing.v1 import AppTest
 from geo.installation.init import initialise
 from geo.records.models import Actor, Indicator
 from geo.store import Store
+from tests.common import REPO_ROOT
 from tests.hostile_text import FINDING, FORMULA_PLACE, PLACE, TEAM, hostile_database
 from tests.markdown import shown
 
-ROOT = Path(__file__).parents[2]
 # What must never reach Streamlit's Markdown unescaped: link and image syntax, HTML, an
 # address, emphasis. (An escaped character has a backslash before it: `\<img` is text.)
 RENDERABLE = [
@@ -42,7 +42,7 @@ def hostile_db(tmp_path: Path) -> str:
 
 def open_page(page: str, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
     at.run()
     at.switch_page(f"pages/{page}.py")
     at.run()
@@ -167,7 +167,7 @@ def test_oversikt_shows_a_promise_files_titles_and_texts_as_written(
 ) -> None:
     # A promise file is uploaded by an administrator and read by everyone: its texts are
     # user text too (title, a promise's title, a commitment, the follow-up paragraph).
-    source = (ROOT / "data" / "promises" / "aneby-2023-2024.yaml").read_text("utf-8")
+    source = (REPO_ROOT / "data" / "promises" / "aneby-2023-2024.yaml").read_text("utf-8")
     replaced = {
         "titel: Medborgarlöfte i Aneby kommun 2023-2024": f'titel: "{TEAM}"',
         "titel: Öka den polisiära tillgängligheten och servicen.": f'titel: "{PLACE}"',

@@ -36,12 +36,8 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from geo.installation.init import initialise
-from geo.records.models import Actor
-from geo.store import Store
-from tests.common import fail_or_skip
+from tests.common import REPO_ROOT, demo_database, fail_or_skip
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 # LOFTESKARTAN_CHROMIUM lets the suite prove that a missing browser fails on CI.
 CHROMIUM = Path(os.environ.get("LOFTESKARTAN_CHROMIUM", "/usr/bin/chromium"))
@@ -198,11 +194,7 @@ def streamlit_server(tmp_path: Path) -> Iterator[StartServer]:
 @pytest.fixture
 def demo_url(tmp_path: Path) -> str:
     """A SQLite database made by `lofteskartan init --demo`: Aneby with its example data."""
-    url = f"sqlite:///{tmp_path}/demo.sqlite"
-    store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
-    store.dispose()
-    return url
+    return demo_database(tmp_path / "demo.sqlite")
 
 
 # -- browser ----------------------------------------------------------------------------------

@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -15,12 +11,11 @@ import pytest
 from geo.errors import ImportFileError
 from geo.files.activity_import import import_activities
 from geo.followup.status import status_report
-from geo.installation.init import initialise
 from geo.records.models import Actor, Classification, CommitmentKind
 from geo.store import Store
+from tests.common import REPO_ROOT, run_cli
 
-ROOT = Path(__file__).parents[2]
-TEMPLATE = ROOT / "data" / "templates" / "aktiviteter.csv"
+TEMPLATE = REPO_ROOT / "data" / "templates" / "aktiviteter.csv"
 ACTOR = Actor("test")
 HEADER = (
     "typ;start;slut;plats;lat;lon;klassning;anteckning;kontrollerade_fordon;"
@@ -28,12 +23,7 @@ HEADER = (
 )
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, ACTOR, [ROOT / "data" / "promises"], demo=True)
-    yield s
-    s.dispose()
+pytestmark = pytest.mark.store_starts("demo")
 
 
 def write(tmp_path: Path, name: str, *lines: str, encoding: str = "utf-8") -> Path:
@@ -166,19 +156,6 @@ def test_geojson_in_wgs84_and_in_sweref_import_at_the_same_point(
         a, b = [a for a in s.list_activities() if not a.is_example]
     assert a.geometry.distance(b.geometry) < 50  # SCB's Aneby point, both ways
     assert dict(a.outcome) == {"kontrollerade_fordon": 12}
-
-
-def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "geo", *args],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=ROOT,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_cli_bad_file_exits_2_in_swedish_and_writes_nothing(

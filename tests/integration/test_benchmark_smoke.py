@@ -8,15 +8,15 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from pathlib import Path
 
-ROOT = Path(__file__).parents[2]
+from tests.common import REPO_ROOT
+
 LINE = re.compile(r"^[a-z0-9_]+: [0-9.e+-]+ (ms|s|MB) \(.+\)$")
 
 
 def test_the_benchmark_script_prints_one_line_per_figure() -> None:
     run = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick", "--skip-browser"],
+        [sys.executable, str(REPO_ROOT / "benchmarks" / "run.py"), "--quick", "--skip-browser"],
         capture_output=True,
         text=True,
         timeout=600,

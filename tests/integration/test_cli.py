@@ -7,15 +7,12 @@ stderr, no traceback and nothing written.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.common import REPO_ROOT, table_counts
+from tests.common import run_cli, table_counts
 
 COMMITMENT_IDS = [
     "polisnarvaro",
@@ -29,21 +26,6 @@ COMMITMENT_IDS = [
     "skolnarvaro",
     "samverkansmoten",
 ]
-
-
-def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m geo ARGS` from the repository root against the database at `db_url`."""
-    env = os.environ | {"LOFTESKARTAN_DB": db_url}
-    return subprocess.run(
-        [sys.executable, "-m", "geo", *args],
-        cwd=REPO_ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
 
 
 def _sqlite_url(path: Path) -> str:

@@ -21,9 +21,9 @@ from geo.files.place_import import read_places, save_places
 from geo.installation.init import initialise
 from geo.records.models import Classification, Place, PlaceKind
 from geo.store import Store
+from tests.common import REPO_ROOT
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, OFFICE, PERIOD
 
-ROOT = Path(__file__).resolve().parents[2]
 # name -> note: every formula character OWASP lists, plus text that must stay as it is.
 TEXTS = {
     "=SUM(A1)": "+46 8 123 45",
@@ -46,7 +46,7 @@ def test_exported_formula_text_is_neutralised_and_imports_back_unchanged(
     db_url: str, tmp_path: Path
 ) -> None:
     source = Store(f"sqlite:///{tmp_path}/source.sqlite")
-    initialise(source, ACTOR, [ROOT / "data" / "promises"])
+    initialise(source, ACTOR, [REPO_ROOT / "data" / "promises"])
     with source.session(ACTOR) as s:
         for i, (name, note) in enumerate(TEXTS.items()):
             x, y = OFFICE[0] + 100 * i, OFFICE[1]
@@ -74,7 +74,7 @@ def test_exported_formula_text_is_neutralised_and_imports_back_unchanged(
 
     target = Store(db_url)
     try:
-        initialise(target, ACTOR, [ROOT / "data" / "promises"])
+        initialise(target, ACTOR, [REPO_ROOT / "data" / "promises"])
         with target.session(ACTOR) as s:
             save_places(s, read_places(data, "platser.csv").places)
         with target.session(ACTOR) as s:

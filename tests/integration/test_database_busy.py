@@ -13,42 +13,33 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import psycopg
 import pytest
 from sqlalchemy.engine import make_url
 
 from geo.errors import DatabaseBusy
-from geo.installation.init import initialise
 from geo.records.models import Actor, Classification, Place, PlaceKind
 from geo.store import Store
-from tests.common import SQUARE_100M
+from tests.common import REPO_ROOT, SQUARE_100M
 
-ROOT = Path(__file__).parents[2]
-TEMPLATE = ROOT / "data" / "templates" / "aktiviteter.csv"
+TEMPLATE = REPO_ROOT / "data" / "templates" / "aktiviteter.csv"
 ACTOR = Actor("test")
 BUSY_MESSAGE = "Databasen används av en annan import just nu. Försök igen om en stund."
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, ACTOR, [ROOT / "data" / "promises"], demo=True)
-    yield s
-    s.dispose()
+pytestmark = pytest.mark.store_starts("demo")
 
 
 def import_in_subprocess(db_url: str, busy_seconds: float) -> subprocess.CompletedProcess[str]:
     env = os.environ | {
         "LOFTESKARTAN_DB": db_url,
         "LOFTESKARTAN_DB_BUSY_SECONDS": str(busy_seconds),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(REPO_ROOT),
     }
     return subprocess.run(
         [sys.executable, "-m", "geo", "import", "activities", str(TEMPLATE)],
-        cwd=ROOT,
+        cwd=REPO_ROOT,
         env=env,
         capture_output=True,
         text=True,

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -18,9 +17,9 @@ from geo.errors import ImportFileError
 from geo.followup.events import import_events_file
 from geo.records.models import Actor
 from geo.store import Store
+from tests.common import REPO_ROOT
 
-ROOT = Path(__file__).parents[2]
-SHIPPED_CSV = ROOT / "data" / "events" / "polisen_events_jonkopings_lan.csv"
+SHIPPED_CSV = REPO_ROOT / "data" / "events" / "polisen_events_jonkopings_lan.csv"
 ACTOR = Actor("test")
 
 
@@ -30,12 +29,7 @@ def csv_rows(path: Path) -> int:
         return sum(1 for _ in csv.DictReader(f))
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    s.create_or_upgrade()
-    yield s
-    s.dispose()
+pytestmark = pytest.mark.store_starts("schema")
 
 
 def api_file(tmp_path: Path, events: list[dict], name: str = "events.json") -> Path:

@@ -31,6 +31,7 @@ from geo.installation.init import initialise
 from geo.spatial.aggregate import GridShape, cell_of
 from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store
+from tests.common import REPO_ROOT
 from tests.export_fixtures import (
     ACTOR,
     DAY,
@@ -49,8 +50,7 @@ from tests.export_fixtures import (
     plant,
 )
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 FORMATS = list(ExportFormat)
 Exports = dict[tuple[Audience, str], bytes]
 
@@ -505,7 +505,7 @@ def test_public_pack_shows_the_last_ended_tertial_not_the_days_since_the_last_me
 ) -> None:
     store = Store(f"sqlite:///{tmp_path}/demo.sqlite")
     try:
-        initialise(store, ACTOR, [ROOT / "data" / "promises"], demo=True)
+        initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"], demo=True)
         texts = {}
         for audience in Audience:
             data = load_export_data(
@@ -543,7 +543,7 @@ def test_map_html_writes_user_text_as_text_never_as_markup(store: Store) -> None
 def test_an_empty_log_still_gives_every_export(tmp_path: Path) -> None:
     store = Store(f"sqlite:///{tmp_path}/empty.sqlite")
     try:
-        initialise(store, ACTOR, [ROOT / "data" / "promises"])
+        initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"])
         for audience in Audience:
             data = load_export_data(store, ACTOR, request(audience))
             assert data.cells == () and data.places == ()

@@ -46,11 +46,7 @@ def other_photo() -> Photo:
     return clean_photo(phone_jpeg(halves(400, 300)), "IMG_0043.jpg")
 
 
-@pytest.fixture
-def store(db_url: str) -> Store:
-    store = Store(db_url)
-    yield store
-    store.dispose()
+pytestmark = pytest.mark.store_starts("empty")
 
 
 @pytest.fixture

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from shapely import wkb
@@ -16,7 +14,6 @@ from geo.cli import main
 from geo.followup.coverage import load_presence
 from geo.followup.heat import load_heat
 from geo.followup.status import status_report, status_rows
-from geo.installation.init import initialise
 from geo.records.indicators import Indicator
 from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind
 from geo.records.periods import Period, promise_year
@@ -24,17 +21,8 @@ from geo.records.progress import commitment_for, commitment_match
 from geo.spatial.locations import points_from_rows
 from geo.store import Store
 
-ROOT = Path(__file__).parents[2]
 ACTOR = Actor("test")
 E0, N0 = 483_000.0, 6_410_000.0
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, ACTOR, [ROOT / "data" / "promises"])
-    yield s
-    s.dispose()
 
 
 def at(day: date, hour: int) -> datetime:

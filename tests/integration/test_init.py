@@ -5,8 +5,6 @@ Every test runs on SQLite and on PostGIS (``db_url``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from shapely.geometry import Point
 
@@ -14,19 +12,12 @@ from geo.errors import PromiseFileError
 from geo.installation.init import initialise
 from geo.records.models import Actor
 from geo.spatial.crs import lonlat_to_sweref
-from geo.store import Store
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of, table_counts
 
 ADMIN = Actor("admin.aneby", role="admin")
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    try:
-        yield s
-    finally:
-        s.dispose()
+pytestmark = pytest.mark.store_starts("empty")
 
 
 def test_init_twice_changes_nothing_the_second_time(store, db_url) -> None:

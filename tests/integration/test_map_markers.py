@@ -7,34 +7,22 @@ markers on a tiny data set for a reader who sees sekretess and one who does not.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
 from shapely.geometry import Point, box
 
-from geo.installation.init import initialise
 from geo.records.models import Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
 from geo.records.periods import promise_year
 from geo.spatial.layers import load_map_data
 from geo.store import Store
 from tests.common import local
 
-ROOT = Path(__file__).parents[2]
 OPERATOR = Actor("test")
 POLICE = Actor("polisplanerare", role="planner", organisation="polis")
 KOMMUN = Actor("kommunplanerare", role="planner", organisation="kommun")
 K = CommitmentKind
 E0, N0 = 483_000.0, 6_410_000.0
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, OPERATOR, [ROOT / "data" / "promises"])
-    yield s
-    s.dispose()
 
 
 def two_hours(

@@ -7,15 +7,10 @@ figures must equal those computed from every record, hours across a clock change
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, datetime, timedelta
-from pathlib import Path
-
-import pytest
 
 from geo.followup.status import status_report
-from geo.installation.init import initialise
 from geo.records.models import (
     Activity,
     Actor,
@@ -29,18 +24,9 @@ from geo.records.progress import progress, progress_by_tertial
 from geo.store import Store
 from tests.common import local
 
-ROOT = Path(__file__).parents[2]
 OPERATOR = Actor("test")
 KOMMUN = Actor("kommunplanerare", role="planner", organisation="kommun")
 K = CommitmentKind
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, OPERATOR, [ROOT / "data" / "promises"])
-    yield s
-    s.dispose()
 
 
 def two_hours(

@@ -7,10 +7,8 @@ stderr and "nothing written" are checked the way a script sees them.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,9 +23,9 @@ from geo.records.models import Actor
 from geo.records.periods import promise_year
 from geo.spatial.layers import load_map_data
 from geo.store import Store
+from tests.common import REPO_ROOT, run_cli
 
-ROOT = Path(__file__).parents[2]
-TEMPLATE = ROOT / "data" / "templates" / "platser.csv"
+TEMPLATE = REPO_ROOT / "data" / "templates" / "platser.csv"
 ACTOR = Actor("test")
 CENTIMETRE = 0.01
 ANEBY = Point(ANEBY_E, ANEBY_N)
@@ -50,7 +48,7 @@ def initialised_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An SQLite database after `lofteskartan init` (promise, kommun boundary, tätorter)."""
     path = tmp_path_factory.mktemp("cli") / "init.sqlite"
     store = Store(f"sqlite:///{path}")
-    initialise(store, ACTOR, [ROOT / "data" / "promises"])
+    initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"])
     store.dispose()
     return path
 
@@ -87,16 +85,7 @@ def seeded(seeded_db: Path, tmp_path: Path) -> str:
 
 
 def cli(url: str, *args: str | Path) -> Run:
-    env = {**os.environ, "LOFTESKARTAN_DB": url, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run(
-        [sys.executable, "-m", "geo", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    proc = run_cli(url, *args)
     return Run(proc.returncode, proc.stdout, proc.stderr)
 
 

@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -38,9 +35,9 @@ from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.installation.init import initialise
 from geo.records.models import Classification, Place, PlaceKind
 from geo.store import Store
+from tests.common import REPO_ROOT, run_cli
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, PERIOD
 
-ROOT = Path(__file__).resolve().parents[2]
 CENTIMETRE = 0.01
 E, N = ANEBY_E + 0.23, ANEBY_N + 0.41  # not on a round metre: the CSV rounds to the cm
 
@@ -99,7 +96,7 @@ RETIRED = Place(
 def planted(url: str) -> Store:
     """A store with Aneby's promise, the five places and one retired place."""
     store = Store(url)
-    initialise(store, ACTOR, [ROOT / "data" / "promises"])
+    initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"])
     with store.session(ACTOR) as s:
         for place in PLACES:
             s.add_place(place)
@@ -220,7 +217,7 @@ def test_an_export_imported_into_an_empty_database_gives_the_same_places(
     data, name = EXPORTS[export](source, tmp_path)
     target = Store(db_url)
     try:
-        initialise(target, ACTOR, [ROOT / "data" / "promises"])
+        initialise(target, ACTOR, [REPO_ROOT / "data" / "promises"])
         saved = _import(target, data, name)
         again = {p.name: p for p in _all(target)}
     finally:
@@ -475,19 +472,6 @@ def test_the_plan_says_what_each_row_will_do_before_anything_is_written(store: S
 # -- the command line --------------------------------------------------------------------
 
 
-def _cli(url: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "LOFTESKARTAN_DB": url, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "geo", *map(str, args)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_the_command_line_imports_an_edited_export_and_refuses_a_bad_one(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     store = planted(url)
@@ -501,7 +485,7 @@ def test_the_command_line_imports_an_edited_export_and_refuses_a_bad_one(tmp_pat
         bad = tmp_path / "trasig.csv"
         bad.write_bytes(_excel_file(header, _edit(rows, "Centrum", vikt="mycket", namn="Torget")))
 
-        ok = _cli(url, "import", "places", good)
+        ok = run_cli(url, "import", "places", good)
         assert ok.returncode == 0, ok.stderr
         assert (
             "Koordinatsystem: SWEREF 99 TM (N/E, meter) (angivet i kolumnnamnet wkt_sweref99tm)."
@@ -513,7 +497,7 @@ def test_the_command_line_imports_an_edited_export_and_refuses_a_bad_one(tmp_pat
             "5 fanns redan."
         )
         before = _all(store)
-        refused = _cli(url, "import", "places", bad)
+        refused = run_cli(url, "import", "places", bad)
         assert refused.returncode == 2
         assert 'trasig.csv, rad 2, vikt: "mycket" är ingen vikt' in refused.stderr
         assert "Traceback" not in refused.stderr

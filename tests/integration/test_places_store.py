@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -12,23 +11,14 @@ from shapely.geometry import Point, box
 from geo.files.base_layer_import import import_base_layer, read_base_layer
 from geo.files.place_import import read_places, save_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
-from geo.installation.init import initialise
 from geo.records.models import Actor, BaseLayer, PlaceKind
 from geo.records.places import PlaceInput, build_place, load_place_context, place_facts
 from geo.spatial.layers import MAP_MAX_FEATURES, load_base_layers
 from geo.store import Store
+from tests.common import REPO_ROOT
 
-ROOT = Path(__file__).parents[2]
-TEMPLATE = ROOT / "data" / "templates" / "platser.csv"
+TEMPLATE = REPO_ROOT / "data" / "templates" / "platser.csv"
 ACTOR = Actor("planerare")
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, ACTOR, [ROOT / "data" / "promises"])
-    yield s
-    s.dispose()
 
 
 def test_an_import_is_one_transaction_and_a_second_run_adds_nothing(store: Store) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from shapely.geometry import Point
 
 from geo.errors import ConflictError, ValidationError
 from geo.followup.status import status_report
-from geo.installation.init import initialise
 from geo.planning.random_plan import RandomPlanSpec, TimeWindow
 from geo.planning.use_cases import (
     add_finding,
@@ -44,18 +42,10 @@ from geo.records.models import (
 )
 from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.store import Store
+from tests.common import REPO_ROOT
 
-ROOT = Path(__file__).parents[2]
 ACTOR = Actor("test")
 DOC = "aneby-2023-2024"
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, ACTOR, [ROOT / "data" / "promises"])
-    yield s
-    s.dispose()
 
 
 def office(store: Store, classification: Classification = Classification.OPEN) -> Place:
@@ -271,7 +261,7 @@ def test_cli_writes_the_opening_hours_for_the_website_as_escaped_html(
             place=place,
             classification=Classification.OPEN,
         )
-    env = {**os.environ, "LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(REPO_ROOT)}
     proc = subprocess.run(
         [
             sys.executable,
@@ -329,7 +319,7 @@ def test_cli_exports_public_and_internal_feeds_for_a_date_range(
             ),
             DOC,
         )
-    env = {**os.environ, "LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "LOFTESKARTAN_DB": db_url, "PYTHONPATH": str(REPO_ROOT)}
 
     def export(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(

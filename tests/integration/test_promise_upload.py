@@ -5,13 +5,12 @@ Every test runs on SQLite and on PostGIS (``db_url``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
 
 from geo.errors import PermissionDenied, PromiseFileError
-from geo.installation.init import initialise, read_promise_upload, save_promise_upload
+from geo.installation.init import read_promise_upload, save_promise_upload
 from geo.records.models import Actor
 from geo.store import Store
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, table_counts
@@ -20,14 +19,7 @@ ADMIN = Actor("admin.aneby", role="admin")
 VIEWER = Actor("lasare", role="viewer", organisation="kommun")
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, ADMIN, [ANEBY_PROMISE], demo=True)
-    try:
-        yield s
-    finally:
-        s.dispose()
+pytestmark = pytest.mark.store_starts("demo")
 
 
 def test_another_kommuns_promise_is_stored_with_its_boundary(store: Store) -> None:

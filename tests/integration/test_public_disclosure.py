@@ -37,9 +37,9 @@ from geo.records.models import (
     PlaceKind,
 )
 from geo.store import Store
+from tests.common import REPO_ROOT
 from tests.integration.test_cli import run_cli
 
-ROOT = Path(__file__).resolve().parents[2]
 DOCUMENT = "aneby-2023-2024"
 YEAR = (date(2023, 5, 30), date(2024, 5, 29))
 ADMIN = Actor("polis-admin")
@@ -65,7 +65,7 @@ def _log(s: Any, kind: CommitmentKind, day: date, hour: int, **kwargs: Any) -> A
 
 def _plant(store: Store) -> int:
     """Aneby's promise and the records the attacks aim at; returns the secret place's id."""
-    initialise(store, ADMIN, [ROOT / "data" / "promises"])
+    initialise(store, ADMIN, [REPO_ROOT / "data" / "promises"])
     with store.session(ADMIN) as s:
         secret = s.add_place(
             Place(
@@ -165,7 +165,7 @@ def test_an_open_activity_at_a_secret_place_is_stored_as_secret(db_url: str) -> 
 def test_making_a_place_secret_makes_what_was_done_there_secret(sqlite_url: str) -> None:
     store = Store(sqlite_url)
     try:
-        initialise(store, ADMIN, [ROOT / "data" / "promises"])
+        initialise(store, ADMIN, [REPO_ROOT / "data" / "promises"])
         with store.session(ADMIN) as s:
             place = s.add_place(
                 Place(PlaceKind.CENTRAL_AREA, "Torget", Point(*OPEN_SPOT), Classification.OPEN)
@@ -300,7 +300,7 @@ def test_a_finding_from_a_secret_walk_is_secret_and_not_in_a_kommun_users_file(
 ) -> None:
     store = Store(sqlite_url)
     try:
-        initialise(store, ADMIN, [ROOT / "data" / "promises"])
+        initialise(store, ADMIN, [REPO_ROOT / "data" / "promises"])
         with store.session(ADMIN) as s:
             walk = _log(
                 s,

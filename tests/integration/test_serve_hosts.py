@@ -21,9 +21,8 @@ import pytest
 
 from geo.installation.init import initialise
 from geo.store import Store
+from tests.common import REPO_ROOT
 from tests.export_fixtures import ACTOR
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _free_port() -> int:

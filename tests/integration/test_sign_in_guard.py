@@ -33,11 +33,7 @@ T0 = 1_800_000_000.0  # a fixed Unix time: the tests move the clock themselves
 PASSWORD = "korrekt häst batteri"
 
 
-@pytest.fixture
-def store(db_url: str) -> Store:
-    made = Store(db_url)
-    made.create_or_upgrade()
-    return made
+pytestmark = pytest.mark.store_starts("schema")
 
 
 def _burst(url: str, stores: int, attempts: int, name: str = "lisa") -> list[Attempt]:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date, datetime, time
-from pathlib import Path
 
 import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import ValidationError
-from geo.installation.init import initialise
 from geo.planning.rotation import plan_rotation, planned_controls, save_rotation
 from geo.planning.siting import Candidate, suggest_sites
 from geo.planning.siting_inputs import (
@@ -33,18 +30,9 @@ from geo.records.models import (
 )
 from geo.store import Store
 
-ROOT = Path(__file__).parents[2]
 ACTOR = Actor("test")
 E0, N0 = 483000.0, 6410000.0
 WHEN = datetime(2024, 3, 6, 7, tzinfo=STOCKHOLM)
-
-
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    initialise(s, ACTOR, [ROOT / "data" / "promises"])
-    yield s
-    s.dispose()
 
 
 def _sites_and_controls(store: Store) -> list[Place]:

@@ -5,7 +5,6 @@ Every test runs twice (ids ``[sqlite]`` and ``[postgis]``) through the ``db_url`
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
@@ -62,14 +61,7 @@ ATTRIBUTES_OF_KIND = {
 }
 
 
-@pytest.fixture
-def store(db_url: str) -> Iterator[Store]:
-    s = Store(db_url)
-    s.create_or_upgrade()
-    try:
-        yield s
-    finally:
-        s.dispose()
+pytestmark = pytest.mark.store_starts("schema")
 
 
 def _place(kind: PlaceKind = PlaceKind.TRAFFIC_CONTROL_SITE, name: str = "Åbyvägen") -> Place:

@@ -7,10 +7,7 @@ stderr, no traceback and nothing written, for bad input.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,8 +15,8 @@ import pytest
 from geo.installation.init import initialise
 from geo.records.models import Actor
 from geo.store import Store
+from tests.common import REPO_ROOT, run_cli
 
-ROOT = Path(__file__).parents[2]
 # Three candidates on a line 500 m apart (SWEREF 99 TM), demand with weights: with 300 m
 # A reaches 2, B reaches 1 + 2, C reaches 3 + 1 (total 9).
 CANDIDATES = "namn;n;e\nA;6410000;483000\nB;6410000;483500\nC;6410000;484000\n"
@@ -27,21 +24,6 @@ DEMAND = (
     "n;e;vikt\n6410000;483000;2\n6410000;483450;1\n6410000;483550;2\n"
     "6410000;484000;3\n6410000;484250;1\n"
 )
-
-
-def run_cli(db_url: str, *args: str) -> subprocess.CompletedProcess[str]:
-    """`python -m geo ARGS` from the repository root against the database at `db_url`."""
-    env = os.environ | {"LOFTESKARTAN_DB": db_url}
-    return subprocess.run(
-        [sys.executable, "-m", "geo", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-        check=False,
-    )
 
 
 @pytest.fixture
@@ -56,7 +38,7 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database made once for this module; copy it before changing it."""
     path = tmp_path_factory.mktemp("cli") / "demo.sqlite"
     store = Store(f"sqlite:///{path}")
-    initialise(store, Actor("test"), [ROOT / "data" / "promises"], demo=True)
+    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
     store.dispose()
     return path
 

@@ -14,9 +14,9 @@ from geo.files.place_import import export_places, normalise_crs, read_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.records.models import Classification, Place, PlaceKind
 from geo.records.places import PlaceContext
+from tests.common import REPO_ROOT
 
-ROOT = Path(__file__).parents[2]
-TEMPLATE = ROOT / "data" / "templates" / "platser.csv"
+TEMPLATE = REPO_ROOT / "data" / "templates" / "platser.csv"
 ANEBY_LAT, ANEBY_LON = "57,841630", "14,808475"
 SIX_DECIMALS_M = 0.15  # a sixth decimal of latitude is about 0.11 m
 CENTIMETRE = 0.01

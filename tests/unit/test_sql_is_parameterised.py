@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import ast
 import re
-from pathlib import Path
 
 import pytest
 
-GEO = Path(__file__).resolve().parents[2] / "geo"
+from tests.common import REPO_ROOT
+
+GEO = REPO_ROOT / "geo"
 SQL_CALLS = {"text", "exec_driver_sql", "execute", "executemany", "executescript"}
 SQL_START = re.compile(
     r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|DROP|ALTER|PRAGMA|WITH|GRANT|TRUNCATE)\b", re.I

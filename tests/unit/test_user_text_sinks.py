@@ -20,8 +20,9 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).parents[2]
-SOURCES = sorted([REPO / "app.py", *REPO.glob("pages/*.py"), *REPO.glob("ui/*.py")])
+from tests.common import REPO_ROOT
+
+SOURCES = sorted([REPO_ROOT / "app.py", *REPO_ROOT.glob("pages/*.py"), *REPO_ROOT.glob("ui/*.py")])
 
 # Element or widget name -> positions of the arguments it renders as Markdown ("*": all).
 _BODY = (0,)
@@ -228,7 +229,7 @@ def unsafe_arguments(tree: ast.AST) -> Iterator[tuple[int, str, ast.expr]]:
 def _problems(path: Path) -> list[str]:
     source = path.read_text("utf-8")
     return [
-        f"{path.relative_to(REPO)}:{line} {sink}: {ast.get_source_segment(source, arg)}"
+        f"{path.relative_to(REPO_ROOT)}:{line} {sink}: {ast.get_source_segment(source, arg)}"
         for line, sink, arg in unsafe_arguments(ast.parse(source))
     ]
 
@@ -245,20 +246,20 @@ NOT_YET_ESCAPED: set[str] = set()
         pytest.param(
             path,
             marks=pytest.mark.xfail(
-                str(path.relative_to(REPO)) in NOT_YET_ESCAPED,
+                str(path.relative_to(REPO_ROOT)) in NOT_YET_ESCAPED,
                 reason="owned by another change; reported",
                 strict=True,
             ),
         )
         for path in SOURCES
     ],
-    ids=lambda p: str(p.relative_to(REPO)),
+    ids=lambda p: str(p.relative_to(REPO_ROOT)),
 )
 def test_every_value_shown_as_markdown_goes_through_plain(path: Path) -> None:
     assert _problems(path) == []
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO)))
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_tables_are_shown_through_show_table(path: Path) -> None:
     if path.name == "text.py":
         return  # show_table itself
@@ -386,7 +387,7 @@ def unescaped_st_html(tree: ast.AST) -> Iterator[tuple[int, str]]:
             yield node.lineno, "st.html() with a value not html.escape()d"
 
 
-@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO)))
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(REPO_ROOT)))
 def test_folium_and_st_html_text_from_users_is_html_escaped(path: Path) -> None:
     tree = ast.parse(path.read_text("utf-8"))
     assert [*unescaped_map_html(tree), *unescaped_st_html(tree)] == []

@@ -27,8 +27,8 @@ from geo.signin.users import (
     verify,
 )
 from geo.store import Store
+from tests.common import REPO_ROOT
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "korrekt häst batteri"
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from geo.installation.demo import ANEBY_E, ANEBY_N, ANEBY_TATORT_CODE, demo_places
+from tests.common import REPO_ROOT
 
-TATORTER = Path(__file__).parents[2] / "data" / "base" / "jonkopings_lan_tatorter_2020_scb.geojson"
+TATORTER = REPO_ROOT / "data" / "base" / "jonkopings_lan_tatorter_2020_scb.geojson"
 
 
 def test_demo_anchor_is_scbs_own_point_for_the_aneby_tatort() -> None:
