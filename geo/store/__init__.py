@@ -24,8 +24,11 @@ Where things are:
 - `schema` (the tables), `migrations` (their upgrades), `backup` (backup and restore files) and
   `audit` (the audit log for people).
 
-Outside this package only `geo/signin/sign_in_guard.py` uses a table directly (its own
-sign-in attempts table, through `schema`); everything else goes through a `Session`.
+The store is the only package that talks to the database, but not every module in it goes
+through a `Session`: `backup` reads rows through `Store.snapshot` and writes the GeoPackage
+with its own SQLite engine, and `Store.restore` fills the tables directly. Outside the package,
+`geo/signin/sign_in_guard.py` keeps its sign-in attempts table (created and written there with
+SQLAlchemy on `Store.engine`, outside the audit log) next to ours.
 """
 
 from __future__ import annotations

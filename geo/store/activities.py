@@ -8,12 +8,11 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
-from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import NotFoundError
 from geo.records.models import Activity, CommitmentKind
 from geo.store import schema as t
-from geo.store.core import SessionCore
+from geo.store.core import SessionCore, chunked, starting_in
 from geo.store.mapping import activity_from_row, activity_values
 
 
@@ -28,10 +27,7 @@ class Activities(SessionCore):
         self._require(Operation.PLAN, activity.classification)
         values = activity_values(activity) | {"document_id": document_id, "source_ref": source_ref}
         stamp = self._stamp(True)
-        new_id = self.conn.execute(
-            insert(t.activities).values(**values, **stamp).returning(t.activities.c.id)
-        ).scalar_one()
-        self._audit("create", "activities", new_id, None, values)
+        new_id = self._insert_record(t.activities, values, stamp)
         return replace(
             activity, id=new_id, recorded_by=self.actor.username, recorded_at=stamp["created_at"]
         )
@@ -47,12 +43,9 @@ class Activities(SessionCore):
 
     def get_activity(self, activity_id: int) -> Activity:
         """The logged activity with this id."""
-        row = self.conn.execute(
-            select(t.activities).where(t.activities.c.id == activity_id)
-        ).first()
-        if row is None or not access.may_see(self.actor, row.classification):
-            raise NotFoundError(f"Aktiviteten {activity_id} finns inte.")
-        return activity_from_row(row)
+        query = select(t.activities).where(t.activities.c.id == activity_id)
+        missing = f"Aktiviteten {activity_id} finns inte."
+        return activity_from_row(self._visible_row(query, t.activities, missing))
 
     def list_activities(
         self,
@@ -61,11 +54,11 @@ class Activities(SessionCore):
         kind: CommitmentKind | None = None,
     ) -> list[Activity]:
         """Logged activities with start in [start, end), oldest first."""
-        query = select(t.activities).order_by(t.activities.c.start_at, t.activities.c.id)
-        if start is not None:
-            query = query.where(t.activities.c.start_at >= start)
-        if end is not None:
-            query = query.where(t.activities.c.start_at < end)
+        query = (
+            select(t.activities)
+            .where(*starting_in(t.activities.c.start_at, start, end))
+            .order_by(t.activities.c.start_at, t.activities.c.id)
+        )
         if kind is not None:
             query = query.where(t.activities.c.kind == kind.value)
         query = self._hide_secret(query, t.activities)
@@ -79,16 +72,13 @@ class Activities(SessionCore):
             raise NotFoundError("Aktiviteten är inte sparad än.")
         before = activity_values(self.get_activity(activity.id))
         values = activity_values(activity)
-        self._bump(t.activities, activity.id, activity.version, values)
-        self._audit("update", "activities", activity.id, before, values)
+        self._update_record(t.activities, activity.id, activity.version, before, values)
         return replace(activity, version=activity.version + 1)
 
     def existing_source_refs(self, refs: Iterable[str]) -> set[str]:
         """Which of these import references are already stored (one query per 500)."""
-        wanted = list(dict.fromkeys(refs))
         found: set[str] = set()
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk in chunked(refs):
             found.update(
                 self.conn.scalars(
                     select(t.activities.c.source_ref).where(t.activities.c.source_ref.in_(chunk))

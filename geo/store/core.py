@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Connection, insert, select, update
 
@@ -15,6 +15,8 @@ from geo.errors import ConflictError, NotFoundError, PermissionDenied
 from geo.records.models import STOCKHOLM, Actor, Classification, Finding
 from geo.store import schema as t
 from geo.store.mapping import jsonable
+
+T = TypeVar("T")
 
 
 def now() -> datetime:
@@ -135,3 +137,52 @@ class SessionCore:
                 "Någon annan har sparat ändringar i samma post sedan du öppnade den. "
                 "Dina ändringar är inte sparade: ladda om och gör dem igen."
             )
+
+    def _insert_record(
+        self, table: Any, values: dict[str, Any], stamp: dict[str, Any] | None = None
+    ) -> Any:
+        """Insert a new row stamped with who and when, and audit it; returns its id."""
+        new_id = self.conn.execute(
+            insert(table).values(**values, **(stamp or self._stamp(True))).returning(table.c.id)
+        ).scalar_one()
+        self._audit("create", table.name, new_id, None, values)
+        return new_id
+
+    def _update_record(
+        self,
+        table: Any,
+        record_id: int,
+        expected_version: int,
+        before: Mapping[str, Any] | None,
+        values: dict[str, Any],
+    ) -> None:
+        """Save changed values (version-checked, see `_bump`) and audit the change."""
+        self._bump(table, record_id, expected_version, values)
+        self._audit("update", table.name, record_id, before, values)
+
+    def _visible_row(self, query: Any, table: Any, missing: str) -> Any:
+        """The one row of `query` the actor may see; NotFoundError(`missing`) otherwise.
+
+        A sekretess record the actor may not see does not exist for them: same message.
+        """
+        row = self.conn.execute(self._hide_secret(query, table)).first()
+        if row is None:
+            raise NotFoundError(missing)
+        return row
+
+
+def starting_in(column: Any, start: datetime | None, end: datetime | None) -> list[Any]:
+    """Conditions for a time column in [start, end); an open side adds none."""
+    conditions = []
+    if start is not None:
+        conditions.append(column >= start)
+    if end is not None:
+        conditions.append(column < end)
+    return conditions
+
+
+def chunked(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:
+    """The distinct values in lists of `size`: SQLite limits the bound values per statement."""
+    wanted = list(dict.fromkeys(values))
+    for i in range(0, len(wanted), size):
+        yield wanted[i : i + size]

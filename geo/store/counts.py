@@ -16,7 +16,7 @@ from geo.records.models import CommitmentKind, Outcome, PlanStatus
 from geo.records.periods import clock_changes
 from geo.records.progress import CommitmentMatch, Tally
 from geo.store import schema as t
-from geo.store.core import SessionCore
+from geo.store.core import SessionCore, starting_in
 
 
 class Counts(SessionCore):
@@ -36,17 +36,9 @@ class Counts(SessionCore):
         counting toward a commitment (`geo.records.progress.commitment_match`).
         """
         a = t.activities
-        # SQLite holds the WKB itself: read it as bytes, without a Python function per row.
-        wkb = (
-            type_coerce(a.c.geom, LargeBinary)
-            if self.backend == "sqlite"
-            else func.ST_AsBinary(a.c.geom, type_=LargeBinary)
+        query = select(a.c.place_id, self._wkb(a.c.geom)).where(
+            *starting_in(a.c.start_at, start, end)
         )
-        query = select(a.c.place_id, wkb)
-        if start is not None:
-            query = query.where(a.c.start_at >= start)
-        if end is not None:
-            query = query.where(a.c.start_at < end)
         if kinds is not None:
             query = query.where(a.c.kind.in_([k.value for k in kinds]))
         if counting_toward is not None:
@@ -130,6 +122,13 @@ class Counts(SessionCore):
         p = t.planned_activities
         return self._slice_counts(p, bounds, False, p.c.status == PlanStatus.PLANNED.value)
 
+    def _wkb(self, geometry: Any) -> Any:
+        """A geometry column as WKB bytes, read in bulk."""
+        if self.backend == "sqlite":
+            # SQLite holds the WKB itself: read it as bytes, without a Python function per row.
+            return type_coerce(geometry, LargeBinary)
+        return func.ST_AsBinary(geometry, type_=LargeBinary)
+
     def _seconds(self, moment: Any) -> Any:
         """A time column or aggregate as POSIX seconds (a float), without a Python step."""
         if self.backend == "sqlite":
@@ -149,16 +148,7 @@ class Counts(SessionCore):
         `geo.spatial.activity_groups`, which needs their positions).
         """
         a = t.activities
-        wkb = (
-            type_coerce(a.c.geom, LargeBinary)
-            if self.backend == "sqlite"
-            else func.ST_AsBinary(a.c.geom, type_=LargeBinary)
-        )
-        when = []
-        if start is not None:
-            when.append(a.c.start_at >= start)
-        if end is not None:
-            when.append(a.c.start_at < end)
+        when = starting_in(a.c.start_at, start, end)
         at_places = (
             select(
                 a.c.place_id,
@@ -174,7 +164,7 @@ class Counts(SessionCore):
         at_own = select(
             a.c.place_id,
             a.c.kind,
-            wkb,
+            self._wkb(a.c.geom),
             literal(1),
             self._seconds(a.c.start_at),
             self._seconds(a.c.start_at),

@@ -196,7 +196,7 @@ class Store:
         with self.engine.begin() as conn:
             yield Session(conn, actor, self.backend)
 
-    # -- backup and restore (issue 8) ---------------------------------------------------
+    # -- backup and restore ---------------------------------------------------------------
 
     @contextmanager
     def snapshot(self, actor: Actor) -> Iterator[Session]:

@@ -10,8 +10,8 @@ from sqlalchemy import func, insert, select
 from geo.disclosure.access import Operation
 from geo.records.events import PoliceEvent
 from geo.store import schema as t
-from geo.store.core import SessionCore, now
-from geo.store.mapping import as_datetime
+from geo.store.core import SessionCore, chunked, now, starting_in
+from geo.store.mapping import as_datetime, event_from_row, event_values
 
 
 class Events(SessionCore):
@@ -19,11 +19,8 @@ class Events(SessionCore):
 
     def event_ids_present(self, ids: Iterable[str]) -> set[str]:
         """The ids among `ids` that are already stored as events."""
-        wanted = list(dict.fromkeys(ids))
         present: set[str] = set()
-        # In chunks: SQLite limits the number of bound values in one statement.
-        for i in range(0, len(wanted), 500):
-            chunk = wanted[i : i + 500]
+        for chunk in chunked(ids):
             present.update(self.conn.scalars(select(t.events.c.id).where(t.events.c.id.in_(chunk))))
         return present
 
@@ -34,19 +31,7 @@ class Events(SessionCore):
             return 0
         stamp = now()
         rows = [
-            {
-                "id": e.id,
-                "occurred_at": e.occurred_at,
-                "type": e.type,
-                "name": e.name,
-                "summary": e.summary,
-                "url": e.url,
-                "location_name": e.location_name,
-                "kommunkod": e.kommunkod,
-                "geom": e.geometry,
-                "imported_at": stamp,
-                "imported_by": self.actor.username,
-            }
+            event_values(e) | {"imported_at": stamp, "imported_by": self.actor.username}
             for e in events
         ]
         self.conn.execute(insert(t.events), rows)
@@ -66,27 +51,14 @@ class Events(SessionCore):
         kommunkoder: Iterable[str] | None = None,
     ) -> list[PoliceEvent]:
         """Police events with time in [start, end), optionally of some kommuner, oldest first."""
-        query = select(t.events).order_by(t.events.c.occurred_at, t.events.c.id)
-        if start is not None:
-            query = query.where(t.events.c.occurred_at >= start)
-        if end is not None:
-            query = query.where(t.events.c.occurred_at < end)
+        query = (
+            select(t.events)
+            .where(*starting_in(t.events.c.occurred_at, start, end))
+            .order_by(t.events.c.occurred_at, t.events.c.id)
+        )
         if kommunkoder is not None:
             query = query.where(t.events.c.kommunkod.in_(list(kommunkoder)))
-        return [
-            PoliceEvent(
-                id=r.id,
-                occurred_at=r.occurred_at,
-                type=r.type,
-                name=r.name,
-                summary=r.summary,
-                url=r.url,
-                location_name=r.location_name,
-                kommunkod=r.kommunkod,
-                geometry=r.geom,
-            )
-            for r in self.conn.execute(query)
-        ]
+        return [event_from_row(r) for r in self.conn.execute(query)]
 
     def event_range(self) -> tuple[date | None, date | None, int]:
         """First and last event day (local) and the number of events stored."""

@@ -13,7 +13,7 @@ from geo.errors import NotFoundError
 from geo.files.photos import Photo
 from geo.records.models import Finding
 from geo.store import schema as t
-from geo.store.core import SessionCore, now
+from geo.store.core import SessionCore, chunked, now
 from geo.store.mapping import HAS_PHOTO, finding_from_row, finding_values, photo_from_row
 
 
@@ -24,11 +24,7 @@ class Findings(SessionCore):
         """Record a finding from a safety walk (classified at least as the walk)."""
         finding = self._as_strict_as_walk(finding)
         self._require(Operation.PLAN, finding.classification)
-        values = finding_values(finding)
-        new_id = self.conn.execute(
-            insert(t.findings).values(**values, **self._stamp(True)).returning(t.findings.c.id)
-        ).scalar_one()
-        self._audit("create", "findings", new_id, None, values)
+        new_id = self._insert_record(t.findings, finding_values(finding))
         return replace(finding, id=new_id, version=1)
 
     def list_findings(self, activity_id: int | None = None) -> list[Finding]:
@@ -42,9 +38,7 @@ class Findings(SessionCore):
     def get_finding(self, finding_id: int) -> Finding:
         """The finding with this id."""
         query = select(t.findings, HAS_PHOTO).where(t.findings.c.id == finding_id)
-        row = self.conn.execute(self._hide_secret(query, t.findings)).first()
-        if row is None:
-            raise NotFoundError(f"Iakttagelsen {finding_id} finns inte.")
+        row = self._visible_row(query, t.findings, f"Iakttagelsen {finding_id} finns inte.")
         return finding_from_row(row)
 
     def update_finding(self, finding: Finding) -> Finding:
@@ -55,8 +49,7 @@ class Findings(SessionCore):
             raise NotFoundError("Iakttagelsen är inte sparad än.")
         before = finding_values(self.get_finding(finding.id))
         values = finding_values(finding)
-        self._bump(t.findings, finding.id, finding.version, values)
-        self._audit("update", "findings", finding.id, before, values)
+        self._update_record(t.findings, finding.id, finding.version, before, values)
         return replace(finding, version=finding.version + 1)
 
     def _photo_row(self, finding_id: int) -> Any:
@@ -131,14 +124,13 @@ class Findings(SessionCore):
 
     def finding_thumbnails(self, finding_ids: Iterable[int]) -> dict[int, bytes]:
         """Thumbnails (JPEG) of those of these findings that have a photo the actor may see."""
-        wanted = list(dict.fromkeys(finding_ids))
         photos, findings = t.finding_photos, t.findings
         thumbnails: dict[int, bytes] = {}
-        for i in range(0, len(wanted), 500):
+        for chunk in chunked(finding_ids):
             query = (
                 select(photos.c.finding_id, photos.c.thumbnail)
                 .join(findings, findings.c.id == photos.c.finding_id)
-                .where(photos.c.finding_id.in_(wanted[i : i + 500]))
+                .where(photos.c.finding_id.in_(chunk))
             )
             for finding_id, thumbnail in self.conn.execute(self._hide_secret(query, findings)):
                 thumbnails[finding_id] = bytes(thumbnail)

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 
 from geo.disclosure.access import Operation
 from geo.records.models import Indicator as IndicatorRecord
 from geo.store import schema as t
 from geo.store.core import SessionCore
+from geo.store.mapping import indicator_from_row, indicator_values
 
 
 class Indicators(SessionCore):
@@ -19,15 +20,7 @@ class Indicators(SessionCore):
     def save_indicator(self, indicator: IndicatorRecord) -> IndicatorRecord:
         """Store the kommun's figure for a term, replacing the same indicator and term."""
         self._require(Operation.PLAN)
-        values = {
-            "kommunkod": indicator.kommunkod,
-            "indicator": indicator.indicator,
-            "term": indicator.term,
-            "value": indicator.value,
-            "unit": indicator.unit,
-            "note": indicator.note,
-            "is_example": indicator.is_example,
-        }
+        values = indicator_values(indicator)
         row = self.conn.execute(
             select(t.indicators).where(
                 t.indicators.c.kommunkod == indicator.kommunkod,
@@ -36,15 +29,9 @@ class Indicators(SessionCore):
             )
         ).first()
         if row is None:
-            new_id = self.conn.execute(
-                insert(t.indicators)
-                .values(**values, **self._stamp(True))
-                .returning(t.indicators.c.id)
-            ).scalar_one()
-            self._audit("create", "indicators", new_id, None, values)
+            new_id = self._insert_record(t.indicators, values)
             return replace(indicator, id=new_id, version=1)
-        self._bump(t.indicators, row.id, row.version, values)
-        self._audit("update", "indicators", row.id, {"value": row.value}, values)
+        self._update_record(t.indicators, row.id, row.version, {"value": row.value}, values)
         return replace(indicator, id=row.id, version=row.version + 1)
 
     def list_indicators(self, kommunkod: str) -> list[IndicatorRecord]:
@@ -54,20 +41,7 @@ class Indicators(SessionCore):
             .where(t.indicators.c.kommunkod == kommunkod)
             .order_by(t.indicators.c.indicator, t.indicators.c.term)
         )
-        return [
-            IndicatorRecord(
-                r.kommunkod,
-                r.indicator,
-                r.term,
-                r.value,
-                r.unit,
-                r.note,
-                r.id,
-                r.version,
-                bool(r.is_example),
-            )
-            for r in rows
-        ]
+        return [indicator_from_row(r) for r in rows]
 
     def save_indicators(
         self, kommunkod: str, rows: Sequence[IndicatorRecord]
@@ -92,23 +66,12 @@ class Indicators(SessionCore):
                     "is_example": item.is_example,
                     **values,
                 }
-                new_id = self.conn.execute(
-                    insert(t.indicators)
-                    .values(**full, **self._stamp(True))
-                    .returning(t.indicators.c.id)
-                ).scalar_one()
-                self._audit("create", "indicators", new_id, None, full)
+                self._insert_record(t.indicators, full)
                 added += 1
             elif (before.value, before.unit, before.note) != (item.value, item.unit, item.note):
                 assert before.id is not None
-                self._bump(t.indicators, before.id, before.version, values)
-                self._audit(
-                    "update",
-                    "indicators",
-                    before.id,
-                    {"value": before.value, "unit": before.unit, "note": before.note},
-                    values,
-                )
+                was = {"value": before.value, "unit": before.unit, "note": before.note}
+                self._update_record(t.indicators, before.id, before.version, was, values)
                 changed += 1
         for key, item in old.items():
             if key not in new:

@@ -1,4 +1,9 @@
-"""Rows to records and records to rows, by record kind."""
+"""Rows to records and records to rows, by record kind.
+
+Each kind has one list of `_Column`s (the table column, the record attribute, the conversion
+each way) that drives both directions; the order of a list is the order of the values in the
+audit log.
+"""
 
 from __future__ import annotations
 
@@ -12,12 +17,14 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import exists
 
 from geo.files.photos import Photo
+from geo.records.events import PoliceEvent
 from geo.records.models import (
     Activity,
     Classification,
     CommitmentKind,
     Finding,
     FindingStatus,
+    Indicator,
     Place,
     PlaceKind,
     PlannedActivity,
@@ -25,14 +32,6 @@ from geo.records.models import (
     ScheduleRule,
 )
 from geo.store import schema as t
-
-# Whether a finding has a photo, read with the finding (the bytes stay in their table).
-HAS_PHOTO = (
-    exists()
-    .where(t.finding_photos.c.finding_id == t.findings.c.id)
-    .correlate(t.findings)
-    .label("has_photo")
-)
 
 
 def jsonable(value: Any) -> Any:
@@ -65,40 +64,16 @@ def as_datetime(value: Any) -> datetime:
     return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
 
 
-def place_values(p: Place) -> dict[str, Any]:
-    return {
-        "kind": p.kind.value,
-        "name": p.name,
-        "classification": p.classification.value,
-        "note": p.note,
-        "attributes": jsonable(dict(p.attributes)),
-        "geom": p.geometry,
-        "is_example": p.is_example,
-        "retired_at": p.retired_at,
-    }
-
-
-def place_from_row(r: Any) -> Place:
-    return Place(
-        kind=PlaceKind(r.kind),
-        name=r.name,
-        geometry=r.geom,
-        classification=Classification(r.classification),
-        note=r.note,
-        attributes=dict(r.attributes),
-        id=r.id,
-        retired_at=r.retired_at,
-        version=r.version,
-        is_example=bool(r.is_example),
-    )
-
-
 def _same(value: Any) -> Any:
     return value
 
 
 def _enum_value(member: Any) -> Any:
     return member.value
+
+
+def _json_object(value: Any) -> Any:
+    return jsonable(dict(value))
 
 
 @dataclass(frozen=True)
@@ -112,21 +87,61 @@ class _Column:
     written: bool = True  # False: set by the store (id, version, who/when), only read back
 
 
-# Activities and planned activities share most columns: one list per record type drives
-# both directions. The order is the order of the values in the audit log.
+def _row_values(record: Any, columns: Sequence[_Column]) -> dict[str, Any]:
+    """The values to write for a record (the columns the store does not set itself)."""
+    return {c.name: c.to_row(getattr(record, c.attribute)) for c in columns if c.written}
+
+
+def _record_fields(r: Any, columns: Sequence[_Column]) -> dict[str, Any]:
+    """A row's values as the record's keyword arguments."""
+    return {c.attribute: c.from_row(getattr(r, c.name)) for c in columns}
+
+
+# Columns most record kinds share.
 _KIND = _Column("kind", "kind", _enum_value, CommitmentKind)
+_COMMITMENT = _Column("commitment_id", "commitment_id")
+_PLACE = _Column("place_id", "place_id")
+_GEOMETRY = _Column("geom", "geometry")
 _WHERE_AND_WHEN = (
-    _Column("commitment_id", "commitment_id"),
-    _Column("place_id", "place_id"),
-    _Column("geom", "geometry"),
+    _COMMITMENT,
+    _PLACE,
+    _GEOMETRY,
     _Column("start_at", "start"),
     _Column("end_at", "end"),
 )
 _CLASSIFICATION = _Column("classification", "classification", _enum_value, Classification)
 _NOTE = _Column("note", "note")
+_TEAM = _Column("team", "team")
+_SEED = _Column("seed", "seed")
 _IS_EXAMPLE = _Column("is_example", "is_example", from_row=bool)
 _ID = _Column("id", "id", written=False)
 _VERSION = _Column("version", "version", written=False)
+
+# -- places --------------------------------------------------------------------------------
+
+_PLACE_COLUMNS = (
+    _Column("kind", "kind", _enum_value, PlaceKind),
+    _Column("name", "name"),
+    _CLASSIFICATION,
+    _NOTE,
+    _Column("attributes", "attributes", _json_object, dict),
+    _GEOMETRY,
+    _IS_EXAMPLE,
+    _Column("retired_at", "retired_at"),
+    _ID,
+    _VERSION,
+)
+
+
+def place_values(p: Place) -> dict[str, Any]:
+    return _row_values(p, _PLACE_COLUMNS)
+
+
+def place_from_row(r: Any) -> Place:
+    return Place(**_record_fields(r, _PLACE_COLUMNS))
+
+
+# -- activities ----------------------------------------------------------------------------
 
 _ACTIVITY_COLUMNS = (
     _KIND,
@@ -141,29 +156,6 @@ _ACTIVITY_COLUMNS = (
     _Column("created_at", "recorded_at", written=False),
     _VERSION,
 )
-_PLANNED_COLUMNS = (
-    _KIND,
-    *_WHERE_AND_WHEN,
-    _Column("team", "team"),
-    _CLASSIFICATION,
-    _NOTE,
-    _Column("status", "status", _enum_value, PlanStatus),
-    _Column("rule_id", "rule_id"),
-    _Column("seed", "seed"),
-    _IS_EXAMPLE,
-    _ID,
-    _VERSION,
-)
-
-
-def _row_values(record: Any, columns: Sequence[_Column]) -> dict[str, Any]:
-    """The values to write for a record (the columns the store does not set itself)."""
-    return {c.name: c.to_row(getattr(record, c.attribute)) for c in columns if c.written}
-
-
-def _record_fields(r: Any, columns: Sequence[_Column]) -> dict[str, Any]:
-    """A row's values as the record's keyword arguments."""
-    return {c.attribute: c.from_row(getattr(r, c.name)) for c in columns}
 
 
 def activity_values(a: Activity) -> dict[str, Any]:
@@ -174,6 +166,36 @@ def activity_from_row(r: Any) -> Activity:
     return Activity(**_record_fields(r, _ACTIVITY_COLUMNS))
 
 
+# -- plans: planned activities and schedule rules ------------------------------------------
+
+_PLANNED_COLUMNS = (
+    _KIND,
+    *_WHERE_AND_WHEN,
+    _TEAM,
+    _CLASSIFICATION,
+    _NOTE,
+    _Column("status", "status", _enum_value, PlanStatus),
+    _Column("rule_id", "rule_id"),
+    _SEED,
+    _IS_EXAMPLE,
+    _ID,
+    _VERSION,
+)
+_SCHEDULE_RULE_COLUMNS = (
+    _KIND,
+    _COMMITMENT,
+    _PLACE,
+    _TEAM,
+    _Column("rule", "rule", _json_object, dict),
+    _Column("description", "description"),
+    _CLASSIFICATION,
+    _SEED,
+    _IS_EXAMPLE,
+    _ID,
+    _VERSION,
+)
+
+
 def planned_values(p: PlannedActivity) -> dict[str, Any]:
     return _row_values(p, _PLANNED_COLUMNS)
 
@@ -182,66 +204,86 @@ def planned_from_row(r: Any) -> PlannedActivity:
     return PlannedActivity(**_record_fields(r, _PLANNED_COLUMNS))
 
 
+def schedule_rule_values(r: ScheduleRule) -> dict[str, Any]:
+    return _row_values(r, _SCHEDULE_RULE_COLUMNS)
+
+
+def schedule_rule_from_row(r: Any) -> ScheduleRule:
+    return ScheduleRule(**_record_fields(r, _SCHEDULE_RULE_COLUMNS))
+
+
+# -- findings and their photos -------------------------------------------------------------
+
+# Whether a finding has a photo, read with the finding (the bytes stay in their table).
+HAS_PHOTO = (
+    exists()
+    .where(t.finding_photos.c.finding_id == t.findings.c.id)
+    .correlate(t.findings)
+    .label("has_photo")
+)
+
+_FINDING_COLUMNS = (
+    _Column("activity_id", "activity_id"),
+    _Column("category", "category"),
+    _Column("description", "description"),
+    _Column("action", "action"),
+    _Column("owner", "owner"),
+    _Column("due", "due"),
+    _Column("status", "status", _enum_value, FindingStatus),
+    _CLASSIFICATION,
+    _GEOMETRY,
+    _ID,
+    _VERSION,
+    _Column("has_photo", "has_photo", from_row=bool, written=False),
+)
+
+
 def finding_values(f: Finding) -> dict[str, Any]:
-    return {
-        "activity_id": f.activity_id,
-        "category": f.category,
-        "description": f.description,
-        "action": f.action,
-        "owner": f.owner,
-        "due": f.due,
-        "status": f.status.value,
-        "classification": f.classification.value,
-        "geom": f.geometry,
-    }
+    return _row_values(f, _FINDING_COLUMNS)
 
 
 def finding_from_row(r: Any) -> Finding:
-    return Finding(
-        activity_id=r.activity_id,
-        category=r.category,
-        geometry=r.geom,
-        description=r.description,
-        action=r.action,
-        owner=r.owner,
-        due=r.due,
-        status=FindingStatus(r.status),
-        classification=Classification(r.classification),
-        id=r.id,
-        version=r.version,
-        has_photo=bool(r.has_photo),
-    )
+    return Finding(**_record_fields(r, _FINDING_COLUMNS))
 
 
 def photo_from_row(r: Any) -> Photo:
     return Photo(bytes(r.data), r.media_type, r.width, r.height, bytes(r.thumbnail))
 
 
-def schedule_rule_values(r: ScheduleRule) -> dict[str, Any]:
-    return {
-        "kind": r.kind.value,
-        "commitment_id": r.commitment_id,
-        "place_id": r.place_id,
-        "team": r.team,
-        "rule": jsonable(dict(r.rule)),
-        "description": r.description,
-        "classification": r.classification.value,
-        "seed": r.seed,
-        "is_example": r.is_example,
-    }
+# -- indicators ----------------------------------------------------------------------------
+
+_INDICATOR_COLUMNS = (
+    _Column("kommunkod", "kommunkod"),
+    _Column("indicator", "indicator"),
+    _Column("term", "term"),
+    _Column("value", "value"),
+    _Column("unit", "unit"),
+    _Column("note", "note"),
+    _IS_EXAMPLE,
+    _ID,
+    _VERSION,
+)
 
 
-def schedule_rule_from_row(r: Any) -> ScheduleRule:
-    return ScheduleRule(
-        kind=CommitmentKind(r.kind),
-        rule=dict(r.rule),
-        description=r.description,
-        commitment_id=r.commitment_id,
-        place_id=r.place_id,
-        team=r.team,
-        classification=Classification(r.classification),
-        seed=r.seed,
-        id=r.id,
-        version=r.version,
-        is_example=bool(r.is_example),
-    )
+def indicator_values(i: Indicator) -> dict[str, Any]:
+    return _row_values(i, _INDICATOR_COLUMNS)
+
+
+def indicator_from_row(r: Any) -> Indicator:
+    return Indicator(**_record_fields(r, _INDICATOR_COLUMNS))
+
+
+# -- police events -------------------------------------------------------------------------
+
+_EVENT_COLUMNS = tuple(
+    _Column(name, name)
+    for name in ("id", "occurred_at", "type", "name", "summary", "url", "location_name")
+) + (_Column("kommunkod", "kommunkod"), _GEOMETRY)
+
+
+def event_values(e: PoliceEvent) -> dict[str, Any]:
+    return _row_values(e, _EVENT_COLUMNS)
+
+
+def event_from_row(r: Any) -> PoliceEvent:
+    return PoliceEvent(**_record_fields(r, _EVENT_COLUMNS))

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
-from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import NotFoundError
 from geo.records.models import Classification, Place, PlaceKind
@@ -21,19 +20,13 @@ class Places(SessionCore):
     def add_place(self, place: Place) -> Place:
         """Store a new place; returns it with its id."""
         self._require(Operation.PLAN, place.classification)
-        values = place_values(place)
-        new_id = self.conn.execute(
-            insert(t.places).values(**values, **self._stamp(True)).returning(t.places.c.id)
-        ).scalar_one()
-        self._audit("create", "places", new_id, None, values)
+        new_id = self._insert_record(t.places, place_values(place))
         return replace(place, id=new_id, version=1)
 
     def get_place(self, place_id: int) -> Place:
         """The place with this id, retired or not."""
-        row = self.conn.execute(select(t.places).where(t.places.c.id == place_id)).first()
-        if row is None or not access.may_see(self.actor, row.classification):
-            raise NotFoundError(f"Platsen {place_id} finns inte.")
-        return place_from_row(row)
+        query = select(t.places).where(t.places.c.id == place_id)
+        return place_from_row(self._visible_row(query, t.places, f"Platsen {place_id} finns inte."))
 
     def list_places(
         self, kind: PlaceKind | None = None, include_retired: bool = False
@@ -53,9 +46,7 @@ class Places(SessionCore):
         if place.id is None:
             raise NotFoundError("Platsen är inte sparad än.")
         before = place_values(self.get_place(place.id))
-        values = place_values(place)
-        self._bump(t.places, place.id, place.version, values)
-        self._audit("update", "places", place.id, before, values)
+        self._update_record(t.places, place.id, place.version, before, place_values(place))
         self._restrict_records_at(place.id, place.classification)
         return replace(place, version=place.version + 1)
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 
-from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import NotFoundError
 from geo.records.models import PlannedActivity, ScheduleRule
 from geo.store import schema as t
-from geo.store.core import SessionCore
+from geo.store.core import SessionCore, starting_in
 from geo.store.mapping import (
     planned_from_row,
     planned_values,
@@ -31,36 +31,20 @@ class Plans(SessionCore):
         (planned,) = self._as_strict_as_place([planned])
         self._require(Operation.PLAN, planned.classification)
         values = planned_values(planned) | {"document_id": document_id}
-        new_id = self.conn.execute(
-            insert(t.planned_activities)
-            .values(**values, **self._stamp(True))
-            .returning(t.planned_activities.c.id)
-        ).scalar_one()
-        self._audit("create", "planned_activities", new_id, None, values)
+        new_id = self._insert_record(t.planned_activities, values)
         return replace(planned, id=new_id, version=1)
 
     def get_planned(self, planned_id: int) -> PlannedActivity:
         """The planned activity with this id."""
-        row = self.conn.execute(
-            select(t.planned_activities).where(t.planned_activities.c.id == planned_id)
-        ).first()
-        if row is None or not access.may_see(self.actor, row.classification):
-            raise NotFoundError(f"Den planerade aktiviteten {planned_id} finns inte.")
-        return planned_from_row(row)
+        query = select(t.planned_activities).where(t.planned_activities.c.id == planned_id)
+        missing = f"Den planerade aktiviteten {planned_id} finns inte."
+        return planned_from_row(self._visible_row(query, t.planned_activities, missing))
 
     def list_planned(
         self, start: datetime | None = None, end: datetime | None = None
     ) -> list[PlannedActivity]:
         """Planned activities with start in [start, end), soonest first."""
-        query = select(t.planned_activities).order_by(
-            t.planned_activities.c.start_at, t.planned_activities.c.id
-        )
-        if start is not None:
-            query = query.where(t.planned_activities.c.start_at >= start)
-        if end is not None:
-            query = query.where(t.planned_activities.c.start_at < end)
-        query = self._hide_secret(query, t.planned_activities)
-        return [planned_from_row(r) for r in self.conn.execute(query)]
+        return self._planned_where(*starting_in(t.planned_activities.c.start_at, start, end))
 
     def update_planned(self, planned: PlannedActivity) -> PlannedActivity:
         """Save changes to a plan (optimistic version check)."""
@@ -70,28 +54,20 @@ class Plans(SessionCore):
             raise NotFoundError("Den planerade aktiviteten är inte sparad än.")
         before = planned_values(self.get_planned(planned.id))
         values = planned_values(planned)
-        self._bump(t.planned_activities, planned.id, planned.version, values)
-        self._audit("update", "planned_activities", planned.id, before, values)
+        self._update_record(t.planned_activities, planned.id, planned.version, before, values)
         return replace(planned, version=planned.version + 1)
 
     def add_schedule_rule(self, rule: ScheduleRule, document_id: str | None = None) -> ScheduleRule:
         """Store a recurrence rule or randomised plan; returns it with its id."""
         self._require(Operation.PLAN, rule.classification)
         values = schedule_rule_values(rule) | {"document_id": document_id}
-        new_id = self.conn.execute(
-            insert(t.recurrence_rules)
-            .values(**values, **self._stamp(True))
-            .returning(t.recurrence_rules.c.id)
-        ).scalar_one()
-        self._audit("create", "recurrence_rules", new_id, None, values)
+        new_id = self._insert_record(t.recurrence_rules, values)
         return replace(rule, id=new_id, version=1)
 
     def get_schedule_rule(self, rule_id: int) -> ScheduleRule:
         """The stored rule with this id."""
         query = select(t.recurrence_rules).where(t.recurrence_rules.c.id == rule_id)
-        row = self.conn.execute(self._hide_secret(query, t.recurrence_rules)).first()
-        if row is None:
-            raise NotFoundError(f"Regeln {rule_id} finns inte.")
+        row = self._visible_row(query, t.recurrence_rules, f"Regeln {rule_id} finns inte.")
         return schedule_rule_from_row(row)
 
     def list_schedule_rules(self, document_id: str | None = None) -> list[ScheduleRule]:
@@ -105,10 +81,10 @@ class Plans(SessionCore):
 
     def list_planned_for_rule(self, rule_id: int) -> list[PlannedActivity]:
         """The planned activities a stored rule made, soonest first."""
-        query = (
-            select(t.planned_activities)
-            .where(t.planned_activities.c.rule_id == rule_id)
-            .order_by(t.planned_activities.c.start_at, t.planned_activities.c.id)
-        )
-        query = self._hide_secret(query, t.planned_activities)
-        return [planned_from_row(r) for r in self.conn.execute(query)]
+        return self._planned_where(t.planned_activities.c.rule_id == rule_id)
+
+    def _planned_where(self, *conditions: Any) -> list[PlannedActivity]:
+        """The planned activities the actor may see that meet `conditions`, soonest first."""
+        p = t.planned_activities
+        query = select(p).where(*conditions).order_by(p.c.start_at, p.c.id)
+        return [planned_from_row(r) for r in self.conn.execute(self._hide_secret(query, p))]

@@ -252,7 +252,7 @@ findings = Table(
     *_tracking(),
 )
 
-# One photo per finding (issue 4), in its own table so that listing findings never reads
+# One photo per finding, in its own table so that listing findings never reads
 # the pictures. The bytes are re-encoded by geo.files.photos (no EXIF, no GPS) and are internal.
 finding_photos = Table(
     "finding_photos",
