@@ -9,7 +9,6 @@ from datetime import datetime
 from sqlalchemy import func, insert, select
 
 from geo.disclosure.access import Operation
-from geo.errors import NotFoundError
 from geo.records.models import Activity, CommitmentKind
 from geo.store import schema as t
 from geo.store.core import SessionCore, chunked, starting_in
@@ -68,12 +67,10 @@ class Activities(SessionCore):
         """Save changes to a logged activity (optimistic version check)."""
         (activity,) = self._as_strict_as_place([activity])
         self._require(Operation.PLAN, activity.classification)
-        if activity.id is None:
-            raise NotFoundError("Aktiviteten är inte sparad än.")
-        before = activity_values(self.get_activity(activity.id))
-        values = activity_values(activity)
-        self._update_record(t.activities, activity.id, activity.version, before, values)
-        return replace(activity, version=activity.version + 1)
+        unsaved = "Aktiviteten är inte sparad än."
+        return self._save_changes(
+            activity, t.activities, activity_values, self.get_activity, unsaved
+        )
 
     def existing_source_refs(self, refs: Iterable[str]) -> set[str]:
         """Which of these import references are already stored (one query per 500)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
@@ -148,6 +148,10 @@ class SessionCore:
         self._audit("create", table.name, new_id, None, values)
         return new_id
 
+    def _add_record(self, record: Any, table: Any, values: dict[str, Any]) -> Any:
+        """Insert a new record's row (stamped, audited); returns the record with id, version 1."""
+        return replace(record, id=self._insert_record(table, values), version=1)
+
     def _update_record(
         self,
         table: Any,
@@ -159,6 +163,25 @@ class SessionCore:
         """Save changed values (version-checked, see `_bump`) and audit the change."""
         self._bump(table, record_id, expected_version, values)
         self._audit("update", table.name, record_id, before, values)
+
+    def _save_changes(
+        self,
+        record: Any,
+        table: Any,
+        to_values: Callable[[Any], dict[str, Any]],
+        get: Callable[[int], Any],
+        unsaved: str,
+    ) -> Any:
+        """Save a stored record's changes (version-checked, audited); returns it one version on.
+
+        The caller checks the role first: `get` reads the record as stored (NotFoundError for
+        one the actor may not see), for the audit log's values before.
+        """
+        if record.id is None:
+            raise NotFoundError(unsaved)
+        before = to_values(get(record.id))
+        self._update_record(table, record.id, record.version, before, to_values(record))
+        return replace(record, version=record.version + 1)
 
     def _visible_row(self, query: Any, table: Any, missing: str) -> Any:
         """The one row of `query` the actor may see; NotFoundError(`missing`) otherwise.

@@ -24,8 +24,7 @@ class Findings(SessionCore):
         """Record a finding from a safety walk (classified at least as the walk)."""
         finding = self._as_strict_as_walk(finding)
         self._require(Operation.PLAN, finding.classification)
-        new_id = self._insert_record(t.findings, finding_values(finding))
-        return replace(finding, id=new_id, version=1)
+        return self._add_record(finding, t.findings, finding_values(finding))
 
     def list_findings(self, activity_id: int | None = None) -> list[Finding]:
         """Findings, oldest first; optionally of one safety walk."""
@@ -45,12 +44,8 @@ class Findings(SessionCore):
         """Save a finding's new status, action, owner or due date (optimistic version check)."""
         finding = self._as_strict_as_walk(finding)
         self._require(Operation.PLAN, finding.classification)
-        if finding.id is None:
-            raise NotFoundError("Iakttagelsen är inte sparad än.")
-        before = finding_values(self.get_finding(finding.id))
-        values = finding_values(finding)
-        self._update_record(t.findings, finding.id, finding.version, before, values)
-        return replace(finding, version=finding.version + 1)
+        unsaved = "Iakttagelsen är inte sparad än."
+        return self._save_changes(finding, t.findings, finding_values, self.get_finding, unsaved)
 
     def _photo_row(self, finding_id: int) -> Any:
         """The stored photo row of a finding (no visibility check), or None."""

@@ -29,8 +29,7 @@ class Indicators(SessionCore):
             )
         ).first()
         if row is None:
-            new_id = self._insert_record(t.indicators, values)
-            return replace(indicator, id=new_id, version=1)
+            return self._add_record(indicator, t.indicators, values)
         self._update_record(t.indicators, row.id, row.version, {"value": row.value}, values)
         return replace(indicator, id=row.id, version=row.version + 1)
 

@@ -7,7 +7,6 @@ from dataclasses import replace
 from sqlalchemy import select, update
 
 from geo.disclosure.access import Operation
-from geo.errors import NotFoundError
 from geo.records.models import Classification, Place, PlaceKind
 from geo.store import schema as t
 from geo.store.core import SessionCore, now
@@ -20,8 +19,7 @@ class Places(SessionCore):
     def add_place(self, place: Place) -> Place:
         """Store a new place; returns it with its id."""
         self._require(Operation.PLAN, place.classification)
-        new_id = self._insert_record(t.places, place_values(place))
-        return replace(place, id=new_id, version=1)
+        return self._add_record(place, t.places, place_values(place))
 
     def get_place(self, place_id: int) -> Place:
         """The place with this id, retired or not."""
@@ -43,12 +41,10 @@ class Places(SessionCore):
     def update_place(self, place: Place) -> Place:
         """Save changes; refused (ConflictError) if someone saved since `place.version`."""
         self._require(Operation.PLAN, place.classification)
-        if place.id is None:
-            raise NotFoundError("Platsen är inte sparad än.")
-        before = place_values(self.get_place(place.id))
-        self._update_record(t.places, place.id, place.version, before, place_values(place))
-        self._restrict_records_at(place.id, place.classification)
-        return replace(place, version=place.version + 1)
+        unsaved = "Platsen är inte sparad än."
+        saved = self._save_changes(place, t.places, place_values, self.get_place, unsaved)
+        self._restrict_records_at(saved.id, place.classification)
+        return saved
 
     def _restrict_records_at(self, place_id: int, classification: Classification) -> None:
         """A place made stricter takes what was done and planned there along."""

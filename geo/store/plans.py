@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 
 from geo.disclosure.access import Operation
-from geo.errors import NotFoundError
 from geo.records.models import PlannedActivity, ScheduleRule
 from geo.store import schema as t
 from geo.store.core import SessionCore, starting_in
@@ -31,8 +29,7 @@ class Plans(SessionCore):
         (planned,) = self._as_strict_as_place([planned])
         self._require(Operation.PLAN, planned.classification)
         values = planned_values(planned) | {"document_id": document_id}
-        new_id = self._insert_record(t.planned_activities, values)
-        return replace(planned, id=new_id, version=1)
+        return self._add_record(planned, t.planned_activities, values)
 
     def get_planned(self, planned_id: int) -> PlannedActivity:
         """The planned activity with this id."""
@@ -50,19 +47,16 @@ class Plans(SessionCore):
         """Save changes to a plan (optimistic version check)."""
         (planned,) = self._as_strict_as_place([planned])
         self._require(Operation.PLAN, planned.classification)
-        if planned.id is None:
-            raise NotFoundError("Den planerade aktiviteten är inte sparad än.")
-        before = planned_values(self.get_planned(planned.id))
-        values = planned_values(planned)
-        self._update_record(t.planned_activities, planned.id, planned.version, before, values)
-        return replace(planned, version=planned.version + 1)
+        unsaved = "Den planerade aktiviteten är inte sparad än."
+        return self._save_changes(
+            planned, t.planned_activities, planned_values, self.get_planned, unsaved
+        )
 
     def add_schedule_rule(self, rule: ScheduleRule, document_id: str | None = None) -> ScheduleRule:
         """Store a recurrence rule or randomised plan; returns it with its id."""
         self._require(Operation.PLAN, rule.classification)
         values = schedule_rule_values(rule) | {"document_id": document_id}
-        new_id = self._insert_record(t.recurrence_rules, values)
-        return replace(rule, id=new_id, version=1)
+        return self._add_record(rule, t.recurrence_rules, values)
 
     def get_schedule_rule(self, rule_id: int) -> ScheduleRule:
         """The stored rule with this id."""
