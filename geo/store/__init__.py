@@ -21,8 +21,8 @@ Where things are:
   `counts` (lean reads for the map and the overview), `trail` (the audit log, rows for
   backups) and `settings`;
 - `mapping`: rows to records and back, by record kind;
-- `schema` (the tables), `migrations` (their upgrades), `backup` (backup and restore files) and
-  `audit` (the audit log for people).
+- `schema` (the tables), `migrations` (their upgrades), `backup` (backup and restore files,
+  laid out by `geopackage`) and `audit` (the audit log for people).
 
 The store is the only package that talks to the database, but not every module in it goes
 through a `Session`: `backup` reads rows through `Store.snapshot` and writes the GeoPackage
