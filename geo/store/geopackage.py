@@ -133,7 +133,7 @@ def sql_type(column: Column) -> str:
         return "BLOB"
     raise BackupError(
         f"Kolumnen {column.table.name}.{column.name} har en typ ({kind!r}) som "
-        "säkerhetskopian inte kan spara exakt än: lägg till den i geo/store/backup.py."
+        "säkerhetskopian inte kan spara exakt än: lägg till den i geo/store/geopackage.py."
     )
 
 
