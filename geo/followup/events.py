@@ -39,6 +39,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError, ValidationError
 from geo.files.limits import DATE_RANGE_TEXT, EVENTS_LIMIT, check_date, check_json_depth
+from geo.records.events import PoliceEvent
 from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
@@ -47,9 +48,6 @@ if TYPE_CHECKING:
     from geo.store import Session, Store
 
 SOURCE_TEXT = "Källa: Polismyndigheten (polisen.se)"
-SUMMARY_PREFIX = "Sammanfattning"
-"""Types like "Sammanfattning natt" are published summaries, not incidents at a time."""
-
 MAX_LISTED_PROBLEMS = 20
 NEIGHBOUR_DISTANCE_M = 2000.0
 """Kommuner this close count as neighbours: the shipped boundaries are generalised by up to a
@@ -60,30 +58,6 @@ _DATETIME = re.compile(
 )
 _KOMMUNKOD = re.compile(r"^\d{4}$")
 CSV_REQUIRED = ("event_id", "datetime", "type", "name")
-
-
-@dataclass(frozen=True)
-class PoliceEvent:
-    """Händelse (polisen.se): one published police event, placed only at kommun or län level.
-
-    `geometry` is the API's centre point of the kommun or län in EPSG:3006 (not where it
-    happened); `kommunkod` is None for events that name no kommun (län-wide summaries).
-    """
-
-    id: str
-    occurred_at: datetime
-    type: str
-    name: str
-    summary: str = ""
-    url: str = ""
-    location_name: str = ""
-    kommunkod: str | None = None
-    geometry: BaseGeometry | None = None
-
-    @property
-    def is_summary(self) -> bool:
-        """True for "Sammanfattning natt" and similar: a report, not an incident time."""
-        return self.type.startswith(SUMMARY_PREFIX)
 
 
 @dataclass(frozen=True)

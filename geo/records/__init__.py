@@ -4,6 +4,7 @@ The frozen dataclasses and enums (`models`), the promise file and its checks (`p
 the periods a promise is followed up by (promise year, tertial: `periods`), what each kind of
 activity records and which outcome counts (`outcomes`), which activity counts toward which
 commitment (`progress`) and whether it is on course (`pace`), recurring times and holidays,
-how a place is made valid (`places`) and the kommun's indicators. Kind-level rules ("this kind
-needs a place", "its default classification") are properties of `models.CommitmentKind`.
+how a place is made valid (`places`), the kommun's indicators and a published police event
+(`events`). Kind-level rules ("this kind needs a place", "its default classification") are
+properties of `models.CommitmentKind`.
 """

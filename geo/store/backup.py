@@ -24,11 +24,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import struct
 import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -36,192 +34,34 @@ import shapely
 from pyproj import CRS
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
     Connection,
-    Date,
-    DateTime,
     Engine,
-    Float,
-    Integer,
-    LargeBinary,
     MetaData,
-    Table,
     create_engine,
     insert,
     select,
 )
-from sqlalchemy import String as SAString
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.types import UserDefinedType
 
 from geo import __version__
-from geo.errors import ImportFileError, LofteskartanError, SchemaError
+from geo.errors import ImportFileError, SchemaError
 from geo.files.limits import check_magic
 from geo.files.private_files import make_private_dir
 from geo.records.models import Actor
 from geo.store import Store, now
 from geo.store import schema as t
+from geo.store.geopackage import (
+    INFO_TABLE,
+    BackupError,
+    Layout,
+    from_file,
+    info_table_in,
+    layout_of,
+    to_file,
+)
 
 FORMAT = 1
-INFO_TABLE = "lofteskartan_backup"
-
-
-class BackupError(LofteskartanError):
-    """A backup could not be written, or a file is not a backup this program can restore."""
-
-
-# -- geometry blobs (GeoPackage 1.2, section 2.1.3) -----------------------------------------
-
-_ENVELOPE_BYTES = {0: 0, 1: 32, 2: 48, 3: 48, 4: 64}
-
-
-def gpkg_geometry(geom: BaseGeometry, srs_id: int = t.SRID) -> bytes:
-    """A shapely geometry as a GeoPackage geometry blob (little endian, xy envelope)."""
-    wkb = shapely.to_wkb(geom, byte_order=1, flavor="iso")
-    if geom.is_empty:
-        flags = 0b0001_0001  # empty, no envelope, little endian
-        return b"GP" + bytes([0, flags]) + struct.pack("<i", srs_id) + wkb
-    minx, miny, maxx, maxy = geom.bounds
-    flags = 0b0000_0011  # envelope [minx, maxx, miny, maxy], little endian
-    envelope = struct.pack("<4d", minx, maxx, miny, maxy)
-    return b"GP" + bytes([0, flags]) + struct.pack("<i", srs_id) + envelope + wkb
-
-
-def from_gpkg_geometry(blob: bytes) -> BaseGeometry:
-    """A GeoPackage geometry blob back to shapely (any envelope, either byte order)."""
-    if len(blob) < 8 or blob[:2] != b"GP":
-        raise ValueError("ingen GeoPackage-geometri")
-    envelope = (blob[3] >> 1) & 0b111
-    if envelope not in _ENVELOPE_BYTES:
-        raise ValueError(f"okänd envelope-typ {envelope}")
-    return shapely.from_wkb(bytes(blob[8 + _ENVELOPE_BYTES[envelope] :]))
-
-
-# -- columns ---------------------------------------------------------------------------------
-
-
-class _Declared(UserDefinedType):
-    """A column declared with a GeoPackage type name; values pass through unchanged."""
-
-    cache_ok = True
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-
-    def get_col_spec(self, **kw: Any) -> str:
-        return self.name
-
-
-@dataclass(frozen=True)
-class _Layout:
-    """How one of our tables sits in the GeoPackage: its layer table and geometry column."""
-
-    table: Table
-    layer: Table
-    geometry: str | None  # the layer's geometry column, if any
-    fid: str  # the integer primary key GeoPackage needs
-
-
-def _layout(table: Table, into: MetaData) -> _Layout:
-    """The GeoPackage layer for `table`: same names, types that keep values exactly.
-
-    GeoPackage wants an INTEGER PRIMARY KEY: a table whose key is one integer column keeps
-    it (so `id` is the feature id in QGIS); any other gets an extra `gpkg_fid`.
-    """
-    geoms = [c.name for c in table.columns if isinstance(c.type, t.Geometry)]
-    geometry = geoms[0] if geoms else None
-    pk = list(table.primary_key.columns)
-    own = len(pk) == 1 and isinstance(pk[0].type, Integer) and not isinstance(pk[0].type, Boolean)
-    fid = pk[0].name if own else "gpkg_fid"
-    columns: list[Column] = [] if own else [Column(fid, Integer, primary_key=True)]
-    for column in table.columns:
-        if column.name == fid:
-            columns.append(Column(fid, Integer, primary_key=True, autoincrement=False))
-        elif column.name == geometry:
-            kind = column.type.geometry_type  # type: ignore[attr-defined]
-            columns.append(Column(column.name, _Declared(kind)))
-        else:
-            columns.append(Column(column.name, _Declared(_sql_type(column))))
-    return _Layout(table, Table(table.name, into, *columns), geometry, fid)
-
-
-def _sql_type(column: Column) -> str:
-    """The GeoPackage column type that keeps the value exactly."""
-    kind = column.type
-    if isinstance(kind, t.Geometry):
-        return "BLOB"  # a further geometry column: WKB (the layer's own is GEOMETRY)
-    if isinstance(kind, Boolean):
-        return "BOOLEAN"
-    if isinstance(kind, Integer):
-        return "INTEGER"
-    if isinstance(kind, Float):
-        return "DOUBLE"
-    if isinstance(kind, t.AwareDateTime | DateTime | JSON | SAString):
-        return "TEXT"
-    if isinstance(kind, Date):
-        return "DATE"
-    if isinstance(kind, LargeBinary):
-        return "BLOB"
-    raise BackupError(
-        f"Kolumnen {column.table.name}.{column.name} har en typ ({kind!r}) som "
-        "säkerhetskopian inte kan spara exakt än: lägg till den i geo/store/backup.py."
-    )
-
-
-def _to_file(column: Column, value: Any, layer_geometry: str | None) -> Any:
-    """A value as read from the database, as it is written to the GeoPackage."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, t.Geometry):
-        if column.name == layer_geometry:
-            return gpkg_geometry(value)
-        return shapely.to_wkb(value, byte_order=1, flavor="iso")
-    if isinstance(kind, t.AwareDateTime | DateTime):
-        return value.isoformat()
-    if isinstance(kind, JSON):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(kind, Date):
-        return value.isoformat()
-    if isinstance(kind, Boolean):
-        return int(value)
-    return value
-
-
-def _from_file(column: Column, value: Any, layer_geometry: str | None) -> Any:
-    """A GeoPackage value back as the database column wants it."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, t.Geometry):
-        if column.name == layer_geometry:
-            return from_gpkg_geometry(value)
-        return shapely.from_wkb(bytes(value))
-    if isinstance(kind, t.AwareDateTime | DateTime):
-        parsed = datetime.fromisoformat(value)
-        if isinstance(kind, t.AwareDateTime) and parsed.tzinfo is None:
-            raise ValueError(f"tiden {value!r} saknar tidszon")
-        return parsed
-    if isinstance(kind, JSON):
-        return json.loads(value)
-    if isinstance(kind, Date):
-        return date.fromisoformat(value)
-    if isinstance(kind, Boolean):
-        return bool(value)
-    return value
-
-
-def _info_table(into: MetaData) -> Table:
-    return Table(
-        INFO_TABLE,
-        into,
-        Column("fid", Integer, primary_key=True),
-        Column("key", _Declared("TEXT"), nullable=False, unique=True),
-        Column("value", _Declared("TEXT"), nullable=False),
-    )
 
 
 # -- backup ----------------------------------------------------------------------------------
@@ -315,13 +155,13 @@ def _bounds(current: list[float] | None, geom: BaseGeometry | None) -> list[floa
     ]
 
 
-def _write_table(out: Connection, layout: _Layout, rows: Iterator[dict[str, Any]]) -> int:
+def _write_table(out: Connection, layout: Layout, rows: Iterator[dict[str, Any]]) -> int:
     """Fill one layer from the database's rows and register it; returns how many rows."""
     count = 0
     bounds: list[float] | None = None
     batch: list[dict[str, Any]] = []
     for row in rows:
-        batch.append({c.name: _to_file(c, row[c.name], layout.geometry) for c in layout.table.c})
+        batch.append({c.name: to_file(c, row[c.name], layout.geometry) for c in layout.table.c})
         if layout.geometry:
             bounds = _bounds(bounds, row[layout.geometry])
         if len(batch) >= 1000:
@@ -387,8 +227,8 @@ def backup(store: Store, actor: Actor, path: Path, overwrite: bool = False) -> B
         with engine.begin() as out, store.snapshot(actor) as s:
             version = int(s.get_setting("schema_version") or t.SCHEMA_VERSION)
             _create_gpkg_tables(out)
-            layouts = [_layout(table, layers) for table in t.metadata.sorted_tables]
-            info_table = _info_table(layers)
+            layouts = [layout_of(table, layers) for table in t.metadata.sorted_tables]
+            info_table = info_table_in(layers)
             layers.create_all(out)
             for layout in layouts:
                 counts[layout.table.name] = _write_table(
@@ -448,7 +288,7 @@ def _open_backup(path: Path) -> Engine:
 
 
 def _read_info(engine: Engine) -> dict[str, str]:
-    info_table = _info_table(MetaData())
+    info_table = info_table_in(MetaData())
     with engine.connect() as conn:
         return {r.key: r.value for r in conn.execute(select(info_table.c.key, info_table.c.value))}
 
@@ -462,7 +302,7 @@ def read_info(path: Path) -> dict[str, str]:
         engine.dispose()
 
 
-def _check_compatible(path: Path, engine: Engine, info: Mapping[str, str]) -> list[_Layout]:
+def _check_compatible(path: Path, engine: Engine, info: Mapping[str, str]) -> list[Layout]:
     """Refuse other schema versions and any file whose tables or columns differ from ours."""
     try:
         version = int(info.get("schema_version", ""))
@@ -487,7 +327,7 @@ def _check_compatible(path: Path, engine: Engine, info: Mapping[str, str]) -> li
         if table.name not in present:
             problems.append(f"tabellen {table.name} saknas")
             continue
-        layout = _layout(table, layers)
+        layout = layout_of(table, layers)
         columns = {c["name"] for c in inspector.get_columns(table.name)}
         expected = {c.name for c in layout.layer.columns}
         if columns != expected:
@@ -533,7 +373,7 @@ def restore(
                 for number, values in enumerate(conn.execute(query), start=1):
                     try:
                         yield {
-                            c.name: _from_file(c, v, layout.geometry)
+                            c.name: from_file(c, v, layout.geometry)
                             for c, v in zip(layout.table.columns, values, strict=True)
                         }
                     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:

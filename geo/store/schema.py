@@ -125,6 +125,20 @@ def _tracking() -> list[Column]:
     ]
 
 
+def _what_where_and_when() -> list[Column]:
+    """The leading columns a done and a planned activity share (new objects per table)."""
+    return [
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column("document_id", String(100)),
+        Column("kind", String(40), nullable=False, index=True),
+        Column("commitment_id", String(100)),
+        Column("place_id", Integer, ForeignKey("places.id")),
+        Column("geom", Geometry()),
+        Column("start_at", AwareDateTime, nullable=False, index=True),
+        Column("end_at", AwareDateTime, nullable=False),
+    ]
+
+
 meta = Table(
     "meta",
     metadata,
@@ -197,14 +211,7 @@ recurrence_rules = Table(
 planned_activities = Table(
     "planned_activities",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("document_id", String(100)),
-    Column("kind", String(40), nullable=False, index=True),
-    Column("commitment_id", String(100)),
-    Column("place_id", Integer, ForeignKey("places.id")),
-    Column("geom", Geometry()),
-    Column("start_at", AwareDateTime, nullable=False, index=True),
-    Column("end_at", AwareDateTime, nullable=False),
+    *_what_where_and_when(),
     Column("team", Text, nullable=False, default=""),
     Column("classification", String(20), nullable=False),
     Column("note", Text, nullable=False, default=""),
@@ -218,14 +225,7 @@ planned_activities = Table(
 activities = Table(
     "activities",
     metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("document_id", String(100)),
-    Column("kind", String(40), nullable=False, index=True),
-    Column("commitment_id", String(100)),
-    Column("place_id", Integer, ForeignKey("places.id")),
-    Column("geom", Geometry()),
-    Column("start_at", AwareDateTime, nullable=False, index=True),
-    Column("end_at", AwareDateTime, nullable=False),
+    *_what_where_and_when(),
     Column("outcome", JSONType, nullable=False),
     Column("classification", String(20), nullable=False),
     Column("note", Text, nullable=False, default=""),
@@ -252,7 +252,7 @@ findings = Table(
     *_tracking(),
 )
 
-# One photo per finding (issue 4), in its own table so that listing findings never reads
+# One photo per finding, in its own table so that listing findings never reads
 # the pictures. The bytes are re-encoded by geo.files.photos (no EXIF, no GPS) and are internal.
 finding_photos = Table(
     "finding_photos",

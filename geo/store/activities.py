@@ -1,0 +1,114 @@
+"""Done activities (genomförda aktiviteter) in the store, one at a time and in bulk."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from sqlalchemy import func, insert, select
+
+from geo.disclosure.access import Operation
+from geo.records.models import Activity, CommitmentKind
+from geo.store import schema as t
+from geo.store.core import SessionCore, chunked, starting_in
+from geo.store.mapping import activity_from_row, activity_values
+
+
+class Activities(SessionCore):
+    """The session's methods for logged activities."""
+
+    def add_activity(
+        self, activity: Activity, document_id: str | None = None, source_ref: str | None = None
+    ) -> Activity:
+        """Log a done activity; returns it with its id (classified at least as its place)."""
+        (activity,) = self._as_strict_as_place([activity])
+        self._require(Operation.PLAN, activity.classification)
+        values = activity_values(activity) | {"document_id": document_id, "source_ref": source_ref}
+        stamp = self._stamp(True)
+        new_id = self._insert_record(t.activities, values, stamp)
+        return replace(
+            activity, id=new_id, recorded_by=self.actor.username, recorded_at=stamp["created_at"]
+        )
+
+    def has_source_ref(self, source_ref: str) -> bool:
+        """True when an activity imported from this source row already exists."""
+        return (
+            self.conn.scalar(
+                select(t.activities.c.id).where(t.activities.c.source_ref == source_ref)
+            )
+            is not None
+        )
+
+    def get_activity(self, activity_id: int) -> Activity:
+        """The logged activity with this id."""
+        query = select(t.activities).where(t.activities.c.id == activity_id)
+        missing = f"Aktiviteten {activity_id} finns inte."
+        return activity_from_row(self._visible_row(query, t.activities, missing))
+
+    def list_activities(
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        kind: CommitmentKind | None = None,
+    ) -> list[Activity]:
+        """Logged activities with start in [start, end), oldest first."""
+        query = (
+            select(t.activities)
+            .where(*starting_in(t.activities.c.start_at, start, end))
+            .order_by(t.activities.c.start_at, t.activities.c.id)
+        )
+        if kind is not None:
+            query = query.where(t.activities.c.kind == kind.value)
+        query = self._hide_secret(query, t.activities)
+        return [activity_from_row(r) for r in self.conn.execute(query)]
+
+    def update_activity(self, activity: Activity) -> Activity:
+        """Save changes to a logged activity (optimistic version check)."""
+        (activity,) = self._as_strict_as_place([activity])
+        self._require(Operation.PLAN, activity.classification)
+        unsaved = "Aktiviteten är inte sparad än."
+        return self._save_changes(
+            activity, t.activities, activity_values, self.get_activity, unsaved
+        )
+
+    def existing_source_refs(self, refs: Iterable[str]) -> set[str]:
+        """Which of these import references are already stored (one query per 500)."""
+        found: set[str] = set()
+        for chunk in chunked(refs):
+            found.update(
+                self.conn.scalars(
+                    select(t.activities.c.source_ref).where(t.activities.c.source_ref.in_(chunk))
+                )
+            )
+        return found
+
+    def activities_stamp(self) -> str:
+        """Changes whenever activities or places change: a cache key for computed maps.
+
+        Every write through the store appends to the audit log, so its newest id moves on
+        with every change (and with some unrelated ones, which only costs a recompute).
+        The activity count is added for rows written around the store.
+        """
+        latest = self.conn.scalar(select(func.max(t.audit_log.c.id)))
+        count = self.conn.scalar(select(func.count()).select_from(t.activities))
+        return f"{latest}:{count}"
+
+    def add_activities_bulk(
+        self, activities: Sequence[Activity], document_id: str | None = None
+    ) -> int:
+        """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
+        self._require(Operation.PLAN)
+        activities = self._as_strict_as_place(activities)
+        for a in activities:
+            self._require(Operation.PLAN, a.classification)
+        if not activities:
+            return 0
+        stamp = self._stamp(True)
+        rows = [
+            activity_values(a) | {"document_id": document_id, "source_ref": None} | stamp
+            for a in activities
+        ]
+        self.conn.execute(insert(t.activities), rows)
+        self._audit("import", "activities", None, None, {"added": len(rows)})
+        return len(rows)

@@ -1,0 +1,211 @@
+"""The core of a store session: role checks, classification rules, stamps, versions, audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection, insert, select, update
+
+from geo.disclosure import access
+from geo.disclosure.access import Operation
+from geo.errors import ConflictError, NotFoundError, PermissionDenied
+from geo.records.models import STOCKHOLM, Actor, Classification, Finding
+from geo.store import schema as t
+from geo.store.mapping import jsonable
+
+T = TypeVar("T")
+
+
+def now() -> datetime:
+    """The current time in Europe/Stockholm (one place, so tests can reason about it)."""
+    return datetime.now(STOCKHOLM)
+
+
+@dataclass
+class SessionCore:
+    """What every part of a `Session` builds on.
+
+    Its connection, actor and backend, the role checks, the classification rules (a record at
+    least as strict as its place or walk), the who/when stamps, the version check and the audit.
+    """
+
+    conn: Connection
+    actor: Actor
+    backend: str
+
+    def __post_init__(self) -> None:
+        # An actor without a known role gets nothing, not even reads.
+        access.require(self.actor, Operation.READ)
+
+    def _require(self, operation: Operation, classification: Any = None) -> None:
+        """Refuse (PermissionDenied) unless the actor may do this (and see what it writes)."""
+        access.require(self.actor, operation)
+        if classification is not None and not access.may_see(self.actor, classification):
+            raise PermissionDenied(
+                "Bara polisens planerare och administratörer kan spara uppgifter som "
+                "är klassade som sekretess."
+            )
+
+    def _hide_secret(self, query: Any, table: Any) -> Any:
+        """Leave sekretess rows out of a query for actors who may not see them."""
+        if access.sees_secret(self.actor):
+            return query
+        return query.where(table.c.classification != Classification.SECRET.value)
+
+    def _place_classifications(self, place_ids: Iterable[int | None]) -> dict[int, Classification]:
+        """The stored classification of these places (a rule's input, not a read for the user)."""
+        wanted = {i for i in place_ids if i is not None}
+        if not wanted:
+            return {}
+        query = select(t.places.c.id, t.places.c.classification).where(t.places.c.id.in_(wanted))
+        return {row.id: Classification(row.classification) for row in self.conn.execute(query)}
+
+    def _as_strict_as_place(self, records: Sequence[Any]) -> list[Any]:
+        """Activities and plans at a place, at least as restricted as the place.
+
+        An "öppen" activity at a sekretess place would be counted in a public grid cell at
+        that place's position; several grids would then locate the place. So the record takes
+        the place's classification when it is stricter (`Classification.at_least`).
+        """
+        places = self._place_classifications(r.place_id for r in records)
+        out = []
+        for r in records:
+            place = places.get(r.place_id) if r.place_id is not None else None
+            if place is not None and place.rank > r.classification.rank:
+                r = replace(r, classification=r.classification.at_least(place))
+            out.append(r)
+        return out
+
+    def _as_strict_as_walk(self, finding: Finding) -> Finding:
+        """A finding at least as restricted as the safety walk it was made on."""
+        if finding.activity_id is None:
+            return finding
+        walk = self.conn.scalar(
+            select(t.activities.c.classification).where(t.activities.c.id == finding.activity_id)
+        )
+        if walk is None:
+            return finding
+        return replace(
+            finding, classification=finding.classification.at_least(Classification(walk))
+        )
+
+    def _stamp(self, creating: bool) -> dict[str, Any]:
+        """created/updated by and at for the current actor."""
+        stamp: dict[str, Any] = {"updated_at": now(), "updated_by": self.actor.username}
+        if creating:
+            stamp |= {"created_at": stamp["updated_at"], "created_by": self.actor.username}
+        return stamp
+
+    def _audit(
+        self,
+        action: str,
+        table: str,
+        record_id: Any,
+        before: Mapping[str, Any] | None,
+        after: Mapping[str, Any] | None,
+    ) -> None:
+        """Append who changed what, with the values before and after."""
+        # Safety net: every change is audited, so no write method can skip the role check.
+        access.require_for_table(self.actor, table)
+        self.conn.execute(
+            insert(t.audit_log).values(
+                at=now(),
+                actor=self.actor.username,
+                action=action,
+                table_name=table,
+                record_id=None if record_id is None else str(record_id),
+                before=jsonable(before),
+                after=jsonable(after),
+            )
+        )
+
+    def _bump(self, table: Any, record_id: int, expected_version: int, values: dict) -> None:
+        """Update a row only if nobody saved it since `expected_version` was read."""
+        result = self.conn.execute(
+            update(table)
+            .where(table.c.id == record_id, table.c.version == expected_version)
+            .values(**values, version=expected_version + 1, **self._stamp(False))
+        )
+        if result.rowcount == 0:
+            exists = self.conn.scalar(select(table.c.id).where(table.c.id == record_id))
+            if exists is None:
+                raise NotFoundError(f"Posten {record_id} finns inte (längre).")
+            raise ConflictError(
+                "Någon annan har sparat ändringar i samma post sedan du öppnade den. "
+                "Dina ändringar är inte sparade: ladda om och gör dem igen."
+            )
+
+    def _insert_record(
+        self, table: Any, values: dict[str, Any], stamp: dict[str, Any] | None = None
+    ) -> Any:
+        """Insert a new row stamped with who and when, and audit it; returns its id."""
+        new_id = self.conn.execute(
+            insert(table).values(**values, **(stamp or self._stamp(True))).returning(table.c.id)
+        ).scalar_one()
+        self._audit("create", table.name, new_id, None, values)
+        return new_id
+
+    def _add_record(self, record: Any, table: Any, values: dict[str, Any]) -> Any:
+        """Insert a new record's row (stamped, audited); returns the record with id, version 1."""
+        return replace(record, id=self._insert_record(table, values), version=1)
+
+    def _update_record(
+        self,
+        table: Any,
+        record_id: int,
+        expected_version: int,
+        before: Mapping[str, Any] | None,
+        values: dict[str, Any],
+    ) -> None:
+        """Save changed values (version-checked, see `_bump`) and audit the change."""
+        self._bump(table, record_id, expected_version, values)
+        self._audit("update", table.name, record_id, before, values)
+
+    def _save_changes(
+        self,
+        record: Any,
+        table: Any,
+        to_values: Callable[[Any], dict[str, Any]],
+        get: Callable[[int], Any],
+        unsaved: str,
+    ) -> Any:
+        """Save a stored record's changes (version-checked, audited); returns it one version on.
+
+        The caller checks the role first: `get` reads the record as stored (NotFoundError for
+        one the actor may not see), for the audit log's values before.
+        """
+        if record.id is None:
+            raise NotFoundError(unsaved)
+        before = to_values(get(record.id))
+        self._update_record(table, record.id, record.version, before, to_values(record))
+        return replace(record, version=record.version + 1)
+
+    def _visible_row(self, query: Any, table: Any, missing: str) -> Any:
+        """The one row of `query` the actor may see; NotFoundError(`missing`) otherwise.
+
+        A sekretess record the actor may not see does not exist for them: same message.
+        """
+        row = self.conn.execute(self._hide_secret(query, table)).first()
+        if row is None:
+            raise NotFoundError(missing)
+        return row
+
+
+def starting_in(column: Any, start: datetime | None, end: datetime | None) -> list[Any]:
+    """Conditions for a time column in [start, end); an open side adds none."""
+    conditions = []
+    if start is not None:
+        conditions.append(column >= start)
+    if end is not None:
+        conditions.append(column < end)
+    return conditions
+
+
+def chunked(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:
+    """The distinct values in lists of `size`: SQLite limits the bound values per statement."""
+    wanted = list(dict.fromkeys(values))
+    for i in range(0, len(wanted), size):
+        yield wanted[i : i + size]

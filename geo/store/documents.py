@@ -1,0 +1,153 @@
+"""Medborgarlöften in the store: the signed documents, their commitments and source files."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, func, insert, select
+
+from geo.disclosure.access import Operation
+from geo.errors import NotFoundError, PromiseFileError
+from geo.records.models import PromiseDocument
+from geo.records.promise_file import parse_promise_text
+from geo.store import schema as t
+from geo.store.core import SessionCore
+
+
+class PromiseDocuments(SessionCore):
+    """The session's methods for promise documents (medborgarlöften) and their commitments."""
+
+    def save_promise_document(
+        self, doc: PromiseDocument, source_name: str, source_text: str
+    ) -> bool:
+        """Store (or replace) a promise document from its file. Returns True if anything changed."""
+        self._require(Operation.ADMINISTER)
+        row = self.conn.execute(
+            select(t.promise_documents).where(t.promise_documents.c.id == doc.id)
+        ).first()
+        if row is not None and row.source_text == source_text:
+            return False
+        if row is not None:
+            self._refuse_dropping_used_commitments(doc)
+        values = {
+            "title": doc.title,
+            "kommunkod": doc.kommunkod,
+            "kommun_name": doc.kommun_name,
+            "signed_on": doc.signed_on,
+            "period_start": doc.period_start,
+            "period_end": doc.period_end,
+            "source_name": source_name,
+            "source_text": source_text,
+        }
+        if row is None:
+            self.conn.execute(
+                insert(t.promise_documents).values(id=doc.id, **values, **self._stamp(True))
+            )
+            self._audit("create", "promise_documents", doc.id, None, values)
+        else:
+            self._bump(t.promise_documents, doc.id, row.version, values)  # type: ignore[arg-type]
+            self._audit(
+                "update", "promise_documents", doc.id, {"source_text": row.source_text}, values
+            )
+        self.conn.execute(delete(t.commitments).where(t.commitments.c.document_id == doc.id))
+        for position, c in enumerate(doc.commitments):
+            self.conn.execute(
+                insert(t.commitments).values(
+                    document_id=doc.id,
+                    id=c.id,
+                    promise_id=c.promise_id,
+                    kind=c.kind.value,
+                    responsible=c.responsible.value,
+                    text=c.text,
+                    position=position,
+                    target_rule=c.target.rule.value if c.target else None,
+                    target_count=c.target.count if c.target else None,
+                )
+            )
+        return True
+
+    def _refuse_dropping_used_commitments(self, doc: PromiseDocument) -> None:
+        """A new version of a document may not lose a commitment that work is recorded against.
+
+        Activities, plans and rules count toward the commitment they name, or, naming none,
+        toward the document's single commitment of their kind (geo/records/progress.py). A new
+        version without that commitment would make them vanish from the follow-up.
+        """
+        old = self.promise_document(doc.id)
+        kept = {c.id for c in doc.commitments}
+        for commitment in old.commitments:
+            if commitment.id in kept:
+                continue
+            counts = self._recorded_against(doc.id, commitment.id)
+            if counts:
+                raise PromiseFileError(
+                    f'Den nya versionen av {doc.id} saknar aktiviteten "{commitment.id}", som '
+                    f"har {counts}. Behåll aktiviteten med samma id i filen, så går inget "
+                    "förlorat. Inget sparades."
+                )
+        for kind in {c.kind for c in old.commitments}:
+            before = [c for c in old.commitments if c.kind is kind]
+            after = [c for c in doc.commitments if c.kind is kind]
+            if len(before) != 1 or len(after) == 1:
+                continue
+            counts = self._recorded_against(doc.id, None, kind.value)
+            if counts:
+                raise PromiseFileError(
+                    f"{counts} av typen {kind.value} räknas i dag till aktiviteten "
+                    f'"{before[0].id}" utan att ange den. Den nya versionen av {doc.id} har '
+                    f"{len(after)} aktiviteter av den typen, så de skulle inte räknas längre. "
+                    "Behåll en aktivitet av typen med samma id. Inget sparades."
+                )
+
+    def _recorded_against(
+        self, document_id: str, commitment_id: str | None, kind: str | None = None
+    ) -> str:
+        """ "3 genomförda, 1 planerad"-style counts of rows for one commitment (or kind)."""
+        parts = []
+        for label, table in (
+            ("genomförda", t.activities),
+            ("planerade", t.planned_activities),
+            ("återkommande regler", t.recurrence_rules),
+        ):
+            query = (
+                select(func.count()).select_from(table).where(table.c.document_id == document_id)
+            )
+            if commitment_id is None:
+                query = query.where(table.c.commitment_id.is_(None)).where(table.c.kind == kind)
+            else:
+                query = query.where(table.c.commitment_id == commitment_id)
+            n = int(self.conn.scalar(query) or 0)
+            if n:
+                parts.append(f"{n} {label}")
+        return ", ".join(parts)
+
+    def promise_documents(self) -> list[PromiseDocument]:
+        """All stored documents, newest signing first."""
+        rows = self.conn.execute(
+            select(t.promise_documents.c.source_text, t.promise_documents.c.source_name).order_by(
+                t.promise_documents.c.signed_on.desc()
+            )
+        )
+        return [parse_promise_text(r.source_text, r.source_name) for r in rows]
+
+    def promise_source(self, document_id: str) -> tuple[str, str]:
+        """The file name and text a document was read from (to download, edit, upload again)."""
+        row = self.conn.execute(
+            select(t.promise_documents.c.source_name, t.promise_documents.c.source_text).where(
+                t.promise_documents.c.id == document_id
+            )
+        ).first()
+        if row is None:
+            raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}".')
+        return str(row.source_name), str(row.source_text)
+
+    def promise_document(self, document_id: str | None = None) -> PromiseDocument:
+        """One document by id, or (None) the most recently signed one."""
+        docs = self.promise_documents()
+        if not docs:
+            raise NotFoundError("Inget medborgarlöfte är inläst. Kör `lofteskartan init`.")
+        if document_id is None:
+            return docs[0]
+        for doc in docs:
+            if doc.id == document_id:
+                return doc
+        known = ", ".join(d.id for d in docs)
+        raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}" (finns: {known}).')
