@@ -10,6 +10,7 @@ from geo.errors import LofteskartanError
 from geo.planning.siting import format_number, format_share
 from geo.planning.siting_use_case import (
     NoCandidatesError,
+    Rotation,
     SitingRequest,
     rotate,
     save_rotation_plan,
@@ -103,14 +104,10 @@ reasons_table(result)
 st.subheader("Rotation")
 settings = rotation_settings(len(result.chosen))
 try:
-    plan = rotate(
-        result,
-        settings.weeks,
-        settings.min_gap,
-        settings.seed,
-        settings.start,
-        settings.per_week,
+    rotation = Rotation(
+        settings.weeks, settings.min_gap, settings.seed, settings.start, settings.per_week
     )
+    plan = rotate(result, rotation)
 except LofteskartanError as exc:
     st.warning(plain(exc))
     st.stop()

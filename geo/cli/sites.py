@@ -152,6 +152,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     from geo.planning.rotation import monday_after, new_seed
     from geo.planning.siting_use_case import (
         NoCandidatesError,
+        Rotation,
         SitingRequest,
         UnknownLayerError,
         rotate,
@@ -193,14 +194,8 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     plan = None
     if args.weeks is not None:
         seed = new_seed() if args.seed is None else args.seed
-        plan = rotate(
-            result,
-            args.weeks,
-            args.min_gap,
-            seed,
-            args.start or monday_after(date.today()),
-            args.per_week,
-        )
+        start = args.start or monday_after(date.today())
+        plan = rotate(result, Rotation(args.weeks, args.min_gap, seed, start, args.per_week))
     saved = 0
     if plan is not None and args.save:
         saved = save_rotation_plan(

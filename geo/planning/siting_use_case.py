@@ -130,23 +130,28 @@ def suggest(store: Store, actor: Actor, request: SitingRequest) -> Suggestion:
     return Suggestion(result, document_id)
 
 
-def rotate(
-    result: SitingResult,
-    weeks: int,
-    min_gap: int,
-    seed: int,
-    start: date,
-    per_week: int = 1,
-) -> RotationPlan:
+@dataclass(frozen=True)
+class Rotation:
+    """How to rotate the suggested sites: weeks, rest between uses, seed, first Monday."""
+
+    weeks: int
+    min_gap: int
+    seed: int
+    start: date
+    per_week: int = 1
+
+
+def rotate(result: SitingResult, rotation: Rotation) -> RotationPlan:
     """A weekly rotation over the suggested sites, each weighted by the demand it covers."""
+    weights = [site.covered_weight for site in result.chosen]
     return plan_rotation(
         result.chosen_candidates,
-        [site.covered_weight for site in result.chosen],
-        weeks,
-        min_gap,
-        seed,
-        start,
-        per_week,
+        weights,
+        rotation.weeks,
+        rotation.min_gap,
+        rotation.seed,
+        rotation.start,
+        rotation.per_week,
     )
 
 
