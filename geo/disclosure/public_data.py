@@ -1,0 +1,180 @@
+"""The public data set (offentlig): what may be published, built by leaving things out.
+
+Every rule of what a public file may hold is in `geo.disclosure.audience`'s docstring; this
+module applies them: only öppen records at public places, no free text, plans only as the
+police office's opening hours by week, findings without text, activities only as cells with
+at least k, and counts suppressed as `AudienceRules` says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from geo.disclosure.audience import (
+    OPENING_HOURS,
+    PUBLIC_OFFICE_ATTRIBUTES,
+    DataSetParts,
+    ExportContext,
+    ExportData,
+    FindingRow,
+    PlaceRow,
+    PlannedRow,
+    cells_of,
+    day_of,
+    finding_in_scope,
+    finish,
+    period_summary,
+    plain_text,
+    protect_parts,
+    tertial_summaries,
+)
+from geo.records.models import (
+    Activity,
+    Classification,
+    CommitmentKind,
+    Finding,
+    Place,
+    PlaceKind,
+    PlannedActivity,
+)
+from geo.records.periods import Period
+from geo.swedish import iso_week
+
+if TYPE_CHECKING:
+    from geo.store import Session
+
+
+def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
+    """The public data set for `ctx` (read as `PUBLIC_READER`, checked by `read_context`)."""
+    by_id, period, k = ctx.by_id, ctx.period, ctx.k
+    walks = {a.id: a for a in ctx.in_period}
+    counted = Period(period.start, ctx.until or period.start, period.label)
+    summary = period_summary(ctx.document, period, ctx.in_period, [], True, k)
+    tertials = protect_parts(summary, tertial_summaries(ctx, public=True))
+    # "Since the last meeting" would be a range chosen by whoever exports; the public
+    # is shown the last tertial that has ended instead, as protected in the table.
+    empty = Period(period.start, period.start, period.label)
+    recent = tertials[-1] if tertials else period_summary(ctx.document, empty, [], [], True, k)
+    parts = DataSetParts(
+        places=tuple(_public_place(p) for p in ctx.places if _is_public_place(p)),
+        activities=(),
+        recent_activities=(),
+        planned=tuple(
+            _public_plan(p, by_id)
+            for p in ctx.planned_all
+            if period.contains(day_of(p.start)) and _is_opening_hours(p, by_id)
+        ),
+        upcoming=tuple(_public_plan(p, by_id) for p in ctx.upcoming if _is_opening_hours(p, by_id)),
+        findings=tuple(
+            _public_finding(f, walks[f.activity_id])
+            for f in session.list_findings()
+            if f.activity_id in walks
+            and finding_in_scope(f, walks[f.activity_id], counted)
+            and f.classification is Classification.OPEN
+            and walks[f.activity_id].classification is Classification.OPEN
+        ),
+        # Only öppen activities at public places (or none) are placed on a public map, and
+        # only as cells with >= k. The store already makes an activity at a sekretess place
+        # sekretess; the place check here also covers databases written before that rule.
+        cells=cells_of(
+            ctx, [a for a in ctx.in_period if _may_be_placed_publicly(a, by_id)], min_count=k
+        ),
+        summary=summary,
+        tertials=tuple(tertials),
+        recent=recent,
+        last_meeting=None,
+        counted_until=ctx.until,
+    )
+    return finish(session, ctx, parts)
+
+
+def _is_public_place(place: Place) -> bool:
+    """Öppen, in use, and not an insatsplats (an intervention's place is never published)."""
+    return (
+        place.classification is Classification.OPEN
+        and place.kind is not PlaceKind.INTERVENTION_PLACE
+        and not place.is_retired
+    )
+
+
+def _may_be_placed_publicly(activity: Activity, places: Mapping[int, Place]) -> bool:
+    """Öppen, and at no place or at a public one (never at an insatsplats or hidden place)."""
+    if activity.classification is not Classification.OPEN:
+        return False
+    if activity.place_id is None:
+        return True
+    place = places.get(activity.place_id)
+    # A retired place still counts what was done there while it was in use.
+    return (
+        place is not None
+        and place.classification is Classification.OPEN
+        and place.kind is not PlaceKind.INTERVENTION_PLACE
+    )
+
+
+def _public_place(place: Place) -> PlaceRow:
+    keep = PUBLIC_OFFICE_ATTRIBUTES if place.kind is PlaceKind.POLICE_OFFICE else ()
+    return PlaceRow(
+        kind=place.kind,
+        name=place.name,
+        geometry=place.geometry,
+        classification=place.classification,
+        note="",
+        attributes={k: place.attributes[k] for k in keep if k in place.attributes},
+        id=None,
+        retired=False,
+        is_example=place.is_example,
+    )
+
+
+def _is_opening_hours(plan: PlannedActivity, places: Mapping[int, Place]) -> bool:
+    """Öppen presence at an öppen police office: the published opening hours."""
+    place = places.get(plan.place_id) if plan.place_id is not None else None
+    return (
+        plan.kind is CommitmentKind.PRESENCE
+        and plan.classification is Classification.OPEN
+        and place is not None
+        and place.kind is PlaceKind.POLICE_OFFICE
+        and _is_public_place(place)
+    )
+
+
+def _public_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> PlannedRow:
+    place = places[plan.place_id]  # type: ignore[index]  # checked by _is_opening_hours
+    return PlannedRow(
+        kind=plan.kind,
+        commitment_id=plan.commitment_id,
+        week=iso_week(day_of(plan.start)),
+        start=None,
+        end=None,
+        place_name=place.name,
+        geometry=place.geometry,
+        team="",
+        status=plan.status,
+        classification=plan.classification,
+        note="",
+        opening_hours=plain_text(place.attributes.get(OPENING_HOURS, "")),
+        id=None,
+        is_example=plan.is_example,
+    )
+
+
+def _public_finding(finding: Finding, walk: Activity) -> FindingRow:
+    return FindingRow(
+        category=finding.category,
+        owner=finding.owner,
+        status=finding.status,
+        due_week=iso_week(finding.due) if finding.due else "",
+        walk_week=iso_week(day_of(walk.start)),
+        geometry=finding.geometry,
+        classification=finding.classification,
+        description="",
+        action="",
+        due=None,
+        walk_date=None,
+        id=None,
+        activity_id=None,
+        has_photo=False,
+        thumbnail=None,
+    )
