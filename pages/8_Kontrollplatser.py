@@ -124,7 +124,7 @@ if st.button("Lägg in i planeringen", type="primary"):
             settings.hours,
         )
         st.success(
-            f"{saved} planerade trafikkontroller lades in i planeringen (frö {plan.seed:d})."
+            f"{saved:d} planerade trafikkontroller lades in i planeringen (frö {plan.seed:d})."
         )
     except LofteskartanError as exc:
         st.error(plain(exc))
