@@ -484,24 +484,6 @@ class ExportContext:
         return self.request.rules.min_count
 
 
-@dataclass(frozen=True)
-class DataSetParts:
-    """What the public and the internal builder each decide; `finish` adds the rest."""
-
-    places: tuple[PlaceRow, ...]
-    activities: tuple[ActivityRow, ...]
-    recent_activities: tuple[ActivityRow, ...]
-    planned: tuple[PlannedRow, ...]
-    upcoming: tuple[PlannedRow, ...]
-    findings: tuple[FindingRow, ...]
-    cells: tuple[Cell, ...]
-    summary: PeriodSummary
-    tertials: tuple[PeriodSummary, ...]
-    recent: PeriodSummary
-    last_meeting: date | None
-    counted_until: date | None
-
-
 def read_context(session: Session, request: ExportRequest) -> ExportContext:
     """Read the store once for `request` (a public one is checked first)."""
     doc = session.promise_document(request.document_id)
@@ -582,29 +564,17 @@ def cells_of(
     )
 
 
-def finish(session: Session, ctx: ExportContext, parts: DataSetParts) -> ExportData:
-    """The data set: what the audience's builder decided plus the shared base layers."""
+def shared_fields(session: Session, ctx: ExportContext) -> dict[str, Any]:
+    """The fields of `ExportData` both audiences fill alike: document, period, base layers."""
     base, boundary = base_layers(session, ctx.document.kommunkod)
-    return ExportData(
-        document=ctx.document,
-        request=ctx.request,
-        period=ctx.period,
-        places=parts.places,
-        activities=parts.activities,
-        recent_activities=parts.recent_activities,
-        planned=parts.planned,
-        upcoming=parts.upcoming,
-        findings=parts.findings,
-        cells=parts.cells,
-        summary=parts.summary,
-        tertials=parts.tertials,
-        recent=parts.recent,
-        last_meeting=parts.last_meeting,
-        base=base,
-        kommun_boundary=boundary,
-        has_example_data=session.has_example_data(),
-        counted_until=parts.counted_until,
-    )
+    return {
+        "document": ctx.document,
+        "request": ctx.request,
+        "period": ctx.period,
+        "base": base,
+        "kommun_boundary": boundary,
+        "has_example_data": session.has_example_data(),
+    }
 
 
 # -- helpers ------------------------------------------------------------------------------

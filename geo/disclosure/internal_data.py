@@ -10,7 +10,6 @@ from shapely.geometry import Point
 from geo.disclosure.audience import (
     OPENING_HOURS,
     ActivityRow,
-    DataSetParts,
     ExportContext,
     ExportData,
     FindingRow,
@@ -19,22 +18,17 @@ from geo.disclosure.audience import (
     cells_of,
     day_of,
     finding_in_scope,
-    finish,
     period_summary,
     plain_text,
+    shared_fields,
     tertial_summaries,
 )
-from geo.records.models import (
-    Activity,
-    Classification,
-    Finding,
-    Place,
-    PlannedActivity,
-)
+from geo.records.models import Classification
 from geo.spatial.layers import activity_point
 from geo.swedish import iso_week
 
 if TYPE_CHECKING:
+    from geo.records.models import Activity, Finding, Place, PlannedActivity
     from geo.store import Session
 
 
@@ -53,7 +47,8 @@ def build_internal_data(session: Session, ctx: ExportContext) -> ExportData:
     summary = period_summary(
         ctx.document, period, ctx.in_period, ctx.planned_in_period, False, ctx.k
     )
-    parts = DataSetParts(
+    return ExportData(
+        **shared_fields(session, ctx),
         places=tuple(_internal_place(p) for p in ctx.places),
         activities=tuple(_internal_activity(a, by_id) for a in ctx.in_period),
         recent_activities=tuple(_internal_activity(a, by_id) for a in ctx.recent),
@@ -76,7 +71,6 @@ def build_internal_data(session: Session, ctx: ExportContext) -> ExportData:
         last_meeting=ctx.last_meeting,
         counted_until=None,
     )
-    return finish(session, ctx, parts)
 
 
 def _internal_place(place: Place) -> PlaceRow:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 from geo.disclosure.audience import (
     OPENING_HOURS,
     PUBLIC_OFFICE_ATTRIBUTES,
-    DataSetParts,
     ExportContext,
     ExportData,
     FindingRow,
@@ -23,10 +22,10 @@ from geo.disclosure.audience import (
     cells_of,
     day_of,
     finding_in_scope,
-    finish,
     period_summary,
     plain_text,
     protect_parts,
+    shared_fields,
     tertial_summaries,
 )
 from geo.records.models import (
@@ -56,7 +55,8 @@ def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
     # is shown the last tertial that has ended instead, as protected in the table.
     empty = Period(period.start, period.start, period.label)
     recent = tertials[-1] if tertials else period_summary(ctx.document, empty, [], [], True, k)
-    parts = DataSetParts(
+    return ExportData(
+        **shared_fields(session, ctx),
         places=tuple(_public_place(p) for p in ctx.places if _is_public_place(p)),
         activities=(),
         recent_activities=(),
@@ -86,7 +86,6 @@ def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
         last_meeting=None,
         counted_until=ctx.until,
     )
-    return finish(session, ctx, parts)
 
 
 def _is_public_place(place: Place) -> bool:
