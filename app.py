@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import ast
 import logging
 import os
-import re
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
@@ -26,29 +25,39 @@ RAISE_ERRORS_ENV = "LOFTESKARTAN_RAISE_ERRORS"
 PAGES = Path(__file__).parent / "pages"
 
 
-def _title(page: Path) -> str:
-    """A page's menu title is the first words of its docstring, up to the colon."""
-    doc = ast.get_docstring(ast.parse(page.read_text(encoding="utf-8"))) or page.stem
-    return doc.split(":", 1)[0].strip()
+@dataclass(frozen=True)
+class PageEntry:
+    """One menu entry: the page's file, its menu title, its URL path and the role it needs.
+
+    The role only hides the page from the menu; each page checks it again with its own
+    `require(...)` (tests/app/test_pages.py checks that the two agree).
+    """
+
+    file: str
+    title: str
+    address: str
+    role: Role
+
+    @property
+    def path(self) -> Path:
+        """The page's script."""
+        return PAGES / self.file
 
 
-def _address(page: Path) -> str:
-    """A page's URL path: its file name without the sorting number ("1_Karta.py" → "Karta")."""
-    return re.sub(r"^\d+_", "", page.stem)
-
-
-def _required_role(page: Path) -> Role:
-    """The role in a page's top-level `require(Role.X)` call (läsare when it has none)."""
-    for node in ast.parse(page.read_text(encoding="utf-8")).body:
-        value = getattr(node, "value", None)
-        if (
-            isinstance(value, ast.Call)
-            and getattr(value.func, "id", None) == "require"
-            and value.args
-            and isinstance(value.args[0], ast.Attribute)
-        ):
-            return Role[value.args[0].attr]
-    return Role.VIEWER
+# The menu in order; the first page is where the app opens.
+PAGE_TABLE: tuple[PageEntry, ...] = (
+    PageEntry("0_Oversikt.py", "Översikt", "Oversikt", Role.VIEWER),
+    PageEntry("1_Karta.py", "Karta", "Karta", Role.VIEWER),
+    PageEntry("2_Platser.py", "Platser", "Platser", Role.PLANNER),
+    PageEntry("3_Planering.py", "Planering", "Planering", Role.PLANNER),
+    PageEntry("4_Logga.py", "Logga", "Logga", Role.PLANNER),
+    PageEntry("5_Uppfoljning.py", "Uppföljning", "Uppfoljning", Role.VIEWER),
+    PageEntry("5_Varmekarta.py", "Värmekarta", "Varmekarta", Role.VIEWER),
+    PageEntry("6_Lagesbild.py", "Lägesbild", "Lagesbild", Role.VIEWER),
+    PageEntry("7_Export.py", "Export", "Export", Role.VIEWER),
+    PageEntry("8_Kontrollplatser.py", "Kontrollplatser", "Kontrollplatser", Role.PLANNER),
+    PageEntry("9_Admin.py", "Administration", "Admin", Role.ADMIN),
+)
 
 
 def _refuse_foreign_host() -> None:
@@ -76,16 +85,15 @@ def _refuse_foreign_host() -> None:
 
 def _main() -> None:
     """Sign-in, the menu for the user's role, the sidebar and the chosen page."""
-    every_page = sorted(PAGES.glob("*.py"))
     # Only the sign-in page, and a stop, while nobody is signed in; it keeps a bookmark's
     # address.
-    actor = sign_in_gate([_address(p) for p in every_page[1:]])
+    actor = sign_in_gate([p.address for p in PAGE_TABLE[1:]])
     # Pages the user's role cannot use are left out of the menu; each page checks again.
-    pages = [p for p in every_page if role_of(actor).rank >= _required_role(p).rank]
+    pages = [p for p in PAGE_TABLE if role_of(actor).rank >= p.role.rank]
     in_app()
     navigation = st.navigation(
         [
-            st.Page(p, title=_title(p), url_path=_address(p), default=i == 0)
+            st.Page(p.path, title=p.title, url_path=p.address, default=i == 0)
             for i, p in enumerate(pages)
         ]
     )
@@ -94,19 +102,21 @@ def _main() -> None:
     navigation.run()
 
 
-st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
-_refuse_foreign_host()
-try:
-    _main()
-except LofteskartanError as exc:
-    st.error(plain(str(exc)))
-except Exception:  # Streamlit's st.stop and st.rerun raise BaseExceptions: they pass through
-    # A bug: the traceback (perhaps with SQL and its parameters) goes to the server's log,
-    # the user gets a message without it (client.showErrorDetails is "none" as well).
-    LOG.exception("Unexpected error in a page run")
-    if os.environ.get(RAISE_ERRORS_ENV) == "1":
-        raise
-    st.error(
-        "Något gick fel och sidan kunde inte visas; felet är loggat på servern. Försök "
-        "igen, och säg till den som sköter Löfteskartan om det händer igen."
-    )
+# Streamlit runs this file as __main__; tests import it for the page table.
+if __name__ == "__main__":
+    st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
+    _refuse_foreign_host()
+    try:
+        _main()
+    except LofteskartanError as exc:
+        st.error(plain(str(exc)))
+    except Exception:  # Streamlit's st.stop and st.rerun raise BaseExceptions: they pass through
+        # A bug: the traceback (perhaps with SQL and its parameters) goes to the server's log,
+        # the user gets a message without it (client.showErrorDetails is "none" as well).
+        LOG.exception("Unexpected error in a page run")
+        if os.environ.get(RAISE_ERRORS_ENV) == "1":
+            raise
+        st.error(
+            "Något gick fel och sidan kunde inte visas; felet är loggat på servern. Försök "
+            "igen, och säg till den som sköter Löfteskartan om det händer igen."
+        )

@@ -188,7 +188,7 @@ def _ring(i: int, vertices: int) -> list[tuple[float, float]]:
 
 
 def places_csv(path: Path) -> str:
-    from geo.files.place_import import MAX_FEATURES
+    from geo.files.place_rows import MAX_FEATURES
 
     # The row cap (MAX_FEATURES places) comes before the size limit for small rows, so
     # the file reaches its size with polygons of many vertices, as a drawn area has.
@@ -205,7 +205,7 @@ def places_csv(path: Path) -> str:
 def places_geojson(path: Path) -> str:
     from shapely.geometry import Polygon, mapping
 
-    from geo.files.place_import import MAX_FEATURES
+    from geo.files.place_rows import MAX_FEATURES
     from geo.spatial.crs import to_wgs84
 
     vertices = max(4, PLACES_LIMIT.max_bytes() // MAX_FEATURES // 40)
@@ -226,7 +226,7 @@ def places_gpkg(path: Path) -> str:
     import geopandas as gpd
     from shapely.geometry import Polygon
 
-    from geo.files.place_import import MAX_FEATURES
+    from geo.files.place_rows import MAX_FEATURES
 
     count = MAX_FEATURES * 9 // 10
     # A GeoPackage stores 16 bytes per vertex (WKB) plus an index: fill to just under.

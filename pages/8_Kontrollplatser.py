@@ -7,16 +7,16 @@ from streamlit_folium import st_folium
 
 from geo.disclosure.access import Role
 from geo.errors import LofteskartanError
-from geo.planning.rotation import plan_rotation, planned_controls, save_rotation
-from geo.planning.siting import format_number, format_share, suggest_sites
-from geo.planning.siting_inputs import (
-    base_layer_candidates,
-    combine_candidates,
-    line_base_layers,
-    site_candidates,
-    store_demand_layers,
+from geo.planning.siting import format_number, format_share
+from geo.planning.siting_use_case import (
+    NoCandidatesError,
+    Rotation,
+    SitingRequest,
+    rotate,
+    save_rotation_plan,
+    siting_offer,
+    suggest,
 )
-from geo.records.models import PlaceKind
 from ui.auth import require
 from ui.entry import through_app
 from ui.siting import (
@@ -45,10 +45,8 @@ st.caption(
     "annan kombination av lika många platser täcker mer."
 )
 store = get_store()
-with store.session(current_actor()) as s:
-    stored_sites = site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
-    store_layers = store_demand_layers(s)
-    roads = line_base_layers(s)
+offer = siting_offer(store, current_actor())
+stored_sites, roads = offer.stored_sites, offer.road_layers
 
 left, right = st.columns(2)
 k = int(left.number_input("Antal platser (k)", min_value=1, max_value=50, value=3))
@@ -67,18 +65,16 @@ with st.expander("Kandidatplatser", expanded=True):
     )
     file_candidates = uploaded_candidates(spacing)
 with st.expander("Efterfrågan och vikter", expanded=True):
-    layers = weighted_layers(store_layers)
+    layers = weighted_layers(offer.demand_layers)
 
+request = SitingRequest(
+    k, radius, use_sites, road, spacing, file_candidates=file_candidates, layers=layers
+)
 try:
-    with store.session(current_actor()) as s:
-        road_candidates = base_layer_candidates(s, road, spacing) if road else []
-    candidates = combine_candidates(
-        stored_sites if use_sites else [], *file_candidates, road_candidates
-    )
-    if not candidates:
-        st.warning("Välj kandidatplatser: befintliga platser, vägar eller en fil.")
-        st.stop()
-    result = suggest_sites(candidates, layers, k, radius)
+    result = suggest(store, current_actor(), request).result
+except NoCandidatesError:
+    st.warning("Välj kandidatplatser: befintliga platser, vägar eller en fil.")
+    st.stop()
 except LofteskartanError as exc:
     st.error(plain(exc))
     st.stop()
@@ -108,26 +104,27 @@ reasons_table(result)
 st.subheader("Rotation")
 settings = rotation_settings(len(result.chosen))
 try:
-    plan = plan_rotation(
-        result.chosen_candidates,
-        [site.covered_weight for site in result.chosen],
-        settings.weeks,
-        settings.min_gap,
-        settings.seed,
-        settings.start,
-        settings.per_week,
+    rotation = Rotation(
+        settings.weeks, settings.min_gap, settings.seed, settings.start, settings.per_week
     )
+    plan = rotate(result, rotation)
 except LofteskartanError as exc:
     st.warning(plain(exc))
     st.stop()
 rotation_table(plan)
 if st.button("Lägg in i planeringen", type="primary"):
     try:
-        with store.session(current_actor()) as s:
-            controls = planned_controls(plan, settings.weekday, settings.start_time, settings.hours)
-            saved = save_rotation(s, controls, sel.document.id)
+        saved = save_rotation_plan(
+            store,
+            current_actor(),
+            plan,
+            sel.document.id,
+            settings.weekday,
+            settings.start_time,
+            settings.hours,
+        )
         st.success(
-            f"{len(saved)} planerade trafikkontroller lades in i planeringen (frö {plan.seed:d})."
+            f"{saved:d} planerade trafikkontroller lades in i planeringen (frö {plan.seed:d})."
         )
     except LofteskartanError as exc:
         st.error(plain(exc))

@@ -28,7 +28,6 @@ from geo.records.models import Classification, Place, PlaceKind
 from geo.records.places import (
     ATTRIBUTES,
     SPEED_LIMITS,
-    Drawing,
     PlaceContext,
     PlaceInput,
     ValueType,
@@ -36,9 +35,7 @@ from geo.records.places import (
     build_place,
     check_geometry,
     check_in_sweden,
-    clicked_place,
     describe_facts,
-    drawn_shape,
     place_facts,
     place_row,
     place_warnings,
@@ -48,6 +45,7 @@ from geo.spatial.crs import SWEREF99TM, WGS84
 from geo.spatial.layers import bounds_of, place_collections
 from ui.base_layers import base_layers
 from ui.place_map import drawing_map, places_group, preview_map
+from ui.place_payloads import Drawing, clicked_place, drawn_shape
 from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 

@@ -66,7 +66,7 @@ def register_places(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
-    from geo.files.place_import import export_places
+    from geo.exports.places import export_places
     from geo.records.models import Classification
 
     store.require_schema()

@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 from geo.cli.common import UsageError, add_document_option, cli_actor, iso_date
-from geo.records.models import PlaceKind
 from geo.store import Store
 
 
@@ -150,12 +149,15 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     from geo.files.siting_io import read_candidates, read_demand
     from geo.planning import siting
     from geo.planning import siting_inputs as inputs
-    from geo.planning.rotation import (
-        monday_after,
-        new_seed,
-        plan_rotation,
-        planned_controls,
-        save_rotation,
+    from geo.planning.rotation import monday_after, new_seed
+    from geo.planning.siting_use_case import (
+        NoCandidatesError,
+        Rotation,
+        SitingRequest,
+        UnknownLayerError,
+        rotate,
+        save_rotation_plan,
+        suggest,
     )
 
     siting.check_k_and_radius(args.k, args.radius)
@@ -167,53 +169,38 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     store_layer_names = list(args.layer)
     if not args.demand and not args.layer:
         store_layer_names = [(inputs.VIOLATIONS_LAYER, 1.0), (inputs.CENTRAL_AREAS_LAYER, 1.0)]
-    for name, _ in store_layer_names:
-        if name not in inputs.STORE_LAYER_TITLES:
-            known = ", ".join(inputs.STORE_LAYER_TITLES)
-            raise UsageError(f'Lagret "{name}" finns inte (finns: {known}).')
-    needs_store = bool(store_layer_names) or not args.no_sites or args.road_layer or args.save
-    store_candidates: list[siting.Candidate] = []
-    road: list[siting.Candidate] = []
-    layers: list[siting.DemandLayer] = []
-    document_id = None
-    if needs_store:
-        store.require_schema()
-        with store.session(cli_actor()) as s:
-            if not args.no_sites:
-                sites = s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE)
-                store_candidates = inputs.site_candidates(sites)
-            if args.road_layer:
-                road = inputs.base_layer_candidates(s, args.road_layer, args.spacing)
-            if store_layer_names:
-                offered = inputs.store_demand_layers(s)
-                layers = [offered[name].with_weight(w) for name, w in store_layer_names]
-            if args.save:
-                document_id = s.promise_document(args.document).id
-    candidates = inputs.combine_candidates(store_candidates, *file_candidates, road)
-    if not candidates:
+    request = SitingRequest(
+        k=args.k,
+        radius=args.radius,
+        use_stored_sites=not args.no_sites,
+        road_layer=args.road_layer,
+        spacing=args.spacing,
+        file_candidates=file_candidates,
+        store_layers=store_layer_names,
+        layers=file_layers,
+        save=args.save,
+        save_document=args.document,
+    )
+    try:
+        suggestion = suggest(store, cli_actor(), request)
+    except UnknownLayerError as exc:
+        raise UsageError(str(exc)) from None
+    except NoCandidatesError:
         raise UsageError(
             "Det finns inga kandidatplatser: lägg in trafikkontrollplatser, eller ange "
             "--candidates FIL eller --road-layer NAMN."
-        )
-    result = siting.suggest_sites(candidates, [*layers, *file_layers], args.k, args.radius)
-
+        ) from None
+    result = suggestion.result
     plan = None
     if args.weeks is not None:
         seed = new_seed() if args.seed is None else args.seed
-        plan = plan_rotation(
-            result.chosen_candidates,
-            [site.covered_weight for site in result.chosen],
-            args.weeks,
-            args.min_gap,
-            seed,
-            args.start or monday_after(date.today()),
-            args.per_week,
-        )
+        start = args.start or monday_after(date.today())
+        plan = rotate(result, Rotation(args.weeks, args.min_gap, seed, start, args.per_week))
     saved = 0
     if plan is not None and args.save:
-        controls = planned_controls(plan, args.day, args.time, args.hours)
-        with store.session(cli_actor()) as s:
-            saved = len(save_rotation(s, controls, document_id))
+        saved = save_rotation_plan(
+            store, cli_actor(), plan, suggestion.document_id, args.day, args.time, args.hours
+        )
 
     if args.json:
         print(json.dumps(_siting_json(result, plan, saved), ensure_ascii=False, indent=2))

@@ -60,9 +60,6 @@ from typing import TYPE_CHECKING, Any
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.disclosure.public import is_opening_hours as _is_opening_hours
-from geo.disclosure.public import is_public_place as _is_public_place
-from geo.disclosure.public import may_be_placed_publicly as _may_be_placed_publicly
 from geo.errors import ValidationError
 from geo.records.models import (
     STOCKHOLM,
@@ -92,7 +89,7 @@ from geo.spatial.aggregate import (
     count_in_cells,
 )
 from geo.spatial.layers import LABEL_KEYS, activity_point
-from geo.swedish import date_range, iso_week
+from geo.swedish import date_range
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -160,7 +157,7 @@ class AudienceRules:
         """How a withheld count is written: "visas inte".
 
         Not "färre än 3": a value withheld so that a small one cannot be subtracted out
-        (`_protect_parts`) may be larger, and a public file never says what is false.
+        (`protect_parts`) may be larger, and a public file never says what is false.
         """
         return "visas inte"
 
@@ -461,24 +458,34 @@ def counted_until(period: Period, today: date) -> date | None:
     return ended[-1].end if ended else None
 
 
-def build_export_data(session: Session, request: ExportRequest) -> ExportData:
-    """Read the store and build the data set for `request.audience`.
+@dataclass(frozen=True)
+class ExportContext:
+    """What both data sets start from: the document, the period and the records read once."""
 
-    Parameters
-    ----------
-    session : an open unit of work (read only here); for a public request, one opened as
-        `PUBLIC_READER` (see `geo.exports.make.load_export_data`).
-    request : audience, dates, rules and meeting.
+    document: PromiseDocument
+    request: ExportRequest
+    period: Period
+    today: date
+    until: date | None
+    places: list[Place]
+    by_id: dict[int, Place]
+    every_activity: list[Activity]
+    in_period: list[Activity]
+    planned_all: list[PlannedActivity]
+    planned_in_period: list[PlannedActivity]
+    recent_period: Period
+    recent: list[Activity]
+    upcoming: list[PlannedActivity]
+    last_meeting: date | None
 
-    Returns
-    -------
-    ExportData with only what the audience may see (see the module docstring).
+    @property
+    def k(self) -> int:
+        """The smallest count a public file shows."""
+        return self.request.rules.min_count
 
-    Raises
-    ------
-    ValidationError
-        A public request outside the fixed set (`check_public_request`).
-    """
+
+def read_context(session: Session, request: ExportRequest) -> ExportContext:
+    """Read the store once for `request` (a public one is checked first)."""
     doc = session.promise_document(request.document_id)
     public = request.audience is Audience.PUBLIC
     if public:
@@ -487,12 +494,11 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
     today = request.made_at.astimezone(STOCKHOLM).date()
     until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True)
-    by_id = {p.id: p for p in places if p.id is not None}
     every_activity = session.list_activities()
-    in_period = [a for a in every_activity if period.contains(_day(a.start))]
+    in_period = [a for a in every_activity if period.contains(day_of(a.start))]
     if public:
         # Only what happened in tertials that have ended (see `counted_until`).
-        in_period = [a for a in in_period if until is not None and _day(a.start) <= until]
+        in_period = [a for a in in_period if until is not None and day_of(a.start) <= until]
     planned_all = session.list_planned()
     meeting = request.meeting_day
 
@@ -501,7 +507,7 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
     recent_period = Period(
         since, max(since, meeting - timedelta(days=1)), f"Sedan {since:%Y-%m-%d}"
     )
-    recent = [a for a in every_activity if recent_period.contains(_day(a.start))]
+    recent = [a for a in every_activity if recent_period.contains(day_of(a.start))]
     if meeting <= since:
         recent = []
 
@@ -509,126 +515,72 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
     upcoming = [
         p
         for p in planned_all
-        if p.status is PlanStatus.PLANNED and meeting <= _day(p.start) < upcoming_end
+        if p.status is PlanStatus.PLANNED and meeting <= day_of(p.start) < upcoming_end
     ]
-    k = request.rules.min_count
-    if public:
-        place_rows = tuple(_public_place(p) for p in places if _is_public_place(p))
-        activity_rows: tuple[ActivityRow, ...] = ()
-        recent_rows: tuple[ActivityRow, ...] = ()
-        planned_rows = tuple(
-            _public_plan(p, by_id)
-            for p in planned_all
-            if period.contains(_day(p.start)) and _is_opening_hours(p, by_id)
-        )
-        upcoming_rows = tuple(
-            _public_plan(p, by_id) for p in upcoming if _is_opening_hours(p, by_id)
-        )
-        walks = {a.id: a for a in in_period}
-        counted = Period(period.start, until or period.start, period.label)
-        finding_rows = tuple(
-            _public_finding(f, walks[f.activity_id])
-            for f in session.list_findings()
-            if f.activity_id in walks
-            and _finding_in_scope(f, walks[f.activity_id], counted)
-            and f.classification is Classification.OPEN
-            and walks[f.activity_id].classification is Classification.OPEN
-        )
-        # Only öppen activities at public places (or none) are placed on a public map, and
-        # only as cells with >= k. The store already makes an activity at a sekretess place
-        # sekretess; the place check here also covers databases written before that rule.
-        points = [activity_point(a, by_id) for a in in_period if _may_be_placed_publicly(a, by_id)]
-        cells = count_in_cells(
-            [p for p in points if p is not None],
-            request.rules.cell_size_m,
-            request.rules.grid,
-            min_count=k,
-        )
-    else:
-        place_rows = tuple(_internal_place(p) for p in places)
-        activity_rows = tuple(_internal_activity(a, by_id) for a in in_period)
-        recent_rows = tuple(_internal_activity(a, by_id) for a in recent)
-        planned_rows = tuple(
-            _internal_plan(p, by_id) for p in planned_all if period.contains(_day(p.start))
-        )
-        # "Upcoming activities that may be shared": a meeting pack is handed round, so plans
-        # classified sekretess stay out of it even internally.
-        upcoming_rows = tuple(
-            _internal_plan(p, by_id)
-            for p in upcoming
-            if p.classification is not Classification.SECRET
-        )
-        walks = {a.id: a for a in every_activity}
-        findings = [
-            f
-            for f in session.list_findings()
-            if f.activity_id not in walks or _finding_in_scope(f, walks[f.activity_id], period)
-        ]
-        thumbnails = session.finding_thumbnails(
-            f.id for f in findings if f.has_photo and f.id is not None
-        )
-        finding_rows = tuple(
-            _internal_finding(f, walks.get(f.activity_id), thumbnails.get(f.id or 0))
-            for f in findings
-        )
-        points = [activity_point(a, by_id) for a in in_period]
-        cells = count_in_cells(
-            [p for p in points if p is not None],
-            request.rules.cell_size_m,
-            request.rules.grid,
-            min_count=1,
-        )
-
-    planned_in_period = [p for p in planned_all if period.contains(_day(p.start))]
-    summary = _summary(doc, period, in_period, [] if public else planned_in_period, public, k)
-    tertial_summaries = []
-    for tertial in tertials_in(period):
-        part = _part(period, tertial.period, tertial.label)
-        if part.start > today or (public and (until is None or part.end > until)):
-            continue  # a tertial that has not begun (public: not ended) has nothing to report
-        acts = [a for a in in_period if part.contains(_day(a.start))]
-        plans = [p for p in planned_in_period if part.contains(_day(p.start))]
-        tertial_summaries.append(_summary(doc, part, acts, plans, public, k))
-    if public:
-        tertial_summaries = _protect_parts(summary, tertial_summaries)
-        # "Since the last meeting" would be a range chosen by whoever exports; the public
-        # is shown the last tertial that has ended instead, as protected in the table.
-        last_meeting = None
-        recent_summary = (
-            tertial_summaries[-1]
-            if tertial_summaries
-            else _summary(doc, Period(period.start, period.start, period.label), [], [], True, k)
-        )
-    else:
-        recent_summary = _summary(doc, recent_period, recent, [], public, k)
-
-    base, boundary = _base_layers(session, doc.kommunkod)
-    return ExportData(
+    return ExportContext(
         document=doc,
         request=request,
         period=period,
-        places=place_rows,
-        activities=activity_rows,
-        recent_activities=recent_rows,
-        planned=planned_rows,
-        upcoming=upcoming_rows,
-        findings=finding_rows,
-        cells=tuple(cells),
-        summary=summary,
-        tertials=tuple(tertial_summaries),
-        recent=recent_summary,
+        today=today,
+        until=until,
+        places=places,
+        by_id={p.id: p for p in places if p.id is not None},
+        every_activity=every_activity,
+        in_period=in_period,
+        planned_all=planned_all,
+        planned_in_period=[p for p in planned_all if period.contains(day_of(p.start))],
+        recent_period=recent_period,
+        recent=recent,
+        upcoming=upcoming,
         last_meeting=last_meeting,
-        base=base,
-        kommun_boundary=boundary,
-        has_example_data=session.has_example_data(),
-        counted_until=until if public else None,
     )
+
+
+def tertial_summaries(ctx: ExportContext, public: bool) -> list[PeriodSummary]:
+    """One summary per tertial of the period that has begun (public: that has ended)."""
+    out = []
+    for tertial in tertials_in(ctx.period):
+        part = _part(ctx.period, tertial.period, tertial.label)
+        if part.start > ctx.today or (public and (ctx.until is None or part.end > ctx.until)):
+            continue  # a tertial that has not begun (public: not ended) has nothing to report
+        acts = [a for a in ctx.in_period if part.contains(day_of(a.start))]
+        plans = [p for p in ctx.planned_in_period if part.contains(day_of(p.start))]
+        out.append(period_summary(ctx.document, part, acts, plans, public, ctx.k))
+    return out
+
+
+def cells_of(
+    ctx: ExportContext, activities: Iterable[Activity], min_count: int
+) -> tuple[Cell, ...]:
+    """Where `activities` were, as counts per grid cell with at least `min_count`."""
+    points = [activity_point(a, ctx.by_id) for a in activities]
+    return tuple(
+        count_in_cells(
+            [p for p in points if p is not None],
+            ctx.request.rules.cell_size_m,
+            ctx.request.rules.grid,
+            min_count=min_count,
+        )
+    )
+
+
+def shared_fields(session: Session, ctx: ExportContext) -> dict[str, Any]:
+    """The fields of `ExportData` both audiences fill alike: document, period, base layers."""
+    base, boundary = base_layers(session, ctx.document.kommunkod)
+    return {
+        "document": ctx.document,
+        "request": ctx.request,
+        "period": ctx.period,
+        "base": base,
+        "kommun_boundary": boundary,
+        "has_example_data": session.has_example_data(),
+    }
 
 
 # -- helpers ------------------------------------------------------------------------------
 
 
-def _day(moment: datetime) -> date:
+def day_of(moment: datetime) -> date:
     """The local (Stockholm) date of an instant: the one the planner sees."""
     return moment.astimezone(STOCKHOLM).date()
 
@@ -649,161 +601,26 @@ def _part(period: Period, tertial: Period, label: str) -> Period:
 def _last_meeting(activities: Iterable[Activity], before: date) -> date | None:
     """The day of the last samverkansmöte logged before `before`."""
     days = [
-        _day(a.start)
+        day_of(a.start)
         for a in activities
-        if a.kind is CommitmentKind.COORDINATION_MEETING and _day(a.start) < before
+        if a.kind is CommitmentKind.COORDINATION_MEETING and day_of(a.start) < before
     ]
     return max(days) if days else None
 
 
-def _finding_in_scope(finding: Finding, walk: Activity, period: Period) -> bool:
+def finding_in_scope(finding: Finding, walk: Activity, period: Period) -> bool:
     """Findings from walks in the period, plus any still open from a walk before its end."""
-    day = _day(walk.start)
+    day = day_of(walk.start)
     if period.contains(day):
         return True
     return finding.status is not FindingStatus.CLOSED and day <= period.end
 
 
-def _text(value: Any) -> str:
+def plain_text(value: Any) -> str:
     """An attribute value as text (lists joined with ", ")."""
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value)
     return "" if value is None else str(value)
-
-
-def _public_place(place: Place) -> PlaceRow:
-    keep = PUBLIC_OFFICE_ATTRIBUTES if place.kind is PlaceKind.POLICE_OFFICE else ()
-    return PlaceRow(
-        kind=place.kind,
-        name=place.name,
-        geometry=place.geometry,
-        classification=place.classification,
-        note="",
-        attributes={k: place.attributes[k] for k in keep if k in place.attributes},
-        id=None,
-        retired=False,
-        is_example=place.is_example,
-    )
-
-
-def _internal_place(place: Place) -> PlaceRow:
-    return PlaceRow(
-        kind=place.kind,
-        name=place.name,
-        geometry=place.geometry,
-        classification=place.classification,
-        note=place.note,
-        attributes=dict(place.attributes),
-        id=place.id,
-        retired=place.is_retired,
-        is_example=place.is_example,
-        version=place.version,
-    )
-
-
-def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> ActivityRow:
-    place = places.get(activity.place_id) if activity.place_id is not None else None
-    point = activity_point(activity, places)
-    return ActivityRow(
-        kind=activity.kind,
-        commitment_id=activity.commitment_id,
-        week=iso_week(_day(activity.start)),
-        start=activity.start,
-        end=activity.end,
-        place_name=place.name if place else "",
-        geometry=point if isinstance(point, Point) else None,
-        hours=round(activity.hours, 2),
-        outcome=dict(activity.outcome),
-        classification=activity.classification,
-        note=activity.note,
-        id=activity.id,
-        is_example=activity.is_example,
-    )
-
-
-def _public_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> PlannedRow:
-    place = places[plan.place_id]  # type: ignore[index]  # checked by _is_opening_hours
-    return PlannedRow(
-        kind=plan.kind,
-        commitment_id=plan.commitment_id,
-        week=iso_week(_day(plan.start)),
-        start=None,
-        end=None,
-        place_name=place.name,
-        geometry=place.geometry,
-        team="",
-        status=plan.status,
-        classification=plan.classification,
-        note="",
-        opening_hours=_text(place.attributes.get(OPENING_HOURS, "")),
-        id=None,
-        is_example=plan.is_example,
-    )
-
-
-def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> PlannedRow:
-    place = places.get(plan.place_id) if plan.place_id is not None else None
-    geometry = plan.geometry or (place.geometry if place else None)
-    return PlannedRow(
-        kind=plan.kind,
-        commitment_id=plan.commitment_id,
-        week=iso_week(_day(plan.start)),
-        start=plan.start,
-        end=plan.end,
-        place_name=place.name if place else "",
-        geometry=geometry,
-        team=plan.team,
-        status=plan.status,
-        classification=plan.classification,
-        note=plan.note,
-        opening_hours=_text(place.attributes.get(OPENING_HOURS, "")) if place else "",
-        id=plan.id,
-        is_example=plan.is_example,
-    )
-
-
-def _public_finding(finding: Finding, walk: Activity) -> FindingRow:
-    return FindingRow(
-        category=finding.category,
-        owner=finding.owner,
-        status=finding.status,
-        due_week=iso_week(finding.due) if finding.due else "",
-        walk_week=iso_week(_day(walk.start)),
-        geometry=finding.geometry,
-        classification=finding.classification,
-        description="",
-        action="",
-        due=None,
-        walk_date=None,
-        id=None,
-        activity_id=None,
-        has_photo=False,
-        thumbnail=None,
-    )
-
-
-def _internal_finding(
-    finding: Finding, walk: Activity | None, thumbnail: bytes | None
-) -> FindingRow:
-    return FindingRow(
-        category=finding.category,
-        owner=finding.owner,
-        status=finding.status,
-        due_week=iso_week(finding.due) if finding.due else "",
-        walk_week=iso_week(_day(walk.start)) if walk else "",
-        geometry=finding.geometry,
-        classification=finding.classification,
-        description=finding.description,
-        action=finding.action,
-        due=finding.due,
-        walk_date=_day(walk.start) if walk else None,
-        id=finding.id,
-        # Only a walk the reader may see is named: a finding's link must not tell that a
-        # hidden (sekretess) activity exists.
-        activity_id=walk.id if walk else None,
-        has_photo=finding.has_photo,
-        thumbnail=thumbnail,
-    )
 
 
 def _protect(value: int, k: int) -> int | None:
@@ -811,7 +628,7 @@ def _protect(value: int, k: int) -> int | None:
     return None if 0 < value < k else value
 
 
-def _summary(
+def period_summary(
     doc: PromiseDocument,
     period: Period,
     activities: Sequence[Activity],
@@ -823,7 +640,7 @@ def _summary(
     sums: dict[str, dict[str, float]] = {c.id: {} for c in doc.commitments}
     for a in activities:
         c = commitment_for(doc, a)
-        if c is None or not period.contains(_day(a.start)):
+        if c is None or not period.contains(day_of(a.start)):
             continue
         for name, value in a.outcome.items():
             if name in COUNT_OUTCOMES:
@@ -854,7 +671,7 @@ def _summary(
     return PeriodSummary(period, tuple(rows))
 
 
-def _protect_parts(total: PeriodSummary, parts: list[PeriodSummary]) -> list[PeriodSummary]:
+def protect_parts(total: PeriodSummary, parts: list[PeriodSummary]) -> list[PeriodSummary]:
     """Secondary suppression: never leave one hidden part next to a shown total.
 
     If exactly one tertial's value is suppressed while the period total is shown, the
@@ -896,7 +713,7 @@ def _withhold(row: SummaryRow, measure: str | None) -> SummaryRow:
     return replace(row, outcomes=outcomes, suppressed=(*row.suppressed, measure))
 
 
-def _base_layers(
+def base_layers(
     session: Session, kommunkod: str
 ) -> tuple[tuple[BaseLayerData, ...], BaseGeometry | None]:
     """The kommun's boundary, the län's kommuner and tätorter (public SCB data)."""

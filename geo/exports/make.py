@@ -24,8 +24,8 @@ from geo.disclosure.audience import (
     Audience,
     ExportData,
     ExportRequest,
-    build_export_data,
 )
+from geo.disclosure.export_data import build_export_data
 from geo.files.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store

@@ -15,8 +15,9 @@ never published) and no id, note, free-text or exact-time columns. A suppressed 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any, Final
 
 from shapely.geometry.base import BaseGeometry
@@ -253,109 +254,139 @@ def activities_table(data: ExportData) -> ExportTable:
     )
 
 
+@dataclass(frozen=True)
+class _Field:
+    """One column and how a record fills it."""
+
+    column: Column
+    value: Callable[[Any], Any]
+
+
+def _audience_table(
+    data: ExportData,
+    name: str,
+    title: str,
+    records: Sequence[Any],
+    shared: Sequence[_Field],
+    internal_first: Sequence[_Field],
+    internal_last: Sequence[_Field],
+    geometry_type: str,
+) -> ExportTable:
+    """A table whose internal form has the public columns between internal-only ones."""
+    fields = list(shared)
+    if data.audience is Audience.INTERNAL:
+        fields = [*internal_first, *shared, *internal_last]
+    return ExportTable(
+        name,
+        title,
+        tuple(f.column for f in fields),
+        tuple(tuple(f.value(r) for f in fields) for r in records),
+        tuple(r.geometry for r in records),
+        geometry_type,
+    )
+
+
+def _day(value: date | None) -> str:
+    """A date as YYYY-MM-DD, or empty."""
+    return f"{value:%Y-%m-%d}" if value else ""
+
+
+def _time(value: datetime | None) -> str:
+    """A time as TIME_FORMAT, or empty."""
+    return f"{value:{TIME_FORMAT}}" if value else ""
+
+
 def planned_table(data: ExportData) -> ExportTable:
     """`planerade`: plans in the period (public: the police office's opening hours, by week)."""
-    internal = data.audience is Audience.INTERNAL
-    columns = [
-        Column("typ", TEXT, "Aktivitetstyp"),
-        Column("vecka", TEXT, "ISO-vecka"),
-        Column("plats", TEXT, "Platsens namn"),
-        Column("oppettider", TEXT, "Poliskontorets öppettider"),
-        Column("status", TEXT, "planerad, genomförd eller inställd"),
-        Column("klassning", TEXT, "öppen, intern eller sekretess"),
-    ]
-    if internal:
-        columns = [
-            Column("id", INTEGER, "Den planerade aktivitetens id"),
-            Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet"),
-            *columns,
-            Column("start", TEXT, "Start (svensk tid)"),
-            Column("slut", TEXT, "Slut (svensk tid)"),
-            Column("lag", TEXT, "Lag eller ansvarig grupp"),
-            Column("anteckning", TEXT, "Intern anteckning"),
-        ]
-    rows = []
-    for p in data.planned:
-        values: list[Any] = [
-            p.kind.value,
-            p.week,
-            p.place_name,
-            p.opening_hours,
-            p.status.value,
-            p.classification.value,
-        ]
-        if internal:
-            values = [
-                p.id,
-                p.commitment_id or "",
-                *values,
-                f"{p.start:{TIME_FORMAT}}" if p.start else "",
-                f"{p.end:{TIME_FORMAT}}" if p.end else "",
-                p.team,
-                p.note,
-            ]
-        rows.append(tuple(values))
-    return ExportTable(
+    return _audience_table(
+        data,
         "planerade",
         "Planerade aktiviteter",
-        tuple(columns),
-        tuple(rows),
-        tuple(p.geometry for p in data.planned),
+        data.planned,
+        [
+            _Field(Column("typ", TEXT, "Aktivitetstyp"), lambda p: p.kind.value),
+            _Field(Column("vecka", TEXT, "ISO-vecka"), lambda p: p.week),
+            _Field(Column("plats", TEXT, "Platsens namn"), lambda p: p.place_name),
+            _Field(
+                Column("oppettider", TEXT, "Poliskontorets öppettider"),
+                lambda p: p.opening_hours,
+            ),
+            _Field(
+                Column("status", TEXT, "planerad, genomförd eller inställd"),
+                lambda p: p.status.value,
+            ),
+            _Field(
+                Column("klassning", TEXT, "öppen, intern eller sekretess"),
+                lambda p: p.classification.value,
+            ),
+        ],
+        [
+            _Field(Column("id", INTEGER, "Den planerade aktivitetens id"), lambda p: p.id),
+            _Field(
+                Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet"),
+                lambda p: p.commitment_id or "",
+            ),
+        ],
+        [
+            _Field(Column("start", TEXT, "Start (svensk tid)"), lambda p: _time(p.start)),
+            _Field(Column("slut", TEXT, "Slut (svensk tid)"), lambda p: _time(p.end)),
+            _Field(Column("lag", TEXT, "Lag eller ansvarig grupp"), lambda p: p.team),
+            _Field(Column("anteckning", TEXT, "Intern anteckning"), lambda p: p.note),
+        ],
         "Unknown",
     )
 
 
 def findings_table(data: ExportData) -> ExportTable:
     """`iakttagelser`: findings from safety walks (public: no free text, weeks for dates)."""
-    internal = data.audience is Audience.INTERNAL
-    columns = [
-        Column("kategori", TEXT, "Kategori"),
-        Column("ansvarig", TEXT, "Vem som ansvarar för åtgärden"),
-        Column("status", TEXT, "öppen, pågår eller åtgärdad"),
-        Column("klart_senast_vecka", TEXT, "ISO-vecka då åtgärden ska vara klar"),
-        Column("vandring_vecka", TEXT, "ISO-vecka för trygghetsvandringen"),
-        Column("klassning", TEXT, "öppen, intern eller sekretess"),
-    ]
-    if internal:
-        columns = [
-            Column("id", INTEGER, "Iakttagelsens id"),
-            Column("vandring_id", INTEGER, "Trygghetsvandringens aktivitets-id"),
-            *columns,
-            Column("beskrivning", TEXT, "Beskrivning"),
-            Column("atgard", TEXT, "Åtgärd"),
-            Column("klart_senast", TEXT, "Datum då åtgärden ska vara klar"),
-            Column("vandring_datum", TEXT, "Trygghetsvandringens datum"),
-            # Whether there is a photo; the picture itself is never in a data export.
-            Column("foto", TEXT, "ja om iakttagelsen har ett foto (fotot finns i Löfteskartan)"),
-        ]
-    rows = []
-    for f in data.findings:
-        values: list[Any] = [
-            f.category,
-            f.owner,
-            f.status.value,
-            f.due_week,
-            f.walk_week,
-            f.classification.value,
-        ]
-        if internal:
-            values = [
-                f.id,
-                f.activity_id,
-                *values,
-                f.description,
-                f.action,
-                f"{f.due:%Y-%m-%d}" if f.due else "",
-                f"{f.walk_date:%Y-%m-%d}" if f.walk_date else "",
-                _yes(f.has_photo),
-            ]
-        rows.append(tuple(values))
-    return ExportTable(
+    return _audience_table(
+        data,
         "iakttagelser",
         "Iakttagelser från trygghetsvandringar",
-        tuple(columns),
-        tuple(rows),
-        tuple(f.geometry for f in data.findings),
+        data.findings,
+        [
+            _Field(Column("kategori", TEXT, "Kategori"), lambda f: f.category),
+            _Field(Column("ansvarig", TEXT, "Vem som ansvarar för åtgärden"), lambda f: f.owner),
+            _Field(Column("status", TEXT, "öppen, pågår eller åtgärdad"), lambda f: f.status.value),
+            _Field(
+                Column("klart_senast_vecka", TEXT, "ISO-vecka då åtgärden ska vara klar"),
+                lambda f: f.due_week,
+            ),
+            _Field(
+                Column("vandring_vecka", TEXT, "ISO-vecka för trygghetsvandringen"),
+                lambda f: f.walk_week,
+            ),
+            _Field(
+                Column("klassning", TEXT, "öppen, intern eller sekretess"),
+                lambda f: f.classification.value,
+            ),
+        ],
+        [
+            _Field(Column("id", INTEGER, "Iakttagelsens id"), lambda f: f.id),
+            _Field(
+                Column("vandring_id", INTEGER, "Trygghetsvandringens aktivitets-id"),
+                lambda f: f.activity_id,
+            ),
+        ],
+        [
+            _Field(Column("beskrivning", TEXT, "Beskrivning"), lambda f: f.description),
+            _Field(Column("atgard", TEXT, "Åtgärd"), lambda f: f.action),
+            _Field(
+                Column("klart_senast", TEXT, "Datum då åtgärden ska vara klar"),
+                lambda f: _day(f.due),
+            ),
+            _Field(
+                Column("vandring_datum", TEXT, "Trygghetsvandringens datum"),
+                lambda f: _day(f.walk_date),
+            ),
+            # Whether there is a photo; the picture itself is never in a data export.
+            _Field(
+                Column(
+                    "foto", TEXT, "ja om iakttagelsen har ett foto (fotot finns i Löfteskartan)"
+                ),
+                lambda f: _yes(f.has_photo),
+            ),
+        ],
         "Point",
     )
 

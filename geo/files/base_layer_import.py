@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,10 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError
+from geo.files.crs import normalise_crs
 from geo.files.limits import BASE_LAYER_LIMIT
-from geo.files.place_import import normalise_crs
+from geo.files.vectors import layers as vector_layers
+from geo.files.vectors import read_layer
 from geo.installation.base_layers import KOMMUN, NEIGHBOURS, TATORTER
 from geo.records.models import Actor, BaseLayer
 from geo.spatial.crs import SWEREF99TM
@@ -84,10 +85,6 @@ def read_base_layer(
         Unknown format, unreadable file, several layers without `layer`, no CRS, no
         features, too many features, a reserved or malformed name.
     """
-    import geopandas as gpd
-    import pyogrio
-    from pyogrio.errors import DataLayerError, DataSourceError
-
     check_layer_name(name)
     if path.suffix.lower() not in SUFFIXES:
         raise ImportFileError(f"{path.name}: baslager kan läsas från .gpkg, .geojson och .json.")
@@ -95,29 +92,17 @@ def read_base_layer(
     # minutes at 6 GB before its JSON error (issue 11).
     if BASE_LAYER_LIMIT.check_path(path) == 0:
         raise ImportFileError(f"{path.name}: filen är tom.")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        try:
-            layers = [str(n) for n, kind in pyogrio.list_layers(path) if kind]
-        except DataSourceError:
-            raise ImportFileError(
-                f"{path.name}: filen går inte att läsa som GeoPackage eller GeoJSON."
-            ) from None
-        if not layers:
-            raise ImportFileError(f"{path.name}: filen har inga lager med geometri.")
-        if layer is None and len(layers) > 1:
-            raise ImportFileError(
-                f"{path.name} har flera lager ({', '.join(layers)}); välj ett med --layer."
-            )
-        chosen = layer or layers[0]
-        if chosen not in layers:
-            raise ImportFileError(
-                f'{path.name} har inget lager "{chosen}" (lager: {", ".join(layers)}).'
-            )
-        try:
-            frame = gpd.read_file(path, layer=chosen, engine="pyogrio")
-        except (DataSourceError, DataLayerError) as exc:
-            raise ImportFileError(f"{path.name}: filen går inte att läsa ({exc}).") from None
+    spatial, _ = vector_layers(path, path.name)
+    if layer is None and len(spatial) > 1:
+        raise ImportFileError(
+            f"{path.name} har flera lager ({', '.join(spatial)}); välj ett med --layer."
+        )
+    chosen = layer or spatial[0]
+    if chosen not in spatial:
+        raise ImportFileError(
+            f'{path.name} har inget lager "{chosen}" (lager: {", ".join(spatial)}).'
+        )
+    frame = read_layer(path, path.name, chosen)
     if crs is not None:
         frame = frame.set_crs(normalise_crs(crs), allow_override=True)
     if frame.crs is None:

@@ -14,7 +14,6 @@ GeoJSON: any geometry with a CRS; an optional `vikt` property.
 from __future__ import annotations
 
 import math
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import ImportFileError
 from geo.files.limits import SITING_LIMIT
 from geo.files.tabular import Row, parse_number, read_table
+from geo.files.vectors import read_layer, upload_on_disk
 from geo.planning.siting import Candidate, DemandLayer
 from geo.planning.siting_inputs import DEMAND_SPACING_M, layer_from_geometries, road_candidates
 from geo.spatial.crs import SWEREF99TM, lonlat_to_sweref
@@ -101,17 +101,8 @@ def read_csv(data: bytes, name: str) -> list[Feature]:
 
 def read_vector(data: bytes, name: str) -> list[Feature]:
     """Features of a GeoPackage or GeoJSON file, projected to EPSG:3006."""
-    import geopandas as gpd  # only for vector files: it takes a while to import
-
-    # A real file with the right suffix: GDAL checks GeoPackages by their extension.
-    with tempfile.TemporaryDirectory(prefix="lofteskartan-") as folder:
-        path = Path(folder) / f"upload{Path(name).suffix.lower()}"
-        path.write_bytes(data)
-        try:
-            frame = gpd.read_file(path)
-        except Exception as exc:  # pyogrio's errors are many; all mean "cannot read"
-            message = str(exc).replace(str(path), name)
-            raise ImportFileError(f"{name}: filen går inte att läsa ({message}).") from None
+    with upload_on_disk(data, name, SITING_LIMIT) as path:
+        frame = read_layer(path, name)
     if frame.crs is None:
         raise ImportFileError(f"{name}: filen saknar koordinatsystem.")
     frame = frame.to_crs(SWEREF99TM)

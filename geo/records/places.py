@@ -345,60 +345,6 @@ def geometry_from_geojson(geometry: Mapping[str, Any], src: str = WGS84) -> Base
     return to_sweref(shapely.force_2d(geom), src)
 
 
-@dataclass(frozen=True)
-class Drawing:
-    """What is drawn on the map: the shape to use (EPSG:3006) and how many shapes there are."""
-
-    geometry: BaseGeometry | None
-    count: int
-    problem: str = ""
-
-
-def drawn_shape(all_drawings: Sequence[Mapping[str, Any]] | None) -> Drawing:
-    """The shape to use from st_folium's `all_drawings` (GeoJSON features in WGS 84).
-
-    `all_drawings` is the truth about what is on the map (edits and deletes included). When
-    several shapes are drawn, the last one is used and `count` tells the page to say so.
-    """
-    features = [f for f in (all_drawings or []) if isinstance(f, Mapping) and f.get("geometry")]
-    if not features:
-        return Drawing(None, 0)
-    try:
-        geom = geometry_from_geojson(features[-1]["geometry"])
-    except ValidationError as exc:
-        return Drawing(None, len(features), f"Den ritade formen: {exc}")
-    return Drawing(geom, len(features))
-
-
-def clicked_place(feature: Mapping[str, Any] | None, places: Iterable[Place]) -> Place | None:
-    """The stored place a click on the map chose, or None.
-
-    Parameters
-    ----------
-    feature
-        st_folium's `last_active_drawing`: the GeoJSON of the shape last clicked or drawn.
-        Stored places carry their database id in their properties (see
-        `geo.spatial.layers.place_collections`); a shape just drawn, a base layer (kommun, tätort)
-        or anything else has none.
-    places
-        The places the page knows. A retired place is not on the map, so it is never chosen
-        by a click, even if an old map still sends its id.
-
-    Returns
-    -------
-    Place or None
-        The active place whose id the clicked feature carries.
-    """
-    if not isinstance(feature, Mapping):
-        return None
-    properties = feature.get("properties")
-    place_id = properties.get("id") if isinstance(properties, Mapping) else None
-    # JSON true is an int in Python; only a real integer id names a place.
-    if not isinstance(place_id, int) or isinstance(place_id, bool):
-        return None
-    return next((p for p in places if p.id == place_id and not p.is_retired), None)
-
-
 def _field(where: str, key: str, label: str) -> str:
     """Where a field's problem is: "fil.csv, rad 4, väg" in files, the form label otherwise."""
     return f"{where}, {key}" if where else label
@@ -751,7 +697,6 @@ def place_row(place: Place, tatorter: Sequence[tuple[str, Point]] = ()) -> dict[
 __all__ = [
     "ATTRIBUTES",
     "AttributeSpec",
-    "Drawing",
     "PlaceContext",
     "PlaceFacts",
     "PlaceInput",
@@ -759,7 +704,6 @@ __all__ = [
     "build_place",
     "check_geometry",
     "describe_facts",
-    "drawn_shape",
     "geometry_from_click",
     "geometry_from_geojson",
     "load_place_context",

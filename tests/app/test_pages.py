@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app import PAGE_TABLE, PageEntry
+from geo.disclosure.access import Role
 from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 
@@ -37,6 +39,34 @@ def test_every_page_goes_through_the_app_before_it_draws_anything(page: Path) ->
     body = ast.parse(page.read_text(encoding="utf-8")).body[1:]  # after the docstring
     first = next(n for n in body if not isinstance(n, (ast.Import, ast.ImportFrom)))
     assert ast.unparse(first) == "through_app()"
+
+
+def _role_the_page_requires(page: Path) -> Role:
+    """The role in a page's top-level `require(Role.X)` call (läsare when it has none)."""
+    for node in ast.parse(page.read_text(encoding="utf-8")).body:
+        call = getattr(node, "value", None)
+        if (
+            isinstance(call, ast.Call)
+            and getattr(call.func, "id", None) == "require"
+            and isinstance(call.args[0], ast.Attribute)
+        ):
+            return Role[call.args[0].attr]
+    return Role.VIEWER
+
+
+def test_the_page_table_lists_every_page_file_once_in_order() -> None:
+    assert [entry.path for entry in PAGE_TABLE] == PAGES
+
+
+@pytest.mark.parametrize("entry", PAGE_TABLE, ids=[e.address for e in PAGE_TABLE])
+def test_the_menu_role_of_a_page_is_the_role_the_page_itself_requires(entry: PageEntry) -> None:
+    assert entry.role == _role_the_page_requires(entry.path)
+
+
+@pytest.mark.parametrize("entry", PAGE_TABLE, ids=[e.address for e in PAGE_TABLE])
+def test_the_menu_title_is_the_start_of_the_pages_docstring(entry: PageEntry) -> None:
+    doc = ast.get_docstring(ast.parse(entry.path.read_text(encoding="utf-8")))
+    assert doc is not None and doc.split(":", 1)[0].strip() == entry.title
 
 
 @pytest.mark.parametrize("page", PAGES, ids=[p.stem for p in PAGES])

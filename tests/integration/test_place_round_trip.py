@@ -30,7 +30,8 @@ from shapely.geometry import LineString, Point, Polygon
 from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ImportFileError
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
-from geo.files.place_import import Change, export_places, plan_import, read_places, save_places
+from geo.exports.places import export_places
+from geo.files.place_import import Change, plan_import, read_places, save_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.installation.init import initialise
 from geo.records.models import Classification, Place, PlaceKind

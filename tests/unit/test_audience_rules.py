@@ -11,7 +11,7 @@ from geo.disclosure.audience import (
     PeriodSummary,
     SummaryRow,
     _protect,
-    _protect_parts,
+    protect_parts,
 )
 from geo.errors import ValidationError
 from geo.files.tabular import neutralise
@@ -42,7 +42,7 @@ def _period(label: str, done: int | None) -> PeriodSummary:
 def test_one_hidden_tertial_next_to_a_shown_total_hides_the_smallest_other_one() -> None:
     total = _period("år", 9)
     parts = [_period("T2", None), _period("T3", 4), _period("T1", 3)]
-    protected = _protect_parts(total, parts)
+    protected = protect_parts(total, parts)
     assert [p.rows[0].done for p in protected] == [None, 4, None]
     assert protected[2].rows[0].suppressed == ("genomfort",)
 
@@ -50,7 +50,7 @@ def test_one_hidden_tertial_next_to_a_shown_total_hides_the_smallest_other_one()
 def test_two_hidden_tertials_need_no_more_suppression() -> None:
     total = _period("år", 9)
     parts = [_period("T2", None), _period("T3", 7), _period("T1", None)]
-    assert [p.rows[0].done for p in _protect_parts(total, parts)] == [None, 7, None]
+    assert [p.rows[0].done for p in protect_parts(total, parts)] == [None, 7, None]
 
 
 @pytest.mark.parametrize(

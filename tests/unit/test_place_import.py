@@ -10,7 +10,9 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import ImportFileError, ValidationError
-from geo.files.place_import import export_places, normalise_crs, read_places
+from geo.exports.places import export_places
+from geo.files.crs import normalise_crs
+from geo.files.place_import import read_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.records.models import Classification, Place, PlaceKind
 from geo.records.places import PlaceContext

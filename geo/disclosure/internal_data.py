@@ -1,0 +1,142 @@
+"""The internal data set (intern): everything the user may see, exact times, places, notes."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
+from shapely.geometry import Point
+
+from geo.disclosure import audience
+from geo.records.models import Classification
+from geo.spatial.layers import activity_point
+from geo.swedish import iso_week
+
+if TYPE_CHECKING:
+    from geo.records.models import Activity, Finding, Place, PlannedActivity
+    from geo.store import Session
+
+
+def build_internal_data(session: Session, ctx: audience.ExportContext) -> audience.ExportData:
+    """The internal data set for `ctx`: every record the session's user may see."""
+    by_id, period = ctx.by_id, ctx.period
+    walks = {a.id: a for a in ctx.every_activity}
+    findings = [
+        f
+        for f in session.list_findings()
+        if f.activity_id not in walks or audience.finding_in_scope(f, walks[f.activity_id], period)
+    ]
+    thumbnails = session.finding_thumbnails(
+        f.id for f in findings if f.has_photo and f.id is not None
+    )
+    summary = audience.period_summary(
+        ctx.document, period, ctx.in_period, ctx.planned_in_period, False, ctx.k
+    )
+    return audience.ExportData(
+        **audience.shared_fields(session, ctx),
+        places=tuple(_internal_place(p) for p in ctx.places),
+        activities=tuple(_internal_activity(a, by_id) for a in ctx.in_period),
+        recent_activities=tuple(_internal_activity(a, by_id) for a in ctx.recent),
+        planned=tuple(_internal_plan(p, by_id) for p in ctx.planned_in_period),
+        # "Upcoming activities that may be shared": a meeting pack is handed round, so plans
+        # classified sekretess stay out of it even internally.
+        upcoming=tuple(
+            _internal_plan(p, by_id)
+            for p in ctx.upcoming
+            if p.classification is not Classification.SECRET
+        ),
+        findings=tuple(
+            _internal_finding(f, walks.get(f.activity_id), thumbnails.get(f.id or 0))
+            for f in findings
+        ),
+        cells=audience.cells_of(ctx, ctx.in_period, min_count=1),
+        summary=summary,
+        tertials=tuple(audience.tertial_summaries(ctx, public=False)),
+        recent=audience.period_summary(
+            ctx.document, ctx.recent_period, ctx.recent, [], False, ctx.k
+        ),
+        last_meeting=ctx.last_meeting,
+        counted_until=None,
+    )
+
+
+def _internal_place(place: Place) -> audience.PlaceRow:
+    return audience.PlaceRow(
+        kind=place.kind,
+        name=place.name,
+        geometry=place.geometry,
+        classification=place.classification,
+        note=place.note,
+        attributes=dict(place.attributes),
+        id=place.id,
+        retired=place.is_retired,
+        is_example=place.is_example,
+        version=place.version,
+    )
+
+
+def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> audience.ActivityRow:
+    place = places.get(activity.place_id) if activity.place_id is not None else None
+    point = activity_point(activity, places)
+    return audience.ActivityRow(
+        kind=activity.kind,
+        commitment_id=activity.commitment_id,
+        week=iso_week(audience.day_of(activity.start)),
+        start=activity.start,
+        end=activity.end,
+        place_name=place.name if place else "",
+        geometry=point if isinstance(point, Point) else None,
+        hours=round(activity.hours, 2),
+        outcome=dict(activity.outcome),
+        classification=activity.classification,
+        note=activity.note,
+        id=activity.id,
+        is_example=activity.is_example,
+    )
+
+
+def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> audience.PlannedRow:
+    place = places.get(plan.place_id) if plan.place_id is not None else None
+    geometry = plan.geometry or (place.geometry if place else None)
+    return audience.PlannedRow(
+        kind=plan.kind,
+        commitment_id=plan.commitment_id,
+        week=iso_week(audience.day_of(plan.start)),
+        start=plan.start,
+        end=plan.end,
+        place_name=place.name if place else "",
+        geometry=geometry,
+        team=plan.team,
+        status=plan.status,
+        classification=plan.classification,
+        note=plan.note,
+        opening_hours=audience.plain_text(place.attributes.get(audience.OPENING_HOURS, ""))
+        if place
+        else "",
+        id=plan.id,
+        is_example=plan.is_example,
+    )
+
+
+def _internal_finding(
+    finding: Finding, walk: Activity | None, thumbnail: bytes | None
+) -> audience.FindingRow:
+    return audience.FindingRow(
+        category=finding.category,
+        owner=finding.owner,
+        status=finding.status,
+        due_week=iso_week(finding.due) if finding.due else "",
+        walk_week=iso_week(audience.day_of(walk.start)) if walk else "",
+        geometry=finding.geometry,
+        classification=finding.classification,
+        description=finding.description,
+        action=finding.action,
+        due=finding.due,
+        walk_date=audience.day_of(walk.start) if walk else None,
+        id=finding.id,
+        # Only a walk the reader may see is named: a finding's link must not tell that a
+        # hidden (sekretess) activity exists.
+        activity_id=walk.id if walk else None,
+        has_photo=finding.has_photo,
+        thumbnail=thumbnail,
+    )
