@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import streamlit as st
@@ -16,8 +17,8 @@ from geo.disclosure.audience import (
 from geo.errors import LofteskartanError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import (
-    ExportFormat,
-    ExportOptions,
+    EXPORT_CHOICES,
+    ExportChoice,
     file_name_for,
     load_export_data,
     make_export,
@@ -118,56 +119,32 @@ except LofteskartanError as exc:
     st.stop()
 
 
-def producer(fmt: ExportFormat, options: ExportOptions):  # type: ignore[no-untyped-def]
+def producer(choice: ExportChoice):  # type: ignore[no-untyped-def]
     """The bytes, made when the button is clicked (with that moment as the export time)."""
 
     @guarded_download
     def produce() -> bytes:
-        request = ExportRequest(
-            template.audience,
-            template.start,
-            template.end,
-            now(),
-            template.rules,
-            document_id=template.document_id,
-            meeting_date=template.meeting_date,
-        )
-        return make_export(store, actor, fmt, request, options).payload
+        request = replace(template, made_at=now())
+        return make_export(store, actor, choice.format, request, choice.options).payload
 
     return produce
 
 
-BUTTONS = [
-    (
-        ExportFormat.MEETING_PDF,
-        ExportOptions(),
-        "Mötesunderlag i PDF: läget, kartor, planerat, iakttagelser och en sida för beslut.",
-    ),
-    (
-        ExportFormat.MAP_HTML,
-        ExportOptions(),
-        "Kartan som en fil som öppnas i webbläsaren, även utan internet.",
-    ),
-    (ExportFormat.MAP_PNG, ExportOptions(), "Kartbild för utskrift eller presentation."),
-    (ExportFormat.MAP_PNG, ExportOptions(density_png=True), "Täthetskarta: aktiviteter per ruta."),
-    (ExportFormat.GPKG, ExportOptions(), "All data i en GeoPackage för QGIS (SWEREF 99 TM)."),
-    (ExportFormat.CSV, ExportOptions(), "All data som CSV för Excel, en fil per tabell (zip)."),
-    (ExportFormat.FOLLOWUP, ExportOptions(), "Text per tertial och karta för polisen.se (zip)."),
-]
-for n, (fmt, options, help_text) in enumerate(BUTTONS):
-    label = "Täthetskarta (PNG)" if options.density_png else fmt.label
+for n, choice in enumerate(EXPORT_CHOICES):
     button, text = st.columns([2, 3], vertical_alignment="center")
     button.download_button(
-        f"Export: {label}",
-        data=producer(fmt, options),
-        file_name=file_name_for(doc.kommun_name, audience, fmt, now(), options.density_png),
-        mime=fmt.mime,
+        f"Export: {choice.label}",
+        data=producer(choice),
+        file_name=file_name_for(
+            doc.kommun_name, audience, choice.format, now(), choice.options.density_png
+        ),
+        mime=choice.format.mime,
         on_click="ignore",
         key=f"export_{n}",
         icon=":material/download:",
         width="stretch",
     )
-    text.caption(help_text)
+    text.caption(plain(choice.description))
 
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
     data = load_export_data(store, actor, template)

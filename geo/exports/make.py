@@ -110,6 +110,50 @@ class ExportOptions:
     density_png: bool = False
 
 
+@dataclass(frozen=True)
+class ExportChoice:
+    """One export a person can ask for: the format, its options and a line saying what it is."""
+
+    format: ExportFormat
+    options: ExportOptions
+    description: str
+
+    @property
+    def label(self) -> str:
+        """The name on its button: "Karta (HTML)", "Täthetskarta (PNG)"."""
+        return "Täthetskarta (PNG)" if self.options.density_png else self.format.label
+
+
+# What the Export page offers, in the order it shows them.
+EXPORT_CHOICES = (
+    ExportChoice(
+        ExportFormat.MEETING_PDF,
+        ExportOptions(),
+        "Mötesunderlag i PDF: läget, kartor, planerat, iakttagelser och en sida för beslut.",
+    ),
+    ExportChoice(
+        ExportFormat.MAP_HTML,
+        ExportOptions(),
+        "Kartan som en fil som öppnas i webbläsaren, även utan internet.",
+    ),
+    ExportChoice(
+        ExportFormat.MAP_PNG, ExportOptions(), "Kartbild för utskrift eller presentation."
+    ),
+    ExportChoice(
+        ExportFormat.MAP_PNG, ExportOptions(density_png=True), "Täthetskarta: aktiviteter per ruta."
+    ),
+    ExportChoice(
+        ExportFormat.GPKG, ExportOptions(), "All data i en GeoPackage för QGIS (SWEREF 99 TM)."
+    ),
+    ExportChoice(
+        ExportFormat.CSV, ExportOptions(), "All data som CSV för Excel, en fil per tabell (zip)."
+    ),
+    ExportChoice(
+        ExportFormat.FOLLOWUP, ExportOptions(), "Text per tertial och karta för polisen.se (zip)."
+    ),
+)
+
+
 def _slug(text: str) -> str:
     """ASCII, lower case, underscores: "Aneby kommun" -> "aneby_kommun"."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
