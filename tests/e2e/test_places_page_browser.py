@@ -109,13 +109,28 @@ DRAW_READY = """() => {
 }"""
 
 
+# Leaflet.draw takes a press only on its "mouse marker", a 40 px square that follows the
+# pointer (it starts at the map's centre). A person moves the mouse before pressing;
+# Playwright's click moves and presses at once, and on a loaded machine the press can come
+# before the marker has followed and fall on the bare map: the click is lost. So the test
+# points first and presses once the marker is under the pointer.
+MARKER_UNDER_POINTER = """([x, y]) => {
+    const hit = document.elementFromPoint(x, y);
+    return !!hit && hit.classList.contains('leaflet-mouse-marker');
+}"""
+
+
 def click_to_draw(page: Page, x: float, y: float) -> None:
-    """Click the map once the active drawing tool takes clicks."""
-    handle = page.locator(MAP_FRAME).first.element_handle()
-    frame = handle.content_frame()
-    assert frame is not None
+    """Point at (x, y) on the map and click there once the active drawing tool takes it."""
+    iframe = page.locator(MAP_FRAME).first.element_handle()
+    frame = iframe.content_frame()
+    offset = iframe.bounding_box()
+    assert frame is not None and offset is not None
     frame.wait_for_function(DRAW_READY)
-    page.mouse.click(x, y)
+    page.mouse.move(x, y)
+    frame.wait_for_function(MARKER_UNDER_POINTER, arg=[x - offset["x"], y - offset["y"]])
+    page.mouse.down()
+    page.mouse.up()
 
 
 def choose(page: Page, label: str, option: str) -> None:
