@@ -25,7 +25,8 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.disclosure.audience import Audience, ExportData
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ExportData
 from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,

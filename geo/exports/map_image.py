@@ -42,7 +42,8 @@ from matplotlib.path import Path
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.disclosure.audience import Audience, ExportData
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ExportData
 from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,
