@@ -5,6 +5,5 @@ the rules for public files (`audience`), the rows of the data set every export i
 from (`rows`), the store read once for an export (`context`), the counts per commitment and
 their small-count suppression (`summaries`), the predicates for what a public file may hold,
 one per record (`public`), and the calendar feeds and opening-hours text (`publish`). Every rule
-about seeing and publishing
-has its home here.
+about seeing and publishing has its home here.
 """
