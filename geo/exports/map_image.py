@@ -417,38 +417,32 @@ def _place_labels(ax: Axes, labels: Sequence[Label]) -> None:
     taken: list[Any] = []
     for label in labels:
         chosen = None
-        for dx, dy, ha, va in _LABEL_SPOTS:
-            text = ax.annotate(
-                label.text,
-                (label.x, label.y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                path_effects=HALO,
-                clip_on=True,
-                **label.style,
-            )
+        for spot in _LABEL_SPOTS:
+            text = _annotate(ax, label, spot)
             box = text.get_window_extent(renderer)
             if not any(box.overlaps(other) for other in taken):
                 chosen = box
                 break
             text.remove()
         if chosen is None:  # crowded everywhere: better an overlap than a missing name
-            dx, dy, ha, va = _LABEL_SPOTS[0]
-            text = ax.annotate(
-                label.text,
-                (label.x, label.y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                path_effects=HALO,
-                clip_on=True,
-                **label.style,
-            )
-            chosen = text.get_window_extent(renderer)
+            chosen = _annotate(ax, label, _LABEL_SPOTS[0]).get_window_extent(renderer)
         taken.append(chosen)
+
+
+def _annotate(ax: Axes, label: Label, spot: tuple[int, int, str, str]) -> Any:
+    """Write one label at one spot (offset in points and alignment) beside its point."""
+    dx, dy, ha, va = spot
+    return ax.annotate(
+        label.text,
+        (label.x, label.y),
+        xytext=(dx, dy),
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        path_effects=HALO,
+        clip_on=True,
+        **label.style,
+    )
 
 
 def _point_handle(colour: str, label: str, marker: str = "o") -> Line2D:
