@@ -135,7 +135,7 @@ class SummaryRow:
     @property
     def target(self) -> int | None:
         """The yearly number promised, if any."""
-        return self.commitment.target.count if self.commitment.target else None
+        return self.commitment.target_count
 
     @property
     def remaining(self) -> int | None:

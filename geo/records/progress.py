@@ -34,7 +34,7 @@ class CommitmentProgress:
     @property
     def target(self) -> int | None:
         """The number promised for the year, or None where the text gives none."""
-        return self.commitment.target.count if self.commitment.target else None
+        return self.commitment.target_count
 
     @property
     def remaining(self) -> int | None:
