@@ -556,17 +556,7 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
     """Layers, then the density classes with their note."""
     y = 1.0
     if handles:
-        legend = ax.legend(
-            handles=handles,
-            loc="upper left",
-            title="Teckenförklaring",
-            fontsize=8,
-            title_fontsize=10,
-            frameon=False,
-            alignment="left",
-        )
-        ax.add_artist(legend)
-        y = _below(ax, legend)
+        y = _below(ax, _legend_block(ax, handles, "Teckenförklaring", 10))
     show_cells = data.cells and (view is MapView.DENSITY or data.audience is Audience.PUBLIC)
     if show_cells:
         breaks = class_breaks([c.count for c in data.cells])
@@ -577,18 +567,7 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
                 class_labels(breaks, lowest), density_colours(len(breaks)), strict=True
             )
         ]
-        cells = ax.legend(
-            handles=patches,
-            loc="upper left",
-            bbox_to_anchor=(0, y),
-            title=DENSITY_TITLE,
-            fontsize=8,
-            title_fontsize=9,
-            frameon=False,
-            alignment="left",
-        )
-        ax.add_artist(cells)
-        y = _below(ax, cells)
+        y = _below(ax, _legend_block(ax, patches, DENSITY_TITLE, 9, bbox_to_anchor=(0, y)))
     size = f"{data.rules.cell_size_m:g}".replace(".", ",")
     shape = "rutor" if data.rules.grid.value == "ruta" else "hexagoner"
     notes = []
@@ -614,6 +593,24 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
         color="#333333",
         linespacing=1.4,
     )
+
+
+def _legend_block(
+    ax: Axes, handles: Sequence[Any], title: str, title_size: int, **where: Any
+) -> Any:
+    """One block of the legend, left-aligned in the upper left, kept when the next is added."""
+    legend = ax.legend(
+        handles=handles,
+        loc="upper left",
+        title=title,
+        fontsize=8,
+        title_fontsize=title_size,
+        frameon=False,
+        alignment="left",
+        **where,
+    )
+    ax.add_artist(legend)
+    return legend
 
 
 def _below(ax: Axes, artist: object) -> float:
