@@ -24,6 +24,7 @@ from geo.records.models import (
     PromiseDocument,
 )
 from geo.records.periods import Period
+from geo.records.progress import AgainstTarget
 from geo.spatial.aggregate import (
     Cell,
 )
@@ -118,7 +119,7 @@ class FindingRow:
 
 
 @dataclass(frozen=True)
-class SummaryRow:
+class SummaryRow(AgainstTarget):
     """One commitment in one period: done (None = suppressed), hours, outcome sums.
 
     `planned` is None in public exports (future plans are not published). `suppressed`
@@ -131,19 +132,6 @@ class SummaryRow:
     planned: int | None
     outcomes: Mapping[str, int | None]
     suppressed: tuple[str, ...] = ()
-
-    @property
-    def target(self) -> int | None:
-        """The yearly number promised, if any."""
-        return self.commitment.target_count
-
-    @property
-    def remaining(self) -> int | None:
-        """Left to do, or None without a target or when `done` is suppressed."""
-        target = self.commitment.target
-        if target is None or self.done is None:
-            return None
-        return target.remaining(self.done)
 
 
 @dataclass(frozen=True)

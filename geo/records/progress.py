@@ -21,15 +21,15 @@ from geo.records.models import (
 from geo.records.periods import Period, tertials_in
 
 
-@dataclass(frozen=True)
-class CommitmentProgress:
-    """Läge för en aktivitet i löftet: target, done and planned in one period."""
+class AgainstTarget:
+    """What a count of one commitment's done activities says against its yearly target.
+
+    Shared by the progress here and the summary rows of an export, where `done` may be
+    None (suppressed in a public file).
+    """
 
     commitment: Commitment
-    period: Period
-    done: int
-    hours: float
-    planned: int
+    done: int | None
 
     @property
     def target(self) -> int | None:
@@ -38,9 +38,22 @@ class CommitmentProgress:
 
     @property
     def remaining(self) -> int | None:
-        """How many are still to do, or None where there is no number."""
+        """How many are still to do; None without a number or when `done` is suppressed."""
         target = self.commitment.target
-        return target.remaining(self.done) if target else None
+        if target is None or self.done is None:
+            return None
+        return target.remaining(self.done)
+
+
+@dataclass(frozen=True)
+class CommitmentProgress(AgainstTarget):
+    """Läge för en aktivitet i löftet: target, done and planned in one period."""
+
+    commitment: Commitment
+    period: Period
+    done: int
+    hours: float
+    planned: int
 
     @property
     def is_met(self) -> bool | None:
