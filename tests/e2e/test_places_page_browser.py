@@ -109,13 +109,18 @@ DRAW_READY = """() => {
 }"""
 
 
-def click_to_draw(page: Page, x: float, y: float) -> None:
-    """Click the map once the active drawing tool takes clicks."""
+def click_to_draw(page: Page, dx: float = 0, dy: float = 0) -> None:
+    """Click the map `dx`, `dy` pixels from its centre once the drawing tool takes clicks.
+
+    The centre is measured just before the click: a rerun (choosing the kind of place
+    changes the hint above the map) can move the map after the page first drew it.
+    """
     handle = page.locator(MAP_FRAME).first.element_handle()
     frame = handle.content_frame()
     assert frame is not None
     frame.wait_for_function(DRAW_READY)
-    page.mouse.click(x, y)
+    x, y = map_centre(page.frame_locator(MAP_FRAME).first)
+    page.mouse.click(x + dx, y + dy)
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -133,7 +138,7 @@ def test_a_planner_creates_a_traffic_control_site_by_clicking_the_map(
     page.get_by_text("Klicka på Sätt ut en punkt").wait_for()
 
     frame.locator("a.leaflet-draw-draw-marker").click()
-    click_to_draw(page, *map_centre(frame))
+    click_to_draw(page)
     page.get_by_text("Ritat på kartan.").wait_for()
     page.get_by_role("textbox", name="Namn", exact=True).fill("Kontroll vid skolan")
     page.get_by_role("textbox", name="Väg", exact=True).fill("väg 32")
@@ -171,10 +176,9 @@ def test_a_planner_draws_a_walk_route_and_sees_its_length(
     map_paths(page, BASE_PATHS)
     choose(page, "Typ av plats", "Vandringsrutt")
     frame.locator("a.leaflet-draw-draw-polyline").click()
-    x, y = map_centre(frame)
     vertices = frame.locator(".leaflet-marker-icon.leaflet-editing-icon")
     for n, (dx, dy) in enumerate([(-60, 0), (0, 0), (0, 40)], start=1):
-        click_to_draw(page, x + dx, y + dy)
+        click_to_draw(page, dx, dy)
         vertices.nth(n - 1).wait_for()  # Leaflet.draw has taken the vertex
     frame.locator(".leaflet-draw-actions a[title='Avsluta linjen']").click()
     status = page.get_by_text(re.compile(r"Ritat på kartan\. Längd"))
@@ -261,8 +265,7 @@ def test_a_planner_moves_and_renames_a_place_then_retires_it_keeping_its_history
 
     # A new marker moves it; the form changes its name and opening hours.
     frame.locator("a.leaflet-draw-draw-marker").click()
-    x, y = map_centre(frame)
-    click_to_draw(page, x + 80, y)
+    click_to_draw(page, 80, 0)
     page.get_by_text("Ritat på kartan.").wait_for()
     page.get_by_role("textbox", name="Namn", exact=True).fill("Poliskontoret i kommunhuset")
     page.get_by_role("textbox", name="Öppettider", exact=True).fill("tisdagar 13–15")
