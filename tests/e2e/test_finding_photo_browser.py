@@ -53,6 +53,11 @@ def test_a_photo_is_attached_to_a_new_finding_shown_upright_and_stored_without_g
     page.get_by_text("Sparas så här (utan platsuppgifter): JPEG 1200 × 1600 bildpunkter").wait_for()
     page.get_by_text("Fotografera inte människor eller registreringsskyltar.").last.wait_for()
     preview = page.locator("[data-testid='stImage'] img").last
+    # Measure once the picture has loaded: before that the element is 0 px high.
+    preview.evaluate("img => img.complete || new Promise(done => (img.onload = done))")
+    page.wait_for_function(
+        "img => img.naturalHeight > 0 && img.height > 0", arg=preview.element_handle()
+    )
     box = preview.bounding_box()
     assert box is not None and box["height"] > box["width"]  # upright, not lying on its side
     page.get_by_label("Vad sågs (inga namn)").fill("Lampan vid gångvägen är trasig")
