@@ -6,7 +6,8 @@ import streamlit as st
 
 from geo.disclosure.access import Role
 from geo.records.models import PlaceKind
-from geo.records.places import WALKING_SPEED_KMH, load_place_context
+from geo.records.place_facts import WALKING_SPEED_KMH
+from geo.records.places import load_place_context
 from ui.auth import require
 from ui.entry import through_app
 from ui.place_editor import (

@@ -25,19 +25,14 @@ from geo.files.place_import import (
     save_places,
 )
 from geo.records.models import Classification, Place, PlaceKind
+from geo.records.place_attributes import ATTRIBUTES, SPEED_LIMITS, ValueType, attribute_text
+from geo.records.place_facts import describe_facts, place_facts, place_row
 from geo.records.places import (
-    ATTRIBUTES,
-    SPEED_LIMITS,
     PlaceContext,
     PlaceInput,
-    ValueType,
-    attribute_text,
     build_place,
     check_geometry,
     check_in_sweden,
-    describe_facts,
-    place_facts,
-    place_row,
     place_warnings,
     validate_place,
 )

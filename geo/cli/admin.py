@@ -8,7 +8,14 @@ import os
 import sys
 from pathlib import Path
 
-from geo.cli.common import PROMISE_DIR, REPO_ROOT, SwedishParser, UsageError, cli_actor
+from geo.cli.common import (
+    PROMISE_DIR,
+    REPO_ROOT,
+    SwedishParser,
+    UsageError,
+    add_command,
+    cli_actor,
+)
 from geo.store import Store
 
 # -- init -------------------------------------------------------------------------------
@@ -43,9 +50,8 @@ def _cmd_init(args: argparse.Namespace, store: Store) -> int:
 
 def register_serve(sub: argparse._SubParsersAction) -> None:
     """Add `serve`."""
-    p = sub.add_parser("serve", help="starta appen i webbläsaren")
+    p = add_command(sub, "serve", _cmd_serve, "starta appen i webbläsaren")
     p.add_argument("--port", type=int, default=8501, help="port (standard 8501)")
-    p.set_defaults(handler=_cmd_serve)
 
 
 def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
@@ -210,10 +216,9 @@ def _cmd_users_list(args: argparse.Namespace, store: Store) -> int:
 
 def register_backup(sub: argparse._SubParsersAction) -> None:
     """Add `backup`."""
-    p = sub.add_parser("backup", help="spara hela databasen i en GeoPackage-fil")
+    p = add_command(sub, "backup", _cmd_backup, "spara hela databasen i en GeoPackage-fil")
     p.add_argument("out", type=Path, metavar="UT.gpkg")
     p.add_argument("--force", action="store_true", help="skriv över en befintlig fil")
-    p.set_defaults(handler=_cmd_backup)
 
 
 def _cmd_backup(args: argparse.Namespace, store: Store) -> int:
@@ -227,14 +232,13 @@ def _cmd_backup(args: argparse.Namespace, store: Store) -> int:
 
 def register_restore(sub: argparse._SubParsersAction) -> None:
     """Add `restore`."""
-    p = sub.add_parser("restore", help="återställ databasen från en säkerhetskopia")
+    p = add_command(sub, "restore", _cmd_restore, "återställ databasen från en säkerhetskopia")
     p.add_argument("source", type=Path, metavar="IN.gpkg")
     p.add_argument(
         "--replace",
         action="store_true",
         help="ersätt allt i en databas som redan har uppgifter (annars måste den vara tom)",
     )
-    p.set_defaults(handler=_cmd_restore)
 
 
 def _cmd_restore(args: argparse.Namespace, store: Store) -> int:

@@ -94,3 +94,16 @@ def add_document_option(
 ) -> None:
     """--document ID: which medborgarlöfte a command works on."""
     p.add_argument("--document", metavar="ID", help=help_text)
+
+
+def add_command(
+    group: argparse._SubParsersAction,
+    name: str,
+    handler: Handler,
+    help_text: str,
+    description: str | None = None,
+) -> argparse.ArgumentParser:
+    """Add the command `name` to `group`, run by `handler`; the caller adds its arguments."""
+    p: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=description)
+    p.set_defaults(handler=handler)
+    return p

@@ -13,7 +13,14 @@ from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
-from geo.cli.common import UsageError, add_document_option, cli_actor, iso_date, weeks_ahead
+from geo.cli.common import (
+    UsageError,
+    add_command,
+    add_document_option,
+    cli_actor,
+    iso_date,
+    weeks_ahead,
+)
 from geo.store import Store
 
 
@@ -55,14 +62,15 @@ def _write_output(out: Path, data: bytes, public: bool) -> None:
 
 def register_places(group: argparse._SubParsersAction) -> None:
     """Add `export places`."""
-    p = group.add_parser(
+    p = add_command(
+        group,
         "places",
-        help="alla aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
-        description="Skriver alla aktiva platser med samma kolumnnamn som importen, så att "
+        _cmd_export_places,
+        "alla aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
+        "Skriver alla aktiva platser med samma kolumnnamn som importen, så att "
         "filen kan läsas in igen. Filen är intern: den innehåller alla klassningar.",
     )
     p.add_argument("out", type=Path, metavar="UT.gpkg|UT.geojson")
-    p.set_defaults(handler=_cmd_export_places)
 
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:

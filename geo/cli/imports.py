@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli.common import add_document_option, cli_actor
+from geo.cli.common import add_command, add_document_option, cli_actor
 from geo.files.limits import PLACES_LIMIT
 from geo.store import Store
 
@@ -30,15 +30,16 @@ def _crs_option(p: argparse.ArgumentParser) -> None:
 
 def register_places(group: argparse._SubParsersAction) -> None:
     """Add `import places`."""
-    p = group.add_parser(
+    p = add_command(
+        group,
         "places",
-        help="platser från CSV (som Excel sparar den), GeoJSON eller GeoPackage",
-        description="Läser in platser. Hela filen kontrolleras först; har en rad fel "
+        _cmd_import_places,
+        "platser från CSV (som Excel sparar den), GeoJSON eller GeoPackage",
+        "Läser in platser. Hela filen kontrolleras först; har en rad fel "
         "importeras ingenting. Kolumnerna beskrivs i README.md och i data/templates/platser.csv.",
     )
     p.add_argument("file", type=Path, metavar="FIL")
     _crs_option(p)
-    p.set_defaults(handler=_cmd_import_places)
 
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
@@ -68,10 +69,12 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
 
 def register_base_layer(group: argparse._SubParsersAction) -> None:
     """Add `import base-layer`."""
-    p = group.add_parser(
+    p = add_command(
+        group,
         "base-layer",
-        help="ett baslager (vägar, byggnader, adresser) från GeoPackage eller GeoJSON",
-        description="Läser in ett baslager som visas på kartan utan internet. Ett lager med "
+        _cmd_import_base_layer,
+        "ett baslager (vägar, byggnader, adresser) från GeoPackage eller GeoJSON",
+        "Läser in ett baslager som visas på kartan utan internet. Ett lager med "
         "samma namn ersätts.",
     )
     p.add_argument("file", type=Path, metavar="FIL")
@@ -84,7 +87,6 @@ def register_base_layer(group: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--layer", metavar="LAGER", help="lagret i en GeoPackage med flera lager")
     _crs_option(p)
-    p.set_defaults(handler=_cmd_import_base_layer)
 
 
 def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
@@ -109,15 +111,16 @@ def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
 
 def register_activities(group: argparse._SubParsersAction) -> None:
     """Add `import activities`."""
-    p = group.add_parser(
+    p = add_command(
+        group,
         "activities",
-        help="genomförda aktiviteter från CSV (Excel) eller GeoJSON",
-        description="Mall: data/templates/aktiviteter.csv. En felaktig rad och inget läses in; "
+        _cmd_import_activities,
+        "genomförda aktiviteter från CSV (Excel) eller GeoJSON",
+        "Mall: data/templates/aktiviteter.csv. En felaktig rad och inget läses in; "
         "samma fil två gånger lägger inte till något.",
     )
     p.add_argument("file", type=Path, metavar="FIL")
     add_document_option(p)
-    p.set_defaults(handler=_cmd_import_activities)
 
 
 def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
@@ -133,15 +136,16 @@ def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
 
 def register_events(imports: argparse._SubParsersAction) -> None:
     """Add `import events`."""
-    p = imports.add_parser(
+    p = add_command(
+        imports,
         "events",
-        help="polisens händelser (polisen.se: API-JSON eller CSV)",
-        description="Läs in händelser från polisen.se, antingen som API:ts JSON eller som "
+        _cmd_import_events,
+        "polisens händelser (polisen.se: API-JSON eller CSV)",
+        "Läs in händelser från polisen.se, antingen som API:ts JSON eller som "
         "CSV med kolumnerna event_id, datetime, type, name, summary, url, api_location_name, "
         "api_lat, api_lon, municipality_code. Händelser som redan finns hoppas över.",
     )
     p.add_argument("file", type=Path, metavar="FIL", help="JSON- eller CSV-fil")
-    p.set_defaults(handler=_cmd_import_events)
 
 
 def _cmd_import_events(args: argparse.Namespace, store: Store) -> int:

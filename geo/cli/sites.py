@@ -11,7 +11,7 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from geo.cli.common import UsageError, add_document_option, cli_actor, iso_date
+from geo.cli.common import UsageError, add_command, add_document_option, cli_actor, iso_date
 from geo.store import Store
 
 
@@ -54,10 +54,12 @@ def _clock(text: str) -> time:
 
 def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
     """Add `suggest-sites`."""
-    p = sub.add_parser(
+    p = add_command(
+        sub,
         "suggest-sites",
-        help="föreslå trafikkontrollplatser som tillsammans täcker mest av efterfrågan",
-        description="Väljer högst K platser bland kandidaterna så att så mycket som möjligt av "
+        _cmd_suggest_sites,
+        "föreslå trafikkontrollplatser som tillsammans täcker mest av efterfrågan",
+        "Väljer högst K platser bland kandidaterna så att så mycket som möjligt av "
         "den viktade efterfrågan ligger inom RADIE meter från en vald plats (exakt lösning). "
         "Kandidater: lagrade trafikkontrollplatser, --candidates och --road-layer. "
         "Efterfrågan: --demand och --layer; utan dem lagren overtradelser och centrum.",
@@ -142,7 +144,6 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
         "--hours", type=_metres, default=2.0, metavar="TIMMAR", help="längd i timmar (standard 2)"
     )
     add_document_option(rot, "medborgarlöfte för --save (standard: det senaste)")
-    p.set_defaults(handler=_cmd_suggest_sites)
 
 
 def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:

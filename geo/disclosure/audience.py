@@ -52,47 +52,28 @@ makes it and whenever in a tertial it is made, and its numbers come from a fixed
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING, Any
-
-from shapely.geometry import Point
-from shapely.geometry.base import BaseGeometry
+from typing import TYPE_CHECKING
 
 from geo.errors import ValidationError
 from geo.records.models import (
     STOCKHOLM,
-    Activity,
     Actor,
-    Classification,
-    Commitment,
-    CommitmentKind,
-    Finding,
-    FindingStatus,
     Outcome,
-    Place,
-    PlaceKind,
-    PlannedActivity,
-    PlanStatus,
     PromiseDocument,
 )
 from geo.records.periods import Period, promise_year_containing, promise_years, tertials_in
-from geo.records.progress import commitment_for, progress
 from geo.spatial.aggregate import (
     DEFAULT_CELL_SIZE_M,
     DEFAULT_MIN_COUNT,
     MAX_CELL_SIZE_M,
     MIN_CELL_SIZE_M,
-    Cell,
     GridShape,
-    count_in_cells,
 )
-from geo.spatial.layers import LABEL_KEYS, activity_point
-from geo.swedish import date_range
 
 if TYPE_CHECKING:
-    from geo.store import Session
+    pass
 
 
 class Audience(enum.StrEnum):
@@ -126,7 +107,8 @@ class Audience(enum.StrEnum):
         return "intern" if self is Audience.INTERNAL else "offentlig"
 
 
-# Place attributes a public export may carry (only a police office's, see `_public_place`).
+# Place attributes a public export may carry (only a police office's:
+# `public_data._public_place`).
 PUBLIC_OFFICE_ATTRIBUTES = ("adress", "öppettider")
 OPENING_HOURS = "öppettider"
 # Outcome names that are counts of events (timmar is a duration, reported as hours).
@@ -215,204 +197,6 @@ class ExportRequest:
         return min(self.made_at.astimezone(STOCKHOLM).date(), self.end + timedelta(days=1))
 
 
-@dataclass(frozen=True)
-class PlaceRow:
-    """A place as exported (public: no id, version, note or free-text attributes).
-
-    `attributes` holds the stored values as they are (a speed as a number, a route's stops
-    as a list), so each export can write them the way the place import reads them back.
-    """
-
-    kind: PlaceKind
-    name: str
-    geometry: BaseGeometry
-    classification: Classification
-    note: str
-    attributes: Mapping[str, Any]
-    id: int | None
-    retired: bool
-    is_example: bool
-    version: int | None = None
-
-
-@dataclass(frozen=True)
-class ActivityRow:
-    """A logged activity as exported (internal exports only)."""
-
-    kind: CommitmentKind
-    commitment_id: str | None
-    week: str
-    start: datetime
-    end: datetime
-    place_name: str
-    geometry: Point | None
-    hours: float
-    outcome: Mapping[str, float]
-    classification: Classification
-    note: str
-    id: int | None
-    is_example: bool
-
-
-@dataclass(frozen=True)
-class PlannedRow:
-    """A planned activity as exported (public: opening hours only, by week)."""
-
-    kind: CommitmentKind
-    commitment_id: str | None
-    week: str
-    start: datetime | None
-    end: datetime | None
-    place_name: str
-    geometry: BaseGeometry | None
-    team: str
-    status: PlanStatus
-    classification: Classification
-    note: str
-    opening_hours: str
-    id: int | None
-    is_example: bool
-
-
-@dataclass(frozen=True)
-class FindingRow:
-    """A finding from a safety walk as exported (public: no free text, weeks for dates)."""
-
-    category: str
-    owner: str
-    status: FindingStatus
-    due_week: str
-    walk_week: str
-    geometry: BaseGeometry | None
-    classification: Classification
-    description: str
-    action: str
-    due: date | None
-    walk_date: date | None
-    id: int | None
-    activity_id: int | None
-    # Internal only: whether there is a photo, and its small JPEG thumbnail for the meeting
-    # pack. A public row never has either (photos are internal, see the module docstring).
-    has_photo: bool = False
-    thumbnail: bytes | None = None
-
-
-@dataclass(frozen=True)
-class SummaryRow:
-    """One commitment in one period: done (None = suppressed), hours, outcome sums.
-
-    `planned` is None in public exports (future plans are not published). `suppressed`
-    names the values withheld because they were 1 to k-1.
-    """
-
-    commitment: Commitment
-    done: int | None
-    hours: float | None
-    planned: int | None
-    outcomes: Mapping[str, int | None]
-    suppressed: tuple[str, ...] = ()
-
-    @property
-    def target(self) -> int | None:
-        """The yearly number promised, if any."""
-        return self.commitment.target.count if self.commitment.target else None
-
-    @property
-    def remaining(self) -> int | None:
-        """Left to do, or None without a target or when `done` is suppressed."""
-        target = self.commitment.target
-        if target is None or self.done is None:
-            return None
-        return target.remaining(self.done)
-
-
-@dataclass(frozen=True)
-class PeriodSummary:
-    """Progress per commitment in one period (a promise year, a tertial, since a meeting)."""
-
-    period: Period
-    rows: tuple[SummaryRow, ...]
-
-    def row(self, commitment_id: str) -> SummaryRow:
-        """The row of one commitment (KeyError if none)."""
-        for r in self.rows:
-            if r.commitment.id == commitment_id:
-                return r
-        raise KeyError(commitment_id)
-
-
-@dataclass(frozen=True)
-class BaseLayerData:
-    """A base layer for the maps: features as (label, geometry in EPSG:3006)."""
-
-    name: str
-    title: str
-    attribution: str
-    features: tuple[tuple[str, BaseGeometry], ...]
-
-
-@dataclass(frozen=True)
-class ExportData:
-    """Everything one export may contain, already filtered for its audience."""
-
-    document: PromiseDocument
-    request: ExportRequest
-    period: Period
-    places: tuple[PlaceRow, ...]
-    activities: tuple[ActivityRow, ...]
-    recent_activities: tuple[ActivityRow, ...]
-    planned: tuple[PlannedRow, ...]
-    upcoming: tuple[PlannedRow, ...]
-    findings: tuple[FindingRow, ...]
-    cells: tuple[Cell, ...]
-    summary: PeriodSummary
-    tertials: tuple[PeriodSummary, ...]
-    recent: PeriodSummary
-    last_meeting: date | None
-    base: tuple[BaseLayerData, ...]
-    kommun_boundary: BaseGeometry | None
-    has_example_data: bool
-    # Public: the last day counted (end of the last ended tertial), None if none has ended.
-    counted_until: date | None = None
-
-    @property
-    def audience(self) -> Audience:
-        """Who the export is for."""
-        return self.request.audience
-
-    @property
-    def made_at(self) -> datetime:
-        """When the export was made."""
-        return self.request.made_at
-
-    @property
-    def rules(self) -> AudienceRules:
-        """The protection rules in force."""
-        return self.request.rules
-
-    @property
-    def attributions(self) -> tuple[str, ...]:
-        """Source lines of the base layers, each once."""
-        return tuple(dict.fromkeys(b.attribution for b in self.base))
-
-    @property
-    def open_findings(self) -> tuple[FindingRow, ...]:
-        """Findings not yet dealt with (öppen or pågår)."""
-        return tuple(f for f in self.findings if f.status is not FindingStatus.CLOSED)
-
-
-def counted_text(data: ExportData) -> str:
-    """How far a file counts, for its face: "siffrorna gäller till och med 2024-04-30 …"."""
-    if data.audience is Audience.INTERNAL:
-        return f"siffrorna gäller {date_range(data.period.start, data.period.end)}"
-    if data.counted_until is None:
-        return "inget tertial av löftesåret har avslutats ännu, så inget är räknat"
-    return (
-        f"siffrorna gäller till och med {data.counted_until:%Y-%m-%d}, slutet av det senast "
-        "avslutade tertialet"
-    )
-
-
 def default_period(doc: PromiseDocument, today: date) -> Period:
     """The promise year containing `today` (clamped to the document's years)."""
     return promise_year_containing(doc, today)
@@ -453,280 +237,11 @@ def counted_until(period: Period, today: date) -> date | None:
 
     None while no tertial of the period has ended (then nothing is counted yet).
     """
-    ended = [_part(period, t.period, t.label) for t in tertials_in(period)]
+    ended = [period_part(period, t.period, t.label) for t in tertials_in(period)]
     ended = [part for part in ended if part.end < today]
     return ended[-1].end if ended else None
 
 
-@dataclass(frozen=True)
-class ExportContext:
-    """What both data sets start from: the document, the period and the records read once."""
-
-    document: PromiseDocument
-    request: ExportRequest
-    period: Period
-    today: date
-    until: date | None
-    places: list[Place]
-    by_id: dict[int, Place]
-    every_activity: list[Activity]
-    in_period: list[Activity]
-    planned_all: list[PlannedActivity]
-    planned_in_period: list[PlannedActivity]
-    recent_period: Period
-    recent: list[Activity]
-    upcoming: list[PlannedActivity]
-    last_meeting: date | None
-
-    @property
-    def k(self) -> int:
-        """The smallest count a public file shows."""
-        return self.request.rules.min_count
-
-
-def read_context(session: Session, request: ExportRequest) -> ExportContext:
-    """Read the store once for `request` (a public one is checked first)."""
-    doc = session.promise_document(request.document_id)
-    public = request.audience is Audience.PUBLIC
-    if public:
-        check_public_request(doc, request)
-    period = _period(doc, request.start, request.end)
-    today = request.made_at.astimezone(STOCKHOLM).date()
-    until = counted_until(period, today) if public else period.end
-    places = session.list_places(include_retired=True)
-    every_activity = session.list_activities()
-    in_period = [a for a in every_activity if period.contains(day_of(a.start))]
-    if public:
-        # Only what happened in tertials that have ended (see `counted_until`).
-        in_period = [a for a in in_period if until is not None and day_of(a.start) <= until]
-    planned_all = session.list_planned()
-    meeting = request.meeting_day
-
-    last_meeting = _last_meeting(every_activity, meeting)
-    since = request.since or (last_meeting + timedelta(days=1) if last_meeting else period.start)
-    recent_period = Period(
-        since, max(since, meeting - timedelta(days=1)), f"Sedan {since:%Y-%m-%d}"
-    )
-    recent = [a for a in every_activity if recent_period.contains(day_of(a.start))]
-    if meeting <= since:
-        recent = []
-
-    upcoming_end = meeting + timedelta(days=request.upcoming_days)
-    upcoming = [
-        p
-        for p in planned_all
-        if p.status is PlanStatus.PLANNED and meeting <= day_of(p.start) < upcoming_end
-    ]
-    return ExportContext(
-        document=doc,
-        request=request,
-        period=period,
-        today=today,
-        until=until,
-        places=places,
-        by_id={p.id: p for p in places if p.id is not None},
-        every_activity=every_activity,
-        in_period=in_period,
-        planned_all=planned_all,
-        planned_in_period=[p for p in planned_all if period.contains(day_of(p.start))],
-        recent_period=recent_period,
-        recent=recent,
-        upcoming=upcoming,
-        last_meeting=last_meeting,
-    )
-
-
-def tertial_summaries(ctx: ExportContext, public: bool) -> list[PeriodSummary]:
-    """One summary per tertial of the period that has begun (public: that has ended)."""
-    out = []
-    for tertial in tertials_in(ctx.period):
-        part = _part(ctx.period, tertial.period, tertial.label)
-        if part.start > ctx.today or (public and (ctx.until is None or part.end > ctx.until)):
-            continue  # a tertial that has not begun (public: not ended) has nothing to report
-        acts = [a for a in ctx.in_period if part.contains(day_of(a.start))]
-        plans = [p for p in ctx.planned_in_period if part.contains(day_of(p.start))]
-        out.append(period_summary(ctx.document, part, acts, plans, public, ctx.k))
-    return out
-
-
-def cells_of(
-    ctx: ExportContext, activities: Iterable[Activity], min_count: int
-) -> tuple[Cell, ...]:
-    """Where `activities` were, as counts per grid cell with at least `min_count`."""
-    points = [activity_point(a, ctx.by_id) for a in activities]
-    return tuple(
-        count_in_cells(
-            [p for p in points if p is not None],
-            ctx.request.rules.cell_size_m,
-            ctx.request.rules.grid,
-            min_count=min_count,
-        )
-    )
-
-
-def shared_fields(session: Session, ctx: ExportContext) -> dict[str, Any]:
-    """The fields of `ExportData` both audiences fill alike: document, period, base layers."""
-    base, boundary = base_layers(session, ctx.document.kommunkod)
-    return {
-        "document": ctx.document,
-        "request": ctx.request,
-        "period": ctx.period,
-        "base": base,
-        "kommun_boundary": boundary,
-        "has_example_data": session.has_example_data(),
-    }
-
-
-# -- helpers ------------------------------------------------------------------------------
-
-
-def day_of(moment: datetime) -> date:
-    """The local (Stockholm) date of an instant: the one the planner sees."""
-    return moment.astimezone(STOCKHOLM).date()
-
-
-def _period(doc: PromiseDocument, start: date, end: date) -> Period:
-    """The export's period, labelled as a promise year when it is exactly one."""
-    for year in promise_years(doc):
-        if (year.start, year.end) == (start, end):
-            return year
-    return Period(start, end, date_range(start, end))
-
-
-def _part(period: Period, tertial: Period, label: str) -> Period:
+def period_part(period: Period, tertial: Period, label: str) -> Period:
     """The part of a tertial inside the period (a promise year rarely starts on 1 January)."""
     return Period(max(tertial.start, period.start), min(tertial.end, period.end), label)
-
-
-def _last_meeting(activities: Iterable[Activity], before: date) -> date | None:
-    """The day of the last samverkansmöte logged before `before`."""
-    days = [
-        day_of(a.start)
-        for a in activities
-        if a.kind is CommitmentKind.COORDINATION_MEETING and day_of(a.start) < before
-    ]
-    return max(days) if days else None
-
-
-def finding_in_scope(finding: Finding, walk: Activity, period: Period) -> bool:
-    """Findings from walks in the period, plus any still open from a walk before its end."""
-    day = day_of(walk.start)
-    if period.contains(day):
-        return True
-    return finding.status is not FindingStatus.CLOSED and day <= period.end
-
-
-def plain_text(value: Any) -> str:
-    """An attribute value as text (lists joined with ", ")."""
-    if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
-    return "" if value is None else str(value)
-
-
-def _protect(value: int, k: int) -> int | None:
-    """Primary suppression: 1 to k-1 events are withheld (None); 0 and >= k are shown."""
-    return None if 0 < value < k else value
-
-
-def period_summary(
-    doc: PromiseDocument,
-    period: Period,
-    activities: Sequence[Activity],
-    planned: Sequence[PlannedActivity],
-    public: bool,
-    k: int,
-) -> PeriodSummary:
-    """Done, hours and outcome sums per commitment; suppressed for the public."""
-    sums: dict[str, dict[str, float]] = {c.id: {} for c in doc.commitments}
-    for a in activities:
-        c = commitment_for(doc, a)
-        if c is None or not period.contains(day_of(a.start)):
-            continue
-        for name, value in a.outcome.items():
-            if name in COUNT_OUTCOMES:
-                sums[c.id][name] = sums[c.id].get(name, 0) + float(value)
-    rows = []
-    for p in progress(doc, period, activities, planned):
-        found = sums[p.commitment.id]
-        # In the Outcome enum's order, so every export lists them the same way.
-        outcomes = {name: int(round(found[name])) for name in COUNT_OUTCOMES if name in found}
-        if not public:
-            rows.append(SummaryRow(p.commitment, p.done, p.hours, p.planned, outcomes))
-            continue
-        done = _protect(p.done, k)
-        shown = {name: _protect(v, k) for name, v in outcomes.items()}
-        withheld = (["genomfort"] if done is None else []) + [
-            n for n, v in shown.items() if v is None
-        ]
-        rows.append(
-            SummaryRow(
-                p.commitment,
-                done,
-                p.hours if done is not None else None,
-                None,
-                shown,
-                tuple(withheld),
-            )
-        )
-    return PeriodSummary(period, tuple(rows))
-
-
-def protect_parts(total: PeriodSummary, parts: list[PeriodSummary]) -> list[PeriodSummary]:
-    """Secondary suppression: never leave one hidden part next to a shown total.
-
-    If exactly one tertial's value is suppressed while the period total is shown, the
-    hidden value is the total minus the others; suppressing the smallest other non-zero
-    tertial as well prevents that. Applied to `done` and to every outcome sum.
-    """
-    if len(parts) < 2:
-        return parts
-    rows = [list(part.rows) for part in parts]
-    for c_index, total_row in enumerate(total.rows):
-        measures: list[str | None] = [None, *total_row.outcomes.keys()]
-        for measure in measures:
-            total_value = _value(total_row, measure)
-            if total_value is None:
-                continue
-            values = [_value(r[c_index], measure) for r in rows]
-            if sum(v is None for v in values) != 1:
-                continue
-            shown = [(v, i) for i, v in enumerate(values) if v]
-            if not shown:
-                continue
-            _, index = min(shown)
-            rows[index][c_index] = _withhold(rows[index][c_index], measure)
-    return [replace(part, rows=tuple(r)) for part, r in zip(parts, rows, strict=True)]
-
-
-def _value(row: SummaryRow, measure: str | None) -> int | None:
-    """`done` (measure None) or one outcome sum (0 when the row has none)."""
-    if measure is None:
-        return row.done
-    return row.outcomes.get(measure, 0)
-
-
-def _withhold(row: SummaryRow, measure: str | None) -> SummaryRow:
-    """A copy of a row with one value suppressed."""
-    if measure is None:
-        return replace(row, done=None, hours=None, suppressed=(*row.suppressed, "genomfort"))
-    outcomes = dict(row.outcomes) | {measure: None}
-    return replace(row, outcomes=outcomes, suppressed=(*row.suppressed, measure))
-
-
-def base_layers(
-    session: Session, kommunkod: str
-) -> tuple[tuple[BaseLayerData, ...], BaseGeometry | None]:
-    """The kommun's boundary, the län's kommuner and tätorter (public SCB data)."""
-    out = []
-    boundary: BaseGeometry | None = None
-    for layer in session.base_layers():
-        own = layer.name == f"kommun_{kommunkod}"
-        if layer.name.startswith("kommun_") and not own:
-            continue
-        features = session.base_features(layer.name)
-        key = LABEL_KEYS.get(layer.name)
-        rows = tuple((str(props.get(key, "")) if key else "", geom) for props, geom in features)
-        if own and rows:
-            boundary = rows[0][1]
-        out.append(BaseLayerData(layer.name, layer.title, layer.attribution, rows))
-    return tuple(out), boundary

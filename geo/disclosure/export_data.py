@@ -1,6 +1,7 @@
 """Build the one data set every export is made from, for its audience.
 
-`geo.disclosure.audience` holds the rules and the rows both data sets share;
+`geo.disclosure.audience` holds the rules, `rows` the rows both data sets share, `context` the
+records read once and `summaries` the counts with their suppression;
 `public_data` and `internal_data` each build one audience's set from the same context.
 """
 
@@ -8,9 +9,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from geo.disclosure.audience import Audience, ExportData, ExportRequest, read_context
+from geo.disclosure.audience import Audience, ExportRequest
+from geo.disclosure.context import read_context
 from geo.disclosure.internal_data import build_internal_data
 from geo.disclosure.public_data import build_public_data
+from geo.disclosure.rows import ExportData
 
 if TYPE_CHECKING:
     from geo.store import Session

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from shapely.geometry import Point
 
-from geo.disclosure import audience
+from geo.disclosure import context, rows, summaries
+from geo.disclosure.audience import OPENING_HOURS
 from geo.records.models import Classification
 from geo.spatial.layers import activity_point
 from geo.swedish import iso_week
@@ -17,23 +18,23 @@ if TYPE_CHECKING:
     from geo.store import Session
 
 
-def build_internal_data(session: Session, ctx: audience.ExportContext) -> audience.ExportData:
+def build_internal_data(session: Session, ctx: context.ExportContext) -> rows.ExportData:
     """The internal data set for `ctx`: every record the session's user may see."""
     by_id, period = ctx.by_id, ctx.period
     walks = {a.id: a for a in ctx.every_activity}
     findings = [
         f
         for f in session.list_findings()
-        if f.activity_id not in walks or audience.finding_in_scope(f, walks[f.activity_id], period)
+        if f.activity_id not in walks or context.finding_in_scope(f, walks[f.activity_id], period)
     ]
     thumbnails = session.finding_thumbnails(
         f.id for f in findings if f.has_photo and f.id is not None
     )
-    summary = audience.period_summary(
+    summary = summaries.period_summary(
         ctx.document, period, ctx.in_period, ctx.planned_in_period, False, ctx.k
     )
-    return audience.ExportData(
-        **audience.shared_fields(session, ctx),
+    return rows.ExportData(
+        **context.shared_fields(session, ctx),
         places=tuple(_internal_place(p) for p in ctx.places),
         activities=tuple(_internal_activity(a, by_id) for a in ctx.in_period),
         recent_activities=tuple(_internal_activity(a, by_id) for a in ctx.recent),
@@ -49,10 +50,10 @@ def build_internal_data(session: Session, ctx: audience.ExportContext) -> audien
             _internal_finding(f, walks.get(f.activity_id), thumbnails.get(f.id or 0))
             for f in findings
         ),
-        cells=audience.cells_of(ctx, ctx.in_period, min_count=1),
+        cells=context.cells_of(ctx, ctx.in_period, min_count=1),
         summary=summary,
-        tertials=tuple(audience.tertial_summaries(ctx, public=False)),
-        recent=audience.period_summary(
+        tertials=tuple(summaries.tertial_summaries(ctx, public=False)),
+        recent=summaries.period_summary(
             ctx.document, ctx.recent_period, ctx.recent, [], False, ctx.k
         ),
         last_meeting=ctx.last_meeting,
@@ -60,8 +61,8 @@ def build_internal_data(session: Session, ctx: audience.ExportContext) -> audien
     )
 
 
-def _internal_place(place: Place) -> audience.PlaceRow:
-    return audience.PlaceRow(
+def _internal_place(place: Place) -> rows.PlaceRow:
+    return rows.PlaceRow(
         kind=place.kind,
         name=place.name,
         geometry=place.geometry,
@@ -75,13 +76,13 @@ def _internal_place(place: Place) -> audience.PlaceRow:
     )
 
 
-def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> audience.ActivityRow:
+def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> rows.ActivityRow:
     place = places.get(activity.place_id) if activity.place_id is not None else None
     point = activity_point(activity, places)
-    return audience.ActivityRow(
+    return rows.ActivityRow(
         kind=activity.kind,
         commitment_id=activity.commitment_id,
-        week=iso_week(audience.day_of(activity.start)),
+        week=iso_week(context.day_of(activity.start)),
         start=activity.start,
         end=activity.end,
         place_name=place.name if place else "",
@@ -95,13 +96,13 @@ def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> audie
     )
 
 
-def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> audience.PlannedRow:
+def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> rows.PlannedRow:
     place = places.get(plan.place_id) if plan.place_id is not None else None
     geometry = plan.geometry or (place.geometry if place else None)
-    return audience.PlannedRow(
+    return rows.PlannedRow(
         kind=plan.kind,
         commitment_id=plan.commitment_id,
-        week=iso_week(audience.day_of(plan.start)),
+        week=iso_week(context.day_of(plan.start)),
         start=plan.start,
         end=plan.end,
         place_name=place.name if place else "",
@@ -110,9 +111,7 @@ def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> audien
         status=plan.status,
         classification=plan.classification,
         note=plan.note,
-        opening_hours=audience.plain_text(place.attributes.get(audience.OPENING_HOURS, ""))
-        if place
-        else "",
+        opening_hours=context.plain_text(place.attributes.get(OPENING_HOURS, "")) if place else "",
         id=plan.id,
         is_example=plan.is_example,
     )
@@ -120,19 +119,19 @@ def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> audien
 
 def _internal_finding(
     finding: Finding, walk: Activity | None, thumbnail: bytes | None
-) -> audience.FindingRow:
-    return audience.FindingRow(
+) -> rows.FindingRow:
+    return rows.FindingRow(
         category=finding.category,
         owner=finding.owner,
         status=finding.status,
         due_week=iso_week(finding.due) if finding.due else "",
-        walk_week=iso_week(audience.day_of(walk.start)) if walk else "",
+        walk_week=iso_week(context.day_of(walk.start)) if walk else "",
         geometry=finding.geometry,
         classification=finding.classification,
         description=finding.description,
         action=finding.action,
         due=finding.due,
-        walk_date=audience.day_of(walk.start) if walk else None,
+        walk_date=context.day_of(walk.start) if walk else None,
         id=finding.id,
         # Only a walk the reader may see is named: a finding's link must not tell that a
         # hidden (sekretess) activity exists.

@@ -1,6 +1,6 @@
 """What a public file may hold: one predicate per record, for every public output.
 
-Every public output asks here: the public export data set (`geo.disclosure.audience`:
+Every public output asks here: the public export data set (`geo.disclosure.public_data`:
 places, the activities counted on the grid, the published opening hours as plans) and the
 public calendar feed and website text (`geo.disclosure.publish`). The common ground: only
 records classified `öppen`, and never a randomised visit (an unpredictable plan that is

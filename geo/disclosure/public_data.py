@@ -11,24 +11,18 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from geo.disclosure.audience import (
-    OPENING_HOURS,
-    PUBLIC_OFFICE_ATTRIBUTES,
+from geo.disclosure.audience import OPENING_HOURS, PUBLIC_OFFICE_ATTRIBUTES
+from geo.disclosure.context import (
     ExportContext,
-    ExportData,
-    FindingRow,
-    PlaceRow,
-    PlannedRow,
     cells_of,
     day_of,
     finding_in_scope,
-    period_summary,
     plain_text,
-    protect_parts,
     shared_fields,
-    tertial_summaries,
 )
 from geo.disclosure.public import is_opening_hours, is_public_place, may_be_placed_publicly
+from geo.disclosure.rows import ExportData, FindingRow, PlaceRow, PlannedRow
+from geo.disclosure.summaries import period_summary, protect_parts, tertial_summaries
 from geo.records.models import (
     Activity,
     Classification,

@@ -24,7 +24,8 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.disclosure.audience import Audience, ExportData
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ExportData
 from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.files.tabular import neutralise
 from geo.records.models import STOCKHOLM

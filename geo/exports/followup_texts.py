@@ -16,7 +16,8 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from geo.disclosure.audience import Audience, ExportData, PeriodSummary, SummaryRow
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ExportData, PeriodSummary, SummaryRow
 from geo.exports.map_html import render_map_html
 from geo.exports.meeting_pack import outcome_text
 from geo.records.models import STOCKHOLM

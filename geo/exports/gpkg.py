@@ -20,7 +20,7 @@ import geopandas as gpd
 import pandas as pd
 import pyogrio
 
-from geo.disclosure.audience import ExportData
+from geo.disclosure.rows import ExportData
 from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.spatial.crs import SWEREF99TM
 from geo.swedish import stamp

@@ -19,13 +19,9 @@ from pathlib import Path
 
 from geo.disclosure import access
 from geo.disclosure.access import Operation
-from geo.disclosure.audience import (
-    PUBLIC_READER,
-    Audience,
-    ExportData,
-    ExportRequest,
-)
+from geo.disclosure.audience import PUBLIC_READER, Audience, ExportRequest
 from geo.disclosure.export_data import build_export_data
+from geo.disclosure.rows import ExportData
 from geo.files.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store

@@ -25,7 +25,8 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.disclosure.audience import Audience, ExportData
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ExportData
 from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,
@@ -82,6 +83,23 @@ def _layer(
     }
 
 
+def _labelled_base(
+    data: ExportData, name: str, colour: str, shape: str, **options: Any
+) -> list[dict[str, Any]]:
+    """The base layer called `name` (if shipped), each feature labelled with its own name."""
+    return [
+        _layer(
+            base.title,
+            [_feature(g, {"label": label}) for label, g in base.features],
+            colour,
+            shape,
+            **options,
+        )
+        for base in data.base
+        if base.name == name
+    ]
+
+
 def _shape_of(kind: PlaceKind) -> str:
     return {"Point": "point", "Polygon": "area", "LineString": "line"}[kind.geometry_type]
 
@@ -89,17 +107,13 @@ def _shape_of(kind: PlaceKind) -> str:
 def map_layers(data: ExportData) -> list[dict[str, Any]]:
     """The map's layers, bottom to top, from the audience's data set only."""
     layers: list[dict[str, Any]] = []
-    for base in data.base:
-        if base.name == "lanets_kommuner":
-            layers.append(
-                _layer(
-                    base.title,
-                    [_feature(g, {"label": label}) for label, g in base.features],
-                    NEIGHBOUR_COLOUR,
-                    "area",
-                    style={"weight": 1, "fillOpacity": 0.03, "dashArray": "4"},
-                )
-            )
+    layers += _labelled_base(
+        data,
+        "lanets_kommuner",
+        NEIGHBOUR_COLOUR,
+        "area",
+        style={"weight": 1, "fillOpacity": 0.03, "dashArray": "4"},
+    )
     for base in data.base:
         if base.name.startswith("kommun_"):
             layers.append(
@@ -147,17 +161,7 @@ def map_layers(data: ExportData) -> list[dict[str, Any]]:
             layers.append(
                 _layer(f"Platser: {kind.label}", features, PLACE_COLOURS[kind], _shape_of(kind))
             )
-    for base in data.base:
-        if base.name == "tatorter":
-            layers.append(
-                _layer(
-                    base.title,
-                    [_feature(g, {"label": label}) for label, g in base.features],
-                    TATORT_COLOUR,
-                    "point",
-                    radius=4,
-                )
-            )
+    layers += _labelled_base(data, "tatorter", TATORT_COLOUR, "point", radius=4)
     by_kind: dict[CommitmentKind, list[Feature]] = {}
     for a in data.activities:
         if a.geometry is not None:

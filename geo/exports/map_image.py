@@ -42,7 +42,8 @@ from matplotlib.path import Path
 from shapely.geometry import LineString, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from geo.disclosure.audience import Audience, ExportData
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ExportData
 from geo.exports.map_style import (
     ACTIVITY_COLOURS,
     DENSITY_TITLE,
@@ -416,38 +417,32 @@ def _place_labels(ax: Axes, labels: Sequence[Label]) -> None:
     taken: list[Any] = []
     for label in labels:
         chosen = None
-        for dx, dy, ha, va in _LABEL_SPOTS:
-            text = ax.annotate(
-                label.text,
-                (label.x, label.y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                path_effects=HALO,
-                clip_on=True,
-                **label.style,
-            )
+        for spot in _LABEL_SPOTS:
+            text = _annotate(ax, label, spot)
             box = text.get_window_extent(renderer)
             if not any(box.overlaps(other) for other in taken):
                 chosen = box
                 break
             text.remove()
         if chosen is None:  # crowded everywhere: better an overlap than a missing name
-            dx, dy, ha, va = _LABEL_SPOTS[0]
-            text = ax.annotate(
-                label.text,
-                (label.x, label.y),
-                xytext=(dx, dy),
-                textcoords="offset points",
-                ha=ha,
-                va=va,
-                path_effects=HALO,
-                clip_on=True,
-                **label.style,
-            )
-            chosen = text.get_window_extent(renderer)
+            chosen = _annotate(ax, label, _LABEL_SPOTS[0]).get_window_extent(renderer)
         taken.append(chosen)
+
+
+def _annotate(ax: Axes, label: Label, spot: tuple[int, int, str, str]) -> Any:
+    """Write one label at one spot (offset in points and alignment) beside its point."""
+    dx, dy, ha, va = spot
+    return ax.annotate(
+        label.text,
+        (label.x, label.y),
+        xytext=(dx, dy),
+        textcoords="offset points",
+        ha=ha,
+        va=va,
+        path_effects=HALO,
+        clip_on=True,
+        **label.style,
+    )
 
 
 def _point_handle(colour: str, label: str, marker: str = "o") -> Line2D:
@@ -561,17 +556,7 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
     """Layers, then the density classes with their note."""
     y = 1.0
     if handles:
-        legend = ax.legend(
-            handles=handles,
-            loc="upper left",
-            title="Teckenförklaring",
-            fontsize=8,
-            title_fontsize=10,
-            frameon=False,
-            alignment="left",
-        )
-        ax.add_artist(legend)
-        y = _below(ax, legend)
+        y = _below(ax, _legend_block(ax, handles, "Teckenförklaring", 10))
     show_cells = data.cells and (view is MapView.DENSITY or data.audience is Audience.PUBLIC)
     if show_cells:
         breaks = class_breaks([c.count for c in data.cells])
@@ -582,18 +567,7 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
                 class_labels(breaks, lowest), density_colours(len(breaks)), strict=True
             )
         ]
-        cells = ax.legend(
-            handles=patches,
-            loc="upper left",
-            bbox_to_anchor=(0, y),
-            title=DENSITY_TITLE,
-            fontsize=8,
-            title_fontsize=9,
-            frameon=False,
-            alignment="left",
-        )
-        ax.add_artist(cells)
-        y = _below(ax, cells)
+        y = _below(ax, _legend_block(ax, patches, DENSITY_TITLE, 9, bbox_to_anchor=(0, y)))
     size = f"{data.rules.cell_size_m:g}".replace(".", ",")
     shape = "rutor" if data.rules.grid.value == "ruta" else "hexagoner"
     notes = []
@@ -619,6 +593,24 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
         color="#333333",
         linespacing=1.4,
     )
+
+
+def _legend_block(
+    ax: Axes, handles: Sequence[Any], title: str, title_size: int, **where: Any
+) -> Any:
+    """One block of the legend, left-aligned in the upper left, kept when the next is added."""
+    legend = ax.legend(
+        handles=handles,
+        loc="upper left",
+        title=title,
+        fontsize=8,
+        title_fontsize=title_size,
+        frameon=False,
+        alignment="left",
+        **where,
+    )
+    ax.add_artist(legend)
+    return legend
 
 
 def _below(ax: Axes, artist: object) -> float:

@@ -29,7 +29,8 @@ from fpdf.fonts import FontFace
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from geo.disclosure.audience import ActivityRow, Audience, ExportData, SummaryRow, counted_text
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ActivityRow, ExportData, SummaryRow, counted_text
 from geo.exports.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
 from geo.records.models import Outcome, PlanStatus
 from geo.swedish import date_range, long_date, number, stamp, week_text

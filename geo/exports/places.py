@@ -19,11 +19,7 @@ from geo.errors import ValidationError
 from geo.files.place_rows import GPKG_LAYERS, file_format
 from geo.files.private_files import PRIVATE_FILE_MODE
 from geo.records.models import Place
-from geo.records.places import (
-    ATTRIBUTES,
-    ValueType,
-    format_stops,
-)
+from geo.records.place_attributes import ATTRIBUTES, ValueType, format_stops
 from geo.spatial.crs import SWEREF99TM, to_wgs84
 
 

@@ -22,15 +22,9 @@ from typing import Any, Final
 
 from shapely.geometry.base import BaseGeometry
 
-from geo.disclosure.audience import (
-    COUNT_OUTCOMES,
-    PUBLIC_OFFICE_ATTRIBUTES,
-    Audience,
-    ExportData,
-    PeriodSummary,
-    counted_text,
-)
-from geo.records.places import ALL_ATTRIBUTE_KEYS, ATTRIBUTES, ValueType, attribute_text
+from geo.disclosure.audience import COUNT_OUTCOMES, PUBLIC_OFFICE_ATTRIBUTES, Audience
+from geo.disclosure.rows import ExportData, PeriodSummary, counted_text
+from geo.records.place_attributes import ALL_ATTRIBUTE_KEYS, ATTRIBUTES, ValueType, attribute_text
 from geo.swedish import stamp
 
 

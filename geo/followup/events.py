@@ -223,6 +223,15 @@ def _fail(source: str, problems: list[str]) -> ImportFileError:
     return ImportFileError(f"Händelsefilen {source} har fel; inget lästes in:\n{text}")
 
 
+def _all_or_nothing(
+    events: list[PoliceEvent], problems: list[str], source: str
+) -> list[PoliceEvent]:
+    """The file's events in EPSG:3006, or one error if any row was bad: nothing is read then."""
+    if problems:
+        raise _fail(source, problems)
+    return _with_points(events)
+
+
 def parse_events_json(text: str, source: str = "filen") -> list[PoliceEvent]:
     """Events from polisen.se's API JSON (a list of event objects).
 
@@ -269,9 +278,7 @@ def parse_events_json(text: str, source: str = "filen") -> list[PoliceEvent]:
             events.append(_event(fields, latlon, None))
         except ValueError as exc:
             problems.append(f"{where}: {exc}")
-    if problems:
-        raise _fail(source, problems)
-    return _with_points(events)
+    return _all_or_nothing(events, problems, source)
 
 
 def parse_events_csv(text: str, source: str = "filen") -> list[PoliceEvent]:
@@ -322,9 +329,7 @@ def parse_events_csv(text: str, source: str = "filen") -> list[PoliceEvent]:
             events.append(_event(fields, latlon, code))
         except ValueError as exc:
             problems.append(f"rad {line} (id {row.get('event_id') or '?'}): {exc}")
-    if problems:
-        raise _fail(source, problems)
-    return _with_points(events)
+    return _all_or_nothing(events, problems, source)
 
 
 def _csv_error(source: str, line: int, exc: csv.Error) -> ImportFileError:

@@ -206,6 +206,11 @@ class Commitment:
     promise_id: str | None = None
     target: Target | None = None
 
+    @property
+    def target_count(self) -> int | None:
+        """The number promised for the year, or None where the text gives none."""
+        return self.target.count if self.target else None
+
 
 @dataclass(frozen=True)
 class PromiseDocument:

@@ -21,8 +21,32 @@ from geo.records.models import (
 from geo.records.periods import Period, tertials_in
 
 
+class AgainstTarget:
+    """What a count of one commitment's done activities says against its yearly target.
+
+    Shared by the progress here and the summary rows of an export, where `done` may be
+    None (suppressed in a public file).
+    """
+
+    commitment: Commitment
+    done: int | None
+
+    @property
+    def target(self) -> int | None:
+        """The number promised for the year, or None where the text gives none."""
+        return self.commitment.target_count
+
+    @property
+    def remaining(self) -> int | None:
+        """How many are still to do; None without a number or when `done` is suppressed."""
+        target = self.commitment.target
+        if target is None or self.done is None:
+            return None
+        return target.remaining(self.done)
+
+
 @dataclass(frozen=True)
-class CommitmentProgress:
+class CommitmentProgress(AgainstTarget):
     """Läge för en aktivitet i löftet: target, done and planned in one period."""
 
     commitment: Commitment
@@ -30,17 +54,6 @@ class CommitmentProgress:
     done: int
     hours: float
     planned: int
-
-    @property
-    def target(self) -> int | None:
-        """The number promised for the year, or None where the text gives none."""
-        return self.commitment.target.count if self.commitment.target else None
-
-    @property
-    def remaining(self) -> int | None:
-        """How many are still to do, or None where there is no number."""
-        target = self.commitment.target
-        return target.remaining(self.done) if target else None
 
     @property
     def is_met(self) -> bool | None:

@@ -17,7 +17,7 @@ from geo.exports.make import ExportFormat, ExportOptions, load_export_data, rend
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.installation.init import initialise
 from geo.records.models import STOCKHOLM, Actor, Place, PlaceKind
-from geo.records.places import format_distance
+from geo.records.place_facts import format_distance
 from geo.store import Store
 from tests.e2e.conftest import (
     MAP_FRAME,

@@ -12,7 +12,8 @@ from geo.files.base_layer_import import import_base_layer, read_base_layer
 from geo.files.place_import import read_places, save_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.records.models import Actor, BaseLayer, PlaceKind
-from geo.records.places import PlaceInput, build_place, load_place_context, place_facts
+from geo.records.place_facts import place_facts
+from geo.records.places import PlaceInput, build_place, load_place_context
 from geo.spatial.layers import MAP_MAX_FEATURES, load_base_layers
 from geo.store import Store
 from tests.common import REPO_ROOT

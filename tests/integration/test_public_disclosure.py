@@ -21,7 +21,8 @@ from typing import Any
 import pytest
 from shapely.geometry import Point
 
-from geo.disclosure.audience import Audience, AudienceRules, ExportData, ExportRequest
+from geo.disclosure.audience import Audience, AudienceRules, ExportRequest
+from geo.disclosure.rows import ExportData
 from geo.errors import ValidationError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import ExportFormat, load_export_data, make_export

@@ -6,13 +6,9 @@ from datetime import date
 
 import pytest
 
-from geo.disclosure.audience import (
-    AudienceRules,
-    PeriodSummary,
-    SummaryRow,
-    _protect,
-    protect_parts,
-)
+from geo.disclosure.audience import AudienceRules
+from geo.disclosure.rows import PeriodSummary, SummaryRow
+from geo.disclosure.summaries import _protect, protect_parts
 from geo.errors import ValidationError
 from geo.files.tabular import neutralise
 from geo.records.models import Commitment, CommitmentKind, Responsible

@@ -8,23 +8,23 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 from geo.errors import ValidationError
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.records.models import Classification, Place, PlaceKind
+from geo.records.place_attributes import clean_attributes, parse_classification, parse_kind
+from geo.records.place_facts import (
+    PlaceFacts,
+    describe_facts,
+    place_facts,
+    place_row,
+    walking_minutes,
+)
 from geo.records.places import (
     PlaceContext,
-    PlaceFacts,
     PlaceInput,
     build_place,
     check_geometry,
     check_in_sweden,
-    clean_attributes,
-    describe_facts,
     geometry_from_click,
     geometry_from_geojson,
-    parse_classification,
-    parse_kind,
-    place_facts,
-    place_row,
     place_warnings,
-    walking_minutes,
 )
 
 # SCB's tätort point for Aneby: E 488629.2 N 6411094.7 is lat 57.841630, lon 14.808475.

@@ -6,7 +6,7 @@ import pytest
 
 from geo.planning.siting import format_number as siting_number
 from geo.planning.siting import format_share
-from geo.records.places import format_number as place_number
+from geo.records.place_facts import format_number as place_number
 from geo.swedish import NARROW_NO_BREAK_SPACE, NO_BREAK_SPACE, WEEKDAYS, number
 
 

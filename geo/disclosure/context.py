@@ -1,0 +1,201 @@
+"""What both data sets start from: the store read once for an export request, and helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from shapely.geometry.base import BaseGeometry
+
+from geo.records.models import (
+    STOCKHOLM,
+    Activity,
+    CommitmentKind,
+    Finding,
+    FindingStatus,
+    Place,
+    PlannedActivity,
+    PlanStatus,
+    PromiseDocument,
+)
+from geo.records.periods import Period, promise_years
+from geo.spatial.aggregate import (
+    Cell,
+    count_in_cells,
+)
+from geo.spatial.layers import LABEL_KEYS, activity_point
+from geo.swedish import date_range
+
+if TYPE_CHECKING:
+    from geo.store import Session
+
+from geo.disclosure.audience import Audience, ExportRequest, check_public_request, counted_until
+from geo.disclosure.rows import BaseLayerData
+
+
+@dataclass(frozen=True)
+class ExportContext:
+    """What both data sets start from: the document, the period and the records read once."""
+
+    document: PromiseDocument
+    request: ExportRequest
+    period: Period
+    today: date
+    until: date | None
+    places: list[Place]
+    by_id: dict[int, Place]
+    every_activity: list[Activity]
+    in_period: list[Activity]
+    planned_all: list[PlannedActivity]
+    planned_in_period: list[PlannedActivity]
+    recent_period: Period
+    recent: list[Activity]
+    upcoming: list[PlannedActivity]
+    last_meeting: date | None
+
+    @property
+    def k(self) -> int:
+        """The smallest count a public file shows."""
+        return self.request.rules.min_count
+
+
+def read_context(session: Session, request: ExportRequest) -> ExportContext:
+    """Read the store once for `request` (a public one is checked first)."""
+    doc = session.promise_document(request.document_id)
+    public = request.audience is Audience.PUBLIC
+    if public:
+        check_public_request(doc, request)
+    period = _period(doc, request.start, request.end)
+    today = request.made_at.astimezone(STOCKHOLM).date()
+    until = counted_until(period, today) if public else period.end
+    places = session.list_places(include_retired=True)
+    every_activity = session.list_activities()
+    in_period = [a for a in every_activity if period.contains(day_of(a.start))]
+    if public:
+        # Only what happened in tertials that have ended (see `counted_until`).
+        in_period = [a for a in in_period if until is not None and day_of(a.start) <= until]
+    planned_all = session.list_planned()
+    meeting = request.meeting_day
+
+    last_meeting = _last_meeting(every_activity, meeting)
+    since = request.since or (last_meeting + timedelta(days=1) if last_meeting else period.start)
+    recent_period = Period(
+        since, max(since, meeting - timedelta(days=1)), f"Sedan {since:%Y-%m-%d}"
+    )
+    recent = [a for a in every_activity if recent_period.contains(day_of(a.start))]
+    if meeting <= since:
+        recent = []
+
+    upcoming_end = meeting + timedelta(days=request.upcoming_days)
+    upcoming = [
+        p
+        for p in planned_all
+        if p.status is PlanStatus.PLANNED and meeting <= day_of(p.start) < upcoming_end
+    ]
+    return ExportContext(
+        document=doc,
+        request=request,
+        period=period,
+        today=today,
+        until=until,
+        places=places,
+        by_id={p.id: p for p in places if p.id is not None},
+        every_activity=every_activity,
+        in_period=in_period,
+        planned_all=planned_all,
+        planned_in_period=[p for p in planned_all if period.contains(day_of(p.start))],
+        recent_period=recent_period,
+        recent=recent,
+        upcoming=upcoming,
+        last_meeting=last_meeting,
+    )
+
+
+def cells_of(
+    ctx: ExportContext, activities: Iterable[Activity], min_count: int
+) -> tuple[Cell, ...]:
+    """Where `activities` were, as counts per grid cell with at least `min_count`."""
+    points = [activity_point(a, ctx.by_id) for a in activities]
+    return tuple(
+        count_in_cells(
+            [p for p in points if p is not None],
+            ctx.request.rules.cell_size_m,
+            ctx.request.rules.grid,
+            min_count=min_count,
+        )
+    )
+
+
+def shared_fields(session: Session, ctx: ExportContext) -> dict[str, Any]:
+    """The fields of `ExportData` both audiences fill alike: document, period, base layers."""
+    base, boundary = base_layers(session, ctx.document.kommunkod)
+    return {
+        "document": ctx.document,
+        "request": ctx.request,
+        "period": ctx.period,
+        "base": base,
+        "kommun_boundary": boundary,
+        "has_example_data": session.has_example_data(),
+    }
+
+
+# -- helpers ------------------------------------------------------------------------------
+
+
+def day_of(moment: datetime) -> date:
+    """The local (Stockholm) date of an instant: the one the planner sees."""
+    return moment.astimezone(STOCKHOLM).date()
+
+
+def _period(doc: PromiseDocument, start: date, end: date) -> Period:
+    """The export's period, labelled as a promise year when it is exactly one."""
+    for year in promise_years(doc):
+        if (year.start, year.end) == (start, end):
+            return year
+    return Period(start, end, date_range(start, end))
+
+
+def _last_meeting(activities: Iterable[Activity], before: date) -> date | None:
+    """The day of the last samverkansmöte logged before `before`."""
+    days = [
+        day_of(a.start)
+        for a in activities
+        if a.kind is CommitmentKind.COORDINATION_MEETING and day_of(a.start) < before
+    ]
+    return max(days) if days else None
+
+
+def finding_in_scope(finding: Finding, walk: Activity, period: Period) -> bool:
+    """Findings from walks in the period, plus any still open from a walk before its end."""
+    day = day_of(walk.start)
+    if period.contains(day):
+        return True
+    return finding.status is not FindingStatus.CLOSED and day <= period.end
+
+
+def plain_text(value: Any) -> str:
+    """An attribute value as text (lists joined with ", ")."""
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def base_layers(
+    session: Session, kommunkod: str
+) -> tuple[tuple[BaseLayerData, ...], BaseGeometry | None]:
+    """The kommun's boundary, the län's kommuner and tätorter (public SCB data)."""
+    out = []
+    boundary: BaseGeometry | None = None
+    for layer in session.base_layers():
+        own = layer.name == f"kommun_{kommunkod}"
+        if layer.name.startswith("kommun_") and not own:
+            continue
+        features = session.base_features(layer.name)
+        key = LABEL_KEYS.get(layer.name)
+        rows = tuple((str(props.get(key, "")) if key else "", geom) for props, geom in features)
+        if own and rows:
+            boundary = rows[0][1]
+        out.append(BaseLayerData(layer.name, layer.title, layer.attribution, rows))
+    return tuple(out), boundary

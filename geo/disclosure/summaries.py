@@ -1,0 +1,128 @@
+"""Counts per commitment for a period, and their suppression for the public (primary and secondary).
+
+The rules (smallest count k, "visas inte", no subtraction) are in `geo.disclosure.audience`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from geo.records.models import (
+    Activity,
+    PlannedActivity,
+    PromiseDocument,
+)
+from geo.records.periods import Period, tertials_in
+from geo.records.progress import commitment_for, progress
+
+if TYPE_CHECKING:
+    pass
+
+from geo.disclosure.audience import COUNT_OUTCOMES, period_part
+from geo.disclosure.context import ExportContext, day_of
+from geo.disclosure.rows import PeriodSummary, SummaryRow
+
+
+def tertial_summaries(ctx: ExportContext, public: bool) -> list[PeriodSummary]:
+    """One summary per tertial of the period that has begun (public: that has ended)."""
+    out = []
+    for tertial in tertials_in(ctx.period):
+        part = period_part(ctx.period, tertial.period, tertial.label)
+        if part.start > ctx.today or (public and (ctx.until is None or part.end > ctx.until)):
+            continue  # a tertial that has not begun (public: not ended) has nothing to report
+        acts = [a for a in ctx.in_period if part.contains(day_of(a.start))]
+        plans = [p for p in ctx.planned_in_period if part.contains(day_of(p.start))]
+        out.append(period_summary(ctx.document, part, acts, plans, public, ctx.k))
+    return out
+
+
+def _protect(value: int, k: int) -> int | None:
+    """Primary suppression: 1 to k-1 events are withheld (None); 0 and >= k are shown."""
+    return None if 0 < value < k else value
+
+
+def period_summary(
+    doc: PromiseDocument,
+    period: Period,
+    activities: Sequence[Activity],
+    planned: Sequence[PlannedActivity],
+    public: bool,
+    k: int,
+) -> PeriodSummary:
+    """Done, hours and outcome sums per commitment; suppressed for the public."""
+    sums: dict[str, dict[str, float]] = {c.id: {} for c in doc.commitments}
+    for a in activities:
+        c = commitment_for(doc, a)
+        if c is None or not period.contains(day_of(a.start)):
+            continue
+        for name, value in a.outcome.items():
+            if name in COUNT_OUTCOMES:
+                sums[c.id][name] = sums[c.id].get(name, 0) + float(value)
+    rows = []
+    for p in progress(doc, period, activities, planned):
+        found = sums[p.commitment.id]
+        # In the Outcome enum's order, so every export lists them the same way.
+        outcomes = {name: int(round(found[name])) for name in COUNT_OUTCOMES if name in found}
+        if not public:
+            rows.append(SummaryRow(p.commitment, p.done, p.hours, p.planned, outcomes))
+            continue
+        done = _protect(p.done, k)
+        shown = {name: _protect(v, k) for name, v in outcomes.items()}
+        withheld = (["genomfort"] if done is None else []) + [
+            n for n, v in shown.items() if v is None
+        ]
+        rows.append(
+            SummaryRow(
+                p.commitment,
+                done,
+                p.hours if done is not None else None,
+                None,
+                shown,
+                tuple(withheld),
+            )
+        )
+    return PeriodSummary(period, tuple(rows))
+
+
+def protect_parts(total: PeriodSummary, parts: list[PeriodSummary]) -> list[PeriodSummary]:
+    """Secondary suppression: never leave one hidden part next to a shown total.
+
+    If exactly one tertial's value is suppressed while the period total is shown, the
+    hidden value is the total minus the others; suppressing the smallest other non-zero
+    tertial as well prevents that. Applied to `done` and to every outcome sum.
+    """
+    if len(parts) < 2:
+        return parts
+    rows = [list(part.rows) for part in parts]
+    for c_index, total_row in enumerate(total.rows):
+        measures: list[str | None] = [None, *total_row.outcomes.keys()]
+        for measure in measures:
+            total_value = _value(total_row, measure)
+            if total_value is None:
+                continue
+            values = [_value(r[c_index], measure) for r in rows]
+            if sum(v is None for v in values) != 1:
+                continue
+            shown = [(v, i) for i, v in enumerate(values) if v]
+            if not shown:
+                continue
+            _, index = min(shown)
+            rows[index][c_index] = _withhold(rows[index][c_index], measure)
+    return [replace(part, rows=tuple(r)) for part, r in zip(parts, rows, strict=True)]
+
+
+def _value(row: SummaryRow, measure: str | None) -> int | None:
+    """`done` (measure None) or one outcome sum (0 when the row has none)."""
+    if measure is None:
+        return row.done
+    return row.outcomes.get(measure, 0)
+
+
+def _withhold(row: SummaryRow, measure: str | None) -> SummaryRow:
+    """A copy of a row with one value suppressed."""
+    if measure is None:
+        return replace(row, done=None, hours=None, suppressed=(*row.suppressed, "genomfort"))
+    outcomes = dict(row.outcomes) | {measure: None}
+    return replace(row, outcomes=outcomes, suppressed=(*row.suppressed, measure))
