@@ -387,7 +387,11 @@ def test_a_planner_imports_an_edited_export_and_sees_first_which_place_changes(
     page.get_by_text("Koordinatsystem", exact=True).scroll_into_view_if_needed()
     screenshot(page, "platser-import-export")
     page.get_by_text("stämmer och platserna ligger rätt på kartan").click()
-    page.get_by_role("button", name="Importera 2 platser").click()
+    confirmed = page.get_by_role("checkbox", name=re.compile("platserna ligger rätt på kartan"))
+    expect(confirmed).to_be_checked()  # the box took the click; the button opens only then
+    importing = page.get_by_role("button", name="Importera 2 platser")
+    expect(importing).to_be_enabled()
+    importing.click()
     page.get_by_text(
         f"0 platser importerades från intern_platser.csv; 1 ändrades (id {site.id}); 1 fanns redan."
     ).wait_for()

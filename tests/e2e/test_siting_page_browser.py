@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.siting import Candidate, DemandLayer, result_collections, suggest_sites
@@ -65,13 +65,19 @@ def test_uploaded_candidates_and_demand_are_used_and_a_bad_row_is_named(
     page.goto(f"{base}/Kontrollplatser")
     page.get_by_text("Varför de här platserna").wait_for()
 
-    uploads = page.locator("input[type=file]")
-    uploads.nth(0).set_input_files(str(candidates))
+    # Found by their labels: while the page still draws, "the first file input" can be
+    # the demand uploader, which would read the candidates as demand.
+    def upload(label: str) -> Locator:
+        return page.locator("[data-testid=stFileUploader]", has_text=label).locator(
+            "input[type=file]"
+        )
+
+    upload("Kandidater ur fil").set_input_files(str(candidates))
     page.get_by_text("Befintliga trafikkontrollplatser (3)").click()
     metric = page.get_by_test_id("stMetric").filter(has_text="Kandidater")
     metric.get_by_text("2", exact=True).wait_for()
 
-    uploads.nth(1).set_input_files([str(good), str(bad)])
+    upload("Fler lager ur fil").set_input_files([str(good), str(bad)])
     page.get_by_text("olyckor.csv (2 punkter)").wait_for()
     page.get_by_text('önskemål.csv, rad 2, vikt: "många" är inget tal.').wait_for()
     expected = expected_paths(demo_url, read_candidates(candidates), [read_demand(good)])
