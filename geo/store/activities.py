@@ -8,10 +8,9 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
-from geo.disclosure.access import Operation
 from geo.records.models import Activity, CommitmentKind
 from geo.store import schema as t
-from geo.store.core import SessionCore, chunked, starting_in
+from geo.store.core import SessionCore, chunked, in_period
 from geo.store.mapping import activity_from_row, activity_values
 
 
@@ -22,8 +21,7 @@ class Activities(SessionCore):
         self, activity: Activity, document_id: str | None = None, source_ref: str | None = None
     ) -> Activity:
         """Log a done activity; returns it with its id (classified at least as its place)."""
-        (activity,) = self._as_strict_as_place([activity])
-        self._require(Operation.PLAN, activity.classification)
+        (activity,) = self._plannable([activity])
         values = activity_values(activity) | {"document_id": document_id, "source_ref": source_ref}
         stamp = self._stamp(True)
         new_id = self._insert_record(t.activities, values, stamp)
@@ -53,11 +51,7 @@ class Activities(SessionCore):
         kind: CommitmentKind | None = None,
     ) -> list[Activity]:
         """Logged activities with start in [start, end), oldest first."""
-        query = (
-            select(t.activities)
-            .where(*starting_in(t.activities.c.start_at, start, end))
-            .order_by(t.activities.c.start_at, t.activities.c.id)
-        )
+        query = in_period(t.activities, t.activities.c.start_at, start, end)
         if kind is not None:
             query = query.where(t.activities.c.kind == kind.value)
         query = self._hide_secret(query, t.activities)
@@ -65,8 +59,7 @@ class Activities(SessionCore):
 
     def update_activity(self, activity: Activity) -> Activity:
         """Save changes to a logged activity (optimistic version check)."""
-        (activity,) = self._as_strict_as_place([activity])
-        self._require(Operation.PLAN, activity.classification)
+        (activity,) = self._plannable([activity])
         unsaved = "Aktiviteten är inte sparad än."
         return self._save_changes(
             activity, t.activities, activity_values, self.get_activity, unsaved
@@ -98,10 +91,7 @@ class Activities(SessionCore):
         self, activities: Sequence[Activity], document_id: str | None = None
     ) -> int:
         """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
-        self._require(Operation.PLAN)
-        activities = self._as_strict_as_place(activities)
-        for a in activities:
-            self._require(Operation.PLAN, a.classification)
+        activities = self._plannable(activities)
         if not activities:
             return 0
         stamp = self._stamp(True)

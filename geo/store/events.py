@@ -10,7 +10,7 @@ from sqlalchemy import func, insert, select
 from geo.disclosure.access import Operation
 from geo.records.events import PoliceEvent
 from geo.store import schema as t
-from geo.store.core import SessionCore, chunked, now, starting_in
+from geo.store.core import SessionCore, chunked, in_period, now
 from geo.store.mapping import as_datetime, event_from_row, event_values
 
 
@@ -51,11 +51,7 @@ class Events(SessionCore):
         kommunkoder: Iterable[str] | None = None,
     ) -> list[PoliceEvent]:
         """Police events with time in [start, end), optionally of some kommuner, oldest first."""
-        query = (
-            select(t.events)
-            .where(*starting_in(t.events.c.occurred_at, start, end))
-            .order_by(t.events.c.occurred_at, t.events.c.id)
-        )
+        query = in_period(t.events, t.events.c.occurred_at, start, end)
         if kommunkoder is not None:
             query = query.where(t.events.c.kommunkod.in_(list(kommunkoder)))
         return [event_from_row(r) for r in self.conn.execute(query)]

@@ -26,8 +26,7 @@ class Plans(SessionCore):
         self, planned: PlannedActivity, document_id: str | None = None
     ) -> PlannedActivity:
         """Schedule an activity; returns it with its id (classified at least as its place)."""
-        (planned,) = self._as_strict_as_place([planned])
-        self._require(Operation.PLAN, planned.classification)
+        (planned,) = self._plannable([planned])
         values = planned_values(planned) | {"document_id": document_id}
         return self._add_record(planned, t.planned_activities, values)
 
@@ -45,8 +44,7 @@ class Plans(SessionCore):
 
     def update_planned(self, planned: PlannedActivity) -> PlannedActivity:
         """Save changes to a plan (optimistic version check)."""
-        (planned,) = self._as_strict_as_place([planned])
-        self._require(Operation.PLAN, planned.classification)
+        (planned,) = self._plannable([planned])
         unsaved = "Den planerade aktiviteten är inte sparad än."
         return self._save_changes(
             planned, t.planned_activities, planned_values, self.get_planned, unsaved
