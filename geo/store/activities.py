@@ -11,7 +11,7 @@ from sqlalchemy import func, insert, select
 from geo.records.models import Activity, CommitmentKind
 from geo.store import schema as t
 from geo.store.core import SessionCore, chunked, in_period
-from geo.store.mapping import activity_from_row, activity_values
+from geo.store.mapping import ACTIVITY_ROWS
 
 
 class Activities(SessionCore):
@@ -22,7 +22,10 @@ class Activities(SessionCore):
     ) -> Activity:
         """Log a done activity; returns it with its id (classified at least as its place)."""
         (activity,) = self._plannable([activity])
-        values = activity_values(activity) | {"document_id": document_id, "source_ref": source_ref}
+        values = ACTIVITY_ROWS.values(activity) | {
+            "document_id": document_id,
+            "source_ref": source_ref,
+        }
         stamp = self._stamp(True)
         new_id = self._insert_record(t.activities, values, stamp)
         return replace(
@@ -42,7 +45,7 @@ class Activities(SessionCore):
         """The logged activity with this id."""
         query = select(t.activities).where(t.activities.c.id == activity_id)
         missing = f"Aktiviteten {activity_id} finns inte."
-        return activity_from_row(self._visible_row(query, t.activities, missing))
+        return ACTIVITY_ROWS.from_row(self._visible_row(query, t.activities, missing))
 
     def list_activities(
         self,
@@ -55,14 +58,14 @@ class Activities(SessionCore):
         if kind is not None:
             query = query.where(t.activities.c.kind == kind.value)
         query = self._hide_secret(query, t.activities)
-        return [activity_from_row(r) for r in self.conn.execute(query)]
+        return [ACTIVITY_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def update_activity(self, activity: Activity) -> Activity:
         """Save changes to a logged activity (optimistic version check)."""
         (activity,) = self._plannable([activity])
         unsaved = "Aktiviteten är inte sparad än."
         return self._save_changes(
-            activity, t.activities, activity_values, self.get_activity, unsaved
+            activity, t.activities, ACTIVITY_ROWS.values, self.get_activity, unsaved
         )
 
     def existing_source_refs(self, refs: Iterable[str]) -> set[str]:
@@ -96,7 +99,7 @@ class Activities(SessionCore):
             return 0
         stamp = self._stamp(True)
         rows = [
-            activity_values(a) | {"document_id": document_id, "source_ref": None} | stamp
+            ACTIVITY_ROWS.values(a) | {"document_id": document_id, "source_ref": None} | stamp
             for a in activities
         ]
         self.conn.execute(insert(t.activities), rows)

@@ -1,8 +1,9 @@
 """Rows to records and records to rows, by record kind.
 
 Each kind has one list of `_Column`s (the table column, the record attribute, the conversion
-each way) and one `_RecordMapping` that drives both directions with it; the order of a list is
-the order of the values in the audit log.
+each way) and one `RecordMapping` (`PLACE_ROWS`, `ACTIVITY_ROWS`, ...) that drives both
+directions with it: `PLACE_ROWS.values(place)`, `PLACE_ROWS.from_row(row)`. The order of a
+list is the order of the values in the audit log.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ R = TypeVar("R")
 
 
 @dataclass(frozen=True)
-class _RecordMapping(Generic[R]):
+class RecordMapping(Generic[R]):
     """One record kind and its columns: the same list turns records into rows and back."""
 
     record: Callable[..., R]
@@ -141,9 +142,7 @@ _PLACE_COLUMNS = (
     _VERSION,
 )
 
-_PLACES = _RecordMapping(Place, _PLACE_COLUMNS)
-place_values = _PLACES.values
-place_from_row = _PLACES.from_row
+PLACE_ROWS = RecordMapping(Place, _PLACE_COLUMNS)
 
 
 # -- activities ----------------------------------------------------------------------------
@@ -162,9 +161,7 @@ _ACTIVITY_COLUMNS = (
     _VERSION,
 )
 
-_ACTIVITIES = _RecordMapping(Activity, _ACTIVITY_COLUMNS)
-activity_values = _ACTIVITIES.values
-activity_from_row = _ACTIVITIES.from_row
+ACTIVITY_ROWS = RecordMapping(Activity, _ACTIVITY_COLUMNS)
 
 
 # -- plans: planned activities and schedule rules ------------------------------------------
@@ -196,13 +193,9 @@ _SCHEDULE_RULE_COLUMNS = (
     _VERSION,
 )
 
-_PLANNED_ACTIVITIES = _RecordMapping(PlannedActivity, _PLANNED_COLUMNS)
-planned_values = _PLANNED_ACTIVITIES.values
-planned_from_row = _PLANNED_ACTIVITIES.from_row
+PLANNED_ROWS = RecordMapping(PlannedActivity, _PLANNED_COLUMNS)
 
-_SCHEDULE_RULES = _RecordMapping(ScheduleRule, _SCHEDULE_RULE_COLUMNS)
-schedule_rule_values = _SCHEDULE_RULES.values
-schedule_rule_from_row = _SCHEDULE_RULES.from_row
+SCHEDULE_RULE_ROWS = RecordMapping(ScheduleRule, _SCHEDULE_RULE_COLUMNS)
 
 
 # -- findings and their photos -------------------------------------------------------------
@@ -230,9 +223,7 @@ _FINDING_COLUMNS = (
     _Column("has_photo", "has_photo", from_row=bool, written=False),
 )
 
-_FINDINGS = _RecordMapping(Finding, _FINDING_COLUMNS)
-finding_values = _FINDINGS.values
-finding_from_row = _FINDINGS.from_row
+FINDING_ROWS = RecordMapping(Finding, _FINDING_COLUMNS)
 
 
 def photo_from_row(r: Any) -> Photo:
@@ -253,9 +244,7 @@ _INDICATOR_COLUMNS = (
     _VERSION,
 )
 
-_INDICATORS = _RecordMapping(Indicator, _INDICATOR_COLUMNS)
-indicator_values = _INDICATORS.values
-indicator_from_row = _INDICATORS.from_row
+INDICATOR_ROWS = RecordMapping(Indicator, _INDICATOR_COLUMNS)
 
 
 # -- police events -------------------------------------------------------------------------
@@ -265,6 +254,4 @@ _EVENT_COLUMNS = tuple(
     for name in ("id", "occurred_at", "type", "name", "summary", "url", "location_name")
 ) + (_Column("kommunkod", "kommunkod"), _GEOMETRY)
 
-_EVENTS = _RecordMapping(PoliceEvent, _EVENT_COLUMNS)
-event_values = _EVENTS.values
-event_from_row = _EVENTS.from_row
+EVENT_ROWS = RecordMapping(PoliceEvent, _EVENT_COLUMNS)
