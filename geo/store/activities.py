@@ -8,11 +8,10 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
-from geo.disclosure.access import Operation
 from geo.records.models import Activity, CommitmentKind
 from geo.store import schema as t
-from geo.store.core import SessionCore, chunked, starting_in
-from geo.store.mapping import activity_from_row, activity_values
+from geo.store.core import SessionCore, chunked, in_period
+from geo.store.mapping import ACTIVITY_ROWS
 
 
 class Activities(SessionCore):
@@ -22,9 +21,11 @@ class Activities(SessionCore):
         self, activity: Activity, document_id: str | None = None, source_ref: str | None = None
     ) -> Activity:
         """Log a done activity; returns it with its id (classified at least as its place)."""
-        (activity,) = self._as_strict_as_place([activity])
-        self._require(Operation.PLAN, activity.classification)
-        values = activity_values(activity) | {"document_id": document_id, "source_ref": source_ref}
+        (activity,) = self._plannable([activity])
+        values = ACTIVITY_ROWS.values(activity) | {
+            "document_id": document_id,
+            "source_ref": source_ref,
+        }
         stamp = self._stamp(True)
         new_id = self._insert_record(t.activities, values, stamp)
         return replace(
@@ -44,7 +45,7 @@ class Activities(SessionCore):
         """The logged activity with this id."""
         query = select(t.activities).where(t.activities.c.id == activity_id)
         missing = f"Aktiviteten {activity_id} finns inte."
-        return activity_from_row(self._visible_row(query, t.activities, missing))
+        return ACTIVITY_ROWS.from_row(self._visible_row(query, t.activities, missing))
 
     def list_activities(
         self,
@@ -53,23 +54,18 @@ class Activities(SessionCore):
         kind: CommitmentKind | None = None,
     ) -> list[Activity]:
         """Logged activities with start in [start, end), oldest first."""
-        query = (
-            select(t.activities)
-            .where(*starting_in(t.activities.c.start_at, start, end))
-            .order_by(t.activities.c.start_at, t.activities.c.id)
-        )
+        query = in_period(t.activities, t.activities.c.start_at, start, end)
         if kind is not None:
             query = query.where(t.activities.c.kind == kind.value)
         query = self._hide_secret(query, t.activities)
-        return [activity_from_row(r) for r in self.conn.execute(query)]
+        return [ACTIVITY_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def update_activity(self, activity: Activity) -> Activity:
         """Save changes to a logged activity (optimistic version check)."""
-        (activity,) = self._as_strict_as_place([activity])
-        self._require(Operation.PLAN, activity.classification)
+        (activity,) = self._plannable([activity])
         unsaved = "Aktiviteten är inte sparad än."
         return self._save_changes(
-            activity, t.activities, activity_values, self.get_activity, unsaved
+            activity, t.activities, ACTIVITY_ROWS.values, self.get_activity, unsaved
         )
 
     def existing_source_refs(self, refs: Iterable[str]) -> set[str]:
@@ -98,15 +94,12 @@ class Activities(SessionCore):
         self, activities: Sequence[Activity], document_id: str | None = None
     ) -> int:
         """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
-        self._require(Operation.PLAN)
-        activities = self._as_strict_as_place(activities)
-        for a in activities:
-            self._require(Operation.PLAN, a.classification)
+        activities = self._plannable(activities)
         if not activities:
             return 0
         stamp = self._stamp(True)
         rows = [
-            activity_values(a) | {"document_id": document_id, "source_ref": None} | stamp
+            ACTIVITY_ROWS.values(a) | {"document_id": document_id, "source_ref": None} | stamp
             for a in activities
         ]
         self.conn.execute(insert(t.activities), rows)

@@ -79,6 +79,15 @@ class SessionCore:
             out.append(r)
         return out
 
+    def _plannable(self, records: Sequence[T]) -> list[T]:
+        """Activities or plans as they may be written: as strict as their place, and the actor
+        a planner who may see that classification (`_as_strict_as_place`, `_require`)."""
+        self._require(Operation.PLAN)
+        strict = self._as_strict_as_place(records)
+        for r in strict:
+            self._require(Operation.PLAN, r.classification)
+        return strict
+
     def _as_strict_as_walk(self, finding: Finding) -> Finding:
         """A finding at least as restricted as the safety walk it was made on."""
         if finding.activity_id is None:
@@ -202,6 +211,11 @@ def starting_in(column: Any, start: datetime | None, end: datetime | None) -> li
     if end is not None:
         conditions.append(column < end)
     return conditions
+
+
+def in_period(table: Any, time: Any, start: datetime | None, end: datetime | None) -> Any:
+    """All rows of `table` with the column `time` in [start, end), oldest first (then by id)."""
+    return select(table).where(*starting_in(time, start, end)).order_by(time, table.c.id)
 
 
 def chunked(values: Iterable[T], size: int = 500) -> Iterator[list[T]]:

@@ -10,8 +10,8 @@ from sqlalchemy import func, insert, select
 from geo.disclosure.access import Operation
 from geo.records.events import PoliceEvent
 from geo.store import schema as t
-from geo.store.core import SessionCore, chunked, now, starting_in
-from geo.store.mapping import as_datetime, event_from_row, event_values
+from geo.store.core import SessionCore, chunked, in_period, now
+from geo.store.mapping import EVENT_ROWS, as_datetime
 
 
 class Events(SessionCore):
@@ -31,7 +31,7 @@ class Events(SessionCore):
             return 0
         stamp = now()
         rows = [
-            event_values(e) | {"imported_at": stamp, "imported_by": self.actor.username}
+            EVENT_ROWS.values(e) | {"imported_at": stamp, "imported_by": self.actor.username}
             for e in events
         ]
         self.conn.execute(insert(t.events), rows)
@@ -51,14 +51,10 @@ class Events(SessionCore):
         kommunkoder: Iterable[str] | None = None,
     ) -> list[PoliceEvent]:
         """Police events with time in [start, end), optionally of some kommuner, oldest first."""
-        query = (
-            select(t.events)
-            .where(*starting_in(t.events.c.occurred_at, start, end))
-            .order_by(t.events.c.occurred_at, t.events.c.id)
-        )
+        query = in_period(t.events, t.events.c.occurred_at, start, end)
         if kommunkoder is not None:
             query = query.where(t.events.c.kommunkod.in_(list(kommunkoder)))
-        return [event_from_row(r) for r in self.conn.execute(query)]
+        return [EVENT_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def event_range(self) -> tuple[date | None, date | None, int]:
         """First and last event day (local) and the number of events stored."""

@@ -14,7 +14,7 @@ from geo.files.photos import Photo
 from geo.records.models import Finding
 from geo.store import schema as t
 from geo.store.core import SessionCore, chunked, now
-from geo.store.mapping import HAS_PHOTO, finding_from_row, finding_values, photo_from_row
+from geo.store.mapping import FINDING_ROWS, HAS_PHOTO, photo_from_row
 
 
 class Findings(SessionCore):
@@ -24,7 +24,7 @@ class Findings(SessionCore):
         """Record a finding from a safety walk (classified at least as the walk)."""
         finding = self._as_strict_as_walk(finding)
         self._require(Operation.PLAN, finding.classification)
-        return self._add_record(finding, t.findings, finding_values(finding))
+        return self._add_record(finding, t.findings, FINDING_ROWS.values(finding))
 
     def list_findings(self, activity_id: int | None = None) -> list[Finding]:
         """Findings, oldest first; optionally of one safety walk."""
@@ -32,20 +32,22 @@ class Findings(SessionCore):
         if activity_id is not None:
             query = query.where(t.findings.c.activity_id == activity_id)
         query = self._hide_secret(query, t.findings)
-        return [finding_from_row(r) for r in self.conn.execute(query)]
+        return [FINDING_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def get_finding(self, finding_id: int) -> Finding:
         """The finding with this id."""
         query = select(t.findings, HAS_PHOTO).where(t.findings.c.id == finding_id)
         row = self._visible_row(query, t.findings, f"Iakttagelsen {finding_id} finns inte.")
-        return finding_from_row(row)
+        return FINDING_ROWS.from_row(row)
 
     def update_finding(self, finding: Finding) -> Finding:
         """Save a finding's new status, action, owner or due date (optimistic version check)."""
         finding = self._as_strict_as_walk(finding)
         self._require(Operation.PLAN, finding.classification)
         unsaved = "Iakttagelsen är inte sparad än."
-        return self._save_changes(finding, t.findings, finding_values, self.get_finding, unsaved)
+        return self._save_changes(
+            finding, t.findings, FINDING_ROWS.values, self.get_finding, unsaved
+        )
 
     def _photo_row(self, finding_id: int) -> Any:
         """The stored photo row of a finding (no visibility check), or None."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import struct
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -114,70 +115,88 @@ def layout_of(table: Table, into: MetaData) -> Layout:
     return Layout(table, Table(table.name, into, *columns), geometry, fid)
 
 
-def sql_type(column: Column) -> str:
-    """The GeoPackage column type that keeps the value exactly."""
-    kind = column.type
-    if isinstance(kind, t.Geometry):
-        return "BLOB"  # a further geometry column: WKB (the layer's own is GEOMETRY)
-    if isinstance(kind, Boolean):
-        return "BOOLEAN"
-    if isinstance(kind, Integer):
-        return "INTEGER"
-    if isinstance(kind, Float):
-        return "DOUBLE"
-    if isinstance(kind, t.AwareDateTime | DateTime | JSON | SAString):
-        return "TEXT"
-    if isinstance(kind, Date):
-        return "DATE"
-    if isinstance(kind, LargeBinary):
-        return "BLOB"
+def _iso(value: date) -> str:
+    return value.isoformat()
+
+
+def _json_text(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _aware_time(text: str) -> datetime:
+    """An AwareDateTime back from ISO text; a time without a zone is not one we wrote."""
+    parsed = datetime.fromisoformat(text)
+    if parsed.tzinfo is None:
+        raise ValueError(f"tiden {text!r} saknar tidszon")
+    return parsed
+
+
+def _wkb(geom: BaseGeometry) -> bytes:
+    return shapely.to_wkb(geom, byte_order=1, flavor="iso")
+
+
+def _from_wkb(blob: Any) -> BaseGeometry:
+    return shapely.from_wkb(bytes(blob))
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+@dataclass(frozen=True)
+class _ColumnKind:
+    """A column type in the GeoPackage: the type it is declared with, and its values each way."""
+
+    types: Any  # the SQLAlchemy type class(es) it serves, for isinstance
+    sql: str
+    to_file: Callable[[Any], Any] = _same
+    from_file: Callable[[Any], Any] = _same
+
+
+# The layer's own geometry column is a GeoPackage geometry blob (declared by its geometry type
+# in `layout_of`); a further geometry column is plain WKB.
+_LAYER_GEOMETRY = _ColumnKind(t.Geometry, "GEOMETRY", gpkg_geometry, from_gpkg_geometry)
+_OTHER_GEOMETRY = _ColumnKind(t.Geometry, "BLOB", _wkb, _from_wkb)
+# Checked in this order: the first whose types match serves the column.
+_COLUMN_KINDS = (
+    _ColumnKind(Boolean, "BOOLEAN", int, bool),
+    _ColumnKind(Integer, "INTEGER"),
+    _ColumnKind(Float, "DOUBLE"),
+    _ColumnKind(t.AwareDateTime, "TEXT", _iso, _aware_time),
+    _ColumnKind(DateTime, "TEXT", _iso, datetime.fromisoformat),
+    _ColumnKind(JSON, "TEXT", _json_text, json.loads),
+    _ColumnKind(SAString, "TEXT"),
+    _ColumnKind(Date, "DATE", _iso, date.fromisoformat),
+    _ColumnKind(LargeBinary, "BLOB"),
+)
+
+
+def _kind_of(column: Column, layer_geometry: str | None = None) -> _ColumnKind:
+    """How `column` is kept in the GeoPackage (`layer_geometry`: the layer's geometry column)."""
+    if isinstance(column.type, t.Geometry):
+        return _LAYER_GEOMETRY if column.name == layer_geometry else _OTHER_GEOMETRY
+    for kind in _COLUMN_KINDS:
+        if isinstance(column.type, kind.types):
+            return kind
     raise BackupError(
-        f"Kolumnen {column.table.name}.{column.name} har en typ ({kind!r}) som "
+        f"Kolumnen {column.table.name}.{column.name} har en typ ({column.type!r}) som "
         "säkerhetskopian inte kan spara exakt än: lägg till den i geo/store/geopackage.py."
     )
 
 
+def sql_type(column: Column) -> str:
+    """The GeoPackage column type that keeps the value exactly."""
+    return _kind_of(column).sql
+
+
 def to_file(column: Column, value: Any, layer_geometry: str | None) -> Any:
     """A value as read from the database, as it is written to the GeoPackage."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, t.Geometry):
-        if column.name == layer_geometry:
-            return gpkg_geometry(value)
-        return shapely.to_wkb(value, byte_order=1, flavor="iso")
-    if isinstance(kind, t.AwareDateTime | DateTime):
-        return value.isoformat()
-    if isinstance(kind, JSON):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(kind, Date):
-        return value.isoformat()
-    if isinstance(kind, Boolean):
-        return int(value)
-    return value
+    return None if value is None else _kind_of(column, layer_geometry).to_file(value)
 
 
 def from_file(column: Column, value: Any, layer_geometry: str | None) -> Any:
     """A GeoPackage value back as the database column wants it."""
-    if value is None:
-        return None
-    kind = column.type
-    if isinstance(kind, t.Geometry):
-        if column.name == layer_geometry:
-            return from_gpkg_geometry(value)
-        return shapely.from_wkb(bytes(value))
-    if isinstance(kind, t.AwareDateTime | DateTime):
-        parsed = datetime.fromisoformat(value)
-        if isinstance(kind, t.AwareDateTime) and parsed.tzinfo is None:
-            raise ValueError(f"tiden {value!r} saknar tidszon")
-        return parsed
-    if isinstance(kind, JSON):
-        return json.loads(value)
-    if isinstance(kind, Date):
-        return date.fromisoformat(value)
-    if isinstance(kind, Boolean):
-        return bool(value)
-    return value
+    return None if value is None else _kind_of(column, layer_geometry).from_file(value)
 
 
 def info_table_in(into: MetaData) -> Table:

@@ -11,7 +11,7 @@ from geo.disclosure.access import Operation
 from geo.records.models import Indicator as IndicatorRecord
 from geo.store import schema as t
 from geo.store.core import SessionCore
-from geo.store.mapping import indicator_from_row, indicator_values
+from geo.store.mapping import INDICATOR_ROWS
 
 
 class Indicators(SessionCore):
@@ -20,7 +20,7 @@ class Indicators(SessionCore):
     def save_indicator(self, indicator: IndicatorRecord) -> IndicatorRecord:
         """Store the kommun's figure for a term, replacing the same indicator and term."""
         self._require(Operation.PLAN)
-        values = indicator_values(indicator)
+        values = INDICATOR_ROWS.values(indicator)
         row = self.conn.execute(
             select(t.indicators).where(
                 t.indicators.c.kommunkod == indicator.kommunkod,
@@ -40,7 +40,7 @@ class Indicators(SessionCore):
             .where(t.indicators.c.kommunkod == kommunkod)
             .order_by(t.indicators.c.indicator, t.indicators.c.term)
         )
-        return [indicator_from_row(r) for r in rows]
+        return [INDICATOR_ROWS.from_row(r) for r in rows]
 
     def save_indicators(
         self, kommunkod: str, rows: Sequence[IndicatorRecord]

@@ -1,8 +1,9 @@
 """Rows to records and records to rows, by record kind.
 
 Each kind has one list of `_Column`s (the table column, the record attribute, the conversion
-each way) that drives both directions; the order of a list is the order of the values in the
-audit log.
+each way) and one `RecordMapping` (`PLACE_ROWS`, `ACTIVITY_ROWS`, ...) that drives both
+directions with it: `PLACE_ROWS.values(place)`, `PLACE_ROWS.from_row(row)`. The order of a
+list is the order of the values in the audit log.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import exists
@@ -87,14 +88,23 @@ class _Column:
     written: bool = True  # False: set by the store (id, version, who/when), only read back
 
 
-def _row_values(record: Any, columns: Sequence[_Column]) -> dict[str, Any]:
-    """The values to write for a record (the columns the store does not set itself)."""
-    return {c.name: c.to_row(getattr(record, c.attribute)) for c in columns if c.written}
+R = TypeVar("R")
 
 
-def _record_fields(r: Any, columns: Sequence[_Column]) -> dict[str, Any]:
-    """A row's values as the record's keyword arguments."""
-    return {c.attribute: c.from_row(getattr(r, c.name)) for c in columns}
+@dataclass(frozen=True)
+class RecordMapping(Generic[R]):
+    """One record kind and its columns: the same list turns records into rows and back."""
+
+    record: Callable[..., R]
+    columns: Sequence[_Column]
+
+    def values(self, record: R) -> dict[str, Any]:
+        """The values to write for a record (the columns the store does not set itself)."""
+        return {c.name: c.to_row(getattr(record, c.attribute)) for c in self.columns if c.written}
+
+    def from_row(self, r: Any) -> R:
+        """The record a row holds."""
+        return self.record(**{c.attribute: c.from_row(getattr(r, c.name)) for c in self.columns})
 
 
 # Columns most record kinds share.
@@ -132,13 +142,7 @@ _PLACE_COLUMNS = (
     _VERSION,
 )
 
-
-def place_values(p: Place) -> dict[str, Any]:
-    return _row_values(p, _PLACE_COLUMNS)
-
-
-def place_from_row(r: Any) -> Place:
-    return Place(**_record_fields(r, _PLACE_COLUMNS))
+PLACE_ROWS = RecordMapping(Place, _PLACE_COLUMNS)
 
 
 # -- activities ----------------------------------------------------------------------------
@@ -157,13 +161,7 @@ _ACTIVITY_COLUMNS = (
     _VERSION,
 )
 
-
-def activity_values(a: Activity) -> dict[str, Any]:
-    return _row_values(a, _ACTIVITY_COLUMNS)
-
-
-def activity_from_row(r: Any) -> Activity:
-    return Activity(**_record_fields(r, _ACTIVITY_COLUMNS))
+ACTIVITY_ROWS = RecordMapping(Activity, _ACTIVITY_COLUMNS)
 
 
 # -- plans: planned activities and schedule rules ------------------------------------------
@@ -195,21 +193,9 @@ _SCHEDULE_RULE_COLUMNS = (
     _VERSION,
 )
 
+PLANNED_ROWS = RecordMapping(PlannedActivity, _PLANNED_COLUMNS)
 
-def planned_values(p: PlannedActivity) -> dict[str, Any]:
-    return _row_values(p, _PLANNED_COLUMNS)
-
-
-def planned_from_row(r: Any) -> PlannedActivity:
-    return PlannedActivity(**_record_fields(r, _PLANNED_COLUMNS))
-
-
-def schedule_rule_values(r: ScheduleRule) -> dict[str, Any]:
-    return _row_values(r, _SCHEDULE_RULE_COLUMNS)
-
-
-def schedule_rule_from_row(r: Any) -> ScheduleRule:
-    return ScheduleRule(**_record_fields(r, _SCHEDULE_RULE_COLUMNS))
+SCHEDULE_RULE_ROWS = RecordMapping(ScheduleRule, _SCHEDULE_RULE_COLUMNS)
 
 
 # -- findings and their photos -------------------------------------------------------------
@@ -237,13 +223,7 @@ _FINDING_COLUMNS = (
     _Column("has_photo", "has_photo", from_row=bool, written=False),
 )
 
-
-def finding_values(f: Finding) -> dict[str, Any]:
-    return _row_values(f, _FINDING_COLUMNS)
-
-
-def finding_from_row(r: Any) -> Finding:
-    return Finding(**_record_fields(r, _FINDING_COLUMNS))
+FINDING_ROWS = RecordMapping(Finding, _FINDING_COLUMNS)
 
 
 def photo_from_row(r: Any) -> Photo:
@@ -264,13 +244,7 @@ _INDICATOR_COLUMNS = (
     _VERSION,
 )
 
-
-def indicator_values(i: Indicator) -> dict[str, Any]:
-    return _row_values(i, _INDICATOR_COLUMNS)
-
-
-def indicator_from_row(r: Any) -> Indicator:
-    return Indicator(**_record_fields(r, _INDICATOR_COLUMNS))
+INDICATOR_ROWS = RecordMapping(Indicator, _INDICATOR_COLUMNS)
 
 
 # -- police events -------------------------------------------------------------------------
@@ -280,10 +254,4 @@ _EVENT_COLUMNS = tuple(
     for name in ("id", "occurred_at", "type", "name", "summary", "url", "location_name")
 ) + (_Column("kommunkod", "kommunkod"), _GEOMETRY)
 
-
-def event_values(e: PoliceEvent) -> dict[str, Any]:
-    return _row_values(e, _EVENT_COLUMNS)
-
-
-def event_from_row(r: Any) -> PoliceEvent:
-    return PoliceEvent(**_record_fields(r, _EVENT_COLUMNS))
+EVENT_ROWS = RecordMapping(PoliceEvent, _EVENT_COLUMNS)

@@ -10,7 +10,7 @@ from geo.disclosure.access import Operation
 from geo.records.models import Classification, Place, PlaceKind
 from geo.store import schema as t
 from geo.store.core import SessionCore, now
-from geo.store.mapping import place_from_row, place_values
+from geo.store.mapping import PLACE_ROWS
 
 
 class Places(SessionCore):
@@ -19,12 +19,14 @@ class Places(SessionCore):
     def add_place(self, place: Place) -> Place:
         """Store a new place; returns it with its id."""
         self._require(Operation.PLAN, place.classification)
-        return self._add_record(place, t.places, place_values(place))
+        return self._add_record(place, t.places, PLACE_ROWS.values(place))
 
     def get_place(self, place_id: int) -> Place:
         """The place with this id, retired or not."""
         query = select(t.places).where(t.places.c.id == place_id)
-        return place_from_row(self._visible_row(query, t.places, f"Platsen {place_id} finns inte."))
+        return PLACE_ROWS.from_row(
+            self._visible_row(query, t.places, f"Platsen {place_id} finns inte.")
+        )
 
     def list_places(
         self, kind: PlaceKind | None = None, include_retired: bool = False
@@ -36,13 +38,13 @@ class Places(SessionCore):
         if not include_retired:
             query = query.where(t.places.c.retired_at.is_(None))
         query = self._hide_secret(query, t.places)
-        return [place_from_row(r) for r in self.conn.execute(query)]
+        return [PLACE_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def update_place(self, place: Place) -> Place:
         """Save changes; refused (ConflictError) if someone saved since `place.version`."""
         self._require(Operation.PLAN, place.classification)
         unsaved = "Platsen är inte sparad än."
-        saved = self._save_changes(place, t.places, place_values, self.get_place, unsaved)
+        saved = self._save_changes(place, t.places, PLACE_ROWS.values, self.get_place, unsaved)
         self._restrict_records_at(saved.id, place.classification)
         return saved
 

@@ -12,10 +12,8 @@ from geo.records.models import PlannedActivity, ScheduleRule
 from geo.store import schema as t
 from geo.store.core import SessionCore, starting_in
 from geo.store.mapping import (
-    planned_from_row,
-    planned_values,
-    schedule_rule_from_row,
-    schedule_rule_values,
+    PLANNED_ROWS,
+    SCHEDULE_RULE_ROWS,
 )
 
 
@@ -26,16 +24,15 @@ class Plans(SessionCore):
         self, planned: PlannedActivity, document_id: str | None = None
     ) -> PlannedActivity:
         """Schedule an activity; returns it with its id (classified at least as its place)."""
-        (planned,) = self._as_strict_as_place([planned])
-        self._require(Operation.PLAN, planned.classification)
-        values = planned_values(planned) | {"document_id": document_id}
+        (planned,) = self._plannable([planned])
+        values = PLANNED_ROWS.values(planned) | {"document_id": document_id}
         return self._add_record(planned, t.planned_activities, values)
 
     def get_planned(self, planned_id: int) -> PlannedActivity:
         """The planned activity with this id."""
         query = select(t.planned_activities).where(t.planned_activities.c.id == planned_id)
         missing = f"Den planerade aktiviteten {planned_id} finns inte."
-        return planned_from_row(self._visible_row(query, t.planned_activities, missing))
+        return PLANNED_ROWS.from_row(self._visible_row(query, t.planned_activities, missing))
 
     def list_planned(
         self, start: datetime | None = None, end: datetime | None = None
@@ -45,24 +42,23 @@ class Plans(SessionCore):
 
     def update_planned(self, planned: PlannedActivity) -> PlannedActivity:
         """Save changes to a plan (optimistic version check)."""
-        (planned,) = self._as_strict_as_place([planned])
-        self._require(Operation.PLAN, planned.classification)
+        (planned,) = self._plannable([planned])
         unsaved = "Den planerade aktiviteten är inte sparad än."
         return self._save_changes(
-            planned, t.planned_activities, planned_values, self.get_planned, unsaved
+            planned, t.planned_activities, PLANNED_ROWS.values, self.get_planned, unsaved
         )
 
     def add_schedule_rule(self, rule: ScheduleRule, document_id: str | None = None) -> ScheduleRule:
         """Store a recurrence rule or randomised plan; returns it with its id."""
         self._require(Operation.PLAN, rule.classification)
-        values = schedule_rule_values(rule) | {"document_id": document_id}
+        values = SCHEDULE_RULE_ROWS.values(rule) | {"document_id": document_id}
         return self._add_record(rule, t.recurrence_rules, values)
 
     def get_schedule_rule(self, rule_id: int) -> ScheduleRule:
         """The stored rule with this id."""
         query = select(t.recurrence_rules).where(t.recurrence_rules.c.id == rule_id)
         row = self._visible_row(query, t.recurrence_rules, f"Regeln {rule_id} finns inte.")
-        return schedule_rule_from_row(row)
+        return SCHEDULE_RULE_ROWS.from_row(row)
 
     def list_schedule_rules(self, document_id: str | None = None) -> list[ScheduleRule]:
         """Stored rules, oldest first; optionally of one promise document."""
@@ -71,7 +67,7 @@ class Plans(SessionCore):
         )
         if document_id is not None:
             query = query.where(t.recurrence_rules.c.document_id == document_id)
-        return [schedule_rule_from_row(r) for r in self.conn.execute(query)]
+        return [SCHEDULE_RULE_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def list_planned_for_rule(self, rule_id: int) -> list[PlannedActivity]:
         """The planned activities a stored rule made, soonest first."""
@@ -81,4 +77,4 @@ class Plans(SessionCore):
         """The planned activities the actor may see that meet `conditions`, soonest first."""
         p = t.planned_activities
         query = select(p).where(*conditions).order_by(p.c.start_at, p.c.id)
-        return [planned_from_row(r) for r in self.conn.execute(self._hide_secret(query, p))]
+        return [PLANNED_ROWS.from_row(r) for r in self.conn.execute(self._hide_secret(query, p))]
