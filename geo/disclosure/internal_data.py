@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from shapely.geometry import Point
 
@@ -76,16 +76,23 @@ def _internal_place(place: Place) -> rows.PlaceRow:
     )
 
 
+def _when_and_where(record: Activity | PlannedActivity, place: Place | None) -> dict[str, Any]:
+    """The fields an activity row and a plan row share: kind, commitment, exact times, place."""
+    return {
+        "kind": record.kind,
+        "commitment_id": record.commitment_id,
+        "week": iso_week(context.day_of(record.start)),
+        "start": record.start,
+        "end": record.end,
+        "place_name": place.name if place else "",
+    }
+
+
 def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> rows.ActivityRow:
     place = places.get(activity.place_id) if activity.place_id is not None else None
     point = activity_point(activity, places)
     return rows.ActivityRow(
-        kind=activity.kind,
-        commitment_id=activity.commitment_id,
-        week=iso_week(context.day_of(activity.start)),
-        start=activity.start,
-        end=activity.end,
-        place_name=place.name if place else "",
+        **_when_and_where(activity, place),
         geometry=point if isinstance(point, Point) else None,
         hours=round(activity.hours, 2),
         outcome=dict(activity.outcome),
@@ -98,15 +105,9 @@ def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> rows.
 
 def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> rows.PlannedRow:
     place = places.get(plan.place_id) if plan.place_id is not None else None
-    geometry = plan.geometry or (place.geometry if place else None)
     return rows.PlannedRow(
-        kind=plan.kind,
-        commitment_id=plan.commitment_id,
-        week=iso_week(context.day_of(plan.start)),
-        start=plan.start,
-        end=plan.end,
-        place_name=place.name if place else "",
-        geometry=geometry,
+        **_when_and_where(plan, place),
+        geometry=plan.geometry or (place.geometry if place else None),
         team=plan.team,
         status=plan.status,
         classification=plan.classification,

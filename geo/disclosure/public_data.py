@@ -126,12 +126,5 @@ def _public_finding(finding: Finding, walk: Activity) -> FindingRow:
         walk_week=iso_week(day_of(walk.start)),
         geometry=finding.geometry,
         classification=finding.classification,
-        description="",
-        action="",
-        due=None,
-        walk_date=None,
-        id=None,
-        activity_id=None,
-        has_photo=False,
-        thumbnail=None,
+        # No text, dates, ids or photo: those keep `FindingRow`'s empty defaults.
     )

@@ -106,14 +106,16 @@ class FindingRow:
     walk_week: str
     geometry: BaseGeometry | None
     classification: Classification
-    description: str
-    action: str
-    due: date | None
-    walk_date: date | None
-    id: int | None
-    activity_id: int | None
-    # Internal only: whether there is a photo, and its small JPEG thumbnail for the meeting
-    # pack. A public row never has either (photos are internal, see the module docstring).
+    # Internal only, from here on: free text, exact dates, the ids that link a finding to its
+    # walk, whether there is a photo and its small JPEG thumbnail for the meeting pack. A
+    # public row leaves them all at these empty defaults (see `geo.disclosure.audience`), so
+    # a field added here stays out of public files unless `public_data` is changed to fill it.
+    description: str = ""
+    action: str = ""
+    due: date | None = None
+    walk_date: date | None = None
+    id: int | None = None
+    activity_id: int | None = None
     has_photo: bool = False
     thumbnail: bytes | None = None
 
