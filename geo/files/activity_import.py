@@ -31,8 +31,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import ImportFileError, ValidationError
-from geo.files.limits import ACTIVITIES_LIMIT, DATE_RANGE_TEXT, check_date, parse_geojson
+from geo.errors import ImportFileError
+from geo.files.limits import ACTIVITIES_LIMIT, check_parsed_date, parse_geojson
 from geo.files.tabular import parse_number, read_table
 from geo.records.models import (
     STOCKHOLM,
@@ -147,14 +147,9 @@ def parse_local_datetime(text: str) -> datetime:
         naive = datetime(year, month, day, hour, minute, second)
     except ValueError:
         raise ValueError(f'"{text}" är inget giltigt datum eller klockslag') from None
-    try:
-        # A far date (0001-01-01, 9999-12-31 23:00) was stored and then broke `export ics`
-        # for the whole database: refuse it here, with the range every date parser uses.
-        check_date(naive.date())
-    except ValidationError:
-        raise ValueError(
-            f'"{text}" ligger utanför de datum Löfteskartan hanterar ({DATE_RANGE_TEXT})'
-        ) from None
+    # A far date (0001-01-01, 9999-12-31 23:00) was stored and then broke `export ics`
+    # for the whole database: refuse it here, with the range every date parser uses.
+    check_parsed_date(naive.date(), f'"{text}"')
     local = naive.replace(tzinfo=STOCKHOLM)
     if local.astimezone(UTC).astimezone(STOCKHOLM).replace(tzinfo=None) != naive:
         raise ValueError(f'"{text}" finns inte: klockan ställs fram en timme den natten')
