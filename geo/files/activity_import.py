@@ -49,7 +49,7 @@ from geo.records.outcomes import (
     outcome_problems,
     validate_outcome,
 )
-from geo.spatial.coords import CoordinateSystem, classify, to_point
+from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
 from geo.spatial.crs import to_sweref
 from geo.store import Store
 
@@ -211,19 +211,18 @@ def _geojson_system(
     geometries: Sequence[tuple[int, BaseGeometry]], name: str
 ) -> CoordinateSystem | None:
     """WGS 84 (as RFC 7946 says) or SWEREF 99 TM (as Swedish GIS often writes), by numbers."""
-    found: set[CoordinateSystem] = set()
-    for i, geom in geometries:
-        for x, y in shapely.get_coordinates(geom):
-            system = classify(float(y), float(x))
-            if system is None:
-                raise ImportFileError(
-                    f"{name}, objekt {i}: koordinaten ({x}, {y}) ligger inte i Sverige i vare "
-                    "sig WGS 84 eller SWEREF 99 TM."
-                )
-            found.add(system)
-    if len(found) > 1:
-        raise ImportFileError(f"{name}: filen blandar WGS 84 och SWEREF 99 TM.")
-    return found.pop() if found else None
+    # GeoJSON writes (x, y), i.e. (lon, lat) or (E, N); `one_system` takes (lat, lon) or (N, E).
+    points = (
+        (i, float(y), float(x)) for i, geom in geometries for x, y in shapely.get_coordinates(geom)
+    )
+    return one_system(
+        points,
+        lambda i, y, x: (
+            f"{name}, objekt {i}: koordinaten ({x}, {y}) ligger inte i Sverige i vare "
+            "sig WGS 84 eller SWEREF 99 TM."
+        ),
+        f"{name}: filen blandar WGS 84 och SWEREF 99 TM.",
+    )
 
 
 class _Checker:
