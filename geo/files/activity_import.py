@@ -31,8 +31,8 @@ import shapely
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import ImportFileError, ValidationError
-from geo.files.limits import ACTIVITIES_LIMIT, DATE_RANGE_TEXT, check_date, parse_geojson
+from geo.errors import ImportFileError
+from geo.files.limits import ACTIVITIES_LIMIT, check_parsed_date, parse_geojson
 from geo.files.tabular import parse_number, read_table
 from geo.records.models import (
     STOCKHOLM,
@@ -49,7 +49,7 @@ from geo.records.outcomes import (
     outcome_problems,
     validate_outcome,
 )
-from geo.spatial.coords import CoordinateSystem, classify, to_point
+from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
 from geo.spatial.crs import to_sweref
 from geo.store import Store
 
@@ -147,14 +147,9 @@ def parse_local_datetime(text: str) -> datetime:
         naive = datetime(year, month, day, hour, minute, second)
     except ValueError:
         raise ValueError(f'"{text}" är inget giltigt datum eller klockslag') from None
-    try:
-        # A far date (0001-01-01, 9999-12-31 23:00) was stored and then broke `export ics`
-        # for the whole database: refuse it here, with the range every date parser uses.
-        check_date(naive.date())
-    except ValidationError:
-        raise ValueError(
-            f'"{text}" ligger utanför de datum Löfteskartan hanterar ({DATE_RANGE_TEXT})'
-        ) from None
+    # A far date (0001-01-01, 9999-12-31 23:00) was stored and then broke `export ics`
+    # for the whole database: refuse it here, with the range every date parser uses.
+    check_parsed_date(naive.date(), f'"{text}"')
     local = naive.replace(tzinfo=STOCKHOLM)
     if local.astimezone(UTC).astimezone(STOCKHOLM).replace(tzinfo=None) != naive:
         raise ValueError(f'"{text}" finns inte: klockan ställs fram en timme den natten')
@@ -216,19 +211,18 @@ def _geojson_system(
     geometries: Sequence[tuple[int, BaseGeometry]], name: str
 ) -> CoordinateSystem | None:
     """WGS 84 (as RFC 7946 says) or SWEREF 99 TM (as Swedish GIS often writes), by numbers."""
-    found: set[CoordinateSystem] = set()
-    for i, geom in geometries:
-        for x, y in shapely.get_coordinates(geom):
-            system = classify(float(y), float(x))
-            if system is None:
-                raise ImportFileError(
-                    f"{name}, objekt {i}: koordinaten ({x}, {y}) ligger inte i Sverige i vare "
-                    "sig WGS 84 eller SWEREF 99 TM."
-                )
-            found.add(system)
-    if len(found) > 1:
-        raise ImportFileError(f"{name}: filen blandar WGS 84 och SWEREF 99 TM.")
-    return found.pop() if found else None
+    # GeoJSON writes (x, y), i.e. (lon, lat) or (E, N); `one_system` takes (lat, lon) or (N, E).
+    points = (
+        (i, float(y), float(x)) for i, geom in geometries for x, y in shapely.get_coordinates(geom)
+    )
+    return one_system(
+        points,
+        lambda i, y, x: (
+            f"{name}, objekt {i}: koordinaten ({x}, {y}) ligger inte i Sverige i vare "
+            "sig WGS 84 eller SWEREF 99 TM."
+        ),
+        f"{name}: filen blandar WGS 84 och SWEREF 99 TM.",
+    )
 
 
 class _Checker:

@@ -26,6 +26,7 @@ It is also the one home of three other bounds every caller asks (issue 11):
   (measured by `benchmarks/import_memory.py`);
 - `check_date`: the supported date range, 1990-01-01 to 2100-12-31, for every date a user
   types or a file holds (far dates overflowed Python's `date` deep inside exports);
+  `check_parsed_date` says the same as a ValueError for the time parsers;
 - `busy_timeout_seconds`: how long a writer waits for another one before it is told, in
   Swedish, that the database is busy.
 """
@@ -224,6 +225,19 @@ def check_date(day: date, what: str = "") -> date:
             f"({DATE_RANGE_TEXT})."
         )
     return day
+
+
+def check_parsed_date(day: date, written: str) -> date:
+    """`check_date` for the time parsers, which report ValueError naming the text as written.
+
+    `written` starts the message, e.g. '"9999-12-31 23:00"' or 'tiden "9999-12-31 23:00"'.
+    """
+    try:
+        return check_date(day)
+    except ValidationError:
+        raise ValueError(
+            f"{written} ligger utanför de datum Löfteskartan hanterar ({DATE_RANGE_TEXT})"
+        ) from None
 
 
 # -- waiting for another writer -------------------------------------------------------------

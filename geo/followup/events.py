@@ -37,8 +37,8 @@ import shapely
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.errors import ImportFileError, ValidationError
-from geo.files.limits import DATE_RANGE_TEXT, EVENTS_LIMIT, check_date, check_json_depth
+from geo.errors import ImportFileError
+from geo.files.limits import EVENTS_LIMIT, check_json_depth, check_parsed_date
 from geo.records.events import PoliceEvent
 from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
@@ -144,12 +144,7 @@ def parse_event_time(text: str) -> datetime:
         value = datetime.fromisoformat(f"{day}T{clock}{'+00:00' if offset == 'Z' else offset}")
     except ValueError:
         raise ValueError(f'tiden "{text}" är inget giltigt datum') from None
-    try:
-        check_date(value.date())
-    except ValidationError:
-        raise ValueError(
-            f'tiden "{text}" ligger utanför de datum Löfteskartan hanterar ({DATE_RANGE_TEXT})'
-        ) from None
+    check_parsed_date(value.date(), f'tiden "{text}"')
     return value.astimezone(STOCKHOLM)
 
 

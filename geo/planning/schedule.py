@@ -11,7 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geo.records.models import (
     STOCKHOLM,
@@ -34,7 +33,7 @@ from geo.records.recurrence import (
     expand,
 )
 from geo.spatial.crs import to_wgs84
-from geo.spatial.layers import FeatureCollection, collection
+from geo.spatial.layers import FeatureCollection, collection, drawn_point
 
 RESPONSIBLE_SV = {
     Responsible.POLICE: "Polisen",
@@ -249,23 +248,13 @@ def plan_label(plan: PlannedActivity, places: Mapping[int, Place]) -> str:
     return " · ".join(parts)
 
 
-def plan_point(plan: PlannedActivity, places: Mapping[int, Place]) -> BaseGeometry | None:
-    """Where a plan is drawn (EPSG:3006): its own geometry, else its place's, as a point."""
-    geom = plan.geometry
-    if geom is None and plan.place_id is not None and plan.place_id in places:
-        geom = places[plan.place_id].geometry
-    if geom is None or geom.is_empty:
-        return None
-    return geom if geom.geom_type == "Point" else geom.representative_point()
-
-
 def planned_collection(
     plans: Iterable[PlannedActivity], places: Mapping[int, Place]
 ) -> FeatureCollection:
     """The plans that have a place, as WGS 84 points for the week map (label per point)."""
     features = []
     for p in plans:
-        point = plan_point(p, places)
+        point = drawn_point(p, places)
         if point is None:
             continue
         wgs = shapely.set_precision(to_wgs84(point), 1e-7)

@@ -21,7 +21,7 @@ activity at its own position) it sees 100,000 rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -195,11 +195,24 @@ def _local_day(seconds: float) -> date:
     return datetime.fromtimestamp(seconds, STOCKHOLM).date()
 
 
-def _totals(
-    keys: np.ndarray, spots: ActivitySpots, rows: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """Group `rows` of `spots` by `keys` (one int64 each): for each group, the position in
-    `rows` of its first row, then its count, first and last start; and each row's group."""
+@dataclass(frozen=True)
+class _Totals:
+    """Rows grouped by key: for each group, the position in `rows` of its first row, then its
+    count, first and last start; and each row's group (see `_totals`)."""
+
+    where: np.ndarray
+    inverse: np.ndarray
+    count: np.ndarray
+    first: np.ndarray
+    last: np.ndarray
+
+    def of(self, g: int) -> tuple[int, date, date]:
+        """Group `g`'s count, first and last day, in `ActivityGroup`'s order."""
+        return int(self.count[g]), _local_day(self.first[g]), _local_day(self.last[g])
+
+
+def _totals(keys: np.ndarray, spots: ActivitySpots, rows: np.ndarray) -> _Totals:
+    """Group `rows` of `spots` by `keys` (one int64 each)."""
     _, where, inverse = np.unique(keys, return_index=True, return_inverse=True)
     inverse = inverse.ravel()
     n = len(where)
@@ -208,7 +221,20 @@ def _totals(
     last = np.full(n, -np.inf)
     np.minimum.at(first, inverse, spots.first[rows])
     np.maximum.at(last, inverse, spots.last[rows])
-    return where, inverse, count, first, last
+    return _Totals(where, inverse, count, first, last)
+
+
+def _slots(spots: Sequence[Hashable]) -> list[int]:
+    """Each group's slot among the kinds at its spot (a place or a grid square).
+
+    Groups come sorted by spot, then kind, so the kinds at one spot take slots 0, 1, ...
+    """
+    taken: dict[Hashable, int] = defaultdict(int)
+    slots = []
+    for spot in spots:
+        slots.append(taken[spot])
+        taken[spot] += 1
+    return slots
 
 
 def _place_groups(
@@ -219,29 +245,32 @@ def _place_groups(
         return []
     rows = np.flatnonzero(mask)
     pids, kinds = spots.place_id[rows], spots.kind[rows]
-    where, _, count, first, last = _totals(pids * len(KINDS) + kinds, spots, rows)
-    ids = sorted({int(i) for i in pids[where]})
+    totals = _totals(pids * len(KINDS) + kinds, spots, rows)
+    keys = list(zip(pids[totals.where].tolist(), kinds[totals.where].tolist(), strict=True))
+    ids = sorted({pid for pid, _ in keys})
     points = shapely.get_coordinates(shapely.point_on_surface([places[i].geometry for i in ids]))
     at = {i: (float(x), float(y)) for i, (x, y) in zip(ids, points, strict=True)}
-    slots: dict[int, int] = defaultdict(int)
+    slots = _slots([pid for pid, _ in keys])
     groups = []
-    # Keys are sorted by place, then kind: the kinds at one place take slots 0, 1, ...
-    for g, (pid, code) in enumerate(zip(pids[where].tolist(), kinds[where].tolist(), strict=True)):
-        place = places[pid]
+    for g, (pid, code) in enumerate(keys):
+        x, y = at[pid]
         groups.append(
             ActivityGroup(
                 KINDS[code],
-                *at[pid],
-                int(count[g]),
-                _local_day(first[g]),
-                _local_day(last[g]),
+                x,
+                y,
+                *totals.of(g),
                 place_id=pid,
-                place_name=f"{place.name} (ur bruk)" if place.is_retired else place.name,
-                slot=slots[pid],
+                place_name=_place_name(places[pid]),
+                slot=slots[g],
             )
         )
-        slots[pid] += 1
     return groups
+
+
+def _place_name(place: Place) -> str:
+    """The name on the marker; a retired place keeps its markers, marked as retired."""
+    return f"{place.name} (ur bruk)" if place.is_retired else place.name
 
 
 def _own_squares(
@@ -259,28 +288,23 @@ def _own_squares(
         flat = ((squares[:, 0] - squares[:, 0].min()) * spans[1] + squares[:, 1]) * len(KINDS)
         if len(np.unique(flat + kinds)) <= max_squares:
             break
-    where, inverse, count, first, last = _totals(flat + kinds, spots, rows)
-    n = len(where)
+    totals = _totals(flat + kinds, spots, rows)
+    n = len(totals.where)
     # The marker stands where the activities were: the mean of their positions.
     weights = spots.count[rows].astype(float)
-    mean_x = np.bincount(inverse, weights=xy[:, 0] * weights, minlength=n) / count
-    mean_y = np.bincount(inverse, weights=xy[:, 1] * weights, minlength=n) / count
-    slots: dict[tuple[int, int], int] = defaultdict(int)
-    groups = []
-    # Keys are sorted by square, then kind: the kinds in one square take slots 0, 1, ...
-    cells = zip(squares[where].tolist(), kinds[where].tolist(), strict=True)
-    for g, ((col, row), code) in enumerate(cells):
-        groups.append(
-            ActivityGroup(
-                KINDS[code],
-                float(mean_x[g]),
-                float(mean_y[g]),
-                int(count[g]),
-                _local_day(first[g]),
-                _local_day(last[g]),
-                square_m=size,
-                slot=slots[col, row],
-            )
+    mean_x = np.bincount(totals.inverse, weights=xy[:, 0] * weights, minlength=n) / totals.count
+    mean_y = np.bincount(totals.inverse, weights=xy[:, 1] * weights, minlength=n) / totals.count
+    cells = [tuple(cell) for cell in squares[totals.where].tolist()]
+    slots = _slots(cells)
+    codes = kinds[totals.where].tolist()
+    return size, [
+        ActivityGroup(
+            KINDS[code],
+            float(mean_x[g]),
+            float(mean_y[g]),
+            *totals.of(g),
+            square_m=size,
+            slot=slots[g],
         )
-        slots[col, row] += 1
-    return size, groups
+        for g, code in enumerate(codes)
+    ]

@@ -9,12 +9,15 @@ the two is refused rather than guessed.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from shapely.geometry import Point
 
 from geo.errors import ImportFileError
 from geo.spatial.crs import SWEREF99TM, WGS84, lonlat_to_sweref
+
+Where = TypeVar("Where")  # how an importer names a point: a row number, a feature number
 
 # Sweden with a margin, in each system.
 _LAT = (54.5, 69.5)
@@ -52,28 +55,45 @@ def classify(first: float, second: float) -> CoordinateSystem | None:
     return None
 
 
+def one_system(
+    points: Iterable[tuple[Where, float, float]],
+    outside: Callable[[Where, float, float], str],
+    mixed: str,
+) -> CoordinateSystem | None:
+    """The one system all (where, first, second) points are in; None when there are none.
+
+    Raises ImportFileError with `outside(where, first, second)` for the first point that fits
+    neither system, and with `mixed` when the points are in both: each importer words its own
+    messages (its rows are "post" or "objekt"), the rule is the same.
+    """
+    found: set[CoordinateSystem] = set()
+    for where, first, second in points:
+        system = classify(first, second)
+        if system is None:
+            raise ImportFileError(outside(where, first, second))
+        found.add(system)
+    if len(found) > 1:
+        raise ImportFileError(mixed)
+    return found.pop() if found else None
+
+
 def detect_system(pairs: Iterable[tuple[float, float]], name: str) -> CoordinateSystem:
     """The one system all (first, second) pairs of a file are in.
 
-    Raises ImportFileError when a pair fits neither or the file mixes systems.
+    Raises ImportFileError when a pair fits neither, the file mixes systems or has no pairs.
     """
-    found: set[CoordinateSystem] = set()
-    for i, (first, second) in enumerate(pairs):
-        system = classify(first, second)
-        if system is None:
-            raise ImportFileError(
-                f"{name}: koordinaten ({first}, {second}) på post {i + 1} ligger inte i Sverige "
-                "i vare sig WGS 84 (lat/lon) eller SWEREF 99 TM (N/E)."
-            )
-        found.add(system)
-    if len(found) > 1:
-        raise ImportFileError(
-            f"{name}: filen blandar WGS 84 (lat/lon) och SWEREF 99 TM (N/E). Använd ett "
-            "koordinatsystem i hela filen."
-        )
-    if not found:
+    system = one_system(
+        ((i + 1, first, second) for i, (first, second) in enumerate(pairs)),
+        lambda post, first, second: (
+            f"{name}: koordinaten ({first}, {second}) på post {post} ligger inte i Sverige "
+            "i vare sig WGS 84 (lat/lon) eller SWEREF 99 TM (N/E)."
+        ),
+        f"{name}: filen blandar WGS 84 (lat/lon) och SWEREF 99 TM (N/E). Använd ett "
+        "koordinatsystem i hela filen.",
+    )
+    if system is None:
         raise ImportFileError(f"{name}: filen har inga koordinater.")
-    return found.pop()
+    return system
 
 
 def to_point(first: float, second: float, system: CoordinateSystem) -> Point:

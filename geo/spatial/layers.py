@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 import shapely
@@ -168,14 +168,29 @@ def place_collections(places: Iterable[Place]) -> dict[PlaceKind, FeatureCollect
     return {k: collection(v) for k, v in by_kind.items()}
 
 
-def activity_point(activity: Activity, places: Mapping[int, Place]) -> BaseGeometry | None:
-    """Where an activity is drawn: its own geometry, else its place's, as a point."""
-    geom = activity.geometry
-    if geom is None and activity.place_id is not None and activity.place_id in places:
-        geom = places[activity.place_id].geometry
+class Placed(Protocol):
+    """Anything drawn on a map at its own geometry or at a stored place: an activity, a plan."""
+
+    @property
+    def geometry(self) -> BaseGeometry | None: ...
+
+    @property
+    def place_id(self) -> int | None: ...
+
+
+def drawn_point(item: Placed, places: Mapping[int, Place]) -> BaseGeometry | None:
+    """Where an activity or plan is drawn: its own geometry, else its place's, as a point."""
+    geom = item.geometry
+    if geom is None and item.place_id is not None and item.place_id in places:
+        geom = places[item.place_id].geometry
     if geom is None or geom.is_empty:
         return None
     return geom if geom.geom_type == "Point" else geom.representative_point()
+
+
+def activity_point(activity: Activity, places: Mapping[int, Place]) -> BaseGeometry | None:
+    """Where an activity is drawn (`drawn_point`, under the name the disclosure code uses)."""
+    return drawn_point(activity, places)
 
 
 def group_collections(groups: Iterable[ActivityGroup]) -> dict[CommitmentKind, FeatureCollection]:
