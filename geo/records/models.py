@@ -343,10 +343,7 @@ class Activity:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "outcome", _frozen(self.outcome))
-        _require_aware(self.start, "start")
-        _require_aware(self.end, "slut")
-        if self.end < self.start:
-            raise ValueError("slut ligger före start")
+        _require_span(self.start, self.end)
 
     @property
     def hours(self) -> float:
@@ -389,10 +386,7 @@ class PlannedActivity:
     is_example: bool = False
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "start")
-        _require_aware(self.end, "slut")
-        if self.end < self.start:
-            raise ValueError("slut ligger före start")
+        _require_span(self.start, self.end)
 
 
 class FindingStatus(enum.StrEnum):
@@ -452,6 +446,14 @@ def _require_aware(value: datetime, name: str) -> None:
     """Naive datetimes are ambiguous around DST changes: refuse them."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} saknar tidszon")
+
+
+def _require_span(start: datetime, end: datetime) -> None:
+    """A logged or planned activity's times: both with a time zone, the end not before the start."""
+    _require_aware(start, "start")
+    _require_aware(end, "slut")
+    if end < start:
+        raise ValueError("slut ligger före start")
 
 
 # -- schedule rules, planned and logged activities ---------------------------------------
