@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from shapely.geometry.base import BaseGeometry
 
 from geo.records.labelled_enum import LabelledEnum
+from geo.records.ranked_enum import RankedEnum
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
@@ -96,17 +97,15 @@ class Responsible(enum.StrEnum):
     BOTH = "båda"
 
 
-class Classification(enum.StrEnum):
-    """Klassning: who may see a record. Only `öppen` may ever be published."""
+class Classification(RankedEnum):
+    """Klassning: who may see a record. Only `öppen` may ever be published.
+
+    Declared in rank order, öppen < intern < sekretess: a higher rank is seen by fewer people.
+    """
 
     OPEN = "öppen"
     INTERNAL = "intern"
     SECRET = "sekretess"
-
-    @property
-    def rank(self) -> int:
-        """öppen < intern < sekretess: a higher rank is seen by fewer people."""
-        return _CLASSIFICATION_ORDER.index(self)
 
     def at_least(self, other: Classification) -> Classification:
         """The stricter of the two.
@@ -118,7 +117,6 @@ class Classification(enum.StrEnum):
         return self if self.rank >= other.rank else other
 
 
-_CLASSIFICATION_ORDER = (Classification.OPEN, Classification.INTERNAL, Classification.SECRET)
 # Sekretess by default where a place or a count could point at a person or an operation.
 _SECRET_BY_DEFAULT = {
     CommitmentKind.NARCOTICS_INTERVENTION: Classification.SECRET,
