@@ -8,7 +8,6 @@ not there (the CLI's "nothing written" on error).
 
 from __future__ import annotations
 
-import enum
 import os
 import re
 import tempfile
@@ -23,68 +22,49 @@ from geo.disclosure.audience import PUBLIC_READER, Audience, ExportRequest
 from geo.disclosure.export_data import build_export_data
 from geo.disclosure.rows import ExportData
 from geo.files.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
+from geo.records.labelled_enum import LabelledEnum
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store
 from geo.swedish import number
 
 
-class ExportFormat(enum.StrEnum):
-    """What can be exported (the names are the CLI's `export` subcommands)."""
+class ExportFormat(LabelledEnum):
+    """What can be exported: the CLI's `export` subcommand and the name buttons and messages use."""
 
-    MAP_HTML = "map-html"
-    MAP_PNG = "map-png"
-    MEETING_PDF = "meeting-pdf"
-    GPKG = "gpkg"
-    CSV = "csv"
-    FOLLOWUP = "followup"
-
-    @property
-    def label(self) -> str:
-        """Swedish name for buttons and messages."""
-        return _LABELS[self]
+    MAP_HTML = "map-html", "Karta (HTML)"
+    MAP_PNG = "map-png", "Kartbild (PNG)"
+    MEETING_PDF = "meeting-pdf", "Mötesunderlag (PDF)"
+    GPKG = "gpkg", "Data (GeoPackage)"
+    CSV = "csv", "Data (CSV för Excel, zip)"
+    FOLLOWUP = "followup", "Uppföljning för polisen.se (text och karta, zip)"
 
     @property
     def extension(self) -> str:
         """File name extension, with the dot."""
-        return _EXTENSIONS[self]
+        return _FILES[self].extension
 
     @property
     def mime(self) -> str:
         """MIME type for downloads."""
-        return _MIME[self]
+        return _FILES[self].mime
 
 
-_LABELS = {
-    ExportFormat.MAP_HTML: "Karta (HTML)",
-    ExportFormat.MAP_PNG: "Kartbild (PNG)",
-    ExportFormat.MEETING_PDF: "Mötesunderlag (PDF)",
-    ExportFormat.GPKG: "Data (GeoPackage)",
-    ExportFormat.CSV: "Data (CSV för Excel, zip)",
-    ExportFormat.FOLLOWUP: "Uppföljning för polisen.se (text och karta, zip)",
-}
-_EXTENSIONS = {
-    ExportFormat.MAP_HTML: ".html",
-    ExportFormat.MAP_PNG: ".png",
-    ExportFormat.MEETING_PDF: ".pdf",
-    ExportFormat.GPKG: ".gpkg",
-    ExportFormat.CSV: ".zip",
-    ExportFormat.FOLLOWUP: ".zip",
-}
-_MIME = {
-    ExportFormat.MAP_HTML: "text/html",
-    ExportFormat.MAP_PNG: "image/png",
-    ExportFormat.MEETING_PDF: "application/pdf",
-    ExportFormat.GPKG: "application/geopackage+sqlite3",
-    ExportFormat.CSV: "application/zip",
-    ExportFormat.FOLLOWUP: "application/zip",
-}
-_FILE_KIND = {
-    ExportFormat.MAP_HTML: "karta",
-    ExportFormat.MAP_PNG: "kartbild",
-    ExportFormat.MEETING_PDF: "motesunderlag",
-    ExportFormat.GPKG: "data",
-    ExportFormat.CSV: "data_csv",
-    ExportFormat.FOLLOWUP: "uppfoljning",
+@dataclass(frozen=True)
+class _File:
+    """The file a format gives: its extension, MIME type and the word for it in file names."""
+
+    extension: str
+    mime: str
+    kind: str
+
+
+_FILES = {
+    ExportFormat.MAP_HTML: _File(".html", "text/html", "karta"),
+    ExportFormat.MAP_PNG: _File(".png", "image/png", "kartbild"),
+    ExportFormat.MEETING_PDF: _File(".pdf", "application/pdf", "motesunderlag"),
+    ExportFormat.GPKG: _File(".gpkg", "application/geopackage+sqlite3", "data"),
+    ExportFormat.CSV: _File(".zip", "application/zip", "data_csv"),
+    ExportFormat.FOLLOWUP: _File(".zip", "application/zip", "uppfoljning"),
 }
 
 
@@ -160,7 +140,7 @@ def file_name_for(
     kommun_name: str, audience: Audience, fmt: ExportFormat, made_at: datetime, density: bool
 ) -> str:
     """E.g. `lofteskartan_aneby_kommun_offentlig_karta_2024-06-03.html`."""
-    kind = "tathetskarta" if fmt is ExportFormat.MAP_PNG and density else _FILE_KIND[fmt]
+    kind = "tathetskarta" if fmt is ExportFormat.MAP_PNG and density else _FILES[fmt].kind
     made = made_at.astimezone(STOCKHOLM)
     return (
         f"lofteskartan_{_slug(kommun_name)}_{audience.file_tag}_{kind}_"

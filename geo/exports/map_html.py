@@ -35,10 +35,9 @@ from geo.exports.map_style import (
     NEIGHBOUR_COLOUR,
     PLACE_COLOURS,
     TATORT_COLOUR,
-    density_colours,
+    density_classes,
 )
 from geo.records.models import CommitmentKind, PlaceKind
-from geo.spatial.aggregate import class_breaks, class_labels, class_of
 from geo.spatial.crs import to_wgs84
 from geo.swedish import date_range, stamp
 
@@ -126,14 +125,13 @@ def map_layers(data: ExportData) -> list[dict[str, Any]]:
                 )
             )
     if data.cells:
-        breaks = class_breaks([c.count for c in data.cells])
-        colours = density_colours(len(breaks))
+        classes = density_classes(data)
         cells = [
             _feature(
                 c.geometry,
                 {
                     "label": f"{c.count} genomförda aktiviteter i rutan",
-                    "fill": colours[class_of(c.count, breaks)],
+                    "fill": classes.colour_of(c.count),
                 },
             )
             for c in data.cells
@@ -142,7 +140,7 @@ def map_layers(data: ExportData) -> list[dict[str, Any]]:
             _layer(
                 DENSITY_TITLE,
                 cells,
-                colours[-1],
+                classes.colours[-1],
                 "area",
                 show=data.audience is Audience.PUBLIC,
                 style={"color": "#7f2704", "weight": 0.5, "fillOpacity": 0.65},
@@ -247,8 +245,6 @@ def render_map_html(data: ExportData, tiles: bool = True) -> str:
     The HTML text (UTF-8), with Leaflet inside and the audience and time on its face.
     """
     doc = data.document
-    breaks = class_breaks([c.count for c in data.cells])
-    lowest = data.rules.min_count if data.audience is Audience.PUBLIC else 1
     attributions = list(data.attributions)
     config = {
         "bounds": _bounds(data),
@@ -259,10 +255,7 @@ def render_map_html(data: ExportData, tiles: bool = True) -> str:
             "title": DENSITY_TITLE,
             "note": _density_note(data),
             "classes": [
-                {"label": label, "colour": colour}
-                for label, colour in zip(
-                    class_labels(breaks, lowest), density_colours(len(breaks)), strict=True
-                )
+                {"label": label, "colour": colour} for label, colour in density_classes(data).legend
             ],
         }
         if data.cells

@@ -52,10 +52,9 @@ from geo.exports.map_style import (
     NEIGHBOUR_COLOUR,
     PLACE_COLOURS,
     TATORT_COLOUR,
-    density_colours,
+    density_classes,
 )
 from geo.records.models import CommitmentKind, PlaceKind
-from geo.spatial.aggregate import class_breaks, class_labels, class_of
 from geo.swedish import date_range, stamp
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
@@ -339,12 +338,11 @@ def _draw_findings(ax: Axes, data: ExportData) -> list[object]:
 def _draw_cells(ax: Axes, data: ExportData, labels: bool) -> list[object]:
     if not data.cells:
         return []
-    breaks = class_breaks([c.count for c in data.cells])
-    colours = density_colours(len(breaks))
+    classes = density_classes(data)
     _area(
         ax,
         [c.geometry for c in data.cells],
-        facecolors=[colours[class_of(c.count, breaks)] for c in data.cells],
+        facecolors=[classes.colour_of(c.count) for c in data.cells],
         alpha=0.8,
         edgecolor="#7f2704",
         linewidth=0.4,
@@ -559,13 +557,9 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
         y = _below(ax, _legend_block(ax, handles, "Teckenförklaring", 10))
     show_cells = data.cells and (view is MapView.DENSITY or data.audience is Audience.PUBLIC)
     if show_cells:
-        breaks = class_breaks([c.count for c in data.cells])
-        lowest = data.rules.min_count if data.audience is Audience.PUBLIC else 1
         patches = [
             Patch(facecolor=colour, edgecolor="#7f2704", label=label)
-            for label, colour in zip(
-                class_labels(breaks, lowest), density_colours(len(breaks)), strict=True
-            )
+            for label, colour in density_classes(data).legend
         ]
         y = _below(ax, _legend_block(ax, patches, DENSITY_TITLE, 9, bbox_to_anchor=(0, y)))
     size = f"{data.rules.cell_size_m:g}".replace(".", ",")

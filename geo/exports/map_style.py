@@ -6,7 +6,12 @@ screen.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from geo.disclosure.audience import Audience
+from geo.disclosure.rows import ExportData
 from geo.records.models import CommitmentKind, PlaceKind
+from geo.spatial.aggregate import class_breaks, class_labels, class_of
 
 PLACE_COLOURS = {
     PlaceKind.CENTRAL_AREA: "#1f78b4",
@@ -51,3 +56,28 @@ def density_colours(classes: int) -> list[str]:
 
 
 DENSITY_TITLE = "Genomförda aktiviteter per ruta"
+
+
+@dataclass(frozen=True)
+class DensityClasses:
+    """The colour classes of an export's grid cells, one set for every map and its legend."""
+
+    breaks: list[int]
+    colours: list[str]
+    labels: list[str]
+
+    def colour_of(self, count: int) -> str:
+        """The fill of a cell with `count` activities."""
+        return self.colours[class_of(count, self.breaks)]
+
+    @property
+    def legend(self) -> list[tuple[str, str]]:
+        """(label, colour) per class, lowest first."""
+        return list(zip(self.labels, self.colours, strict=True))
+
+
+def density_classes(data: ExportData) -> DensityClasses:
+    """The classes of `data.cells`; a public map's lowest starts at the smallest count shown."""
+    breaks = class_breaks([c.count for c in data.cells])
+    lowest = data.rules.min_count if data.audience is Audience.PUBLIC else 1
+    return DensityClasses(breaks, density_colours(len(breaks)), class_labels(breaks, lowest))

@@ -155,105 +155,26 @@ def _attribute_value(key: str, value: Any) -> Any:
     return attribute_text(spec, value)
 
 
-def places_table(data: ExportData) -> ExportTable:
-    """`platser`: every place (public: öppna, in use, no insatsplatser, no notes).
-
-    The columns are the place import's (`namn`, `typ`, `klassning`, `anteckning`, one
-    column per attribute), so a planner can edit the file in Excel and import it again;
-    `id` and `version` (internal only) let that import change the stored place instead of
-    adding a new one, and refuse a change to a place someone saved after the export.
-    """
-    internal = data.audience is Audience.INTERNAL
-    keys = ALL_ATTRIBUTE_KEYS if internal else PUBLIC_OFFICE_ATTRIBUTES
-    columns = [
-        Column("typ", TEXT, "Platstyp"),
-        Column("namn", TEXT, "Namn"),
-        Column("klassning", TEXT, "öppen, intern eller sekretess"),
-    ]
-    if internal:
-        columns.append(Column("anteckning", TEXT, "Intern anteckning"))
-    columns += [_attribute_column(key) for key in keys]
-    columns.append(Column("exempeldata", TEXT, "ja för påhittade exempelplatser"))
-    if internal:
-        columns = [
-            Column("id", INTEGER, "Platsens id i Löfteskartan (importen ändrar den platsen)"),
-            Column("version", INTEGER, "Platsens version när filen gjordes"),
-            *columns,
-            Column("ur_bruk", TEXT, "ja om platsen inte används längre"),
-        ]
-    rows = []
-    for p in data.places:
-        values: list[Any] = [p.kind.value, p.name, p.classification.value]
-        if internal:
-            values.append(p.note)
-        # Only the kind's own attributes: anything else would not import again.
-        own = {spec.key for spec in ATTRIBUTES[p.kind]}
-        values += [
-            _attribute_value(key, p.attributes.get(key)) if key in own else None for key in keys
-        ]
-        values.append(_yes(p.is_example))
-        if internal:
-            values = [p.id, p.version, *values, _yes(p.retired)]
-        rows.append(tuple(values))
-    return ExportTable(
-        "platser",
-        "Platser",
-        tuple(columns),
-        tuple(rows),
-        tuple(p.geometry for p in data.places),
-        "Unknown",
-    )
-
-
-def activities_table(data: ExportData) -> ExportTable:
-    """`aktiviteter` (internal only): every logged activity in the period, with outcomes."""
-    columns = (
-        Column("id", INTEGER, "Aktivitetens id"),
-        Column("typ", TEXT, "Aktivitetstyp"),
-        Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet den räknas mot"),
-        Column("vecka", TEXT, "ISO-vecka"),
-        Column("start", TEXT, "Start (svensk tid)"),
-        Column("slut", TEXT, "Slut (svensk tid)"),
-        Column("plats", TEXT, "Platsens namn"),
-        Column("timmar", REAL, "Timmar"),
-        *(Column(name, REAL, "Utfall: antal") for name in COUNT_OUTCOMES),
-        Column("klassning", TEXT, "öppen, intern eller sekretess"),
-        Column("anteckning", TEXT, "Intern anteckning"),
-        Column("exempeldata", TEXT, "ja för påhittade exempelaktiviteter"),
-    )
-    rows = tuple(
-        (
-            a.id,
-            a.kind.value,
-            a.commitment_id or "",
-            a.week,
-            f"{a.start:{TIME_FORMAT}}",
-            f"{a.end:{TIME_FORMAT}}",
-            a.place_name,
-            a.hours,
-            *(a.outcome.get(name) for name in COUNT_OUTCOMES),
-            a.classification.value,
-            a.note,
-            _yes(a.is_example),
-        )
-        for a in data.activities
-    )
-    return ExportTable(
-        "aktiviteter",
-        "Genomförda aktiviteter",
-        columns,
-        rows,
-        tuple(a.geometry for a in data.activities),
-        "Point",
-    )
-
-
 @dataclass(frozen=True)
 class _Field:
     """One column and how a record fills it."""
 
     column: Column
     value: Callable[[Any], Any]
+
+
+def _layer_table(
+    name: str, title: str, records: Sequence[Any], fields: Sequence[_Field], geometry_type: str
+) -> ExportTable:
+    """A map-layer table: a column per field, a row and a geometry per record."""
+    return ExportTable(
+        name,
+        title,
+        tuple(f.column for f in fields),
+        tuple(tuple(f.value(r) for f in fields) for r in records),
+        tuple(r.geometry for r in records),
+        geometry_type,
+    )
 
 
 def _audience_table(
@@ -270,14 +191,7 @@ def _audience_table(
     fields = list(shared)
     if data.audience is Audience.INTERNAL:
         fields = [*internal_first, *shared, *internal_last]
-    return ExportTable(
-        name,
-        title,
-        tuple(f.column for f in fields),
-        tuple(tuple(f.value(r) for f in fields) for r in records),
-        tuple(r.geometry for r in records),
-        geometry_type,
-    )
+    return _layer_table(name, title, records, fields, geometry_type)
 
 
 def _day(value: date | None) -> str:
@@ -290,6 +204,106 @@ def _time(value: datetime | None) -> str:
     return f"{value:{TIME_FORMAT}}" if value else ""
 
 
+def _attribute_field(key: str) -> _Field:
+    """A place attribute's column, filled only for places of a kind that has the attribute."""
+
+    def value(place: Any) -> Any:
+        # Only the kind's own attributes: anything else would not import again.
+        if all(spec.key != key for spec in ATTRIBUTES[place.kind]):
+            return None
+        return _attribute_value(key, place.attributes.get(key))
+
+    return _Field(_attribute_column(key), value)
+
+
+def _outcome_field(name: str) -> _Field:
+    """A count outcome's column (empty where the activity did not record it)."""
+    return _Field(Column(name, REAL, "Utfall: antal"), lambda a: a.outcome.get(name))
+
+
+# Columns that several tables hold, with the same name, description and value.
+_CLASSIFICATION = _Field(
+    Column("klassning", TEXT, "öppen, intern eller sekretess"), lambda r: r.classification.value
+)
+_NOTE = _Field(Column("anteckning", TEXT, "Intern anteckning"), lambda r: r.note)
+_ACTIVITY_KIND = _Field(Column("typ", TEXT, "Aktivitetstyp"), lambda r: r.kind.value)
+_WEEK = _Field(Column("vecka", TEXT, "ISO-vecka"), lambda r: r.week)
+_START = _Field(Column("start", TEXT, "Start (svensk tid)"), lambda r: _time(r.start))
+_END = _Field(Column("slut", TEXT, "Slut (svensk tid)"), lambda r: _time(r.end))
+_PLACE_NAME = _Field(Column("plats", TEXT, "Platsens namn"), lambda r: r.place_name)
+
+
+def places_table(data: ExportData) -> ExportTable:
+    """`platser`: every place (public: öppna, in use, no insatsplatser, no notes).
+
+    The columns are the place import's (`namn`, `typ`, `klassning`, `anteckning`, one
+    column per attribute), so a planner can edit the file in Excel and import it again;
+    `id` and `version` (internal only) let that import change the stored place instead of
+    adding a new one, and refuse a change to a place someone saved after the export.
+    """
+    internal = data.audience is Audience.INTERNAL
+    keys = ALL_ATTRIBUTE_KEYS if internal else PUBLIC_OFFICE_ATTRIBUTES
+    return _audience_table(
+        data,
+        "platser",
+        "Platser",
+        data.places,
+        [
+            _Field(Column("typ", TEXT, "Platstyp"), lambda p: p.kind.value),
+            _Field(Column("namn", TEXT, "Namn"), lambda p: p.name),
+            _CLASSIFICATION,
+            *([_NOTE] if internal else []),
+            *(_attribute_field(key) for key in keys),
+            _Field(
+                Column("exempeldata", TEXT, "ja för påhittade exempelplatser"),
+                lambda p: _yes(p.is_example),
+            ),
+        ],
+        [
+            _Field(
+                Column("id", INTEGER, "Platsens id i Löfteskartan (importen ändrar den platsen)"),
+                lambda p: p.id,
+            ),
+            _Field(
+                Column("version", INTEGER, "Platsens version när filen gjordes"),
+                lambda p: p.version,
+            ),
+        ],
+        [
+            _Field(
+                Column("ur_bruk", TEXT, "ja om platsen inte används längre"),
+                lambda p: _yes(p.retired),
+            )
+        ],
+        "Unknown",
+    )
+
+
+def activities_table(data: ExportData) -> ExportTable:
+    """`aktiviteter` (internal only): every logged activity in the period, with outcomes."""
+    fields = [
+        _Field(Column("id", INTEGER, "Aktivitetens id"), lambda a: a.id),
+        _ACTIVITY_KIND,
+        _Field(
+            Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet den räknas mot"),
+            lambda a: a.commitment_id or "",
+        ),
+        _WEEK,
+        _START,
+        _END,
+        _PLACE_NAME,
+        _Field(Column("timmar", REAL, "Timmar"), lambda a: a.hours),
+        *(_outcome_field(name) for name in COUNT_OUTCOMES),
+        _CLASSIFICATION,
+        _NOTE,
+        _Field(
+            Column("exempeldata", TEXT, "ja för påhittade exempelaktiviteter"),
+            lambda a: _yes(a.is_example),
+        ),
+    ]
+    return _layer_table("aktiviteter", "Genomförda aktiviteter", data.activities, fields, "Point")
+
+
 def planned_table(data: ExportData) -> ExportTable:
     """`planerade`: plans in the period (public: the police office's opening hours, by week)."""
     return _audience_table(
@@ -298,9 +312,9 @@ def planned_table(data: ExportData) -> ExportTable:
         "Planerade aktiviteter",
         data.planned,
         [
-            _Field(Column("typ", TEXT, "Aktivitetstyp"), lambda p: p.kind.value),
-            _Field(Column("vecka", TEXT, "ISO-vecka"), lambda p: p.week),
-            _Field(Column("plats", TEXT, "Platsens namn"), lambda p: p.place_name),
+            _ACTIVITY_KIND,
+            _WEEK,
+            _PLACE_NAME,
             _Field(
                 Column("oppettider", TEXT, "Poliskontorets öppettider"),
                 lambda p: p.opening_hours,
@@ -309,10 +323,7 @@ def planned_table(data: ExportData) -> ExportTable:
                 Column("status", TEXT, "planerad, genomförd eller inställd"),
                 lambda p: p.status.value,
             ),
-            _Field(
-                Column("klassning", TEXT, "öppen, intern eller sekretess"),
-                lambda p: p.classification.value,
-            ),
+            _CLASSIFICATION,
         ],
         [
             _Field(Column("id", INTEGER, "Den planerade aktivitetens id"), lambda p: p.id),
@@ -322,10 +333,10 @@ def planned_table(data: ExportData) -> ExportTable:
             ),
         ],
         [
-            _Field(Column("start", TEXT, "Start (svensk tid)"), lambda p: _time(p.start)),
-            _Field(Column("slut", TEXT, "Slut (svensk tid)"), lambda p: _time(p.end)),
+            _START,
+            _END,
             _Field(Column("lag", TEXT, "Lag eller ansvarig grupp"), lambda p: p.team),
-            _Field(Column("anteckning", TEXT, "Intern anteckning"), lambda p: p.note),
+            _NOTE,
         ],
         "Unknown",
     )
@@ -350,10 +361,7 @@ def findings_table(data: ExportData) -> ExportTable:
                 Column("vandring_vecka", TEXT, "ISO-vecka för trygghetsvandringen"),
                 lambda f: f.walk_week,
             ),
-            _Field(
-                Column("klassning", TEXT, "öppen, intern eller sekretess"),
-                lambda f: f.classification.value,
-            ),
+            _CLASSIFICATION,
         ],
         [
             _Field(Column("id", INTEGER, "Iakttagelsens id"), lambda f: f.id),
@@ -387,22 +395,21 @@ def findings_table(data: ExportData) -> ExportTable:
 
 def cells_table(data: ExportData) -> ExportTable:
     """`aktiviteter_per_ruta`: counts per grid cell (public: öppna, at least k per cell)."""
-    columns = (
-        Column("ruta", TEXT, "Rutans id (rutnätet utgår från EPSG:3006:s origo)"),
-        Column("antal", INTEGER, "Genomförda aktiviteter i rutan under perioden"),
-        Column("rutstorlek_m", REAL, "Rutans storlek i meter"),
-        Column("rutnat", TEXT, "ruta eller hexagon"),
-    )
-    rows = tuple(
-        (c.key.id, c.count, data.rules.cell_size_m, data.rules.grid.value) for c in data.cells
-    )
-    return ExportTable(
-        "aktiviteter_per_ruta",
-        "Genomförda aktiviteter per ruta",
-        columns,
-        rows,
-        tuple(c.geometry for c in data.cells),
-        "Polygon",
+    rules = data.rules
+    fields = [
+        _Field(
+            Column("ruta", TEXT, "Rutans id (rutnätet utgår från EPSG:3006:s origo)"),
+            lambda c: c.key.id,
+        ),
+        _Field(
+            Column("antal", INTEGER, "Genomförda aktiviteter i rutan under perioden"),
+            lambda c: c.count,
+        ),
+        _Field(Column("rutstorlek_m", REAL, "Rutans storlek i meter"), lambda c: rules.cell_size_m),
+        _Field(Column("rutnat", TEXT, "ruta eller hexagon"), lambda c: rules.grid.value),
+    ]
+    return _layer_table(
+        "aktiviteter_per_ruta", "Genomförda aktiviteter per ruta", data.cells, fields, "Polygon"
     )
 
 

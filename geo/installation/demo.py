@@ -9,10 +9,13 @@ not real addresses and must never be presented as such.
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from shapely.geometry import LineString, Point, box
+from shapely.geometry.base import BaseGeometry
 
 from geo.errors import LofteskartanError
 from geo.records.models import (
@@ -56,98 +59,71 @@ def _at(de: float, dn: float) -> Point:
     return Point(ANEBY_E + de, ANEBY_N + dn)
 
 
+def _example(
+    kind: PlaceKind,
+    name: str,
+    geometry: BaseGeometry,
+    classification: Classification,
+    attributes: Mapping[str, Any],
+) -> Place:
+    """An example place: labelled as invented in its note and marked `is_example`."""
+    return Place(kind, name, geometry, classification, LABEL, attributes, is_example=True)
+
+
+def _control_site(name: str, at: Point, road: str, speed: int, direction: str) -> Place:
+    """An example traffic control site (intern, like a real one by default)."""
+    attributes = {"väg": road, "hastighet": speed, "riktning": direction, "motivering": "Exempel"}
+    return _example(PlaceKind.TRAFFIC_CONTROL_SITE, name, at, Classification.INTERNAL, attributes)
+
+
 def demo_places() -> list[Place]:
     """The example places (all `is_example`, all named "Exempel: ...")."""
-    internal = Classification.INTERNAL
     return [
-        Place(
+        _example(
             PlaceKind.CENTRAL_AREA,
             "Exempel: Centrum",
             box(ANEBY_E - 300, ANEBY_N - 200, ANEBY_E + 300, ANEBY_N + 200),
             Classification.OPEN,
-            LABEL,
             {"syfte": "Närvaro vid fasta tider"},
-            is_example=True,
         ),
-        Place(
+        _example(
             PlaceKind.CENTRAL_AREA,
             "Exempel: Stationsområdet",
             box(ANEBY_E + 300, ANEBY_N - 500, ANEBY_E + 700, ANEBY_N - 200),
             Classification.OPEN,
-            LABEL,
             {"syfte": "Kvällsnärvaro"},
-            is_example=True,
         ),
-        Place(
+        _example(
             PlaceKind.POLICE_OFFICE,
             "Exempel: Poliskontor",
             _at(-50, 60),
             Classification.OPEN,
-            LABEL,
             {"adress": "Exempelgatan 1 (påhittad)", "öppettider": "tisdagar 13–15"},
-            is_example=True,
         ),
-        Place(
-            PlaceKind.TRAFFIC_CONTROL_SITE,
-            "Exempel: Kontrollplats norr",
-            _at(200, 1800),
-            internal,
-            LABEL,
-            {
-                "väg": "Exempelväg (norr)",
-                "hastighet": 70,
-                "riktning": "söderut",
-                "motivering": "Exempel",
-            },
-            is_example=True,
+        _control_site(
+            "Exempel: Kontrollplats norr", _at(200, 1800), "Exempelväg (norr)", 70, "söderut"
         ),
-        Place(
-            PlaceKind.TRAFFIC_CONTROL_SITE,
-            "Exempel: Kontrollplats söder",
-            _at(-400, -1500),
-            internal,
-            LABEL,
-            {
-                "väg": "Exempelväg (söder)",
-                "hastighet": 50,
-                "riktning": "norrut",
-                "motivering": "Exempel",
-            },
-            is_example=True,
+        _control_site(
+            "Exempel: Kontrollplats söder", _at(-400, -1500), "Exempelväg (söder)", 50, "norrut"
         ),
-        Place(
-            PlaceKind.TRAFFIC_CONTROL_SITE,
-            "Exempel: Kontrollplats väster",
-            _at(-1600, 300),
-            internal,
-            LABEL,
-            {
-                "väg": "Exempelväg (väster)",
-                "hastighet": 60,
-                "riktning": "österut",
-                "motivering": "Exempel",
-            },
-            is_example=True,
+        _control_site(
+            "Exempel: Kontrollplats väster", _at(-1600, 300), "Exempelväg (väster)", 60, "österut"
         ),
-        Place(
+        _example(
             PlaceKind.INTERVENTION_PLACE,
             "Exempel: Insatsplats A",
             _at(150, -120),
             Classification.SECRET,
-            LABEL,
             {"platstyp": "Exempel"},
-            is_example=True,
         ),
-        Place(
+        _example(
             PlaceKind.INTERVENTION_PLACE,
             "Exempel: Insatsplats B",
             _at(-250, 350),
             Classification.SECRET,
-            LABEL,
             {"platstyp": "Exempel"},
-            is_example=True,
         ),
-        Place(
+        _example(
             PlaceKind.WALK_ROUTE,
             "Exempel: Trygghetsvandring centrum",
             LineString(
@@ -159,9 +135,7 @@ def demo_places() -> list[Place]:
                 ]
             ),
             Classification.OPEN,
-            LABEL,
             {"hållplatser": ["Start", "Torget", "Skolan", "Mål"]},
-            is_example=True,
         ),
     ]
 
@@ -215,6 +189,11 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
         )
         activities.append(a)
         return a
+
+    def in_year(month: int, day: int, hour: int) -> datetime:
+        """`hour` o'clock on a day of Aneby's promise year: months from June in its first year."""
+        y = year.start.year if month >= 6 else year.end.year
+        return _local(date(y, month, day), hour)
 
     day = year.start
     while day <= year.end:
@@ -302,7 +281,7 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
         )
 
     findings = 0
-    for when in (_local(date(year.start.year, 9, 19), 18), _local(date(year.end.year, 4, 16), 18)):
+    for when in (in_year(9, 19, 18), in_year(4, 16, 18)):
         walk = log(
             CommitmentKind.SAFETY_WALK,
             when,
@@ -336,33 +315,26 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
             findings += 1
 
     for month in (9, 12, 3, 5):
-        y = year.start.year if month >= 6 else year.end.year
         log(
             CommitmentKind.COORDINATION_MEETING,
-            _local(date(y, month, 14), 9),
+            in_year(month, 14, 9),
             2,
             None,
             {"organisationer": rng.randint(3, 6), "beslut": rng.randint(1, 4)},
         )
     for month in (10, 2):
-        y = year.start.year if month >= 6 else year.end.year
         log(
             CommitmentKind.EST,
-            _local(date(y, month, 7), 13),
+            in_year(month, 7, 13),
             2,
             None,
             {"organisationer": rng.randint(4, 7)},
         )
     for month in (11, 4):
-        y = year.start.year if month >= 6 else year.end.year
         log(
-            CommitmentKind.ANDT,
-            _local(date(y, month, 21), 10),
-            3,
-            None,
-            {"deltagare": rng.randint(20, 60)},
+            CommitmentKind.ANDT, in_year(month, 21, 10), 3, None, {"deltagare": rng.randint(20, 60)}
         )
-        log(CommitmentKind.SCHOOL_ATTENDANCE, _local(date(y, month, 25), 10), 1, None, {})
+        log(CommitmentKind.SCHOOL_ATTENDANCE, in_year(month, 25, 10), 1, None, {})
     log(
         CommitmentKind.LOCAL_INFORMATION,
         _local(year.start + timedelta(days=14), 10),

@@ -6,5 +6,6 @@ activity records and which outcome counts (`outcomes`), which activity counts to
 commitment (`progress`) and whether it is on course (`pace`), recurring times and holidays,
 how a place is made valid (`places`), the kommun's indicators and a published police event
 (`events`). Kind-level rules ("this kind needs a place", "its default classification") are
-properties of `models.CommitmentKind`.
+properties of `models.CommitmentKind`. Two enum bases serve the records: a code with its Swedish
+label beside it (`labelled_enum`) and codes ranked in the order they are declared (`ranked_enum`).
 """

@@ -17,6 +17,9 @@ from zoneinfo import ZoneInfo
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.records.labelled_enum import LabelledEnum
+from geo.records.ranked_enum import RankedEnum
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
@@ -28,8 +31,8 @@ class PlaceNeed(enum.StrEnum):
     NONE = "ingen"
 
 
-class CommitmentKind(enum.StrEnum):
-    """Aktivitetstyp: the Swedish codes users write in promise and import files.
+class CommitmentKind(LabelledEnum):
+    """Aktivitetstyp: the Swedish codes users write in promise and import files, with labels.
 
     The rules that belong to a kind live here, and the import, the quick log and the planner
     ask them: whether an activity of the kind needs a place (`place_need`), and the
@@ -37,21 +40,16 @@ class CommitmentKind(enum.StrEnum):
     plan `default_plan_classification`).
     """
 
-    PRESENCE = "närvaro"
-    TRAFFIC_CONTROL = "trafikkontroll"
-    NARCOTICS_INTERVENTION = "narkotikainsats"
-    IDENTIFY_YOUNG_USERS = "identifiering_unga"
-    SAFETY_WALK = "trygghetsvandring"
-    COORDINATION_MEETING = "samverkansmöte"
-    EST = "est"
-    ANDT = "andt"
-    SCHOOL_ATTENDANCE = "skolnärvaro"
-    LOCAL_INFORMATION = "lokal_information"
-
-    @property
-    def label(self) -> str:
-        """Swedish label for the user interface."""
-        return _KIND_LABELS[self]
+    PRESENCE = "närvaro", "Närvaro"
+    TRAFFIC_CONTROL = "trafikkontroll", "Trafikkontroll"
+    NARCOTICS_INTERVENTION = "narkotikainsats", "Narkotikainsats"
+    IDENTIFY_YOUNG_USERS = "identifiering_unga", "Identifiering av unga som brukar narkotika"
+    SAFETY_WALK = "trygghetsvandring", "Trygghetsvandring"
+    COORDINATION_MEETING = "samverkansmöte", "Samverkansmöte"
+    EST = "est", "EST – effektiv samordning för trygghet"
+    ANDT = "andt", "ANDT-arbete"
+    SCHOOL_ATTENDANCE = "skolnärvaro", "Skolnärvaro"
+    LOCAL_INFORMATION = "lokal_information", "Lokal och information om öppettider"
 
     @property
     def place_need(self) -> PlaceNeed:
@@ -79,20 +77,6 @@ class CommitmentKind(enum.StrEnum):
         return Classification.OPEN if self is CommitmentKind.PRESENCE else Classification.INTERNAL
 
 
-_KIND_LABELS = {
-    CommitmentKind.PRESENCE: "Närvaro",
-    CommitmentKind.TRAFFIC_CONTROL: "Trafikkontroll",
-    CommitmentKind.NARCOTICS_INTERVENTION: "Narkotikainsats",
-    CommitmentKind.IDENTIFY_YOUNG_USERS: "Identifiering av unga som brukar narkotika",
-    CommitmentKind.SAFETY_WALK: "Trygghetsvandring",
-    CommitmentKind.COORDINATION_MEETING: "Samverkansmöte",
-    CommitmentKind.EST: "EST – effektiv samordning för trygghet",
-    CommitmentKind.ANDT: "ANDT-arbete",
-    CommitmentKind.SCHOOL_ATTENDANCE: "Skolnärvaro",
-    CommitmentKind.LOCAL_INFORMATION: "Lokal och information om öppettider",
-}
-
-
 # A count "at no place" of these cannot be followed up on the map; meetings are held nowhere
 # in particular.
 _PLACE_NEED = {
@@ -113,17 +97,15 @@ class Responsible(enum.StrEnum):
     BOTH = "båda"
 
 
-class Classification(enum.StrEnum):
-    """Klassning: who may see a record. Only `öppen` may ever be published."""
+class Classification(RankedEnum):
+    """Klassning: who may see a record. Only `öppen` may ever be published.
+
+    Declared in rank order, öppen < intern < sekretess: a higher rank is seen by fewer people.
+    """
 
     OPEN = "öppen"
     INTERNAL = "intern"
     SECRET = "sekretess"
-
-    @property
-    def rank(self) -> int:
-        """öppen < intern < sekretess: a higher rank is seen by fewer people."""
-        return _CLASSIFICATION_ORDER.index(self)
 
     def at_least(self, other: Classification) -> Classification:
         """The stricter of the two.
@@ -135,7 +117,6 @@ class Classification(enum.StrEnum):
         return self if self.rank >= other.rank else other
 
 
-_CLASSIFICATION_ORDER = (Classification.OPEN, Classification.INTERNAL, Classification.SECRET)
 # Sekretess by default where a place or a count could point at a person or an operation.
 _SECRET_BY_DEFAULT = {
     CommitmentKind.NARCOTICS_INTERVENTION: Classification.SECRET,
@@ -252,19 +233,14 @@ class PromiseDocument:
         return tuple(c for c in self.commitments if c.kind is kind)
 
 
-class PlaceKind(enum.StrEnum):
-    """Platstyp: the Swedish codes used in import files and on the map."""
+class PlaceKind(LabelledEnum):
+    """Platstyp: the Swedish codes used in import files and on the map, with their labels."""
 
-    TRAFFIC_CONTROL_SITE = "trafikkontrollplats"
-    INTERVENTION_PLACE = "insatsplats"
-    POLICE_OFFICE = "poliskontor"
-    CENTRAL_AREA = "centrumområde"
-    WALK_ROUTE = "vandringsrutt"
-
-    @property
-    def label(self) -> str:
-        """Swedish label for the user interface."""
-        return _PLACE_LABELS[self]
+    TRAFFIC_CONTROL_SITE = "trafikkontrollplats", "Trafikkontrollplats"
+    INTERVENTION_PLACE = "insatsplats", "Insatsplats"
+    POLICE_OFFICE = "poliskontor", "Poliskontor"
+    CENTRAL_AREA = "centrumområde", "Centrumområde"
+    WALK_ROUTE = "vandringsrutt", "Vandringsrutt"
 
     @property
     def geometry_type(self) -> str:
@@ -272,13 +248,6 @@ class PlaceKind(enum.StrEnum):
         return _PLACE_GEOMETRY[self]
 
 
-_PLACE_LABELS = {
-    PlaceKind.TRAFFIC_CONTROL_SITE: "Trafikkontrollplats",
-    PlaceKind.INTERVENTION_PLACE: "Insatsplats",
-    PlaceKind.POLICE_OFFICE: "Poliskontor",
-    PlaceKind.CENTRAL_AREA: "Centrumområde",
-    PlaceKind.WALK_ROUTE: "Vandringsrutt",
-}
 _PLACE_GEOMETRY = {
     PlaceKind.TRAFFIC_CONTROL_SITE: "Point",
     PlaceKind.INTERVENTION_PLACE: "Point",
@@ -372,10 +341,7 @@ class Activity:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "outcome", _frozen(self.outcome))
-        _require_aware(self.start, "start")
-        _require_aware(self.end, "slut")
-        if self.end < self.start:
-            raise ValueError("slut ligger före start")
+        _require_span(self.start, self.end)
 
     @property
     def hours(self) -> float:
@@ -418,10 +384,7 @@ class PlannedActivity:
     is_example: bool = False
 
     def __post_init__(self) -> None:
-        _require_aware(self.start, "start")
-        _require_aware(self.end, "slut")
-        if self.end < self.start:
-            raise ValueError("slut ligger före start")
+        _require_span(self.start, self.end)
 
 
 class FindingStatus(enum.StrEnum):
@@ -481,6 +444,14 @@ def _require_aware(value: datetime, name: str) -> None:
     """Naive datetimes are ambiguous around DST changes: refuse them."""
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(f"{name} saknar tidszon")
+
+
+def _require_span(start: datetime, end: datetime) -> None:
+    """A logged or planned activity's times: both with a time zone, the end not before the start."""
+    _require_aware(start, "start")
+    _require_aware(end, "slut")
+    if end < start:
+        raise ValueError("slut ligger före start")
 
 
 # -- schedule rules, planned and logged activities ---------------------------------------

@@ -21,11 +21,11 @@ Pure: `today` is always passed in by the caller (the page or the CLI), never rea
 
 from __future__ import annotations
 
-import enum
 import math
 from dataclasses import dataclass
 from datetime import date
 
+from geo.records.labelled_enum import LabelledEnum
 from geo.records.models import Target
 from geo.records.periods import Period
 
@@ -45,17 +45,12 @@ RULE_TEXT = (
 )
 
 
-class PaceStatus(enum.StrEnum):
-    """Läge: the codes in `lofteskartan status --json` (stable for scripts)."""
+class PaceStatus(LabelledEnum):
+    """Läge: the codes in `lofteskartan status --json` (stable for scripts), with labels."""
 
-    ON_TRACK = "i_fas"
-    AT_RISK = "risk"
-    BEHIND = "efter"
-
-    @property
-    def label(self) -> str:
-        """Swedish label for the user interface."""
-        return {"i_fas": "I fas", "risk": "Risk", "efter": "Efter"}[self.value]
+    ON_TRACK = "i_fas", "I fas"
+    AT_RISK = "risk", "Risk"
+    BEHIND = "efter", "Efter"
 
 
 @dataclass(frozen=True)
