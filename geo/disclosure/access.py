@@ -27,25 +27,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from geo.errors import PermissionDenied
+from geo.records.labelled_enum import LabelledEnum
 from geo.records.models import Actor, Classification
+from geo.records.ranked_enum import RankedEnum
 
 
-class Role(enum.StrEnum):
-    """Behörighet: what a user may do. Values are the identifiers in files and tokens."""
+class Role(RankedEnum):
+    """Behörighet: what a user may do. Values are the identifiers in files and tokens.
 
-    VIEWER = "viewer"
-    PLANNER = "planner"
-    ADMIN = "admin"
+    Declared in rank order, läsare < planerare < administratör: a role may do everything
+    the roles below it may.
+    """
 
-    @property
-    def label(self) -> str:
-        """Swedish name for the user interface and messages."""
-        return _ROLE_LABELS[self]
-
-    @property
-    def rank(self) -> int:
-        """Viewer < planner < admin: a role may do everything the roles below it may."""
-        return _ROLE_ORDER.index(self)
+    VIEWER = "viewer", "läsare"
+    PLANNER = "planner", "planerare"
+    ADMIN = "admin", "administratör"
 
     @classmethod
     def parse(cls, text: str) -> Role:
@@ -56,43 +52,31 @@ class Role(enum.StrEnum):
         PermissionDenied
             The text names no role (an unknown role gets no access at all).
         """
-        key = text.strip().lower()
-        for role in cls:
-            if key in (role.value, role.label.lower()):
-                return role
+        if role := cls.named(text):
+            return role
         known = ", ".join(f"{r.label} ({r.value})" for r in cls)
         raise PermissionDenied(f'Okänd roll "{text}" (kända roller: {known}).')
 
 
-_ROLE_ORDER = (Role.VIEWER, Role.PLANNER, Role.ADMIN)
-_ROLE_LABELS = {Role.VIEWER: "läsare", Role.PLANNER: "planerare", Role.ADMIN: "administratör"}
-
-
-class Organisation(enum.StrEnum):
+class Organisation(LabelledEnum):
     """Organisation: the kommun or the Police; decides who sees sekretess."""
 
-    KOMMUN = "kommun"
-    POLICE = "polis"
-
-    @property
-    def label(self) -> str:
-        """Swedish name for the user interface."""
-        return "Polisen" if self is Organisation.POLICE else "Kommunen"
+    KOMMUN = "kommun", "Kommunen"
+    POLICE = "polis", "Polisen"
 
     @classmethod
     def parse(cls, text: str) -> Organisation:
-        """An organisation from "kommun" or "polis" (also "polisen", any case).
+        """An organisation from "kommun" or "polis" (also "kommunen", "polisen", "police").
 
         Raises
         ------
         PermissionDenied
             The text names neither.
         """
-        key = text.strip().lower()
-        if key in ("polis", "polisen", "police"):
+        if organisation := cls.named(text):
+            return organisation
+        if text.strip().lower() == "police":  # the English word an OIDC claim may carry
             return cls.POLICE
-        if key in ("kommun", "kommunen"):
-            return cls.KOMMUN
         raise PermissionDenied(f'Okänd organisation "{text}" (ska vara kommun eller polis).')
 
 

@@ -51,12 +51,11 @@ makes it and whenever in a tertial it is made, and its numbers come from a fixed
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
 
 from geo.errors import ValidationError
+from geo.records.labelled_enum import LabelledEnum
 from geo.records.models import (
     STOCKHOLM,
     Actor,
@@ -72,20 +71,12 @@ from geo.spatial.aggregate import (
     GridShape,
 )
 
-if TYPE_CHECKING:
-    pass
 
-
-class Audience(enum.StrEnum):
+class Audience(LabelledEnum):
     """Målgrupp: who an export may be given to."""
 
-    INTERNAL = "internal"
-    PUBLIC = "public"
-
-    @property
-    def label(self) -> str:
-        """ "Intern" or "Offentlig"."""
-        return "Intern" if self is Audience.INTERNAL else "Offentlig"
+    INTERNAL = "internal", "Intern"
+    PUBLIC = "public", "Offentlig"
 
     @property
     def notice(self) -> str:

@@ -14,7 +14,8 @@ from typing import Self
 class LabelledEnum(enum.StrEnum):
     """A `StrEnum` whose members are written `NAME = "code", "Swedish label"`.
 
-    The member's value (and its `str`) is the code alone; `label` is the label.
+    The member's value (and its `str`) is the code alone; `label` is the label, or the code
+    itself where the code is already the Swedish word (`OPEN = "öppen"`).
     """
 
     label: str
@@ -24,5 +25,11 @@ class LabelledEnum(enum.StrEnum):
     def __new__(cls, value: str, label: str = "") -> Self:
         member = str.__new__(cls, value)
         member._value_ = value
-        member.label = label
+        member.label = label or value
         return member
+
+    @classmethod
+    def named(cls, text: str) -> Self | None:
+        """The member whose code or label is `text` (any case, spaces around), else None."""
+        key = text.strip().lower()
+        return next((m for m in cls if key in (m.value, m.label.lower())), None)

@@ -7,10 +7,10 @@ order of the members, it has one home, and a member cannot be added without a pl
 
 from __future__ import annotations
 
-import enum
+from geo.records.labelled_enum import LabelledEnum
 
 
-class RankedEnum(enum.StrEnum):
+class RankedEnum(LabelledEnum):
     """A `StrEnum` whose members rank as declared: the first lowest."""
 
     @property
