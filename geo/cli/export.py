@@ -245,8 +245,8 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     start, end = _period(args)
     with store.session(actor) as s:
         doc = s.promise_document(args.document)
-        plans = s.list_planned(start, end)
-        activities = s.list_activities(start, end)
+        plans = s.list_planned(start, end, document_id=doc.id)
+        activities = s.list_activities(start, end, document_id=doc.id)
         places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
     audience = Audience(args.audience)
     public = audience is Audience.PUBLIC
@@ -291,7 +291,7 @@ def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
     with store.session(cli_actor()) as s:
         doc = s.promise_document(args.document)
         rules = s.list_schedule_rules(doc.id)
-        plans = s.list_planned()
+        plans = s.list_planned(document_id=doc.id)
         places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
     text = opening_hours(public_times(rules, plans, places, today, args.weeks))
     # Opening hours are for the kommun's web site: public by nature.

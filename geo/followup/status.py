@@ -48,8 +48,8 @@ def status_report(
         # Counted in SQL per tertial slice: the year is their sum, and no activity is
         # read one by one (100,000 records would take seconds to build).
         bounds = [sl.start_at for sl in slices] + [slices[-1].end_at]
-        done = s.count_activities(bounds)
-        planned = s.count_planned(bounds)
+        done = s.count_activities(bounds, doc.id)
+        planned = s.count_planned(bounds, doc.id)
     rows = tuple(progress_from_tallies(doc, period, done, planned))
     forecasts = tuple(pace_forecast(p.done, p.commitment.target, period, today) for p in rows)
     tertials = tuple(

@@ -1,0 +1,326 @@
+"""Several promises (kommuner) in one database: each is counted from its own records only.
+
+A lokalpolisområde keeps Aneby's, Eksjö's and Nässjö's promises in one database. For each
+promise, the status figures, the counts, the map's activity spots, and the internal and the
+public export must equal what a database holding only that promise gives; no file of one
+kommun holds another's record texts. The copies share Aneby's commitment ids on purpose: only
+the promise a record belongs to tells them apart. SQLite and PostGIS.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from shapely.geometry import Point
+
+from geo.disclosure.audience import Audience, ExportRequest
+from geo.errors import ValidationError
+from geo.exports.make import ExportFormat, load_export_data, make_export
+from geo.followup.status import status_report, status_rows
+from geo.installation.init import initialise
+from geo.records.models import (
+    Activity,
+    Actor,
+    Classification,
+    CommitmentKind,
+    Finding,
+    PlannedActivity,
+    PlanStatus,
+)
+from geo.records.periods import promise_year
+from geo.records.progress import tertial_slices
+from geo.store import Store
+from geo.store import schema as t
+from tests.common import ANEBY_PROMISE, E0, N0, local
+
+OPERATOR = Actor("test")
+POLICE_PLANNER = Actor("planerare.polis", role="planner", organisation="polis")
+K = CommitmentKind
+MADE_AT = local(2024, 8, 1, 12)  # every tertial of every promise year has ended
+
+
+@dataclass(frozen=True)
+class Kommun:
+    """A promise of one kommun, and the records planted for it (counts differ per kommun)."""
+
+    document: str
+    name: str
+    code: str
+    period: tuple[date, date]
+    east: float  # where its activities were, so its public cells are its own
+    presence: int
+    controls: int
+    interventions: int
+    planned: int
+
+    @property
+    def marker(self) -> str:
+        """A text only this kommun's records hold (notes, findings)."""
+        return f"Anteckning-{self.code}"
+
+
+ANEBY = Kommun(
+    "aneby-2023-2024", "Aneby", "0604", (date(2023, 5, 30), date(2024, 5, 29)), 0, 6, 2, 3, 4
+)
+EKSJO = Kommun(
+    "eksjo-2023-2024", "Eksjö", "0686", (date(2023, 5, 30), date(2024, 5, 29)), 5000, 9, 5, 1, 2
+)
+NASSJO = Kommun(
+    "nassjo-2023-2024", "Nässjö", "0682", (date(2023, 7, 1), date(2024, 6, 30)), 9000, 4, 7, 2, 6
+)
+
+
+def promise_text(kommun: Kommun) -> str:
+    """Aneby's promise file made into this kommun's (same commitments, own id and period)."""
+    start, end = kommun.period
+    return (
+        ANEBY_PROMISE.read_text(encoding="utf-8")
+        .replace("id: aneby-2023-2024", f"id: {kommun.document}")
+        .replace("Aneby kommun", f"{kommun.name} kommun")
+        .replace('kod: "0604"', f'kod: "{kommun.code}"')
+        .replace("undertecknat: 2023-05-30", f"undertecknat: {start:%Y-%m-%d}")
+        .replace(
+            "period: {från: 2023-05-30, till: 2024-05-29}",
+            f"period: {{från: {start:%Y-%m-%d}, till: {end:%Y-%m-%d}}}",
+        )
+    )
+
+
+def plant(store: Store, kommun: Kommun) -> None:
+    """The kommun's activities, a safety walk with a finding, and its plans."""
+    spot = Point(E0 + kommun.east, N0)
+    note = kommun.marker
+
+    def done(kind: K, day: date, cls: Classification) -> Activity:
+        start = local(day.year, day.month, day.day, 18)
+        return Activity(
+            kind, start, start + timedelta(hours=2), geometry=spot, classification=cls, note=note
+        )
+
+    with store.session(OPERATOR) as s:
+        for i in range(kommun.presence):
+            s.add_activity(
+                done(K.PRESENCE, date(2023, 9, 1) + timedelta(days=i), Classification.OPEN),
+                kommun.document,
+            )
+        for i in range(kommun.controls):
+            s.add_activity(
+                done(
+                    K.TRAFFIC_CONTROL, date(2024, 1, 8) + timedelta(days=i), Classification.INTERNAL
+                ),
+                kommun.document,
+            )
+        for i in range(kommun.interventions):
+            s.add_activity(
+                done(
+                    K.NARCOTICS_INTERVENTION,
+                    date(2023, 11, 3) + timedelta(days=i),
+                    Classification.SECRET,
+                ),
+                kommun.document,
+            )
+        walk = s.add_activity(
+            done(K.SAFETY_WALK, date(2023, 10, 10), Classification.OPEN), kommun.document
+        )
+        assert walk.id is not None
+        s.add_finding(
+            Finding(
+                walk.id,
+                "belysning",
+                spot,
+                description=note,
+                owner=f"Ägare-{kommun.code}",
+                classification=Classification.OPEN,
+            )
+        )
+        for i in range(kommun.planned):
+            start = local(2024, 3, 4, 13) + timedelta(days=7 * i)
+            s.add_planned(
+                PlannedActivity(
+                    K.PRESENCE,
+                    start,
+                    start + timedelta(hours=2),
+                    geometry=spot,
+                    status=PlanStatus.PLANNED,
+                    note=note,
+                ),
+                kommun.document,
+            )
+
+
+def database(url: str, folder: Path, kommuner: Iterable[Kommun]) -> Store:
+    """A database made with `init` from these kommuner's promise files, and their records."""
+    kommuner = list(kommuner)
+    for k in kommuner:
+        (folder / f"{k.document}.yaml").write_text(promise_text(k), encoding="utf-8")
+    store = Store(url)
+    initialise(store, OPERATOR, [folder / f"{k.document}.yaml" for k in kommuner])
+    for k in kommuner:
+        plant(store, k)
+    return store
+
+
+def figures(store: Store, kommun: Kommun) -> dict[str, Any]:
+    """Every figure of one promise: status, counts, map spots, internal and public exports."""
+    start, end = kommun.period
+    with store.session(OPERATOR) as s:
+        doc = s.promise_document(kommun.document)
+        year = promise_year(doc, start.year)
+        slices = tertial_slices(year)
+        bounds = [sl.start_at for sl in slices] + [slices[-1].end_at]
+        counted = (
+            sorted(s.count_activities(bounds, doc.id), key=repr),
+            sorted(s.count_planned(bounds, doc.id), key=repr),
+            sorted(s.activity_spots(year.start_at, year.end_at, doc.id), key=repr),
+        )
+    status = status_rows(status_report(store, OPERATOR, doc.id, start.year, end))
+    exports = {}
+    for audience in Audience:
+        request = ExportRequest(audience, start, end, MADE_AT, document_id=doc.id)
+        data = load_export_data(store, POLICE_PLANNER, request)
+        exports[audience.value] = (
+            data.summary,
+            data.tertials,
+            data.recent,
+            data.cells,
+            data.counted_until,
+            sorted(repr(replace(a, id=None)) for a in data.activities),
+            sorted(repr(replace(p, id=None)) for p in data.planned),
+            sorted(repr(replace(f, id=None, activity_id=None)) for f in data.findings),
+        )
+    return {"status": status, "counted": counted, "exports": exports}
+
+
+def file_text(store: Store, kommun: Kommun, audience: Audience) -> str:
+    """The text of a CSV export (every file in the zip) and of a map export of a promise."""
+    start, end = kommun.period
+    request = ExportRequest(audience, start, end, MADE_AT, document_id=kommun.document)
+    csv = make_export(store, POLICE_PLANNER, ExportFormat.CSV, request).payload
+    with zipfile.ZipFile(io.BytesIO(csv)) as archive:
+        texts = [archive.read(n).decode("utf-8", "replace") for n in archive.namelist()]
+    html = make_export(store, POLICE_PLANNER, ExportFormat.MAP_HTML, request).payload
+    return "\n".join([*texts, html.decode("utf-8")])
+
+
+@pytest.mark.parametrize("kommuner", [(ANEBY, EKSJO), (ANEBY, EKSJO, NASSJO)], ids=["two", "three"])
+def test_each_promise_in_a_shared_database_has_the_figures_of_a_database_of_its_own(
+    db_url: str, other_db_url: Callable[[], str], tmp_path: Path, kommuner: tuple[Kommun, ...]
+) -> None:
+    (tmp_path / "shared").mkdir()
+    shared = database(db_url, tmp_path / "shared", kommuner)
+    try:
+        for kommun in kommuner:
+            (tmp_path / kommun.code).mkdir()
+            alone = database(other_db_url(), tmp_path / kommun.code, [kommun])
+            try:
+                expected = figures(alone, kommun)
+            finally:
+                alone.dispose()
+            got = figures(shared, kommun)
+            assert got["status"] == expected["status"], kommun.name
+            assert got["counted"] == expected["counted"], kommun.name
+            assert got["exports"] == expected["exports"], kommun.name
+            # Not vacuous: the kommun's own presence is what its status counts.
+            presence = next(r for r in got["status"] if r["id"] == "polisnarvaro")
+            assert presence["done"] == kommun.presence
+            assert presence["planned"] == kommun.planned
+    finally:
+        shared.dispose()
+
+
+@pytest.mark.parametrize("audience", list(Audience), ids=lambda a: a.value)
+def test_a_file_of_one_kommun_holds_no_text_of_another_kommuns_records(
+    db_url: str, tmp_path: Path, audience: Audience
+) -> None:
+    kommuner = (ANEBY, EKSJO, NASSJO)
+    store = database(db_url, tmp_path, kommuner)
+    try:
+        for kommun in kommuner:
+            text = file_text(store, kommun, audience)
+            # The own finding's owner is in the file (öppen on an öppen walk, even publicly).
+            assert f"Ägare-{kommun.code}" in text
+            for other in kommuner:
+                if other is not kommun:
+                    assert other.marker not in text, (kommun.name, other.name)
+                    assert f"Ägare-{other.code}" not in text, (kommun.name, other.name)
+    finally:
+        store.dispose()
+
+
+def test_a_record_logged_without_naming_its_promise_is_refused_when_there_are_several(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = database(db_url, tmp_path, (ANEBY, EKSJO))
+    try:
+        before = _activity_count(store)
+        with pytest.raises(ValidationError, match="flera medborgarlöften.*aneby-2023-2024"):
+            with store.session(OPERATOR) as s:
+                s.add_activity(Activity(K.PRESENCE, local(2023, 9, 1, 18), local(2023, 9, 1, 20)))
+        assert _activity_count(store) == before
+    finally:
+        store.dispose()
+
+
+def test_a_record_logged_before_any_promise_is_stored_joins_the_first_promise(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = Store(db_url)
+    try:
+        store.create_or_upgrade()
+        with store.session(OPERATOR) as s:
+            s.add_activity(Activity(K.PRESENCE, local(2023, 9, 1, 18), local(2023, 9, 1, 20)))
+        (tmp_path / "aneby.yaml").write_text(promise_text(ANEBY), encoding="utf-8")
+        initialise(store, OPERATOR, [tmp_path / "aneby.yaml"])
+        rows = status_rows(status_report(store, OPERATOR, ANEBY.document, 2023, date(2024, 6, 1)))
+        assert next(r for r in rows if r["id"] == "polisnarvaro")["done"] == 1
+    finally:
+        store.dispose()
+
+
+def test_an_older_database_gives_its_records_of_no_promise_to_its_only_promise(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = database(db_url, tmp_path, [ANEBY])
+    try:
+        # As written by a version that did not record the promise of each row.
+        with store.engine.begin() as conn:
+            for table in (t.activities, t.planned_activities):
+                conn.execute(sa.update(table).values(document_id=None))
+        message = store.create_or_upgrade()
+        assert "fördes till det enda lagrade löftet" in message
+        rows = status_rows(status_report(store, OPERATOR, ANEBY.document, 2023, date(2024, 6, 1)))
+        presence = next(r for r in rows if r["id"] == "polisnarvaro")
+        assert (presence["done"], presence["planned"]) == (ANEBY.presence, ANEBY.planned)
+    finally:
+        store.dispose()
+
+
+def test_an_older_database_with_several_promises_says_how_many_records_count_nowhere(
+    db_url: str, tmp_path: Path
+) -> None:
+    store = database(db_url, tmp_path, (ANEBY, EKSJO))
+    try:
+        with store.engine.begin() as conn:
+            conn.execute(
+                sa.update(t.activities)
+                .where(t.activities.c.kind == K.TRAFFIC_CONTROL.value)
+                .values(document_id=None)
+            )
+        message = store.create_or_upgrade()
+        orphans = ANEBY.controls + EKSJO.controls
+        assert f"{orphans} aktiviteter, planerade aktiviteter och regler hör inte till" in message
+    finally:
+        store.dispose()
+
+
+def _activity_count(store: Store) -> int:
+    with store.engine.connect() as conn:
+        return int(conn.scalar(sa.select(sa.func.count()).select_from(t.activities)) or 0)
