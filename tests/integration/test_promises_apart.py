@@ -24,8 +24,12 @@ from shapely.geometry import Point
 from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.make import ExportFormat, load_export_data, make_export
+from geo.followup.coverage import load_presence
+from geo.followup.heat import load_heat
+from geo.followup.hours import load_week_matrices
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import initialise
+from geo.planning.siting_inputs import store_demand_layers
 from geo.records.models import (
     Activity,
     Actor,
@@ -37,6 +41,7 @@ from geo.records.models import (
 )
 from geo.records.periods import promise_year
 from geo.records.progress import tertial_slices
+from geo.spatial.layers import load_map_data
 from geo.store import Store
 from geo.store import schema as t
 from tests.common import ANEBY_PROMISE, E0, N0, local
@@ -67,14 +72,15 @@ class Kommun:
         return f"Anteckning-{self.code}"
 
 
+# Enough activities at enough spots that each promise's heat map is a surface.
 ANEBY = Kommun(
-    "aneby-2023-2024", "Aneby", "0604", (date(2023, 5, 30), date(2024, 5, 29)), 0, 6, 2, 3, 4
+    "aneby-2023-2024", "Aneby", "0604", (date(2023, 5, 30), date(2024, 5, 29)), 0, 14, 2, 3, 4
 )
 EKSJO = Kommun(
-    "eksjo-2023-2024", "Eksjö", "0686", (date(2023, 5, 30), date(2024, 5, 29)), 5000, 9, 5, 1, 2
+    "eksjo-2023-2024", "Eksjö", "0686", (date(2023, 5, 30), date(2024, 5, 29)), 5000, 21, 5, 1, 2
 )
 NASSJO = Kommun(
-    "nassjo-2023-2024", "Nässjö", "0682", (date(2023, 7, 1), date(2024, 6, 30)), 9000, 4, 7, 2, 6
+    "nassjo-2023-2024", "Nässjö", "0682", (date(2023, 7, 1), date(2024, 6, 30)), 9000, 12, 7, 2, 6
 )
 
 
@@ -99,25 +105,30 @@ def plant(store: Store, kommun: Kommun) -> None:
     spot = Point(E0 + kommun.east, N0)
     note = kommun.marker
 
-    def done(kind: K, day: date, cls: Classification) -> Activity:
+    def done(kind: K, day: date, cls: Classification, east: float = 0) -> Activity:
         start = local(day.year, day.month, day.day, 18)
+        where = Point(spot.x + east, spot.y)
         return Activity(
-            kind, start, start + timedelta(hours=2), geometry=spot, classification=cls, note=note
+            kind, start, start + timedelta(hours=2), geometry=where, classification=cls, note=note
         )
 
     with store.session(OPERATOR) as s:
         for i in range(kommun.presence):
             s.add_activity(
-                done(K.PRESENCE, date(2023, 9, 1) + timedelta(days=i), Classification.OPEN),
-                kommun.document,
-            )
-        for i in range(kommun.controls):
-            s.add_activity(
                 done(
-                    K.TRAFFIC_CONTROL, date(2024, 1, 8) + timedelta(days=i), Classification.INTERNAL
+                    K.PRESENCE,
+                    date(2023, 9, 1) + timedelta(days=i),
+                    Classification.OPEN,
+                    east=100 * (i % 4),
                 ),
                 kommun.document,
             )
+        for i in range(kommun.controls):
+            control = done(
+                K.TRAFFIC_CONTROL, date(2024, 1, 8) + timedelta(days=i), Classification.INTERNAL
+            )
+            # Violations make Kontrollplatser's demand layer.
+            s.add_activity(replace(control, outcome={"overtradelser": i + 1}), kommun.document)
         for i in range(kommun.interventions):
             s.add_activity(
                 done(
@@ -169,7 +180,8 @@ def database(url: str, folder: Path, kommuner: Iterable[Kommun]) -> Store:
 
 
 def figures(store: Store, kommun: Kommun) -> dict[str, Any]:
-    """Every figure of one promise: status, counts, map spots, internal and public exports."""
+    """Every figure of one promise: status, counts, map spots, the pages' figures (heat
+    surface, presence, hours of the week, Karta, demand layers), internal and public exports."""
     start, end = kommun.period
     with store.session(OPERATOR) as s:
         doc = s.promise_document(kommun.document)
@@ -180,6 +192,21 @@ def figures(store: Store, kommun: Kommun) -> dict[str, Any]:
             sorted(s.count_activities(bounds, doc.id), key=repr),
             sorted(s.count_planned(bounds, doc.id), key=repr),
             sorted(s.activity_spots(year.start_at, year.end_at, doc.id), key=repr),
+        )
+        heat = load_heat(s, doc, year.start_at, year.end_at, 300).layer
+        assert heat.image is not None  # a surface, not counts per place
+        presence = load_presence(s, doc.id, year, end, 8)
+        hours = load_week_matrices(s, doc.id, year, [doc.kommunkod])
+        pages = (
+            heat.events,
+            heat.image.png,
+            (presence.activities, presence.outside, presence.unplaced),
+            (hours.activities, hours.activity_hours.tolist()),
+            load_map_data(s, doc, year.start_at, year.end_at).activity_count,
+            sorted(
+                (layer.weights.tolist() for layer in store_demand_layers(s, doc.id).values()),
+                key=repr,
+            ),
         )
     status = status_rows(status_report(store, OPERATOR, doc.id, start.year, end))
     exports = {}
@@ -196,7 +223,7 @@ def figures(store: Store, kommun: Kommun) -> dict[str, Any]:
             sorted(repr(replace(p, id=None)) for p in data.planned),
             sorted(repr(replace(f, id=None, activity_id=None)) for f in data.findings),
         )
-    return {"status": status, "counted": counted, "exports": exports}
+    return {"status": status, "counted": counted, "pages": pages, "exports": exports}
 
 
 def file_text(store: Store, kommun: Kommun, audience: Audience) -> str:
@@ -227,6 +254,7 @@ def test_each_promise_in_a_shared_database_has_the_figures_of_a_database_of_its_
             got = figures(shared, kommun)
             assert got["status"] == expected["status"], kommun.name
             assert got["counted"] == expected["counted"], kommun.name
+            assert got["pages"] == expected["pages"], kommun.name
             assert got["exports"] == expected["exports"], kommun.name
             # Not vacuous: the kommun's own presence is what its status counts.
             presence = next(r for r in got["status"] if r["id"] == "polisnarvaro")
