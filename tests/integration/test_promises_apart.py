@@ -44,7 +44,7 @@ from geo.records.progress import tertial_slices
 from geo.spatial.layers import load_map_data
 from geo.store import Store
 from geo.store import schema as t
-from tests.common import ANEBY_PROMISE, E0, N0, local
+from tests.common import ANEBY_PROMISE, E0, N0, local, run_cli
 
 OPERATOR = Actor("test")
 POLICE_PLANNER = Actor("planerare.polis", role="planner", organisation="polis")
@@ -352,3 +352,23 @@ def test_an_older_database_with_several_promises_says_how_many_records_count_now
 def _activity_count(store: Store) -> int:
     with store.engine.connect() as conn:
         return int(conn.scalar(sa.select(sa.func.count()).select_from(t.activities)) or 0)
+
+
+def test_the_calendar_feed_of_one_kommun_holds_its_own_plans_and_activities_only(
+    db_url: str, other_db_url: Callable[[], str], tmp_path: Path
+) -> None:
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "alone").mkdir()
+    shared = database(db_url, tmp_path / "shared", (ANEBY, EKSJO, NASSJO))
+    alone = database(other_db_url(), tmp_path / "alone", [EKSJO])
+    shared.dispose()
+    alone.dispose()
+    feeds = [
+        run_cli(url, "export", "ics", "-", "--document", EKSJO.document)
+        for url in (shared.url, alone.url)
+    ]
+    assert [f.returncode for f in feeds] == [0, 0], [f.stderr for f in feeds]
+    got, expected = (f.stdout for f in feeds)
+    assert got.count("BEGIN:VEVENT") == expected.count("BEGIN:VEVENT") > EKSJO.planned
+    assert EKSJO.marker in got
+    assert ANEBY.marker not in got and NASSJO.marker not in got
