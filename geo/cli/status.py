@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 
 from geo.cli.common import add_document_option, cli_actor
@@ -31,6 +32,8 @@ def _cmd_status(args: argparse.Namespace, store: Store) -> int:
 
     store.require_schema()
     report = status_report(store, cli_actor(), args.document, args.year, today=date.today())
+    if report.unassigned_text:
+        print(report.unassigned_text, file=sys.stderr)
     if args.json:
         print(json.dumps(status_rows(report), ensure_ascii=False, indent=2))
         return 0

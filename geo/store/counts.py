@@ -16,7 +16,7 @@ from geo.records.models import CommitmentKind, Outcome, PlanStatus
 from geo.records.periods import clock_changes
 from geo.records.progress import CommitmentMatch, Tally
 from geo.store import schema as t
-from geo.store.core import SessionCore, starting_in
+from geo.store.core import SessionCore, starting_in, unassigned
 
 
 class Counts(SessionCore):
@@ -113,6 +113,11 @@ class Counts(SessionCore):
             Tally(CommitmentKind(kind), commitment_id, int(slice_no), int(n), float(h))
             for commitment_id, kind, slice_no, n, h in self.conn.execute(query)
         ]
+
+    def unassigned_records(self) -> int:
+        """Activities, plans and rules of no promise (left by an older program in a database
+        with several promises): counted in no promise's figures, so the reports say so."""
+        return unassigned(self.conn, self._hide_secret)
 
     def count_activities(
         self, bounds: Sequence[datetime], document_id: str | None = None

@@ -345,6 +345,13 @@ def test_an_older_database_with_several_promises_says_how_many_records_count_now
         message = store.create_or_upgrade()
         orphans = ANEBY.controls + EKSJO.controls
         assert f"{orphans} aktiviteter, planerade aktiviteter och regler hör inte till" in message
+        # The status of either promise says so too, instead of counting them silently nowhere.
+        for kommun in (ANEBY, EKSJO):
+            report = status_report(store, OPERATOR, kommun.document, 2023, date(2024, 6, 1))
+            assert report.unassigned == orphans
+            assert report.unassigned_text.startswith(f"{orphans} aktiviteter")
+            controls = next(r for r in status_rows(report) if r["id"] == "trafikkontroller")
+            assert controls["done"] == 0
     finally:
         store.dispose()
 
