@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -42,7 +43,7 @@ from geo.records.models import (
 from geo.records.periods import promise_year
 from geo.records.progress import tertial_slices
 from geo.spatial.layers import load_map_data
-from geo.store import Store
+from geo.store import Session, Store
 from geo.store import schema as t
 from tests.common import ANEBY_PROMISE, E0, N0, local, run_cli
 
@@ -105,42 +106,35 @@ def plant(store: Store, kommun: Kommun) -> None:
     spot = Point(E0 + kommun.east, N0)
     note = kommun.marker
 
-    def done(kind: K, day: date, cls: Classification, east: float = 0) -> Activity:
+    def log(
+        s: Session, kind: K, day: date, cls: Classification, east: float = 0, **outcome: float
+    ) -> Activity:
         start = local(day.year, day.month, day.day, 18)
-        where = Point(spot.x + east, spot.y)
-        return Activity(
-            kind, start, start + timedelta(hours=2), geometry=where, classification=cls, note=note
+        return s.add_activity(
+            Activity(
+                kind,
+                start,
+                start + timedelta(hours=2),
+                geometry=Point(spot.x + east, spot.y),
+                outcome=outcome,
+                classification=cls,
+                note=note,
+            ),
+            kommun.document,
         )
 
     with store.session(OPERATOR) as s:
         for i in range(kommun.presence):
-            s.add_activity(
-                done(
-                    K.PRESENCE,
-                    date(2023, 9, 1) + timedelta(days=i),
-                    Classification.OPEN,
-                    east=100 * (i % 4),
-                ),
-                kommun.document,
-            )
+            day = date(2023, 9, 1) + timedelta(days=i)
+            log(s, K.PRESENCE, day, Classification.OPEN, east=100 * (i % 4))
         for i in range(kommun.controls):
-            control = done(
-                K.TRAFFIC_CONTROL, date(2024, 1, 8) + timedelta(days=i), Classification.INTERNAL
-            )
             # Violations make Kontrollplatser's demand layer.
-            s.add_activity(replace(control, outcome={"overtradelser": i + 1}), kommun.document)
+            day = date(2024, 1, 8) + timedelta(days=i)
+            log(s, K.TRAFFIC_CONTROL, day, Classification.INTERNAL, overtradelser=i + 1)
         for i in range(kommun.interventions):
-            s.add_activity(
-                done(
-                    K.NARCOTICS_INTERVENTION,
-                    date(2023, 11, 3) + timedelta(days=i),
-                    Classification.SECRET,
-                ),
-                kommun.document,
-            )
-        walk = s.add_activity(
-            done(K.SAFETY_WALK, date(2023, 10, 10), Classification.OPEN), kommun.document
-        )
+            day = date(2023, 11, 3) + timedelta(days=i)
+            log(s, K.NARCOTICS_INTERVENTION, day, Classification.SECRET)
+        walk = log(s, K.SAFETY_WALK, date(2023, 10, 10), Classification.OPEN)
         assert walk.id is not None
         s.add_finding(
             Finding(
@@ -167,16 +161,21 @@ def plant(store: Store, kommun: Kommun) -> None:
             )
 
 
-def database(url: str, folder: Path, kommuner: Iterable[Kommun]) -> Store:
-    """A database made with `init` from these kommuner's promise files, and their records."""
+@contextmanager
+def database(url: str, folder: Path, kommuner: Iterable[Kommun]) -> Iterator[Store]:
+    """A database made with `init` from these kommuner's promise files, and their records
+    (disposed on leaving)."""
     kommuner = list(kommuner)
     for k in kommuner:
         (folder / f"{k.document}.yaml").write_text(promise_text(k), encoding="utf-8")
     store = Store(url)
-    initialise(store, OPERATOR, [folder / f"{k.document}.yaml" for k in kommuner])
-    for k in kommuner:
-        plant(store, k)
-    return store
+    try:
+        initialise(store, OPERATOR, [folder / f"{k.document}.yaml" for k in kommuner])
+        for k in kommuner:
+            plant(store, k)
+        yield store
+    finally:
+        store.dispose()
 
 
 def figures(store: Store, kommun: Kommun) -> dict[str, Any]:
@@ -242,15 +241,11 @@ def test_each_promise_in_a_shared_database_has_the_figures_of_a_database_of_its_
     db_url: str, other_db_url: Callable[[], str], tmp_path: Path, kommuner: tuple[Kommun, ...]
 ) -> None:
     (tmp_path / "shared").mkdir()
-    shared = database(db_url, tmp_path / "shared", kommuner)
-    try:
+    with database(db_url, tmp_path / "shared", kommuner) as shared:
         for kommun in kommuner:
             (tmp_path / kommun.code).mkdir()
-            alone = database(other_db_url(), tmp_path / kommun.code, [kommun])
-            try:
+            with database(other_db_url(), tmp_path / kommun.code, [kommun]) as alone:
                 expected = figures(alone, kommun)
-            finally:
-                alone.dispose()
             got = figures(shared, kommun)
             assert got["status"] == expected["status"], kommun.name
             assert got["counted"] == expected["counted"], kommun.name
@@ -260,8 +255,6 @@ def test_each_promise_in_a_shared_database_has_the_figures_of_a_database_of_its_
             presence = next(r for r in got["status"] if r["id"] == "polisnarvaro")
             assert presence["done"] == kommun.presence
             assert presence["planned"] == kommun.planned
-    finally:
-        shared.dispose()
 
 
 @pytest.mark.parametrize("audience", list(Audience), ids=lambda a: a.value)
@@ -269,8 +262,7 @@ def test_a_file_of_one_kommun_holds_no_text_of_another_kommuns_records(
     db_url: str, tmp_path: Path, audience: Audience
 ) -> None:
     kommuner = (ANEBY, EKSJO, NASSJO)
-    store = database(db_url, tmp_path, kommuner)
-    try:
+    with database(db_url, tmp_path, kommuner) as store:
         for kommun in kommuner:
             text = file_text(store, kommun, audience)
             # The own finding's owner is in the file (öppen on an öppen walk, even publicly).
@@ -279,22 +271,17 @@ def test_a_file_of_one_kommun_holds_no_text_of_another_kommuns_records(
                 if other is not kommun:
                     assert other.marker not in text, (kommun.name, other.name)
                     assert f"Ägare-{other.code}" not in text, (kommun.name, other.name)
-    finally:
-        store.dispose()
 
 
 def test_a_record_logged_without_naming_its_promise_is_refused_when_there_are_several(
     db_url: str, tmp_path: Path
 ) -> None:
-    store = database(db_url, tmp_path, (ANEBY, EKSJO))
-    try:
+    with database(db_url, tmp_path, (ANEBY, EKSJO)) as store:
         before = _activity_count(store)
         with pytest.raises(ValidationError, match="flera medborgarlöften.*aneby-2023-2024"):
             with store.session(OPERATOR) as s:
                 s.add_activity(Activity(K.PRESENCE, local(2023, 9, 1, 18), local(2023, 9, 1, 20)))
         assert _activity_count(store) == before
-    finally:
-        store.dispose()
 
 
 def test_a_record_logged_before_any_promise_is_stored_joins_the_first_promise(
@@ -307,8 +294,7 @@ def test_a_record_logged_before_any_promise_is_stored_joins_the_first_promise(
             s.add_activity(Activity(K.PRESENCE, local(2023, 9, 1, 18), local(2023, 9, 1, 20)))
         (tmp_path / "aneby.yaml").write_text(promise_text(ANEBY), encoding="utf-8")
         initialise(store, OPERATOR, [tmp_path / "aneby.yaml"])
-        rows = status_rows(status_report(store, OPERATOR, ANEBY.document, 2023, date(2024, 6, 1)))
-        assert next(r for r in rows if r["id"] == "polisnarvaro")["done"] == 1
+        assert status_row(store, ANEBY, "polisnarvaro")["done"] == 1
     finally:
         store.dispose()
 
@@ -316,32 +302,20 @@ def test_a_record_logged_before_any_promise_is_stored_joins_the_first_promise(
 def test_an_older_database_gives_its_records_of_no_promise_to_its_only_promise(
     db_url: str, tmp_path: Path
 ) -> None:
-    store = database(db_url, tmp_path, [ANEBY])
-    try:
-        # As written by a version that did not record the promise of each row.
-        with store.engine.begin() as conn:
-            for table in (t.activities, t.planned_activities):
-                conn.execute(sa.update(table).values(document_id=None))
+    with database(db_url, tmp_path, [ANEBY]) as store:
+        forget_promises(store, t.activities, t.activities.c.id > 0)
+        forget_promises(store, t.planned_activities, t.planned_activities.c.id > 0)
         message = store.create_or_upgrade()
         assert "fördes till det enda lagrade löftet" in message
-        rows = status_rows(status_report(store, OPERATOR, ANEBY.document, 2023, date(2024, 6, 1)))
-        presence = next(r for r in rows if r["id"] == "polisnarvaro")
+        presence = status_row(store, ANEBY, "polisnarvaro")
         assert (presence["done"], presence["planned"]) == (ANEBY.presence, ANEBY.planned)
-    finally:
-        store.dispose()
 
 
 def test_an_older_database_with_several_promises_says_how_many_records_count_nowhere(
     db_url: str, tmp_path: Path
 ) -> None:
-    store = database(db_url, tmp_path, (ANEBY, EKSJO))
-    try:
-        with store.engine.begin() as conn:
-            conn.execute(
-                sa.update(t.activities)
-                .where(t.activities.c.kind == K.TRAFFIC_CONTROL.value)
-                .values(document_id=None)
-            )
+    with database(db_url, tmp_path, (ANEBY, EKSJO)) as store:
+        forget_promises(store, t.activities, t.activities.c.kind == K.TRAFFIC_CONTROL.value)
         message = store.create_or_upgrade()
         orphans = ANEBY.controls + EKSJO.controls
         assert f"{orphans} aktiviteter, planerade aktiviteter och regler hör inte till" in message
@@ -350,10 +324,19 @@ def test_an_older_database_with_several_promises_says_how_many_records_count_now
             report = status_report(store, OPERATOR, kommun.document, 2023, date(2024, 6, 1))
             assert report.unassigned == orphans
             assert report.unassigned_text.startswith(f"{orphans} aktiviteter")
-            controls = next(r for r in status_rows(report) if r["id"] == "trafikkontroller")
-            assert controls["done"] == 0
-    finally:
-        store.dispose()
+            assert status_row(store, kommun, "trafikkontroller")["done"] == 0
+
+
+def status_row(store: Store, kommun: Kommun, commitment_id: str) -> dict[str, Any]:
+    """One commitment's `status --json` row for the kommun's first promise year."""
+    report = status_report(store, OPERATOR, kommun.document, 2023, date(2024, 6, 1))
+    return next(r for r in status_rows(report) if r["id"] == commitment_id)
+
+
+def forget_promises(store: Store, table: sa.Table, where: Any) -> None:
+    """Rows as an older version wrote them: without the promise they belong to."""
+    with store.engine.begin() as conn:
+        conn.execute(sa.update(table).where(where).values(document_id=None))
 
 
 def _activity_count(store: Store) -> int:
@@ -366,10 +349,10 @@ def test_the_calendar_feed_of_one_kommun_holds_its_own_plans_and_activities_only
 ) -> None:
     (tmp_path / "shared").mkdir()
     (tmp_path / "alone").mkdir()
-    shared = database(db_url, tmp_path / "shared", (ANEBY, EKSJO, NASSJO))
-    alone = database(other_db_url(), tmp_path / "alone", [EKSJO])
-    shared.dispose()
-    alone.dispose()
+    with database(db_url, tmp_path / "shared", (ANEBY, EKSJO, NASSJO)) as shared:
+        pass
+    with database(other_db_url(), tmp_path / "alone", [EKSJO]) as alone:
+        pass
     feeds = [
         run_cli(url, "export", "ics", "-", "--document", EKSJO.document)
         for url in (shared.url, alone.url)
