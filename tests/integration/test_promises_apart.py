@@ -45,7 +45,7 @@ from geo.records.progress import tertial_slices
 from geo.spatial.layers import load_map_data
 from geo.store import Session, Store
 from geo.store import schema as t
-from tests.common import ANEBY_PROMISE, E0, N0, local, run_cli
+from tests.common import E0, N0, aneby_copy, local, run_cli
 
 OPERATOR = Actor("test")
 POLICE_PLANNER = Actor("planerare.polis", role="planner", organisation="polis")
@@ -87,18 +87,7 @@ NASSJO = Kommun(
 
 def promise_text(kommun: Kommun) -> str:
     """Aneby's promise file made into this kommun's (same commitments, own id and period)."""
-    start, end = kommun.period
-    return (
-        ANEBY_PROMISE.read_text(encoding="utf-8")
-        .replace("id: aneby-2023-2024", f"id: {kommun.document}")
-        .replace("Aneby kommun", f"{kommun.name} kommun")
-        .replace('kod: "0604"', f'kod: "{kommun.code}"')
-        .replace("undertecknat: 2023-05-30", f"undertecknat: {start:%Y-%m-%d}")
-        .replace(
-            "period: {från: 2023-05-30, till: 2024-05-29}",
-            f"period: {{från: {start:%Y-%m-%d}, till: {end:%Y-%m-%d}}}",
-        )
-    )
+    return aneby_copy(kommun.document, kommun.name, kommun.code, *kommun.period)
 
 
 def plant(store: Store, kommun: Kommun) -> None:
