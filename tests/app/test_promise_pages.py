@@ -7,15 +7,19 @@ Aneby's, with the same commitment ids) is added with two narcotics interventions
 from __future__ import annotations
 
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from geo.installation.init import save_promise_upload
 from geo.records.models import Activity, Actor, CommitmentKind
 from geo.store import Store
+from geo.store import schema as t
 from tests.common import E0, N0, REPO_ROOT, aneby_copy, demo_database, local
+from tests.markdown import shown
 
 EKSJO = "eksjo-2023-2024"
 INTERVENTIONS = "Polisen ska genomföra minst tio"  # the commitment's text, in both promises
@@ -23,7 +27,11 @@ INTERVENTIONS = "Polisen ska genomföra minst tio"  # the commitment's text, in 
 
 @pytest.fixture(scope="module")
 def two_promises(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = demo_database(tmp_path_factory.mktemp("promises") / "two.sqlite")
+    return _two_promises(tmp_path_factory.mktemp("promises") / "two.sqlite")
+
+
+def _two_promises(path: Path) -> str:
+    url = demo_database(path)
     store = Store(url)
     try:
         text = aneby_copy(EKSJO, "Eksjö", "0686", date(2023, 6, 15), date(2024, 6, 14))
@@ -76,3 +84,23 @@ def test_the_map_of_eksjos_promise_counts_its_own_two_activities(
 ) -> None:
     at = open_page("1_Karta", two_promises, monkeypatch, EKSJO)
     assert "och 2 genomförda aktiviteter under" in " ".join(c.value for c in at.caption)
+
+
+def test_the_overview_warns_when_records_of_an_older_version_belong_to_no_promise(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = _two_promises(tmp_path / "older.sqlite")
+    engine = sa.create_engine(url)
+    with engine.begin() as conn:
+        activities = t.activities
+        eksjo = activities.c.document_id == EKSJO
+        conn.execute(sa.update(activities).where(eksjo).values(document_id=None))
+    engine.dispose()
+    monkeypatch.setenv("LOFTESKARTAN_DB", url)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [shown(w.value) for w in at.warning if "medborgarlöfte" in w.value] == [
+        "2 aktiviteter, planerade aktiviteter och regler hör inte till något medborgarlöfte "
+        "(sparade av en äldre version i en databas med flera löften) och räknas därför inte här."
+    ]
