@@ -143,3 +143,17 @@ def test_an_unknown_promise_id_exits_2_listing_the_stored_promises(db_url: str) 
     assert ANEBY in result.stderr
     assert result.stdout == ""
     assert table_counts(url) == before
+
+
+def test_an_activity_of_a_kind_the_promise_lacks_is_refused_naming_the_promise(
+    db_url: str, tmp_path: Path
+) -> None:
+    tranas = _tranas(tmp_path, "tranas-2024-2025", date(2024, 1, 1), date(2024, 12, 31))
+    url = _database(db_url, ANEBY_PROMISE, tranas)
+
+    said = _refused_import(url, tmp_path, "--document", "tranas-2024-2025")
+
+    assert (
+        "möte.csv, rad 2, kolumn typ: medborgarlöftet tranas-2024-2025 (Tranås kommun) har "
+        'ingen aktivitet av typen "samverkansmöte"'
+    ) in said
