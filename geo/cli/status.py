@@ -6,7 +6,7 @@ import argparse
 import json
 from datetime import date
 
-from geo.cli.common import add_document_option, cli_actor
+from geo.cli.common import add_document_option, chosen_document, cli_actor
 from geo.store import Store
 
 
@@ -29,8 +29,9 @@ def register_status(sub: argparse._SubParsersAction) -> None:
 def _cmd_status(args: argparse.Namespace, store: Store) -> int:
     from geo.followup.status import status_report, status_rows
 
-    store.require_schema()
-    report = status_report(store, cli_actor(), args.document, args.year, today=date.today())
+    today = date.today()
+    doc = chosen_document(store, args.document, today)
+    report = status_report(store, cli_actor(), doc.id, args.year, today=today)
     if args.json:
         print(json.dumps(status_rows(report), ensure_ascii=False, indent=2))
         return 0

@@ -63,12 +63,12 @@ class ExportContext:
 
 def read_context(session: Session, request: ExportRequest) -> ExportContext:
     """Read the store once for `request` (a public one is checked first)."""
-    doc = session.promise_document(request.document_id)
+    today = request.made_at.astimezone(STOCKHOLM).date()
+    doc = session.promise_document(request.document_id, today)
     public = request.audience is Audience.PUBLIC
     if public:
         check_public_request(doc, request)
     period = _period(doc, request.start, request.end)
-    today = request.made_at.astimezone(STOCKHOLM).date()
     until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True)
     every_activity = session.list_activities()

@@ -298,7 +298,7 @@ def parse_activity_file(
     count = 0
     for record in records:
         count += 1
-        activity = _parse_record(record, check, promised, by_name)
+        activity = _parse_record(record, check, promised, by_name, doc)
         if activity is not None:
             ref = f"aktiviteter:{digest[:32]}:{record.label.replace(' ', '-')}"
             items.append(ImportedActivity(activity, ref, record.label))
@@ -313,6 +313,7 @@ def _parse_record(
     check: _Checker,
     promised: set[CommitmentKind],
     places: Mapping[str, Place],
+    doc: PromiseDocument,
 ) -> Activity | None:
     """One row to an Activity, or None after adding its problems to `check`."""
     where = record.label
@@ -329,7 +330,13 @@ def _parse_record(
         known = ", ".join(k.value for k in CommitmentKind if k in promised)
         check.add(where, "typ", f'okänd typ "{cells.get("typ", "")}" (kända: {known})')
     if kind is not None and kind not in promised:
-        check.add(where, "typ", f'löftet har ingen aktivitet av typen "{kind.value}"')
+        # Name the promise checked: with several stored, the wrong one is the likely cause.
+        check.add(
+            where,
+            "typ",
+            f"medborgarlöftet {doc.id} ({doc.kommun_name}) har ingen aktivitet av typen "
+            f'"{kind.value}"',
+        )
 
     times: dict[str, datetime] = {}
     for column in ("start", "slut"):
