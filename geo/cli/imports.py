@@ -127,6 +127,8 @@ def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
     from geo.files.activity_import import import_activities
 
     result = import_activities(store, cli_actor(), args.file, args.document)
+    for warning in result.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
     print(result.message(args.file.name))
     return 0
 
