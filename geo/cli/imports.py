@@ -128,6 +128,8 @@ def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
 
     doc = chosen_document(store, args.document)
     result = import_activities(store, cli_actor(), args.file, doc.id)
+    for warning in result.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
     print(result.message(args.file.name))
     return 0
 

@@ -298,8 +298,14 @@ def check_in_sweden(geom: BaseGeometry, where: str = "") -> None:
         )
 
 
-def place_warnings(geom: BaseGeometry, context: PlaceContext) -> list[str]:
-    """Swedish warnings about where a place is (outside the kommun); never a refusal."""
+def place_warnings(
+    geom: BaseGeometry, context: PlaceContext, subject: str = "Platsen"
+) -> list[str]:
+    """Swedish warnings about where a place is (outside the kommun); never a refusal.
+
+    `subject` names what lies there: the activity import warns with "Aktiviteten" by the
+    same rule.
+    """
     if not context.kommuner:
         return []
     if any(boundary.covers(geom) for _, boundary in context.kommuner):
@@ -310,9 +316,9 @@ def place_warnings(geom: BaseGeometry, context: PlaceContext) -> list[str]:
     where = "ligger helt eller delvis utanför" if geom.intersects(boundary) else "ligger utanför"
     far = f" ({format_distance(distance)} från gränsen)" if distance >= 1 else ""
     return [
-        f"Platsen {where} {name}{far}. Kommungränsen i appen är SCB:s generaliserade gräns "
-        "och kan avvika upp till några kilometer, så platsen sparas ändå: kontrollera att den "
-        "ligger rätt."
+        f"{subject} {where} {name}{far}. Kommungränsen i appen är SCB:s generaliserade gräns "
+        f"och kan avvika upp till några kilometer, så {subject.lower()} sparas ändå: "
+        "kontrollera att den ligger rätt."
     ]
 
 

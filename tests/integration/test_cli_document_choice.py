@@ -154,6 +154,6 @@ def test_an_activity_of_a_kind_the_promise_lacks_is_refused_naming_the_promise(
     said = _refused_import(url, tmp_path, "--document", "tranas-2024-2025")
 
     assert (
-        "möte.csv, rad 2, kolumn typ: medborgarlöftet tranas-2024-2025 (Tranås kommun) har "
+        "möte.csv, rad 2, kolumn typ: löftet tranas-2024-2025 (Tranås kommun) har "
         'ingen aktivitet av typen "samverkansmöte"'
     ) in said
