@@ -44,6 +44,7 @@ from geo.records.kommuner import kommun_names
 from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
+from geo.spatial.reference_layers import NEIGHBOURS, kommun_features
 
 if TYPE_CHECKING:
     from geo.store import Session, Store
@@ -427,11 +428,9 @@ class Situation:
         return [e for e in self.events if e.kommunkod in wanted]
 
 
-def load_situation(
-    session: Session, kommunkod: str, period: Period, neighbour_layer: str = "lanets_kommuner"
-) -> Situation:
+def load_situation(session: Session, kommunkod: str, period: Period) -> Situation:
     """Events in `period` for the kommun and its neighbours, with the stored date range."""
-    features = session.base_features(neighbour_layer)
+    features = kommun_features(session, kommunkod, NEIGHBOURS)
     kommuner = [(str(p.get("kommunkod", "")), str(p.get("kommun", "")), g) for p, g in features]
     near = tuple(neighbours(kommunkod, kommuner))
     codes = [kommunkod, *(code for code, _ in near)]

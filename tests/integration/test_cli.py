@@ -182,4 +182,5 @@ def test_init_demo_and_status_json_work_on_postgis(postgis_url) -> None:
     rows = {r["id"]: r for r in json.loads(status.stdout)}
     assert list(rows) == COMMITMENT_IDS
     assert (rows["riktade-insatser"]["target"], rows["riktade-insatser"]["done"]) == (10, 9)
-    assert table_counts(postgis_url)["base_features"] == 1 + 13 + 95
+    # Aneby's boundary, the 13 kommuner of Jönköpings län, Aneby's 3 tätorter.
+    assert table_counts(postgis_url)["base_features"] == 1 + 13 + 3
