@@ -75,8 +75,8 @@ def test_exported_html_map_draws_every_layer_offline_from_a_file(
     assert "Teckenförklaring" in legend and "Genomförda aktiviteter per ruta" in legend
     assert "Källa: SCB" in page.locator(".leaflet-control-attribution").inner_text()
     if audience is Audience.PUBLIC:
-        # 13 län kommuner + 1 kommun + 2 cells + 3 places + 95 tätorter + 1 öppen finding
-        assert expected == 115
+        # 13 län kommuner + 1 kommun + 2 cells + 3 places + 3 tätorter + 1 öppen finding
+        assert expected == 23
         for secret in SECRET_TEXTS:
             assert secret not in page.content()
 
