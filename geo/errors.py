@@ -51,3 +51,7 @@ class DatabaseBusy(LofteskartanError):
 
     def __init__(self, message: str = MESSAGE) -> None:
         super().__init__(message)
+
+
+class AmbiguousChoiceError(LofteskartanError):
+    """Several records could be meant and the user named none (e.g. which medborgarlöfte)."""

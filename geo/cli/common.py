@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -16,7 +17,8 @@ from typing import NoReturn
 
 from geo.errors import LofteskartanError, ValidationError
 from geo.files.limits import MAX_WEEKS_AHEAD, check_date
-from geo.records.models import Actor
+from geo.records.models import Actor, PromiseDocument
+from geo.records.promise_choice import document_label
 from geo.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -89,11 +91,34 @@ def weeks_ahead(text: str) -> int:
     return int(text)
 
 
-def add_document_option(
-    p: argparse._ActionsContainer, help_text: str = "medborgarlöftets id (standard: det senaste)"
-) -> None:
+DOCUMENT_HELP = "medborgarlöftets id (standard: det enda, eller det som gäller i dag)"
+
+
+def add_document_option(p: argparse._ActionsContainer, help_text: str = DOCUMENT_HELP) -> None:
     """--document ID: which medborgarlöfte a command works on."""
     p.add_argument("--document", metavar="ID", help=help_text)
+
+
+def chosen_document(
+    store: Store, document_id: str | None, today: date | None = None, say: bool = True
+) -> PromiseDocument:
+    """The promise a command works on (`--document`, or geo's rule without it).
+
+    The rule and its refusals (exit 2, listing the stored promises) are
+    `geo.records.promise_choice.choose_document`. With `say`, the choice is said at once
+    (`say_document`); a command that uses the promise only later says it then.
+    """
+    store.require_schema()
+    with store.session(cli_actor()) as s:
+        doc = s.promise_document(document_id, today)
+    if say:
+        say_document(doc)
+    return doc
+
+
+def say_document(doc: PromiseDocument) -> None:
+    """Tell the user which promise the command used, on stderr (`--json` keeps stdout clean)."""
+    print(f"Medborgarlöfte: {document_label(doc)}", file=sys.stderr)
 
 
 def add_command(

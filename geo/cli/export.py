@@ -17,6 +17,7 @@ from geo.cli.common import (
     UsageError,
     add_command,
     add_document_option,
+    chosen_document,
     cli_actor,
     iso_date,
     weeks_ahead,
@@ -128,7 +129,7 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
             default,
             "internal (allt du får se) eller public (får publiceras); standard: " + default,
         )
-        add_document_option(p, "medborgarlöftets id")
+        add_document_option(p)
         p.add_argument(
             "--min-count",
             type=_export_count,
@@ -177,11 +178,9 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
         raise UsageError(f"{out} är en mapp: ange ett filnamn.")
     if not out.parent.is_dir():
         raise UsageError(f"Mappen {out.parent} finns inte.")
-    store.require_schema()
     actor = cli_actor()
-    with store.session(actor) as s:
-        doc = s.promise_document(args.document)
     made_at = now()
+    doc = chosen_document(store, args.document, made_at.date())
     period = default_period(doc, made_at.date())
     request = ExportRequest(
         audience=Audience(args.audience),
@@ -240,11 +239,10 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.audience import Audience
     from geo.disclosure.publish import calendar_feed, visible_classifications
 
-    store.require_schema()
     actor = cli_actor()
     start, end = _period(args)
+    doc = chosen_document(store, args.document)
     with store.session(actor) as s:
-        doc = s.promise_document(args.document)
         plans = s.list_planned(start, end, document_id=doc.id)
         activities = s.list_activities(start, end, document_id=doc.id)
         places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
@@ -286,10 +284,9 @@ def register_opening_hours(group: argparse._SubParsersAction) -> None:
 def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.publish import opening_hours, public_times
 
-    store.require_schema()
     today = args.today or date.today()
+    doc = chosen_document(store, args.document, today)
     with store.session(cli_actor()) as s:
-        doc = s.promise_document(args.document)
         rules = s.list_schedule_rules(doc.id)
         plans = s.list_planned(document_id=doc.id)
         places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}

@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli.common import add_command, add_document_option, cli_actor
+from geo.cli.common import add_command, add_document_option, chosen_document, cli_actor
 from geo.files.limits import PLACES_LIMIT
 from geo.store import Store
 
@@ -126,7 +126,10 @@ def register_activities(group: argparse._SubParsersAction) -> None:
 def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
     from geo.files.activity_import import import_activities
 
-    result = import_activities(store, cli_actor(), args.file, args.document)
+    doc = chosen_document(store, args.document)
+    result = import_activities(store, cli_actor(), args.file, doc.id)
+    for warning in result.warnings:
+        print(f"Varning: {warning}", file=sys.stderr)
     print(result.message(args.file.name))
     return 0
 

@@ -11,7 +11,15 @@ from datetime import date, time
 from pathlib import Path
 from typing import Any
 
-from geo.cli.common import UsageError, add_command, add_document_option, cli_actor, iso_date
+from geo.cli.common import (
+    UsageError,
+    add_command,
+    add_document_option,
+    chosen_document,
+    cli_actor,
+    iso_date,
+    say_document,
+)
 from geo.store import Store
 
 
@@ -143,7 +151,9 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
     rot.add_argument(
         "--hours", type=_metres, default=2.0, metavar="TIMMAR", help="längd i timmar (standard 2)"
     )
-    add_document_option(rot, "medborgarlöfte för --save (standard: det senaste)")
+    add_document_option(
+        rot, "medborgarlöfte för --save (standard: det enda, eller det som gäller i dag)"
+    )
 
 
 def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
@@ -170,6 +180,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     store_layer_names = list(args.layer)
     if not args.demand and not args.layer:
         store_layer_names = [(inputs.VIOLATIONS_LAYER, 1.0), (inputs.CENTRAL_AREAS_LAYER, 1.0)]
+    save_under = chosen_document(store, args.document, say=False) if args.save else None
     request = SitingRequest(
         k=args.k,
         radius=args.radius,
@@ -180,7 +191,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
         store_layers=store_layer_names,
         layers=file_layers,
         save=args.save,
-        save_document=args.document,
+        save_document=None if save_under is None else save_under.id,
     )
     try:
         suggestion = suggest(store, cli_actor(), request)
@@ -199,6 +210,8 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
         plan = rotate(result, Rotation(args.weeks, args.min_gap, seed, start, args.per_week))
     saved = 0
     if plan is not None and args.save:
+        if save_under is not None:
+            say_document(save_under)
         saved = save_rotation_plan(
             store, cli_actor(), plan, suggestion.document_id, args.day, args.time, args.hours
         )

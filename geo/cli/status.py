@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import date
 
-from geo.cli.common import add_document_option, cli_actor
+from geo.cli.common import add_document_option, chosen_document, cli_actor
 from geo.store import Store
 
 
@@ -30,8 +30,9 @@ def register_status(sub: argparse._SubParsersAction) -> None:
 def _cmd_status(args: argparse.Namespace, store: Store) -> int:
     from geo.followup.status import status_report, status_rows
 
-    store.require_schema()
-    report = status_report(store, cli_actor(), args.document, args.year, today=date.today())
+    today = date.today()
+    doc = chosen_document(store, args.document, today)
+    report = status_report(store, cli_actor(), doc.id, args.year, today=today)
     if report.unassigned_text:
         print(report.unassigned_text, file=sys.stderr)
     if args.json:

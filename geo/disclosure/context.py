@@ -26,6 +26,7 @@ from geo.spatial.aggregate import (
     count_in_cells,
 )
 from geo.spatial.layers import LABEL_KEYS, activity_point
+from geo.spatial.reference_layers import boundary_layer, kommun_layers
 from geo.swedish import date_range
 
 if TYPE_CHECKING:
@@ -63,12 +64,12 @@ class ExportContext:
 
 def read_context(session: Session, request: ExportRequest) -> ExportContext:
     """Read the store once for `request` (a public one is checked first)."""
-    doc = session.promise_document(request.document_id)
+    today = request.made_at.astimezone(STOCKHOLM).date()
+    doc = session.promise_document(request.document_id, today)
     public = request.audience is Audience.PUBLIC
     if public:
         check_public_request(doc, request)
     period = _period(doc, request.start, request.end)
-    today = request.made_at.astimezone(STOCKHOLM).date()
     until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True)
     # Only this promise's records: another kommun's never count in its figures or files.
@@ -189,14 +190,11 @@ def base_layers(
     """The kommun's boundary, the län's kommuner and tätorter (public SCB data)."""
     out = []
     boundary: BaseGeometry | None = None
-    for layer in session.base_layers():
-        own = layer.name == f"kommun_{kommunkod}"
-        if layer.name.startswith("kommun_") and not own:
-            continue
-        features = session.base_features(layer.name)
-        key = LABEL_KEYS.get(layer.name)
-        rows = tuple((str(props.get(key, "")) if key else "", geom) for props, geom in features)
-        if own and rows:
+    for own in kommun_layers(session, kommunkod):
+        layer = own.layer
+        key = LABEL_KEYS.get(own.shown)
+        rows = tuple((str(props.get(key, "")) if key else "", geom) for props, geom in own.features)
+        if own.shown == boundary_layer(kommunkod) and rows:
             boundary = rows[0][1]
-        out.append(BaseLayerData(layer.name, layer.title, layer.attribution, rows))
+        out.append(BaseLayerData(own.shown, layer.title, layer.attribution, rows))
     return tuple(out), boundary

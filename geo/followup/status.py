@@ -49,12 +49,13 @@ def status_report(
     Parameters
     ----------
     store, actor : where to read and on whose behalf.
-    document_id : the promise document, or None for the most recently signed one.
+    document_id : the promise document, or None for the only one or the one in force `today`
+        (`geo.records.promise_choice.choose_document`).
     year : calendar year the promise year starts in; None for the year containing `today`.
     today : the day the pace forecast is made for (the caller reads the clock, not this).
     """
     with store.session(actor) as s:
-        doc = s.promise_document(document_id)
+        doc = s.promise_document(document_id, today)
         period = promise_year(doc, year) if year else promise_year_containing(doc, today)
         slices = tertial_slices(period)
         # Counted in SQL per tertial slice: the year is their sum, and no activity is

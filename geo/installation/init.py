@@ -13,7 +13,7 @@ from pathlib import Path
 
 from geo.errors import PromiseFileError
 from geo.followup.events import import_events, parse_events_bytes
-from geo.installation.base_layers import KOMMUN, shipped_layers
+from geo.installation.base_layers import shipped_layers
 from geo.installation.demo import DEMO_KOMMUNKOD, load_demo
 from geo.records.indicators import demo_indicators
 from geo.records.models import Actor, PromiseDocument
@@ -42,21 +42,14 @@ def _promise_files(paths: Iterable[Path]) -> list[Path]:
 
 
 def _save_documents(s: Session, docs: list[tuple[str, PromiseDocument, str]]) -> list[str]:
-    """Store promise documents and the shipped base layers of their kommuner (if missing)."""
+    """Store promise documents and the SCB base layers of their kommuner and län (if missing)."""
     lines: list[str] = []
     present = {layer.name for layer in s.base_layers()}
     for source_name, doc, text in docs:
         changed = s.save_promise_document(doc, source_name, text)
         verb = "lästes in" if changed else "är redan inläst"
         lines.append(f"Medborgarlöftet {doc.id} ({doc.kommun_name}) {verb}.")
-        for layer, frame in shipped_layers(doc.kommunkod):
-            if layer.name == KOMMUN:
-                layer = layer.__class__(
-                    f"{KOMMUN}_{doc.kommunkod}",
-                    f"Kommungräns {doc.kommun_name}",
-                    layer.attribution,
-                    layer.source,
-                )
+        for layer, frame in shipped_layers(doc.kommunkod, doc.kommun_name):
             if layer.name in present:
                 continue
             # pandas' JSON turns numpy scalars into plain JSON values.
@@ -88,7 +81,7 @@ def read_promise_upload(data: bytes, name: str) -> tuple[PromiseDocument, str]:
 def save_promise_upload(store: Store, actor: Actor, name: str, text: str) -> list[str]:
     """Store one checked promise file (replacing the document with the same id).
 
-    The kommun's boundary and tätorter are added from the shipped SCB data when missing.
+    The kommun's boundary, its län's kommuner and its tätorter are added when missing.
     One transaction: nothing is written if anything fails. Administrators only.
     """
     doc = parse_promise_text(text, name)

@@ -28,6 +28,7 @@ from shapely.prepared import PreparedGeometry, prep
 from geo.errors import ValidationError
 from geo.records.models import Classification, Place, PlaceKind
 from geo.spatial.crs import WGS84, lonlat_to_sweref, sweref_to_lonlat, to_sweref
+from geo.spatial.reference_layers import TATORTER, boundary_layer, every_tatort, kommun_features
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -252,14 +253,20 @@ def load_place_context(session: Session, kommunkod: str | None = None) -> PlaceC
     for layer in session.base_layers():
         if not layer.name.startswith("kommun_"):
             continue
-        if kommunkod is not None and layer.name != f"kommun_{kommunkod}":
+        if kommunkod is not None and layer.name != boundary_layer(kommunkod):
             continue
         for props, geom in session.base_features(layer.name):
             name = str(props.get("kommun") or layer.title)
             kommuner.append((name if "kommun" in name.lower() else f"{name} kommun", geom))
+    # The kommun's own tätorter: a place in Umeå was measured to Sommen in Jönköpings län.
+    own = (
+        every_tatort(session)
+        if kommunkod is None
+        else kommun_features(session, kommunkod, TATORTER)
+    )
     tatorter = tuple(
         (str(props.get("tatort") or "tätort"), _scb_point(props, geom))
-        for props, geom in session.base_features("tatorter")
+        for props, geom in own
         if isinstance(geom, Point)
     )
     return PlaceContext(tuple(kommuner), tatorter)
@@ -298,8 +305,14 @@ def check_in_sweden(geom: BaseGeometry, where: str = "") -> None:
         )
 
 
-def place_warnings(geom: BaseGeometry, context: PlaceContext) -> list[str]:
-    """Swedish warnings about where a place is (outside the kommun); never a refusal."""
+def place_warnings(
+    geom: BaseGeometry, context: PlaceContext, subject: str = "Platsen"
+) -> list[str]:
+    """Swedish warnings about where a place is (outside the kommun); never a refusal.
+
+    `subject` names what lies there: the activity import warns with "Aktiviteten" by the
+    same rule.
+    """
     if not context.kommuner:
         return []
     if any(boundary.covers(geom) for _, boundary in context.kommuner):
@@ -310,9 +323,9 @@ def place_warnings(geom: BaseGeometry, context: PlaceContext) -> list[str]:
     where = "ligger helt eller delvis utanför" if geom.intersects(boundary) else "ligger utanför"
     far = f" ({format_distance(distance)} från gränsen)" if distance >= 1 else ""
     return [
-        f"Platsen {where} {name}{far}. Kommungränsen i appen är SCB:s generaliserade gräns "
-        "och kan avvika upp till några kilometer, så platsen sparas ändå: kontrollera att den "
-        "ligger rätt."
+        f"{subject} {where} {name}{far}. Kommungränsen i appen är SCB:s generaliserade gräns "
+        f"och kan avvika upp till några kilometer, så {subject.lower()} sparas ändå: "
+        "kontrollera att den ligger rätt."
     ]
 
 

@@ -7,7 +7,7 @@ promise count toward nothing (they are still shown in the log).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from geo.records.models import (
@@ -78,9 +78,13 @@ class _CommitmentLookup:
         }
 
     def __call__(self, item: Activity | PlannedActivity | Tally) -> str | None:
-        if item.commitment_id is not None:
-            return item.commitment_id if item.commitment_id in self.ids else None
-        return self.by_kind.get(item.kind)
+        return self.find(item.kind, item.commitment_id)
+
+    def find(self, kind: CommitmentKind, commitment_id: str | None) -> str | None:
+        """The id counted toward by an item of `kind` naming `commitment_id` (or none)."""
+        if commitment_id is not None:
+            return commitment_id if commitment_id in self.ids else None
+        return self.by_kind.get(kind)
 
 
 def commitment_for(
@@ -89,6 +93,26 @@ def commitment_for(
     """The commitment an activity counts toward (see the module docstring)."""
     commitment_id = _CommitmentLookup(doc)(kind_or_activity)
     return doc.commitment(commitment_id) if commitment_id is not None else None
+
+
+def commitment_chooser(
+    doc: PromiseDocument,
+) -> Callable[[CommitmentKind, str | None], Commitment | None]:
+    """For checking a new activity before it is stored: the commitment it will count toward.
+
+    The returned function takes the activity's kind and the commitment id it names (or None)
+    and gives what `commitment_for` will give once it is stored, or None when that is no
+    commitment or a commitment of another kind. The import refuses such a row rather than
+    store an activity that counts toward nothing (or toward the wrong thing).
+    """
+    lookup = _CommitmentLookup(doc)
+
+    def choose(kind: CommitmentKind, commitment_id: str | None) -> Commitment | None:
+        found = lookup.find(kind, commitment_id)
+        commitment = doc.commitment(found) if found is not None else None
+        return commitment if commitment is not None and commitment.kind is kind else None
+
+    return choose
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ import yaml
 
 from geo.errors import PromiseFileError, ValidationError
 from geo.files.limits import check_date
+from geo.records.kommuner import kommun_problem
 from geo.records.models import (
     Commitment,
     CommitmentKind,
@@ -207,6 +208,11 @@ class _Reader:
                 ("kommun", "kod"),
                 f'kommunkoden ska vara fyra siffror (t.ex. "0604"), inte "{kommunkod}"',
             )
+        elif kommun_name is not None and kommunkod is not None:
+            # "Malå kommun" with Aneby's code loaded Aneby's boundary under Malå's name.
+            mismatch = kommun_problem(kommun_name, kommunkod)
+            if mismatch:
+                self.problem(("kommun", "kod"), mismatch)
         police = self.get(raw, ("polis",), dict) or {}
         self.unknown_keys(police, {"område"}, ("polis",))
         police_area = self.get(police, ("polis", "område"), str) if police else None

@@ -25,6 +25,7 @@ from geo.spatial.activity_groups import (
     group_activities,
 )
 from geo.spatial.crs import SWEREF99TM, WGS84, _transformer, to_wgs84, transform_xy
+from geo.spatial.reference_layers import boundary_layer, kommun_layers
 from geo.swedish import number
 
 if TYPE_CHECKING:
@@ -307,26 +308,20 @@ def load_base_layers(session: Session, kommunkod: str) -> BaseLayers:
     Reading a large imported layer takes seconds (measured in benchmarks/base_layer_map.py),
     so pages keep the result until `Session.base_layer_stamp()` changes.
     """
-    own = f"kommun_{kommunkod}"
-    layers = [
-        layer
-        for layer in session.base_layers()
-        if not layer.name.startswith("kommun_") or layer.name == own
-    ]
-    has_boundary = any(layer.name == own for layer in layers)
-    boundary = [g for _, g in session.base_features(own)] if has_boundary else []
+    layers = kommun_layers(session, kommunkod)
+    boundary = [g for k in layers if k.shown == boundary_layer(kommunkod) for _, g in k.features]
     centre = shapely.union_all(boundary).centroid if boundary else None
     base: dict[str, tuple[str, FeatureCollection]] = {}
     attributions: list[str] = []
     notes: list[str] = []
-    for layer in layers:
-        features = session.base_features(layer.name)
+    for own in layers:
+        layer, features = own.layer, own.features
         shown, note = fit_for_map(features, layer.title, centre)
         if note:
             notes.append(note)
-        base[layer.name] = (
+        base[own.shown] = (
             layer.title,
-            base_layer_collection(shown, label_key_for(layer.name, features)),
+            base_layer_collection(shown, label_key_for(own.shown, features)),
         )
         if layer.attribution not in attributions:
             attributions.append(layer.attribution)

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import delete, func, insert, select
 
 from geo.disclosure.access import Operation
 from geo.errors import NotFoundError, PromiseFileError
 from geo.records.models import PromiseDocument
+from geo.records.promise_choice import choose_document
 from geo.records.promise_file import parse_promise_text
 from geo.store import schema as t
-from geo.store.core import SessionCore, assign_unassigned
+from geo.store.core import SessionCore, assign_unassigned, now
 
 
 class PromiseDocuments(SessionCore):
@@ -145,15 +148,13 @@ class PromiseDocuments(SessionCore):
             raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}".')
         return str(row.source_name), str(row.source_text)
 
-    def promise_document(self, document_id: str | None = None) -> PromiseDocument:
-        """One document by id, or (None) the most recently signed one."""
-        docs = self.promise_documents()
-        if not docs:
-            raise NotFoundError("Inget medborgarlöfte är inläst. Kör `lofteskartan init`.")
-        if document_id is None:
-            return docs[0]
-        for doc in docs:
-            if doc.id == document_id:
-                return doc
-        known = ", ".join(d.id for d in docs)
-        raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}" (finns: {known}).')
+    def promise_document(
+        self, document_id: str | None = None, today: date | None = None
+    ) -> PromiseDocument:
+        """One document by id; without one, the only one or the one in force `today`.
+
+        The rule (and its Swedish refusals) is `geo.records.promise_choice.choose_document`;
+        `today` defaults to today in Stockholm.
+        """
+        day = today if today is not None else now().date()
+        return choose_document(self.promise_documents(), document_id, day)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.browser
 # geo.installation.demo.demo_places().
 KOMMUN_BOUNDARY = 1
 LAN_KOMMUNER = 13
-TATORTER = 95
+TATORTER = 3  # Aneby's own: Aneby, Frinnaryd, Sundhultsbrunn
 DEMO_PLACES = 9
 TRAFFIC_SITES = 3
 # Logged demo activities are drawn as one counted marker per place and kind (not one point

@@ -20,6 +20,7 @@ from geo.records.models import STOCKHOLM, Actor, Place, PlaceKind
 from geo.records.place_facts import format_distance
 from geo.store import Store
 from tests.e2e.conftest import (
+    BASE_PATHS,
     MAP_FRAME,
     REPO_ROOT,
     BrowserLog,
@@ -29,8 +30,6 @@ from tests.e2e.conftest import (
 
 pytestmark = pytest.mark.browser
 
-# Vector paths the base layers draw: Aneby's boundary, the län's 13 kommuner, 95 tätorter.
-BASE_PATHS = 1 + 13 + 95
 XSS = "<img src=x onerror=alert(1)>"
 ACTOR = Actor("test")
 GRID_CELL = "[data-testid=stDataFrame] [role=gridcell]"

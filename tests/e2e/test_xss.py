@@ -28,6 +28,7 @@ from geo.records.models import (
 )
 from geo.store import Store
 from tests.e2e.conftest import (
+    BASE_PATHS,
     MAP_FRAME,
     REPO_ROOT,
     BrowserLog,
@@ -43,7 +44,6 @@ IMG = "<img src=x onerror=alert(1)>"
 SCRIPT = "<script>alert(2)</script>"
 PROMISE_TITLE = "Trafik <img src=x onerror=alert(3)>"
 COMMITMENT = 'Polisen ska vara tillgänglig <script>alert(4)</script> & "citat"'
-BASE_PATHS = 1 + 13 + 95
 
 
 @pytest.fixture

@@ -11,9 +11,10 @@ import pytest
 from geo.errors import ImportFileError
 from geo.files.activity_import import import_activities
 from geo.followup.status import status_report
+from geo.installation.init import save_promise_upload
 from geo.records.models import Actor, Classification, CommitmentKind
 from geo.store import Store
-from tests.common import REPO_ROOT, run_cli
+from tests.common import ANEBY_PROMISE, REPO_ROOT, run_cli, table_counts
 
 TEMPLATE = REPO_ROOT / "data" / "templates" / "aktiviteter.csv"
 ACTOR = Actor("test")
@@ -37,9 +38,32 @@ def activity_count(store: Store) -> int:
         return s.count("activities")
 
 
-def done(store: Store, commitment_id: str) -> int:
-    report = status_report(store, ACTOR, None, 2023, today=date(2024, 1, 1))
+def done(store: Store, commitment_id: str, document_id: str | None = None) -> int:
+    report = status_report(store, ACTOR, document_id, 2023, today=date(2024, 1, 1))
     return next(r.done for r in report.rows if r.commitment.id == commitment_id)
+
+
+# Aneby's promise with a second kind of safety walk: a walk must say which it counts toward.
+TWO_WALKS = "aneby-tva-vandringar"
+SCHOOL_WALK = """
+  - id: vandring-skolor
+    löfte: alla
+    typ: trygghetsvandring
+    ansvarig: kommun
+    text: Kommunen ska genomföra en trygghetsvandring vid skolorna.
+"""
+
+
+@pytest.fixture
+def two_walks(store: Store, tmp_path: Path) -> Store:
+    """The demo store plus a promise with two commitments of the kind trygghetsvandring."""
+    text = ANEBY_PROMISE.read_text(encoding="utf-8").replace(
+        "id: aneby-2023-2024", f"id: {TWO_WALKS}"
+    )
+    path = tmp_path / f"{TWO_WALKS}.yaml"
+    path.write_text(text + SCHOOL_WALK, encoding="utf-8")
+    save_promise_upload(store, ACTOR, path.name, path.read_text(encoding="utf-8"))
+    return store
 
 
 def test_the_template_imports_and_counts_toward_the_promise(store: Store) -> None:
@@ -179,7 +203,99 @@ def test_cli_import_then_status_counts_the_imported_activities(store: Store, db_
     before = done(store, "samverkansmoten")
     proc = run_cli(db_url, "import", "activities", str(TEMPLATE))
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == "aktiviteter.csv: 6 aktiviteter lades till."
+    assert proc.stdout.strip() == (
+        "aktiviteter.csv: 6 aktiviteter lades till i löftet aneby-2023-2024 (Aneby kommun)."
+    )
     status = run_cli(db_url, "status", "--year", "2023", "--json")
     rows = {r["id"]: r for r in json.loads(status.stdout)}
     assert rows["samverkansmoten"]["done"] == before + 1
+
+
+WALK_HEADER = "typ;aktivitet;start;slut;plats;lat;lon;deltagare"
+
+
+def walk(named: str, day: int = 2) -> str:
+    return (
+        f"trygghetsvandring;{named};2024-04-{day:02} 18:00;2024-04-{day:02} 20:00;;57,842;14,808;9"
+    )
+
+
+def test_a_walk_naming_its_commitment_counts_toward_that_commitment(
+    two_walks: Store, tmp_path: Path
+) -> None:
+    school, centre = (
+        done(two_walks, "vandring-skolor", TWO_WALKS),
+        done(two_walks, "trygghetsvandringar", TWO_WALKS),
+    )
+    path = write(tmp_path, "vandring.csv", WALK_HEADER, walk("vandring-skolor"))
+    result = import_activities(two_walks, ACTOR, path, TWO_WALKS)
+    assert result.message("vandring.csv") == (
+        f"vandring.csv: 1 aktiviteter lades till i löftet {TWO_WALKS} (Aneby kommun)."
+    )
+    assert done(two_walks, "vandring-skolor", TWO_WALKS) == school + 1
+    assert done(two_walks, "trygghetsvandringar", TWO_WALKS) == centre
+
+
+@pytest.mark.parametrize(
+    "named, expected",
+    [
+        (
+            "",
+            f"vandring.csv, rad 3, kolumn aktivitet: löftet {TWO_WALKS} (Aneby kommun) har 2 "
+            "aktiviteter av typen trygghetsvandring, så raden räknas inte förrän kolumnen "
+            "aktivitet säger vilken: trygghetsvandringar (Kommunen ska genomföra två "
+            "trygghetsvandringar tillsammans …), vandring-skolor (Kommunen ska genomföra "
+            "en trygghetsvandring vid skolorna.)",
+        ),
+        (
+            "samverkansmoten",
+            'vandring.csv, rad 3, kolumn aktivitet: "samverkansmoten" är ingen aktivitet av '
+            f"typen trygghetsvandring i löftet {TWO_WALKS} (Aneby kommun); välj en av: "
+            "trygghetsvandringar (",
+        ),
+        ("vandring-hamnen", '"vandring-hamnen" är ingen aktivitet av typen trygghetsvandring'),
+    ],
+)
+def test_a_walk_that_would_count_toward_nothing_refuses_the_file_and_changes_nothing(
+    two_walks: Store, db_url: str, tmp_path: Path, named: str, expected: str
+) -> None:
+    before = table_counts(db_url)
+    path = write(tmp_path, "vandring.csv", WALK_HEADER, walk("vandring-skolor"), walk(named, 3))
+    with pytest.raises(ImportFileError) as err:
+        import_activities(two_walks, ACTOR, path, TWO_WALKS)
+    assert str(err.value).startswith(
+        f"Inget lästes in. Filen kontrollerades mot löftet {TWO_WALKS} (Aneby kommun) och har fel"
+    )
+    assert expected in str(err.value)
+    assert "rad 2" not in str(err.value)
+    assert table_counts(db_url) == before
+
+
+JONKOPING = "närvaro;;2024-04-02 13:00;2024-04-02 15:00;;57,7826;14,1618;4"
+
+
+def test_an_activity_in_another_kommun_is_imported_with_the_warning_a_place_gets(
+    store: Store, tmp_path: Path
+) -> None:
+    header = "typ;aktivitet;start;slut;plats;lat;lon;besökare"
+    in_aneby = "närvaro;polisnarvaro;2024-04-03 13:00;2024-04-03 15:00;;57,842;14,808;2"
+    path = write(tmp_path, "narvaro.csv", header, in_aneby, JONKOPING)
+    result = import_activities(store, ACTOR, path)
+    assert result.added == 2
+    (warning,) = result.warnings
+    assert warning.startswith("narvaro.csv, rad 3: Aktiviteten ligger utanför Aneby kommun (")
+    assert "så aktiviteten sparas ändå" in warning
+
+
+def test_cli_prints_the_outside_kommun_warning_and_names_the_promise(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path, "narvaro.csv", "typ;aktivitet;start;slut;plats;lat;lon;besökare", JONKOPING
+    )
+    proc = run_cli(db_url, "import", "activities", str(path))
+    assert proc.returncode == 0, proc.stderr
+    assert "Varning: narvaro.csv, rad 2: Aktiviteten ligger utanför Aneby kommun" in proc.stderr
+    assert proc.stdout.strip() == (
+        "narvaro.csv: 1 aktiviteter lades till i löftet aneby-2023-2024 (Aneby kommun)."
+    )

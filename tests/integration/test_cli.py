@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.common import run_cli, table_counts
+from tests.common import TRANAS_PROMISE_YAML, run_cli, table_counts
 
 COMMITMENT_IDS = [
     "polisnarvaro",
@@ -128,6 +128,31 @@ def test_bad_input_exits_2_in_swedish_and_leaves_the_database_as_it_was(
     assert db_copy.read_bytes() == before
 
 
+def test_init_refuses_a_promise_whose_kommun_name_and_code_disagree_and_writes_nothing(
+    db_copy,
+) -> None:
+    # Malå's name with Aneby's code (0604) used to load Aneby's boundary as Malå's.
+    mala = db_copy.parent / "mala.yaml"
+    mala.write_text(
+        TRANAS_PROMISE_YAML.replace("Tranås kommun", "Malå kommun")
+        .replace("tranas-2024-2025", "mala-2024-2025")
+        .replace('"0687"', '"0604"'),
+        encoding="utf-8",
+    )
+    before = db_copy.read_bytes()
+
+    result = run_cli(_sqlite_url(db_copy), "init", "--promise", mala)
+
+    assert result.returncode == 2
+    assert result.stderr.startswith("Fel: ")
+    assert (
+        'namnet "Malå kommun" och kommunkoden "0604" hör inte ihop: 0604 är Aneby enligt SCB '
+        "(Malå har kommunkoden 2418)"
+    ) in result.stderr
+    assert "Traceback" not in result.stderr
+    assert db_copy.read_bytes() == before
+
+
 def test_status_on_an_empty_database_asks_the_user_to_run_init(tmp_path) -> None:
     empty = tmp_path / "tom.sqlite"
     empty.touch()
@@ -157,4 +182,5 @@ def test_init_demo_and_status_json_work_on_postgis(postgis_url) -> None:
     rows = {r["id"]: r for r in json.loads(status.stdout)}
     assert list(rows) == COMMITMENT_IDS
     assert (rows["riktade-insatser"]["target"], rows["riktade-insatser"]["done"]) == (10, 9)
-    assert table_counts(postgis_url)["base_features"] == 1 + 13 + 95
+    # Aneby's boundary, the 13 kommuner of Jönköpings län, Aneby's 3 tätorter.
+    assert table_counts(postgis_url)["base_features"] == 1 + 13 + 3

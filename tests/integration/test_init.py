@@ -37,7 +37,7 @@ def test_init_twice_changes_nothing_the_second_time(store, db_url) -> None:
         "Medborgarlöftet aneby-2023-2024 (Aneby kommun) lästes in.",
         'Baslagret "Kommungräns Aneby kommun" lästes in (1 objekt).',
         'Baslagret "Länets kommuner" lästes in (13 objekt).',
-        'Baslagret "Tätorter (SCB 2020)" lästes in (95 objekt).',
+        'Baslagret "Tätorter (SCB 2020)" lästes in (3 objekt).',
     ]
     assert first[5].startswith("Exempeldata lades till: 9 platser,")
 
@@ -85,11 +85,12 @@ def test_anebys_base_layers_are_loaded_in_sweref99tm(store) -> None:
     with store.session(ADMIN) as s:
         names = [layer.name for layer in s.base_layers()]
         boundary = s.base_features("kommun_0604")
-        tatorter = s.base_features("tatorter")
-        kommuner = s.base_features("lanets_kommuner")
+        tatorter = s.base_features("tatorter_0604")
+        kommuner = s.base_features("lanets_kommuner_06")
 
-    assert names == ["kommun_0604", "lanets_kommuner", "tatorter"]
-    assert (len(boundary), len(tatorter), len(kommuner)) == (1, 95, 13)
+    assert names == ["kommun_0604", "lanets_kommuner_06", "tatorter_0604"]
+    # Aneby's own three tätorter; the 13 kommuner of Jönköpings län.
+    assert (len(boundary), len(tatorter), len(kommuner)) == (1, 3, 13)
     properties, geometry = boundary[0]
     assert (properties["kommunkod"], properties["kommun"]) == ("0604", "Aneby")
     # Metres, not degrees: 544 km² and SWEREF 99 TM eastings/northings around Aneby.
@@ -104,7 +105,8 @@ def test_the_three_aneby_tatorter_lie_inside_the_stored_boundary(store) -> None:
 
     with store.session(ADMIN) as s:
         (_, boundary), *_ = s.base_features("kommun_0604")
-        inside = sorted(p["tatort"] for p, g in s.base_features("tatorter") if boundary.contains(g))
+        tatorter = s.base_features("tatorter_0604")
+        inside = sorted(p["tatort"] for p, g in tatorter if boundary.contains(g))
 
     assert inside == ["Aneby", "Frinnaryd", "Sundhultsbrunn"]
 
@@ -119,7 +121,14 @@ def test_another_kommun_gets_its_own_boundary_beside_anebys(store, tmp_path) -> 
         names = [layer.name for layer in s.base_layers()]
         (properties, _), *rest = s.base_features("kommun_0687")
 
-    assert names == ["kommun_0604", "lanets_kommuner", "tatorter", "kommun_0687"]
+    # Tranås shares Aneby's län (one layer of its kommuner) but has its own tätorter.
+    assert names == [
+        "kommun_0604",
+        "lanets_kommuner_06",
+        "tatorter_0604",
+        "kommun_0687",
+        "tatorter_0687",
+    ]
     assert (properties["kommun"], rest) == ("Tranås", [])
 
 

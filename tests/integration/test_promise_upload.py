@@ -53,6 +53,22 @@ def test_a_mistake_is_reported_with_its_line_before_anything_is_written() -> Non
         read_promise_upload(bad, "tranas.yaml")
 
 
+def test_a_file_whose_kommun_name_and_code_disagree_is_refused_and_nothing_is_written(
+    store: Store, db_url: str
+) -> None:
+    mala = TRANAS_PROMISE_YAML.replace("Tranås kommun", "Malå kommun").replace('"0687"', '"0604"')
+    before = table_counts(db_url)
+
+    with pytest.raises(PromiseFileError) as refused:
+        doc, text = read_promise_upload(mala.encode("utf-8"), "mala.yaml")
+    with pytest.raises(PromiseFileError):
+        save_promise_upload(store, ADMIN, "mala.yaml", mala)
+
+    assert 'namnet "Malå kommun" och kommunkoden "0604" hör inte ihop' in str(refused.value)
+    assert "0604 är Aneby enligt SCB (Malå har kommunkoden 2418)" in str(refused.value)
+    assert table_counts(db_url) == before
+
+
 def without_commitment(text: str, commitment_id: str) -> str:
     """The promise text with one commitment's block (from its `- id:` to the next) removed."""
     start = text.index(f"  - id: {commitment_id}\n")

@@ -19,6 +19,7 @@ def test_the_shipped_folders_are_not_empty() -> None:
         "jonkopings_lan_kommuner_scb.geojson",
         "jonkopings_lan_scb.geojson",
         "jonkopings_lan_tatorter_2020_scb.geojson",
+        "sverige_tatorter_2020_scb.geojson",
     } <= {p.name for p in BASE_FILES}
     assert "aneby-2023-2024.yaml" in [p.name for p in PROMISE_FILES]
 
@@ -32,9 +33,9 @@ def test_every_base_layer_file_loads_valid_in_wgs84(path) -> None:
     assert frame.geometry.notna().all()
     assert frame.geometry.is_valid.all()
     assert not frame.geometry.is_empty.any()
-    # Degrees in southern Sweden, not metres written into a WGS 84 file.
+    # Degrees in Sweden, not metres written into a WGS 84 file.
     west, south, east, north = frame.total_bounds
-    assert 11 < west < east < 17 and 56 < south < north < 59
+    assert 10 < west < east < 25 and 55 < south < north < 70
 
 
 @pytest.mark.parametrize(
@@ -44,6 +45,7 @@ def test_every_base_layer_file_loads_valid_in_wgs84(path) -> None:
         ("jonkopings_lan_kommuner_scb.geojson", 13),
         ("jonkopings_lan_scb.geojson", 1),
         ("jonkopings_lan_tatorter_2020_scb.geojson", 95),
+        ("sverige_tatorter_2020_scb.geojson", 2017),
     ],
 )
 def test_each_base_layer_has_the_number_of_features_its_source_notes_say(file, count) -> None:

@@ -8,7 +8,13 @@ import pytest
 
 from geo.records.models import Activity, CommitmentKind, PlannedActivity, PlanStatus
 from geo.records.periods import promise_year
-from geo.records.progress import Tally, progress, progress_from_tallies
+from geo.records.progress import (
+    Tally,
+    commitment_chooser,
+    commitment_for,
+    progress,
+    progress_from_tallies,
+)
 from geo.records.promise_file import parse_promise_text
 from tests.common import CENTRE_OF_SQUARE, local
 
@@ -237,3 +243,30 @@ def test_counts_from_the_store_follow_the_same_rule_as_the_activities_they_count
         ("kontroller-soder", 0, 0.0, 0),
         ("vandringar", 0, 0.0, 0),
     ]
+
+
+def test_a_new_activity_is_given_the_commitment_it_will_count_toward_once_stored() -> None:
+    choose = commitment_chooser(DOC)
+    traffic, walk = CommitmentKind.TRAFFIC_CONTROL, CommitmentKind.SAFETY_WALK
+    assert choose(walk, None) == DOC.commitment("vandringar")
+    assert choose(traffic, "kontroller-soder") == DOC.commitment("kontroller-soder")
+    assert choose(traffic, None) is None  # two traffic commitments: the row must say which
+    assert choose(traffic, "finns-inte") is None
+    assert choose(CommitmentKind.PRESENCE, None) is None  # the promise has no presence
+
+
+def test_a_new_activity_naming_a_commitment_of_another_kind_is_given_none() -> None:
+    # Stored, it would count toward the walks (the rule follows the id); the import refuses it.
+    named = _activity(CommitmentKind.TRAFFIC_CONTROL, local(2024, 5, 2, 10), "vandringar")
+    assert commitment_for(DOC, named) == DOC.commitment("vandringar")
+    assert commitment_chooser(DOC)(CommitmentKind.TRAFFIC_CONTROL, "vandringar") is None
+
+
+@pytest.mark.parametrize("kind", list(CommitmentKind))
+@pytest.mark.parametrize("named", [None, "insatser", "kontroller-norr", "vandringar", "x"])
+def test_the_chooser_follows_the_rule_that_counts_stored_activities(
+    kind: CommitmentKind, named: str | None
+) -> None:
+    stored = commitment_for(DOC, _activity(kind, local(2024, 5, 2, 10), named))
+    expected = stored if stored is not None and stored.kind is kind else None
+    assert commitment_chooser(DOC)(kind, named) == expected

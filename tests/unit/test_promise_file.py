@@ -163,6 +163,22 @@ BAD_FILES = {
         "kommun.kod",
         'skriv kommunkoden inom citattecken, t.ex. "0604"',
     ),
+    "kommun name and code of different kommuner": (
+        "namn: Aneby kommun",
+        "namn: Malå kommun",
+        'kod: "0604"',
+        "kommun.kod",
+        'namnet "Malå kommun" och kommunkoden "0604" hör inte ihop: 0604 är Aneby enligt SCB '
+        "(Malå har kommunkoden 2418)",
+    ),
+    "kommunkod no kommun has": (
+        'kod: "0604"',
+        'kod: "0699"',
+        'kod: "0699"',
+        "kommun.kod",
+        'kommunkoden "0699" finns inte i SCB:s lista över Sveriges 290 kommuner (Aneby har '
+        "kommunkoden 0604)",
+    ),
     "key written twice": (
         "    mål: {minst: 10}\n",
         "    mål: {minst: 10}\n    mål: {minst: 12}\n",
