@@ -6,6 +6,7 @@ lengths, areas and coordinates are exact: a 100 m × 100 m square has an area of
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -133,3 +134,21 @@ def demo_database(path: Path, actor: Actor | None = None) -> str:
     finally:
         store.dispose()
     return url
+
+
+def add_user_in_process(
+    monkeypatch: pytest.MonkeyPatch, database: Path, users: Path, organisation: str
+) -> int:
+    """`lofteskartan init` on a SQLite file, then `users add lisa --role planerare
+    --organisation ORGANISATION --password-stdin` into `users`, in this process (so the
+    test sees the umask and the output). Returns the exit code of `users add`."""
+    from geo.cli import main
+
+    monkeypatch.setenv("LOFTESKARTAN_DB", f"sqlite:///{database}")
+    monkeypatch.setenv("LOFTESKARTAN_USERS", str(users))
+    monkeypatch.setattr("sys.stdin", io.StringIO("ett långt lösenord 123\n"))
+    assert main(["init"]) == 0
+    return main(
+        ["users", "add", "lisa", "--role", "planerare", "--organisation", organisation]
+        + ["--password-stdin"]
+    )

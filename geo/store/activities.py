@@ -22,6 +22,7 @@ class Activities(SessionCore):
     ) -> Activity:
         """Log a done activity; returns it with its id (classified at least as its place)."""
         (activity,) = self._plannable([activity])
+        self._require_document(document_id)
         values = ACTIVITY_ROWS.values(activity) | {
             "document_id": document_id,
             "source_ref": source_ref,
@@ -95,6 +96,7 @@ class Activities(SessionCore):
     ) -> int:
         """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
         activities = self._plannable(activities)
+        self._require_document(document_id)
         if not activities:
             return 0
         stamp = self._stamp(True)

@@ -25,6 +25,7 @@ class Plans(SessionCore):
     ) -> PlannedActivity:
         """Schedule an activity; returns it with its id (classified at least as its place)."""
         (planned,) = self._plannable([planned])
+        self._require_document(document_id)
         values = PLANNED_ROWS.values(planned) | {"document_id": document_id}
         return self._add_record(planned, t.planned_activities, values)
 
@@ -51,6 +52,7 @@ class Plans(SessionCore):
     def add_schedule_rule(self, rule: ScheduleRule, document_id: str | None = None) -> ScheduleRule:
         """Store a recurrence rule or randomised plan; returns it with its id."""
         self._require(Operation.PLAN, rule.classification)
+        self._require_document(document_id)
         values = SCHEDULE_RULE_ROWS.values(rule) | {"document_id": document_id}
         return self._add_record(rule, t.recurrence_rules, values)
 
