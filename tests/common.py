@@ -6,6 +6,7 @@ lengths, areas and coordinates are exact: a 100 m × 100 m square has an area of
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
@@ -148,4 +149,22 @@ def aneby_copy(document: str, kommun: str, code: str, start: date, end: date) ->
             "period: {från: 2023-05-30, till: 2024-05-29}",
             f"period: {{från: {start:%Y-%m-%d}, till: {end:%Y-%m-%d}}}",
         )
+    )
+
+
+def add_user_in_process(
+    monkeypatch: pytest.MonkeyPatch, database: Path, users: Path, organisation: str
+) -> int:
+    """`lofteskartan init` on a SQLite file, then `users add lisa --role planerare
+    --organisation ORGANISATION --password-stdin` into `users`, in this process (so the
+    test sees the umask and the output). Returns the exit code of `users add`."""
+    from geo.cli import main
+
+    monkeypatch.setenv("LOFTESKARTAN_DB", f"sqlite:///{database}")
+    monkeypatch.setenv("LOFTESKARTAN_USERS", str(users))
+    monkeypatch.setattr("sys.stdin", io.StringIO("ett långt lösenord 123\n"))
+    assert main(["init"]) == 0
+    return main(
+        ["users", "add", "lisa", "--role", "planerare", "--organisation", organisation]
+        + ["--password-stdin"]
     )

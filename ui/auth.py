@@ -183,6 +183,21 @@ def _local_identity() -> Actor | None:
     return current
 
 
+def _named_organisation(actor: Actor | None) -> Actor | None:
+    """The signed-in user, unless their bare `kommun`/`polis` meets two stored kommuner."""
+    if actor is None:
+        return None
+    store = _store()
+    try:
+        if store.schema_version() is not None:
+            with store.session(actor) as s:
+                s.require_named_organisation()
+    except PermissionDenied as exc:
+        st.session_state[_PROBLEM] = str(exc)
+        return None
+    return actor
+
+
 def _shared_database() -> bool:
     """True for a database other people reach too (anything but a local SQLite file)."""
     return not database_url().startswith("sqlite")
@@ -192,9 +207,9 @@ def identity() -> Actor | None:
     """Who is signed in, or None. In single-user mode always the local administrator."""
     current = mode()
     if current == "oidc":
-        return _oidc_identity()
+        return _named_organisation(_oidc_identity())
     if current == "local":
-        return _local_identity()
+        return _named_organisation(_local_identity())
     if _shared_database() and os.environ.get(ALLOW_SINGLE_USER_ENV) != "1":
         # Everyone would be administrator of a database many people share: refuse.
         st.session_state[_PROBLEM] = (

@@ -8,7 +8,7 @@ from datetime import date
 import streamlit as st
 
 from geo.disclosure.access import Role
-from geo.errors import LofteskartanError
+from geo.errors import LofteskartanError, NotFoundError
 from geo.records.models import Actor, PromiseDocument
 from geo.records.periods import Period, promise_year_containing, promise_years
 from geo.store import Store, database_url
@@ -50,13 +50,24 @@ def selection() -> Selection | None:
     try:
         store.require_schema()
         with store.session(current_actor()) as s:
+            # Only the promises this user works on (geo.disclosure.access.may_work_on); a
+            # promise asked for by id that belongs to another kommun is refused by the store.
             docs = s.promise_documents()
+            asked = st.session_state.get("document_id")
+            if asked is not None and asked not in {d.id for d in docs}:
+                try:
+                    s.promise_document(asked)
+                except NotFoundError:  # removed since it was chosen: choose again
+                    del st.session_state["document_id"]
             has_examples = s.has_example_data()
     except LofteskartanError as exc:
         st.error(plain(str(exc)))
         return None
     if not docs:
-        st.error("Inget medborgarlöfte är inläst. Kör `lofteskartan init` först.")
+        st.error(
+            "Det finns inget medborgarlöfte för din organisation. Kör `lofteskartan init` "
+            "med löftesfilen, eller be en administratör om rätt organisation."
+        )
         return None
     by_id = {d.id: d for d in docs}
     doc_id = st.sidebar.selectbox(

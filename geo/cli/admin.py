@@ -104,7 +104,13 @@ def register_users(sub: argparse._SubParsersAction) -> None:
     add.add_argument(
         "--role", required=True, metavar="ROLL", help="läsare, planerare eller administratör"
     )
-    add.add_argument("--organisation", required=True, metavar="ORG", help="kommun eller polis")
+    add.add_argument(
+        "--organisation",
+        required=True,
+        metavar="ORG",
+        help="kommun:KOMMUNKOD (t.ex. kommun:0682) eller polis:LOKALPOLISOMRÅDE "
+        '(t.ex. "polis:Lokalpolisområde Höglandet")',
+    )
     add.add_argument(
         "--password-stdin",
         action="store_true",
@@ -143,7 +149,7 @@ def _audit_user_change(store: Store, action: str, user: object, before: bool) ->
     assert isinstance(user, User)
     if store.schema_version() is None:
         return
-    values = {"role": user.role.value, "organisation": user.organisation.value}
+    values = {"role": user.role.value, "organisation": str(user.organisation)}
     with store.session(cli_actor()) as s:
         s.record_change(
             action, "users", user.username, values if before else None, None if before else values
@@ -208,9 +214,9 @@ def _cmd_users_list(args: argparse.Namespace, store: Store) -> int:
     if not users:
         print(f"Inga användare i {path} (appen körs då som en enda lokal administratör).")
         return 0
-    print(f"{'Användarnamn':<30} {'Roll':<14} {'Organisation':<12} Skapad")
+    print(f"{'Användarnamn':<30} {'Roll':<14} {'Organisation':<36} Skapad")
     for u in users:
-        print(f"{u.username:<30} {u.role.label:<14} {u.organisation.value:<12} {u.created_at}")
+        print(f"{u.username:<30} {u.role.label:<14} {str(u.organisation):<36} {u.created_at}")
     return 0
 
 

@@ -22,13 +22,15 @@ from __future__ import annotations
 import contextlib
 import enum
 import os
-from collections.abc import Mapping
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from geo.errors import PermissionDenied
 from geo.records.labelled_enum import LabelledEnum
-from geo.records.models import Actor, Classification
+from geo.records.models import Actor, Classification, PromiseDocument
 from geo.records.ranked_enum import RankedEnum
 
 
@@ -58,26 +60,83 @@ class Role(RankedEnum):
         raise PermissionDenied(f'Okänd roll "{text}" (kända roller: {known}).')
 
 
-class Organisation(LabelledEnum):
-    """Organisation: the kommun or the Police; decides who sees sekretess."""
+class OrganisationKind(LabelledEnum):
+    """The kind of organisation: a kommun or the Police; decides who sees sekretess."""
 
     KOMMUN = "kommun", "Kommunen"
     POLICE = "polis", "Polisen"
 
+
+_KOMMUNKOD = re.compile(r"^\d{4}$")
+
+
+@dataclass(frozen=True)
+class Organisation:
+    """Organisation: which kommun (by its code) or which police area (by its name).
+
+    Written `kommun:0682` or `polis:Lokalpolisområde Höglandet` in the users file, the
+    `--organisation` of `lofteskartan users add` and the identity provider's claim. The bare
+    `kommun` or `polis` of earlier versions (`unit` None) names no kommun or area: it is
+    accepted only while the database holds one kommun (`require_named_organisation`).
+    """
+
+    kind: OrganisationKind
+    unit: str | None = None
+
     @classmethod
     def parse(cls, text: str) -> Organisation:
-        """An organisation from "kommun" or "polis" (also "kommunen", "polisen", "police").
+        """An organisation from "kommun:0682", "polis:Lokalpolisområde Höglandet" or bare.
+
+        The kind may also be written "kommunen", "polisen" or "police" (the English word an
+        OIDC claim may carry).
 
         Raises
         ------
         PermissionDenied
-            The text names neither.
+            The text names no kind, a kommun without four digits, or a police area without
+            a name.
         """
-        if organisation := cls.named(text):
-            return organisation
-        if text.strip().lower() == "police":  # the English word an OIDC claim may carry
-            return cls.POLICE
-        raise PermissionDenied(f'Okänd organisation "{text}" (ska vara kommun eller polis).')
+        kind_text, colon, unit_text = text.partition(":")
+        key = kind_text.strip()
+        kind = OrganisationKind.named(key) or (
+            OrganisationKind.POLICE if key.lower() == "police" else None
+        )
+        if kind is None:
+            raise PermissionDenied(
+                f'Okänd organisation "{text}" (ska vara kommun:KOMMUNKOD, t.ex. kommun:0682, '
+                "eller polis:LOKALPOLISOMRÅDE, t.ex. polis:Lokalpolisområde Höglandet)."
+            )
+        if not colon:
+            return cls(kind)
+        unit = " ".join(unit_text.split())
+        if kind is OrganisationKind.KOMMUN and not _KOMMUNKOD.match(unit):
+            raise PermissionDenied(
+                f'Organisationen "{text}" har ingen giltig kommunkod: skriv kommun och '
+                "kommunens fyra siffror, t.ex. kommun:0682."
+            )
+        if not unit:
+            raise PermissionDenied(
+                f'Organisationen "{text}" saknar lokalpolisområdets namn, t.ex. '
+                "polis:Lokalpolisområde Höglandet."
+            )
+        return cls(kind, unit)
+
+    @property
+    def is_police(self) -> bool:
+        """True for the Police (any area, or bare)."""
+        return self.kind is OrganisationKind.POLICE
+
+    @property
+    def label(self) -> str:
+        """ "Kommunen 0682", "Polisen, Lokalpolisområde Höglandet", or "Kommunen" when bare."""
+        if self.unit is None:
+            return self.kind.label
+        separator = " " if self.kind is OrganisationKind.KOMMUN else ", "
+        return f"{self.kind.label}{separator}{self.unit}"
+
+    def __str__(self) -> str:
+        """The text files and claims hold: "kommun:0682", or "polis" when bare."""
+        return self.kind.value if self.unit is None else f"{self.kind.value}:{self.unit}"
 
 
 class Operation(enum.StrEnum):
@@ -145,12 +204,87 @@ def require(actor: Actor, operation: Operation) -> None:
 
 def sees_secret(actor: Actor) -> bool:
     """True for the police organisation's planners and administrators only."""
-    return organisation_of(actor) is Organisation.POLICE and allows(actor, Operation.PLAN)
+    organisation = organisation_of(actor)
+    return organisation is not None and organisation.is_police and allows(actor, Operation.PLAN)
 
 
 def may_see(actor: Actor, classification: Classification | str) -> bool:
     """Whether a record with this classification exists for the actor."""
     return Classification(classification) is not Classification.SECRET or sees_secret(actor)
+
+
+def may_work_on(actor: Actor, document: PromiseDocument) -> bool:
+    """Whether the actor sees and changes the records of this medborgarlöfte.
+
+    A kommun works on the promises of its own kommun (`kommunkod`), a police area on those
+    of every kommun in the area (`police_area`, the file's `polis: område:`). A bare
+    `kommun` or `polis` names neither and works on every promise: it is accepted only
+    while one kommun is stored (`require_named_organisation`). An unknown organisation
+    works on none.
+    """
+    organisation = organisation_of(actor)
+    if organisation is None:
+        return False
+    if organisation.unit is None:
+        return True
+    if organisation.kind is OrganisationKind.KOMMUN:
+        return document.kommunkod == organisation.unit
+    return _area_key(document.police_area) == _area_key(organisation.unit)
+
+
+def _area_key(name: str) -> str:
+    """A police area's name compared without case or extra spaces."""
+    return " ".join(name.split()).casefold()
+
+
+def require_work_on(actor: Actor, document: PromiseDocument) -> None:
+    """Refuse (PermissionDenied, in Swedish) a promise the actor may not work on."""
+    if not may_work_on(actor, document):
+        organisation = organisation_of(actor)
+        who = organisation.label if organisation else f"okänd organisation {actor.organisation!r}"
+        raise PermissionDenied(
+            f"Du ({actor.username}, {who}) arbetar inte med medborgarlöftet {document.id} "
+            f"({document.kommun_name}, {document.police_area}) och kan inte se eller ändra det."
+        )
+
+
+def require_named_organisation(
+    actor: Actor, documents: Sequence[PromiseDocument], kinds: Collection[OrganisationKind]
+) -> None:
+    """Refuse a bare organisation of one of `kinds` once promises of two kommuner are stored.
+
+    The store refuses a bare `kommun` (it cannot tell which kommun is meant); signing in
+    refuses a bare `polis` too, so every signed-in user names their kommun or police area.
+    The machine's operator (the command line) is a bare `polis` and works on every promise.
+
+    Raises
+    ------
+    PermissionDenied
+        Names the user and the stored kommuner, and says how to write the organisation.
+    """
+    organisation = organisation_of(actor)
+    if organisation is None or organisation.unit is not None or organisation.kind not in kinds:
+        return
+    kommuner = sorted({(d.kommun_name, d.kommunkod) for d in documents})
+    if len(kommuner) < 2:
+        return
+    names = ", ".join(f"{name} ({code})" for name, code in kommuner)
+    raise PermissionDenied(
+        f'Användaren {actor.username} har organisationen "{organisation}" utan att säga '
+        f"vilken, men databasen har medborgarlöften för flera kommuner: {names}. Skriv "
+        f"organisationen som kommun:KOD (t.ex. kommun:{kommuner[0][1]}) eller "
+        "polis:LOKALPOLISOMRÅDE (t.ex. polis:Lokalpolisområde Höglandet) i användarfilen "
+        "(`lofteskartan users remove` och `users add`) eller i inloggningstjänstens anspråk."
+    )
+
+
+def promises_to_work_on(
+    actor: Actor, documents: Sequence[PromiseDocument]
+) -> list[PromiseDocument]:
+    """The promises the actor may work on, in the given order (a bare kommun is refused
+    once two kommuner are stored, see `require_named_organisation`)."""
+    require_named_organisation(actor, documents, {OrganisationKind.KOMMUN})
+    return [d for d in documents if may_work_on(actor, d)]
 
 
 def require_for_table(actor: Actor, table_name: str) -> None:
@@ -207,9 +341,10 @@ def actor_from_claims(
     """The actor an OpenID Connect ID token describes.
 
     The user name is `email`, else `preferred_username`, else `sub`. The role claim may be
-    one role or a list (the highest known role counts); the organisation claim must say
-    kommun or polis. `iat` (when the token was issued) must be younger than `max_age`:
-    Streamlit keeps its sign-in cookie for 30 days and never asks the provider again.
+    one role or a list (the highest known role counts); the organisation claim is written
+    as `Organisation.parse` reads it (kommun:0682, polis:Lokalpolisområde Höglandet). `iat`
+    (when the token was issued) must be younger than `max_age`: Streamlit keeps its sign-in
+    cookie for 30 days and never asks the provider again.
 
     Raises
     ------
@@ -255,7 +390,7 @@ def actor_from_claims(
     if not isinstance(organisation, str):
         raise PermissionDenied(
             f"Kontot {username} saknar organisation (anspråket {organisation_claim} ska vara "
-            "kommun eller polis)."
+            "kommun:KOMMUNKOD eller polis:LOKALPOLISOMRÅDE)."
         )
     role = max(roles, key=lambda r: r.rank)
-    return Actor(username, role=role.value, organisation=Organisation.parse(organisation).value)
+    return Actor(username, role=role.value, organisation=str(Organisation.parse(organisation)))

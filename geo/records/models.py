@@ -429,10 +429,12 @@ class BaseLayer:
 class Actor:
     """Användare: who is doing something (recorded on every write).
 
-    `role` is a `geo.disclosure.access.Role` value (viewer, planner, admin) and `organisation` is
-    "polis" or "kommun"; they decide what the store lets the actor read and write. The
-    defaults describe the machine's operator (the command line, set-up scripts): an
-    administrator of the police organisation. Signed-in users always get theirs explicitly.
+    `role` is a `geo.disclosure.access.Role` value (viewer, planner, admin) and `organisation`
+    the text of a `geo.disclosure.access.Organisation` ("kommun:0682", "polis:Lokalpolisområde
+    Höglandet", or the bare "kommun"/"polis"); they decide what the store lets the actor read
+    and write. The defaults describe the machine's operator (the command line, set-up
+    scripts): an administrator of the police organisation, working on every promise. Signed-in
+    users always get theirs explicitly.
     """
 
     username: str

@@ -75,7 +75,7 @@ class User:
 
     def actor(self) -> Actor:
         """The actor the store sees when this user is signed in."""
-        return Actor(self.username, role=self.role.value, organisation=self.organisation.value)
+        return Actor(self.username, role=self.role.value, organisation=str(self.organisation))
 
 
 def users_path(env: Mapping[str, str] | None = None, database: str | None = None) -> Path:
@@ -218,7 +218,7 @@ def add_user(path: Path, username: str, password: str, role: str, organisation: 
         entries[name] = {
             "username": name,
             "role": parsed_role.value,
-            "organisation": parsed_org.value,
+            "organisation": str(parsed_org),
             "password_hash": _HASHER.hash(password),
             "created_at": datetime.now(STOCKHOLM).isoformat(timespec="seconds"),
         }

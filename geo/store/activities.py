@@ -97,10 +97,10 @@ class Activities(SessionCore):
     ) -> int:
         """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
         activities = self._plannable(activities)
+        document_id = self._document_for(document_id)
         if not activities:
             return 0
         stamp = self._stamp(True)
-        document_id = self._document_for(document_id)
         rows = [
             ACTIVITY_ROWS.values(a) | {"document_id": document_id, "source_ref": None} | stamp
             for a in activities

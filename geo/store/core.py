@@ -12,7 +12,8 @@ from sqlalchemy import Connection, func, insert, select, update
 from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from geo.records.models import STOCKHOLM, Actor, Classification, Finding
+from geo.records.models import STOCKHOLM, Actor, Classification, Finding, PromiseDocument
+from geo.records.promise_file import parse_promise_text
 from geo.store import schema as t
 from geo.store.mapping import jsonable
 
@@ -49,6 +50,33 @@ class SessionCore:
                 "är klassade som sekretess."
             )
 
+    def _stored_documents(self) -> list[PromiseDocument]:
+        """Every stored promise document, newest signing first, whoever may work on it."""
+        rows = self.conn.execute(
+            select(t.promise_documents.c.source_text, t.promise_documents.c.source_name).order_by(
+                t.promise_documents.c.signed_on.desc()
+            )
+        )
+        return [parse_promise_text(r.source_text, r.source_name) for r in rows]
+
+    def _documents_to_work_on(self, document_id: str | None = None) -> list[PromiseDocument]:
+        """The stored promises the actor may work on (`access.may_work_on`).
+
+        Refuses (PermissionDenied) when `document_id` names one the actor may not work on,
+        or when a bare `kommun` meets two stored kommuner.
+        """
+        stored = self._stored_documents()
+        mine = access.promises_to_work_on(self.actor, stored)
+        for doc in stored:
+            if doc.id == document_id:
+                access.require_work_on(self.actor, doc)
+        return mine
+
+    def _require_document(self, document_id: str | None) -> None:
+        """Refuse a write for a promise the actor may not work on (None: no promise named)."""
+        if document_id is not None:
+            self._documents_to_work_on(document_id)
+
     def _hide_secret(self, query: Any, table: Any) -> Any:
         """Leave sekretess rows out of a query for actors who may not see them."""
         if access.sees_secret(self.actor):
@@ -73,15 +101,20 @@ class SessionCore:
     def _document_for(self, document_id: str | None) -> str | None:
         """The promise document a new record belongs to.
 
-        Named: that one (it must exist). Not named: the only stored document; with none
-        stored yet, None (the record is assigned when the first promise is stored, see
-        `assign_unassigned`); with several, refused, since it would count toward none.
+        Named: that one (it must exist, and the actor work on it: `_require_document`). Not
+        named: the only document the actor works on; with none stored yet, None (the record
+        is assigned when the first promise is stored, see `assign_unassigned`); with
+        several, refused, since it would count toward none.
         """
-        documents = list(self.conn.scalars(select(t.promise_documents.c.id)))
         if document_id is not None:
-            if document_id not in documents:
+            stored = self.conn.scalar(
+                select(t.promise_documents.c.id).where(t.promise_documents.c.id == document_id)
+            )
+            if stored is None:
                 raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}".')
+            self._require_document(document_id)
             return document_id
+        documents = [d.id for d in self._documents_to_work_on()]
         if len(documents) > 1:
             raise ValidationError(
                 "Det finns flera medborgarlöften; ange vilket posten hör till "

@@ -6,11 +6,11 @@ from datetime import date
 
 from sqlalchemy import delete, func, insert, select
 
+from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import NotFoundError, PromiseFileError
 from geo.records.models import PromiseDocument
 from geo.records.promise_choice import choose_document
-from geo.records.promise_file import parse_promise_text
 from geo.store import schema as t
 from geo.store.core import SessionCore, assign_unassigned, now
 
@@ -23,6 +23,7 @@ class PromiseDocuments(SessionCore):
     ) -> bool:
         """Store (or replace) a promise document from its file. Returns True if anything changed."""
         self._require(Operation.ADMINISTER)
+        access.require_work_on(self.actor, doc)
         row = self.conn.execute(
             select(t.promise_documents).where(t.promise_documents.c.id == doc.id)
         ).first()
@@ -129,13 +130,18 @@ class PromiseDocuments(SessionCore):
         return ", ".join(parts)
 
     def promise_documents(self) -> list[PromiseDocument]:
-        """All stored documents, newest signing first."""
-        rows = self.conn.execute(
-            select(t.promise_documents.c.source_text, t.promise_documents.c.source_name).order_by(
-                t.promise_documents.c.signed_on.desc()
-            )
+        """The documents the actor may work on (`access.may_work_on`), newest signing first.
+
+        A bare organisation `kommun` is refused once two kommuner are stored.
+        """
+        return self._documents_to_work_on()
+
+    def require_named_organisation(self) -> None:
+        """Refuse a signed-in user whose organisation is a bare `kommun` or `polis` once
+        promises of two kommuner are stored (`access.require_named_organisation`)."""
+        access.require_named_organisation(
+            self.actor, self._stored_documents(), set(access.OrganisationKind)
         )
-        return [parse_promise_text(r.source_text, r.source_name) for r in rows]
 
     def promise_source(self, document_id: str) -> tuple[str, str]:
         """The file name and text a document was read from (to download, edit, upload again)."""
@@ -153,8 +159,15 @@ class PromiseDocuments(SessionCore):
     ) -> PromiseDocument:
         """One document by id; without one, the only one or the one in force `today`.
 
-        The rule (and its Swedish refusals) is `geo.records.promise_choice.choose_document`;
-        `today` defaults to today in Stockholm.
+        The rule (and its Swedish refusals) is `geo.records.promise_choice.choose_document`,
+        among the documents the actor may work on; `today` defaults to today in Stockholm.
+
+        Raises
+        ------
+        PermissionDenied
+            `document_id` is a promise of a kommun or police area the actor does not work on
+            (`access.require_work_on`), or the actor's organisation is a bare `kommun` and two
+            kommuner are stored.
         """
         day = today if today is not None else now().date()
-        return choose_document(self.promise_documents(), document_id, day)
+        return choose_document(self._documents_to_work_on(document_id), document_id, day)

@@ -12,10 +12,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.errors import SchemaError
+from geo.installation.init import read_promise_upload
+from geo.records.models import Actor
 from geo.signin.sign_in_guard import record_local_sign_in
 from geo.signin.users import add_user, remove_user
 from geo.store import Store
-from tests.common import REPO_ROOT, demo_database
+from tests.common import REPO_ROOT, TRANAS_PROMISE_YAML, demo_database
 from tests.markdown import shown
 
 PASSWORD = "korrekt häst batteri"
@@ -319,3 +321,65 @@ def test_a_shared_database_without_sign_in_lets_nobody_in(
     assert [t.value for t in app.title] == ["Logga in"]
     assert "ingen inloggning är inställd" in app.warning[0].value
     assert not app.text_input and not app.button
+
+
+def _add_tranas(demo_db: str) -> None:
+    """Tranås's promise beside the demo's Aneby (two kommuner of one police area)."""
+    doc, text = read_promise_upload(TRANAS_PROMISE_YAML.encode(), "tranas-2024-2025.yaml")
+    store = Store(demo_db)
+    try:
+        with store.session(Actor("admin")) as s:
+            s.save_promise_document(doc, "tranas-2024-2025.yaml", text)
+    finally:
+        store.dispose()
+
+
+def test_a_kommun_user_s_sidebar_lists_only_its_own_kommuns_promise_and_refuses_another(
+    app: AppTest, tmp_path: Path, demo_db: str
+) -> None:
+    _add_tranas(demo_db)
+    users = tmp_path / "users.json"
+    add_user(users, "lisa", PASSWORD, "planerare", "kommun:0687")
+    add_user(users, "anna", PASSWORD, "planerare", "polis:Lokalpolisområde Höglandet")
+    app.run()
+    _try(app, "lisa", PASSWORD)
+
+    assert not app.exception
+    assert app.sidebar.selectbox[0].options == ["Medborgarlöfte i Tranås kommun 2024-2025"]
+    assert "Inloggad som lisa (planerare, Kommunen 0687)" in _sidebar_text(app).replace("*", "")
+
+    police = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    police.run()
+    _try(police, "anna", PASSWORD)
+    assert sorted(police.sidebar.selectbox[0].options) == [
+        "Medborgarlöfte i Aneby kommun 2023-2024",
+        "Medborgarlöfte i Tranås kommun 2024-2025",
+    ]
+
+    # Anna works on Aneby's promise; an administrator moves her to Tranås kommun meanwhile.
+    police.sidebar.selectbox[0].select("aneby-2023-2024")
+    _next_run(police)
+    data = json.loads(users.read_text(encoding="utf-8"))
+    data["users"][0]["organisation"] = "kommun:0687"  # anna, first by name
+    users.write_text(json.dumps(data), encoding="utf-8")
+    os.utime(users, ns=(time.time_ns(), time.time_ns() + 10**9))
+    _next_run(police)
+    assert shown(police.error[0].value).startswith(
+        "Du (anna, Kommunen 0687) arbetar inte med medborgarlöftet aneby-2023-2024"
+    )
+
+
+def test_a_bare_kommun_user_is_refused_at_sign_in_once_two_kommuner_are_stored(
+    app: AppTest, tmp_path: Path, demo_db: str
+) -> None:
+    _add_tranas(demo_db)
+    add_user(tmp_path / "users.json", "lisa", PASSWORD, "planerare", "kommun")
+    app.run()
+    _try(app, "lisa", PASSWORD)
+
+    assert [t.value for t in app.title] == ["Logga in"]
+    said = shown(app.warning[0].value)
+    assert said.startswith('Användaren lisa har organisationen "kommun" utan att säga vilken')
+    assert "Aneby kommun (0604), Tranås kommun (0687)" in said
+    assert "kommun:KOD" in said
+    assert len(app.sidebar.selectbox) == 0

@@ -6,7 +6,6 @@ be published, and a web server running as another user must read them.
 
 from __future__ import annotations
 
-import io
 import os
 import stat
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ import pytest
 from geo.cli import main
 from geo.exports.make import write_export
 from geo.store import Store
+from tests.common import add_user_in_process
 from tests.export_fixtures import plant
 
 
@@ -126,15 +126,8 @@ def test_a_database_restored_into_a_new_file_is_private(
 def test_a_users_file_in_a_folder_of_its_own_is_0600_in_a_0700_folder(
     tmp_path: Path, loose_umask: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("LOFTESKARTAN_DB", f"sqlite:///{tmp_path}/db.sqlite")
     users = tmp_path / "hemligt" / "anvandare.json"
-    monkeypatch.setenv("LOFTESKARTAN_USERS", str(users))
-    monkeypatch.setattr("sys.stdin", io.StringIO("ett långt lösenord 123\n"))
-    assert main(["init"]) == 0
-    code = main(
-        ["users", "add", "lisa", "--role", "planerare", "--organisation", "kommun"]
-        + ["--password-stdin"]
-    )
+    code = add_user_in_process(monkeypatch, tmp_path / "db.sqlite", users, "kommun:0604")
     assert code == 0
     assert mode(users) == 0o600
     assert mode(users.parent) == 0o700
