@@ -513,7 +513,7 @@ def _karta_database(
             s.add_activities_bulk(activities[done:upto], document_id=doc.id)
         done = upto
         with store.session(actor) as s:
-            data = load_map_data(s, doc.kommunkod, year.start_at, year.end_at, base)
+            data = load_map_data(s, doc, year.start_at, year.end_at, base)
         html = (
             overview_map(data.bounds, data.base, data.places, data.activities, data.attributions)
             .get_root()
@@ -537,7 +537,7 @@ def _karta_server_part(url: str, repeat: int) -> tuple[float, float]:
 
     def karta() -> None:
         with store.session(actor) as s:
-            data = load_map_data(s, doc.kommunkod, year.start_at, year.end_at, base)
+            data = load_map_data(s, doc, year.start_at, year.end_at, base)
         overview_map(
             data.bounds, data.base, data.places, data.activities, data.attributions
         ).get_root().render()

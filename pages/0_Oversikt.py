@@ -31,6 +31,8 @@ st.caption(
 if signed_by:
     st.caption(f"Undertecknat av {signed_by}")
 st.subheader(f"Läget {report.period.label}")
+if report.unassigned_text:
+    st.warning(plain(report.unassigned_text))
 st.caption(f"Läget den {report.today:%Y-%m-%d}. Mer per tertial under Uppföljning.")
 with st.expander("Hur räknas I fas, Risk och Efter?"):
     st.markdown(RULE_TEXT)

@@ -21,9 +21,7 @@ if sel is None:
 st.title("Karta")
 base = base_layers(sel.document.kommunkod)  # kept between runs: imported layers are large
 with get_store().session(current_actor()) as session:
-    data = load_map_data(
-        session, sel.document.kommunkod, sel.period.start_at, sel.period.end_at, base
-    )
+    data = load_map_data(session, sel.document, sel.period.start_at, sel.period.end_at, base)
 st.caption(
     f"{number(data.place_count)} platser och {number(data.activity_count)} genomförda "
     f"aktiviteter under "

@@ -48,7 +48,7 @@ elif section == "Var har vi varit?":
         "Trafikkontrollplatser: senaste antal veckor", 1, 52, 8, key="site_weeks"
     )
     with store.session(actor) as s:
-        presence = load_presence(s, period, today, int(weeks), kinds or None)
+        presence = load_presence(s, doc.id, period, today, int(weeks), kinds or None)
     if presence.areas:
         presence_legend()
         st_folium(
@@ -75,7 +75,7 @@ elif section == "När?":
     if scope != "kommunen":
         codes += [code for code, _ in situation.neighbours]
     with store.session(actor) as s:
-        matrices = load_week_matrices(s, period, codes)
+        matrices = load_week_matrices(s, doc.id, period, codes)
     left, right = st.columns(2)
     left.altair_chart(
         week_chart(matrices.activity_hours, "Våra aktiviteter (timmar)", "Timmar", "#08519c"),

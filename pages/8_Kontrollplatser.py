@@ -45,7 +45,7 @@ st.caption(
     "annan kombination av lika många platser täcker mer."
 )
 store = get_store()
-offer = siting_offer(store, current_actor())
+offer = siting_offer(store, current_actor(), sel.document.id)
 stored_sites, roads = offer.stored_sites, offer.road_layers
 
 left, right = st.columns(2)

@@ -10,7 +10,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pytest
@@ -134,6 +134,22 @@ def demo_database(path: Path, actor: Actor | None = None) -> str:
     finally:
         store.dispose()
     return url
+
+
+def aneby_copy(document: str, kommun: str, code: str, start: date, end: date) -> str:
+    """Aneby's promise file made into another kommun's: the same commitments (and commitment
+    ids), its own id, kommun name (without "kommun"), code, signing day (`start`) and period."""
+    return (
+        ANEBY_PROMISE.read_text(encoding="utf-8")
+        .replace("id: aneby-2023-2024", f"id: {document}")
+        .replace("Aneby kommun", f"{kommun} kommun")
+        .replace('kod: "0604"', f'kod: "{code}"')
+        .replace("undertecknat: 2023-05-30", f"undertecknat: {start:%Y-%m-%d}")
+        .replace(
+            "period: {från: 2023-05-30, till: 2024-05-29}",
+            f"period: {{från: {start:%Y-%m-%d}, till: {end:%Y-%m-%d}}}",
+        )
+    )
 
 
 def add_user_in_process(

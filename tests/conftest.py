@@ -20,7 +20,8 @@ import socket
 import subprocess
 import tempfile
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -242,6 +243,13 @@ def postgis_url(postgis_server: PostgisServer) -> Iterator[str]:
 
     The database is dropped after the test, closing any connections still open to it.
     """
+    with _postgis_database(postgis_server) as url:
+        yield url
+
+
+@contextmanager
+def _postgis_database(postgis_server: PostgisServer) -> Iterator[str]:
+    """A fresh PostGIS database from the template, dropped on leaving (see `postgis_url`)."""
     dbname = f"t_{uuid.uuid4().hex}"
     ident = sql.Identifier(dbname)
     with postgis_server.connect() as conn:
@@ -276,6 +284,20 @@ def db_url(request: pytest.FixtureRequest) -> str:
 
 
 STORE_STARTS = ("empty", "schema", "promises", "demo")
+
+
+@pytest.fixture
+def other_db_url(request: pytest.FixtureRequest, db_url: str) -> Iterator[Callable[[], str]]:
+    """Makes URLs of more empty databases on the same backend as `db_url` (one per call),
+    for comparing what one database gives with what another gives."""
+    with ExitStack() as stack:
+        if db_url.startswith("sqlite"):
+            folder = Path(tempfile.mkdtemp(prefix="lofteskartan-other-"))
+            stack.callback(shutil.rmtree, folder, ignore_errors=True)
+            yield lambda: f"sqlite:///{folder / uuid.uuid4().hex}.sqlite"
+        else:
+            server = request.getfixturevalue("postgis_server")
+            yield lambda: stack.enter_context(_postgis_database(server))
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -182,7 +182,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
 def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     """Findings from safety walks, followed until closed; new findings placed on the map."""
     with get_store().session(current_actor()) as s:
-        findings = s.list_findings()
+        findings = s.list_findings(document_id=doc.id)
         thumbnails = s.finding_thumbnails(f.id for f in findings if f.has_photo and f.id)
     statuses = st.multiselect(
         "Status",

@@ -243,8 +243,8 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     start, end = _period(args)
     doc = chosen_document(store, args.document)
     with store.session(actor) as s:
-        plans = s.list_planned(start, end)
-        activities = s.list_activities(start, end)
+        plans = s.list_planned(start, end, document_id=doc.id)
+        activities = s.list_activities(start, end, document_id=doc.id)
         places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
     audience = Audience(args.audience)
     public = audience is Audience.PUBLIC
@@ -288,7 +288,7 @@ def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
     doc = chosen_document(store, args.document, today)
     with store.session(cli_actor()) as s:
         rules = s.list_schedule_rules(doc.id)
-        plans = s.list_planned()
+        plans = s.list_planned(document_id=doc.id)
         places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
     text = opening_hours(public_times(rules, plans, places, today, args.weeks))
     # Opening hours are for the kommun's web site: public by nature.

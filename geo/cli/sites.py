@@ -152,7 +152,9 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
         "--hours", type=_metres, default=2.0, metavar="TIMMAR", help="längd i timmar (standard 2)"
     )
     add_document_option(
-        rot, "medborgarlöfte för --save (standard: det enda, eller det som gäller i dag)"
+        rot,
+        "medborgarlöftet vars överträdelser räknas och som --save planerar för "
+        "(standard: det enda, eller det som gäller i dag)",
     )
 
 
@@ -180,7 +182,9 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     store_layer_names = list(args.layer)
     if not args.demand and not args.layer:
         store_layer_names = [(inputs.VIOLATIONS_LAYER, 1.0), (inputs.CENTRAL_AREAS_LAYER, 1.0)]
-    save_under = chosen_document(store, args.document, say=False) if args.save else None
+    # The promise whose logged violations are demand, and under which --save plans.
+    needs_promise = args.save or bool(store_layer_names)
+    save_under = chosen_document(store, args.document, say=False) if needs_promise else None
     request = SitingRequest(
         k=args.k,
         radius=args.radius,
@@ -202,6 +206,8 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
             "Det finns inga kandidatplatser: lägg in trafikkontrollplatser, eller ange "
             "--candidates FIL eller --road-layer NAMN."
         ) from None
+    if save_under is not None and not args.save:
+        say_document(save_under)
     result = suggestion.result
     plan = None
     if args.weeks is not None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from datetime import date
 
 from geo.cli.common import add_document_option, chosen_document, cli_actor
@@ -32,6 +33,8 @@ def _cmd_status(args: argparse.Namespace, store: Store) -> int:
     today = date.today()
     doc = chosen_document(store, args.document, today)
     report = status_report(store, cli_actor(), doc.id, args.year, today=today)
+    if report.unassigned_text:
+        print(report.unassigned_text, file=sys.stderr)
     if args.json:
         print(json.dumps(status_rows(report), ensure_ascii=False, indent=2))
         return 0

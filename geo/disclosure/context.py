@@ -72,12 +72,13 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
     period = _period(doc, request.start, request.end)
     until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True)
-    every_activity = session.list_activities()
+    # Only this promise's records: another kommun's never count in its figures or files.
+    every_activity = session.list_activities(document_id=doc.id)
     in_period = [a for a in every_activity if period.contains(day_of(a.start))]
     if public:
         # Only what happened in tertials that have ended (see `counted_until`).
         in_period = [a for a in in_period if until is not None and day_of(a.start) <= until]
-    planned_all = session.list_planned()
+    planned_all = session.list_planned(document_id=doc.id)
     meeting = request.meeting_day
 
     last_meeting = _last_meeting(every_activity, meeting)

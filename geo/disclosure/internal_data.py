@@ -24,7 +24,7 @@ def build_internal_data(session: Session, ctx: context.ExportContext) -> rows.Ex
     walks = {a.id: a for a in ctx.every_activity}
     findings = [
         f
-        for f in session.list_findings()
+        for f in session.list_findings(document_id=ctx.document.id)
         if f.activity_id not in walks or context.finding_in_scope(f, walks[f.activity_id], period)
     ]
     thumbnails = session.finding_thumbnails(

@@ -62,7 +62,7 @@ def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
         upcoming=tuple(_public_plan(p, by_id) for p in ctx.upcoming if is_opening_hours(p, by_id)),
         findings=tuple(
             _public_finding(f, walks[f.activity_id])
-            for f in session.list_findings()
+            for f in session.list_findings(document_id=ctx.document.id)
             if f.activity_id in walks
             and finding_in_scope(f, walks[f.activity_id], counted)
             and f.classification is Classification.OPEN

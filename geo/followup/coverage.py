@@ -169,12 +169,14 @@ class PresenceView:
 
 def load_presence(
     session: Session,
+    document_id: str,
     period: Period,
     today: date,
     weeks: int,
     kinds: Iterable[CommitmentKind] | None = None,
 ) -> PresenceView:
-    """Presence per central area in `period` and control-site use in the last `weeks` weeks.
+    """Presence per central area in `period` and control-site use in the last `weeks` weeks,
+    from the activities of the promise `document_id`.
 
     The weeks run up to `today`, or to the end of `period` when it is already over (so a
     past promise year is seen as it ended).
@@ -184,7 +186,7 @@ def load_presence(
     areas = session.list_places(PlaceKind.CENTRAL_AREA)
     activities = [
         a
-        for a in session.list_activities(period.start_at, period.end_at)
+        for a in session.list_activities(period.start_at, period.end_at, document_id=document_id)
         if wanted is None or a.kind in wanted
     ]
     points = points_from_activities(activities, every_place)
@@ -192,7 +194,9 @@ def load_presence(
     in_some_area = _points_in_any(areas, points)
     until = min(today, period.end)
     sites = session.list_places(PlaceKind.TRAFFIC_CONTROL_SITE)
-    controls = session.list_activities(end=_day_end(until), kind=CommitmentKind.TRAFFIC_CONTROL)
+    controls = session.list_activities(
+        end=_day_end(until), kind=CommitmentKind.TRAFFIC_CONTROL, document_id=document_id
+    )
     features = [
         feature(
             p.place.geometry,

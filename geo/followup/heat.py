@@ -490,7 +490,7 @@ def load_heat(
     """
     places = {p.id: p for p in session.list_places(include_retired=True) if p.id is not None}
     match = commitment_match(doc, commitment_id) if commitment_id is not None else None
-    points = points_from_rows(session.activity_locations(start, end, kinds, match), places)
+    points = points_from_rows(session.activity_locations(start, end, kinds, match, doc.id), places)
     layer = heat_layer(points, radius_m)
     boundary = session.base_features(f"kommun_{doc.kommunkod}")
     counts = [

@@ -102,15 +102,17 @@ class WeekMatrices:
 
 def load_week_matrices(
     session: Session,
+    document_id: str,
     period: Period,
     kommunkoder: Iterable[str],
     kinds: Iterable[CommitmentKind] | None = None,
 ) -> WeekMatrices:
-    """Hours of activities and incidents of some kommuner per hour of the week in `period`."""
+    """Hours of the activities of the promise `document_id`, and incidents of some kommuner,
+    per hour of the week in `period`."""
     wanted = set(kinds) if kinds is not None else None
     activities = [
         a
-        for a in session.list_activities(period.start_at, period.end_at)
+        for a in session.list_activities(period.start_at, period.end_at, document_id=document_id)
         if wanted is None or a.kind in wanted
     ]
     events = session.list_events(period.start_at, period.end_at, list(kommunkoder))

@@ -27,6 +27,18 @@ class StatusReport:
     today: date
     forecasts: tuple[PaceForecast, ...] = ()
     tertials: tuple[tuple[Period, tuple[CommitmentProgress, ...]], ...] = ()
+    unassigned: int = 0
+
+    @property
+    def unassigned_text(self) -> str:
+        """A Swedish warning when records of no promise are left out of every figure, or ""."""
+        if not self.unassigned:
+            return ""
+        return (
+            f"{self.unassigned} aktiviteter, planerade aktiviteter och regler hör inte till "
+            "något medborgarlöfte (sparade av en äldre version i en databas med flera löften) "
+            "och räknas därför inte här."
+        )
 
 
 def status_report(
@@ -49,8 +61,9 @@ def status_report(
         # Counted in SQL per tertial slice: the year is their sum, and no activity is
         # read one by one (100,000 records would take seconds to build).
         bounds = [sl.start_at for sl in slices] + [slices[-1].end_at]
-        done = s.count_activities(bounds)
-        planned = s.count_planned(bounds)
+        done = s.count_activities(bounds, doc.id)
+        planned = s.count_planned(bounds, doc.id)
+        left_out = s.unassigned_records()
     rows = tuple(progress_from_tallies(doc, period, done, planned))
     forecasts = tuple(pace_forecast(p.done, p.commitment.target, period, today) for p in rows)
     tertials = tuple(
@@ -67,7 +80,7 @@ def status_report(
         )
         for i, sl in enumerate(slices)
     )
-    return StatusReport(doc, period, rows, today, forecasts, tertials)
+    return StatusReport(doc, period, rows, today, forecasts, tertials, left_out)
 
 
 def status_rows(report: StatusReport) -> list[dict[str, Any]]:

@@ -198,10 +198,11 @@ def central_areas_layer(places: Iterable[Place], layer_weight: float = 1.0) -> D
     return layer_from_geometries(STORE_LAYER_TITLES[CENTRAL_AREAS_LAYER], items, layer_weight)
 
 
-def store_demand_layers(session: Session) -> dict[str, DemandLayer]:
-    """The demand layers the store offers: logged violations and the central areas."""
+def store_demand_layers(session: Session, document_id: str) -> dict[str, DemandLayer]:
+    """The demand layers the store offers: violations logged for the promise `document_id`
+    and the central areas."""
     places = session.list_places(include_retired=True)
-    controls = session.list_activities(kind=CommitmentKind.TRAFFIC_CONTROL)
+    controls = session.list_activities(kind=CommitmentKind.TRAFFIC_CONTROL, document_id=document_id)
     return {
         VIOLATIONS_LAYER: violations_layer(controls, places),
         CENTRAL_AREAS_LAYER: central_areas_layer(places),

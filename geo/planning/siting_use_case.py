@@ -52,9 +52,10 @@ class SitingRequest:
     """What to suggest: how many sites within what radius, from which candidates and demand.
 
     `store_layers` names the store's demand layers with a weight each; `layers` are demand
-    layers already built (read from files, or weighted on the page). `save_document` (with
-    `save`) finds the promise document a rotation will be saved under before anything is
-    computed, so a wrong document stops the command early.
+    layers already built (read from files, or weighted on the page). `save_document` is the
+    promise document (None: the most recently signed) whose activities make the store's
+    demand layers and, with `save`, that a rotation will be saved under; it is found before
+    anything is computed, so a wrong document stops the command early.
     """
 
     k: int
@@ -77,12 +78,13 @@ class Suggestion:
     document_id: str | None = field(default=None)
 
 
-def siting_offer(store: Store, actor: Actor) -> SitingOffer:
-    """The stored sites, demand layers and road layers a planner can choose from."""
+def siting_offer(store: Store, actor: Actor, document_id: str) -> SitingOffer:
+    """The stored sites, demand layers (of the promise `document_id`) and road layers a
+    planner can choose from."""
     with store.session(actor) as s:
         return SitingOffer(
             inputs.site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE)),
-            inputs.store_demand_layers(s),
+            inputs.store_demand_layers(s, document_id),
             inputs.line_base_layers(s),
         )
 
@@ -119,7 +121,9 @@ def suggest(store: Store, actor: Actor, request: SitingRequest) -> Suggestion:
             if request.road_layer:
                 road = inputs.base_layer_candidates(s, request.road_layer, request.spacing)
             if request.store_layers:
-                offered = inputs.store_demand_layers(s)
+                offered = inputs.store_demand_layers(
+                    s, s.promise_document(request.save_document).id
+                )
                 store_layers = [offered[name].with_weight(w) for name, w in request.store_layers]
             if request.save:
                 document_id = s.promise_document(request.save_document).id

@@ -16,7 +16,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.records.models import Activity, CommitmentKind, Place, PlaceKind
+from geo.records.models import Activity, CommitmentKind, Place, PlaceKind, PromiseDocument
 from geo.spatial.activity_groups import (
     MAX_OWN_SQUARES,
     SQUARE_SIZES_M,
@@ -246,18 +246,18 @@ class MapData:
 
 def load_map_data(
     session: Session,
-    kommunkod: str,
+    doc: PromiseDocument,
     start: datetime,
     end: datetime,
     base_layers: BaseLayers | None = None,
 ) -> MapData:
-    """Base layers for the kommun, every active place, activities starting in [start, end)
-    counted per place and kind (`geo.spatial.activity_groups`).
+    """Base layers for the promise's kommun, every active place, the promise's activities
+    starting in [start, end) counted per place and kind (`geo.spatial.activity_groups`).
 
     `base_layers` are used as given when the caller keeps them prepared (they are slow to
     read when large); otherwise they are read here.
     """
-    prepared = base_layers or load_base_layers(session, kommunkod)
+    prepared = base_layers or load_base_layers(session, doc.kommunkod)
     base, attributions, boundary = prepared.layers, prepared.attributions, prepared.boundary
     notes = prepared.notes
     every_place = session.list_places(include_retired=True)
@@ -265,7 +265,7 @@ def load_map_data(
     # Counted in SQL per place, kind and own position: a few rows for a year at a few
     # places, never one feature per activity (100,000 points made a 38 s page).
     grouped = group_activities(
-        ActivitySpots.from_rows(session.activity_spots(start, end)),
+        ActivitySpots.from_rows(session.activity_spots(start, end, doc.id)),
         {p.id: p for p in every_place if p.id is not None},
     )
     if grouped.square_m > SQUARE_SIZES_M[0] and any(g.square_m for g in grouped.groups):

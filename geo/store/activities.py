@@ -22,9 +22,8 @@ class Activities(SessionCore):
     ) -> Activity:
         """Log a done activity; returns it with its id (classified at least as its place)."""
         (activity,) = self._plannable([activity])
-        self._require_document(document_id)
         values = ACTIVITY_ROWS.values(activity) | {
-            "document_id": document_id,
+            "document_id": self._document_for(document_id),
             "source_ref": source_ref,
         }
         stamp = self._stamp(True)
@@ -53,12 +52,14 @@ class Activities(SessionCore):
         start: datetime | None = None,
         end: datetime | None = None,
         kind: CommitmentKind | None = None,
+        document_id: str | None = None,
     ) -> list[Activity]:
-        """Logged activities with start in [start, end), oldest first."""
+        """Logged activities with start in [start, end), oldest first; of one promise
+        document when `document_id` is given."""
         query = in_period(t.activities, t.activities.c.start_at, start, end)
         if kind is not None:
             query = query.where(t.activities.c.kind == kind.value)
-        query = self._hide_secret(query, t.activities)
+        query = self._hide_secret(self._of_document(query, t.activities, document_id), t.activities)
         return [ACTIVITY_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def update_activity(self, activity: Activity) -> Activity:
@@ -96,7 +97,7 @@ class Activities(SessionCore):
     ) -> int:
         """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
         activities = self._plannable(activities)
-        self._require_document(document_id)
+        document_id = self._document_for(document_id)
         if not activities:
             return 0
         stamp = self._stamp(True)

@@ -7,11 +7,11 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, func, insert, select, update
 
 from geo.disclosure import access
 from geo.disclosure.access import Operation
-from geo.errors import ConflictError, NotFoundError, PermissionDenied
+from geo.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from geo.records.models import STOCKHOLM, Actor, Classification, Finding, PromiseDocument
 from geo.records.promise_file import parse_promise_text
 from geo.store import schema as t
@@ -82,6 +82,45 @@ class SessionCore:
         if access.sees_secret(self.actor):
             return query
         return query.where(table.c.classification != Classification.SECRET.value)
+
+    def _of_document(self, query: Any, table: Any, document_id: str | None) -> Any:
+        """Keep only the rows of one promise document in a query (None: every document).
+
+        Activities, plans and rules carry their document; a finding hangs off the activity
+        (safety walk) it was made on, so it belongs to that activity's document. Every
+        figure of a promise is counted from its own records only (one kommun's records
+        never count in another's).
+        """
+        if document_id is None:
+            return query
+        if table is t.findings:
+            walks = select(t.activities.c.id).where(t.activities.c.document_id == document_id)
+            return query.where(table.c.activity_id.in_(walks))
+        return query.where(table.c.document_id == document_id)
+
+    def _document_for(self, document_id: str | None) -> str | None:
+        """The promise document a new record belongs to.
+
+        Named: that one (it must exist, and the actor work on it: `_require_document`). Not
+        named: the only document the actor works on; with none stored yet, None (the record
+        is assigned when the first promise is stored, see `assign_unassigned`); with
+        several, refused, since it would count toward none.
+        """
+        if document_id is not None:
+            stored = self.conn.scalar(
+                select(t.promise_documents.c.id).where(t.promise_documents.c.id == document_id)
+            )
+            if stored is None:
+                raise NotFoundError(f'Inget medborgarlöfte har id "{document_id}".')
+            self._require_document(document_id)
+            return document_id
+        documents = [d.id for d in self._documents_to_work_on()]
+        if len(documents) > 1:
+            raise ValidationError(
+                "Det finns flera medborgarlöften; ange vilket posten hör till "
+                f"({', '.join(sorted(documents))}). Inget sparades."
+            )
+        return documents[0] if documents else None
 
     def _place_classifications(self, place_ids: Iterable[int | None]) -> dict[int, Classification]:
         """The stored classification of these places (a rule's input, not a read for the user)."""
@@ -229,6 +268,45 @@ class SessionCore:
         if row is None:
             raise NotFoundError(missing)
         return row
+
+
+ASSIGNED_TABLES = (t.activities, t.planned_activities, t.recurrence_rules)
+"""The tables whose rows name their promise document (findings follow their activity)."""
+
+
+def assign_unassigned(conn: Connection) -> int:
+    """Give rows without a promise document the only stored one; returns how many moved.
+
+    Rows written before records named their promise (or before any promise was stored) have
+    no document and would count toward none. With exactly one document they can only be
+    its; with several the choice is not the program's, so they are left (see `unassigned`).
+    """
+    documents = list(conn.scalars(select(t.promise_documents.c.id)))
+    if len(documents) != 1:
+        return 0
+    moved = 0
+    for table in ASSIGNED_TABLES:
+        result = conn.execute(
+            update(table).where(table.c.document_id.is_(None)).values(document_id=documents[0])
+        )
+        moved += result.rowcount
+    return moved
+
+
+def unassigned(conn: Connection, visible: Callable[[Any, Any], Any] = lambda q, _: q) -> int:
+    """How many activities, plans and rules belong to no promise document (of those
+    `visible(query, table)` keeps: a session leaves out the sekretess rows its actor may
+    not see)."""
+    return sum(
+        conn.scalar(
+            visible(
+                select(func.count()).select_from(table).where(table.c.document_id.is_(None)),
+                table,
+            )
+        )
+        or 0
+        for table in ASSIGNED_TABLES
+    )
 
 
 def starting_in(column: Any, start: datetime | None, end: datetime | None) -> list[Any]:

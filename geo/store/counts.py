@@ -16,7 +16,7 @@ from geo.records.models import CommitmentKind, Outcome, PlanStatus
 from geo.records.periods import clock_changes
 from geo.records.progress import CommitmentMatch, Tally
 from geo.store import schema as t
-from geo.store.core import SessionCore, starting_in
+from geo.store.core import SessionCore, starting_in, unassigned
 
 
 class Counts(SessionCore):
@@ -28,12 +28,14 @@ class Counts(SessionCore):
         end: datetime | None = None,
         kinds: Iterable[CommitmentKind] | None = None,
         counting_toward: CommitmentMatch | None = None,
+        document_id: str | None = None,
     ) -> Sequence[tuple[int | None, bytes | None]]:
         """(place_id, WKB of the activity's own geometry) per activity, for maps.
 
         A lean read for 100,000 activities: two columns, no outcome, no times, geometries
-        left as WKB for reading in bulk. Filters: start in [start, end), of `kinds`, and
-        counting toward a commitment (`geo.records.progress.commitment_match`).
+        left as WKB for reading in bulk. Filters: start in [start, end), of `kinds`,
+        counting toward a commitment (`geo.records.progress.commitment_match`) and of one
+        promise document.
         """
         a = t.activities
         query = select(a.c.place_id, self._wkb(a.c.geom)).where(
@@ -50,7 +52,7 @@ class Counts(SessionCore):
                     a.c.kind == counting_toward.unnamed_kind.value
                 )
                 query = query.where(named | unnamed)
-        query = self._hide_secret(query, a)
+        query = self._hide_secret(self._of_document(query, a, document_id), a)
         # fetchall in one call: row-by-row iteration costs seconds at 100,000 rows.
         return self.conn.execute(query).fetchall()  # type: ignore[return-value]
 
@@ -71,10 +73,15 @@ class Counts(SessionCore):
         return func.coalesce(c.outcome[Outcome.HOURS.value].as_float(), elapsed)
 
     def _slice_counts(
-        self, table: Any, bounds: Sequence[datetime], hours: bool, *conditions: Any
+        self,
+        table: Any,
+        bounds: Sequence[datetime],
+        hours: bool,
+        document_id: str | None,
+        *conditions: Any,
     ) -> list[Tally]:
-        """Rows of `table` starting in [bounds[0], bounds[-1]) counted per commitment, kind
-        and slice (slice i: bounds[i] <= start < bounds[i + 1])."""
+        """Rows of `table` of one document starting in [bounds[0], bounds[-1]) counted per
+        commitment, kind and slice (slice i: bounds[i] <= start < bounds[i + 1])."""
         if len(bounds) < 2 or list(bounds) != sorted(bounds):
             raise ValueError("bounds must be at least two instants in order")
         c = table.c
@@ -92,7 +99,7 @@ class Counts(SessionCore):
                 "hours"
             ),
         ).where(c.start_at >= bounds[0], c.start_at < bounds[-1], *conditions)
-        rows = self._hide_secret(inside, table).subquery()
+        rows = self._hide_secret(self._of_document(inside, table, document_id), table).subquery()
         # Grouped outside the subquery: PostgreSQL cannot tell that two CASE expressions
         # with their own bound parameters are the same, so it refuses GROUP BY on one.
         query = select(
@@ -107,20 +114,31 @@ class Counts(SessionCore):
             for commitment_id, kind, slice_no, n, h in self.conn.execute(query)
         ]
 
-    def count_activities(self, bounds: Sequence[datetime]) -> list[Tally]:
+    def unassigned_records(self) -> int:
+        """Activities, plans and rules of no promise (left by an older program in a database
+        with several promises): counted in no promise's figures, so the reports say so."""
+        return unassigned(self.conn, self._hide_secret)
+
+    def count_activities(
+        self, bounds: Sequence[datetime], document_id: str | None = None
+    ) -> list[Tally]:
         """Logged activities counted per commitment id, kind and slice of time, with hours.
 
         `bounds` are the instants between slices (the first and last close the range), e.g.
         the starts of a year's tertial slices and the year's end. Counting in SQL keeps the
         overview fast at 100,000 activities (building each record costs about 100 µs).
-        Sekretess rows are left out for actors who may not see them, as in `list_activities`.
+        Sekretess rows are left out for actors who may not see them, as in `list_activities`;
+        with `document_id`, only that promise document's activities are counted.
         """
-        return self._slice_counts(t.activities, bounds, True)
+        return self._slice_counts(t.activities, bounds, True, document_id)
 
-    def count_planned(self, bounds: Sequence[datetime]) -> list[Tally]:
+    def count_planned(
+        self, bounds: Sequence[datetime], document_id: str | None = None
+    ) -> list[Tally]:
         """Planned activities still to do (status planerad), counted as `count_activities`."""
         p = t.planned_activities
-        return self._slice_counts(p, bounds, False, p.c.status == PlanStatus.PLANNED.value)
+        planned = p.c.status == PlanStatus.PLANNED.value
+        return self._slice_counts(p, bounds, False, document_id, planned)
 
     def _wkb(self, geometry: Any) -> Any:
         """A geometry column as WKB bytes, read in bulk."""
@@ -137,9 +155,13 @@ class Counts(SessionCore):
         return cast(extract("epoch", moment), Float)
 
     def activity_spots(
-        self, start: datetime | None = None, end: datetime | None = None
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        document_id: str | None = None,
     ) -> list[tuple[int | None, str, bytes | None, int, float, float]]:
-        """Logged activities starting in [start, end), counted for the map.
+        """Logged activities (of one promise document, if given) starting in [start, end),
+        counted for the map.
 
         Rows of (place_id, kind, WKB of the activity's own geometry or None, count, first
         start, last start), times in POSIX seconds: one row per place and kind for
@@ -172,5 +194,6 @@ class Counts(SessionCore):
         rows: list[Any] = []
         for query in (at_places, at_own):
             # fetchall in one call: row-by-row iteration costs seconds at 100,000 rows.
-            rows += self.conn.execute(self._hide_secret(query, a)).fetchall()
+            query = self._hide_secret(self._of_document(query, a, document_id), a)
+            rows += self.conn.execute(query).fetchall()
         return rows

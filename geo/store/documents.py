@@ -12,7 +12,7 @@ from geo.errors import NotFoundError, PromiseFileError
 from geo.records.models import PromiseDocument
 from geo.records.promise_choice import choose_document
 from geo.store import schema as t
-from geo.store.core import SessionCore, now
+from geo.store.core import SessionCore, assign_unassigned, now
 
 
 class PromiseDocuments(SessionCore):
@@ -46,6 +46,12 @@ class PromiseDocuments(SessionCore):
                 insert(t.promise_documents).values(id=doc.id, **values, **self._stamp(True))
             )
             self._audit("create", "promise_documents", doc.id, None, values)
+            # Records logged before any promise was stored are this one's when it is the only.
+            assigned = assign_unassigned(self.conn)
+            if assigned:
+                self._audit(
+                    "assign", "activities", None, None, {"document_id": doc.id, "rows": assigned}
+                )
         else:
             self._bump(t.promise_documents, doc.id, row.version, values)  # type: ignore[arg-type]
             self._audit(

@@ -29,6 +29,7 @@ from geo.files.limits import busy_timeout_seconds
 from geo.files.private_files import create_private_file, make_private_dir
 from geo.records.models import Actor
 from geo.store import schema as t
+from geo.store.core import assign_unassigned, unassigned
 from geo.store.migrations import MIGRATIONS
 from geo.store.session import Session
 
@@ -125,7 +126,7 @@ class Store:
                 # is created in a database made earlier. create_all only adds missing tables;
                 # it never changes an existing one. From version 2 on, steps go in MIGRATIONS.
                 t.metadata.create_all(conn, checkfirst=True)
-                return f"Databasen är redan aktuell (schemaversion {current})."
+                return f"Databasen är redan aktuell (schemaversion {current}).{_assigned(conn)}"
             # Each step runs in this one transaction: an upgrade is all or nothing.
             for version in range(current + 1, t.SCHEMA_VERSION + 1):
                 MIGRATIONS[version](conn)
@@ -134,7 +135,10 @@ class Store:
                 .where(t.meta.c.key == "schema_version")
                 .values(value=str(t.SCHEMA_VERSION))
             )
-            return f"Databasen uppgraderades från schemaversion {current} till {t.SCHEMA_VERSION}."
+            return (
+                f"Databasen uppgraderades från schemaversion {current} till "
+                f"{t.SCHEMA_VERSION}.{_assigned(conn)}"
+            )
 
     @contextmanager
     def _schema_transaction(self) -> Iterator[Connection]:
@@ -273,6 +277,27 @@ class Store:
             session = Session(conn, actor, self.backend)
             session.record_change("restore", "meta", None, None, counts)
         return counts
+
+
+def _assigned(conn: Connection) -> str:
+    """Give records without a promise the only stored one; a sentence on what was done.
+
+    Databases written before every record named its promise hold rows of no promise. With
+    one promise stored they are its (`assign_unassigned`); with several, they are counted
+    toward none until an administrator decides, so the sentence says how many are left.
+    """
+    moved = assign_unassigned(conn)
+    left = unassigned(conn)
+    text = (
+        f" {moved} poster utan medborgarlöfte fördes till det enda lagrade löftet." if moved else ""
+    )
+    if left:
+        text += (
+            f" {left} aktiviteter, planerade aktiviteter och regler hör inte till något "
+            "medborgarlöfte och räknas inte i något av dem: databasen har flera löften, så "
+            "programmet kan inte välja."
+        )
+    return text
 
 
 def _advance_sequences(conn: Connection, table: Any) -> None:

@@ -26,12 +26,15 @@ class Findings(SessionCore):
         self._require(Operation.PLAN, finding.classification)
         return self._add_record(finding, t.findings, FINDING_ROWS.values(finding))
 
-    def list_findings(self, activity_id: int | None = None) -> list[Finding]:
-        """Findings, oldest first; optionally of one safety walk."""
+    def list_findings(
+        self, activity_id: int | None = None, document_id: str | None = None
+    ) -> list[Finding]:
+        """Findings, oldest first; optionally of one safety walk, or of the walks of one
+        promise document."""
         query = select(t.findings, HAS_PHOTO).order_by(t.findings.c.id)
         if activity_id is not None:
             query = query.where(t.findings.c.activity_id == activity_id)
-        query = self._hide_secret(query, t.findings)
+        query = self._hide_secret(self._of_document(query, t.findings, document_id), t.findings)
         return [FINDING_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def get_finding(self, finding_id: int) -> Finding:

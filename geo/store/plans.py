@@ -25,8 +25,7 @@ class Plans(SessionCore):
     ) -> PlannedActivity:
         """Schedule an activity; returns it with its id (classified at least as its place)."""
         (planned,) = self._plannable([planned])
-        self._require_document(document_id)
-        values = PLANNED_ROWS.values(planned) | {"document_id": document_id}
+        values = PLANNED_ROWS.values(planned) | {"document_id": self._document_for(document_id)}
         return self._add_record(planned, t.planned_activities, values)
 
     def get_planned(self, planned_id: int) -> PlannedActivity:
@@ -36,10 +35,15 @@ class Plans(SessionCore):
         return PLANNED_ROWS.from_row(self._visible_row(query, t.planned_activities, missing))
 
     def list_planned(
-        self, start: datetime | None = None, end: datetime | None = None
+        self,
+        start: datetime | None = None,
+        end: datetime | None = None,
+        document_id: str | None = None,
     ) -> list[PlannedActivity]:
-        """Planned activities with start in [start, end), soonest first."""
-        return self._planned_where(*starting_in(t.planned_activities.c.start_at, start, end))
+        """Planned activities with start in [start, end), soonest first; of one promise
+        document when `document_id` is given."""
+        start_at = t.planned_activities.c.start_at
+        return self._planned_where(*starting_in(start_at, start, end), document_id=document_id)
 
     def update_planned(self, planned: PlannedActivity) -> PlannedActivity:
         """Save changes to a plan (optimistic version check)."""
@@ -52,8 +56,7 @@ class Plans(SessionCore):
     def add_schedule_rule(self, rule: ScheduleRule, document_id: str | None = None) -> ScheduleRule:
         """Store a recurrence rule or randomised plan; returns it with its id."""
         self._require(Operation.PLAN, rule.classification)
-        self._require_document(document_id)
-        values = SCHEDULE_RULE_ROWS.values(rule) | {"document_id": document_id}
+        values = SCHEDULE_RULE_ROWS.values(rule) | {"document_id": self._document_for(document_id)}
         return self._add_record(rule, t.recurrence_rules, values)
 
     def get_schedule_rule(self, rule_id: int) -> ScheduleRule:
@@ -64,19 +67,21 @@ class Plans(SessionCore):
 
     def list_schedule_rules(self, document_id: str | None = None) -> list[ScheduleRule]:
         """Stored rules, oldest first; optionally of one promise document."""
-        query = self._hide_secret(
-            select(t.recurrence_rules).order_by(t.recurrence_rules.c.id), t.recurrence_rules
-        )
-        if document_id is not None:
-            query = query.where(t.recurrence_rules.c.document_id == document_id)
-        return [SCHEDULE_RULE_ROWS.from_row(r) for r in self.conn.execute(query)]
+        r = t.recurrence_rules
+        query = self._of_document(select(r).order_by(r.c.id), r, document_id)
+        rows = self.conn.execute(self._hide_secret(query, r))
+        return [SCHEDULE_RULE_ROWS.from_row(row) for row in rows]
 
     def list_planned_for_rule(self, rule_id: int) -> list[PlannedActivity]:
         """The planned activities a stored rule made, soonest first."""
         return self._planned_where(t.planned_activities.c.rule_id == rule_id)
 
-    def _planned_where(self, *conditions: Any) -> list[PlannedActivity]:
-        """The planned activities the actor may see that meet `conditions`, soonest first."""
+    def _planned_where(
+        self, *conditions: Any, document_id: str | None = None
+    ) -> list[PlannedActivity]:
+        """The planned activities the actor may see that meet `conditions` (and are of
+        `document_id`, if given), soonest first."""
         p = t.planned_activities
         query = select(p).where(*conditions).order_by(p.c.start_at, p.c.id)
+        query = self._of_document(query, p, document_id)
         return [PLANNED_ROWS.from_row(r) for r in self.conn.execute(self._hide_secret(query, p))]

@@ -77,7 +77,7 @@ def test_logged_activities_are_counted_markers_per_place_with_a_swedish_tooltip(
     with store.session(Actor("test")) as s:
         doc = s.promise_document()
         year = promise_year(doc, 2023)
-        data = load_map_data(s, doc.kommunkod, year.start_at, year.end_at)
+        data = load_map_data(s, doc, year.start_at, year.end_at)
     store.dispose()
     presence = data.activities[CommitmentKind.PRESENCE]["features"]
     busiest = presence[0]["properties"]

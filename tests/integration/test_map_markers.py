@@ -94,7 +94,7 @@ def markers(store: Store, actor: Actor) -> tuple[dict[str, list[tuple[str, int]]
     with store.session(actor) as s:
         doc = s.promise_document()
         year = promise_year(doc, 2023)
-        data = load_map_data(s, doc.kommunkod, year.start_at, year.end_at)
+        data = load_map_data(s, doc, year.start_at, year.end_at)
     layers = {
         kind.label: [(f["properties"]["label"], f["properties"]["count"]) for f in fc["features"]]
         for kind, fc in data.activities.items()

@@ -324,7 +324,7 @@ def test_a_road_layer_is_imported_and_drawn_with_its_attribution(db: str, tmp_pa
             (props, geom), _ = s.base_features("vagar")
             doc = s.promise_document()
             period = promise_year(doc, 2023)
-            data = load_map_data(s, doc.kommunkod, period.start_at, period.end_at)
+            data = load_map_data(s, doc, period.start_at, period.end_at)
     finally:
         store.dispose()
     assert props == {"namn": "Storgatan", "typ": "gata"}

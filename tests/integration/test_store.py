@@ -148,7 +148,7 @@ def test_areas_and_lengths_survive_the_round_trip_exactly(store) -> None:
 def test_an_activity_comes_back_with_its_outcome_counts_place_and_geometry(store) -> None:
     with store.session(PLANNER) as s:
         place = s.add_place(_place())
-        added = s.add_activity(_activity(local(2024, 6, 4, 7), place.id), document_id="doc")
+        added = s.add_activity(_activity(local(2024, 6, 4, 7), place.id))
     with store.session(PLANNER) as s:
         back = s.get_activity(added.id)
 

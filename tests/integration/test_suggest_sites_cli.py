@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
 
-from geo.installation.init import initialise
+from geo.installation.init import initialise, save_promise_upload
+from geo.planning.siting_inputs import STORE_LAYER_TITLES, VIOLATIONS_LAYER
 from geo.records.models import Actor
 from geo.store import Store
-from tests.common import REPO_ROOT, run_cli
+from tests.common import REPO_ROOT, aneby_copy, run_cli
 
 # Three candidates on a line 500 m apart (SWEREF 99 TM), demand with weights: with 300 m
 # A reaches 2, B reaches 1 + 2, C reaches 3 + 1 (total 9).
@@ -182,3 +184,30 @@ def test_a_bad_row_in_a_demand_file_is_named(files: dict[str, str], tmp_path: Pa
     )  # fmt: skip
     assert result.returncode == 2
     assert 'önskemål.csv, rad 3, vikt: "många" är inget tal' in result.stderr
+
+
+def test_the_violations_are_the_chosen_promises_and_the_command_says_which(
+    demo_db: Path, tmp_path: Path
+) -> None:
+    url = _copy(demo_db, tmp_path)
+    store = Store(url)
+    try:
+        # Eksjö's promise, in the same database as the Aneby demo, with nothing logged yet.
+        text = aneby_copy("eksjo-2023-2024", "Eksjö", "0686", date(2023, 6, 15), date(2024, 6, 14))
+        save_promise_upload(store, Actor("test"), "eksjo-2023-2024.yaml", text)
+    finally:
+        store.dispose()
+    args = ["suggest-sites", "--k", "2", "--radius", "300", "--json"]
+    violations = {}
+    for document in ("aneby-2023-2024", "eksjo-2023-2024"):
+        result = run_cli(url, *args, "--document", document)
+        assert result.returncode == 0, result.stderr
+        assert document in result.stderr  # which promise was used
+        layers = {layer["name"]: layer for layer in json.loads(result.stdout)["layers"]}
+        violations[document] = layers[STORE_LAYER_TITLES[VIOLATIONS_LAYER]]["points"]
+    assert violations["aneby-2023-2024"] > 0
+    assert violations["eksjo-2023-2024"] == 0
+    # Two promises, none in force today: the command does not guess.
+    unnamed = run_cli(url, *args)
+    assert unnamed.returncode == 2
+    assert "aneby-2023-2024" in unnamed.stderr and "eksjo-2023-2024" in unnamed.stderr
