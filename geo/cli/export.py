@@ -245,7 +245,7 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     with store.session(actor) as s:
         plans = s.list_planned(start, end)
         activities = s.list_activities(start, end)
-        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+        places = s.places_by_id(doc.kommunkod)
     audience = Audience(args.audience)
     public = audience is Audience.PUBLIC
     title = "polisens öppettider" if public else "planering"
@@ -289,7 +289,7 @@ def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
     with store.session(cli_actor()) as s:
         rules = s.list_schedule_rules(doc.id)
         plans = s.list_planned()
-        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+        places = s.places_by_id(doc.kommunkod)
     text = opening_hours(public_times(rules, plans, places, today, args.weeks))
     # Opening hours are for the kommun's web site: public by nature.
     data = (text.html if args.format == "html" else text.text).encode("utf-8")

@@ -40,6 +40,11 @@ def register_places(group: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", type=Path, metavar="FIL")
     _crs_option(p)
+    add_document_option(
+        p,
+        "löftet vars kommun platserna hör till (behövs när databasen har löften för flera "
+        "kommuner); en plats inom en lagrad kommungräns hör till den kommunen",
+    )
 
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
@@ -52,6 +57,11 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     actor = cli_actor()
     with store.session(actor) as s:
         context = load_place_context(s)
+        several = len({d.kommunkod for d in s.promise_documents()}) > 1
+    # With one kommun stored the places are its; with several the promise must be chosen.
+    kommunkod = (
+        chosen_document(store, args.document).kommunkod if args.document or several else None
+    )
     result = read_places(data, args.file.name, args.crs, context)
     print(f"Koordinatsystem: {result.crs_label} ({result.crs_reason}).")
     for note in result.notes:
@@ -59,7 +69,7 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     for warning in result.warnings:
         print(f"Varning: {warning}", file=sys.stderr)
     with store.session(actor) as s:
-        saved = save_places(s, result.places, result.name)
+        saved = save_places(s, result.places, result.name, kommunkod)
     print(saved.summary(args.file.name))
     return 0
 

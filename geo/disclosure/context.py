@@ -70,7 +70,7 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
         check_public_request(doc, request)
     period = _period(doc, request.start, request.end)
     until = counted_until(period, today) if public else period.end
-    places = session.list_places(include_retired=True)
+    places = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
     every_activity = session.list_activities()
     in_period = [a for a in every_activity if period.contains(day_of(a.start))]
     if public:

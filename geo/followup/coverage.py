@@ -169,6 +169,7 @@ class PresenceView:
 
 def load_presence(
     session: Session,
+    kommunkod: str,
     period: Period,
     today: date,
     weeks: int,
@@ -176,12 +177,14 @@ def load_presence(
 ) -> PresenceView:
     """Presence per central area in `period` and control-site use in the last `weeks` weeks.
 
+    The areas and sites are those of the promise's kommun (`kommunkod`).
+
     The weeks run up to `today`, or to the end of `period` when it is already over (so a
     past promise year is seen as it ended).
     """
     wanted = set(kinds) if kinds is not None else None
-    every_place = {p.id: p for p in session.list_places(include_retired=True) if p.id is not None}
-    areas = session.list_places(PlaceKind.CENTRAL_AREA)
+    every_place = session.places_by_id(kommunkod)
+    areas = session.list_places(PlaceKind.CENTRAL_AREA, kommunkod=kommunkod)
     activities = [
         a
         for a in session.list_activities(period.start_at, period.end_at)
@@ -191,7 +194,7 @@ def load_presence(
     presence = presence_by_area(areas, points)
     in_some_area = _points_in_any(areas, points)
     until = min(today, period.end)
-    sites = session.list_places(PlaceKind.TRAFFIC_CONTROL_SITE)
+    sites = session.list_places(PlaceKind.TRAFFIC_CONTROL_SITE, kommunkod=kommunkod)
     controls = session.list_activities(end=_day_end(until), kind=CommitmentKind.TRAFFIC_CONTROL)
     features = [
         feature(

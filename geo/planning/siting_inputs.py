@@ -198,9 +198,9 @@ def central_areas_layer(places: Iterable[Place], layer_weight: float = 1.0) -> D
     return layer_from_geometries(STORE_LAYER_TITLES[CENTRAL_AREAS_LAYER], items, layer_weight)
 
 
-def store_demand_layers(session: Session) -> dict[str, DemandLayer]:
-    """The demand layers the store offers: logged violations and the central areas."""
-    places = session.list_places(include_retired=True)
+def store_demand_layers(session: Session, kommunkod: str | None = None) -> dict[str, DemandLayer]:
+    """The demand layers the store offers: logged violations and the kommun's central areas."""
+    places = session.list_places(include_retired=True, kommunkod=kommunkod)
     controls = session.list_activities(kind=CommitmentKind.TRAFFIC_CONTROL)
     return {
         VIOLATIONS_LAYER: violations_layer(controls, places),

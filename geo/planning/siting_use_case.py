@@ -54,7 +54,8 @@ class SitingRequest:
     `store_layers` names the store's demand layers with a weight each; `layers` are demand
     layers already built (read from files, or weighted on the page). `save_document` (with
     `save`) finds the promise document a rotation will be saved under before anything is
-    computed, so a wrong document stops the command early.
+    computed, so a wrong document stops the command early. `kommunkod` is the kommun whose
+    stored sites and central areas are used (None: every kommun's, for a database of one).
     """
 
     k: int
@@ -67,6 +68,7 @@ class SitingRequest:
     layers: Sequence[DemandLayer] = ()
     save: bool = False
     save_document: str | None = None
+    kommunkod: str | None = None
 
 
 @dataclass(frozen=True)
@@ -77,12 +79,15 @@ class Suggestion:
     document_id: str | None = field(default=None)
 
 
-def siting_offer(store: Store, actor: Actor) -> SitingOffer:
-    """The stored sites, demand layers and road layers a planner can choose from."""
+def siting_offer(store: Store, actor: Actor, kommunkod: str | None = None) -> SitingOffer:
+    """The kommun's stored sites and demand layers and the road layers a planner can choose
+    from."""
     with store.session(actor) as s:
         return SitingOffer(
-            inputs.site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE)),
-            inputs.store_demand_layers(s),
+            inputs.site_candidates(
+                s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE, kommunkod=kommunkod)
+            ),
+            inputs.store_demand_layers(s, kommunkod),
             inputs.line_base_layers(s),
         )
 
@@ -115,11 +120,12 @@ def suggest(store: Store, actor: Actor, request: SitingRequest) -> Suggestion:
         store.require_schema()
         with store.session(actor) as s:
             if request.use_stored_sites:
-                stored = inputs.site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
+                sites = s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE, kommunkod=request.kommunkod)
+                stored = inputs.site_candidates(sites)
             if request.road_layer:
                 road = inputs.base_layer_candidates(s, request.road_layer, request.spacing)
             if request.store_layers:
-                offered = inputs.store_demand_layers(s)
+                offered = inputs.store_demand_layers(s, request.kommunkod)
                 store_layers = [offered[name].with_weight(w) for name, w in request.store_layers]
             if request.save:
                 document_id = s.promise_document(request.save_document).id

@@ -161,7 +161,7 @@ def test_presence_per_area_and_the_heat_layer_read_from_the_store(store: Store) 
                 Activity(CommitmentKind.TRAFFIC_CONTROL, at(day, 7), at(day, 9), place_id=site.id),
             ]
         )
-        view = load_presence(s, doc_year, date(2023, 9, 20), 8, [CommitmentKind.PRESENCE])
+        view = load_presence(s, "0604", doc_year, date(2023, 9, 20), 8, [CommitmentKind.PRESENCE])
         doc = s.promise_document()
         heat = load_heat(s, doc, doc_year.start_at, doc_year.end_at, 300)
     assert [(a.place.name, a.activities, a.hours) for a in view.areas] == [("Torget", 2, 3.0)]
