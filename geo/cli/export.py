@@ -14,12 +14,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from geo.cli.common import (
+    PLACES_DOCUMENT_HELP,
     UsageError,
     add_command,
     add_document_option,
     chosen_document,
     cli_actor,
     iso_date,
+    places_kommun,
     weeks_ahead,
 )
 from geo.store import Store
@@ -67,20 +69,21 @@ def register_places(group: argparse._SubParsersAction) -> None:
         group,
         "places",
         _cmd_export_places,
-        "alla aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
-        "Skriver alla aktiva platser med samma kolumnnamn som importen, så att "
+        "kommunens aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
+        "Skriver kommunens aktiva platser med samma kolumnnamn som importen, så att "
         "filen kan läsas in igen. Filen är intern: den innehåller alla klassningar.",
     )
     p.add_argument("out", type=Path, metavar="UT.gpkg|UT.geojson")
+    add_document_option(p, PLACES_DOCUMENT_HELP)
 
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
     from geo.exports.places import export_places
     from geo.records.models import Classification
 
-    store.require_schema()
+    kommunkod = places_kommun(store, args.document)
     with store.session(cli_actor()) as s:
-        places = s.list_places()
+        places = s.list_places(kommunkod=kommunkod)
     count = export_places(places, args.out)
     secret = sum(p.classification is Classification.SECRET for p in places)
     print(f"{count} platser skrevs till {args.out}.")

@@ -10,7 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli.common import add_command, add_document_option, chosen_document, cli_actor
+from geo.cli.common import (
+    PLACES_DOCUMENT_HELP,
+    add_command,
+    add_document_option,
+    chosen_document,
+    cli_actor,
+    places_kommun,
+)
 from geo.files.limits import PLACES_LIMIT
 from geo.store import Store
 
@@ -40,11 +47,7 @@ def register_places(group: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", type=Path, metavar="FIL")
     _crs_option(p)
-    add_document_option(
-        p,
-        "löftet vars kommun platserna hör till (behövs när databasen har löften för flera "
-        "kommuner); en plats inom en lagrad kommungräns hör till den kommunen",
-    )
+    add_document_option(p, PLACES_DOCUMENT_HELP)
 
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
@@ -55,13 +58,9 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     # Refused from os.stat before a byte is read (issue 11: GeoJSON had no limit at all).
     data = PLACES_LIMIT.read(args.file)
     actor = cli_actor()
+    kommunkod = places_kommun(store, args.document)
     with store.session(actor) as s:
         context = load_place_context(s)
-        several = len({d.kommunkod for d in s.promise_documents()}) > 1
-    # With one kommun stored the places are its; with several the promise must be chosen.
-    kommunkod = (
-        chosen_document(store, args.document).kommunkod if args.document or several else None
-    )
     result = read_places(data, args.file.name, args.crs, context)
     print(f"Koordinatsystem: {result.crs_label} ({result.crs_reason}).")
     for note in result.notes:

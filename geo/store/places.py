@@ -127,9 +127,14 @@ class Places(SessionCore):
         return {p.id: p for p in places if p.id is not None}
 
     def update_place(self, place: Place) -> Place:
-        """Save changes; refused (ConflictError) if someone saved since `place.version`."""
+        """Save changes; refused (ConflictError) if someone saved since `place.version`.
+
+        The place keeps its kommun, moved or not, when `place.kommunkod` is not given.
+        """
         self._require(Operation.PLAN, place.classification)
         unsaved = "Platsen är inte sparad än."
+        if place.kommunkod is None and place.id is not None:
+            place = replace(place, kommunkod=self.get_place(place.id).kommunkod)
         saved = self._save_changes(place, t.places, PLACE_ROWS.values, self.get_place, unsaved)
         self._restrict_records_at(saved.id, place.classification)
         return saved

@@ -9,6 +9,7 @@ made in.
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from geo.records.models import STOCKHOLM, Actor, BaseLayer, Place, PlaceKind, Pr
 from geo.records.promise_file import load_promise_file
 from geo.spatial.layers import load_map_data
 from geo.store import Store
-from tests.common import ANEBY_PROMISE
+from tests.common import ANEBY_PROMISE, run_cli
 
 pytestmark = pytest.mark.store_starts("schema")
 
@@ -180,3 +181,37 @@ def test_a_place_file_for_aneby_is_not_matched_against_nassjos_places(store: Sto
 
     assert [r.change for r in for_nassjo.rows] == [Change.SAME]
     assert [r.change for r in for_aneby.rows] == [Change.NEW]
+
+
+@pytest.mark.usefixtures("places")
+def test_a_place_changed_on_the_places_page_keeps_its_kommun(store: Store) -> None:
+    with store.session(ACTOR) as s:
+        (torget,) = s.list_places(kommunkod=ANEBY)
+        # The form builds the place again from what the user typed.
+        s.update_place(Place(torget.kind, "Stora torget", torget.geometry, id=torget.id))
+
+    assert _names(store, ANEBY) == ["Stora torget"]
+
+
+@pytest.mark.usefixtures("places")
+def test_export_places_writes_the_chosen_promises_kommun_only(store: Store, tmp_path: Path) -> None:
+    out = tmp_path / "platser.geojson"
+
+    result = run_cli(store.url, "export", "places", out, "--document", "nassjo-2024-2025")
+
+    assert result.returncode == 0, result.stderr
+    features = json.loads(out.read_text(encoding="utf-8"))["features"]
+    assert sorted(f["properties"]["namn"] for f in features) == ["Sjön", "Storgatan"]
+
+
+@pytest.mark.usefixtures("places")
+def test_with_several_kommuner_export_places_without_a_promise_stops_and_lists_them(
+    store: Store, tmp_path: Path
+) -> None:
+    out = tmp_path / "platser.geojson"
+
+    result = run_cli(store.url, "export", "places", out)
+
+    assert result.returncode == 2
+    assert "nassjo-2024-2025" in result.stderr
+    assert not out.exists()
