@@ -73,7 +73,7 @@ with form_column:
         )
     else:
         drawing_status(kind, drawing, context, editing)
-        place_form(kind, drawing, context, editing)
+        place_form(kind, drawing, context, kommunkod, editing)
         if editing is not None:
             retire_panel(editing)
 

@@ -48,7 +48,7 @@ elif section == "Var har vi varit?":
         "Trafikkontrollplatser: senaste antal veckor", 1, 52, 8, key="site_weeks"
     )
     with store.session(actor) as s:
-        presence = load_presence(s, doc.id, period, today, int(weeks), kinds or None)
+        presence = load_presence(s, doc, period, today, int(weeks), kinds or None)
     if presence.areas:
         presence_legend()
         st_folium(

@@ -45,7 +45,7 @@ st.caption(
     "annan kombination av lika många platser täcker mer."
 )
 store = get_store()
-offer = siting_offer(store, current_actor(), sel.document.id)
+offer = siting_offer(store, current_actor(), sel.document)
 stored_sites, roads = offer.stored_sites, offer.road_layers
 
 left, right = st.columns(2)
@@ -68,7 +68,14 @@ with st.expander("Efterfrågan och vikter", expanded=True):
     layers = weighted_layers(offer.demand_layers)
 
 request = SitingRequest(
-    k, radius, use_sites, road, spacing, file_candidates=file_candidates, layers=layers
+    k,
+    radius,
+    use_sites,
+    road,
+    spacing,
+    file_candidates=file_candidates,
+    layers=layers,
+    kommunkod=sel.document.kommunkod,
 )
 try:
     result = suggest(store, current_actor(), request).result

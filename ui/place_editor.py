@@ -121,22 +121,23 @@ def show_flash() -> None:
 
 @dataclass(frozen=True)
 class MapView:
-    """What the drawing map shows: the kommun's base layers and the stored places."""
+    """What the drawing map shows: the kommun's base layers and its stored places."""
 
     base: dict[str, Any]
     attributions: list[str]
     places: list[Place]
     boundary: list[Any]
+    kommunkod: str
 
 
 def load_view(kommunkod: str) -> MapView:
-    """Base layers (prepared once, capped for size) and every place, retired ones too."""
+    """Base layers (prepared once, capped for size) and the kommun's places, retired ones too."""
     prepared = base_layers(kommunkod)
     with get_store().session(current_actor()) as s:
-        places = s.list_places(include_retired=True)
+        places = s.list_places(include_retired=True, kommunkod=kommunkod)
     for note in prepared.notes:
         st.caption(plain(note))
-    return MapView(prepared.layers, prepared.attributions, places, prepared.boundary)
+    return MapView(prepared.layers, prepared.attributions, places, prepared.boundary, kommunkod)
 
 
 def draw_on_map(view: MapView, geometry_type: str, focus: Place | None) -> Drawing:
@@ -257,9 +258,14 @@ def _attribute_inputs(kind: PlaceKind, place: Place | None, key: str) -> dict[st
 
 
 def place_form(
-    kind: PlaceKind, drawing: Drawing, context: PlaceContext, place: Place | None = None
+    kind: PlaceKind,
+    drawing: Drawing,
+    context: PlaceContext,
+    kommunkod: str,
+    place: Place | None = None,
 ) -> None:
-    """The attribute form: a new place (place=None) or changes to a stored one."""
+    """The attribute form: a new place (place=None, made for `kommunkod`'s promise) or changes
+    to a stored one."""
     key = f"{'andra_' + str(place.id) if place else 'ny_' + kind.value}_{nonce()}"
     with st.form(key, border=True):
         name = st.text_input("Namn", place.name if place else "", key=f"{key}_namn", max_chars=200)
@@ -293,7 +299,7 @@ def place_form(
         warnings = validate_place(built, context)
         with get_store().session(current_actor()) as s:
             if place is None:
-                s.add_place(built)
+                s.add_place(built, kommunkod)
             else:
                 s.update_place(built)
     except LofteskartanError as exc:
@@ -380,7 +386,7 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
         # Which rows are new and which change a stored place (an export's `id`), before
         # the user confirms; rows that cannot be applied show here, not after the click.
         with get_store().session(current_actor()) as s:
-            plan = plan_import(s, result.places, result.name)
+            plan = plan_import(s, result.places, result.name, view.kommunkod)
     except LofteskartanError as exc:
         st.error(plain(exc))
         return
@@ -398,7 +404,7 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
     ):
         try:
             with get_store().session(current_actor()) as s:
-                saved = save_places(s, result.places, result.name)
+                saved = save_places(s, result.places, result.name, view.kommunkod)
         except LofteskartanError as exc:
             st.error(plain(exc))
             return

@@ -58,7 +58,7 @@ class Schedule:
 def load_schedule(doc: PromiseDocument, period: Period) -> Schedule:
     """Places, plans, logged activities and rules for the promise year."""
     with get_store().session(current_actor()) as s:
-        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+        places = s.places_by_id(doc.kommunkod)
         plans = s.list_planned(period.start_at, period.end_at, document_id=doc.id)
         activities = s.list_activities(period.start_at, period.end_at, document_id=doc.id)
         rules = s.list_schedule_rules(doc.id)

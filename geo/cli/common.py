@@ -132,3 +132,23 @@ def add_command(
     p: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=description)
     p.set_defaults(handler=handler)
     return p
+
+
+PLACES_DOCUMENT_HELP = (
+    "löftet vars kommuns platser kommandot gäller (behövs när databasen har löften för flera "
+    "kommuner); en ny plats inom en lagrad kommungräns hör till den kommunen"
+)
+
+
+def places_kommun(store: Store, document_id: str | None) -> str | None:
+    """The kommun a places command works on: `--document`'s, or None with one kommun stored.
+
+    With promises of several kommuner and no `--document` the promise is chosen as for any
+    command (`chosen_document`: the one in force today, else exit 2 listing them).
+    """
+    store.require_schema()
+    with store.session(cli_actor()) as s:
+        several = len({d.kommunkod for d in s.promise_documents()}) > 1
+    if document_id is None and not several:
+        return None
+    return chosen_document(store, document_id).kommunkod

@@ -14,12 +14,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from geo.cli.common import (
+    PLACES_DOCUMENT_HELP,
     UsageError,
     add_command,
     add_document_option,
     chosen_document,
     cli_actor,
     iso_date,
+    places_kommun,
     weeks_ahead,
 )
 from geo.store import Store
@@ -67,20 +69,21 @@ def register_places(group: argparse._SubParsersAction) -> None:
         group,
         "places",
         _cmd_export_places,
-        "alla aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
-        "Skriver alla aktiva platser med samma kolumnnamn som importen, så att "
+        "kommunens aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
+        "Skriver kommunens aktiva platser med samma kolumnnamn som importen, så att "
         "filen kan läsas in igen. Filen är intern: den innehåller alla klassningar.",
     )
     p.add_argument("out", type=Path, metavar="UT.gpkg|UT.geojson")
+    add_document_option(p, PLACES_DOCUMENT_HELP)
 
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
     from geo.exports.places import export_places
     from geo.records.models import Classification
 
-    store.require_schema()
+    kommunkod = places_kommun(store, args.document)
     with store.session(cli_actor()) as s:
-        places = s.list_places()
+        places = s.list_places(kommunkod=kommunkod)
     count = export_places(places, args.out)
     secret = sum(p.classification is Classification.SECRET for p in places)
     print(f"{count} platser skrevs till {args.out}.")
@@ -245,7 +248,7 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     with store.session(actor) as s:
         plans = s.list_planned(start, end, document_id=doc.id)
         activities = s.list_activities(start, end, document_id=doc.id)
-        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+        places = s.places_by_id(doc.kommunkod)
     audience = Audience(args.audience)
     public = audience is Audience.PUBLIC
     title = "polisens öppettider" if public else "planering"
@@ -289,7 +292,7 @@ def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
     with store.session(cli_actor()) as s:
         rules = s.list_schedule_rules(doc.id)
         plans = s.list_planned(document_id=doc.id)
-        places = {p.id: p for p in s.list_places(include_retired=True) if p.id is not None}
+        places = s.places_by_id(doc.kommunkod)
     text = opening_hours(public_times(rules, plans, places, today, args.weeks))
     # Opening hours are for the kommun's web site: public by nature.
     data = (text.html if args.format == "html" else text.text).encode("utf-8")

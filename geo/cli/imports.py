@@ -10,7 +10,14 @@ import argparse
 import sys
 from pathlib import Path
 
-from geo.cli.common import add_command, add_document_option, chosen_document, cli_actor
+from geo.cli.common import (
+    PLACES_DOCUMENT_HELP,
+    add_command,
+    add_document_option,
+    chosen_document,
+    cli_actor,
+    places_kommun,
+)
 from geo.files.limits import PLACES_LIMIT
 from geo.store import Store
 
@@ -40,6 +47,7 @@ def register_places(group: argparse._SubParsersAction) -> None:
     )
     p.add_argument("file", type=Path, metavar="FIL")
     _crs_option(p)
+    add_document_option(p, PLACES_DOCUMENT_HELP)
 
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
@@ -50,6 +58,7 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     # Refused from os.stat before a byte is read (issue 11: GeoJSON had no limit at all).
     data = PLACES_LIMIT.read(args.file)
     actor = cli_actor()
+    kommunkod = places_kommun(store, args.document)
     with store.session(actor) as s:
         context = load_place_context(s)
     result = read_places(data, args.file.name, args.crs, context)
@@ -59,7 +68,7 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     for warning in result.warnings:
         print(f"Varning: {warning}", file=sys.stderr)
     with store.session(actor) as s:
-        saved = save_places(s, result.places, result.name)
+        saved = save_places(s, result.places, result.name, kommunkod)
     print(saved.summary(args.file.name))
     return 0
 

@@ -196,6 +196,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
         layers=file_layers,
         save=args.save,
         save_document=None if save_under is None else save_under.id,
+        kommunkod=None if save_under is None else save_under.kommunkod,
     )
     try:
         suggestion = suggest(store, cli_actor(), request)

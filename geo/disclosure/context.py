@@ -71,7 +71,7 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
         check_public_request(doc, request)
     period = _period(doc, request.start, request.end)
     until = counted_until(period, today) if public else period.end
-    places = session.list_places(include_retired=True)
+    places = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
     # Only this promise's records: another kommun's never count in its figures or files.
     every_activity = session.list_activities(document_id=doc.id)
     in_period = [a for a in every_activity if period.contains(day_of(a.start))]

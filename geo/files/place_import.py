@@ -281,8 +281,14 @@ def _plan_stored(item: ImportedPlace, stored: Place, problems: Problems) -> Plan
     return PlannedPlace(item, Change.RETIRE if retire else Change.CHANGED, merged, fields)
 
 
-def plan_import(session: Session, places: Sequence[ImportedPlace], name: str) -> ImportPlan:
+def plan_import(
+    session: Session, places: Sequence[ImportedPlace], name: str, kommunkod: str | None = None
+) -> ImportPlan:
     """What importing the checked places will do; nothing is written.
+
+    The file is matched against the places of `kommunkod` (the kommun of the promise it is
+    imported for; every place when None), so an `id` or a place of another kommun is never
+    changed from here.
 
     A row whose `id` is a stored place changes that place (only the fields that differ;
     `ur_bruk` = ja retires it); a row without `id`, or whose `id` is not in this database,
@@ -297,7 +303,7 @@ def plan_import(session: Session, places: Sequence[ImportedPlace], name: str) ->
         all named at once.
     """
     problems = Problems(name)
-    stored = {p.id: p for p in session.list_places(include_retired=True) if p.id is not None}
+    stored = session.places_by_id(kommunkod)
     planned: dict[int, PlannedPlace] = {}
     for index, item in enumerate(places):
         match = stored.get(item.file_id) if item.file_id is not None else None
@@ -330,21 +336,25 @@ def plan_import(session: Session, places: Sequence[ImportedPlace], name: str) ->
 
 
 def save_places(
-    session: Session, places: Sequence[ImportedPlace], name: str = "Filen"
+    session: Session,
+    places: Sequence[ImportedPlace],
+    name: str = "Filen",
+    kommunkod: str | None = None,
 ) -> SaveResult:
     """Apply `plan_import` in the session's one unit of work: add the new places, change
-    and retire the stored ones the file names by `id`, and leave the rest.
+    and retire the stored ones the file names by `id`, and leave the rest. New places belong
+    to the kommun they lie in, else to `kommunkod` (see `Session.add_place`).
 
     Importing the same file twice changes nothing the second time. `name` names the file
     in messages. Raises ImportFileError (nothing written) when any row cannot be applied.
     """
-    plan = plan_import(session, places, name)
+    plan = plan_import(session, places, name, kommunkod)
     added: list[Place] = []
     updated: list[Place] = []
     retired: list[Place] = []
     for row in plan.rows:
         if row.change is Change.NEW:
-            added.append(session.add_place(row.place))
+            added.append(session.add_place(row.place, kommunkod))
         elif row.change is Change.CHANGED:
             updated.append(session.update_place(row.place))
         elif row.change is Change.RETIRE:

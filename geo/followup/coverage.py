@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
+from geo.records.models import (
+    STOCKHOLM,
+    Activity,
+    CommitmentKind,
+    Place,
+    PlaceKind,
+    PromiseDocument,
+)
 from geo.records.periods import Period
 from geo.spatial.layers import Bounds, FeatureCollection, bounds_of, collection, feature
 from geo.spatial.locations import ActivityPoints, points_from_activities
@@ -169,33 +176,33 @@ class PresenceView:
 
 def load_presence(
     session: Session,
-    document_id: str,
+    doc: PromiseDocument,
     period: Period,
     today: date,
     weeks: int,
     kinds: Iterable[CommitmentKind] | None = None,
 ) -> PresenceView:
     """Presence per central area in `period` and control-site use in the last `weeks` weeks,
-    from the activities of the promise `document_id`.
+    from the activities of the promise `doc`; the areas and sites are its kommun's.
 
     The weeks run up to `today`, or to the end of `period` when it is already over (so a
     past promise year is seen as it ended).
     """
     wanted = set(kinds) if kinds is not None else None
-    every_place = {p.id: p for p in session.list_places(include_retired=True) if p.id is not None}
-    areas = session.list_places(PlaceKind.CENTRAL_AREA)
+    every_place = session.places_by_id(doc.kommunkod)
+    areas = session.list_places(PlaceKind.CENTRAL_AREA, kommunkod=doc.kommunkod)
     activities = [
         a
-        for a in session.list_activities(period.start_at, period.end_at, document_id=document_id)
+        for a in session.list_activities(period.start_at, period.end_at, document_id=doc.id)
         if wanted is None or a.kind in wanted
     ]
     points = points_from_activities(activities, every_place)
     presence = presence_by_area(areas, points)
     in_some_area = _points_in_any(areas, points)
     until = min(today, period.end)
-    sites = session.list_places(PlaceKind.TRAFFIC_CONTROL_SITE)
+    sites = session.list_places(PlaceKind.TRAFFIC_CONTROL_SITE, kommunkod=doc.kommunkod)
     controls = session.list_activities(
-        end=_day_end(until), kind=CommitmentKind.TRAFFIC_CONTROL, document_id=document_id
+        end=_day_end(until), kind=CommitmentKind.TRAFFIC_CONTROL, document_id=doc.id
     )
     features = [
         feature(

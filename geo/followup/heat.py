@@ -488,7 +488,7 @@ def load_heat(
     Reads only what a map needs (`Session.activity_locations`), so 100,000 activities load
     in a fraction of a second.
     """
-    places = {p.id: p for p in session.list_places(include_retired=True) if p.id is not None}
+    places = session.places_by_id(doc.kommunkod)
     match = commitment_match(doc, commitment_id) if commitment_id is not None else None
     points = points_from_rows(session.activity_locations(start, end, kinds, match, doc.id), places)
     layer = heat_layer(points, radius_m)

@@ -21,7 +21,14 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ValidationError
 from geo.planning.siting import Candidate, DemandLayer
-from geo.records.models import Activity, CommitmentKind, Outcome, Place, PlaceKind
+from geo.records.models import (
+    Activity,
+    CommitmentKind,
+    Outcome,
+    Place,
+    PlaceKind,
+    PromiseDocument,
+)
 from geo.swedish import NO_BREAK_SPACE, number
 
 if TYPE_CHECKING:
@@ -198,11 +205,11 @@ def central_areas_layer(places: Iterable[Place], layer_weight: float = 1.0) -> D
     return layer_from_geometries(STORE_LAYER_TITLES[CENTRAL_AREAS_LAYER], items, layer_weight)
 
 
-def store_demand_layers(session: Session, document_id: str) -> dict[str, DemandLayer]:
-    """The demand layers the store offers: violations logged for the promise `document_id`
-    and the central areas."""
-    places = session.list_places(include_retired=True)
-    controls = session.list_activities(kind=CommitmentKind.TRAFFIC_CONTROL, document_id=document_id)
+def store_demand_layers(session: Session, doc: PromiseDocument) -> dict[str, DemandLayer]:
+    """The demand layers the store offers: violations logged for the promise `doc` and the
+    central areas of its kommun."""
+    places = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
+    controls = session.list_activities(kind=CommitmentKind.TRAFFIC_CONTROL, document_id=doc.id)
     return {
         VIOLATIONS_LAYER: violations_layer(controls, places),
         CENTRAL_AREAS_LAYER: central_areas_layer(places),

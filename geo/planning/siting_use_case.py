@@ -21,7 +21,7 @@ from geo.planning.siting import (
     check_k_and_radius,
     suggest_sites,
 )
-from geo.records.models import Actor, PlaceKind
+from geo.records.models import Actor, PlaceKind, PromiseDocument
 from geo.store import Store
 
 
@@ -55,7 +55,8 @@ class SitingRequest:
     layers already built (read from files, or weighted on the page). `save_document` is the
     promise document (None: the most recently signed) whose activities make the store's
     demand layers and, with `save`, that a rotation will be saved under; it is found before
-    anything is computed, so a wrong document stops the command early.
+    anything is computed, so a wrong document stops the command early. `kommunkod` is the
+    kommun whose stored sites are used (None: every kommun's, for a database of one).
     """
 
     k: int
@@ -68,6 +69,7 @@ class SitingRequest:
     layers: Sequence[DemandLayer] = ()
     save: bool = False
     save_document: str | None = None
+    kommunkod: str | None = None
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,15 @@ class Suggestion:
     document_id: str | None = field(default=None)
 
 
-def siting_offer(store: Store, actor: Actor, document_id: str) -> SitingOffer:
-    """The stored sites, demand layers (of the promise `document_id`) and road layers a
-    planner can choose from."""
+def siting_offer(store: Store, actor: Actor, doc: PromiseDocument) -> SitingOffer:
+    """The stored sites and demand layers of the promise `doc` (its kommun's places, its
+    activities) and the road layers a planner can choose from."""
     with store.session(actor) as s:
         return SitingOffer(
-            inputs.site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE)),
-            inputs.store_demand_layers(s, document_id),
+            inputs.site_candidates(
+                s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE, kommunkod=doc.kommunkod)
+            ),
+            inputs.store_demand_layers(s, doc),
             inputs.line_base_layers(s),
         )
 
@@ -117,13 +121,12 @@ def suggest(store: Store, actor: Actor, request: SitingRequest) -> Suggestion:
         store.require_schema()
         with store.session(actor) as s:
             if request.use_stored_sites:
-                stored = inputs.site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
+                sites = s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE, kommunkod=request.kommunkod)
+                stored = inputs.site_candidates(sites)
             if request.road_layer:
                 road = inputs.base_layer_candidates(s, request.road_layer, request.spacing)
             if request.store_layers:
-                offered = inputs.store_demand_layers(
-                    s, s.promise_document(request.save_document).id
-                )
+                offered = inputs.store_demand_layers(s, s.promise_document(request.save_document))
                 store_layers = [offered[name].with_weight(w) for name, w in request.store_layers]
             if request.save:
                 document_id = s.promise_document(request.save_document).id

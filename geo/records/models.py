@@ -268,7 +268,9 @@ class Place:
 
     `attributes` holds the kind's own fields (road and speed limit for a control site,
     opening hours for a police office, stops for a route...). `retired_at` is set when
-    the place is taken out of use; its history stays.
+    the place is taken out of use; its history stays. `kommunkod` is the kommun it belongs to
+    (set by the store from where it lies, else from the promise it is made for); every
+    promise of that kommun sees it, year after year.
     """
 
     kind: PlaceKind
@@ -281,6 +283,7 @@ class Place:
     retired_at: datetime | None = None
     version: int = 1
     is_example: bool = False
+    kommunkod: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "attributes", _frozen(self.attributes))

@@ -260,7 +260,7 @@ def load_map_data(
     prepared = base_layers or load_base_layers(session, doc.kommunkod)
     base, attributions, boundary = prepared.layers, prepared.attributions, prepared.boundary
     notes = prepared.notes
-    every_place = session.list_places(include_retired=True)
+    every_place = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
     places = [p for p in every_place if not p.is_retired]
     # Counted in SQL per place, kind and own position: a few rows for a year at a few
     # places, never one feature per activity (100,000 points made a 38 s page).

@@ -13,6 +13,7 @@ from geo.records.models import PromiseDocument
 from geo.records.promise_choice import choose_document
 from geo.store import schema as t
 from geo.store.core import SessionCore, assign_unassigned, now
+from geo.store.places import adopt_places
 
 
 class PromiseDocuments(SessionCore):
@@ -72,6 +73,8 @@ class PromiseDocuments(SessionCore):
                     target_count=c.target.count if c.target else None,
                 )
             )
+        # Places made before any promise was stored now get a kommun.
+        adopt_places(self.conn)
         return True
 
     def _refuse_dropping_used_commitments(self, doc: PromiseDocument) -> None:

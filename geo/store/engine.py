@@ -130,6 +130,8 @@ class Store:
             # Each step runs in this one transaction: an upgrade is all or nothing.
             for version in range(current + 1, t.SCHEMA_VERSION + 1):
                 MIGRATIONS[version](conn)
+            # A version-1 database may predate a table added to version 1 (see above).
+            t.metadata.create_all(conn, checkfirst=True)
             conn.execute(
                 update(t.meta)
                 .where(t.meta.c.key == "schema_version")

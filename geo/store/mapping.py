@@ -138,6 +138,7 @@ _PLACE_COLUMNS = (
     _GEOMETRY,
     _IS_EXAMPLE,
     _Column("retired_at", "retired_at"),
+    _Column("kommunkod", "kommunkod"),
     _ID,
     _VERSION,
 )

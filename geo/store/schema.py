@@ -37,7 +37,7 @@ from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 from geo.records.models import STOCKHOLM
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SRID = 3006
 
 
@@ -188,6 +188,9 @@ places = Table(
     Column("geom", Geometry(), nullable=False),
     Column("is_example", Boolean, nullable=False, default=False),
     Column("retired_at", AwareDateTime),
+    # The kommun the place belongs to (see `Places.add_place`); NULL only while no promise
+    # is stored, until the first one is (`adopt_places`).
+    Column("kommunkod", String(4), index=True),
     *_tracking(),
 )
 

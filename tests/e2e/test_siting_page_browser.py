@@ -28,7 +28,7 @@ def expected_paths(
     with store.session(Actor("test")) as s:
         if sites is None:
             sites = site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
-        layers = [*store_demand_layers(s, s.promise_document().id).values(), *extra]
+        layers = [*store_demand_layers(s, s.promise_document()).values(), *extra]
     store.dispose()
     fc = result_collections(suggest_sites(sites, layers, 3, 300))
     layers_drawn = ("circles", "sites", "others", "covered", "uncovered")

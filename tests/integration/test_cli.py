@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from geo.store import schema
 from tests.common import TRANAS_PROMISE_YAML, run_cli, table_counts
 
 COMMITMENT_IDS = [
@@ -52,7 +53,7 @@ def test_init_demo_says_what_it_loaded(tmp_path) -> None:
 
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "Databasen skapades (schemaversion 1)."
+    assert lines[0] == f"Databasen skapades (schemaversion {schema.SCHEMA_VERSION})."
     assert "Medborgarlöftet aneby-2023-2024 (Aneby kommun) lästes in." in lines
     assert any(line.startswith("Exempeldata lades till: 9 platser,") for line in lines)
     assert result.stderr == ""

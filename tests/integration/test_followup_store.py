@@ -162,7 +162,7 @@ def test_presence_per_area_and_the_heat_layer_read_from_the_store(store: Store) 
             ]
         )
         doc = s.promise_document()
-        view = load_presence(s, doc.id, doc_year, date(2023, 9, 20), 8, [CommitmentKind.PRESENCE])
+        view = load_presence(s, doc, doc_year, date(2023, 9, 20), 8, [CommitmentKind.PRESENCE])
         heat = load_heat(s, doc, doc_year.start_at, doc_year.end_at, 300)
     assert [(a.place.name, a.activities, a.hours) for a in view.areas] == [("Torget", 2, 3.0)]
     assert [(u.place.name, u.uses) for u in view.sites] == [("Norr", 1)]

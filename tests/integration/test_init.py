@@ -12,6 +12,7 @@ from geo.errors import PromiseFileError
 from geo.installation.init import initialise
 from geo.records.models import Actor
 from geo.spatial.crs import lonlat_to_sweref
+from geo.store import schema
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of, table_counts
 
 ADMIN = Actor("admin.aneby", role="admin")
@@ -28,12 +29,12 @@ def test_init_twice_changes_nothing_the_second_time(store, db_url) -> None:
 
     assert table_counts(db_url) == after_first
     assert second == [
-        "Databasen är redan aktuell (schemaversion 1).",
+        f"Databasen är redan aktuell (schemaversion {schema.SCHEMA_VERSION}).",
         "Medborgarlöftet aneby-2023-2024 (Aneby kommun) är redan inläst.",
         "Exempeldata finns redan.",
     ]
     assert first[:5] == [
-        "Databasen skapades (schemaversion 1).",
+        f"Databasen skapades (schemaversion {schema.SCHEMA_VERSION}).",
         "Medborgarlöftet aneby-2023-2024 (Aneby kommun) lästes in.",
         'Baslagret "Kommungräns Aneby kommun" lästes in (1 objekt).',
         'Baslagret "Länets kommuner" lästes in (13 objekt).',

@@ -183,7 +183,7 @@ def figures(store: Store, kommun: Kommun) -> dict[str, Any]:
         )
         heat = load_heat(s, doc, year.start_at, year.end_at, 300).layer
         assert heat.image is not None  # a surface, not counts per place
-        presence = load_presence(s, doc.id, year, end, 8)
+        presence = load_presence(s, doc, year, end, 8)
         hours = load_week_matrices(s, doc.id, year, [doc.kommunkod])
         pages = (
             heat.events,
@@ -192,7 +192,7 @@ def figures(store: Store, kommun: Kommun) -> dict[str, Any]:
             (hours.activities, hours.activity_hours.tolist()),
             load_map_data(s, doc, year.start_at, year.end_at).activity_count,
             sorted(
-                (layer.weights.tolist() for layer in store_demand_layers(s, doc.id).values()),
+                (layer.weights.tolist() for layer in store_demand_layers(s, doc).values()),
                 key=repr,
             ),
         )

@@ -63,7 +63,7 @@ def test_logged_violations_and_central_areas_are_demand_and_sites_are_candidates
 ) -> None:
     sites = _sites_and_controls(store)
     with store.session(ACTOR) as s:
-        layers = store_demand_layers(s, s.promise_document().id)
+        layers = store_demand_layers(s, s.promise_document())
         candidates = site_candidates(s.list_places(PlaceKind.TRAFFIC_CONTROL_SITE))
     assert layers[VIOLATIONS_LAYER].weights.tolist() == [3, 5]
     assert layers[CENTRAL_AREAS_LAYER].weights.tolist() == [0.25] * 4
