@@ -82,7 +82,7 @@ def area_status(store: Store, actor: Actor, area: str, today: date) -> AreaStatu
         there = (
             "Polisområden i databasen: " + ", ".join(known) + "."
             if known
-            else "Databasen har inga medborgarlöften."
+            else "Det finns inget medborgarlöfte som du arbetar med."
         )
         raise NotFoundError(f'Inget medborgarlöfte gäller polisområdet "{area}". {there}')
     reports = tuple(status_report(store, actor, d.id, None, today) for d in chosen)

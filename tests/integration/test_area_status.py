@@ -102,6 +102,19 @@ def test_an_area_without_promises_is_refused_naming_the_areas_there_are(
     )
 
 
+def test_a_police_user_of_an_area_without_promises_is_told_it_works_on_none(
+    three_kommuner: Store,
+) -> None:
+    nassjo_area = Actor(
+        "per@polisen.se", role="viewer", organisation="polis:Lokalpolisområde Nässjö"
+    )
+
+    with pytest.raises(NotFoundError) as refused:
+        area_status(three_kommuner, nassjo_area, "Lokalpolisområde Nässjö", TODAY)
+
+    assert str(refused.value).endswith("Det finns inget medborgarlöfte som du arbetar med.")
+
+
 def test_a_police_area_user_is_offered_its_own_area_and_an_operator_every_area(
     three_kommuner: Store,
 ) -> None:
