@@ -51,6 +51,7 @@ PAGE_TABLE: tuple[PageEntry, ...] = (
     PageEntry("2_Platser.py", "Platser", "Platser", Role.PLANNER),
     PageEntry("3_Planering.py", "Planering", "Planering", Role.PLANNER),
     PageEntry("4_Logga.py", "Logga", "Logga", Role.PLANNER),
+    PageEntry("5_Polisomrade.py", "Polisområde", "Polisomrade", Role.VIEWER),
     PageEntry("5_Uppfoljning.py", "Uppföljning", "Uppfoljning", Role.VIEWER),
     PageEntry("5_Varmekarta.py", "Värmekarta", "Varmekarta", Role.VIEWER),
     PageEntry("6_Lagesbild.py", "Lägesbild", "Lagesbild", Role.VIEWER),

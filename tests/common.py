@@ -97,6 +97,14 @@ aktiviteter:
 """
 """A minimal valid promise for another kommun (Tranås, 0687), without a `period:` key."""
 
+UMEA_PROMISE_YAML = (
+    TRANAS_PROMISE_YAML.replace("tranas-2024-2025", "umea-2024-2025")
+    .replace("Tranås kommun", "Umeå kommun")
+    .replace('"0687"', '"2480"')
+    .replace("Lokalpolisområde Höglandet", "Lokalpolisområde Umeå")
+)
+"""The same promise for a kommun of another police area (Umeå, 2480, Lokalpolisområde Umeå)."""
+
 
 def fail_or_skip(message: str) -> None:
     """A missing browser or database: skip on a laptop, fail on CI (a skip must never turn

@@ -41,6 +41,7 @@ _ARGPARSE_SV = (
     ("choose from", "välj bland"),
     ("expected one argument", "väntade ett värde"),
     ("invalid int value", "inget heltal"),
+    ("not allowed with argument", "går inte att ange tillsammans med"),
     ("argument", "argument"),
 )
 

@@ -7,7 +7,7 @@ import json
 import sys
 from datetime import date
 
-from geo.cli.common import add_document_option, chosen_document, cli_actor
+from geo.cli.common import UsageError, add_document_option, chosen_document, cli_actor
 from geo.store import Store
 
 
@@ -22,7 +22,14 @@ def register_status(sub: argparse._SubParsersAction) -> None:
     """Add `status`."""
     p = sub.add_parser("status", help="läget per aktivitet i löftet")
     p.add_argument("--year", type=_year, metavar="ÅÅÅÅ", help="löftesåret som börjar detta år")
-    add_document_option(p)
+    which = p.add_mutually_exclusive_group()
+    add_document_option(which)
+    which.add_argument(
+        "--area",
+        metavar="POLISOMRÅDE",
+        help="alla löften i lokalpolisområdet sida vid sida, vart och ett för sitt "
+        'nuvarande löftesår (t.ex. "Lokalpolisområde Höglandet")',
+    )
     p.add_argument("--json", action="store_true", help="skriv JSON i stället för en tabell")
     p.set_defaults(handler=_cmd_status)
 
@@ -31,6 +38,8 @@ def _cmd_status(args: argparse.Namespace, store: Store) -> int:
     from geo.followup.status import status_report, status_rows
 
     today = date.today()
+    if args.area is not None:
+        return _area_status(args, store, today)
     doc = chosen_document(store, args.document, today)
     report = status_report(store, cli_actor(), doc.id, args.year, today=today)
     if report.unassigned_text:
@@ -50,7 +59,7 @@ def _cmd_status(args: argparse.Namespace, store: Store) -> int:
         target = row["target_text"] or "–"
         remaining = "–" if row["remaining"] is None else str(row["remaining"])
         forecast = "–" if row["forecast"] is None else str(row["forecast"])
-        title = row["title"] if len(row["title"]) <= 40 else row["title"][:39] + "…"
+        title = _cut(row["title"], 40)
         print(
             f"{row['promise'] or 'hela löftet':<16} {title:<40} {target:>8} {row['done']:>6} "
             f"{remaining:>5} {row['planned']:>8} {forecast:>8}  {row['status_text'] or '–'}"
@@ -67,3 +76,41 @@ def _cmd_status(args: argparse.Namespace, store: Store) -> int:
         for row in rows:
             print(f"{row['id']:<24} " + " ".join(f"{t['done']:>8}" for t in row["tertials"]))
     return 0
+
+
+def _area_status(args: argparse.Namespace, store: Store, today: date) -> int:
+    """`status --area`: every promise of the police area, one table with a kommun column."""
+    from geo.followup.area import AREA_COLUMNS, area_json, area_status, area_table
+
+    if args.year is not None:
+        raise UsageError(
+            "--year går inte att ange med --area: varje löfte visas för sitt nuvarande "
+            "löftesår. Ange --document ID för ett annat år av ett löfte."
+        )
+    store.require_schema()
+    status = area_status(store, cli_actor(), args.area, today)
+    if args.json:
+        print(json.dumps(area_json(status), ensure_ascii=False, indent=2))
+        return 0
+    print(f"{status.area}: {len(status.reports)} medborgarlöften. Läget den {today}.")
+    for report in status.reports:
+        doc, period = report.document, report.period
+        print(f"  {doc.kommun_name} ({doc.id}): {period.label} ({period.start} – {period.end})")
+    print()
+    widths = (16, 18, 40, 8, 6)
+    print(
+        " ".join(f"{name:<{w}}" for name, w in zip(AREA_COLUMNS, widths[:3], strict=False))
+        + f" {AREA_COLUMNS[3]:>8} {AREA_COLUMNS[4]:>6}  {AREA_COLUMNS[5]}"
+    )
+    for row in area_table(status):
+        cells = [_cut(str(row[name]), w) for name, w in zip(AREA_COLUMNS, widths, strict=False)]
+        print(
+            f"{cells[0]:<16} {cells[1]:<18} {cells[2]:<40} {cells[3]:>8} {cells[4]:>6}  "
+            f"{row[AREA_COLUMNS[5]]}"
+        )
+    return 0
+
+
+def _cut(text: str, width: int) -> str:
+    """Text cut to `width` characters with an ellipsis."""
+    return text if len(text) <= width else text[: width - 1] + "…"

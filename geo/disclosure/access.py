@@ -229,7 +229,12 @@ def may_work_on(actor: Actor, document: PromiseDocument) -> bool:
         return True
     if organisation.kind is OrganisationKind.KOMMUN:
         return document.kommunkod == organisation.unit
-    return _area_key(document.police_area) == _area_key(organisation.unit)
+    return in_police_area(document, organisation.unit)
+
+
+def in_police_area(document: PromiseDocument, area: str) -> bool:
+    """Whether the promise's file names this police area (without case or extra spaces)."""
+    return _area_key(document.police_area) == _area_key(area)
 
 
 def _area_key(name: str) -> str:

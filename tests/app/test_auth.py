@@ -334,13 +334,19 @@ def _add_tranas(demo_db: str) -> None:
         store.dispose()
 
 
+def _tranas_and_hoglandet_users(demo_db: str, tmp_path: Path, role: str) -> Path:
+    """Tranås beside Aneby, lisa of Tranås kommun and anna of Lokalpolisområde Höglandet."""
+    _add_tranas(demo_db)
+    users = tmp_path / "users.json"
+    add_user(users, "lisa", PASSWORD, role, "kommun:0687")
+    add_user(users, "anna", PASSWORD, role, "polis:Lokalpolisområde Höglandet")
+    return users
+
+
 def test_a_kommun_user_s_sidebar_lists_only_its_own_kommuns_promise_and_refuses_another(
     app: AppTest, tmp_path: Path, demo_db: str
 ) -> None:
-    _add_tranas(demo_db)
-    users = tmp_path / "users.json"
-    add_user(users, "lisa", PASSWORD, "planerare", "kommun:0687")
-    add_user(users, "anna", PASSWORD, "planerare", "polis:Lokalpolisområde Höglandet")
+    users = _tranas_and_hoglandet_users(demo_db, tmp_path, "planerare")
     app.run()
     _try(app, "lisa", PASSWORD)
 
@@ -383,3 +389,22 @@ def test_a_bare_kommun_user_is_refused_at_sign_in_once_two_kommuner_are_stored(
     assert "Aneby kommun (0604), Tranås kommun (0687)" in said
     assert "kommun:KOD" in said
     assert len(app.sidebar.selectbox) == 0
+
+
+def test_the_police_area_page_shows_a_police_user_its_area_and_a_kommun_user_its_kommun(
+    app: AppTest, tmp_path: Path, demo_db: str
+) -> None:
+    _tranas_and_hoglandet_users(demo_db, tmp_path, "läsare")
+    shown_kommuner = {}
+    for name in ("anna", "lisa"):
+        at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+        at.run()
+        _try(at, name, PASSWORD)
+        at.switch_page("pages/5_Polisomrade.py")
+        at.run()
+        assert not at.exception and not at.error
+        assert not at.main.selectbox  # one area: nothing to choose
+        (table,) = (d.value for d in at.dataframe)
+        shown_kommuner[name] = list(dict.fromkeys(table["Kommun"]))
+
+    assert shown_kommuner == {"anna": ["Aneby kommun", "Tranås kommun"], "lisa": ["Tranås kommun"]}

@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.installation.init import initialise
+from geo.installation.init import initialise, read_promise_upload
 from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind
 from geo.records.periods import Period
 from geo.records.progress import tertial_slices
 from geo.store import Store
-from tests.common import REPO_ROOT, demo_database
+from tests.common import REPO_ROOT, TRANAS_PROMISE_YAML, UMEA_PROMISE_YAML, demo_database
 from tests.markdown import shown
 
 
@@ -198,3 +198,51 @@ def test_heatmap_period_can_be_a_tertial_or_own_dates(
     period.select_index(5).run()  # own dates
     assert not at.exception
     assert at.date_input(key="heat_dates").value == (date(2023, 5, 30), date(2024, 5, 29))
+
+
+# -- Polisområde: every promise of the police area side by side (issue 13) ---------------
+
+
+@pytest.fixture(scope="module")
+def two_areas_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The demo (Aneby) plus Tranås (same area) and Umeå (another area)."""
+    url = demo_database(tmp_path_factory.mktemp("area") / "demo.sqlite")
+    store = Store(url)
+    try:
+        with store.session(Actor("admin")) as s:
+            for name, text in (("tranas", TRANAS_PROMISE_YAML), ("umea", UMEA_PROMISE_YAML)):
+                doc, source = read_promise_upload(text.encode(), f"{name}.yaml")
+                s.save_promise_document(doc, f"{name}.yaml", source)
+    finally:
+        store.dispose()
+    return url
+
+
+def test_the_area_page_shows_the_kommuner_of_the_area_side_by_side(
+    two_areas_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page("5_Polisomrade", two_areas_db, monkeypatch)
+    assert not at.error, [e.value for e in at.error]
+
+    (table,) = (d.value for d in at.dataframe)
+    assert list(table.columns) == ["Kommun", "Löftesår", "Aktivitet", "Mål", "Gjort", "Läge"]
+    assert list(dict.fromkeys(table["Kommun"])) == ["Aneby kommun", "Tranås kommun"]
+    aneby = table[table["Kommun"] == "Aneby kommun"]
+    interventions = aneby[aneby["Aktivitet"].str.startswith("Polisen ska genomföra minst tio")]
+    assert (interventions.iloc[0]["Gjort"], interventions.iloc[0]["Läge"]) == (9, "Efter")
+    assert at.subheader[0].value == "Lokalpolisområde Höglandet"
+    caption = shown(at.caption[0].value)
+    assert "Aneby kommun Löftesår 2023/2024" in caption
+    assert "Tranås kommun Löftesår 2024/2025" in caption
+
+
+def test_choosing_another_area_shows_only_its_promises(
+    two_areas_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_page("5_Polisomrade", two_areas_db, monkeypatch)
+    assert not at.error, [e.value for e in at.error]
+
+    at.selectbox[-1].select("Lokalpolisområde Umeå").run()
+
+    (table,) = (d.value for d in at.dataframe)
+    assert set(table["Kommun"]) == {"Umeå kommun"}
