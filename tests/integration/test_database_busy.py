@@ -91,7 +91,10 @@ def test_an_import_behind_a_lock_held_too_long_exits_2_in_swedish_and_writes_not
     finally:
         lock.release()
     assert result.returncode == 2, result.stderr
-    assert result.stderr.strip() == f"Fel: {BUSY_MESSAGE}"
+    # The command names its promise first; then the one error line, in Swedish.
+    *named, error = result.stderr.strip().splitlines()
+    assert error == f"Fel: {BUSY_MESSAGE}"
+    assert all(line.startswith("Medborgarlöfte: ") for line in named)
     assert "Traceback" not in result.stderr and "SELECT" not in result.stderr
     assert waited >= 1, "the second writer waited for the lock before giving up"
     assert activity_count(store) == before

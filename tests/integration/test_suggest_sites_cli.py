@@ -187,7 +187,7 @@ def test_a_bad_row_in_a_demand_file_is_named(files: dict[str, str], tmp_path: Pa
 
 
 def test_the_violations_are_the_chosen_promises_and_the_command_says_which(
-    demo_db: Path, tmp_path: Path
+    demo_db: Path, tmp_path: Path, files: dict[str, str]
 ) -> None:
     url = _copy(demo_db, tmp_path)
     store = Store(url)
@@ -197,7 +197,9 @@ def test_the_violations_are_the_chosen_promises_and_the_command_says_which(
         save_promise_upload(store, Actor("test"), "eksjo-2023-2024.yaml", text)
     finally:
         store.dispose()
+    # Eksjö has no control sites of its own (the demo's are Aneby's): candidates from a file.
     args = ["suggest-sites", "--k", "2", "--radius", "300", "--json"]
+    args += ["--candidates", files["candidates"]]
     violations = {}
     for document in ("aneby-2023-2024", "eksjo-2023-2024"):
         result = run_cli(url, *args, "--document", document)
