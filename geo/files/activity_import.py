@@ -308,7 +308,8 @@ def parse_activity_file(
     data : the file's bytes.
     name : the file name: `.geojson`/`.json` is read as GeoJSON, anything else as CSV.
     doc : the promise document the activities count toward (its kinds are allowed).
-    places : stored places, for the `plats` column (matched by name, case-insensitively).
+    places : the stored places of `doc`'s kommun, for the `plats` column (matched by name,
+        case-insensitively).
     context : the promise's kommun boundary, to warn about activities outside it (as a
         place is warned about); default: no kommun check.
 
@@ -563,7 +564,8 @@ def import_activities(
     with store.session(actor) as s:
         doc = s.promise_document(document_id)
         context = load_place_context(s, doc.kommunkod)
-        places = s.list_places(include_retired=True)
+        # Only the promise's kommun's places: a name another kommun uses is an unknown place.
+        places = s.list_places(include_retired=True, kommunkod=doc.kommunkod)
         parsed = parse_activity_file(data, path.name, doc, places, context)
         existing = s.existing_source_refs(i.source_ref for i in parsed.items)
         added = 0

@@ -7,14 +7,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from shapely.geometry import Point
 
 from geo.errors import ImportFileError
 from geo.files.activity_import import import_activities
 from geo.followup.status import status_report
 from geo.installation.init import save_promise_upload
-from geo.records.models import Actor, Classification, CommitmentKind
+from geo.records.models import Actor, Classification, CommitmentKind, Place, PlaceKind
 from geo.store import Store
-from tests.common import ANEBY_PROMISE, REPO_ROOT, run_cli, table_counts
+from tests.common import ANEBY_PROMISE, REPO_ROOT, TRANAS_PROMISE_YAML, run_cli, table_counts
 
 TEMPLATE = REPO_ROOT / "data" / "templates" / "aktiviteter.csv"
 ACTOR = Actor("test")
@@ -299,3 +300,41 @@ def test_cli_prints_the_outside_kommun_warning_and_names_the_promise(
     assert proc.stdout.strip() == (
         "narvaro.csv: 1 aktiviteter lades till i löftet aneby-2023-2024 (Aneby kommun)."
     )
+
+
+# A second kommun in the demo database: Tranås, with a square of its own.
+TRANAS = "tranas-2024-2025"
+ANEBY = "aneby-2023-2024"
+TRANAS_SQUARE = Point(505000, 6440000)
+
+
+@pytest.fixture
+def with_tranas(store: Store) -> Store:
+    """The demo store (Aneby) plus Tranås's promise and a place "Torget" in Tranås."""
+    save_promise_upload(store, ACTOR, f"{TRANAS}.yaml", TRANAS_PROMISE_YAML)
+    with store.session(ACTOR) as s:
+        s.add_place(Place(PlaceKind.CENTRAL_AREA, "Torget", TRANAS_SQUARE.buffer(50)), "0687")
+    return store
+
+
+def test_a_place_name_is_matched_among_the_promises_own_kommuns_places_only(
+    with_tranas: Store, tmp_path: Path
+) -> None:
+    path = write(
+        tmp_path,
+        "torget.csv",
+        "typ;start;slut;plats;besökare",
+        "närvaro;2024-04-05 19:00;2024-04-05 21:00;Torget;2",
+    )
+    before = activity_count(with_tranas)
+    with pytest.raises(ImportFileError) as err:
+        import_activities(with_tranas, ACTOR, path, ANEBY)
+    assert 'torget.csv, rad 2, kolumn plats: ingen sparad plats heter "Torget"' in str(err.value)
+    assert activity_count(with_tranas) == before
+
+    result = import_activities(with_tranas, ACTOR, path, TRANAS)
+    assert result.added == 1
+    with with_tranas.session(ACTOR) as s:
+        (imported,) = s.list_activities(document_id=TRANAS)
+        torget = s.get_place(imported.place_id) if imported.place_id is not None else None
+    assert torget is not None and torget.kommunkod == "0687"
