@@ -318,15 +318,16 @@ def with_tranas(store: Store) -> Store:
     return store
 
 
+PRESENCE_AT_TORGET = (
+    "typ;start;slut;plats;besökare",
+    "närvaro;2024-04-05 19:00;2024-04-05 21:00;Torget;2",
+)
+
+
 def test_a_place_name_is_matched_among_the_promises_own_kommuns_places_only(
     with_tranas: Store, tmp_path: Path
 ) -> None:
-    path = write(
-        tmp_path,
-        "torget.csv",
-        "typ;start;slut;plats;besökare",
-        "närvaro;2024-04-05 19:00;2024-04-05 21:00;Torget;2",
-    )
+    path = write(tmp_path, "torget.csv", *PRESENCE_AT_TORGET)
     before = activity_count(with_tranas)
     with pytest.raises(ImportFileError) as err:
         import_activities(with_tranas, ACTOR, path, ANEBY)
