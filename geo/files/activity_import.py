@@ -118,11 +118,18 @@ SHORT_TEXT = 60
 
 @dataclass(frozen=True)
 class ImportedActivity:
-    """One checked row, ready to store: the activity and where it came from."""
+    """One checked row, ready to store: the activity and where it came from.
+
+    `source_ref` names the promise, the file's hash and the row (see `source_ref`): a file
+    is imported once per promise. `earlier_ref` is the same row's reference as imports made it
+    before references named the promise; a row stored under it on the same promise is
+    already there too.
+    """
 
     activity: Activity
     source_ref: str
     row: str
+    earlier_ref: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,10 @@ class ImportResult:
         if self.promise:
             text += f" i {self.promise}"
         if self.already_there:
-            text += f", {self.already_there} fanns redan (samma fil och rad har lästs in förut)"
+            text += (
+                f", {self.already_there} fanns redan "
+                "(samma fil och rad har lästs in för det här löftet förut)"
+            )
         return text + "."
 
 
@@ -308,7 +318,8 @@ def parse_activity_file(
     data : the file's bytes.
     name : the file name: `.geojson`/`.json` is read as GeoJSON, anything else as CSV.
     doc : the promise document the activities count toward (its kinds are allowed).
-    places : stored places, for the `plats` column (matched by name, case-insensitively).
+    places : the stored places of `doc`'s kommun, for the `plats` column (matched by name,
+        case-insensitively).
     context : the promise's kommun boundary, to warn about activities outside it (as a
         place is warned about); default: no kommun check.
 
@@ -354,12 +365,19 @@ def parse_activity_file(
         count += 1
         activity = _parse_record(record, check, by_name, rules)
         if activity is not None:
-            ref = f"aktiviteter:{digest[:32]}:{record.label.replace(' ', '-')}"
-            items.append(ImportedActivity(activity, ref, record.label))
+            row = record.label.replace(" ", "-")
+            ref = source_ref(doc.id, digest, row)
+            earlier = f"aktiviteter:{digest[:32]}:{row}"
+            items.append(ImportedActivity(activity, ref, record.label, earlier))
     if count == 0:
         check.add("rad 2", None, "filen har inga aktiviteter")
     check.raise_if_any()
     return ParsedFile(name, digest, tuple(items), _outside_kommun(items, context, name))
+
+
+def source_ref(document_id: str, digest: str, row: str) -> str:
+    """The import reference of one row of a file imported for a promise (unique per row)."""
+    return f"aktiviteter:{document_id}:{digest[:32]}:{row}"
 
 
 def _outside_kommun(
@@ -552,8 +570,9 @@ def import_activities(
 ) -> ImportResult:
     """Read, check and store an activity file in one transaction (all rows or none).
 
-    Rows already imported (same file content, same row) are skipped, so importing a file
-    twice adds nothing the second time. The result names the promise the file was checked
+    Rows already imported for this promise (same file content, same row) are skipped, so
+    importing a file twice for a promise adds nothing the second time; the same file for
+    another promise is added to that one. The result names the promise the file was checked
     against and warns about activities outside its kommun.
     """
     # The size from os.stat, before a byte is read (issue 11: a 1 M-row file held the
@@ -563,12 +582,14 @@ def import_activities(
     with store.session(actor) as s:
         doc = s.promise_document(document_id)
         context = load_place_context(s, doc.kommunkod)
-        places = s.list_places(include_retired=True)
+        # Only the promise's kommun's places: a name another kommun uses is an unknown place.
+        places = s.list_places(include_retired=True, kommunkod=doc.kommunkod)
         parsed = parse_activity_file(data, path.name, doc, places, context)
-        existing = s.existing_source_refs(i.source_ref for i in parsed.items)
+        refs = [ref for i in parsed.items for ref in (i.source_ref, i.earlier_ref) if ref]
+        existing = s.existing_source_refs(refs, doc.id)
         added = 0
         for item in parsed.items:
-            if item.source_ref in existing:
+            if item.source_ref in existing or item.earlier_ref in existing:
                 continue
             s.add_activity(item.activity, document_id=doc.id, source_ref=item.source_ref)
             added += 1

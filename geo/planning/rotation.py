@@ -207,11 +207,12 @@ def save_rotation(
 ) -> list[PlannedActivity]:
     """Add the planned controls to the schedule in the caller's unit of work.
 
-    Refused when planned activities with the same seed are already in the schedule, so a
-    double click (or running the command twice) does not plan every control twice.
+    Refused when planned activities with the same seed are already in the promise's
+    schedule, so a double click (or running the command twice) does not plan every control
+    twice; another promise's rotation with the same seed does not block it.
     """
     seeds = {p.seed for p in controls if p.seed is not None}
-    already = [p for p in session.list_planned() if p.seed is not None and p.seed in seeds]
+    already = session.planned_with_seeds(seeds, document_id)
     if already:
         raise ValidationError(
             f"Rotationen med frö {already[0].seed} finns redan i planeringen "

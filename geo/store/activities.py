@@ -70,15 +70,16 @@ class Activities(SessionCore):
             activity, t.activities, ACTIVITY_ROWS.values, self.get_activity, unsaved
         )
 
-    def existing_source_refs(self, refs: Iterable[str]) -> set[str]:
-        """Which of these import references are already stored (one query per 500)."""
+    def existing_source_refs(self, refs: Iterable[str], document_id: str | None = None) -> set[str]:
+        """Which of these import references are already stored (one query per 500); on the
+        activities of `document_id` only, when given."""
+        a = t.activities
         found: set[str] = set()
         for chunk in chunked(refs):
-            found.update(
-                self.conn.scalars(
-                    select(t.activities.c.source_ref).where(t.activities.c.source_ref.in_(chunk))
-                )
+            query = self._of_document(
+                select(a.c.source_ref).where(a.c.source_ref.in_(chunk)), a, document_id
             )
+            found.update(self.conn.scalars(query))
         return found
 
     def activities_stamp(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import datetime
 from typing import Any
 
@@ -44,6 +45,16 @@ class Plans(SessionCore):
         document when `document_id` is given."""
         start_at = t.planned_activities.c.start_at
         return self._planned_where(*starting_in(start_at, start, end), document_id=document_id)
+
+    def planned_with_seeds(
+        self, seeds: Collection[int], document_id: str | None = None
+    ) -> list[PlannedActivity]:
+        """The planned activities with one of these seeds, of the promise a new plan named
+        `document_id` goes to (`_document_for`): another promise's plans never match."""
+        p = t.planned_activities
+        return self._planned_where(
+            p.c.seed.in_(list(seeds)), document_id=self._document_for(document_id)
+        )
 
     def update_planned(self, planned: PlannedActivity) -> PlannedActivity:
         """Save changes to a plan (optimistic version check)."""

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import date
 from pathlib import Path
 
 import pytest
+from shapely.geometry import Point
 
 from geo.errors import ImportFileError
-from geo.files.activity_import import import_activities
+from geo.files.activity_import import import_activities, parse_activity_file
 from geo.followup.status import status_report
 from geo.installation.init import save_promise_upload
-from geo.records.models import Actor, Classification, CommitmentKind
+from geo.records.models import Actor, Classification, CommitmentKind, Place, PlaceKind
 from geo.store import Store
-from tests.common import ANEBY_PROMISE, REPO_ROOT, run_cli, table_counts
+from tests.common import ANEBY_PROMISE, REPO_ROOT, TRANAS_PROMISE_YAML, run_cli, table_counts
 
 TEMPLATE = REPO_ROOT / "data" / "templates" / "aktiviteter.csv"
 ACTOR = Actor("test")
@@ -299,3 +301,87 @@ def test_cli_prints_the_outside_kommun_warning_and_names_the_promise(
     assert proc.stdout.strip() == (
         "narvaro.csv: 1 aktiviteter lades till i löftet aneby-2023-2024 (Aneby kommun)."
     )
+
+
+# A second kommun in the demo database: Tranås, with a square of its own.
+TRANAS = "tranas-2024-2025"
+ANEBY = "aneby-2023-2024"
+TRANAS_SQUARE = Point(505000, 6440000)
+
+
+@pytest.fixture
+def with_tranas(store: Store) -> Store:
+    """The demo store (Aneby) plus Tranås's promise and a place "Torget" in Tranås."""
+    save_promise_upload(store, ACTOR, f"{TRANAS}.yaml", TRANAS_PROMISE_YAML)
+    with store.session(ACTOR) as s:
+        s.add_place(Place(PlaceKind.CENTRAL_AREA, "Torget", TRANAS_SQUARE.buffer(50)), "0687")
+    return store
+
+
+PRESENCE_AT_TORGET = (
+    "typ;start;slut;plats;besökare",
+    "närvaro;2024-04-05 19:00;2024-04-05 21:00;Torget;2",
+)
+
+
+def test_a_place_name_is_matched_among_the_promises_own_kommuns_places_only(
+    with_tranas: Store, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "torget.csv", *PRESENCE_AT_TORGET)
+    before = activity_count(with_tranas)
+    with pytest.raises(ImportFileError) as err:
+        import_activities(with_tranas, ACTOR, path, ANEBY)
+    assert 'torget.csv, rad 2, kolumn plats: ingen sparad plats heter "Torget"' in str(err.value)
+    assert activity_count(with_tranas) == before
+
+    result = import_activities(with_tranas, ACTOR, path, TRANAS)
+    assert result.added == 1
+    with with_tranas.session(ACTOR) as s:
+        (imported,) = s.list_activities(document_id=TRANAS)
+        torget = s.get_place(imported.place_id) if imported.place_id is not None else None
+    assert torget is not None and torget.kommunkod == "0687"
+
+
+# One presence in the centre of Aneby, by coordinates: a row both promises can count.
+PRESENCE_BY_COORDS = (
+    "typ;start;slut;plats;lat;lon;besökare",
+    "närvaro;2024-04-05 19:00;2024-04-05 21:00;;57,842;14,808;2",
+)
+
+
+def test_the_same_file_imported_for_a_second_promise_is_added_to_that_promise(
+    with_tranas: Store, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "narvaro.csv", *PRESENCE_BY_COORDS)
+    assert import_activities(with_tranas, ACTOR, path, ANEBY).added == 1
+    for_tranas = import_activities(with_tranas, ACTOR, path, TRANAS)
+    assert (for_tranas.added, for_tranas.already_there) == (1, 0)
+    assert for_tranas.message(path.name).startswith(
+        f"narvaro.csv: 1 aktiviteter lades till i löftet {TRANAS} (Tranås kommun)"
+    )
+    again = import_activities(with_tranas, ACTOR, path, TRANAS)
+    assert (again.added, again.already_there) == (0, 1)
+    assert again.message(path.name).endswith(
+        "0 aktiviteter lades till i löftet tranas-2024-2025 (Tranås kommun), 1 fanns redan "
+        "(samma fil och rad har lästs in för det här löftet förut)."
+    )
+    with with_tranas.session(ACTOR) as s:
+        assert len(s.list_activities(document_id=TRANAS)) == 1
+        assert sum(not a.is_example for a in s.list_activities(document_id=ANEBY)) == 1
+
+
+def test_a_file_imported_before_refs_named_the_promise_is_still_already_there(
+    with_tranas: Store, tmp_path: Path
+) -> None:
+    """Rows imported before the reference named its promise ("aktiviteter:SHA:rad-N")."""
+    path = write(tmp_path, "narvaro.csv", *PRESENCE_BY_COORDS)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    with with_tranas.session(ACTOR) as s:
+        parsed = parse_activity_file(path.read_bytes(), path.name, s.promise_document(ANEBY), [])
+        (item,) = parsed.items
+        s.add_activity(item.activity, ANEBY, source_ref=f"aktiviteter:{digest[:32]}:rad-2")
+    count = activity_count(with_tranas)
+    again = import_activities(with_tranas, ACTOR, path, ANEBY)
+    assert (again.added, again.already_there) == (0, 1)
+    assert activity_count(with_tranas) == count
+    assert import_activities(with_tranas, ACTOR, path, TRANAS).added == 1

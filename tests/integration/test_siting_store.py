@@ -8,6 +8,7 @@ import pytest
 from shapely.geometry import LineString, Point, box
 
 from geo.errors import ValidationError
+from geo.installation.init import save_promise_upload
 from geo.planning.rotation import plan_rotation, planned_controls, save_rotation
 from geo.planning.siting import Candidate, suggest_sites
 from geo.planning.siting_inputs import (
@@ -29,6 +30,7 @@ from geo.records.models import (
     PlanStatus,
 )
 from geo.store import Store
+from tests.common import TRANAS_PROMISE_YAML
 
 ACTOR = Actor("test")
 E0, N0 = 483000.0, 6410000.0
@@ -135,3 +137,19 @@ def test_the_same_rotation_is_not_saved_twice(store: Store) -> None:
             save_rotation(s, planned_controls(plan), None)
     with store.session(ACTOR) as s:
         assert [p.seed for p in s.list_planned()] == [31, 31, 31]
+
+
+def test_a_rotation_with_the_seed_of_another_promises_rotation_is_saved(store: Store) -> None:
+    save_promise_upload(store, ACTOR, "tranas-2024-2025.yaml", TRANAS_PROMISE_YAML)
+    roads = [Candidate(f"väg:{i}", f"Väg 32, {i} km", E0 + 1000 * i, N0) for i in range(3)]
+    plan = plan_rotation(roads, [1.0, 1.0, 1.0], 3, 1, 31, date(2024, 9, 2))
+    with store.session(ACTOR) as s:
+        save_rotation(s, planned_controls(plan), "aneby-2023-2024")
+    with store.session(ACTOR) as s:
+        save_rotation(s, planned_controls(plan), "tranas-2024-2025")
+    with pytest.raises(ValidationError, match="frö 31 finns redan i planeringen"):
+        with store.session(ACTOR) as s:
+            save_rotation(s, planned_controls(plan), "tranas-2024-2025")
+    with store.session(ACTOR) as s:
+        for document in ("aneby-2023-2024", "tranas-2024-2025"):
+            assert [p.seed for p in s.list_planned(document_id=document)] == [31, 31, 31]
