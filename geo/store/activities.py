@@ -43,9 +43,8 @@ class Activities(SessionCore):
 
     def get_activity(self, activity_id: int) -> Activity:
         """The logged activity with this id."""
-        query = select(t.activities).where(t.activities.c.id == activity_id)
         missing = f"Aktiviteten {activity_id} finns inte."
-        return ACTIVITY_ROWS.from_row(self._visible_row(query, t.activities, missing))
+        return ACTIVITY_ROWS.from_row(self._visible_row(t.activities, activity_id, missing))
 
     def list_activities(
         self,

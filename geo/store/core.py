@@ -259,11 +259,13 @@ class SessionCore:
         self._update_record(table, record.id, record.version, before, to_values(record))
         return replace(record, version=record.version + 1)
 
-    def _visible_row(self, query: Any, table: Any, missing: str) -> Any:
-        """The one row of `query` the actor may see; NotFoundError(`missing`) otherwise.
+    def _visible_row(self, table: Any, record_id: int, missing: str, *extra: Any) -> Any:
+        """The row of `table` with this id (and the `extra` columns), if the actor may see it;
+        NotFoundError(`missing`) otherwise.
 
         A sekretess record the actor may not see does not exist for them: same message.
         """
+        query = select(table, *extra).where(table.c.id == record_id)
         row = self.conn.execute(self._hide_secret(query, table)).first()
         if row is None:
             raise NotFoundError(missing)

@@ -39,8 +39,8 @@ class Findings(SessionCore):
 
     def get_finding(self, finding_id: int) -> Finding:
         """The finding with this id."""
-        query = select(t.findings, HAS_PHOTO).where(t.findings.c.id == finding_id)
-        row = self._visible_row(query, t.findings, f"Iakttagelsen {finding_id} finns inte.")
+        missing = f"Iakttagelsen {finding_id} finns inte."
+        row = self._visible_row(t.findings, finding_id, missing, HAS_PHOTO)
         return FINDING_ROWS.from_row(row)
 
     def update_finding(self, finding: Finding) -> Finding:

@@ -95,9 +95,8 @@ class Places(SessionCore):
 
     def get_place(self, place_id: int) -> Place:
         """The place with this id, retired or not."""
-        query = select(t.places).where(t.places.c.id == place_id)
         return PLACE_ROWS.from_row(
-            self._visible_row(query, t.places, f"Platsen {place_id} finns inte.")
+            self._visible_row(t.places, place_id, f"Platsen {place_id} finns inte.")
         )
 
     def list_places(

@@ -31,9 +31,8 @@ class Plans(SessionCore):
 
     def get_planned(self, planned_id: int) -> PlannedActivity:
         """The planned activity with this id."""
-        query = select(t.planned_activities).where(t.planned_activities.c.id == planned_id)
         missing = f"Den planerade aktiviteten {planned_id} finns inte."
-        return PLANNED_ROWS.from_row(self._visible_row(query, t.planned_activities, missing))
+        return PLANNED_ROWS.from_row(self._visible_row(t.planned_activities, planned_id, missing))
 
     def list_planned(
         self,
@@ -72,8 +71,7 @@ class Plans(SessionCore):
 
     def get_schedule_rule(self, rule_id: int) -> ScheduleRule:
         """The stored rule with this id."""
-        query = select(t.recurrence_rules).where(t.recurrence_rules.c.id == rule_id)
-        row = self._visible_row(query, t.recurrence_rules, f"Regeln {rule_id} finns inte.")
+        row = self._visible_row(t.recurrence_rules, rule_id, f"Regeln {rule_id} finns inte.")
         return SCHEDULE_RULE_ROWS.from_row(row)
 
     def list_schedule_rules(self, document_id: str | None = None) -> list[ScheduleRule]:
