@@ -36,5 +36,8 @@ def test_the_benchmark_script_prints_one_line_per_figure() -> None:
         "karta_server_part_2k_own_positions",
         "karta_map_script_2k_own_positions",
         "overview_server_part_2k",
+        "scale_oversikt_2k_of_20k",
+        "scale_karta_2k_of_20k",
+        "scale_varmekarta_2k_of_20k",
     ]
     assert all(LINE.match(line) for line in lines), lines
