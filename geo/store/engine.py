@@ -123,15 +123,15 @@ class Store:
                 return f"Databasen skapades (schemaversion {t.SCHEMA_VERSION})."
             if current == t.SCHEMA_VERSION:
                 # Version 1 is not released yet: a table added to it since (finding_photos)
-                # is created in a database made earlier. create_all only adds missing tables;
-                # it never changes an existing one. From version 2 on, steps go in MIGRATIONS.
-                t.metadata.create_all(conn, checkfirst=True)
+                # is created in a database made earlier. From version 2 on, steps go in
+                # MIGRATIONS.
+                _add_missing_tables_and_indexes(conn)
                 return f"Databasen är redan aktuell (schemaversion {current}).{_assigned(conn)}"
             # Each step runs in this one transaction: an upgrade is all or nothing.
             for version in range(current + 1, t.SCHEMA_VERSION + 1):
                 MIGRATIONS[version](conn)
             # A version-1 database may predate a table added to version 1 (see above).
-            t.metadata.create_all(conn, checkfirst=True)
+            _add_missing_tables_and_indexes(conn)
             conn.execute(
                 update(t.meta)
                 .where(t.meta.c.key == "schema_version")
@@ -344,3 +344,16 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     # sets sqlite3_busy_timeout from it, and a PRAGMA cannot take it as a bound parameter.
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _add_missing_tables_and_indexes(conn: Connection) -> None:
+    """Create the tables and indexes a database made earlier lacks; change nothing else.
+
+    create_all adds missing tables but never an index to a table that exists, so an index
+    added since (issue 13: the ones that keep one promise's pages quick among ten) is created
+    here. Each index keeps its own dialect condition (`ddl_if`).
+    """
+    t.metadata.create_all(conn, checkfirst=True)
+    for table in t.metadata.sorted_tables:
+        for index in table.indexes:
+            index.create(conn, checkfirst=True)

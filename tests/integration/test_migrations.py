@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, inspect, text
 
 from geo.errors import SchemaError
 from geo.records.models import Actor, Place, PlaceKind
@@ -142,3 +142,25 @@ def test_a_place_stored_before_any_promise_gets_the_kommun_of_the_first_promise_
     _store_aneby_promise(current_store)
 
     assert _place_names(current_store, "0604") == ["Torget"]
+
+
+def test_a_database_made_before_the_per_promise_indexes_gets_them_on_init(
+    current_store: Store,
+) -> None:
+    # The index that keeps one promise's counts quick among ten promises (issue 13) is
+    # SQLite's covering index or PostGIS's (document_id, start_at); create_all alone never
+    # adds an index to a table that exists.
+    name = (
+        "ix_activities_counts"
+        if current_store.backend == "sqlite"
+        else ("ix_activities_document_start")
+    )
+    with current_store.engine.begin() as conn:
+        conn.execute(text(f"DROP INDEX {name}"))
+
+    current_store.create_or_upgrade()
+
+    indexes = {ix["name"] for ix in inspect(current_store.engine).get_indexes("activities")}
+    assert name in indexes
+    with current_store.session(ADMIN) as s:
+        assert [p.name for p in s.list_places()] == ["Torget"]  # nothing else changed
