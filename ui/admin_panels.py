@@ -5,7 +5,11 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.errors import LofteskartanError
-from geo.files.base_layer_import import import_base_layer, read_base_layer_bytes
+from geo.files.base_layer_import import (
+    BaseLayerOptions,
+    import_base_layer,
+    read_base_layer_bytes,
+)
 from geo.files.limits import Limits, read_stream
 from geo.installation.init import read_promise_upload, save_promise_upload
 from geo.records.models import Actor
@@ -141,10 +145,12 @@ def base_layer_panel(actor: Actor) -> None:
                 read_upload(upload),
                 upload.name,
                 name.strip(),
-                title.strip() or None,
-                attribution.strip() or None,
-                crs.strip() or None,
-                layer.strip() or None,
+                BaseLayerOptions(
+                    title.strip() or None,
+                    attribution.strip() or None,
+                    crs.strip() or None,
+                    layer.strip() or None,
+                ),
             )
             message = import_base_layer(get_store(), actor, source)
         except LofteskartanError as exc:

@@ -99,12 +99,15 @@ def register_base_layer(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
-    from geo.files.base_layer_import import import_base_layer, read_base_layer
+    from geo.files.base_layer_import import (
+        BaseLayerOptions,
+        import_base_layer,
+        read_base_layer,
+    )
 
     store.require_schema()
-    source = read_base_layer(
-        args.file, args.name, args.title, args.attribution, args.crs, args.layer
-    )
+    options = BaseLayerOptions(args.title, args.attribution, args.crs, args.layer)
+    source = read_base_layer(args.file, args.name, options)
     print(import_base_layer(store, cli_actor(), source))
     if not args.attribution:
         print(

@@ -44,6 +44,22 @@ class BaseLayerFile:
     without_geometry: int
 
 
+@dataclass(frozen=True)
+class BaseLayerOptions:
+    """What the user may say about a base layer file; None takes the default.
+
+    title : shown in the map's layer list (default: the name).
+    attribution : the source line shown on the map (default: the file name).
+    crs : "EPSG:NNNN" to use instead of the file's own CRS.
+    layer : which layer of a GeoPackage with several.
+    """
+
+    title: str | None = None
+    attribution: str | None = None
+    crs: str | None = None
+    layer: str | None = None
+
+
 def check_layer_name(name: str) -> str:
     """A layer name the user may choose: lower-case a–z, digits, `_`, `-`; not a shipped one."""
     if not NAME_PATTERN.match(name):
@@ -60,12 +76,7 @@ def check_layer_name(name: str) -> str:
 
 
 def read_base_layer(
-    path: Path,
-    name: str,
-    title: str | None = None,
-    attribution: str | None = None,
-    crs: str | None = None,
-    layer: str | None = None,
+    path: Path, name: str, options: BaseLayerOptions = BaseLayerOptions()
 ) -> BaseLayerFile:
     """Read a GeoPackage or GeoJSON file as a base layer, in EPSG:3006; nothing is written.
 
@@ -73,10 +84,7 @@ def read_base_layer(
     ----------
     path : the file.
     name : the layer's short name (replaces a stored layer of the same name).
-    title : shown in the map's layer list (default: the name).
-    attribution : the source line shown on the map (default: the file name).
-    crs : "EPSG:NNNN" to use instead of the file's own CRS.
-    layer : which layer of a GeoPackage with several.
+    options : title, attribution, CRS and layer, as the user gave them.
 
     Raises
     ------
@@ -92,18 +100,18 @@ def read_base_layer(
     if BASE_LAYER_LIMIT.check_path(path) == 0:
         raise ImportFileError(f"{path.name}: filen är tom.")
     spatial, _ = vector_layers(path, path.name)
-    if layer is None and len(spatial) > 1:
+    if options.layer is None and len(spatial) > 1:
         raise ImportFileError(
             f"{path.name} har flera lager ({', '.join(spatial)}); välj ett med --layer."
         )
-    chosen = layer or spatial[0]
+    chosen = options.layer or spatial[0]
     if chosen not in spatial:
         raise ImportFileError(
             f'{path.name} har inget lager "{chosen}" (lager: {", ".join(spatial)}).'
         )
     frame = read_layer(path, path.name, chosen)
-    if crs is not None:
-        frame = frame.set_crs(normalise_crs(crs), allow_override=True)
+    if options.crs is not None:
+        frame = frame.set_crs(normalise_crs(options.crs), allow_override=True)
     if frame.crs is None:
         raise ImportFileError(
             f"{path.name}: koordinatsystem saknas i filen. Ange det med --crs EPSG:NNNN."
@@ -127,8 +135,8 @@ def read_base_layer(
     )
     record = BaseLayer(
         name,
-        (title or name).strip(),
-        (attribution or f"Källa: {path.name}").strip(),
+        (options.title or name).strip(),
+        (options.attribution or f"Källa: {path.name}").strip(),
         f"importerad från {path.name}",
     )
     return BaseLayerFile(record, list(zip(props, geometries, strict=True)), source_crs, without)
@@ -154,13 +162,7 @@ def import_base_layer(store: Store, actor: Actor, source: BaseLayerFile) -> str:
 
 
 def read_base_layer_bytes(
-    data: bytes,
-    file_name: str,
-    name: str,
-    title: str | None = None,
-    attribution: str | None = None,
-    crs: str | None = None,
-    layer: str | None = None,
+    data: bytes, file_name: str, name: str, options: BaseLayerOptions = BaseLayerOptions()
 ) -> BaseLayerFile:
     """`read_base_layer` for an uploaded file's bytes (GDAL reads GeoPackages from disk)."""
     check_layer_name(name)
@@ -169,4 +171,4 @@ def read_base_layer_bytes(
         # Keep the user's file name: the layer's source and default attribution show it.
         path = Path(folder) / (Path(file_name).name or "baslager.gpkg")
         path.write_bytes(data)
-        return read_base_layer(path, name, title, attribution, crs, layer)
+        return read_base_layer(path, name, options)

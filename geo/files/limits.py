@@ -43,7 +43,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
-from geo.errors import ImportFileError, ValidationError
+from geo.errors import ImportFileError, LofteskartanError, ValidationError
 
 UPLOAD_ENV = "LOFTESKARTAN_MAX_UPLOAD_MB"
 DEFAULT_UPLOAD_MB = 50
@@ -344,7 +344,12 @@ def check_magic(head: bytes, name: str, suffix: str | None = None) -> str:
     return suffix
 
 
-def check_json_depth(data: bytes | str, name: str, max_depth: int = 64) -> None:
+def check_json_depth(
+    data: bytes | str,
+    name: str,
+    max_depth: int = 64,
+    error: type[LofteskartanError] = ImportFileError,
+) -> None:
     """Refuse JSON nested deeper than `max_depth`, by counting brackets outside strings.
 
     `json.loads` recurses once per level: a file of a million "[" makes it raise
@@ -367,7 +372,7 @@ def check_json_depth(data: bytes | str, name: str, max_depth: int = 64) -> None:
         elif char in "[{":
             depth += 1
             if depth > max_depth:
-                raise ImportFileError(
+                raise error(
                     f"{name}, rad {line}: JSON-strukturen är djupare än {max_depth} nivåer; "
                     "en riktig GeoJSON-fil behöver högst ett tiotal. Filen läses inte."
                 )
@@ -375,6 +380,31 @@ def check_json_depth(data: bytes | str, name: str, max_depth: int = 64) -> None:
             depth -= 1
         if char == "\n":
             line += 1
+
+
+def parse_json(
+    text: str,
+    name: str,
+    max_depth: int = 64,
+    error: type[LofteskartanError] = ImportFileError,
+) -> Any:
+    """`json.loads` after the depth check, with the one Swedish message for broken JSON.
+
+    Every JSON the app reads (GeoJSON, polisen.se's events, the users file) says what is
+    wrong in the same words: the name, the line and column, and the parser's reason. The
+    depth check comes first because a deeply nested file would crash `json.loads` (found by
+    the hypothesis test in tests/integration/test_importers_fuzz.py).
+    """
+    check_json_depth(text, name, max_depth, error)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise error(
+            f"{name}, rad {exc.lineno}, kolumn {exc.colno}: ogiltig JSON ({exc.msg}); "
+            "inget lästes in."
+        ) from None
+    except (RecursionError, ValueError) as exc:  # e.g. a number too long to convert
+        raise error(f"{name}: ogiltig JSON ({exc}); inget lästes in.") from None
 
 
 _GEOJSON_TYPES = ("FeatureCollection", "Feature")
@@ -402,15 +432,7 @@ def parse_geojson(
         raise ImportFileError(
             f"{name}: GeoJSON ska vara UTF-8, men byte {exc.start + 1} är det inte."
         ) from None
-    check_json_depth(text, name, limits.max_json_depth)
-    try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{name}, rad {exc.lineno}, kolumn {exc.colno}: ogiltig JSON ({exc.msg})."
-        ) from None
-    except (RecursionError, ValueError) as exc:  # e.g. a number too long to convert
-        raise ImportFileError(f"{name}: ogiltig JSON ({exc}).") from None
+    value = parse_json(text, name, limits.max_json_depth)
     if not isinstance(value, dict) or value.get("type") not in _GEOJSON_TYPES:
         found = value.get("type") if isinstance(value, dict) else type(value).__name__
         raise ImportFileError(

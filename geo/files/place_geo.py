@@ -6,7 +6,6 @@ layer only.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -16,7 +15,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError
 from geo.files.crs import crs_label, crs_of, normalise_crs
-from geo.files.limits import PLACES_LIMIT, check_json_depth
+from geo.files.limits import PLACES_LIMIT, parse_json
 from geo.files.place_rows import (
     EXPORT_ABOUT_LAYER,
     EXPORT_PLACES_LAYER,
@@ -65,18 +64,7 @@ def _load_json(data: bytes, name: str) -> Any:
         raise ImportFileError(f"{name}: GeoJSON ska vara UTF-8, men filen är det inte.") from None
     if not text.strip():
         raise ImportFileError(f"{name}: filen är tom.")
-    # json.loads recurses once per "[": a deeply nested file would crash it (found by the
-    # hypothesis test in tests/integration/test_importers_fuzz.py).
-    check_json_depth(text, name)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"{name}: trasig JSON på rad {exc.lineno}, kolumn {exc.colno} ({exc.msg}). "
-            "Filen är inte giltig GeoJSON."
-        ) from None
-    except (RecursionError, ValueError) as exc:  # e.g. a number too long to convert
-        raise ImportFileError(f"{name}: filen är inte giltig GeoJSON ({exc}).") from None
+    return parse_json(text, name)
 
 
 def _features(document: Any, name: str) -> list[Any]:

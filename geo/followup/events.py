@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -38,7 +37,7 @@ from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError
-from geo.files.limits import EVENTS_LIMIT, check_json_depth, check_parsed_date
+from geo.files.limits import EVENTS_LIMIT, check_parsed_date, parse_json
 from geo.records.events import PoliceEvent
 from geo.records.kommuner import kommun_names
 from geo.records.models import STOCKHOLM, Actor
@@ -213,20 +212,7 @@ def parse_events_json(text: str, source: str = "filen") -> list[PoliceEvent]:
 
     Raises ImportFileError naming each bad event (number in the list and its id).
     """
-    # json.loads recurses once per "[": deep nesting would crash it (found by
-    # tests/integration/test_importers_fuzz.py).
-    check_json_depth(text, f"Händelsefilen {source}")
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ImportFileError(
-            f"Händelsefilen {source} är ingen giltig JSON (rad {exc.lineno}, kolumn "
-            f"{exc.colno}: {exc.msg}); inget lästes in."
-        ) from None
-    except (RecursionError, ValueError) as exc:  # e.g. a number too long to convert
-        raise ImportFileError(
-            f"Händelsefilen {source} är ingen giltig JSON ({exc}); inget lästes in."
-        ) from None
+    data = parse_json(text, f"Händelsefilen {source}")
     if not isinstance(data, list):
         raise ImportFileError(
             f"Händelsefilen {source} ska vara en lista med händelser, som polisen.se:s API "

@@ -31,6 +31,7 @@ from sqlalchemy.engine import make_url
 
 from geo.disclosure.access import Organisation, Role
 from geo.errors import LofteskartanError
+from geo.files.limits import parse_json
 from geo.files.private_files import make_private_dir
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import database_url, default_database_path
@@ -118,12 +119,7 @@ def _read(path: Path) -> dict[str, dict[str, Any]]:
         return {}
     except OSError as exc:
         raise UsersFileError(f"Användarfilen {path} går inte att läsa: {exc.strerror}.") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsersFileError(
-            f"Användarfilen {path} är trasig (rad {exc.lineno}): {exc.msg}."
-        ) from None
+    data = parse_json(text, f"Användarfilen {path}", error=UsersFileError)
     if not isinstance(data, dict) or not isinstance(data.get("users"), list):
         raise UsersFileError(f'Användarfilen {path} saknar listan "users".')
     if data.get("format") != FORMAT:

@@ -121,7 +121,7 @@ def geojson(*features: dict) -> str:
 # -- bad files: exit 2, the problem named, the database unchanged -----------------------
 
 BAD = [
-    ("broken.geojson", '{"type": "FeatureCollection", "features": [{"type": ', "trasig JSON"),
+    ("broken.geojson", '{"type": "FeatureCollection", "features": [{"type": ', "ogiltig JSON"),
     (
         "wrong-type.geojson",
         geojson(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point, box
 
-from geo.files.base_layer_import import import_base_layer, read_base_layer
+from geo.files.base_layer_import import BaseLayerOptions, import_base_layer, read_base_layer
 from geo.files.place_import import read_places, save_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.records.models import Actor, BaseLayer, PlaceKind
@@ -95,9 +95,8 @@ def test_an_imported_base_layer_reaches_the_map_in_wgs84(store: Store, tmp_path:
         '"coordinates": [14.808475, 57.84163]}}]}',
         encoding="utf-8",
     )
-    message = import_base_layer(
-        store, ACTOR, read_base_layer(path, "adresser", "Adresser", "Källa: kommunen")
-    )
+    options = BaseLayerOptions(title="Adresser", attribution="Källa: kommunen")
+    message = import_base_layer(store, ACTOR, read_base_layer(path, "adresser", options))
     assert message.startswith('Baslagret "Adresser" (adresser) lästes in: 1 objekt')
     with store.session(ACTOR) as s:
         prepared = load_base_layers(s, "0604")

@@ -149,7 +149,7 @@ def test_a_csv_without_the_required_columns_says_which() -> None:
 @pytest.mark.parametrize(
     "text,fragment",
     [
-        ("[{", "ingen giltig JSON (rad 1"),
+        ("[{", "rad 1, kolumn 3: ogiltig JSON"),
         ('{"events": []}', "ska vara en lista"),
         (
             '[{"id": 1, "datetime": "2023-01-29 13:07:26 +01:00", "type": "Brand", "name": "x",'

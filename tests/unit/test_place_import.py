@@ -233,7 +233,11 @@ def test_export_refuses_csv_and_nothing_to_write(tmp_path: Path) -> None:
 POINT_IN_SEA = "57,5;20,0"  # the Baltic east of Gotland, inside the WGS 84 range for Sweden
 
 BAD_FILES = [
-    ("broken.geojson", b'{"type": "FeatureCollection", "features": [', "trasig JSON på rad 1"),
+    (
+        "broken.geojson",
+        b'{"type": "FeatureCollection", "features": [',
+        "rad 1, kolumn 44: ogiltig JSON",
+    ),
     ("empty.geojson", b"", "filen är tom"),
     ("empty.csv", b"", "filen är tom"),
     ("header-only.csv", excel("namn;typ;lat;lon\n"), "rubriker men inga rader"),

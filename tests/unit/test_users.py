@@ -125,7 +125,7 @@ def test_a_user_name_can_be_added_once_and_removed(path: Path) -> None:
 
 def test_a_broken_users_file_is_reported_with_its_line(path: Path) -> None:
     path.write_text('{"format": 1, "users": [\n  {"username": }\n]}', encoding="utf-8")
-    with pytest.raises(UsersFileError, match=r"är trasig \(rad 2\)"):
+    with pytest.raises(UsersFileError, match=r", rad 2, kolumn \d+: ogiltig JSON"):
         verify(path, "anna", PASSWORD)
 
 
