@@ -193,6 +193,18 @@ class Commitment:
         return self.target.count if self.target else None
 
 
+class FollowUpYears(LabelledEnum):
+    """Uppföljningsår: how a promise's period is cut into the years it is followed up in.
+
+    `från_undertecknande` (the default) counts whole years from the day the promise starts to
+    apply (`period.från`, the signing date unless the file says otherwise); `kalenderår`
+    follows up January–December. Either way `period.till` ends the last year.
+    """
+
+    FROM_SIGNING = "från_undertecknande", "från undertecknandet"
+    CALENDAR = "kalenderår", "kalenderår"
+
+
 @dataclass(frozen=True)
 class PromiseDocument:
     """Medborgarlöfte: the signed whole, with its promises and commitments."""
@@ -209,6 +221,7 @@ class PromiseDocument:
     commitments: tuple[Commitment, ...]
     signatories: tuple[Signatory, ...] = ()
     follow_up: str = ""
+    follow_up_years: FollowUpYears = FollowUpYears.FROM_SIGNING
 
     def promise(self, promise_id: str) -> Promise:
         """The promise with this id (KeyError if none)."""

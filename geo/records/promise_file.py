@@ -22,6 +22,7 @@ from geo.records.kommuner import kommun_problem
 from geo.records.models import (
     Commitment,
     CommitmentKind,
+    FollowUpYears,
     Promise,
     PromiseDocument,
     Responsible,
@@ -29,6 +30,7 @@ from geo.records.models import (
     Target,
     TargetRule,
 )
+from geo.records.periods import MAX_FOLLOW_UP_YEARS, follow_up_years
 
 FORMAT_VERSION = 1
 WHOLE_DOCUMENT = "alla"
@@ -46,6 +48,7 @@ _TOP_KEYS = {
     "undertecknare",
     "löften",
     "aktiviteter",
+    "uppföljningsår",
 }
 _ACTIVITY_KEYS = {"id", "löfte", "typ", "ansvarig", "text", "mål"}
 
@@ -191,6 +194,7 @@ class _Reader:
         title = self.get(raw, ("titel",), str)
         signed = self.get(raw, ("undertecknat",), date)
         period_start, period_end = self.period(raw, signed)
+        follow_up_years = self.follow_up_years(raw, period_start, period_end)
         follow_up = self.get(raw, ("uppföljning",), str, required=False) or ""
 
         kommun = self.get(raw, ("kommun",), dict) or {}
@@ -238,6 +242,7 @@ class _Reader:
             commitments=tuple(commitments),
             signatories=tuple(signatories),
             follow_up=follow_up,
+            follow_up_years=follow_up_years,
         )
 
     def identifier(self, table: dict[str, Any], path: tuple[str | int, ...]) -> str | None:
@@ -269,6 +274,28 @@ class _Reader:
         if start and end and end < start:
             self.problem(("period", "till"), f"perioden slutar ({end}) före den börjar ({start})")
         return start, end
+
+    def follow_up_years(
+        self, raw: dict[str, Any], start: date | None, end: date | None
+    ) -> FollowUpYears:
+        """uppföljningsår: kalenderår or från_undertecknande (default); one to four years."""
+        rule = FollowUpYears.FROM_SIGNING
+        value = self.get(raw, ("uppföljningsår",), str, required=False)
+        if value is not None:
+            if value not in FollowUpYears._value2member_map_:
+                known = " eller ".join(r.value for r in FollowUpYears)
+                self.problem(("uppföljningsår",), f'skriv {known}, inte "{value}"')
+            else:
+                rule = FollowUpYears(value)
+        if start and end and start <= end:
+            years = follow_up_years(rule, start, end)
+            if len(years) > MAX_FOLLOW_UP_YEARS:
+                self.problem(
+                    ("period", "till"),
+                    f"perioden {start} – {end} ger {len(years)} uppföljningsår; ett "
+                    f"medborgarlöfte gäller ett till {MAX_FOLLOW_UP_YEARS} år",
+                )
+        return rule
 
     def signatories(self, raw: dict[str, Any]) -> list[Signatory]:
         """Optional list of who signed."""
