@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 import streamlit as st
 
 from geo.followup.status import status_report
+from geo.records.models import STOCKHOLM
 from geo.records.pace import RULE_TEXT
+from geo.records.periods import period_over_message
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
@@ -19,9 +21,15 @@ sel = selection()
 if sel is None:
     st.stop()
 doc = sel.document
-report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, date.today())
+today = datetime.now(STOCKHOLM).date()
+report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, today)
+with get_store().session(current_actor()) as s:
+    # After the period, plans and logs count nowhere: say so, and how to go on.
+    period_over = period_over_message(doc, s.promise_documents(), today)
 
 st.title(plain(doc.title))
+if period_over:
+    st.warning(plain(period_over))
 signed_by = " · ".join(plain(f"{s.name}, {s.title}, {s.organisation}") for s in doc.signatories)
 st.caption(
     f"{plain(doc.kommun_name)} (kommunkod {plain(doc.kommunkod)}) och {plain(doc.police_area)}. "

@@ -53,7 +53,8 @@ day = st.date_input(
     min_value=period.start,
     max_value=period.end,
     format="YYYY-MM-DD",
-    key="plan_day",
+    # One key per year: a day kept from another year would lie outside this one's range.
+    key=f"plan_day_{period.start:%Y%m%d}",
 )
 year, week, _ = day.isocalendar()
 week_start, week_end = week_range(year, week)
@@ -137,8 +138,8 @@ elif view == "Karta":
     st_folium(m, key=f"week_map_{day}", returned_objects=[], use_container_width=True, height=500)
 
 elif view == "Planera":
-    plan_form(doc, schedule, day)
+    plan_form(doc, schedule, day, period)
 elif view == "Slumpad närvaro":
-    random_form(doc, schedule, day)
+    random_form(doc, schedule, day, period)
 else:
     publish_panel(doc, schedule, period, day)

@@ -44,6 +44,7 @@ from geo.records.outcomes import (
     is_overdue,
     term_of,
 )
+from geo.records.periods import Period
 from geo.records.recurrence import local_time
 from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections
@@ -94,8 +95,9 @@ def _count_inputs(kind: CommitmentKind) -> dict[str, float]:
     return values
 
 
-def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
-    """Mark a planned activity done with its outcome, or log one that was not planned."""
+def quick_log(doc: PromiseDocument, schedule: Schedule, day: date, year: Period) -> None:
+    """Mark a planned activity done with its outcome, or log one that was not planned, in
+    the follow-up year `year`."""
     mode = st.radio("Vad vill du logga?", ["Planerad", "Oplanerad"], horizontal=True, key="ql_mode")
     plan = None
     commitment_id: str | None = None
@@ -168,7 +170,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         )
 
         def save(s: Session) -> str:
-            stored = log_activity(s, activity, doc.id, planned=plan)
+            stored = log_activity(s, activity, doc.id, planned=plan, year=year)
             return f"Loggat: {kind.label} {short_when(stored.start, stored.end)}."
 
         write(save)

@@ -16,8 +16,9 @@ Columns (CSV) or properties (GeoJSON), see data/templates/aktiviteter.csv:
 The whole file is read and checked before anything is written; one bad row and nothing is
 imported, and the message names every bad row and column and the promise it was checked
 against. A row that would count toward no commitment (its kind has several in the promise and
-`aktivitet` is empty, or `aktivitet` names none of its kind) is such a bad row: nothing is
-accepted and then not counted. An activity whose coordinates lie outside the promise's
+`aktivitet` is empty, or `aktivitet` names none of its kind) is such a bad row, and so is a
+row that starts outside every follow-up year of the promise: nothing is accepted and then not
+counted. An activity whose coordinates lie outside the promise's
 kommun is stored with the warning a place gets there. Columns that look like personal
 data (namn, personnummer, telefon, registreringsnummer...) refuse the file: the tool holds
 counts, never people. Each row is stored with a reference made of the file's SHA-256 and
@@ -56,6 +57,7 @@ from geo.records.outcomes import (
     outcome_problems,
     validate_outcome,
 )
+from geo.records.periods import promise_year_of
 from geo.records.places import PlaceContext, load_place_context, place_warnings
 from geo.records.progress import commitment_chooser
 from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
@@ -476,6 +478,8 @@ def _parse_record(
             check.add(where, column, str(exc) if cells.get(column) else "saknas")
     if len(times) == 2 and times["slut"] < times["start"]:
         check.add(where, "slut", "ligger före start")
+    if "start" in times:
+        _check_in_promise(times["start"], rules.doc, where, check)
 
     place: Place | None = None
     before_where = len(check.messages)
@@ -530,6 +534,20 @@ def _parse_record(
         classification=classification,
         note=cells.get("anteckning", ""),
     )
+
+
+def _check_in_promise(start: datetime, doc: PromiseDocument, where: str, check: _Checker) -> None:
+    """A row outside every follow-up year of its promise would be stored and counted nowhere."""
+    day = start.astimezone(STOCKHOLM).date()
+    if promise_year_of(doc, day) is None:
+        side = "före" if day < doc.period_start else "efter"
+        check.add(
+            where,
+            "start",
+            f"{day:%Y-%m-%d} ligger {side} perioden för {promise_label(doc)} "
+            f"({doc.period_start:%Y-%m-%d} – {doc.period_end:%Y-%m-%d}) och skulle inte räknas "
+            "i någon uppföljning; läs in raden för det löfte som gäller då",
+        )
 
 
 def _point(cells: Mapping[str, str], where: str, check: _Checker) -> BaseGeometry | None:
