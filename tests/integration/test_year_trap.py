@@ -3,10 +3,12 @@ where it belongs, and nothing is stored (SQLite and PostGIS)."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from geo.cli import main
 from geo.errors import ValidationError
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity, save_recurring, save_single
@@ -90,3 +92,27 @@ def test_a_log_after_the_year_names_the_next_promise_of_the_kommun_when_it_is_lo
     with store.session(ACTOR) as s:  # under the promise that covers it, it is saved
         log_activity(s, meeting, "aneby-2024-2025", year=_year(store, "aneby-2024-2025"))
     assert _stored(store) == (0, 0, 1)
+
+
+def test_status_json_follows_up_a_calendar_year_promise_from_january_to_december(
+    store: Store, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = aneby_copy("aneby-2024", "Aneby", "0604", date(2024, 1, 1), date(2024, 12, 31))
+    text = text.replace(
+        "period: {från: 2024-01-01, till: 2024-12-31}",
+        "period: {från: 2024-01-01, till: 2024-12-31}\nuppföljningsår: kalenderår",
+    )
+    save_promise_upload(store, ACTOR, "aneby-2024.yaml", text)
+    monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
+
+    assert main(["status", "--json", "--year", "2024", "--document", "aneby-2024"]) == 0
+    row = json.loads(capsys.readouterr().out)[0]
+
+    assert (row["period_start"], row["period_end"]) == ("2024-01-01", "2024-12-31")
+    assert [t["label"] for t in row["tertials"]] == [
+        "T1 2024 (jan–apr)",
+        "T2 2024 (maj–aug)",
+        "T3 2024 (sep–dec)",
+    ]
+    assert main(["status", "--year", "2025", "--document", "aneby-2024"]) == 2
+    assert "inget uppföljningsår som börjar 2025; det har 2024 (2024)" in capsys.readouterr().err
