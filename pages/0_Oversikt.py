@@ -8,8 +8,8 @@ import streamlit as st
 
 from geo.followup.status import status_report
 from geo.records.models import STOCKHOLM
-from geo.records.pace import RULE_TEXT
 from geo.records.periods import period_over_message
+from geo.records.targets import rule_texts
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
@@ -43,7 +43,7 @@ if report.unassigned_text:
     st.warning(plain(report.unassigned_text))
 st.caption(f"Läget den {report.today:%Y-%m-%d}. Mer per tertial under Uppföljning.")
 with st.expander("Hur räknas I fas, Risk och Efter?"):
-    st.markdown(RULE_TEXT)
+    st.markdown("\n\n".join(rule_texts(doc)))
 
 for promise in doc.promises:
     st.markdown(f"#### {plain(promise.title)}")

@@ -18,7 +18,6 @@ from geo.planning.schedule import (
     week_label,
     week_range,
 )
-from geo.records.models import CommitmentKind
 from ui.auth import require
 from ui.calendar import RANDOM_COLOUR, calendar_events, show_calendar
 from ui.entry import through_app
@@ -97,7 +96,7 @@ elif view == "Lista":
     c1, c2, c3 = st.columns(3)
     kinds = c1.multiselect(
         "Typer",
-        list(CommitmentKind),
+        list(doc.all_kinds),
         format_func=lambda k: k.label,
         key="flt_kind",
         placeholder="Alla",

@@ -29,6 +29,7 @@ from geo.records.models import (
     Finding,
     FindingStatus,
     Indicator,
+    Kind,
     PlaceKind,
     PlanStatus,
     PromiseDocument,
@@ -39,9 +40,9 @@ from geo.records.outcomes import (
     FINDING_STATUS_SV,
     INDICATORS,
     ORGANISATION_TYPES,
-    QUICK_FIELDS,
     fields_for,
     is_overdue,
+    quick_fields,
     term_of,
 )
 from geo.records.periods import Period
@@ -65,9 +66,9 @@ from ui.text import plain, plain_label, show_table
 K = CommitmentKind
 
 
-def _count_inputs(kind: CommitmentKind) -> dict[str, float]:
+def _count_inputs(kind: Kind) -> dict[str, float]:
     """Number fields for the kind: the quick ones first, the rest under "Fler fält"."""
-    quick = QUICK_FIELDS[kind]
+    quick = quick_fields(kind)
     fields = [f for f in fields_for(kind) if not f.name.startswith("org_")]
     values: dict[str, float] = {}
 

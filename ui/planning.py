@@ -29,6 +29,7 @@ from geo.records.models import (
     Activity,
     Classification,
     CommitmentKind,
+    Kind,
     Place,
     PlaceKind,
     PlannedActivity,
@@ -108,13 +109,13 @@ def place_picker(
     return None if chosen is None else places[chosen]
 
 
-def kind_picker(doc: PromiseDocument, key: str) -> CommitmentKind:
+def kind_picker(doc: PromiseDocument, key: str) -> Kind:
     """The kinds the promise has, in its order, with Swedish labels."""
     kinds = list(dict.fromkeys(c.kind for c in doc.commitments))
     return st.selectbox("Typ", kinds, format_func=lambda k: k.label, key=key)
 
 
-def commitment_picker(doc: PromiseDocument, kind: CommitmentKind, key: str) -> str | None:
+def commitment_picker(doc: PromiseDocument, kind: Kind, key: str) -> str | None:
     """The commitment an activity serves: chosen only when the promise has several of a kind."""
     commitments = doc.commitments_of_kind(kind)
     if len(commitments) <= 1:

@@ -21,7 +21,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from geo.cli import admin, export, imports, sites, status
+from geo.cli import admin, check, export, imports, sites, status
 from geo.cli.common import Registrar, SwedishParser, UsageError, cli_actor
 from geo.errors import LofteskartanError
 from geo.store import Store
@@ -93,6 +93,7 @@ EXPORT_COMMANDS: list[Registrar] = [
 COMMANDS: list[Registrar] = [
     admin.register_init,
     status.register_status,
+    check.register_check,
     admin.register_serve,
     sites.register_suggest_sites,
     _register_import,

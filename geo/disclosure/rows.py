@@ -17,8 +17,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.records.models import (
     Classification,
     Commitment,
-    CommitmentKind,
     FindingStatus,
+    Kind,
     PlaceKind,
     PlanStatus,
     PromiseDocument,
@@ -60,7 +60,7 @@ class PlaceRow:
 class ActivityRow:
     """A logged activity as exported (internal exports only)."""
 
-    kind: CommitmentKind
+    kind: Kind
     commitment_id: str | None
     week: str
     start: datetime
@@ -79,7 +79,7 @@ class ActivityRow:
 class PlannedRow:
     """A planned activity as exported (public: opening hours only, by week)."""
 
-    kind: CommitmentKind
+    kind: Kind
     commitment_id: str | None
     week: str
     start: datetime | None

@@ -28,16 +28,17 @@ from shapely.geometry.base import BaseGeometry
 from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ExportData
 from geo.exports.map_style import (
-    ACTIVITY_COLOURS,
     DENSITY_TITLE,
     FINDING_COLOUR,
     KOMMUN_COLOUR,
     NEIGHBOUR_COLOUR,
     PLACE_COLOURS,
     TATORT_COLOUR,
+    activity_colour,
     density_classes,
+    kinds_in_order,
 )
-from geo.records.models import CommitmentKind, PlaceKind
+from geo.records.models import Kind, PlaceKind
 from geo.spatial.crs import to_wgs84
 from geo.swedish import date_range, stamp
 
@@ -160,20 +161,20 @@ def map_layers(data: ExportData) -> list[dict[str, Any]]:
                 _layer(f"Platser: {kind.label}", features, PLACE_COLOURS[kind], _shape_of(kind))
             )
     layers += _labelled_base(data, "tatorter", TATORT_COLOUR, "point", radius=4)
-    by_kind: dict[CommitmentKind, list[Feature]] = {}
+    by_kind: dict[Kind, list[Feature]] = {}
     for a in data.activities:
         if a.geometry is not None:
             label = f"{a.kind.label} {a.start:%Y-%m-%d %H:%M}"
             if a.place_name:
                 label += f", {a.place_name}"
             by_kind.setdefault(a.kind, []).append(_feature(a.geometry, {"label": label}))
-    for activity_kind in CommitmentKind:
+    for activity_kind in kinds_in_order(by_kind):
         if activity_kind in by_kind:
             layers.append(
                 _layer(
                     f"Genomfört: {activity_kind.label}",
                     by_kind[activity_kind],
-                    ACTIVITY_COLOURS[activity_kind],
+                    activity_colour(activity_kind),
                     "point",
                     radius=5,
                 )

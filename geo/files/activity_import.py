@@ -47,13 +47,14 @@ from geo.records.models import (
     Actor,
     Classification,
     Commitment,
-    CommitmentKind,
+    Kind,
     Place,
     PromiseDocument,
 )
 from geo.records.outcomes import (
     ALL_OUTCOME_NAMES,
-    OUTCOME_FIELDS,
+    fields_for,
+    outcome_names,
     outcome_problems,
     validate_outcome,
 )
@@ -344,11 +345,13 @@ def parse_activity_file(
             "Löfteskartan sparar aktiviteter, platser och antal, aldrig vem. Ta bort kolumnen "
             "och försök igen."
         )
-    unknown = [c for c in columns if c not in KNOWN_COLUMNS]
+    # A promise's own kinds (format 2, `typer:`) add their own counts as columns.
+    outcomes = outcome_names(doc.kinds)
+    unknown = [c for c in columns if c not in KNOWN_COLUMNS | outcomes]
     if unknown:
         raise ImportFileError(
             f"{name}, rad 1: okänd kolumn {', '.join(unknown)}. Kända kolumner: "
-            f"{', '.join(BASE_COLUMNS)} och utfallen {', '.join(sorted(ALL_OUTCOME_NAMES))}."
+            f"{', '.join(BASE_COLUMNS)} och utfallen {', '.join(sorted(outcomes))}."
         )
     if not is_geojson:
         for required in ("typ", "start", "slut"):
@@ -409,12 +412,11 @@ class _PromiseRules:
     def __init__(self, doc: PromiseDocument) -> None:
         self.doc = doc
         self.kinds = {c.kind for c in doc.commitments}
+        self.outcomes = outcome_names(doc.kinds)
         self.choose = commitment_chooser(doc)
         self.ids = {c.id.casefold(): c.id for c in doc.commitments}
 
-    def commitment_id(
-        self, kind: CommitmentKind, named: str, where: str, check: _Checker
-    ) -> str | None:
+    def commitment_id(self, kind: Kind, named: str, where: str, check: _Checker) -> str | None:
         """The row's `aktivitet` as a commitment id (or None); a row counting toward none
         is added to `check`, naming the promise's commitments of its kind."""
         commitment_id = self.ids.get(named.casefold(), named) if named else None
@@ -454,12 +456,12 @@ def _parse_record(
         if value and _PERSONNUMMER.search(value) and column in ("anteckning", "plats"):
             check.add(where, column, "texten innehåller något som liknar ett personnummer")
 
-    kind: CommitmentKind | None = None
-    try:
-        kind = CommitmentKind(cells.get("typ", ""))
-    except ValueError:
-        known = ", ".join(k.value for k in CommitmentKind if k in promised)
+    # The promise's own kinds (`typer:`) are as valid a `typ` as the built-in ones.
+    kind: Kind | None = rules.doc.kind(cells.get("typ", ""))
+    if kind not in rules.doc.all_kinds:
+        known = ", ".join(k.value for k in rules.doc.all_kinds if k in promised)
         check.add(where, "typ", f'okänd typ "{cells.get("typ", "")}" (kända: {known})')
+        kind = None
     if kind is not None and kind not in promised:
         # Name the promise checked: with several stored, the wrong one is the likely cause.
         check.add(
@@ -508,13 +510,13 @@ def _parse_record(
 
     outcome: dict[str, float] = {}
     for column, value in cells.items():
-        if column in ALL_OUTCOME_NAMES and value:
+        if column in rules.outcomes and value:
             try:
                 outcome[column] = parse_number(value, "x")
             except ImportFileError:
                 check.add(where, column, f'"{value}" är inget tal')
     if kind is not None:
-        allowed = [f.name for f in OUTCOME_FIELDS[kind]]
+        allowed = [f.name for f in fields_for(kind)]
         for problem in outcome_problems(kind, outcome):
             message = problem.message
             if problem.field not in allowed:

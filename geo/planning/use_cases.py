@@ -192,6 +192,14 @@ def log_activity(
     one keeps the place its plan has. It must start inside the follow-up year `year`
     (`require_in_year`).
     """
+    if not isinstance(activity.kind, CommitmentKind):
+        # A promise's own kind: its rules (place, counts) are the promise file's, so they are
+        # read from the document the activity is logged for, never from a kind's bare code.
+        doc = session.promise_document(document_id, activity.start.date())
+        kind = doc.kind(activity.kind)
+        if kind not in doc.kinds:
+            raise ValidationError(f'{doc.title} har ingen aktivitetstyp "{activity.kind}".')
+        activity = replace(activity, kind=kind)
     outcome = validate_outcome(activity.kind, dict(activity.outcome))
     if (
         planned is None

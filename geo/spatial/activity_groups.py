@@ -21,21 +21,28 @@ activity at its own position) it sees 100,000 rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 import numpy as np
 import shapely
 
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place
+from geo.records.models import STOCKHOLM, Activity, CommitmentKind, FileKind, Kind, Place
 from geo.spatial.locations import NO_PLACE, wkb_points
 from geo.swedish import number
 
 SQUARE_SIZES_M = (100.0, 250.0, 500.0, 1_000.0, 2_500.0, 5_000.0)
 MAX_OWN_SQUARES = 2_000
-KINDS = tuple(CommitmentKind)
-_KIND_CODE = {k.value: i for i, k in enumerate(KINDS)}
+KINDS: tuple[Kind, ...] = tuple(CommitmentKind)
+
+
+def _kinds_of(codes: Iterable[str]) -> tuple[Kind, ...]:
+    """The built-in kinds, then any promise's own kinds among `codes` (sorted): an own kind
+    missing here was a KeyError that broke the map page."""
+    extra = sorted(set(codes) - {k.value for k in KINDS})
+    return (*KINDS, *(FileKind(code) for code in extra))
+
 
 SpotRow = tuple[int | None, str, bytes | None, int, float, float]
 
@@ -58,6 +65,7 @@ class ActivitySpots:
     count: np.ndarray
     first: np.ndarray
     last: np.ndarray
+    kinds: tuple[Kind, ...] = KINDS  # what the numbers in `kind` stand for
 
     def __len__(self) -> int:
         return int(self.kind.size)
@@ -72,8 +80,11 @@ class ActivitySpots:
                 point = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
                 xy[i] = (point.x, point.y)
         starts = np.array([a.start.timestamp() for a in activities], dtype=float)
+        kinds = _kinds_of(a.kind.value for a in activities)
+        index = {k.value: i for i, k in enumerate(kinds)}
         return cls(
-            kind=np.array([_KIND_CODE[a.kind.value] for a in activities], dtype=np.int64),
+            kinds=kinds,
+            kind=np.array([index[a.kind.value] for a in activities], dtype=np.int64),
             place_id=np.array(
                 [NO_PLACE if a.place_id is None else a.place_id for a in activities],
                 dtype=np.int64,
@@ -94,8 +105,11 @@ class ActivitySpots:
         has_own = np.array([r[2] is not None for r in rows], dtype=bool)
         if has_own.any():
             xy[has_own] = wkb_points([r[2] for r in rows if r[2] is not None])
+        kinds = _kinds_of(r[1] for r in rows)
+        index = {k.value: i for i, k in enumerate(kinds)}
         return cls(
-            kind=np.array([_KIND_CODE[r[1]] for r in rows], dtype=np.int64),
+            kinds=kinds,
+            kind=np.array([index[r[1]] for r in rows], dtype=np.int64),
             place_id=np.array([NO_PLACE if r[0] is None else r[0] for r in rows], dtype=np.int64),
             x=xy[:, 0],
             y=xy[:, 1],
@@ -117,7 +131,7 @@ class ActivityGroup:
     them side by side instead of on top of each other.
     """
 
-    kind: CommitmentKind
+    kind: Kind
     x: float
     y: float
     count: int
@@ -187,7 +201,8 @@ def group_activities(
     if own.any():
         square, squares = _own_squares(spots, own, square_sizes_m, max_own_squares)
         groups += squares
-    groups.sort(key=lambda g: (_KIND_CODE[g.kind.value], -g.count, g.place_name or "", g.x, g.y))
+    order = {k: i for i, k in enumerate(spots.kinds)}
+    groups.sort(key=lambda g: (order[g.kind], -g.count, g.place_name or "", g.x, g.y))
     return ActivityGroups(tuple(groups), int(spots.count.sum()), unplaced, square)
 
 
@@ -245,7 +260,7 @@ def _place_groups(
         return []
     rows = np.flatnonzero(mask)
     pids, kinds = spots.place_id[rows], spots.kind[rows]
-    totals = _totals(pids * len(KINDS) + kinds, spots, rows)
+    totals = _totals(pids * len(spots.kinds) + kinds, spots, rows)
     keys = list(zip(pids[totals.where].tolist(), kinds[totals.where].tolist(), strict=True))
     ids = sorted({pid for pid, _ in keys})
     points = shapely.get_coordinates(shapely.point_on_surface([places[i].geometry for i in ids]))
@@ -256,7 +271,7 @@ def _place_groups(
         x, y = at[pid]
         groups.append(
             ActivityGroup(
-                KINDS[code],
+                spots.kinds[code],
                 x,
                 y,
                 *totals.of(g),
@@ -285,7 +300,7 @@ def _own_squares(
         squares = np.floor(xy / size).astype(np.int64)
         # One number per square and kind, to count them fast (np.unique on a 1-D array).
         spans = squares.max(axis=0) - squares.min(axis=0) + 1
-        flat = ((squares[:, 0] - squares[:, 0].min()) * spans[1] + squares[:, 1]) * len(KINDS)
+        flat = ((squares[:, 0] - squares[:, 0].min()) * spans[1] + squares[:, 1]) * len(spots.kinds)
         if len(np.unique(flat + kinds)) <= max_squares:
             break
     totals = _totals(flat + kinds, spots, rows)
@@ -299,7 +314,7 @@ def _own_squares(
     codes = kinds[totals.where].tolist()
     return size, [
         ActivityGroup(
-            KINDS[code],
+            spots.kinds[code],
             float(mean_x[g]),
             float(mean_y[g]),
             *totals.of(g),
