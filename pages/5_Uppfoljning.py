@@ -79,11 +79,11 @@ elif section == "När?":
     left, right = st.columns(2)
     left.altair_chart(
         week_chart(matrices.activity_hours, "Våra aktiviteter (timmar)", "Timmar", "#08519c"),
-        use_container_width=True,
+        width="stretch",
     )
     right.altair_chart(
         week_chart(matrices.incidents, "Polisens händelser (antal)", "Händelser", "#a63603"),
-        use_container_width=True,
+        width="stretch",
     )
     st.caption(
         f"Svensk tid. {matrices.activities:d} aktiviteter: varje timme de pågick räknas. "

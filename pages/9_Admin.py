@@ -51,7 +51,7 @@ with log_tab:
             limit=int(limit),
         )
     st.write(f"{len(entries)} ändringar, nyast först.")
-    show_table(audit_rows(entries), use_container_width=True, hide_index=True)
+    show_table(audit_rows(entries), width="stretch", hide_index=True)
     # Made when clicked (no file waits on the server for an address to be guessed or kept),
     # from the rows this run read for this administrator.
     st.download_button(
@@ -82,7 +82,7 @@ with users_tab:
                 }
                 for u in users
             ],
-            use_container_width=True,
+            width="stretch",
             hide_index=True,
         )
         st.caption(

@@ -155,7 +155,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     )
     note = st.text_area(label, key="ql_note", height=80)
     c1, c2 = st.columns(2)
-    if c1.button("Spara", type="primary", key="ql_save", use_container_width=True):
+    if c1.button("Spara", type="primary", key="ql_save", width="stretch"):
         activity = Activity(
             kind,
             start,
@@ -172,7 +172,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
             return f"Loggat: {kind.label} {short_when(stored.start, stored.end)}."
 
         write(save)
-    if plan is not None and c2.button("Ställ in", key="ql_cancel", use_container_width=True):
+    if plan is not None and c2.button("Ställ in", key="ql_cancel", width="stretch"):
         write(lambda s: f"Inställt: {plan_label(cancel_planned(s, plan), schedule.places)}.")
 
 
@@ -344,5 +344,5 @@ def indicators_panel(doc: PromiseDocument, day: date) -> None:
                 for i in figures
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )

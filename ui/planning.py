@@ -363,7 +363,7 @@ def random_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
             for v in visits
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     commitments = doc.commitments_of_kind(CommitmentKind.PRESENCE)
     commitment_id = commitments[0].id if len(commitments) == 1 else None

@@ -144,7 +144,7 @@ def rotation_table(plan: RotationPlan) -> None:
         }
         for w in plan.weeks
     ]
-    show_table(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 @dataclass(frozen=True)
