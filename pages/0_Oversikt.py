@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
 from geo.followup.status import status_report
 from geo.records.pace import RULE_TEXT
+from geo.swedish import today
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
@@ -19,7 +18,7 @@ sel = selection()
 if sel is None:
     st.stop()
 doc = sel.document
-report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, date.today())
+report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, today())
 
 st.title(plain(doc.title))
 signed_by = " · ".join(plain(f"{s.name}, {s.title}, {s.organisation}") for s in doc.signatories)

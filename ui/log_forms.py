@@ -48,6 +48,7 @@ from geo.records.recurrence import local_time
 from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections
 from geo.store import Session
+from geo.swedish import today
 from ui.finding_photos import forget_photo, photo_picker, stored_photo
 from ui.maps import add_layer, new_map
 from ui.planning import (
@@ -193,10 +194,10 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         placeholder="Välj",
     )
     shown = [f for f in findings if f.status in statuses]
-    overdue = sum(is_overdue(f, date.today()) for f in shown)
+    overdue = sum(is_overdue(f, today()) for f in shown)
     st.caption(f"{len(shown)} iakttagelser visas, {overdue:d} har passerat sitt datum.")
     for f in shown:
-        late = " · :red[försenad]" if is_overdue(f, date.today()) else ""
+        late = " · :red[försenad]" if is_overdue(f, today()) else ""
         # Category and owner may be a file's own words (imported findings), not only ours.
         title = (
             f"{plain(FINDING_CATEGORIES.get(f.category, f.category))}: "
@@ -287,7 +288,7 @@ def _new_finding(schedule: Schedule) -> None:
     description = st.text_input("Vad sågs (inga namn)", key="fd_desc")
     action = st.text_input("Åtgärd", key="fd_new_action")
     due = st.date_input(
-        "Klart senast", value=date.today() + timedelta(days=60), key="fd_due", format="YYYY-MM-DD"
+        "Klart senast", value=today() + timedelta(days=60), key="fd_due", format="YYYY-MM-DD"
     )
     choice = photo_picker("fd_new_photo", "Foto (valfritt)")
     if st.button("Spara iakttagelse", key="fd_add", disabled=choice.error is not None):

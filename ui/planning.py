@@ -39,6 +39,7 @@ from geo.records.periods import Period
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
 from geo.spatial.layers import bounds_of
 from geo.store import Session
+from geo.swedish import today
 from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
@@ -67,7 +68,7 @@ def load_schedule(doc: PromiseDocument, period: Period) -> Schedule:
 
 def reference_day(period: Period) -> date:
     """Today, or the nearest day of the chosen promise year when today is outside it."""
-    return min(max(date.today(), period.start), period.end)
+    return min(max(today(), period.start), period.end)
 
 
 def write(action: Callable[[Session], str]) -> None:

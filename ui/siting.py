@@ -16,7 +16,7 @@ from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.rotation import RotationPlan, monday_after, new_seed
 from geo.planning.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
 from geo.planning.siting import result_collections as collections
-from geo.swedish import WEEKDAYS
+from geo.swedish import WEEKDAYS, today
 from ui.maps import escaped, new_map
 from ui.text import plain, plain_label, show_table
 
@@ -176,7 +176,7 @@ def rotation_settings(n_sites: int) -> RotationSettings:
     per_week = cols[2].number_input("Platser per vecka", 1, n_sites, 1)
     seed = cols[3].number_input("Frö", 0, 10**9, key="siting_seed", help="Samma frö ger samma plan")
     cols = st.columns(4)
-    start = cols[0].date_input("Första veckan", monday_after(date.today()), format="YYYY-MM-DD")
+    start = cols[0].date_input("Första veckan", monday_after(today()), format="YYYY-MM-DD")
     weekday = cols[1].selectbox("Veckodag", range(7), index=2, format_func=WEEKDAYS.__getitem__)
     start_time = cols[2].time_input("Starttid", time(7, 0))
     hours = cols[3].number_input("Timmar", 0.5, 24.0, 2.0, step=0.5)
