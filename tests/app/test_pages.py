@@ -143,3 +143,15 @@ def test_map_page_sends_the_kommun_boundary_and_places_to_the_map(
     script = json.loads(maps[0].proto.json_args)["script"]
     assert r"Kommungr\u00e4ns Aneby kommun" in script  # the layer switch, JSON-escaped
     assert "Exempel: Poliskontor" in script
+
+
+def test_the_audit_log_on_administration_reads_as_swedish_sentences(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = run_page(REPO_ROOT / "pages" / "9_Admin.py", demo_db, monkeypatch)
+    log = next(d.value for d in at.dataframe if "Ändringar" in d.value.columns)
+    said = " ".join(log["Ändringar"])
+    assert "Aktivitet skapad: typ närvaro" in said
+    assert "exempeldata ja" in said
+    for raw_key in ("is_example", "commitment_id", "kind:", "start_at"):
+        assert raw_key not in said
