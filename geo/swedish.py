@@ -1,12 +1,12 @@
-"""Swedish formatting of dates, weeks and numbers for exports (no locale needed).
+"""Swedish dates, weeks, numbers and plurals, and today's date in Sweden (no locale needed).
 
 The server's locale is unknown (often C or en_US), so month names and the decimal comma are
-written here rather than through `locale`.
+written here rather than through `locale`. Its clock is often UTC, so "today" is asked here too.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from geo.records.models import STOCKHOLM
 
@@ -25,6 +25,21 @@ MONTHS = (
     "december",
 )
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
+
+
+def today(now: datetime | None = None) -> date:
+    """Today's date in Sweden: the one every page, export and command counts "today" from.
+
+    `date.today()` is the server's date, and servers often run on UTC: from midnight to 01:00
+    (02:00 in summer) Swedish time it is still yesterday there ("Läget den 5 december" at
+    00:55 on the 6th).
+
+    Parameters
+    ----------
+    now
+        The moment to ask about (any time zone); the clock when left out.
+    """
+    return (now or datetime.now(UTC)).astimezone(STOCKHOLM).date()
 
 
 def long_date(day: date) -> str:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 
 from geo.followup.status import status_report
-from geo.records.models import STOCKHOLM
 from geo.records.periods import period_over_message
 from geo.records.targets import rule_texts
+from geo.swedish import today
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
@@ -21,11 +19,10 @@ sel = selection()
 if sel is None:
     st.stop()
 doc = sel.document
-today = datetime.now(STOCKHOLM).date()
-report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, today)
+report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, today())
 with get_store().session(current_actor()) as s:
     # After the period, plans and logs count nowhere: say so, and how to go on.
-    period_over = period_over_message(doc, s.promise_documents(), today)
+    period_over = period_over_message(doc, s.promise_documents(), today())
 
 st.title(plain(doc.title))
 if period_over:

@@ -117,7 +117,7 @@ elif view == "Lista":
     show_table(
         plan_rows(shown, doc, schedule.places, conflict_ids),
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
         column_config={"id": None},
     )
     st.caption(f"{len(shown)} planerade aktiviteter visas.")

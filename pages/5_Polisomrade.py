@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
 from geo.followup.area import AREA_COLUMNS, area_status, area_table, areas_to_show
+from geo.swedish import today
 from ui.entry import through_app
 from ui.state import current_actor, get_store
 from ui.text import plain, show_table
@@ -23,11 +22,11 @@ if not areas:
     st.info("Det finns inget medborgarlöfte för din organisation.")
     st.stop()
 area = st.selectbox("Lokalpolisområde", areas) if len(areas) > 1 else areas[0]
-status = area_status(store, actor, area, date.today())
+status = area_status(store, actor, area, today())
 
 st.subheader(plain(status.area))
 st.caption(
-    f"Läget den {date.today():%Y-%m-%d}, för varje kommun dess nuvarande löftesår: "
+    f"Läget den {today():%Y-%m-%d}, för varje kommun dess nuvarande löftesår: "
     + "; ".join(
         plain(f"{r.document.kommun_name} {r.period.label}")
         + f" ({r.period.start:%Y-%m-%d} – {r.period.end:%Y-%m-%d})"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -12,6 +10,7 @@ from geo.followup.events import load_situation
 from geo.followup.hours import load_week_matrices
 from geo.followup.status import status_report
 from geo.records.models import CommitmentKind
+from geo.swedish import today as swedish_today
 from ui.entry import through_app
 from ui.followup import indicator_section, presence_tables, progress_tables, week_chart
 from ui.heatmaps import presence_legend, presence_map
@@ -24,7 +23,7 @@ sel = selection()
 if sel is None:
     st.stop()
 doc, period, store, actor = sel.document, sel.period, get_store(), current_actor()
-today = date.today()
+today = swedish_today()
 st.title("Uppföljning")
 st.caption(f"{plain(doc.title)} · {period.label} ({period.start:%Y-%m-%d} – {period.end:%Y-%m-%d})")
 
@@ -79,11 +78,11 @@ elif section == "När?":
     left, right = st.columns(2)
     left.altair_chart(
         week_chart(matrices.activity_hours, "Våra aktiviteter (timmar)", "Timmar", "#08519c"),
-        use_container_width=True,
+        width="stretch",
     )
     right.altair_chart(
         week_chart(matrices.incidents, "Polisens händelser (antal)", "Händelser", "#a63603"),
-        use_container_width=True,
+        width="stretch",
     )
     st.caption(
         f"Svensk tid. {matrices.activities:d} aktiviteter: varje timme de pågick räknas. "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import timedelta
 
 import streamlit as st
 
@@ -25,6 +25,7 @@ from geo.exports.make import (
 )
 from geo.spatial.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
 from geo.store import now
+from geo.swedish import today
 from ui.auth import guarded_download
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
@@ -82,7 +83,7 @@ if public:
     start, end = sel.period.start, sel.period.end
 meeting = right.date_input(
     "Mötesdatum (för mötesunderlaget)",
-    min(date.today(), sel.period.end + timedelta(days=1)),
+    min(today(), sel.period.end + timedelta(days=1)),
     format="YYYY-MM-DD",
     key="export_meeting",
 )

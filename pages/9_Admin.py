@@ -9,7 +9,15 @@ import streamlit as st
 from geo.disclosure.access import Role
 from geo.records.models import STOCKHOLM
 from geo.signin.users import list_users
-from geo.store.audit import ACTIONS, TABLES, action_label, audit_csv, audit_rows, table_label
+from geo.store.audit import (
+    ACTIONS,
+    SCREEN_COLUMNS,
+    TABLES,
+    action_label,
+    audit_csv,
+    audit_rows,
+    table_label,
+)
 from ui.admin_panels import base_layer_panel, promise_panel
 from ui.auth import guarded_download, mode, require, users_file
 from ui.entry import through_app
@@ -51,7 +59,12 @@ with log_tab:
             limit=int(limit),
         )
     st.write(f"{len(entries)} ändringar, nyast först.")
-    show_table(audit_rows(entries), use_container_width=True, hide_index=True)
+    # On screen the sentence says it all; the stored values (Före/Efter) are in the CSV.
+    show_table(
+        [{c: row[c] for c in SCREEN_COLUMNS} for row in audit_rows(entries)],
+        width="stretch",
+        hide_index=True,
+    )
     # Made when clicked (no file waits on the server for an address to be guessed or kept),
     # from the rows this run read for this administrator.
     st.download_button(
@@ -82,7 +95,7 @@ with users_tab:
                 }
                 for u in users
             ],
-            use_container_width=True,
+            width="stretch",
             hide_index=True,
         )
         st.caption(

@@ -114,7 +114,7 @@ def base_layer_panel(actor: Actor) -> None:
             }
             for layer in layers
         ],
-        use_container_width=True,
+        width="stretch",
         hide_index=True,
     )
     upload = st.file_uploader(

@@ -50,6 +50,7 @@ from geo.records.recurrence import local_time
 from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections
 from geo.store import Session
+from geo.swedish import today
 from ui.finding_photos import forget_photo, photo_picker, stored_photo
 from ui.maps import add_layer, new_map
 from ui.planning import (
@@ -158,7 +159,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
     )
     note = st.text_area(label, key="ql_note", height=80)
     c1, c2 = st.columns(2)
-    if c1.button("Spara", type="primary", key="ql_save", use_container_width=True):
+    if c1.button("Spara", type="primary", key="ql_save", width="stretch"):
         activity = Activity(
             kind,
             start,
@@ -175,7 +176,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
             return f"Loggat: {kind.label} {short_when(stored.start, stored.end)}."
 
         write(save)
-    if plan is not None and c2.button("Ställ in", key="ql_cancel", use_container_width=True):
+    if plan is not None and c2.button("Ställ in", key="ql_cancel", width="stretch"):
         write(lambda s: f"Inställt: {plan_label(cancel_planned(s, plan), schedule.places)}.")
 
 
@@ -196,10 +197,10 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         placeholder="Välj",
     )
     shown = [f for f in findings if f.status in statuses]
-    overdue = sum(is_overdue(f, date.today()) for f in shown)
+    overdue = sum(is_overdue(f, today()) for f in shown)
     st.caption(f"{len(shown)} iakttagelser visas, {overdue:d} har passerat sitt datum.")
     for f in shown:
-        late = " · :red[försenad]" if is_overdue(f, date.today()) else ""
+        late = " · :red[försenad]" if is_overdue(f, today()) else ""
         # Category and owner may be a file's own words (imported findings), not only ours.
         title = (
             f"{plain(FINDING_CATEGORIES.get(f.category, f.category))}: "
@@ -290,7 +291,7 @@ def _new_finding(schedule: Schedule) -> None:
     description = st.text_input("Vad sågs (inga namn)", key="fd_desc")
     action = st.text_input("Åtgärd", key="fd_new_action")
     due = st.date_input(
-        "Klart senast", value=date.today() + timedelta(days=60), key="fd_due", format="YYYY-MM-DD"
+        "Klart senast", value=today() + timedelta(days=60), key="fd_due", format="YYYY-MM-DD"
     )
     choice = photo_picker("fd_new_photo", "Foto (valfritt)")
     if st.button("Spara iakttagelse", key="fd_add", disabled=choice.error is not None):
@@ -347,5 +348,5 @@ def indicators_panel(doc: PromiseDocument, day: date) -> None:
                 for i in figures
             ],
             hide_index=True,
-            use_container_width=True,
+            width="stretch",
         )

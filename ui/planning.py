@@ -25,7 +25,6 @@ from geo.planning.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, 
 from geo.planning.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
 from geo.planning.use_cases import save_random_plan, save_recurring, save_single
 from geo.records.models import (
-    STOCKHOLM,
     Activity,
     Classification,
     CommitmentKind,
@@ -41,6 +40,7 @@ from geo.records.periods import Period, nearest_day
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
 from geo.spatial.layers import bounds_of
 from geo.store import Session
+from geo.swedish import today
 from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
@@ -69,7 +69,7 @@ def load_schedule(doc: PromiseDocument, period: Period) -> Schedule:
 
 def reference_day(period: Period) -> date:
     """Today (Stockholm), or the nearest day of the chosen follow-up year outside it."""
-    return nearest_day(period, datetime.now(STOCKHOLM).date())
+    return nearest_day(period, today())
 
 
 def write(action: Callable[[Session], str]) -> None:
@@ -369,7 +369,7 @@ def random_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Perio
             for v in visits
         ],
         hide_index=True,
-        use_container_width=True,
+        width="stretch",
     )
     commitments = doc.commitments_of_kind(CommitmentKind.PRESENCE)
     commitment_id = commitments[0].id if len(commitments) == 1 else None

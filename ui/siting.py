@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
 import folium
@@ -16,9 +16,8 @@ from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.rotation import RotationPlan, default_rotation_start, new_seed
 from geo.planning.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
 from geo.planning.siting import result_collections as collections
-from geo.records.models import STOCKHOLM
 from geo.records.periods import Period
-from geo.swedish import WEEKDAYS
+from geo.swedish import WEEKDAYS, today
 from ui.maps import escaped, new_map
 from ui.text import plain, plain_label, show_table
 
@@ -146,7 +145,7 @@ def rotation_table(plan: RotationPlan) -> None:
         }
         for w in plan.weeks
     ]
-    show_table(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    show_table(pd.DataFrame(rows), hide_index=True, width="stretch")
 
 
 @dataclass(frozen=True)
@@ -180,9 +179,7 @@ def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
     seed = cols[3].number_input("Frö", 0, 10**9, key="siting_seed", help="Samma frö ger samma plan")
     cols = st.columns(4)
     start = cols[0].date_input(
-        "Första veckan",
-        default_rotation_start(year, datetime.now(STOCKHOLM).date()),
-        format="YYYY-MM-DD",
+        "Första veckan", default_rotation_start(year, today()), format="YYYY-MM-DD"
     )
     weekday = cols[1].selectbox("Veckodag", range(7), index=2, format_func=WEEKDAYS.__getitem__)
     start_time = cols[2].time_input("Starttid", time(7, 0))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 import streamlit as st
 
@@ -12,6 +11,7 @@ from geo.errors import LofteskartanError, NotFoundError
 from geo.records.models import Actor, PromiseDocument
 from geo.records.periods import Period, promise_year_containing, promise_years
 from geo.store import Store, database_url
+from geo.swedish import today
 from ui.auth import require
 from ui.text import plain
 
@@ -78,7 +78,7 @@ def selection() -> Selection | None:
     )
     doc = by_id[doc_id]
     years = promise_years(doc)
-    default = promise_year_containing(doc, date.today())
+    default = promise_year_containing(doc, today())
     period = st.sidebar.selectbox(
         "Löftesår",
         years,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from geo.cli.common import (
@@ -286,8 +286,9 @@ def register_opening_hours(group: argparse._SubParsersAction) -> None:
 
 def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.publish import opening_hours, public_times
+    from geo.swedish import today as swedish_today
 
-    today = args.today or date.today()
+    today = args.today or swedish_today()
     doc = chosen_document(store, args.document, today)
     with store.session(cli_actor()) as s:
         rules = s.list_schedule_rules(doc.id)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from datetime import date, time
+from datetime import time
 from pathlib import Path
 from typing import Any
 
@@ -172,6 +172,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
         save_rotation_plan,
         suggest,
     )
+    from geo.swedish import today
 
     siting.check_k_and_radius(args.k, args.radius)
     if args.weeks is None and (args.save or args.seed is not None or args.start):
@@ -213,7 +214,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     plan = None
     if args.weeks is not None:
         seed = new_seed() if args.seed is None else args.seed
-        start = args.start or monday_after(date.today())
+        start = args.start or monday_after(today())
         plan = rotate(result, Rotation(args.weeks, args.min_gap, seed, start, args.per_week))
     saved = 0
     if plan is not None and args.save:

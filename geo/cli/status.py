@@ -36,8 +36,9 @@ def register_status(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_status(args: argparse.Namespace, store: Store) -> int:
     from geo.followup.status import status_report, status_rows
+    from geo.swedish import today as swedish_today
 
-    today = date.today()
+    today = swedish_today()
     if args.area is not None:
         return _area_status(args, store, today)
     doc = chosen_document(store, args.document, today)

@@ -1,8 +1,10 @@
-"""The audit log (ändringslogg) for people: Swedish labels, what changed, CSV for Excel.
+"""The audit log (ändringslogg) for people: Swedish sentences, what changed, CSV for Excel.
 
 `Session.audit_log` returns the raw entries (who, when, what, values before and after);
-this module turns them into rows an administrator can read and a CSV file Excel opens
-correctly (UTF-8 with BOM, semicolons) without running formulas hidden in user text.
+this module turns them into rows an administrator can read ("Aktivitet ändrad: antal
+kontrollerade fordon 12 → 14") and a CSV file Excel opens correctly (UTF-8 with BOM,
+semicolons) without running formulas hidden in user text. `FIELDS` is the one table of
+Swedish names for the stored fields; the raw values stay in the CSV's Före/Efter columns.
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
 from geo.files.tabular import neutralise
 from geo.records.models import STOCKHOLM
+from geo.records.outcomes import OUTCOME_FIELDS, OutcomeField
 
 ACTIONS = {
     "create": "skapad",
@@ -43,8 +47,101 @@ TABLES = {
     "indicators": "Indikatorer",
     "events": "Händelser",
 }
+# One record of each table, as the sentence names it, and whether the word is an en-word,
+# an ett-word or a plural: "Plats ändrad", "Baslager ändrat", "Händelser importerade".
+RECORDS: dict[str, tuple[str, str]] = {
+    "places": ("Plats", "en"),
+    "activities": ("Aktivitet", "en"),
+    "planned_activities": ("Planerad aktivitet", "en"),
+    "findings": ("Iakttagelse", "en"),
+    "base_layers": ("Baslager", "ett"),
+    "promise_documents": ("Medborgarlöfte", "ett"),
+    "meta": ("Inställning", "en"),
+    "users": ("Användare", "en"),
+    "recurrence_rules": ("Återkommande plan", "en"),
+    "indicators": ("Indikator", "en"),
+    "events": ("Händelser", "plural"),
+}
+# The participle for an en-word, an ett-word and a plural.
+_PARTICIPLES: dict[str, tuple[str, str, str]] = {
+    "create": ("skapad", "skapat", "skapade"),
+    "update": ("ändrad", "ändrat", "ändrade"),
+    "retire": ("avvecklad", "avvecklat", "avvecklade"),
+    "replace": ("ersatt", "ersatt", "ersatta"),
+    "delete": ("borttagen", "borttaget", "borttagna"),
+    "setting": ("ändrad", "ändrat", "ändrade"),
+    "import": ("importerad", "importerat", "importerade"),
+    "assign": ("kopplad till löftet", "kopplat till löftet", "kopplade till löftet"),
+    "restore": ("återställd", "återställt", "återställda"),
+}
+_GENDERS = ("en", "ett", "plural")
+
+
+def _outcome_label(field: OutcomeField) -> str:
+    """ "antal kontrollerade fordon", "timmar", "varav unga (21 år och yngre)"."""
+    label = field.label.removesuffix(" (antal)")
+    label = label[0].lower() + label[1:]
+    counted = field.integer and field.maximum != 1 and not label.startswith("varav")
+    return f"antal {label}" if counted else label
+
+
+# The Swedish name of every stored field an audit entry may hold (one home: the Administration
+# page, the CSV and the tests read it). An outcome count is named as its form names it.
+FIELDS: dict[str, str] = {
+    "action": "åtgärd",
+    "activity_id": "aktivitet",
+    "added": "tillagda",
+    "attributes": "egenskaper",
+    "attribution": "källhänvisning",
+    "category": "kategori",
+    "classification": "klassning",
+    "commitment_id": "aktivitet i löftet",
+    "description": "beskrivning",
+    "document_id": "medborgarlöfte",
+    "due": "klart senast",
+    "end_at": "slut",
+    "features": "objekt",
+    "foto": "foto",
+    "geom": "läge på kartan",
+    "ids": "id",
+    "indicator": "indikator",
+    "is_example": "exempeldata",
+    "key": "nyckel",
+    "kind": "typ",
+    "kommun_name": "kommun",
+    "kommunkod": "kommunkod",
+    "name": "namn",
+    "note": "anteckning",
+    "outcome": "utfall",
+    "owner": "ansvarig",
+    "period_end": "period till",
+    "period_start": "period från",
+    "place_id": "plats",
+    "planned_id": "planerad aktivitet",
+    "responsible": "ansvarig",
+    "retired_at": "avvecklad",
+    "rule": "regel",
+    "rule_id": "återkommande plan",
+    "seed": "frö",
+    "sha256": "kontrollsumma",
+    "signed_on": "undertecknat",
+    "source": "källa",
+    "source_name": "fil",
+    "source_ref": "rad i filen",
+    "source_text": "filens text",
+    "start_at": "start",
+    "status": "status",
+    "team": "grupp",
+    "term": "termin",
+    "title": "titel",
+    "unit": "enhet",
+    "value": "värde",
+} | {f.name: _outcome_label(f) for fields in OUTCOME_FIELDS.values() for f in fields}
 COLUMNS = ("Tid", "Användare", "Åtgärd", "Tabell", "Post", "Ändringar", "Före", "Efter")
+# What the Administration page shows: the sentence, not the stored values.
+SCREEN_COLUMNS = ("Tid", "Användare", "Ändringar", "Post")
 _SHORT = 80
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)$")
 
 
 def action_label(action: str) -> str:
@@ -57,28 +154,83 @@ def table_label(table: str) -> str:
     return TABLES.get(table, table)
 
 
-def _short(value: Any) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+def field_label(key: str) -> str:
+    """Swedish name of a stored field ("start_at" -> "start"); unknown ones as they are."""
+    return FIELDS.get(key, key.replace("_", " "))
+
+
+def _value(value: Any) -> str:
+    """A stored value as Swedish text: ja/nej, – for none, moments in Stockholm time."""
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "ja" if value else "nej"
+    if isinstance(value, str) and _ISO_MOMENT.match(value):
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(STOCKHOLM)
+        return f"{moment:%Y-%m-%d %H:%M}"
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, list):
+        text = ", ".join(_value(v) for v in value)
+    else:
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    text = " ".join(text.split())  # one line in a table cell
+    text = text.replace(".", ",") if isinstance(value, float) else text
     return text if len(text) <= _SHORT else text[: _SHORT - 1] + "…"
 
 
+def _flat(values: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The fields, with a nested count or property (outcome, attributes) as fields of its own."""
+    flat: dict[str, Any] = {}
+    for key, value in (values if isinstance(values, Mapping) else {}).items():
+        if key in ("outcome", "attributes") and isinstance(value, Mapping):
+            flat |= {str(k): v for k, v in value.items()}
+        else:
+            flat[key] = value
+    return flat
+
+
 def changes(before: Mapping[str, Any] | None, after: Mapping[str, Any] | None) -> str:
-    """What changed, one "field: old → new" per line (new records: "field: value")."""
-    before = before if isinstance(before, Mapping) else {}
-    after = after if isinstance(after, Mapping) else {}
-    lines = []
-    for key in after:
-        if key not in before:
-            if not before:
-                lines.append(f"{key}: {_short(after[key])}")
-            else:
-                lines.append(f"{key}: – → {_short(after[key])}")
-        elif before[key] != after[key]:
-            lines.append(f"{key}: {_short(before[key])} → {_short(after[key])}")
-    for key in before:
-        if key not in after and after:
-            lines.append(f"{key}: {_short(before[key])} → –")
-    return "\n".join(lines)
+    """What changed, in Swedish: "antal kontrollerade fordon 12 → 14; anteckning – → Regn".
+
+    A new record lists its values ("namn Torget; typ närvaro"), leaving out the empty ones;
+    a change lists only the fields that changed. A map drawing is named, not spelt out.
+    """
+    old, new = _flat(before), _flat(after)
+    parts = []
+    for key, value in new.items():
+        label = field_label(key)
+        if key == "geom":
+            if (old and old.get(key) != value) or (not old and value is not None):
+                parts.append(f"{label} {'ändrat' if old else 'satt'}")
+        elif not old:
+            if value not in (None, "", {}, []):
+                parts.append(f"{label} {_value(value)}")
+        elif key not in old or old[key] != value:
+            parts.append(f"{label} {_value(old.get(key))} → {_value(value)}")
+    if new:
+        parts += [f"{field_label(k)} {_value(v)} → –" for k, v in old.items() if k not in new]
+    return "; ".join(parts)
+
+
+def sentence(entry: Mapping[str, Any]) -> str:
+    """One audit entry as a Swedish sentence: "Aktivitet ändrad: timmar 2 → 3".
+
+    The record's word and the action agree in gender ("Plats skapad", "Baslager skapat",
+    "Händelser importerade"); actions without a participle say their word ("Iakttagelse:
+    foto tillagt").
+    """
+    table, action = str(entry["table_name"]), str(entry["action"])
+    noun, gender = RECORDS.get(table, (table_label(table), "en"))
+    forms = _PARTICIPLES.get(action)
+    if forms is None:
+        head = f"{noun}: {action_label(action)}"
+    else:
+        head = f"{noun} {forms[_GENDERS.index(gender)]}"
+    if table == "meta" and entry.get("record_id") is not None:
+        head += f" ({entry['record_id']})"
+    what = changes(entry.get("before"), entry.get("after"))
+    return f"{head}: {what}" if what else head
 
 
 def audit_rows(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
@@ -94,7 +246,7 @@ def audit_rows(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
                 "Åtgärd": action_label(str(e["action"])),
                 "Tabell": table_label(str(e["table_name"])),
                 "Post": "" if e.get("record_id") is None else str(e["record_id"]),
-                "Ändringar": changes(e.get("before"), e.get("after")),
+                "Ändringar": sentence(e),
                 "Före": ""
                 if e.get("before") is None
                 else json.dumps(e["before"], ensure_ascii=False),

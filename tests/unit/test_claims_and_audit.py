@@ -16,7 +16,8 @@ from geo.disclosure.access import (
 )
 from geo.files.tabular import neutralise
 from geo.records.models import Actor
-from geo.store.audit import audit_csv, audit_rows, changes
+from geo.store import schema
+from geo.store.audit import FIELDS, RECORDS, audit_csv, audit_rows, changes, sentence
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -95,14 +96,74 @@ def test_the_session_age_is_configurable() -> None:
         session_max_age({"LOFTESKARTAN_SESSION_MAX_HOURS": "åtta"})
 
 
-def test_changes_say_which_fields_changed_from_what_to_what() -> None:
+def test_changes_say_in_swedish_which_fields_changed_from_what_to_what() -> None:
     assert changes({"name": "Torget", "note": ""}, {"name": "Stora torget", "note": ""}) == (
-        "name: Torget → Stora torget"
+        "namn Torget → Stora torget"
     )
-    assert changes(None, {"name": "Torget"}) == "name: Torget"
+    assert changes(None, {"name": "Torget", "note": None}) == "namn Torget"
     assert changes({"retired_at": None}, {"retired_at": "2024-03-01"}) == (
-        "retired_at: null → 2024-03-01"
+        "avvecklad – → 2024-03-01"
     )
+
+
+def entry(action: str, table: str, before: dict | None = None, after: dict | None = None) -> dict:
+    """An audit entry as `Session.audit_log` returns it (time and who left out)."""
+    return {
+        "action": action,
+        "table_name": table,
+        "record_id": "1",
+        "before": before,
+        "after": after,
+    }
+
+
+def test_a_changed_count_reads_as_the_form_names_it() -> None:
+    before = {"outcome": {"kontrollerade_fordon": 12, "timmar": 2}, "is_example": True}
+    after = {"outcome": {"kontrollerade_fordon": 14, "timmar": 2}, "is_example": False}
+    assert sentence(entry("update", "activities", before, after)) == (
+        "Aktivitet ändrad: antal kontrollerade fordon 12 → 14; exempeldata ja → nej"
+    )
+
+
+def test_a_new_record_lists_its_values_in_swedish_without_raw_keys() -> None:
+    plan = {
+        "kind": "trafikkontroll",
+        "commitment_id": None,
+        "geom": "POINT (1 2)",
+        "start_at": "2024-05-28T06:30:00+00:00",
+        "is_example": True,
+    }
+    assert sentence(entry("create", "planned_activities", None, plan)) == (
+        "Planerad aktivitet skapad: typ trafikkontroll; läge på kartan satt; "
+        "start 2024-05-28 08:30; exempeldata ja"
+    )
+
+
+@pytest.mark.parametrize(
+    "table,action,expected",
+    [
+        ("places", "retire", "Plats avvecklad"),
+        ("base_layers", "create", "Baslager skapat"),
+        ("promise_documents", "replace", "Medborgarlöfte ersatt"),
+        ("events", "import", "Händelser importerade"),
+        ("findings", "photo_added", "Iakttagelse: foto tillagt"),
+    ],
+)
+def test_the_action_agrees_with_the_records_gender(table: str, action: str, expected: str) -> None:
+    assert sentence(entry(action, table)) == expected
+
+
+def test_every_field_a_table_stores_has_a_swedish_name() -> None:
+    bookkeeping = {"id", "version", "created_at", "created_by", "updated_at", "updated_by"}
+    # The tables whose rows the store audits field by field (`SessionCore._audit`).
+    audited = set(RECORDS) - {"users", "events"}
+    stored = {
+        c.name
+        for table in schema.metadata.tables.values()
+        if table.name in audited
+        for c in table.columns
+    }
+    assert sorted(stored - bookkeeping - set(FIELDS)) == []
 
 
 ENTRY = {
@@ -121,7 +182,7 @@ def test_audit_rows_are_in_swedish_and_stockholm_time() -> None:
     row = audit_rows([ENTRY])[0]
     assert row["Tid"] == "2024-03-01 13:00:00"
     assert (row["Åtgärd"], row["Tabell"], row["Post"]) == ("ändrad", "Platser", "3")
-    assert row["Ändringar"] == "name: Torget → -2+3"
+    assert row["Ändringar"] == "Plats ändrad: namn Torget → -2+3"
 
 
 def test_the_csv_opens_in_swedish_excel_without_running_formulas() -> None:
