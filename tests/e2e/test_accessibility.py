@@ -20,6 +20,7 @@ from geo.exports.make import ExportFormat
 from geo.planning.use_cases import save_recurring
 from geo.records.models import Actor, Classification, CommitmentKind, PlaceKind
 from geo.records.recurrence import Frequency, RecurrenceRule
+from geo.signin.users import add_user
 from geo.store import Store
 from tests.common import run_cli
 from tests.e2e.axe import Exemption, axe_findings, report
@@ -118,6 +119,21 @@ def test_every_page_and_its_map_and_calendar_frames_have_no_serious_axe_finding(
             found[entry.title] = "\n".join([*problems, report(findings)])
     print("axe serious/critical per page:", counts)
     assert not found, "\n\n".join(f"{title}:\n{text}" for title, text in found.items())
+
+
+def test_the_sign_in_page_has_no_serious_axe_finding(
+    streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
+) -> None:
+    users = tmp_path / "users.json"
+    add_user(users, "admin", "korrekt häst batteri", "administratör", "polis")
+    base = streamlit_server(
+        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    )
+    page.set_default_timeout(SLOW_START_MS)
+    page.goto(base)
+    page.get_by_label("Lösenord").wait_for()
+    assert shell_problems(page, "Löfteskartan") == []
+    assert report(axe_findings(page, STREAMLIT_EXEMPTIONS)) == ""
 
 
 def test_a_keyboard_user_tabs_past_the_map_without_stopping_on_its_shapes(
