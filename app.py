@@ -13,6 +13,7 @@ from geo.disclosure.access import Role, role_of
 from geo.errors import LofteskartanError
 from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.signin.hosts import allowed_hosts, host_allowed
+from ui.accessibility import accessible_shell, page_title
 from ui.auth import show_signed_in, sign_in_gate
 from ui.entry import in_app
 from ui.text import plain
@@ -98,6 +99,7 @@ def _main() -> None:
             for i, p in enumerate(pages)
         ]
     )
+    page_title(navigation.title)
     st.sidebar.markdown("**Löfteskartan** – medborgarlöften på kartan")
     show_signed_in(actor)
     navigation.run()
@@ -106,6 +108,7 @@ def _main() -> None:
 # Streamlit runs this file as __main__; tests import it for the page table.
 if __name__ == "__main__":
     st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
+    accessible_shell()
     _refuse_foreign_host()
     try:
         _main()

@@ -392,7 +392,7 @@ header p {{ margin: 2px 0; font-size: 14px; }}
 .badge {{ display: inline-block; padding: 3px 8px; font-weight: bold; border-radius: 3px;
   color: #fff; font-size: 13px; }}
 .badge.internal {{ background: #b2182b; }}
-.badge.public {{ background: #1a9641; }}
+.badge.public {{ background: #1b7837; }}
 .example {{ color: #8a4b00; }}
 #map {{ flex: 1; min-height: 400px; background: #eef2f0; }}
 .legend {{ background: rgba(255,255,255,0.92); padding: 8px 10px; font-size: 12px;
