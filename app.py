@@ -14,7 +14,7 @@ from geo.errors import LofteskartanError
 from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.signin.hosts import allowed_hosts, host_allowed
 from ui.auth import show_signed_in, sign_in_gate
-from ui.entry import in_app
+from ui.entry import in_app, show_menu
 from ui.text import plain
 
 LOG = logging.getLogger("lofteskartan")
@@ -92,6 +92,7 @@ def _main() -> None:
     # Pages the user's role cannot use are left out of the menu; each page checks again.
     pages = [p for p in PAGE_TABLE if role_of(actor).rank >= p.role.rank]
     in_app()
+    show_menu()
     navigation = st.navigation(
         [
             st.Page(p.path, title=p.title, url_path=p.address, default=i == 0)
