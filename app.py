@@ -13,7 +13,7 @@ from geo.disclosure.access import Role, role_of
 from geo.errors import LofteskartanError
 from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.signin.hosts import allowed_hosts, host_allowed
-from ui.auth import show_signed_in, sign_in_gate
+from ui.auth import show_signed_in, sign_in_gate, signed_in_this_run
 from ui.entry import in_app, show_menu
 from ui.text import plain
 
@@ -101,7 +101,8 @@ def _main() -> None:
     )
     st.sidebar.markdown("**Löfteskartan** – medborgarlöften på kartan")
     show_signed_in(actor)
-    navigation.run()
+    with signed_in_this_run(actor):
+        navigation.run()
 
 
 # Streamlit runs this file as __main__; tests import it for the page table.
