@@ -15,6 +15,7 @@ from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.signin.hosts import allowed_hosts, host_allowed
 from ui.auth import show_signed_in, sign_in_gate, signed_in_this_run
 from ui.entry import in_app, show_menu
+from ui.folium_templates import compile_templates_once
 from ui.text import plain
 
 LOG = logging.getLogger("lofteskartan")
@@ -108,6 +109,7 @@ def _main() -> None:
 # Streamlit runs this file as __main__; tests import it for the page table.
 if __name__ == "__main__":
     st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
+    compile_templates_once()  # the maps' templates, once per server process
     _refuse_foreign_host()
     try:
         _main()
