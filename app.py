@@ -14,8 +14,9 @@ from geo.errors import LofteskartanError
 from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.signin.hosts import allowed_hosts, host_allowed
 from ui.accessibility import accessible_shell, page_title
-from ui.auth import show_signed_in, sign_in_gate
-from ui.entry import in_app
+from ui.auth import show_signed_in, sign_in_gate, signed_in_this_run
+from ui.entry import in_app, show_menu
+from ui.folium_templates import compile_templates_once
 from ui.text import plain
 
 LOG = logging.getLogger("lofteskartan")
@@ -93,6 +94,7 @@ def _main() -> None:
     # Pages the user's role cannot use are left out of the menu; each page checks again.
     pages = [p for p in PAGE_TABLE if role_of(actor).rank >= p.role.rank]
     in_app()
+    show_menu()
     navigation = st.navigation(
         [
             st.Page(p.path, title=p.title, url_path=p.address, default=i == 0)
@@ -102,13 +104,15 @@ def _main() -> None:
     page_title(navigation.title)
     st.sidebar.markdown("**Löfteskartan** – medborgarlöften på kartan")
     show_signed_in(actor)
-    navigation.run()
+    with signed_in_this_run(actor):
+        navigation.run()
 
 
 # Streamlit runs this file as __main__; tests import it for the page table.
 if __name__ == "__main__":
     st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
     accessible_shell()
+    compile_templates_once()  # the maps' templates, once per server process
     _refuse_foreign_host()
     try:
         _main()

@@ -24,7 +24,6 @@ from collections.abc import Sequence
 from geo.cli import admin, check, export, imports, sites, status
 from geo.cli.common import Registrar, SwedishParser, UsageError, cli_actor
 from geo.errors import LofteskartanError
-from geo.store import Store
 
 __all__ = [
     "COMMANDS",
@@ -108,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
+        from geo.store import Store  # after parsing: `--help` and usage errors need no database
+
         store = Store()
         try:
             return int(args.handler(args, store))

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.cli.common import (
     PLACES_DOCUMENT_HELP,
@@ -24,7 +25,9 @@ from geo.cli.common import (
     places_kommun,
     weeks_ahead,
 )
-from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
 
 
 def _add_audience_and_period(
@@ -120,7 +123,7 @@ _EXPORT_HELP = {
 
 def register_formats(formats: argparse._SubParsersAction) -> None:
     """Add `export map-html`, `map-png`, `meeting-pdf`, `gpkg`, `csv` and `followup`."""
-    from geo.spatial.aggregate import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
+    from geo.spatial.grid_options import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
 
     for name, help_text in _EXPORT_HELP.items():
         p = formats.add_parser(name, help=help_text, description=help_text)
@@ -173,7 +176,7 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
 def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.audience import Audience, AudienceRules, ExportRequest, default_period
     from geo.exports.make import ExportFormat, ExportOptions, make_export, write_export
-    from geo.spatial.aggregate import GridShape
+    from geo.spatial.grid_options import GridShape
     from geo.store import now
 
     out: Path = args.out
