@@ -24,11 +24,13 @@ from collections import defaultdict
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place
+from geo.records.models import STOCKHOLM, CommitmentKind
 from geo.spatial.locations import NO_PLACE, wkb_points
 from geo.swedish import number
 
@@ -38,6 +40,35 @@ KINDS = tuple(CommitmentKind)
 _KIND_CODE = {k.value: i for i, k in enumerate(KINDS)}
 
 SpotRow = tuple[int | None, str, bytes | None, int, float, float]
+
+
+class Logged(Protocol):
+    """What grouping reads of one logged activity: a stored `Activity` or an exported row."""
+
+    @property
+    def kind(self) -> CommitmentKind: ...
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def place_id(self) -> int | None: ...
+
+    @property
+    def geometry(self) -> BaseGeometry | None: ...
+
+
+class MarkedPlace(Protocol):
+    """What a marker reads of a place: a stored `Place` or an exported place row."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def geometry(self) -> BaseGeometry: ...
+
+    @property
+    def is_retired(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -63,8 +94,8 @@ class ActivitySpots:
         return int(self.kind.size)
 
     @classmethod
-    def of(cls, activities: Sequence[Activity]) -> ActivitySpots:
-        """Activity records, one row each."""
+    def of(cls, activities: Sequence[Logged]) -> ActivitySpots:
+        """Activity records (or exported rows), one row each."""
         xy = np.full((len(activities), 2), np.nan)
         for i, a in enumerate(activities):
             geom = a.geometry
@@ -160,7 +191,7 @@ class ActivityGroups:
 
 def group_activities(
     spots: ActivitySpots,
-    places: Mapping[int, Place],
+    places: Mapping[int, MarkedPlace],
     square_sizes_m: Sequence[float] = SQUARE_SIZES_M,
     max_own_squares: int = MAX_OWN_SQUARES,
 ) -> ActivityGroups:
@@ -238,7 +269,7 @@ def _slots(spots: Sequence[Hashable]) -> list[int]:
 
 
 def _place_groups(
-    spots: ActivitySpots, mask: np.ndarray, places: Mapping[int, Place]
+    spots: ActivitySpots, mask: np.ndarray, places: Mapping[int, MarkedPlace]
 ) -> list[ActivityGroup]:
     """Per place and kind, drawn at the place (a point inside an area or on a route)."""
     if not mask.any():
@@ -268,7 +299,7 @@ def _place_groups(
     return groups
 
 
-def _place_name(place: Place) -> str:
+def _place_name(place: MarkedPlace) -> str:
     """The name on the marker; a retired place keeps its markers, marked as retired."""
     return f"{place.name} (ur bruk)" if place.is_retired else place.name
 

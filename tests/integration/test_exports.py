@@ -231,13 +231,17 @@ def test_internal_geopackage_stores_the_exact_point_that_the_public_one_lacks(
     assert struct.pack("<d", KNOWN[0]) not in exports[(Audience.PUBLIC, "gpkg")]
 
 
+def map_config(page: bytes) -> dict:
+    """The layers an exported map file carries, as its script reads them."""
+    found = re.search(r'id="lofteskartan-data">(.*?)</script>', page.decode("utf-8"), re.S)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
 def test_public_map_shows_the_cell_of_three_interventions_but_not_the_cell_of_two(
     exports: Exports,
 ) -> None:
-    page = exports[(Audience.PUBLIC, "map-html")].decode("utf-8")
-    config = json.loads(
-        re.search(r'id="lofteskartan-data">(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
-    )
+    config = map_config(exports[(Audience.PUBLIC, "map-html")])
     density = next(layer for layer in config["layers"] if layer["name"].endswith("per ruta"))
     cells = [shape(f["geometry"]) for f in density["data"]["features"]]
     known = Point(sweref_to_lonlat(*KNOWN))
@@ -250,6 +254,34 @@ def test_public_map_shows_the_cell_of_three_interventions_but_not_the_cell_of_tw
     assert "Platser: Insatsplats" not in names
     assert "Platser: Trafikkontrollplats" not in names
     assert not any(name.startswith("Genomfört:") for name in names)
+
+
+def test_internal_map_counts_activities_per_place_and_kind_and_own_positions_per_square(
+    exports: Exports,
+) -> None:
+    config = map_config(exports[(Audience.INTERNAL, "map-html")])
+    markers = {
+        layer["name"]: sorted(
+            (f["properties"]["label"].split(":")[0], f["properties"]["count"])
+            for f in layer["data"]["features"]
+        )
+        for layer in config["layers"]
+        if layer["name"].startswith("Genomfört:")
+    }
+    # One marker per place and kind, one per 100 m square for own positions: the three
+    # interventions at KNOWN are one marker that says 3, not three points.
+    assert markers == {
+        "Genomfört: Närvaro": [("Polisstationen – Närvaro", 4)],
+        "Genomfört: Trafikkontroll": [
+            ("Egen position (ruta 100 m) – Trafikkontroll", 2),
+            ("INTERN-PLATS-456 – Trafikkontroll", 3),
+        ],
+        "Genomfört: Narkotikainsats": [
+            ("Egen position (ruta 100 m) – Narkotikainsats", 3),
+            ("HEMLIG-PLATS-123 – Narkotikainsats", 1),
+        ],
+        "Genomfört: Trygghetsvandring": [("Kvällsrundan – Trygghetsvandring", 1)],
+    }
 
 
 def test_public_follow_up_covers_ended_tertials_and_does_not_show_small_counts(
