@@ -170,12 +170,19 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
                 help='första dagen för "genomfört sedan förra mötet" '
                 "(standard: dagen efter förra loggade samverkansmötet)",
             )
+            p.add_argument(
+                "--activity-list",
+                action="store_true",
+                help="skriv också hela listan över aktiviteter sedan förra mötet som CSV "
+                "bredvid (UT_aktiviteter.csv); mötesunderlaget listar bara de viktigaste när "
+                "de är fler än 40",
+            )
         p.set_defaults(handler=_cmd_export, export_format=name)
 
 
 def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.audience import Audience, AudienceRules, ExportRequest, default_period
-    from geo.exports.make import ExportFormat, ExportOptions, make_export, write_export
+    from geo.exports.make import ExportFormat, ExportOptions, make_exports, write_export
     from geo.spatial.grid_options import GridShape
     from geo.store import now
 
@@ -202,9 +209,22 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
         tiles=not getattr(args, "no_tiles", False),
         density_png=getattr(args, "view", "oversikt") == "tathet",
     )
-    result = make_export(store, actor, ExportFormat(args.export_format), request, options)
-    write_export(result.payload, out, public=request.audience is Audience.PUBLIC)
-    print(f"{result.summary} -> {out}")
+    public = request.audience is Audience.PUBLIC
+    listed = getattr(args, "activity_list", False)
+    if listed and public:
+        raise UsageError(
+            "--activity-list finns bara för --audience internal: den offentliga versionen "
+            "visar inga enskilda aktiviteter."
+        )
+    formats = [ExportFormat(args.export_format)]
+    if listed:
+        formats.append(ExportFormat.MEETING_CSV)
+    # One read for both: the list holds exactly the pack's "since the last meeting".
+    results = make_exports(store, actor, formats, request, options)
+    paths = [out, out.with_name(f"{out.stem}_aktiviteter.csv")]
+    for result, path in zip(results, paths, strict=False):
+        write_export(result.payload, path, public=public)
+        print(f"{result.summary} -> {path}")
     return 0
 
 

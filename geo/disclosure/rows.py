@@ -55,6 +55,11 @@ class PlaceRow:
     is_example: bool
     version: int | None = None
 
+    @property
+    def is_retired(self) -> bool:
+        """`retired` under the name a stored `Place` gives it, so maps group either alike."""
+        return self.retired
+
 
 @dataclass(frozen=True)
 class ActivityRow:
@@ -73,6 +78,9 @@ class ActivityRow:
     note: str
     id: int | None
     is_example: bool
+    # The place the reader may see (None without, or when it is hidden): the internal map
+    # counts activities per place and kind as Karta does (geo.spatial.activity_groups).
+    place_id: int | None = None
 
 
 @dataclass(frozen=True)

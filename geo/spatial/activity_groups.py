@@ -24,11 +24,13 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, FileKind, Kind, Place
+from geo.records.models import STOCKHOLM, CommitmentKind, FileKind, Kind
 from geo.spatial.locations import NO_PLACE, wkb_points
 from geo.swedish import number
 
@@ -45,6 +47,35 @@ def _kinds_of(codes: Iterable[str]) -> tuple[Kind, ...]:
 
 
 SpotRow = tuple[int | None, str, bytes | None, int, float, float]
+
+
+class Logged(Protocol):
+    """What grouping reads of one logged activity: a stored `Activity` or an exported row."""
+
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def place_id(self) -> int | None: ...
+
+    @property
+    def geometry(self) -> BaseGeometry | None: ...
+
+
+class MarkedPlace(Protocol):
+    """What a marker reads of a place: a stored `Place` or an exported place row."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def geometry(self) -> BaseGeometry: ...
+
+    @property
+    def is_retired(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -71,8 +102,8 @@ class ActivitySpots:
         return int(self.kind.size)
 
     @classmethod
-    def of(cls, activities: Sequence[Activity]) -> ActivitySpots:
-        """Activity records, one row each."""
+    def of(cls, activities: Sequence[Logged]) -> ActivitySpots:
+        """Activity records (or exported rows), one row each."""
         xy = np.full((len(activities), 2), np.nan)
         for i, a in enumerate(activities):
             geom = a.geometry
@@ -80,7 +111,9 @@ class ActivitySpots:
                 point = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
                 xy[i] = (point.x, point.y)
         starts = np.array([a.start.timestamp() for a in activities], dtype=float)
-        kinds = _kinds_of(a.kind.value for a in activities)
+        # The activities' own kind objects, so an own kind keeps its name (`namn`) on the map.
+        own = {a.kind.value: a.kind for a in activities if not isinstance(a.kind, CommitmentKind)}
+        kinds = (*KINDS, *(own[code] for code in sorted(own)))
         index = {k.value: i for i, k in enumerate(kinds)}
         return cls(
             kinds=kinds,
@@ -174,7 +207,7 @@ class ActivityGroups:
 
 def group_activities(
     spots: ActivitySpots,
-    places: Mapping[int, Place],
+    places: Mapping[int, MarkedPlace],
     square_sizes_m: Sequence[float] = SQUARE_SIZES_M,
     max_own_squares: int = MAX_OWN_SQUARES,
 ) -> ActivityGroups:
@@ -253,7 +286,7 @@ def _slots(spots: Sequence[Hashable]) -> list[int]:
 
 
 def _place_groups(
-    spots: ActivitySpots, mask: np.ndarray, places: Mapping[int, Place]
+    spots: ActivitySpots, mask: np.ndarray, places: Mapping[int, MarkedPlace]
 ) -> list[ActivityGroup]:
     """Per place and kind, drawn at the place (a point inside an area or on a route)."""
     if not mask.any():
@@ -283,7 +316,7 @@ def _place_groups(
     return groups
 
 
-def _place_name(place: Place) -> str:
+def _place_name(place: MarkedPlace) -> str:
     """The name on the marker; a retired place keeps its markers, marked as retired."""
     return f"{place.name} (ur bruk)" if place.is_retired else place.name
 
