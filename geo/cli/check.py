@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
-from geo.store import Store
+if TYPE_CHECKING:  # `--help` must not import the store (issue 16)
+    from geo.store import Store
 
 
 def register_check(sub: argparse._SubParsersAction) -> None:
