@@ -24,10 +24,12 @@ from ui.place_editor import (
     stop_editing_button,
 )
 from ui.place_keyboard import keyboard_position
+from ui.planning import plan_here_button
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
 
 through_app()
+LAST_SAVED = "platser_senast_sparad"
 
 # Planning and logging pages are for planners; the menu hides them from viewers.
 require(Role.PLANNER)
@@ -41,7 +43,9 @@ st.caption(
     "uppgifterna. **Ändra eller avveckla en plats:** klicka på den på kartan eller välj "
     "dess rad i tabellen under kartan."
 )
-show_flash()
+if (just_saved := show_flash()) is not None:
+    # Kept beyond the message's one run: "Planera här" is clicked in the next.
+    st.session_state[LAST_SAVED] = just_saved
 kommunkod = sel.document.kommunkod
 with get_store().session(current_actor()) as session:
     context = load_place_context(session, kommunkod)
@@ -49,6 +53,10 @@ view = load_view(kommunkod)
 # A click on the map or a row in the table (their callbacks ran before this run) chooses
 # the place to edit; it decides what the map shows.
 editing = selected_place(view.places)
+saved_place = next((p for p in view.places if p.id == st.session_state.get(LAST_SAVED)), None)
+if saved_place is not None and editing is None and not saved_place.is_retired:
+    st.caption(f"Senast sparad: {plain(saved_place.name)}")
+    plan_here_button(saved_place, sel.document, "planera_har_ny")
 
 map_column, form_column = st.columns([3, 2], gap="medium")
 with form_column:
@@ -64,6 +72,7 @@ with form_column:
             st.subheader(f"{kind.label} (avvecklad): {plain(editing.name)}")
         else:
             st.subheader(f"Ändra {kind.label.lower()}: {plain(editing.name)}")
+            plan_here_button(editing, sel.document, "planera_har")
         stop_editing_button()
     chosen = None
     if editing is None or not editing.is_retired:

@@ -15,7 +15,7 @@ from geo.records.indicators import SUGGESTED, indicators_from_table, trends
 from geo.records.models import Actor
 from geo.records.targets import rule_texts
 from geo.store import Store
-from ui.text import as_stored, neutralised, plain, show_table
+from ui.text import as_stored, neutralised, plain, show_table, show_wrapped_table
 
 STATUS_COLOURS = {
     "I fas": "#d9f0d3",
@@ -45,15 +45,8 @@ def progress_tables(report: StatusReport) -> None:
     styled = year.style.map(
         lambda v: f"background-color: {STATUS_COLOURS.get(v, '')}", ["Läge"]
     ).format({"Timmar": lambda v: f"{v:g}".replace(".", ",")})
-    show_table(
-        styled,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            "Aktivitet": st.column_config.TextColumn(width="medium"),
-            "Prognos": st.column_config.TextColumn(width="large"),
-        },
-    )
+    # Static tables: the whole commitment text wraps, and no column is cut off on the right.
+    show_wrapped_table(styled)
     st.markdown("\n\n".join(rule_texts(report.document)))
     if report.tertials:
         st.markdown("##### Genomförda per tertial")
@@ -69,7 +62,7 @@ def progress_tables(report: StatusReport) -> None:
         )
         per_tertial.insert(0, "Aktivitet", [r["title"] for r in rows])
         per_tertial["Hela året"] = [r["done"] for r in rows]
-        show_table(per_tertial, hide_index=True, width="stretch")
+        show_wrapped_table(per_tertial)
 
 
 def presence_tables(view: PresenceView) -> None:

@@ -14,7 +14,7 @@ from shapely.geometry import Point
 from streamlit_folium import st_folium
 
 from geo.files.photos import Photo
-from geo.planning.schedule import plan_label, short_when
+from geo.planning.schedule import plan_label, plans_to_log, short_when
 from geo.planning.use_cases import (
     add_finding,
     cancel_planned,
@@ -31,7 +31,6 @@ from geo.records.models import (
     Indicator,
     Kind,
     PlaceKind,
-    PlanStatus,
     PromiseDocument,
 )
 from geo.records.outcomes import (
@@ -104,20 +103,16 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
     plan = None
     commitment_id: str | None = None
     if mode == "Planerad":
-        soon = datetime.now(STOCKHOLM) + timedelta(days=1)
-        due = sorted(
-            (p for p in schedule.plans if p.status is PlanStatus.PLANNED and p.start <= soon),
-            key=lambda p: p.start,
-            reverse=True,
-        )
+        due = plans_to_log(schedule.plans, datetime.now(STOCKHOLM))
         if not due:
-            st.info("Inget planerat att logga under det valda löftesåret.")
+            st.info("Inget planerat att logga under det valda uppföljningsåret.")
             return
-        by_id = {p.id: p for p in due}
+        group_of = {p.id: group for group, p in due}
+        by_id = {p.id: p for _, p in due}
         chosen = st.selectbox(
             "Planerad aktivitet",
             list(by_id),
-            format_func=lambda i: plan_label(by_id[i], schedule.places),
+            format_func=lambda i: f"{group_of[i]}: {plan_label(by_id[i], schedule.places)}",
             key="ql_plan",
         )
         plan = by_id[chosen]

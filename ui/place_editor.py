@@ -69,9 +69,10 @@ def nonce() -> int:
     return int(st.session_state.setdefault(NONCE, 0))
 
 
-def _saved(message: str, warnings: list[str] | None = None) -> None:
-    """Remember a message for the next run, reset forms and map, and rerun."""
-    st.session_state[FLASH] = (message, warnings or [])
+def _saved(message: str, warnings: list[str] | None = None, place_id: int | None = None) -> None:
+    """Remember a message (and the place just saved) for the next run, reset forms and map,
+    and rerun."""
+    st.session_state[FLASH] = (message, warnings or [], place_id)
     st.session_state[NONCE] = nonce() + 1
     st.session_state.pop(DRAWINGS, None)
     st.session_state.pop(SELECTED, None)
@@ -109,13 +110,15 @@ def stop_editing_button() -> None:
     )
 
 
-def show_flash() -> None:
-    """The message from the last save, once."""
-    if FLASH in st.session_state:
-        message, warnings = st.session_state.pop(FLASH)
-        st.success(plain(message))  # escaped here, once: it names the place
-        for warning in warnings:
-            st.warning(plain(warning))
+def show_flash() -> int | None:
+    """The message from the last save, once; the id of the place just saved, if any."""
+    if FLASH not in st.session_state:
+        return None
+    message, warnings, place_id = st.session_state.pop(FLASH)
+    st.success(plain(message))  # escaped here, once: it names the place
+    for warning in warnings:
+        st.warning(plain(warning))
+    return place_id
 
 
 # -- the map ------------------------------------------------------------------------------
@@ -318,15 +321,12 @@ def place_form(
         built = build_place(values, geometry, base=place)
         warnings = validate_place(built, context)
         with get_store().session(current_actor()) as s:
-            if place is None:
-                s.add_place(built, kommunkod)
-            else:
-                s.update_place(built)
+            stored = s.add_place(built, kommunkod) if place is None else s.update_place(built)
     except LofteskartanError as exc:
         st.error(plain(exc))
         return
     verb = "sparades" if place is None else "ändrades"
-    _saved(f"{kind.label} ”{built.name}” {verb}.", warnings)
+    _saved(f"{kind.label} ”{built.name}” {verb}.", warnings, stored.id)
 
 
 def retire_panel(place: Place) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -45,6 +46,9 @@ from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
 FLASH = "lofteskartan_flash"
+PLANNING_PAGE = Path(__file__).resolve().parents[1] / "pages" / "3_Planering.py"
+# Every widget of the planning form has a key with this prefix: a save clears them all.
+FORM_PREFIX = "pf_"
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,12 @@ def reference_day(period: Period) -> date:
     return nearest_day(period, today())
 
 
-def write(action: Callable[[Session], str]) -> None:
-    """Run `action` in one unit of work; show its message after the rerun, or the error."""
+def write(action: Callable[[Session], str], clear_prefix: str | None = None) -> None:
+    """Run `action` in one unit of work; show its message after the rerun, or the error.
+
+    After a save, the widgets whose keys start with `clear_prefix` go back to their
+    defaults: a form that kept its values invited a second click that saved a copy.
+    """
     try:
         with get_store().session(current_actor()) as s:
             message = action(s)
@@ -81,7 +89,26 @@ def write(action: Callable[[Session], str]) -> None:
         st.error(plain(exc))
         return
     st.session_state[FLASH] = message
+    if clear_prefix:
+        for key in [k for k in st.session_state if str(k).startswith(clear_prefix)]:
+            del st.session_state[key]
     st.rerun()
+
+
+def plan_here_button(place: Place, doc: PromiseDocument, key: str) -> None:
+    """ "Planera här": Planering's form, opened with this place and the kind planned there.
+
+    The core loop (a place → a plan there) took a detour through a view among six and a
+    kind that defaulted to Närvaro.
+    """
+    if not st.button("Planera här", key=key, icon=":material/event:"):
+        return
+    st.session_state["plan_view"] = "Planera"
+    st.session_state[f"{FORM_PREFIX}place"] = place.id
+    kind = place.kind.planned_kind
+    if any(c.kind == kind for c in doc.commitments):
+        st.session_state[f"{FORM_PREFIX}kind"] = kind
+    st.switch_page(PLANNING_PAGE)
 
 
 def show_flash() -> None:
@@ -233,7 +260,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
             )
             return f"Sparat: {saved.rule.description} {len(saved.planned)} tillfällen planerade."
 
-        write(save)
+        write(save, clear_prefix=FORM_PREFIX)
 
 
 def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period) -> RecurrenceRule:

@@ -142,3 +142,21 @@ def show_table(data: Any, **kwargs: Any) -> Any:
         data.data = neutralised(data.data, labels=False)
         return st.dataframe(data, **kwargs)
     return st.dataframe(neutralised(data), **kwargs)
+
+
+def show_wrapped_table(data: pd.DataFrame | Styler) -> None:
+    """A small table whose long texts wrap and whose columns all show (`st.table`).
+
+    `st.dataframe` cuts a cell at its column's width (a commitment's text after about 25
+    characters) and scrolls wide tables sideways. `st.table` renders Markdown in its cells,
+    so each text cell goes through `plain()`; its column labels must be our own words.
+    """
+
+    def escaped(frame: pd.DataFrame) -> pd.DataFrame:
+        return frame.map(lambda v: plain(v) if isinstance(v, str) else v)
+
+    if isinstance(data, Styler):
+        data.data = escaped(data.data)
+        st.table(data.hide(axis="index"))
+    else:
+        st.table(escaped(data).style.hide(axis="index"))

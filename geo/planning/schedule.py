@@ -248,6 +248,39 @@ def plan_label(plan: PlannedActivity, places: Mapping[int, Place]) -> str:
     return " · ".join(parts)
 
 
+def plans_to_log(
+    plans: Iterable[PlannedActivity], now: datetime
+) -> list[tuple[str, PlannedActivity]]:
+    """The plans still to be logged, each with its group, in the order a planner logs them.
+
+    Today's first, then the overdue ones (the latest first: yesterday's is the one most
+    likely forgotten), then the rest of this week, then later ones (to be cancelled, rarely
+    logged early). Logga used to offer only plans starting within 24 hours, so last week's
+    control could not be logged at all.
+    """
+    local = now.astimezone(STOCKHOLM)
+    today = local.date()
+    week_end = iso_week_start(today) + timedelta(days=7)
+    open_plans = [p for p in plans if p.status is PlanStatus.PLANNED]
+
+    def day(p: PlannedActivity) -> date:
+        return p.start.astimezone(STOCKHOLM).date()
+
+    groups = [
+        ("I dag", sorted((p for p in open_plans if day(p) == today), key=lambda p: p.start)),
+        (
+            "Försenad",
+            sorted((p for p in open_plans if day(p) < today), key=lambda p: p.start, reverse=True),
+        ),
+        (
+            "Denna vecka",
+            sorted((p for p in open_plans if today < day(p) < week_end), key=lambda p: p.start),
+        ),
+        ("Senare", sorted((p for p in open_plans if day(p) >= week_end), key=lambda p: p.start)),
+    ]
+    return [(group, p) for group, members in groups for p in members]
+
+
 def planned_collection(
     plans: Iterable[PlannedActivity], places: Mapping[int, Place]
 ) -> FeatureCollection:

@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from geo.errors import ValidationError
 from geo.files.photos import Photo
 from geo.planning.random_plan import RandomPlanSpec, generate, planned_from_visits
-from geo.planning.schedule import describe_rule, planned_from_rule
+from geo.planning.schedule import describe_rule, planned_from_rule, short_when
 from geo.records.models import (
     STOCKHOLM,
     Activity,
@@ -43,6 +43,10 @@ class SavedPlan:
     rule: ScheduleRule
     planned: tuple[PlannedActivity, ...]
     expansion: Expansion | None = None
+
+
+# A plan's start is stored to the second: the stored twin of a plan starts in this window.
+_ONE_SECOND = timedelta(seconds=1)
 
 
 def require_in_year(
@@ -78,9 +82,31 @@ def save_single(
     document_id: str | None,
     year: Period | None = None,
 ) -> PlannedActivity:
-    """Store one planned activity (not recurring) inside the follow-up year `year`."""
+    """Store one planned activity (not recurring) inside the follow-up year `year`.
+
+    A plan the same as one already stored (kind, commitment, place and times; not cancelled)
+    is refused: a second click on "Spara planering" stored a copy, which then showed as a
+    clash with itself.
+    """
     require_in_year(session, document_id, year, [plan.start])
+    if _already_planned(session, plan, document_id):
+        raise ValidationError(
+            f"{plan.kind.label} {short_when(plan.start, plan.end)} är redan planerad (samma "
+            "tid, plats och aktivitet i löftet). Inget sparades."
+        )
     return session.add_planned(plan, document_id=document_id)
+
+
+def _already_planned(session: Session, plan: PlannedActivity, document_id: str | None) -> bool:
+    """Whether a stored, not cancelled plan has the same kind, commitment, place and times."""
+    return any(
+        p.kind == plan.kind
+        and p.commitment_id == plan.commitment_id
+        and p.place_id == plan.place_id
+        and p.end == plan.end
+        and p.status is not PlanStatus.CANCELLED
+        for p in session.list_planned(plan.start, plan.start + _ONE_SECOND, document_id)
+    )
 
 
 def save_recurring(

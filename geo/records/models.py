@@ -441,6 +441,11 @@ class PlaceKind(LabelledEnum):
         """The shapely geometry type a place of this kind has."""
         return _PLACE_GEOMETRY[self]
 
+    @property
+    def planned_kind(self) -> CommitmentKind:
+        """The activity a planner most often plans at a place of this kind ("Planera här")."""
+        return _PLANNED_AT[self]
+
 
 _PLACE_GEOMETRY = {
     PlaceKind.TRAFFIC_CONTROL_SITE: "Point",
@@ -448,6 +453,15 @@ _PLACE_GEOMETRY = {
     PlaceKind.POLICE_OFFICE: "Point",
     PlaceKind.CENTRAL_AREA: "Polygon",
     PlaceKind.WALK_ROUTE: "LineString",
+}
+
+
+_PLANNED_AT = {
+    PlaceKind.TRAFFIC_CONTROL_SITE: CommitmentKind.TRAFFIC_CONTROL,
+    PlaceKind.INTERVENTION_PLACE: CommitmentKind.NARCOTICS_INTERVENTION,
+    PlaceKind.POLICE_OFFICE: CommitmentKind.PRESENCE,
+    PlaceKind.CENTRAL_AREA: CommitmentKind.PRESENCE,
+    PlaceKind.WALK_ROUTE: CommitmentKind.SAFETY_WALK,
 }
 
 

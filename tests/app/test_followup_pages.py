@@ -79,8 +79,11 @@ def test_followup_lists_status_per_commitment_and_done_per_tertial(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = open_page("5_Uppfoljning", demo_db, monkeypatch)
-    year, tertials = (d.value for d in at.dataframe)
-    row = year[year["Aktivitet"].str.startswith("Polisen ska genomföra minst tio")].iloc[0]
+    # Static tables (st.table), so a commitment's whole text wraps instead of being cut.
+    year, tertials = (t.value for t in at.table)
+    text = year["Aktivitet"].map(shown)
+    row = year[text.str.startswith("Polisen ska genomföra minst tio")].iloc[0]
+    assert text.str.len().max() > 60  # whole sentences, not the first 25 characters
     assert (row["Gjort"], row["Kvar"], row["Läge"]) == (9, "1", "Efter")
     assert list(tertials.columns) == [
         "Aktivitet",

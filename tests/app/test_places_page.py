@@ -15,7 +15,7 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from geo.records.models import Actor, Place, PlaceKind
+from geo.records.models import Actor, CommitmentKind, Place, PlaceKind
 from geo.store import Store
 from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
@@ -210,3 +210,33 @@ def test_a_point_place_is_moved_by_typed_coordinates(
     moved = stored_place(db_url, "Exempel: Poliskontor")
     assert moved.geometry.distance(Point(488629.2, 6411094.7)) < 0.15
     assert moved.geometry.distance(office.geometry) > 1
+
+
+def test_planera_har_on_a_new_control_site_opens_the_plan_form_with_the_site_and_a_control(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = places_page(db_url, monkeypatch)
+    at.text_input(key="platssok_ny_0_text").input("6411094.7, 488629.2")
+    button(at, "Sök läge").click().run()
+    at.text_input(key="ny_trafikkontrollplats_0_namn").input("Kontroll vid tätortspunkten")
+    button(at, "Spara plats").click().run()
+    place = stored_place(db_url, "Kontroll vid tätortspunkten")
+
+    button(at, "Planera här").click().run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Planering"
+    assert at.radio(key="plan_view").value == "Planera"
+    assert at.selectbox(key="pf_place").value == place.id
+    assert at.selectbox(key="pf_kind").value == CommitmentKind.TRAFFIC_CONTROL
+
+
+def test_planera_har_on_a_central_area_being_edited_plans_presence_there(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at, area = editing(db_url, monkeypatch, "Exempel: Centrum")
+
+    button(at, "Planera här").click().run()
+
+    assert at.selectbox(key="pf_place").value == area.id
+    assert at.selectbox(key="pf_kind").value == CommitmentKind.PRESENCE

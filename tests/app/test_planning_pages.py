@@ -147,3 +147,41 @@ def test_the_quick_log_refuses_no_place_for_a_kind_that_needs_one(
     at.button(key="ql_save").click().run()
     assert not at.exception and not at.error
     assert count(demo_db, "activities") == before + 1
+
+
+def test_a_saved_plan_clears_the_form_and_the_same_plan_again_is_refused(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = plan_from(demo_db, monkeypatch, "En gång", date(2024, 3, 5))
+    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    at.text_input(key="pf_team").input("Trafikgruppen").run()
+    before = count(demo_db, "planned_activities")
+    at.button(key="pf_save").click().run()
+    assert not at.error, [e.value for e in at.error]
+    assert count(demo_db, "planned_activities") == before + 1
+    # The form is fresh: its kind, team and date are the defaults again.
+    assert at.text_input(key="pf_team").value == ""
+    assert at.selectbox(key="pf_kind").value != CommitmentKind.TRAFFIC_CONTROL
+
+    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    at.date_input(key="pf_day").set_value(date(2024, 3, 5)).run()
+    at.button(key="pf_save").click().run()
+    (error,) = [shown(e.value) for e in at.error]
+    assert "är redan planerad" in error and "Inget sparades" in error
+    assert count(demo_db, "planned_activities") == before + 1
+
+
+def test_logga_offers_an_overdue_plan_of_the_chosen_year_to_log(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Logga offered only plans starting within 24 hours: last week's control could not be
+    # logged. The demo's year is over, so a plan in it not yet logged is overdue.
+    at = plan_from(demo_db, monkeypatch, "En gång", date(2024, 3, 5))
+    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    at.button(key="pf_save").click().run()
+    assert not at.error, [e.value for e in at.error]
+
+    at = show(open_page(LOGGA, demo_db, monkeypatch), "log_view", "Snabblogg")
+    offered = at.selectbox(key="ql_plan")
+    assert "Försenad: tis 2024-03-05 13:00–15:00 · Trafikkontroll" in offered.options
+    assert all(o.startswith("Försenad: ") for o in offered.options)

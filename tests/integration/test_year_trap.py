@@ -116,3 +116,33 @@ def test_status_json_follows_up_a_calendar_year_promise_from_january_to_december
     ]
     assert main(["status", "--year", "2025", "--document", "aneby-2024"]) == 2
     assert "inget uppföljningsår som börjar 2025; det har 2024 (2024)" in capsys.readouterr().err
+
+
+def test_the_same_plan_saved_twice_is_refused_the_second_time_and_stored_once(
+    store: Store,
+) -> None:
+    # A second click on "Spara planering" stored a copy, reported as a clash with itself.
+    year = _year(store)
+    with store.session(ACTOR) as s:
+        save_single(s, _control(date(2024, 3, 5)), DOC, year)
+
+    with pytest.raises(ValidationError) as refused:
+        with store.session(ACTOR) as s:
+            save_single(s, _control(date(2024, 3, 5)), DOC, year)
+
+    assert str(refused.value) == (
+        "Trafikkontroll tis 2024-03-05 15:00–17:00 är redan planerad (samma tid, plats och "
+        "aktivitet i löftet). Inget sparades."
+    )
+    assert _stored(store) == (1, 0, 0)
+
+
+def test_the_same_plan_an_hour_later_is_a_plan_of_its_own(store: Store) -> None:
+    year = _year(store)
+    first = _control(date(2024, 3, 5))
+    later = PlannedActivity(first.kind, first.start + timedelta(hours=1), first.end)
+    with store.session(ACTOR) as s:
+        save_single(s, first, DOC, year)
+        save_single(s, later, DOC, year)
+
+    assert _stored(store) == (2, 0, 0)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from geo.errors import ValidationError
-from geo.planning.schedule import find_conflicts, week_label, week_range
+from geo.planning.schedule import find_conflicts, plans_to_log, week_label, week_range
 from geo.records.models import (
     STOCKHOLM,
     CommitmentKind,
@@ -217,3 +217,40 @@ def test_indicators_are_per_term_and_within_range() -> None:
     with pytest.raises(ValidationError, match="Okänt nyckeltal"):
         validate_indicator(Indicator("0604", "elevernas_namn", "HT2023", 1))
     assert (term_of(date(2024, 6, 30)), term_of(date(2024, 7, 1))) == ("VT2024", "HT2024")
+
+
+# -- what Logga offers first ----------------------------------------------------------------
+
+
+def test_logga_offers_todays_plans_first_then_the_overdue_ones_then_this_week_then_later() -> None:
+    now = at(13, 10)  # Wednesday 13 March 2024, 10:00
+    plans = [
+        plan(1, at(4, 9), 2),  # last week: overdue
+        plan(2, at(12, 9), 2),  # yesterday: overdue, most likely forgotten
+        plan(3, at(13, 18), 2),  # this evening
+        plan(4, at(13, 7), 2),  # this morning
+        plan(5, at(15, 9), 2),  # Friday this week
+        plan(6, at(19, 9), 2),  # next week
+        plan(7, at(11, 9), 2, status=PlanStatus.DONE),  # logged already
+        plan(8, at(12, 13), 2, status=PlanStatus.CANCELLED),  # cancelled
+    ]
+
+    offered = plans_to_log(plans, now)
+
+    assert [(group, p.id) for group, p in offered] == [
+        ("I dag", 4),
+        ("I dag", 3),
+        ("Försenad", 2),
+        ("Försenad", 1),
+        ("Denna vecka", 5),
+        ("Senare", 6),
+    ]
+
+
+def test_a_plan_late_on_sunday_evening_is_this_week_in_sweden_though_monday_in_utc() -> None:
+    now = datetime(2024, 3, 13, 12, tzinfo=STOCKHOLM)
+    sunday_late = datetime(2024, 3, 17, 23, 30, tzinfo=STOCKHOLM)
+
+    (offered,) = plans_to_log([plan(1, sunday_late, 1)], now.astimezone(UTC))
+
+    assert offered[0] == "Denna vecka"
