@@ -6,9 +6,9 @@ import streamlit as st
 
 from geo.followup.status import status_report
 from geo.records.periods import period_over_message
-from geo.records.targets import rule_texts
 from geo.swedish import today
 from ui.entry import through_app
+from ui.followup import show_rules
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
 from ui.views import commitment_table
@@ -40,7 +40,7 @@ if report.unassigned_text:
     st.warning(plain(report.unassigned_text))
 st.caption(f"Läget den {report.today:%Y-%m-%d}. Mer per tertial under Uppföljning.")
 with st.expander("Hur räknas I fas, Risk och Efter?"):
-    st.markdown("\n\n".join(rule_texts(doc)))
+    show_rules(doc)
 
 for promise in doc.promises:
     st.markdown(f"#### {plain(promise.title)}")

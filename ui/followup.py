@@ -12,8 +12,9 @@ from geo.followup.coverage import PresenceView
 from geo.followup.hours import WEEKDAYS, as_frame
 from geo.followup.status import StatusReport, status_rows
 from geo.records.indicators import SUGGESTED, indicators_from_table, trends
-from geo.records.models import Actor
-from geo.records.targets import rule_texts
+from geo.records.models import Actor, PromiseDocument
+from geo.records.pace import RULE_TEXT
+from geo.records.targets import RULE_TEXTS, rule_keys
 from geo.store import Store
 from ui.text import as_stored, neutralised, plain, show_table, show_wrapped_table
 
@@ -25,6 +26,14 @@ STATUS_COLOURS = {
     "Inte klar": "#fee6ce",
     "Försenad": "#fcbba1",
 }
+
+
+def show_rules(doc: PromiseDocument) -> None:
+    """How the statuses are worked out: the pace rule and the rule of each other target shape
+    the promise uses (our own words, `geo.records.targets.RULE_TEXTS`)."""
+    st.markdown(RULE_TEXT)
+    for key in rule_keys(doc):
+        st.markdown(RULE_TEXTS[key])
 
 
 def progress_tables(report: StatusReport) -> None:
@@ -47,7 +56,7 @@ def progress_tables(report: StatusReport) -> None:
     ).format({"Timmar": lambda v: f"{v:g}".replace(".", ",")})
     # Static tables: the whole commitment text wraps, and no column is cut off on the right.
     show_wrapped_table(styled)
-    st.markdown("\n\n".join(rule_texts(report.document)))
+    show_rules(report.document)
     if report.tertials:
         st.markdown("##### Genomförda per tertial")
         st.caption(

@@ -7,12 +7,14 @@ import streamlit as st
 from geo.followup.status import StatusReport, status_rows
 from ui.text import plain
 
-RESPONSIBLE = {"polis": "Polisen", "kommun": "Kommunen", "båda": "Polis och kommun"}
 # Streamlit's coloured badges; the words carry the meaning, the colour only helps.
 STATUS_BADGE = {
     "i_fas": ":green-badge[I fas]",
     "risk": ":orange-badge[Risk]",
     "efter": ":red-badge[Efter]",
+    "klar": ":green-badge[Klar]",
+    "inte_klar": ":orange-badge[Inte klar]",
+    "forsenad": ":red-badge[Försenad]",
 }
 
 
@@ -22,15 +24,24 @@ def commitment_table(report: StatusReport, promise_id: str | None) -> None:
     if not rows:
         st.caption("Inga aktiviteter.")
         return
-    kinds = {c.id: c.kind.label for c in report.document.commitments}
+    doc = report.document
+    kinds = {c.id: c.kind.label for c in doc.commitments}
+    who = {c.id: doc.responsible_text(c) for c in doc.commitments}
     for r in rows:
         text, numbers = st.columns([3, 2], vertical_alignment="center")
         badge = STATUS_BADGE.get(r["status"] or "", "")
         text.markdown(
-            f"{plain(r['title'])}  \n{badge} "
-            f":gray[{plain(kinds[r['id']])} · {RESPONSIBLE[r['responsible']]}]"
+            f"{plain(r['title'])}  \n{badge} :gray[{plain(kinds[r['id']])} · {plain(who[r['id']])}]"
         )
-        if r["target"] is not None:
+        if isinstance(r["target"], dict):
+            # A shape of format 2 (per halvår, klart senast, vid behov): its status sentence
+            # says it better than a bar against one yearly number.
+            numbers.markdown(
+                f"**{r['done']:d}** genomförda · planerat {r['planned']:d}  \n"
+                f":gray[mål: {plain(r['target_text'])}]"
+            )
+            numbers.caption(plain(r["forecast_text"]))
+        elif r["target"] is not None:
             numbers.progress(
                 min(r["done"] / r["target"], 1.0) if r["target"] else 1.0,
                 text=f"**{r['done']:d}** av {plain(r['target_text'])} · "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +12,7 @@ from shapely.geometry.base import BaseGeometry
 from geo.records.models import (
     STOCKHOLM,
     Activity,
+    Classification,
     CommitmentKind,
     Finding,
     FindingStatus,
@@ -19,8 +20,10 @@ from geo.records.models import (
     PlannedActivity,
     PlanStatus,
     PromiseDocument,
+    TargetRule,
 )
 from geo.records.periods import Period, promise_years
+from geo.records.progress import commitment_match
 from geo.spatial.aggregate import (
     Cell,
     count_in_cells,
@@ -73,12 +76,19 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
     until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
     # Only this promise's records: another kommun's never count in its figures or files.
-    every_activity = session.list_activities(document_id=doc.id)
+    # The store knows a promise's own kind by its code; the promise gives it its name.
+    every_activity = [
+        a if isinstance(a.kind, CommitmentKind) else replace(a, kind=doc.kind(a.kind))
+        for a in session.list_activities(document_id=doc.id)
+    ]
     in_period = [a for a in every_activity if period.contains(day_of(a.start))]
     if public:
         # Only what happened in tertials that have ended (see `counted_until`).
         in_period = [a for a in in_period if until is not None and day_of(a.start) <= until]
-    planned_all = session.list_planned(document_id=doc.id)
+    planned_all = [
+        p if isinstance(p.kind, CommitmentKind) else replace(p, kind=doc.kind(p.kind))
+        for p in session.list_planned(document_id=doc.id)
+    ]
     meeting = request.meeting_day
 
     last_meeting = _last_meeting(every_activity, meeting)
@@ -140,7 +150,36 @@ def shared_fields(session: Session, ctx: ExportContext) -> dict[str, Any]:
         "base": base,
         "kommun_boundary": boundary,
         "has_example_data": session.has_example_data(),
+        "milestones_done": milestones_done(ctx),
     }
+
+
+def milestones_done(ctx: ExportContext) -> tuple[tuple[str, date], ...]:
+    """The day each milestone was done: its first activity toward it, up to the last day
+    counted (`geo.records.targets`: klar on the day an activity toward it is logged).
+
+    A public file takes only öppen activities, so the date of an intern or sekretess record
+    never reaches it, and nothing before a tertial has ended.
+    """
+    public = ctx.request.audience is Audience.PUBLIC
+    if public and ctx.until is None:
+        return ()
+    last = ctx.until or ctx.period.end
+    out = []
+    for c in ctx.document.commitments:
+        if c.target is None or c.target.rule is not TargetRule.BY_DATE:
+            continue
+        match = commitment_match(ctx.document, c.id)
+        days = [
+            day_of(a.start)
+            for a in ctx.every_activity
+            if match.counts(a)
+            and day_of(a.start) <= last
+            and (not public or a.classification is Classification.OPEN)
+        ]
+        if days:
+            out.append((c.id, min(days)))
+    return tuple(out)
 
 
 # -- helpers ------------------------------------------------------------------------------

@@ -192,6 +192,9 @@ class ExportData:
     has_example_data: bool
     # Public: the last day counted (end of the last ended tertial), None if none has ended.
     counted_until: date | None = None
+    # The day each milestone (mål: {klart_senast: ...}) was done, by commitment id
+    # (`geo.disclosure.context.milestones_done`).
+    milestones_done: tuple[tuple[str, date], ...] = ()
 
     @property
     def audience(self) -> Audience:

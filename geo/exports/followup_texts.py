@@ -56,6 +56,23 @@ def _done_sentence(row: SummaryRow, data: ExportData) -> str:
     return f"Genomfört under tertialen: {times}{hours}."
 
 
+def _milestone_sentence(row: SummaryRow, summary: PeriodSummary, data: ExportData) -> str:
+    """ " Klart 2023-08-14." for a milestone done by the tertial's end, else (internal only)
+    whether it is still to do or late then; "" for other targets."""
+    target = row.commitment.target
+    if target is None or target.due is None:
+        return ""
+    done_on = dict(data.milestones_done).get(row.commitment.id)
+    end = summary.period.end
+    if done_on is not None and done_on <= end:
+        return f" Klart {done_on.isoformat()}."
+    if data.audience is Audience.PUBLIC:
+        # Only öppen activities reach a public file: one done as intern must not read as
+        # "inte klart" there.
+        return ""
+    return " Försenat: inte klart." if end > target.due else " Inte klart än."
+
+
 def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
     """The follow-up text for one tertial (see the module docstring)."""
     doc = data.document
@@ -93,6 +110,7 @@ def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
                 sentence += f" Resultat: {results}."
             if r.commitment.target is not None:
                 sentence += f" Målet: {target_in_words(r.commitment.target)}."
+                sentence += _milestone_sentence(r, summary, data)
             lines.append(sentence)
         lines.append("")
     if data.audience is Audience.PUBLIC:

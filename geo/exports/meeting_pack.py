@@ -37,12 +37,11 @@ from geo.errors import ValidationError
 from geo.exports.csv_zip import table_csv
 from geo.exports.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
 from geo.exports.tables import activities_table
-from geo.records.models import Outcome, PlanStatus
+from geo.records.models import Outcome, PlanStatus, TargetPer
 from geo.swedish import date_range, long_date, number, stamp, week_text
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
-RESPONSIBLE = {"polis": "Polisen", "kommun": "Kommunen", "båda": "Polis och kommun"}
 STATUS = {"planerad": "Planerad", "genomförd": "Genomförd", "inställd": "Inställd"}
 OUTCOME_LABELS = {
     Outcome.CONTACTS.value: "kontakter",
@@ -88,6 +87,9 @@ def progress_text(row: SummaryRow, data: ExportData) -> str:
         return done if target is None else f"{done} (mål: {target.describe()})"
     if target is None:
         return f"{done} genomförda"
+    if not target.is_counted:
+        # "2 genomförda (klart senast 2023-09-01)": a milestone or on request has no "av".
+        return f"{done} genomförda ({target.describe()})"
     return f"{done} av {target.describe()}"
 
 
@@ -333,7 +335,7 @@ def _progress_pages(pdf: _Pack, data: ExportData) -> None:
         for r in rows:
             values = [
                 r.commitment.text,
-                RESPONSIBLE[r.commitment.responsible.value],
+                data.document.responsible_text(r.commitment),
                 progress_text(r, data),
                 "–" if r.remaining is None else str(r.remaining),
                 "–" if r.hours is None else number(r.hours, 1 if r.hours % 1 else 0),
@@ -360,6 +362,15 @@ def _progress_pages(pdf: _Pack, data: ExportData) -> None:
         pdf.rows(headings, body, [70, *[share] * len(tertials)])
 
 
+def _yearly_number(row: SummaryRow) -> int | None:
+    """The number the year's bar is measured against: only "minst N"/"exakt N" per year (a
+    line at 1 for "1 per halvår" or a milestone would read as a yearly target)."""
+    target = row.commitment.target
+    if target is None or not target.is_counted or target.per not in (None, TargetPer.YEAR):
+        return None
+    return target.count
+
+
 def _chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
     """Horizontal bars: done per commitment, with the target as a line where there is one."""
     with literal_text():
@@ -379,11 +390,13 @@ def _draw_chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
             ax.barh(y, data.rules.min_count - 1, color="#dddddd", hatch="///", edgecolor="#999999")
             ax.text(0.2, y, data.rules.suppressed_text, va="center", fontsize=7)
         else:
-            met = r.commitment.target is None or r.done >= r.commitment.target.count
+            yearly = _yearly_number(r)
+            met = yearly is None or r.done >= yearly
             ax.barh(y, r.done, color="#1a9641" if met else "#2166ac")
             ax.text(r.done + top * 0.01, y, str(r.done), va="center", fontsize=7)
-        if r.commitment.target is not None:
-            ax.plot([r.commitment.target.count] * 2, [y - 0.4, y + 0.4], color="#b2182b", lw=2)
+        line = _yearly_number(r)
+        if line is not None:
+            ax.plot([line, line], [y - 0.4, y + 0.4], color="#b2182b", lw=2)
     ax.set_yticks(range(len(rows)), labels, fontsize=7)
     ax.invert_yaxis()
     ax.set_xlim(0, top * 1.12)

@@ -21,7 +21,6 @@ from geo.records.models import (
     PlannedActivity,
     PlanStatus,
     PromiseDocument,
-    Responsible,
 )
 from geo.records.progress import commitment_for
 from geo.records.recurrence import (
@@ -34,12 +33,6 @@ from geo.records.recurrence import (
 )
 from geo.spatial.crs import to_wgs84
 from geo.spatial.layers import FeatureCollection, collection, drawn_point
-
-RESPONSIBLE_SV = {
-    Responsible.POLICE: "Polisen",
-    Responsible.KOMMUN: "Kommunen",
-    Responsible.BOTH: "Polis och kommun",
-}
 
 
 def place_phrase(place: Place | None) -> str:
@@ -172,7 +165,7 @@ def responsible_label(plan: PlannedActivity, doc: PromiseDocument) -> str:
     if plan.team.strip():
         return plan.team.strip()
     commitment = commitment_for(doc, plan)
-    return RESPONSIBLE_SV[commitment.responsible] if commitment else "–"
+    return doc.responsible_text(commitment) if commitment else "–"
 
 
 @dataclass(frozen=True)

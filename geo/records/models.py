@@ -294,6 +294,13 @@ class Signatory:
     organisation: str
 
 
+_RESPONSIBLE_SV: dict[str, str] = {
+    Responsible.POLICE: "Polisen",
+    Responsible.KOMMUN: "Kommunen",
+    Responsible.BOTH: "Polis och kommun",
+}
+
+
 @dataclass(frozen=True)
 class Party:
     """Part: an organisation beyond kommun and polis that is responsible for commitments.
@@ -399,10 +406,16 @@ class PromiseDocument:
 
     def party_name(self, code: str) -> str:
         """The name of a responsible party: "Polisen", "Kommunen" or a `parter:` name."""
-        builtin = {"polis": "Polisen", "kommun": "Kommunen"}
-        if code in builtin:
-            return builtin[code]
+        if code in _RESPONSIBLE_SV:
+            return _RESPONSIBLE_SV[code]
         return next((p.name for p in self.parties if p.id == code), code)
+
+    def responsible_text(self, commitment: Commitment) -> str:
+        """Who carries a commitment out, in Swedish: "Polis och kommun", or the parties a
+        format 2 file names ("Kommunen, Fastighetsägarna")."""
+        if commitment.parties:
+            return ", ".join(self.party_name(p) for p in commitment.parties)
+        return _RESPONSIBLE_SV[commitment.responsible]
 
     def promise(self, promise_id: str) -> Promise:
         """The promise with this id (KeyError if none)."""

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from geo.records.models import PromiseDocument, Target, TargetPer, TargetRule
-from geo.records.pace import RULE_TEXT, PaceForecast, PaceStatus, pace_forecast, share_passed
+from geo.records.pace import PaceForecast, PaceStatus, pace_forecast, share_passed
 from geo.records.periods import Period
 from geo.records.progress import tertial_slices
 
@@ -132,8 +132,8 @@ def on_request_status(done: int) -> PaceForecast:
     )
 
 
-def rule_texts(doc: PromiseDocument) -> list[str]:
-    """The rules to state beside a promise's statuses: the pace rule, then each other shape
-    the promise uses (once each, in the order of `RULE_TEXTS`)."""
+def rule_keys(doc: PromiseDocument) -> list[str]:
+    """Which rules of `RULE_TEXTS` to state beside a promise's statuses (after the pace rule,
+    `RULE_TEXT`): each other shape the promise uses, once, in the order of `RULE_TEXTS`."""
     used = {rule_key(c.target) for c in doc.commitments}
-    return [RULE_TEXT, *(text for key, text in RULE_TEXTS.items() if key in used)]
+    return [key for key in RULE_TEXTS if key in used]

@@ -9,7 +9,10 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
+from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ValidationError
+from geo.exports.followup_texts import followup_texts
+from geo.exports.make import load_export_data
 from geo.files.activity_import import import_activities
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import save_promise_upload
@@ -211,3 +214,31 @@ def test_check_of_a_broken_file_exits_2_with_the_line_and_key(db_url: str, tmp_p
     assert f"trasig.yaml, rad {line_of(text, 'per: månad')} (aktiviteter[1].mål.per)" in done.stderr
     assert '"månad" ska vara en av: halvår, tertial, år, period' in done.stderr
     assert done.stdout == ""
+
+
+def test_follow_up_texts_say_when_a_milestone_was_done_but_a_public_one_only_if_open(
+    example: Store,
+) -> None:
+    log(example, CommitmentKind.LOCAL_INFORMATION, date(2025, 5, 20))  # intern by default
+    texts = {}
+    for audience in (Audience.INTERNAL, Audience.PUBLIC):
+        request = ExportRequest(
+            audience, date(2025, 1, 1), date(2025, 12, 31), local(2026, 1, 10, 12), document_id=DOC
+        )
+        data = load_export_data(example, ACTOR, request)
+        texts[audience] = {t.file_name: t.text for t in followup_texts(data)}
+    lokal = "- Kommunen ska upplåta en lämplig lokal."
+    internal, public = texts[Audience.INTERNAL], texts[Audience.PUBLIC]
+    assert "Målet: klart senast 2025-06-30. Inte klart än." in _line(
+        internal["uppfoljning_T1_2025.txt"], lokal
+    )
+    assert "Målet: klart senast 2025-06-30. Klart 2025-05-20." in _line(
+        internal["uppfoljning_T2_2025.txt"], lokal
+    )
+    # The public file never gives the date of an intern record: it says what it may know.
+    assert "Klart 2025-05-20" not in public["uppfoljning_T2_2025.txt"]
+    assert _line(public["uppfoljning_T2_2025.txt"], lokal).endswith("klart senast 2025-06-30.")
+
+
+def _line(text: str, start: str) -> str:
+    return next(line for line in text.splitlines() if line.startswith(start))

@@ -7,10 +7,20 @@ the clocks change and a leap day.
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
-from geo.records.models import Target, TargetPer, TargetRule
+from geo.disclosure.audience import AudienceRules
+from geo.exports.meeting_pack import progress_text
+from geo.records.models import (
+    Commitment,
+    CommitmentKind,
+    Responsible,
+    Target,
+    TargetPer,
+    TargetRule,
+)
 from geo.records.pace import PaceStatus
 from geo.records.periods import Period
 from geo.records.targets import (
@@ -159,3 +169,19 @@ def test_on_request_is_counted_and_never_behind(done: int) -> None:
 )
 def test_each_shape_describes_itself_in_swedish(target: Target, text: str) -> None:
     assert target.describe() == text
+
+
+@pytest.mark.parametrize(
+    "target,text",
+    [
+        (Target(TargetRule.AT_LEAST, 10), "3 av minst 10"),
+        (Target(TargetRule.AT_LEAST, 1, per=TargetPer.HALF_YEAR), "3 av minst 1 per halvår"),
+        (OFFICE_BY_AUGUST, "3 genomförda (klart senast 2023-08-15)"),
+        (Target(TargetRule.ON_REQUEST), "3 genomförda (vid behov)"),
+    ],
+)
+def test_the_meeting_pack_never_writes_3_av_a_milestone(target: Target, text: str) -> None:
+    commitment = Commitment("c", "Text", CommitmentKind.ANDT, Responsible.KOMMUN, target=target)
+    row = SimpleNamespace(done=3, commitment=commitment)
+    data = SimpleNamespace(rules=AudienceRules())
+    assert progress_text(row, data) == text  # type: ignore[arg-type]
