@@ -25,6 +25,15 @@ def planned_in_week_21(url: str) -> int:
         store.dispose()
 
 
+def type_date_part(page: Page, part: str, field: str, text: str, then_shown: str) -> None:
+    """Type `text` into one part ("day", "month") of a date field and wait until the page
+    shows `then_shown`; leaving the field (a click on the heading) commits it."""
+    page.get_by_role("spinbutton", name=f"{part}, {field}").click()
+    page.keyboard.type(text)
+    page.get_by_role("heading", name="Planering").click()
+    page.get_by_text(then_shown).wait_for()
+
+
 def test_recurring_rule_random_plan_week_map_and_publishing(
     streamlit_server: StartServer, page: Page, browser_log: BrowserLog, demo_url: str
 ) -> None:
@@ -42,11 +51,7 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     page.get_by_role("radio", name="Planera", exact=True).click(force=True)
     page.get_by_text("Varje vecka", exact=True).click()
     page.get_by_text("Varje onsdag kl. 13–15, 29 maj – 29 maj 2024").wait_for()
-    first_day = page.get_by_role("spinbutton", name="day, Första dag")
-    first_day.click()
-    page.keyboard.type("01")
-    page.get_by_role("heading", name="Planering").click()  # leaving the field commits it
-    page.get_by_text("Varje onsdag kl. 13–15, 1 maj – 29 maj 2024").wait_for()
+    type_date_part(page, "day", "Första dag", "01", "Varje onsdag kl. 13–15, 1 maj – 29 maj 2024")
     page.get_by_label("Plats", exact=True).click()
     page.get_by_role("option", name="Exempel: Poliskontor", exact=True).click()
     page.get_by_text("4 tillfällen").wait_for()
@@ -59,11 +64,7 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     page.get_by_text("Korta, oförutsägbara besök").wait_for()
     # Weeks 18–21 of 2024 (29 April – 26 May), inside the demo's promise year (to 29 May):
     # week 22 would reach past it, and the plan would be refused.
-    month_segment = page.get_by_role("spinbutton", name="month, Första veckan")
-    month_segment.click()
-    page.keyboard.type("04")
-    page.get_by_role("heading", name="Planering").click()  # leaving the field commits it
-    page.get_by_text("från vecka 18 2024").wait_for()
+    type_date_part(page, "month", "Första veckan", "04", "från vecka 18 2024")
     seed = page.get_by_label("Frö (sparas med planen så att den kan granskas)")
     seed.fill("12345")
     seed.press("Enter")
@@ -73,11 +74,10 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     page.get_by_text("slumpade besök (frö 12345).").wait_for()
 
     # Week 21 (20–26 May 2024): the random visits and any demo slot, one marker each.
-    week_day = page.get_by_role("spinbutton", name="day, Vecka (välj en dag i veckan)")
-    week_day.click()
-    page.keyboard.type("22")
-    page.get_by_role("heading", name="Planering").click()
-    page.get_by_text("Vecka 21, 2024 (20–26 maj) ·").wait_for()  # the week caption itself
+    # The week caption itself:
+    type_date_part(
+        page, "day", "Vecka (välj en dag i veckan)", "22", "Vecka 21, 2024 (20–26 maj) ·"
+    )
     page.get_by_role("radio", name="Karta", exact=True).click(force=True)
     expected = planned_in_week_21(demo_url)
     assert expected >= 3  # three random visits at least
