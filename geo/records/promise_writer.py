@@ -8,12 +8,14 @@ the parser's problem for that key.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
+from datetime import date
 from typing import Any
 
 import yaml
 
+from geo.records.kommuner import kommun_names
 from geo.records.models import (
     Commitment,
     PromiseDocument,
@@ -103,11 +105,42 @@ def _commitment_mapping(c: Commitment, has_promises: bool) -> dict[str, Any]:
 
 
 def _responsible_value(c: Commitment) -> str | list[str]:
-    """`båda`, `polis`, `kommun`, or the list of parties when others are named."""
-    names = c.parties or _NAMED.get(c.responsible, ())
+    """The commitment's `ansvarig` as written."""
+    return responsible_value(c.parties or _NAMED.get(c.responsible, ()))
+
+
+def responsible_value(names: Sequence[str]) -> str | list[str]:
+    """`ansvarig:` for these parties: `båda`, `polis`, `kommun`, one party or a list."""
     if set(names) == {"polis", "kommun"}:
         return Responsible.BOTH.value
     return names[0] if len(names) == 1 else list(names)
+
+
+# The editor's choice of target shape, in the words of the file's keys.
+TARGET_SHAPES: dict[str, str] = {
+    "": "Inget mål (texten har inget antal)",
+    TargetRule.AT_LEAST.value: "Minst ett antal",
+    TargetRule.EXACTLY.value: "Exakt ett antal",
+    TargetRule.BY_DATE.value: "Klart senast ett datum",
+    TargetRule.ON_REQUEST.value: "Vid behov",
+}
+
+
+def target_choice(shape: str, count: int, per: str, due: date | None) -> dict[str, Any] | None:
+    """`mål:` from the editor's fields (the parser checks it like any file's)."""
+    if not shape:
+        return None
+    if shape == TargetRule.ON_REQUEST.value:
+        return {shape: True}
+    if shape == TargetRule.BY_DATE.value:
+        # An empty date is written empty, so the parser names the field in Swedish.
+        return {shape: due if due is not None else ""}
+    return {shape: count, **({"per": per} if per else {})}
+
+
+def kommun_file_name(kommunkod: str) -> str:
+    """The name a file gives the kommun with this code ("0604" → "Aneby kommun")."""
+    return f"{kommun_names().get(kommunkod, kommunkod)} kommun"
 
 
 def target_mapping(target: Target) -> dict[str, Any]:
