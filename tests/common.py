@@ -12,6 +12,7 @@ import subprocess
 import sys
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -176,3 +177,16 @@ def add_user_in_process(
         ["users", "add", "lisa", "--role", "planerare", "--organisation", organisation]
         + ["--password-stdin"]
     )
+
+
+def open_app_page(db_url: str, monkeypatch: Any, page: str) -> Any:
+    """The app on `db_url` (as the default local user) switched to `page` ("pages/X.py"),
+    run once: a Streamlit `AppTest` (imported here so unit tests do not load Streamlit)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
+    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=60)
+    at.run()
+    at.switch_page(page)
+    at.run()
+    return at
