@@ -15,7 +15,7 @@ from geo.records.periods import Period
 from geo.records.progress import tertial_slices
 from geo.store import Store
 from tests.common import REPO_ROOT, TRANAS_PROMISE_YAML, UMEA_PROMISE_YAML, demo_database
-from tests.markdown import shown
+from tests.markdown import shown, shown_tables
 
 
 @pytest.fixture(scope="module")
@@ -80,10 +80,9 @@ def test_followup_lists_status_per_commitment_and_done_per_tertial(
 ) -> None:
     at = open_page("5_Uppfoljning", demo_db, monkeypatch)
     # Static tables (st.table), so a commitment's whole text wraps instead of being cut.
-    year, tertials = (t.value for t in at.table)
-    text = year["Aktivitet"].map(shown)
-    row = year[text.str.startswith("Polisen ska genomföra minst tio")].iloc[0]
-    assert text.str.len().max() > 60  # whole sentences, not the first 25 characters
+    year, tertials = shown_tables(at)
+    row = year[year["Aktivitet"].str.startswith("Polisen ska genomföra minst tio")].iloc[0]
+    assert year["Aktivitet"].str.len().max() > 60  # whole sentences, not the first 25 characters
     assert (row["Gjort"], row["Kvar"], row["Läge"]) == (9, "1", "Efter")
     assert list(tertials.columns) == [
         "Aktivitet",

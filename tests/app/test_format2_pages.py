@@ -12,7 +12,7 @@ from geo.planning.use_cases import log_activity
 from geo.records.models import Activity, Actor, CommitmentKind, FileKind
 from geo.store import Store
 from tests.common import REPO_ROOT, local
-from tests.markdown import shown
+from tests.markdown import shown, shown_tables
 
 EXAMPLE = REPO_ROOT / "data" / "templates" / "exempel_format2.yaml"
 ACTOR = Actor("test")
@@ -75,7 +75,7 @@ def test_the_follow_up_page_marks_the_milestone_klar_and_states_its_rule(
     example_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     page = open_page("pages/5_Uppfoljning.py", example_db, monkeypatch)
-    year = page.dataframe[0].value
+    year = shown_tables(page)[0]
     status = dict(zip(year["Aktivitet"], year["Läge"], strict=True))
     assert status["Kommunen ska upplåta en lämplig lokal."] == "Klar"
     assert status["Trafikkontroller om önskemål uppkommer."] == "–"  # vid behov: no status

@@ -19,7 +19,7 @@ from geo.records.models import Activity, Actor, CommitmentKind
 from geo.store import Store
 from geo.store import schema as t
 from tests.common import E0, N0, REPO_ROOT, aneby_copy, demo_database, local
-from tests.markdown import shown
+from tests.markdown import shown, shown_tables
 
 EKSJO = "eksjo-2023-2024"
 INTERVENTIONS = "Polisen ska genomföra minst tio"  # the commitment's text, in both promises
@@ -72,7 +72,7 @@ def test_the_follow_up_page_counts_the_chosen_promises_interventions_only(
     two_promises: str, monkeypatch: pytest.MonkeyPatch, document: str, done: int
 ) -> None:
     at = open_page("5_Uppfoljning", two_promises, monkeypatch, document)
-    year, tertials = (d.value for d in at.dataframe)
+    year, tertials = shown_tables(at)
     row = year[year["Aktivitet"].str.startswith(INTERVENTIONS)].iloc[0]
     assert row["Gjort"] == done
     per_tertial = tertials[tertials["Aktivitet"].str.startswith(INTERVENTIONS)].iloc[0]
