@@ -20,11 +20,10 @@ from geo.exports.make import ExportFormat
 from geo.planning.use_cases import save_recurring
 from geo.records.models import Actor, Classification, CommitmentKind, PlaceKind
 from geo.records.recurrence import Frequency, RecurrenceRule
-from geo.signin.users import add_user
 from geo.store import Store
 from tests.common import run_cli
 from tests.e2e.axe import Exemption, axe_findings, report
-from tests.e2e.conftest import REPO_ROOT, StartServer
+from tests.e2e.conftest import REPO_ROOT, StartServer, app_with_local_user
 from tests.export_fixtures import planted_export
 
 pytestmark = pytest.mark.browser
@@ -124,10 +123,8 @@ def test_every_page_and_its_map_and_calendar_frames_have_no_serious_axe_finding(
 def test_the_sign_in_page_has_no_serious_axe_finding(
     streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
 ) -> None:
-    users = tmp_path / "users.json"
-    add_user(users, "admin", "korrekt häst batteri", "administratör", "polis")
-    base = streamlit_server(
-        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    base = app_with_local_user(
+        streamlit_server, demo_url, tmp_path, "admin", "administratör", "polis"
     )
     page.set_default_timeout(SLOW_START_MS)
     page.goto(base)
