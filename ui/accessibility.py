@@ -91,10 +91,11 @@ _SCRIPT = """<script>
     queued = false;
     fixDocument(document);
     document.querySelectorAll('iframe').forEach((frame) => {
-      fixFrame(frame);
+      // A frame may be torn down while Streamlit reruns: never let that become a page error.
+      try { fixFrame(frame); } catch (e) { console.debug('lofteskartan a11y', e); }
       if (!frame.__lofteskartanLoad) {
         frame.__lofteskartanLoad = true;
-        frame.addEventListener('load', () => fixFrame(frame));
+        frame.addEventListener('load', () => { try { fixFrame(frame); } catch (e) { /* gone */ } });
       }
     });
   };

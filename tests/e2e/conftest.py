@@ -38,6 +38,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from geo.signin.users import add_user
 from geo.store import Store
 from tests.common import REPO_ROOT, demo_database, fail_or_skip
 from tests.export_fixtures import plant
@@ -66,6 +67,8 @@ LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 LOCAL_SCHEMES = frozenset({"data", "blob", "about", "chrome-extension"})
 
 StartServer = Callable[..., str]
+# The password of the users `app_with_local_user` adds.
+PASSWORD = "korrekt häst batteri"
 
 
 @dataclass
@@ -213,6 +216,17 @@ def planted_url(tmp_path: Path) -> str:
     plant(store)
     store.dispose()
     return url
+
+
+def app_with_local_user(
+    start: StartServer, database: str, folder: Path, name: str, role: str, organisation: str
+) -> str:
+    """Start app.py with a users file holding one user (password "korrekt häst batteri")."""
+    users = folder / "users.json"
+    add_user(users, name, PASSWORD, role, organisation)
+    return start(
+        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": database, "LOFTESKARTAN_USERS": str(users)}
+    )
 
 
 # -- browser ----------------------------------------------------------------------------------

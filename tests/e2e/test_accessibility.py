@@ -20,11 +20,10 @@ from geo.exports.make import ExportFormat
 from geo.planning.use_cases import save_recurring
 from geo.records.models import Actor, Classification, CommitmentKind, PlaceKind
 from geo.records.recurrence import Frequency, RecurrenceRule
-from geo.signin.users import add_user
 from geo.store import Store
 from tests.common import run_cli
 from tests.e2e.axe import Exemption, axe_findings, report
-from tests.e2e.conftest import REPO_ROOT, StartServer
+from tests.e2e.conftest import REPO_ROOT, StartServer, app_with_local_user
 from tests.export_fixtures import planted_export
 
 pytestmark = pytest.mark.browser
@@ -34,6 +33,8 @@ SLOW_START_MS = 120_000
 # Every component frame has loaded its document and drawn something: a map its Leaflet
 # container, the calendar its FullCalendar table.
 _SETTLED = """() => {
+    if (!document.querySelector("[data-testid='stApp'][data-test-script-state='notRunning']")
+        || document.querySelector("[data-stale='true']")) return false;
     const main = document.querySelector("[data-testid='stMain']");
     if (!main || !main.querySelector('h1')) return false;
     if (document.querySelector("[data-testid='stStatusWidget'] [data-testid='stSpinner'], "
@@ -82,6 +83,17 @@ _FOCUSED = """() => {
     return outer ? outer.tagName : '';
 }"""
 
+_RUNNING = "() => !!document.querySelector(\"[data-test-script-state='running']\")"
+
+# The views a page switches between, each checked as well: a radio button or a segment.
+VIEWS = {
+    "Planering": [
+        ("radio", v) for v in ("Lista", "Karta", "Planera", "Slumpad närvaro", "Publicera")
+    ],
+    "Logga": [("radio", v) for v in ("Iakttagelser", "Kommunens siffror")],
+    "Uppföljning": [("button", v) for v in ("Var har vi varit?", "När?", "Kommunens indikatorer")],
+}
+
 # Streamlit's own markup that no page script can reach (none so far; each entry says which
 # element, which rule and why, and is never a whole rule).
 STREAMLIT_EXEMPTIONS: tuple[Exemption, ...] = ()
@@ -102,6 +114,19 @@ def shell_problems(page: Page, expected_title: str) -> list[str]:
     return list(page.evaluate(_SHELL_PROBLEMS, expected_title))
 
 
+def show_view(page: Page, control: str, name: str) -> None:
+    """Choose one of a page's views (a radio button or a segmented control) and let it run."""
+    if control == "segment":
+        page.locator("[data-testid='stButtonGroup'] button", has_text=name).click()
+    else:
+        page.get_by_role("radio", name=name, exact=True).click(force=True)
+    try:  # the rerun starts; a quick one may already be over
+        page.wait_for_function(_RUNNING, timeout=5_000, polling=50)
+    except PlaywrightTimeoutError:
+        pass
+    settle(page)
+
+
 def test_every_page_and_its_map_and_calendar_frames_have_no_serious_axe_finding(
     streamlit_server: StartServer, page: Page, demo_url: str
 ) -> None:
@@ -112,11 +137,15 @@ def test_every_page_and_its_map_and_calendar_frames_have_no_serious_axe_finding(
     for entry in PAGE_TABLE:
         page.goto(f"{base}/{entry.address}")
         settle(page)
-        problems = shell_problems(page, f"{entry.title} – Löfteskartan")
-        findings = axe_findings(page, STREAMLIT_EXEMPTIONS)
-        counts[entry.title] = len(findings)
-        if findings or problems:
-            found[entry.title] = "\n".join([*problems, report(findings)])
+        for control, view in [(None, ""), *VIEWS.get(entry.title, [])]:
+            where = f"{entry.title} {view}".strip()
+            if control:
+                show_view(page, control, view)
+            problems = shell_problems(page, f"{entry.title} – Löfteskartan")
+            findings = axe_findings(page, STREAMLIT_EXEMPTIONS)
+            counts[where] = len(findings)
+            if findings or problems:
+                found[where] = "\n".join([*problems, report(findings)])
     print("axe serious/critical per page:", counts)
     assert not found, "\n\n".join(f"{title}:\n{text}" for title, text in found.items())
 
@@ -124,10 +153,8 @@ def test_every_page_and_its_map_and_calendar_frames_have_no_serious_axe_finding(
 def test_the_sign_in_page_has_no_serious_axe_finding(
     streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
 ) -> None:
-    users = tmp_path / "users.json"
-    add_user(users, "admin", "korrekt häst batteri", "administratör", "polis")
-    base = streamlit_server(
-        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    base = app_with_local_user(
+        streamlit_server, demo_url, tmp_path, "admin", "administratör", "polis"
     )
     page.set_default_timeout(SLOW_START_MS)
     page.goto(base)

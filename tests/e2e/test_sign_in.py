@@ -20,13 +20,14 @@ from oidc_provider_mock import User
 from oidc_provider_mock import app as mock_provider
 from playwright.sync_api import Page
 
-from geo.signin.users import add_user
 from tests.e2e.conftest import (
     BASE_PATHS,
+    PASSWORD,
     REPO_ROOT,
     BrowserLog,
     StartServer,
     _free_port,
+    app_with_local_user,
     screenshot,
     wait_for_map,
 )
@@ -147,10 +148,8 @@ def test_sign_in_with_openid_connect_applies_the_role_and_organisation_from_the_
 def test_sign_in_with_a_local_password_and_open_the_audit_log(
     streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
 ) -> None:
-    users = tmp_path / "users.json"
-    add_user(users, "admin", "korrekt häst batteri", "administratör", "polis")
-    base = streamlit_server(
-        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    base = app_with_local_user(
+        streamlit_server, demo_url, tmp_path, "admin", "administratör", "polis"
     )
     page.goto(base)
     page.get_by_role("heading", name="Logga in").wait_for()
@@ -158,7 +157,7 @@ def test_sign_in_with_a_local_password_and_open_the_audit_log(
     assert page.locator("[data-testid='stSidebarNav']").count() == 0  # no menu before sign-in
     screenshot(page, "logga-in-lokalt")
     page.get_by_label("Användarnamn").fill("admin")
-    page.get_by_label("Lösenord").fill("korrekt häst batteri")
+    page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.get_by_text("Inloggad som").wait_for()
     page.get_by_role("link", name="Administration").click()
@@ -171,10 +170,8 @@ def test_sign_in_with_a_local_password_and_open_the_audit_log(
 def test_a_bookmark_to_a_page_on_a_fresh_server_still_asks_for_the_password_first(
     streamlit_server: StartServer, page: Page, demo_url: str, tmp_path: Path
 ) -> None:
-    users = tmp_path / "users.json"
-    add_user(users, "planerare", "korrekt häst batteri", "planerare", "kommun")
-    base = streamlit_server(
-        REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url, "LOFTESKARTAN_USERS": str(users)}
+    base = app_with_local_user(
+        streamlit_server, demo_url, tmp_path, "planerare", "planerare", "kommun"
     )
     # The very first visit after the server started goes straight to the map's address.
     page.goto(f"{base}/Karta")
@@ -182,7 +179,7 @@ def test_a_bookmark_to_a_page_on_a_fresh_server_still_asks_for_the_password_firs
     assert page.locator("[data-testid='stSidebarNav']").count() == 0
     assert page.get_by_role("heading", name="Karta").count() == 0
     page.get_by_label("Användarnamn").fill("planerare")
-    page.get_by_label("Lösenord").fill("korrekt häst batteri")
+    page.get_by_label("Lösenord").fill(PASSWORD)
     page.get_by_role("button", name="Logga in").click()
     page.get_by_role("heading", name="Karta").wait_for()
     menu = page.locator("[data-testid='stSidebarNav']").inner_text().split("\n")
