@@ -34,8 +34,12 @@ from geo.exports.map_style import (
     KOMMUN_COLOUR,
     NEIGHBOUR_COLOUR,
     PLACE_COLOURS,
+    PLACE_SYMBOLS,
     TATORT_COLOUR,
+    PlaceSymbol,
     density_classes,
+    shape_marker_script,
+    symbol_svg,
 )
 from geo.records.models import CommitmentKind, PlaceKind
 from geo.spatial.crs import to_wgs84
@@ -64,19 +68,35 @@ def _layer(
     show: bool = True,
     style: Mapping[str, Any] | None = None,
     radius: int = 6,
+    symbol: PlaceSymbol | None = None,
 ) -> dict[str, Any]:
-    """A layer spec for the page script: GeoJSON, style, legend swatch."""
+    """A layer spec for the page script: GeoJSON, style, legend swatch.
+
+    A kind of place brings its `symbol`: its marker shape and dashes, and the same swatch
+    in the legend as on the app's maps.
+    """
     return {
         "name": name,
         "show": show,
-        "legend": {"colour": colour, "shape": shape},
-        "style": {"color": colour, "weight": 3, "fillOpacity": 0.2, **(style or {})},
+        "legend": {
+            "colour": colour,
+            "shape": shape,
+            "svg": symbol_svg(symbol.colour, symbol.shape, symbol.dash) if symbol else None,
+        },
+        "style": {
+            "color": colour,
+            "weight": 3,
+            "fillOpacity": 0.2,
+            **({"dashArray": symbol.dash} if symbol and symbol.dash else {}),
+            **(style or {}),
+        },
         "point": {
-            "radius": radius,
+            "radius": radius + 1 if symbol else radius,
             "color": "#ffffff",
             "weight": 1,
             "fillColor": colour,
             "fillOpacity": 0.9,
+            **({"className": symbol.css_class} if symbol else {}),
         },
         "data": {"type": "FeatureCollection", "features": features},
     }
@@ -157,7 +177,13 @@ def map_layers(data: ExportData) -> list[dict[str, Any]]:
         ]
         if features:
             layers.append(
-                _layer(f"Platser: {kind.label}", features, PLACE_COLOURS[kind], _shape_of(kind))
+                _layer(
+                    f"Platser: {kind.label}",
+                    features,
+                    PLACE_COLOURS[kind],
+                    _shape_of(kind),
+                    symbol=PLACE_SYMBOLS[kind],
+                )
             )
     layers += _labelled_base(data, "tatorter", TATORT_COLOUR, "point", radius=4)
     by_kind: dict[CommitmentKind, list[Feature]] = {}
@@ -282,7 +308,7 @@ def render_map_html(data: ExportData, tiles: bool = True) -> str:
         css=_leaflet_css(),
         leaflet=_leaflet_js(),
         config=_json_for_script(config),
-        script=_SCRIPT,
+        script=shape_marker_script() + _SCRIPT,
     )
 
 
@@ -332,9 +358,14 @@ _SCRIPT = """
     box.appendChild(text("strong", "Teckenförklaring"));
     cfg.layers.forEach(function (spec) {
       var row = L.DomUtil.create("div", "legend-row", box);
-      row.appendChild(text("span", "", "swatch " + spec.legend.shape)).style.background =
-        spec.legend.shape === "line" ? "transparent" : spec.legend.colour;
-      row.lastChild.style.borderColor = spec.legend.colour;
+      if (spec.legend.svg) {
+        // Our own SVG (geo.exports.map_style.symbol_svg), never user text.
+        row.appendChild(text("span", "", "symbol")).innerHTML = spec.legend.svg;
+      } else {
+        row.appendChild(text("span", "", "swatch " + spec.legend.shape)).style.background =
+          spec.legend.shape === "line" ? "transparent" : spec.legend.colour;
+        row.lastChild.style.borderColor = spec.legend.colour;
+      }
       row.appendChild(text("span", spec.name));
     });
     if (cfg.density) {
@@ -403,6 +434,8 @@ header p {{ margin: 2px 0; font-size: 14px; }}
   vertical-align: middle; border: 2px solid; box-sizing: border-box; }}
 .swatch.point {{ width: 10px; border-radius: 50%; border-color: #fff !important; }}
 .swatch.line {{ height: 4px; border-width: 2px 0 0 0; }}
+.symbol {{ display: inline-block; margin-right: 4px; vertical-align: middle; }}
+.symbol svg {{ display: block; }}
 </style>
 </head>
 <body>
