@@ -9,17 +9,19 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import folium
 from branca.element import MacroElement, Template
 
 from geo.exports.map_style import ACTIVITY_COLOURS, PLACE_SYMBOLS
 from geo.records.models import CommitmentKind, PlaceKind
+from geo.spatial.background_map import BackgroundMap
 from geo.spatial.layers import Bounds, FeatureCollection
 from geo.swedish import NARROW_NO_BREAK_SPACE, number
+from ui.background import STORED, add_backgrounds, stored_background
 from ui.map_legend import ShapeMarkers, place_map_legend
-from ui.offline import add_osm_tiles, use_vendored_assets
+from ui.offline import use_vendored_assets
 
 ANEBY_CENTRE = (57.8416, 14.8085)
 
@@ -62,13 +64,19 @@ def escaped(fc: FeatureCollection) -> FeatureCollection:
     return {**fc, "features": features}
 
 
-def new_map(bounds: Bounds | None, tiles: bool = True) -> folium.Map:
-    """An empty map on vendored assets, fitted to `bounds`, optionally with OSM tiles."""
+def new_map(
+    bounds: Bounds | None,
+    tiles: bool = True,
+    background: BackgroundMap | None | Literal["stored"] = STORED,
+) -> folium.Map:
+    """An empty map on vendored assets, fitted to `bounds`, optionally with background tiles:
+    the administrator's background map (`background`, by default the stored choice) before
+    OpenStreetMap."""
     use_vendored_assets()
     m = folium.Map(location=ANEBY_CENTRE, zoom_start=11, tiles=None, control_scale=True)
     ShapeMarkers().add_to(m)  # before any layer: place kinds get their own marker shapes
     if tiles:
-        add_osm_tiles(m)
+        add_backgrounds(m, stored_background() if background == STORED else background)
     if bounds is not None:
         m.fit_bounds(bounds.as_folium())
     return m
@@ -192,12 +200,13 @@ def overview_map(
     places: Mapping[PlaceKind, FeatureCollection],
     activities: Mapping[CommitmentKind, FeatureCollection],
     attributions: list[str],
+    background: BackgroundMap | None | Literal["stored"] = STORED,
 ) -> folium.Map:
     """The map page's map: base layers, places by kind, activities by kind, a layer switch.
 
     `activities` are counted markers per place and kind (`geo.spatial.layers.load_map_data`).
     """
-    m = new_map(bounds)
+    m = new_map(bounds, background=background)
     add_base_layers(m, base)
     for kind, fc in places.items():
         add_place_layer(m, fc, f"Platser: {kind.label}", kind)

@@ -66,7 +66,7 @@ def test_leaflet_is_taught_every_marker_shape() -> None:
 
 
 def test_the_overview_map_folds_its_layer_list_and_shows_the_legend_and_shapes() -> None:
-    m = overview_map(None, {}, place_collections([CENTRE, FAR_SITE]), {}, [])
+    m = overview_map(None, {}, place_collections([CENTRE, FAR_SITE]), {}, [], background=None)
     page = m.get_root().render()
     assert '"collapsed": true' in page and '"collapsed": false' not in page
     # The legend travels as a JSON string (non-ASCII letters escaped).
