@@ -576,7 +576,10 @@ def _karta_database(
         with store.session(actor) as s:
             data = load_map_data(s, doc, year.start_at, year.end_at, base)
         html = (
-            overview_map(data.bounds, data.base, data.places, data.activities, data.attributions)
+            # No background setting: the benchmark's database is not the app's (LOFTESKARTAN_DB).
+            overview_map(
+                data.bounds, data.base, data.places, data.activities, data.attributions, None
+            )
             .get_root()
             .render()
         )
@@ -600,7 +603,7 @@ def _karta_server_part(url: str, repeat: int) -> tuple[float, float]:
         with store.session(actor) as s:
             data = load_map_data(s, doc, year.start_at, year.end_at, base)
         overview_map(
-            data.bounds, data.base, data.places, data.activities, data.attributions
+            data.bounds, data.base, data.places, data.activities, data.attributions, None
         ).get_root().render()
 
     karta_time, _ = best_of(karta, repeat)

@@ -20,6 +20,7 @@ from geo.store.audit import (
 )
 from ui.admin_panels import base_layer_panel, promise_panel
 from ui.auth import guarded_download, mode, require, users_file
+from ui.background_panel import background_panel
 from ui.entry import through_app
 from ui.state import get_store
 from ui.text import plain, show_table
@@ -28,8 +29,8 @@ through_app()
 
 actor = require(Role.ADMIN)
 st.title("Administration")
-log_tab, users_tab, promise_tab, layer_tab = st.tabs(
-    ["Ändringslogg", "Användare", "Medborgarlöften", "Baslager"]
+log_tab, users_tab, promise_tab, layer_tab, background_tab = st.tabs(
+    ["Ändringslogg", "Användare", "Medborgarlöften", "Baslager", "Bakgrundskarta"]
 )
 
 with log_tab:
@@ -116,3 +117,6 @@ with promise_tab:
 
 with layer_tab:
     base_layer_panel(actor)
+
+with background_tab:
+    background_panel(actor)

@@ -51,7 +51,7 @@ from geo.spatial.layers import bounds_of, place_collections
 from geo.store import Session
 from geo.swedish import today
 from ui.finding_photos import forget_photo, photo_picker, stored_photo
-from ui.maps import add_layer, new_map
+from ui.maps import add_place_layer, new_map
 from ui.planning import (
     Schedule,
     commitment_picker,
@@ -261,7 +261,12 @@ def _new_finding(schedule: Schedule) -> None:
     routes = [p for p in schedule.places.values() if p.kind is PlaceKind.WALK_ROUTE]
     m = new_map(bounds_of([r.geometry for r in routes], margin_m=250) or week_bounds(schedule))
     if routes:
-        add_layer(m, place_collections(routes)[PlaceKind.WALK_ROUTE], "Vandringsrutt", "#d7191c")
+        add_place_layer(
+            m,
+            place_collections(routes)[PlaceKind.WALK_ROUTE],
+            "Vandringsrutt",
+            PlaceKind.WALK_ROUTE,
+        )
     clicked = st_folium(
         m, key="fd_map", returned_objects=["last_clicked"], height=350, use_container_width=True
     )

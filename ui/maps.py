@@ -9,26 +9,22 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 import folium
 from branca.element import MacroElement, Template
 
-from geo.exports.map_style import activity_colour
+from geo.exports.map_style import PLACE_SYMBOLS, activity_colour
 from geo.records.models import CommitmentKind, PlaceKind
+from geo.spatial.background_map import BackgroundMap
 from geo.spatial.layers import Bounds, FeatureCollection
 from geo.swedish import NARROW_NO_BREAK_SPACE, number
-from ui.offline import add_osm_tiles, use_vendored_assets
+from ui.background import STORED, add_backgrounds, stored_background
+from ui.map_legend import ShapeMarkers, place_map_legend
+from ui.offline import use_vendored_assets
 
 ANEBY_CENTRE = (57.8416, 14.8085)
 
-PLACE_COLOURS = {
-    PlaceKind.CENTRAL_AREA: "#1f78b4",
-    PlaceKind.TRAFFIC_CONTROL_SITE: "#e66101",
-    PlaceKind.INTERVENTION_PLACE: "#7b3294",
-    PlaceKind.POLICE_OFFICE: "#1a9641",
-    PlaceKind.WALK_ROUTE: "#d7191c",
-}
 # A count marker's diameter in pixels grows with the logarithm of its count: 1 → 22,
 # 10 → 28, 100 → 34, 10 000 → 46, so a busy place stands out without covering the town.
 COUNT_MARKER_PX = (22, 6)
@@ -68,12 +64,19 @@ def escaped(fc: FeatureCollection) -> FeatureCollection:
     return {**fc, "features": features}
 
 
-def new_map(bounds: Bounds | None, tiles: bool = True) -> folium.Map:
-    """An empty map on vendored assets, fitted to `bounds`, optionally with OSM tiles."""
+def new_map(
+    bounds: Bounds | None,
+    tiles: bool = True,
+    background: BackgroundMap | None | Literal["stored"] = STORED,
+) -> folium.Map:
+    """An empty map on vendored assets, fitted to `bounds`, optionally with background tiles:
+    the administrator's background map (`background`, by default the stored choice) before
+    OpenStreetMap."""
     use_vendored_assets()
     m = folium.Map(location=ANEBY_CENTRE, zoom_start=11, tiles=None, control_scale=True)
+    ShapeMarkers().add_to(m)  # before any layer: place kinds get their own marker shapes
     if tiles:
-        add_osm_tiles(m)
+        add_backgrounds(m, stored_background() if background == STORED else background)
     if bounds is not None:
         m.fit_bounds(bounds.as_folium())
     return m
@@ -87,10 +90,12 @@ def add_layer(
     style: Mapping[str, Any] | None = None,
     show: bool = True,
     radius: int = 7,
+    marker_class: str | None = None,
 ) -> None:
     """Add one switchable layer: polygons/lines styled, points as circle markers.
 
     `m` may also be a FeatureGroup (layers st_folium adds without reloading the map).
+    `marker_class` gives the points a shape (`geo.exports.map_style.PlaceSymbol.css_class`).
     """
     if not fc["features"]:
         return
@@ -102,10 +107,31 @@ def add_layer(
         show=show,
         style_function=lambda _f, s=base_style: s,
         marker=folium.CircleMarker(
-            radius=radius, color=colour, fill=True, fill_color=colour, fill_opacity=0.8, weight=2
+            radius=radius,
+            color=colour,
+            fill=True,
+            fill_color=colour,
+            fill_opacity=0.8,
+            weight=2,
+            **({"className": marker_class} if marker_class else {}),
         ),
         tooltip=folium.GeoJsonTooltip(fields=["label"], labels=False) if has_label else None,
     ).add_to(m)
+
+
+def add_place_layer(
+    m: folium.Map | folium.FeatureGroup, fc: FeatureCollection, name: str, kind: PlaceKind
+) -> None:
+    """One kind of place in its own symbol: a marker shape, a dashed route, a filled area."""
+    symbol = PLACE_SYMBOLS[kind]
+    add_layer(
+        m,
+        fc,
+        name,
+        symbol.colour,
+        {"dashArray": symbol.dash} if symbol.dash else None,
+        marker_class=symbol.css_class,
+    )
 
 
 def _count_icon(props: Mapping[str, Any], colour: str) -> dict[str, Any]:
@@ -174,18 +200,21 @@ def overview_map(
     places: Mapping[PlaceKind, FeatureCollection],
     activities: Mapping[CommitmentKind, FeatureCollection],
     attributions: list[str],
+    background: BackgroundMap | None | Literal["stored"] = STORED,
 ) -> folium.Map:
     """The map page's map: base layers, places by kind, activities by kind, a layer switch.
 
     `activities` are counted markers per place and kind (`geo.spatial.layers.load_map_data`).
     """
-    m = new_map(bounds)
+    m = new_map(bounds, background=background)
     add_base_layers(m, base)
     for kind, fc in places.items():
-        add_layer(m, fc, f"Platser: {kind.label}", PLACE_COLOURS[kind])
+        add_place_layer(m, fc, f"Platser: {kind.label}", kind)
     for kind, fc in activities.items():
         add_count_layer(m, fc, f"Genomfört: {kind.label}", activity_colour(kind))
     for text in attributions:
         _Attribution(text).add_to(m)
-    folium.LayerControl(collapsed=False).add_to(m)
+    # Folded: open, the list covered about half of the map.
+    folium.LayerControl(collapsed=True).add_to(m)
+    place_map_legend(activities=True).add_to(m)
     return m

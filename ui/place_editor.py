@@ -37,7 +37,7 @@ from geo.records.places import (
     validate_place,
 )
 from geo.spatial.crs import SWEREF99TM, WGS84
-from geo.spatial.layers import bounds_of, place_collections
+from geo.spatial.layers import bounds_of, opening_bounds, place_collections
 from geo.spatial.place_search import Hit
 from ui.base_layers import base_layers
 from ui.place_keyboard import chosen_marker
@@ -157,10 +157,8 @@ def draw_on_map(
     if chosen is not None:
         key += f"_{chosen.point.x:.1f}_{chosen.point.y:.1f}"
     active = [p for p in view.places if not p.is_retired]
-    around = [focus.geometry] if focus else (view.boundary or [p.geometry for p in active])
-    if chosen is not None:
-        around = [chosen.point]
-    bounds = bounds_of(around, margin_m=400 if focus or chosen else 500)
+    target = chosen.point if chosen else (focus.geometry if focus else None)
+    bounds = bounds_of([target], margin_m=400) if target else opening_bounds(active, view.boundary)
     m = drawing_map(bounds, view.base, view.attributions, geometry_type)
     group = places_group(place_collections(active))
     if chosen is not None:

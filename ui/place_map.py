@@ -15,7 +15,8 @@ from branca.element import MacroElement, Template
 
 from geo.records.models import PlaceKind
 from geo.spatial.layers import Bounds, FeatureCollection
-from ui.maps import PLACE_COLOURS, _Attribution, add_base_layers, add_layer, new_map
+from ui.map_legend import place_map_legend
+from ui.maps import _Attribution, add_base_layers, add_place_layer, new_map
 
 # Leaflet.draw's tools per geometry type; polygons may not cross themselves while drawn.
 DRAW_TOOLS: dict[str, dict[str, object]] = {
@@ -137,6 +138,7 @@ def drawing_map(
     for text in attributions:
         _Attribution(text).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    place_map_legend().add_to(m)
     return m
 
 
@@ -144,7 +146,7 @@ def places_group(places: dict[PlaceKind, FeatureCollection]) -> folium.FeatureGr
     """Stored places, coloured by kind, for st_folium's `feature_group_to_add`."""
     group = folium.FeatureGroup(name="Platser")
     for kind, fc in places.items():
-        add_layer(group, fc, kind.label, PLACE_COLOURS[kind])
+        add_place_layer(group, fc, kind.label, kind)
     return group
 
 
@@ -157,5 +159,5 @@ def preview_map(
     m = new_map(bounds)
     add_base_layers(m, base)
     for kind, fc in places.items():
-        add_layer(m, fc, kind.label, PLACE_COLOURS[kind])
+        add_place_layer(m, fc, kind.label, kind)
     return m

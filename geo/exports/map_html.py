@@ -33,10 +33,14 @@ from geo.exports.map_style import (
     KOMMUN_COLOUR,
     NEIGHBOUR_COLOUR,
     PLACE_COLOURS,
+    PLACE_SYMBOLS,
     TATORT_COLOUR,
+    PlaceSymbol,
     activity_colour,
     density_classes,
     kinds_in_order,
+    shape_marker_script,
+    symbol_svg,
 )
 from geo.records.models import PlaceKind
 from geo.spatial.activity_groups import ActivitySpots, group_activities
@@ -67,19 +71,35 @@ def _layer(
     show: bool = True,
     style: Mapping[str, Any] | None = None,
     radius: int = 6,
+    symbol: PlaceSymbol | None = None,
 ) -> dict[str, Any]:
-    """A layer spec for the page script: GeoJSON, style, legend swatch."""
+    """A layer spec for the page script: GeoJSON, style, legend swatch.
+
+    A kind of place brings its `symbol`: its marker shape and dashes, and the same swatch
+    in the legend as on the app's maps.
+    """
     return {
         "name": name,
         "show": show,
-        "legend": {"colour": colour, "shape": shape},
-        "style": {"color": colour, "weight": 3, "fillOpacity": 0.2, **(style or {})},
+        "legend": {
+            "colour": colour,
+            "shape": shape,
+            "svg": symbol_svg(symbol.colour, symbol.shape, symbol.dash) if symbol else None,
+        },
+        "style": {
+            "color": colour,
+            "weight": 3,
+            "fillOpacity": 0.2,
+            **({"dashArray": symbol.dash} if symbol and symbol.dash else {}),
+            **(style or {}),
+        },
         "point": {
-            "radius": radius,
+            "radius": radius + 1 if symbol else radius,
             "color": "#ffffff",
             "weight": 1,
             "fillColor": colour,
             "fillOpacity": 0.9,
+            **({"className": symbol.css_class} if symbol else {}),
         },
         "data": {"type": "FeatureCollection", "features": features},
     }
@@ -160,7 +180,13 @@ def map_layers(data: ExportData) -> list[dict[str, Any]]:
         ]
         if features:
             layers.append(
-                _layer(f"Platser: {kind.label}", features, PLACE_COLOURS[kind], _shape_of(kind))
+                _layer(
+                    f"Platser: {kind.label}",
+                    features,
+                    PLACE_COLOURS[kind],
+                    _shape_of(kind),
+                    symbol=PLACE_SYMBOLS[kind],
+                )
             )
     layers += _labelled_base(data, "tatorter", TATORT_COLOUR, "point", radius=4)
     layers += _activity_layers(data)
@@ -285,7 +311,7 @@ def render_map_html(data: ExportData, tiles: bool = True) -> str:
         css=_leaflet_css(),
         leaflet=_leaflet_js(),
         config=_json_for_script(config),
-        script=_SCRIPT,
+        script=shape_marker_script() + _SCRIPT,
     )
 
 
@@ -335,9 +361,14 @@ _SCRIPT = """
     box.appendChild(text("strong", "Teckenförklaring"));
     cfg.layers.forEach(function (spec) {
       var row = L.DomUtil.create("div", "legend-row", box);
-      row.appendChild(text("span", "", "swatch " + spec.legend.shape)).style.background =
-        spec.legend.shape === "line" ? "transparent" : spec.legend.colour;
-      row.lastChild.style.borderColor = spec.legend.colour;
+      if (spec.legend.svg) {
+        // Our own SVG (geo.exports.map_style.symbol_svg), never user text.
+        row.appendChild(text("span", "", "symbol")).innerHTML = spec.legend.svg;
+      } else {
+        row.appendChild(text("span", "", "swatch " + spec.legend.shape)).style.background =
+          spec.legend.shape === "line" ? "transparent" : spec.legend.colour;
+        row.lastChild.style.borderColor = spec.legend.colour;
+      }
       row.appendChild(text("span", spec.name));
     });
     if (cfg.density) {
@@ -413,6 +444,8 @@ header p {{ margin: 2px 0; font-size: 14px; }}
   vertical-align: middle; border: 2px solid; box-sizing: border-box; }}
 .swatch.point {{ width: 10px; border-radius: 50%; border-color: #fff !important; }}
 .swatch.line {{ height: 4px; border-width: 2px 0 0 0; }}
+.symbol {{ display: inline-block; margin-right: 4px; vertical-align: middle; }}
+.symbol svg {{ display: block; }}
 </style>
 </head>
 <body>

@@ -48,8 +48,9 @@ from geo.exports.map_style import (
     DENSITY_TITLE,
     FINDING_COLOUR,
     KOMMUN_COLOUR,
+    MATPLOTLIB_MARKERS,
     NEIGHBOUR_COLOUR,
-    PLACE_COLOURS,
+    PLACE_SYMBOLS,
     TATORT_COLOUR,
     activity_colour,
     density_classes,
@@ -280,20 +281,33 @@ def _draw_places(
         places = [p for p in data.places if p.kind is kind and not p.retired]
         if not places:
             continue
-        colour = PLACE_COLOURS[kind]
+        symbol = PLACE_SYMBOLS[kind]
+        colour = symbol.colour
         geoms = [p.geometry for p in places]
         if kind.geometry_type == "Polygon":
             _area(ax, geoms, facecolor=colour, alpha=0.18, edgecolor="none", zorder=3)
             _lines(ax, geoms, color=colour, linewidth=1.4, zorder=3.1)
             handles.append(Patch(facecolor=colour + "2e", edgecolor=colour, label=kind.label))
         elif kind.geometry_type == "LineString":
-            _lines(ax, geoms, color=colour, linewidth=2.2, zorder=4)
-            handles.append(Line2D([], [], color=colour, linewidth=2.2, label=kind.label))
-        else:
-            _points(
-                ax, geoms, color=colour, s=36, marker="s", edgecolor="white", linewidth=1, zorder=7
+            # The route's dashes, as on the screen, so it reads without its colour.
+            dashes: Any = (0, (4, 3)) if symbol.dash else "-"
+            _lines(ax, geoms, color=colour, linewidth=2.2, linestyle=dashes, zorder=4)
+            handles.append(
+                Line2D([], [], color=colour, linewidth=2.2, linestyle=dashes, label=kind.label)
             )
-            handles.append(_point_handle(colour, kind.label, marker="s"))
+        else:
+            marker = MATPLOTLIB_MARKERS[symbol.shape]
+            _points(
+                ax,
+                geoms,
+                color=colour,
+                s=40,
+                marker=marker,
+                edgecolor="white",
+                linewidth=1,
+                zorder=7,
+            )
+            handles.append(_point_handle(colour, kind.label, marker=marker))
         if labels is not None:
             for p in places:
                 point = p.geometry.representative_point()

@@ -64,5 +64,6 @@ def test_an_administrator_adds_a_promise_and_a_road_layer_that_the_map_then_show
 
     page.get_by_role("link", name="Karta", exact=True).click()
     frame = page.frame_locator(MAP_FRAME)
-    frame.get_by_text("Vägar (test)").wait_for()
+    # In the folded layer list: there, but shown only when the list is opened.
+    frame.get_by_text("Vägar (test)").wait_for(state="attached")
     assert "Källa: vagar.geojson" in frame.locator(".leaflet-control-attribution").inner_text()

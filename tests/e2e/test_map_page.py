@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import FrameLocator, Page
 
 from geo.records.models import Actor, CommitmentKind
 from geo.records.periods import promise_year
@@ -35,6 +35,12 @@ PRESENCE_MARKERS = 2
 ACTIVITY_MARKERS = PRESENCE_MARKERS + TRAFFIC_SITES + 2 + 1 + 1
 
 
+def open_layer_list(frame: FrameLocator) -> None:
+    """Unfold the layer list, folded at first so it does not cover the map."""
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-expanded").wait_for()
+
+
 def test_map_page_draws_kommun_tatorter_and_places_offline(
     streamlit_server: StartServer, page: Page, browser_log: BrowserLog, demo_url: str
 ) -> None:
@@ -50,6 +56,8 @@ def test_map_page_draws_kommun_tatorter_and_places_offline(
 
     frame = page.frame_locator(MAP_FRAME)
     assert "Källa: SCB" in frame.locator(".leaflet-control-attribution").inner_text()
+    assert frame.locator(".leaflet-control-layers-expanded").count() == 0
+    open_layer_list(frame)
     frame.get_by_text("Platser: Trafikkontrollplats").click()
     page.wait_for_function(
         """([sel, n]) => {
@@ -91,6 +99,7 @@ def test_logged_activities_are_counted_markers_per_place_with_a_swedish_tooltip(
     markers = frame.locator(".lofteskartan-activity")
     assert markers.count() == 0  # activity layers start switched off
 
+    open_layer_list(frame)
     frame.get_by_text("Genomfört: Närvaro").click()
     markers.nth(PRESENCE_MARKERS - 1).wait_for()
     assert markers.count() == PRESENCE_MARKERS
@@ -105,6 +114,7 @@ def test_logged_activities_are_counted_markers_per_place_with_a_swedish_tooltip(
     busiest_marker.dispatch_event("mouseout")
     tooltip.wait_for(state="detached")
 
+    open_layer_list(frame)
     for name in ("Trafikkontroll", "Narkotikainsats", "Trygghetsvandring"):
         frame.get_by_text(f"Genomfört: {name}").click()
     frame.get_by_text("Genomfört: Lokal och information om öppettider").click()

@@ -113,6 +113,7 @@ def test_names_and_notes_with_html_and_scripts_appear_as_text_everywhere(
     tooltip.wait_for()
     screenshot(page, "xss-karta")
     assert tooltip.inner_text().strip() == IMG
+    frame.locator(".leaflet-control-layers").hover()  # the layer list is folded at first
     frame.get_by_text("Genomfört: Närvaro").click()
     frame.locator(".lofteskartan-activity").dispatch_event("mouseover")
     logged = frame.locator(".leaflet-tooltip", has_text="Närvaro")

@@ -27,6 +27,7 @@ from shapely.geometry import Point, shape
 from geo.disclosure.audience import Audience, AudienceRules, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, make_export, render
+from geo.exports.map_style import PLACE_SYMBOLS, symbol_svg
 from geo.installation.init import initialise
 from geo.spatial.aggregate import GridShape, cell_of
 from geo.spatial.crs import sweref_to_lonlat
@@ -639,3 +640,21 @@ def test_the_meeting_activity_list_is_refused_for_a_public_export(store: Store) 
     data = load_export_data(store, ACTOR, request(Audience.PUBLIC))
     with pytest.raises(ValidationError, match="bara i den interna versionen"):
         render(data, ExportFormat.MEETING_CSV, ExportOptions())
+
+
+def test_map_html_draws_each_kind_of_place_in_its_own_symbol_as_the_app_does(
+    exports: Exports,
+) -> None:
+    page = exports[(Audience.INTERNAL, ExportFormat.MAP_HTML.value)].decode()
+    config = json.loads(
+        page.split('id="lofteskartan-data">')[1].split("</script>")[0].replace("\\u0026", "&")
+    )
+    drawn = {spec["name"]: spec for spec in config["layers"]}
+    kinds = [k for k in PLACE_SYMBOLS if f"Platser: {k.label}" in drawn]
+    assert any(k.geometry_type == "Point" for k in kinds)
+    for kind in kinds:
+        symbol, spec = PLACE_SYMBOLS[kind], drawn[f"Platser: {kind.label}"]
+        assert spec["legend"]["svg"] == symbol_svg(symbol.colour, symbol.shape, symbol.dash)
+        if kind.geometry_type == "Point":
+            assert spec["point"]["className"] == symbol.css_class
+    assert "_lofteskartanShapes" in page  # Leaflet learns the shapes in the file itself
