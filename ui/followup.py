@@ -15,6 +15,7 @@ from geo.records.indicators import SUGGESTED, indicators_from_table, trends
 from geo.records.models import Actor
 from geo.records.pace import RULE_TEXT
 from geo.store import Store
+from geo.swedish import count
 from ui.text import as_stored, neutralised, plain, show_table
 
 STATUS_COLOURS = {"I fas": "#d9f0d3", "Risk": "#fee6ce", "Efter": "#fcbba1"}
@@ -79,7 +80,8 @@ def presence_tables(view: PresenceView) -> None:
         width="stretch",
     )
     st.caption(
-        f"{view.activities:d} aktiviteter under perioden: {view.outside:d} låg utanför alla "
+        f"{count(view.activities, 'aktivitet', 'aktiviteter')} under perioden: "
+        f"{view.outside:d} låg utanför alla "
         f"centrumområden och {view.unplaced:d} saknar plats (t.ex. möten). En aktivitet räknas "
         "i ett område när dess plats ligger i området eller på dess gräns."
     )
@@ -88,7 +90,8 @@ def presence_tables(view: PresenceView) -> None:
     unused = [s for s in view.sites if not s.used]
     if view.sites:
         st.write(
-            f"{len(view.sites) - len(unused)} av {len(view.sites)} platser användes; "
+            f"{len(view.sites) - len(unused)} av "
+            f"{count(len(view.sites), 'plats', 'platser')} användes; "
             f"{len(unused)} användes inte."
         )
     show_table(

@@ -28,6 +28,8 @@ from typing import Any
 
 import matplotlib
 
+from geo.swedish import count
+
 matplotlib.use("Agg")  # no display on a server; must precede any pyplot-using import
 
 import shapely
@@ -572,7 +574,8 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
     if data.audience is Audience.PUBLIC:
         notes.append(
             f"Offentlig karta: bara öppna uppgifter. Rutor med färre än "
-            f"{data.rules.min_count} aktiviteter visas inte. Insatsplatser visas aldrig."
+            f"{count(data.rules.min_count, 'aktivitet', 'aktiviteter')} visas inte. "
+            f"Insatsplatser visas aldrig."
         )
     elif view is MapView.OVERVIEW and data.activities:
         notes.append("Markörens storlek visar hur många aktiviteter som gjorts på platsen.")

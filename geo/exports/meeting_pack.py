@@ -21,6 +21,8 @@ from pathlib import Path
 
 import matplotlib
 
+from geo.swedish import count
+
 matplotlib.use("Agg")
 
 from fpdf import FPDF
@@ -472,7 +474,10 @@ def _map_page(pdf: _Pack, data: ExportData, view: MapView) -> None:
             f"{data.rules.cell_size_m:g} m."
         )
         if data.audience is Audience.PUBLIC:
-            text += f" Rutor med färre än {data.rules.min_count} aktiviteter visas inte."
+            text += (
+                " Rutor med färre än "
+                f"{count(data.rules.min_count, 'aktivitet', 'aktiviteter')} visas inte."
+            )
     pdf.paragraph(text, 9)
     png = render_map_png(data, view, dpi=170)
     height = pdf.h - pdf.b_margin - pdf.get_y() - 2

@@ -11,6 +11,7 @@ from geo.records.pace import PaceForecast, pace_forecast
 from geo.records.periods import Period, promise_year, promise_year_containing
 from geo.records.progress import CommitmentProgress, progress_from_tallies, tertial_slices
 from geo.store import Store
+from geo.swedish import count
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,9 @@ class StatusReport:
         if not self.unassigned:
             return ""
         return (
-            f"{self.unassigned} aktiviteter, planerade aktiviteter och regler hör inte till "
-            "något medborgarlöfte (sparade av en äldre version i en databas med flera löften) "
+            f"{count(self.unassigned, 'post', 'poster')} (aktiviteter, planerade aktiviteter och "
+            "regler) hör inte till något medborgarlöfte (sparade av en äldre version i en "
+            "databas med flera löften) "
             "och räknas därför inte här."
         )
 
