@@ -15,6 +15,7 @@ from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.signin.hosts import allowed_hosts, host_allowed
 from ui.auth import show_signed_in, sign_in_gate
 from ui.entry import in_app
+from ui.swedish_widgets import swedish_widgets
 from ui.text import plain
 
 LOG = logging.getLogger("lofteskartan")
@@ -106,6 +107,7 @@ def _main() -> None:
 # Streamlit runs this file as __main__; tests import it for the page table.
 if __name__ == "__main__":
     st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
+    swedish_widgets()
     _refuse_foreign_host()
     try:
         _main()
