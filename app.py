@@ -13,8 +13,10 @@ from geo.disclosure.access import Role, role_of
 from geo.errors import LofteskartanError
 from geo.signin.hosts import ENV_VAR as ALLOWED_HOSTS_ENV
 from geo.signin.hosts import allowed_hosts, host_allowed
-from ui.auth import show_signed_in, sign_in_gate
-from ui.entry import in_app
+from ui.accessibility import accessible_shell, page_title
+from ui.auth import show_signed_in, sign_in_gate, signed_in_this_run
+from ui.entry import in_app, show_menu
+from ui.folium_templates import compile_templates_once
 from ui.swedish_widgets import swedish_widgets
 from ui.text import plain
 
@@ -93,20 +95,25 @@ def _main() -> None:
     # Pages the user's role cannot use are left out of the menu; each page checks again.
     pages = [p for p in PAGE_TABLE if role_of(actor).rank >= p.role.rank]
     in_app()
+    show_menu()
     navigation = st.navigation(
         [
             st.Page(p.path, title=p.title, url_path=p.address, default=i == 0)
             for i, p in enumerate(pages)
         ]
     )
+    page_title(navigation.title)
     st.sidebar.markdown("**Löfteskartan** – medborgarlöften på kartan")
     show_signed_in(actor)
-    navigation.run()
+    with signed_in_this_run(actor):
+        navigation.run()
 
 
 # Streamlit runs this file as __main__; tests import it for the page table.
 if __name__ == "__main__":
     st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
+    accessible_shell()
+    compile_templates_once()  # the maps' templates, once per server process
     swedish_widgets()
     _refuse_foreign_host()
     try:

@@ -5,6 +5,7 @@
     python benchmarks/run.py --quick         # 2,000 activities: checks the script, not speed
     python benchmarks/run.py --only karta    # one part: heatmap, coverage, page, karta, scale
     python benchmarks/run.py --only scale --scale-size 20000  # ten promises of 20,000 each
+    python benchmarks/run.py --only shell    # every page, the app's shell, two interactions
 
 Builds 100,000 synthetic activities over Aneby kommun (EPSG:3006, inside SCB's boundary,
 clustered around the three tätorter) and 200 central areas, then prints one line per figure:
@@ -355,45 +356,87 @@ DRAWN = {
     ),
     "vector": _IN_MAP.format(selector="path.leaflet-interactive", ready="true"),
 }
+# Any page is drawn when its script run has ended (Streamlit marks its root with the run's
+# state), its title is shown and every map and calendar frame has drawn itself.
+_IDLE = """(() => {
+    const app = document.querySelector("[data-testid=stApp]");
+    return !!app && app.getAttribute("data-test-script-state") === "notRunning"
+        && !!document.querySelector("h1");
+})()"""
+_FRAMES = """[...document.querySelectorAll(
+        "iframe[title='streamlit_folium.st_folium'], iframe[title='streamlit_calendar.calendar']"
+    )].every(f => f.contentDocument && f.contentDocument.querySelector(
+        ".leaflet-map-pane, .fc-view"))"""
+DRAWN["page"] = f"() => {_IDLE} && {_FRAMES}"
+for _name in ("overview", "image", "vector"):
+    DRAWN[_name] = f"() => {_IDLE} && ({DRAWN[_name]})()"
+# Counts the script runs a tab has seen, so an interaction is timed until the run it started
+# has ended (not the run before it).
+COUNT_RUNS = """
+window.__runs = 0;
+new MutationObserver(() => {
+    const app = document.querySelector("[data-testid=stApp]");
+    const state = app && app.getAttribute("data-test-script-state");
+    if (state === "running" && window.__state !== "running") window.__runs += 1;
+    window.__state = state;
+}).observe(document, {subtree: true, childList: true, attributes: true});
+"""
+
+
+def _offline(route: Any) -> None:
+    """Let requests to this machine through; refuse the internet, as CI and police networks do."""
+    host = urllib.parse.urlsplit(route.request.url).hostname
+    if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
+        route.continue_()
+    else:
+        route.abort("internetdisconnected")
+
+
+def _chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless, as the browser tests start it."""
+    return playwright.chromium.launch(
+        executable_path="/usr/bin/chromium",
+        args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+              "--no-first-run", "--disable-background-networking"],
+    )  # fmt: skip
+
+
+def _offline_context(browser: Any) -> Any:
+    """A fresh tab's context (no cache, no cookies) without the internet."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.add_init_script(COUNT_RUNS)
+    context.route("**/*", _offline)
+    return context
 
 
 def _timed_visits(
-    targets: dict[str, tuple[str, str]], loads: int, between: Callable[[], None]
+    targets: dict[str, tuple[str, str]],
+    loads: int,
+    between: Callable[[], None],
+    first: bool = False,
 ) -> dict[str, list[float]]:
     """Seconds from `goto` until the map is drawn, in fresh tabs, for each target.
 
     Targets are visited in turn (ours, the peer, ours, …), so both see the same load on
     a shared machine. One untimed visit each first (the server imports the page's modules,
     as any server does that has shown the page before), then `between()`, then `loads`
-    timed rounds.
+    timed rounds. With `first`, that first visit is timed too and comes first in the list.
     """
     from playwright.sync_api import sync_playwright
 
-    def offline(route: Any) -> None:
-        host = urllib.parse.urlsplit(route.request.url).hostname
-        if host in ("127.0.0.1", "localhost") or route.request.url.startswith("data:"):
-            route.continue_()
-        else:
-            route.abort("internetdisconnected")
-
     times: dict[str, list[float]] = {name: [] for name in targets}
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                  "--no-first-run", "--disable-background-networking"],
-        )  # fmt: skip
+        browser = _chromium(p)
         for round_ in range(loads + 1):
             if round_ == 1:
                 between()
             for name, (url, drawn) in targets.items():
-                context = browser.new_context(viewport={"width": 1400, "height": 1000})
-                context.route("**/*", offline)
+                context = _offline_context(browser)
                 page = context.new_page()
                 start = time.perf_counter()
                 page.goto(url)
                 page.wait_for_function(DRAWN[drawn], timeout=120_000, polling="raf")
-                if round_ > 0:
+                if round_ > 0 or first:
                     times[name].append(time.perf_counter() - start)
                 context.close()
         browser.close()
@@ -786,6 +829,248 @@ def bench_scale(size: int, quick: bool) -> None:
         )
 
 
+# -- every page and the app's shell (issue 16) -------------------------------------------
+
+# The menu's pages with their addresses ("" is the first page, Översikt) and when each is drawn.
+SHELL_PAGES = (
+    ("oversikt", "", "overview"),
+    ("karta", "Karta", "vector"),
+    ("platser", "Platser", "page"),
+    ("planering", "Planering", "page"),
+    ("logga", "Logga", "page"),
+    ("polisomrade", "Polisomrade", "page"),
+    ("uppfoljning", "Uppfoljning", "page"),
+    ("varmekarta", "Varmekarta", "image"),
+    ("lagesbild", "Lagesbild", "page"),
+    ("export", "Export", "page"),
+    ("kontrollplatser", "Kontrollplatser", "page"),
+    ("admin", "Admin", "page"),
+)
+
+# The trivial page with a widget: the peer of an interaction (a rerun after a widget change).
+TRIVIAL_WIDGET_PAGE = TRIVIAL_PAGE.replace(
+    "folium.CircleMarker([57.84, 14.81], radius=8)",
+    "folium.CircleMarker([57.84, 14.81], radius=8, color=colour)",
+).replace(
+    'st.title("Karta")',
+    'st.title("Karta")\ncolour = st.radio("Färg", ["blue", "red"], horizontal=True)',
+)
+
+# The app's shell around a page that draws only its title: app.py's sign-in gate, menu and
+# sidebar, and what every page calls first (through_app, the promise and year, the actor).
+SHELL_MAIN = """
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+sys.path.insert(0, {repo!r})
+import streamlit as st
+
+import app
+
+here = Path(__file__).parent
+app.PAGE_TABLE = (replace(app.PAGE_TABLE[0], file=str(here / "shell_page.py")), *app.PAGE_TABLE[1:])
+st.set_page_config(page_title="Löfteskartan", layout="wide")
+app._main()
+"""
+SHELL_PAGE = """
+import streamlit as st
+
+from ui.entry import through_app
+from ui.state import current_actor, selection
+
+through_app()
+sel = selection()
+current_actor()
+st.title("Karta")
+"""
+TITLE_PAGE = """
+import streamlit as st
+
+st.title("Karta")
+"""
+
+
+def _script_run_seconds(script: Path, env: dict[str, str], repeat: int) -> float:
+    """Median seconds of a warm script run in Streamlit's AppTest, in this process."""
+    from streamlit.testing.v1 import AppTest
+
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
+    try:
+        at = AppTest.from_file(str(script), default_timeout=120)
+        at.run()
+        assert not at.exception, at.exception
+        times = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - start)
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    return statistics.median(times)
+
+
+def _interaction_times(
+    url: str, drawn: str, prepare: Callable[[Any], None], act: Callable[[Any], None], loads: int
+) -> list[float]:
+    """Seconds from a widget change until the run it started has drawn the page, in fresh tabs."""
+    from playwright.sync_api import sync_playwright
+
+    ready = DRAWN[drawn].removeprefix("() => ")
+    times = []
+    with sync_playwright() as p:
+        browser = _chromium(p)
+        for _ in range(loads):
+            context = _offline_context(browser)
+            page = context.new_page()
+            page.goto(url)
+            page.wait_for_function(DRAWN[drawn], timeout=120_000, polling="raf")
+            prepare(page)
+            page.wait_for_function(DRAWN[drawn], timeout=120_000, polling="raf")
+            runs = page.evaluate("window.__runs")
+            start = time.perf_counter()
+            act(page)
+            page.wait_for_function(
+                f"() => window.__runs > {runs} && {ready}", timeout=120_000, polling="raf"
+            )
+            times.append(time.perf_counter() - start)
+            context.close()
+        browser.close()
+    return times
+
+
+def _pick_week(page: Any) -> None:
+    """Planering: type another day of the month into the week's date field."""
+    day = page.get_by_role("spinbutton", name="day, Vecka (välj en dag i veckan)")
+    # A day at least a week from the shown one, so the week always changes.
+    shown = int(day.inner_text() or 1)
+    day.click()
+    page.keyboard.type("22" if shown < 15 else "05")
+    page.get_by_role("heading", name="Planering").click()  # leaving the field commits it
+
+
+def _list_view(page: Any) -> None:
+    page.get_by_role("radio", name="Lista", exact=True).click(force=True)
+
+
+def _week_filter(page: Any) -> None:
+    """Planering's list: the filter "Bara vald vecka" off (or on again)."""
+    page.get_by_text("Bara vald vecka").click()
+
+
+def _colour(page: Any) -> None:
+    page.get_by_role("radio", name="red", exact=True).click(force=True)
+
+
+def bench_shell(activities: list[Activity], quick: bool) -> None:
+    n = len(activities)
+    k = f"{n // 1000}k"
+    with tempfile.TemporaryDirectory(prefix="lofteskartan-shell-") as tmp:
+        folder = Path(tmp)
+        url_db = f"sqlite:///{folder / 'shell.sqlite'}"
+        store = Store(url_db)
+        note(f"building the database for every page ({n:,} activities)")
+        initialise(store, Actor("benchmark"), [REPO / "data" / "promises"])
+        with store.session(Actor("benchmark")) as s:
+            s.add_activities_bulk(activities, document_id="aneby-2023-2024")
+        store.dispose()
+        (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
+        scripts = {
+            "trivial": TRIVIAL_PAGE,
+            "trivial_widget": TRIVIAL_WIDGET_PAGE,
+            "shell_main": SHELL_MAIN.format(repo=str(REPO)),
+            "shell_page": SHELL_PAGE,
+            "title": TITLE_PAGE,
+        }
+        for name, text in scripts.items():
+            (folder / f"{name}.py").write_text(text, encoding="utf-8")
+        env = {"LOFTESKARTAN_DB": url_db}
+        repeat = 5 if quick else 15
+        note("timing the shell's script run in-process (AppTest)")
+        shell_run = _script_run_seconds(folder / "shell_main.py", env, repeat)
+        title_run = _script_run_seconds(folder / "title.py", env, repeat)
+        report(
+            "shell_server_run",
+            shell_run - title_run,
+            "s",
+            f"the app's shell, a warm script run (sign-in gate, menu, sidebar's promise and year, "
+            f"through_app, the actor) with {n:,} activities: {shell_run:.3f} s, less a page that "
+            f"only draws its title: {title_run:.3f} s; medians of {repeat}; goal ≤ 0.15 s",
+        )
+        loads = 2 if quick else 3
+        note("timing every page and the shell in Chromium (fresh tabs, in turn)")
+        procs = []
+        try:
+            ours_proc, ours = _serve(REPO / "app.py", env, folder / "app.log")
+            procs.append(ours_proc)
+            shell_proc, shell = _serve(folder / "shell_main.py", env, folder / "shell.log")
+            procs.append(shell_proc)
+            peer_proc, peer = _serve(folder / "trivial.py", {}, folder / "trivial.log")
+            procs.append(peer_proc)
+            title_proc, title = _serve(folder / "title.py", {}, folder / "title.log")
+            procs.append(title_proc)
+            widget_proc, widget = _serve(folder / "trivial_widget.py", {}, folder / "widget.log")
+            procs.append(widget_proc)
+            targets = {"peer": (peer, "vector"), "title": (title, "page"), "shell": (shell, "page")}
+            targets |= {name: (f"{ours}/{address}", drawn) for name, address, drawn in SHELL_PAGES}
+            times = _timed_visits(targets, loads, lambda: None, first=True)
+            note("timing two interactions and a widget change on the trivial page")
+            planering = f"{ours}/Planering"
+            interactions = {
+                "peer": _interaction_times(widget, "vector", lambda page: None, _colour, loads),
+                "week": _interaction_times(planering, "page", lambda page: None, _pick_week, loads),
+                "filter": _interaction_times(planering, "page", _list_view, _week_filter, loads),
+            }
+        finally:
+            for proc in procs:
+                _stop(proc)
+    peer_first, peer_later = times["peer"][0], statistics.median(times["peer"][1:])
+    title_later = statistics.median(times["title"][1:])
+    shell_later = statistics.median(times["shell"][1:])
+    report(
+        f"shell_page_{k}_later_visits",
+        shell_later,
+        "s",
+        f"{shell_later / title_later:.2f}× a Streamlit page that only draws its title: "
+        f"{title_later:.2f} s; the app's shell around an empty page; medians of {loads}",
+    )
+    for name, _, _ in SHELL_PAGES:
+        first, later = times[name][0], statistics.median(times[name][1:])
+        report(
+            f"page_{name}_{k}_first_visit",
+            first,
+            "s",
+            f"{first / peer_first:.2f}× the trivial Streamlit + folium page's first visit: "
+            f"{peer_first:.2f} s; the first visit after the server started",
+        )
+        report(
+            f"page_{name}_{k}_later_visits",
+            later,
+            "s",
+            f"{later / peer_later:.2f}× the trivial page: {peer_later:.2f} s; medians of {loads} "
+            "fresh tabs, in turn; goal ≤ 1.2×",
+        )
+    peer_rerun = statistics.median(interactions["peer"])
+    for name, what in (
+        ("week", "Planering: another week picked in the date field"),
+        ("filter", 'Planering\'s list: the filter "Bara vald vecka" switched'),
+    ):
+        value = statistics.median(interactions[name])
+        report(
+            f"interaction_{name}_{k}",
+            value,
+            "s",
+            f"{value / peer_rerun:.2f}× the trivial page's rerun after a radio button: "
+            f"{peer_rerun:.2f} s; {what}; until the page is drawn again; medians of {loads}; "
+            "goal ≤ 1.2×",
+        )
+
+
 def machine() -> str:
     """CPU model, cores, memory and load, for the README."""
     cpu = platform.processor() or "?"
@@ -811,7 +1096,7 @@ def main() -> int:
     parser.add_argument("--skip-browser", action="store_true", help="no page load in Chromium")
     parser.add_argument(
         "--only",
-        choices=("heatmap", "coverage", "page", "karta", "scale"),
+        choices=("heatmap", "coverage", "page", "karta", "scale", "shell"),
         help="one part of the run",
     )
     parser.add_argument(
@@ -840,6 +1125,8 @@ def main() -> int:
         bench_karta(activities, areas, args.quick, not args.skip_browser)
     if args.only in (None, "scale"):
         bench_scale(args.scale_size or n, args.quick)
+    if args.only in (None, "shell") and not args.skip_browser:
+        bench_shell(activities, args.quick)
     return 0
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.followup.status import status_report
-from geo.records.pace import RULE_TEXT
+from geo.records.periods import period_over_message
+from geo.records.targets import rule_texts
 from geo.swedish import today
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
@@ -19,8 +20,13 @@ if sel is None:
     st.stop()
 doc = sel.document
 report = status_report(get_store(), current_actor(), doc.id, sel.period.start.year, today())
+with get_store().session(current_actor()) as s:
+    # After the period, plans and logs count nowhere: say so, and how to go on.
+    period_over = period_over_message(doc, s.promise_documents(), today())
 
 st.title(plain(doc.title))
+if period_over:
+    st.warning(plain(period_over))
 signed_by = " · ".join(plain(f"{s.name}, {s.title}, {s.organisation}") for s in doc.signatories)
 st.caption(
     f"{plain(doc.kommun_name)} (kommunkod {plain(doc.kommunkod)}) och {plain(doc.police_area)}. "
@@ -34,7 +40,7 @@ if report.unassigned_text:
     st.warning(plain(report.unassigned_text))
 st.caption(f"Läget den {report.today:%Y-%m-%d}. Mer per tertial under Uppföljning.")
 with st.expander("Hur räknas I fas, Risk och Efter?"):
-    st.markdown(RULE_TEXT)
+    st.markdown("\n\n".join(rule_texts(doc)))
 
 for promise in doc.promises:
     st.markdown(f"#### {plain(promise.title)}")

@@ -15,6 +15,7 @@ from ui.place_editor import (
     drawing_status,
     import_panel,
     load_view,
+    nonce,
     place_form,
     places_table,
     retire_panel,
@@ -22,6 +23,7 @@ from ui.place_editor import (
     show_flash,
     stop_editing_button,
 )
+from ui.place_keyboard import keyboard_position
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
 
@@ -63,8 +65,18 @@ with form_column:
         else:
             st.subheader(f"Ändra {kind.label.lower()}: {plain(editing.name)}")
         stop_editing_button()
+    chosen = None
+    if editing is None or not editing.is_retired:
+        # The keyboard's way to place or move (WCAG 2.1.1): coordinates or a name.
+        chosen = keyboard_position(
+            f"platssok_{editing.id if editing else 'ny'}_{nonce()}",
+            kind,
+            view.places,
+            context,
+            view.base,
+        )
 with map_column:
-    drawing = draw_on_map(view, kind.geometry_type, editing)
+    drawing = draw_on_map(view, kind.geometry_type, editing, chosen)
 with form_column:
     if editing is not None and editing.is_retired:
         st.info(

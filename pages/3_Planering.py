@@ -18,7 +18,6 @@ from geo.planning.schedule import (
     week_label,
     week_range,
 )
-from geo.records.models import CommitmentKind
 from geo.swedish import count
 from ui.auth import require
 from ui.calendar import RANDOM_COLOUR, calendar_events, show_calendar
@@ -54,7 +53,8 @@ day = st.date_input(
     min_value=period.start,
     max_value=period.end,
     format="YYYY-MM-DD",
-    key="plan_day",
+    # One key per year: a day kept from another year would lie outside this one's range.
+    key=f"plan_day_{period.start:%Y%m%d}",
 )
 year, week, _ = day.isocalendar()
 week_start, week_end = week_range(year, week)
@@ -97,7 +97,7 @@ elif view == "Lista":
     c1, c2, c3 = st.columns(3)
     kinds = c1.multiselect(
         "Typer",
-        list(CommitmentKind),
+        list(doc.all_kinds),
         format_func=lambda k: k.label,
         key="flt_kind",
         placeholder="Alla",
@@ -138,8 +138,8 @@ elif view == "Karta":
     st_folium(m, key=f"week_map_{day}", returned_objects=[], use_container_width=True, height=500)
 
 elif view == "Planera":
-    plan_form(doc, schedule, day)
+    plan_form(doc, schedule, day, period)
 elif view == "Slumpad närvaro":
-    random_form(doc, schedule, day)
+    random_form(doc, schedule, day, period)
 else:
     publish_panel(doc, schedule, period, day)

@@ -29,7 +29,7 @@ VIEWS = ["Snabblogg", "Iakttagelser", "Kommunens siffror"]
 view = st.radio("Vy", VIEWS, horizontal=True, key="log_view", label_visibility="collapsed")
 if view == "Snabblogg":
     st.caption("Bara antal, aldrig vilka personer. Anteckningar är interna.")
-    quick_log(doc, schedule, day)
+    quick_log(doc, schedule, day, period)
 elif view == "Iakttagelser":
     findings_panel(doc, schedule, day)
 else:

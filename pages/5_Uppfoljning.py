@@ -39,7 +39,7 @@ if section in (None, "Löftet"):
 elif section == "Var har vi varit?":
     kinds = st.multiselect(
         "Aktiviteter som räknas",
-        list(CommitmentKind),
+        list(doc.all_kinds),
         default=[CommitmentKind.PRESENCE],
         format_func=lambda k: k.label,
         key="presence_kinds",

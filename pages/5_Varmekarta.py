@@ -6,7 +6,6 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.followup.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
-from geo.records.models import CommitmentKind
 from geo.records.progress import tertial_slices
 from geo.swedish import count
 from ui.entry import through_app
@@ -26,7 +25,7 @@ st.title("Värmekarta")
 kinds_col, commitment_col = st.columns(2)
 kinds = kinds_col.multiselect(
     "Typ av aktivitet",
-    list(CommitmentKind),
+    list(doc.all_kinds),
     format_func=lambda k: k.label,
     placeholder="Alla typer",
     key="heat_kinds",

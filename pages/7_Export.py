@@ -18,6 +18,7 @@ from geo.errors import LofteskartanError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import (
     EXPORT_CHOICES,
+    MEETING_LIST_CHOICE,
     ExportChoice,
     file_name_for,
     load_export_data,
@@ -131,7 +132,13 @@ def producer(choice: ExportChoice):  # type: ignore[no-untyped-def]
     return produce
 
 
-for n, choice in enumerate(EXPORT_CHOICES):
+choices = list(EXPORT_CHOICES)
+if not public and st.checkbox(
+    "Hela aktivitetslistan sedan förra mötet som CSV, bredvid mötesunderlaget",
+    key="export_meeting_list",
+):
+    choices.append(MEETING_LIST_CHOICE)
+for n, choice in enumerate(choices):
     button, text = st.columns([2, 3], vertical_alignment="center")
     button.download_button(
         f"Export: {choice.label}",

@@ -112,7 +112,7 @@ st.subheader("Varför de här platserna")
 reasons_table(result)
 
 st.subheader("Rotation")
-settings = rotation_settings(len(result.chosen))
+settings = rotation_settings(len(result.chosen), sel.period)
 try:
     rotation = Rotation(
         settings.weeks, settings.min_gap, settings.seed, settings.start, settings.per_week
@@ -132,6 +132,7 @@ if st.button("Lägg in i planeringen", type="primary"):
             settings.weekday,
             settings.start_time,
             settings.hours,
+            sel.period,
         )
         st.success(
             f"{count(saved, 'planerad trafikkontroll', 'planerade trafikkontroller')} lades in i "

@@ -26,6 +26,8 @@ from datetime import date, datetime, timedelta
 
 from shapely.geometry import LineString, Point, box
 
+from geo.disclosure.audience import Audience, ExportRequest
+from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.files.photos import clean_photo
 from geo.installation.init import initialise
 from geo.records.models import (
@@ -260,3 +262,15 @@ def plant(store: Store) -> Planted:
             document_id=DOCUMENT,
         )
     return Planted(secret.id, internal.id, office.id)
+
+
+def planted_export(url: str, audience: Audience, fmt: ExportFormat) -> bytes:
+    """An export of the planted store at `url` for the promise year, made at `MADE_AT`."""
+    store = Store(url)
+    try:
+        data = load_export_data(
+            store, ACTOR, ExportRequest(audience, *PERIOD, MADE_AT, meeting_date=MEETING)
+        )
+    finally:
+        store.dispose()
+    return render(data, fmt, ExportOptions())

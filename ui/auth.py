@@ -32,7 +32,8 @@ from __future__ import annotations
 import logging
 import os
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -57,6 +58,8 @@ SINGLE_USER = Actor("app:lokal", role=Role.ADMIN.value, organisation="polis")
 # (Actor, monotonic time of sign-in, the user's created_at in the file)
 _SIGNED_IN = "_lofteskartan_signed_in"
 _PROBLEM = "_lofteskartan_sign_in_problem"
+# Who app.py's sign-in gate found, for the rest of that one script run (`signed_in_this_run`).
+_THIS_RUN = "_lofteskartan_actor_this_run"
 CLOSED = (
     "Löfteskartan är stängd: inloggning med användarfil är inställd för den här databasen, "
     "men användarfilen saknas på servern. Den som sköter servern behöver lägga tillbaka "
@@ -204,7 +207,15 @@ def _shared_database() -> bool:
 
 
 def identity() -> Actor | None:
-    """Who is signed in, or None. In single-user mode always the local administrator."""
+    """Who is signed in, or None. In single-user mode always the local administrator.
+
+    Within a run of app.py the answer of its sign-in gate is reused: every page asks again
+    (`require`, `current_actor`, the sidebar), and each asking read the users file or the
+    database and the stored promises anew, several times a run. The next run asks afresh.
+    """
+    if _THIS_RUN in st.session_state:
+        actor: Actor = st.session_state[_THIS_RUN]
+        return actor
     current = mode()
     if current == "oidc":
         return _named_organisation(_oidc_identity())
@@ -369,6 +380,21 @@ def sign_in_gate(url_paths: Sequence[str] = ()) -> Actor:
         st.stop()
         raise AssertionError("unreachable")  # st.stop() raises; this keeps mypy honest
     return actor
+
+
+@contextmanager
+def signed_in_this_run(actor: Actor) -> Iterator[None]:
+    """While the page of this run runs, `identity()` is `actor` (what the sign-in gate found).
+
+    Forgotten when the run ends however it ends (st.stop, st.rerun, an error), so callbacks
+    before the next run and the next run itself ask again, and a user removed from the users
+    file or signed out elsewhere is out at the next run, as before.
+    """
+    st.session_state[_THIS_RUN] = actor
+    try:
+        yield
+    finally:
+        st.session_state.pop(_THIS_RUN, None)
 
 
 def show_signed_in(actor: Actor) -> None:

@@ -5,7 +5,9 @@ and leaves it only when app.py first calls `st.navigation`. The first visit afte
 start that goes straight to a page's address (a bookmark to /Karta) would run that page file
 alone: Streamlit's file-name menu ("app", "Oversikt"…), a narrow layout and no sign-in form.
 Each page therefore calls `through_app()` before it draws anything, and app.py calls
-`in_app()` so that a session it has served is known.
+`in_app()` so that a session it has served is known. The file-name menu is kept out of sight
+by `client.showSidebarNavigation = false` in .streamlit/config.toml, which app.py's
+`show_menu()` turns on for its own menu.
 """
 
 from __future__ import annotations
@@ -31,3 +33,12 @@ def through_app() -> None:
     # click that started this run. (Streamlit's AppTest sets the flag again on every run.)
     if not st.session_state.get(_SEEN):
         st.rerun()
+
+
+def show_menu() -> None:
+    """Show the app's menu (config.toml hides Streamlit's file-name menu of the first run).
+
+    The option is the server's, not the session's: once app.py has run, every later session
+    shows the menu `st.navigation` gives it, and the old multipage mode never comes back.
+    """
+    st.set_option("client.showSidebarNavigation", True)

@@ -13,12 +13,19 @@ from geo.followup.hours import WEEKDAYS, as_frame
 from geo.followup.status import StatusReport, status_rows
 from geo.records.indicators import SUGGESTED, indicators_from_table, trends
 from geo.records.models import Actor
-from geo.records.pace import RULE_TEXT
+from geo.records.targets import rule_texts
 from geo.store import Store
 from geo.swedish import count
 from ui.text import as_stored, neutralised, plain, show_table
 
-STATUS_COLOURS = {"I fas": "#d9f0d3", "Risk": "#fee6ce", "Efter": "#fcbba1"}
+STATUS_COLOURS = {
+    "I fas": "#d9f0d3",
+    "Risk": "#fee6ce",
+    "Efter": "#fcbba1",
+    "Klar": "#d9f0d3",
+    "Inte klar": "#fee6ce",
+    "Försenad": "#fcbba1",
+}
 
 
 def progress_tables(report: StatusReport) -> None:
@@ -48,7 +55,7 @@ def progress_tables(report: StatusReport) -> None:
             "Prognos": st.column_config.TextColumn(width="large"),
         },
     )
-    st.markdown(RULE_TEXT)
+    st.markdown("\n\n".join(rule_texts(report.document)))
     if report.tertials:
         st.markdown("##### Genomförda per tertial")
         st.caption(

@@ -29,6 +29,7 @@ from geo.records.models import (
     Finding,
     FindingStatus,
     Indicator,
+    Kind,
     PlaceKind,
     PlanStatus,
     PromiseDocument,
@@ -39,11 +40,12 @@ from geo.records.outcomes import (
     FINDING_STATUS_SV,
     INDICATORS,
     ORGANISATION_TYPES,
-    QUICK_FIELDS,
     fields_for,
     is_overdue,
+    quick_fields,
     term_of,
 )
+from geo.records.periods import Period
 from geo.records.recurrence import local_time
 from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections
@@ -65,9 +67,9 @@ from ui.text import plain, plain_label, show_table
 K = CommitmentKind
 
 
-def _count_inputs(kind: CommitmentKind) -> dict[str, float]:
+def _count_inputs(kind: Kind) -> dict[str, float]:
     """Number fields for the kind: the quick ones first, the rest under "Fler fält"."""
-    quick = QUICK_FIELDS[kind]
+    quick = quick_fields(kind)
     fields = [f for f in fields_for(kind) if not f.name.startswith("org_")]
     values: dict[str, float] = {}
 
@@ -95,8 +97,9 @@ def _count_inputs(kind: CommitmentKind) -> dict[str, float]:
     return values
 
 
-def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
-    """Mark a planned activity done with its outcome, or log one that was not planned."""
+def quick_log(doc: PromiseDocument, schedule: Schedule, day: date, year: Period) -> None:
+    """Mark a planned activity done with its outcome, or log one that was not planned, in
+    the follow-up year `year`."""
     mode = st.radio("Vad vill du logga?", ["Planerad", "Oplanerad"], horizontal=True, key="ql_mode")
     plan = None
     commitment_id: str | None = None
@@ -169,7 +172,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
         )
 
         def save(s: Session) -> str:
-            stored = log_activity(s, activity, doc.id, planned=plan)
+            stored = log_activity(s, activity, doc.id, planned=plan, year=year)
             return f"Loggat: {kind.label} {short_when(stored.start, stored.end)}."
 
         write(save)

@@ -14,7 +14,7 @@ from typing import Any
 import folium
 from branca.element import MacroElement, Template
 
-from geo.exports.map_style import ACTIVITY_COLOURS
+from geo.exports.map_style import activity_colour
 from geo.records.models import CommitmentKind, PlaceKind
 from geo.spatial.layers import Bounds, FeatureCollection
 from geo.swedish import NARROW_NO_BREAK_SPACE, number
@@ -184,7 +184,7 @@ def overview_map(
     for kind, fc in places.items():
         add_layer(m, fc, f"Platser: {kind.label}", PLACE_COLOURS[kind])
     for kind, fc in activities.items():
-        add_count_layer(m, fc, f"Genomfört: {kind.label}", ACTIVITY_COLOURS[kind])
+        add_count_layer(m, fc, f"Genomfört: {kind.label}", activity_colour(kind))
     for text in attributions:
         _Attribution(text).add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

@@ -38,8 +38,10 @@ from geo.records.places import (
 )
 from geo.spatial.crs import SWEREF99TM, WGS84
 from geo.spatial.layers import bounds_of, place_collections
+from geo.spatial.place_search import Hit
 from geo.swedish import count
 from ui.base_layers import base_layers
+from ui.place_keyboard import chosen_marker
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.place_payloads import Drawing, clicked_place, drawn_shape
 from ui.state import current_actor, get_store
@@ -54,7 +56,7 @@ SELECTED = "platser_vald"
 TABLE_ROUND = "platser_tabellomgang"
 HOW_TO_DRAW = {
     "Point": "Klicka på **Sätt ut en punkt** (markören) till vänster på kartan och sedan där "
-    "platsen ska vara.",
+    "platsen ska vara, eller skriv koordinater eller ett namn i fältet för platsens läge.",
     "Polygon": "Klicka på **Rita en yta** och klicka ut hörnen; stäng ytan genom att klicka på "
     "första punkten.",
     "LineString": "Klicka på **Rita en vandringsrutt**, klicka ut rutten i ordning och avsluta "
@@ -141,13 +143,26 @@ def load_view(kommunkod: str) -> MapView:
     return MapView(prepared.layers, prepared.attributions, places, prepared.boundary, kommunkod)
 
 
-def draw_on_map(view: MapView, geometry_type: str, focus: Place | None) -> Drawing:
-    """The drawing map; returns what is drawn on it now (from the on_change callback)."""
+def draw_on_map(
+    view: MapView, geometry_type: str, focus: Place | None, chosen: Hit | None = None
+) -> Drawing:
+    """The drawing map; returns what is drawn on it now (from the on_change callback).
+
+    A position `chosen` by keyboard centres the map (a new map, so an older drawing goes) and,
+    for a point kind, is the point until something is drawn on the map.
+    """
     key = f"platskarta_{geometry_type}_{focus.id if focus else 'ny'}_{nonce()}"
+    if chosen is not None:
+        key += f"_{chosen.point.x:.1f}_{chosen.point.y:.1f}"
     active = [p for p in view.places if not p.is_retired]
     around = [focus.geometry] if focus else (view.boundary or [p.geometry for p in active])
-    bounds = bounds_of(around, margin_m=400 if focus else 500)
+    if chosen is not None:
+        around = [chosen.point]
+    bounds = bounds_of(around, margin_m=400 if focus or chosen else 500)
     m = drawing_map(bounds, view.base, view.attributions, geometry_type)
+    group = places_group(place_collections(active))
+    if chosen is not None:
+        chosen_marker(group, chosen)
 
     def remember() -> None:
         # st_folium has put the component's value under `key` before calling this.
@@ -166,10 +181,13 @@ def draw_on_map(view: MapView, geometry_type: str, focus: Place | None) -> Drawi
         # Only drawings and clicks on shapes rerun the page: no pan, zoom or click on the
         # bare map (each vertex of a drawing would).
         returned_objects=["all_drawings", "last_active_drawing"],
-        feature_group_to_add=places_group(place_collections(active)),
+        feature_group_to_add=group,
         on_change=remember,
     )
-    return drawn_shape(st.session_state.get(DRAWINGS, {}).get(key))
+    drawn = drawn_shape(st.session_state.get(DRAWINGS, {}).get(key))
+    if drawn.count == 0 and chosen is not None and geometry_type == "Point":
+        return Drawing(chosen.point, 1, source=chosen.text)
+    return drawn
 
 
 def drawing_status(
@@ -203,7 +221,8 @@ def drawing_status(
         return False
     lines = describe_facts(place_facts(kind, geom, context.tatorter))
     facts = " · ".join(plain(line) for line in lines)
-    st.success(f"Ritat på kartan. {facts}" if lines else "Ritat på kartan.")
+    where = f"Läget: {plain(drawing.source)}." if drawing.source else "Ritat på kartan."
+    st.success(f"{where} {facts}" if lines else where)
     for warning in place_warnings(geom, context):
         st.warning(plain(warning))
     return True
@@ -285,8 +304,9 @@ def place_form(
         use_drawing = place is None or drawing.geometry is not None
         if place is not None:
             st.caption(
-                "Rita en ny form på kartan för att flytta platsen eller ändra dess form; "
-                "annars behålls den nuvarande."
+                "Rita en ny form på kartan (en punkt kan också flyttas med fältet för "
+                "platsens läge) för att flytta platsen eller ändra dess form; annars behålls "
+                "den nuvarande."
             )
         submitted = st.form_submit_button(
             "Spara ändringar" if place else "Spara plats", type="primary"

@@ -20,11 +20,15 @@ from geo.records.places import geometry_from_geojson
 
 @dataclass(frozen=True)
 class Drawing:
-    """What is drawn on the map: the shape to use (EPSG:3006) and how many shapes there are."""
+    """What is drawn on the map: the shape to use (EPSG:3006) and how many shapes there are.
+
+    `source` names a position chosen by keyboard instead ("Aneby (Tätort)").
+    """
 
     geometry: BaseGeometry | None
     count: int
     problem: str = ""
+    source: str = ""
 
 
 def drawn_shape(all_drawings: Sequence[Mapping[str, Any]] | None) -> Drawing:

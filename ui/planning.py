@@ -28,6 +28,7 @@ from geo.records.models import (
     Activity,
     Classification,
     CommitmentKind,
+    Kind,
     Place,
     PlaceKind,
     PlannedActivity,
@@ -35,7 +36,7 @@ from geo.records.models import (
     PromiseDocument,
     ScheduleRule,
 )
-from geo.records.periods import Period
+from geo.records.periods import Period, nearest_day
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
 from geo.spatial.layers import bounds_of
 from geo.store import Session
@@ -67,8 +68,8 @@ def load_schedule(doc: PromiseDocument, period: Period) -> Schedule:
 
 
 def reference_day(period: Period) -> date:
-    """Today, or the nearest day of the chosen promise year when today is outside it."""
-    return min(max(today(), period.start), period.end)
+    """Today (Stockholm), or the nearest day of the chosen follow-up year outside it."""
+    return nearest_day(period, today())
 
 
 def write(action: Callable[[Session], str]) -> None:
@@ -108,13 +109,13 @@ def place_picker(
     return None if chosen is None else places[chosen]
 
 
-def kind_picker(doc: PromiseDocument, key: str) -> CommitmentKind:
+def kind_picker(doc: PromiseDocument, key: str) -> Kind:
     """The kinds the promise has, in its order, with Swedish labels."""
     kinds = list(dict.fromkeys(c.kind for c in doc.commitments))
     return st.selectbox("Typ", kinds, format_func=lambda k: k.label, key=key)
 
 
-def commitment_picker(doc: PromiseDocument, kind: CommitmentKind, key: str) -> str | None:
+def commitment_picker(doc: PromiseDocument, kind: Kind, key: str) -> str | None:
     """The commitment an activity serves: chosen only when the promise has several of a kind."""
     commitments = doc.commitments_of_kind(kind)
     if len(commitments) <= 1:
@@ -139,8 +140,8 @@ def _dates(text: str) -> tuple[date, ...]:
 # -- plan one or many -----------------------------------------------------------------------
 
 
-def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
-    """Plan one activity or a recurring one, preview its dates and conflicts, save."""
+def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period) -> None:
+    """Plan one activity or a recurring one in `year`, preview its dates and conflicts, save."""
     kind = kind_picker(doc, "pf_kind")
     commitment_id = commitment_picker(doc, kind, f"pf_commitment_{kind.value}")
     place = place_picker(schedule.places, "Plats", "pf_place")
@@ -185,7 +186,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
             ]
             rule = None
         else:
-            rule = _rule_widgets(repeat, first, start, end)
+            rule = _rule_widgets(repeat, first, start, end, year)
             plans, expansion = planned_from_rule(
                 rule,
                 kind,
@@ -216,7 +217,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
 
         def save(s: Session) -> str:
             if rule is None:
-                save_single(s, plans[0], doc.id)
+                save_single(s, plans[0], doc.id, year)
                 return f"Planerat: {kind.label} {short_when(plans[0].start, plans[0].end)}."
             saved = save_recurring(
                 s,
@@ -228,17 +229,21 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
                 team=team,
                 classification=classification,
                 note=note,
+                year=year,
             )
             return f"Sparat: {saved.rule.description} {len(saved.planned)} tillfällen planerade."
 
         write(save)
 
 
-def _rule_widgets(repeat: str, first: date, start: time, end: time) -> RecurrenceRule:
+def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period) -> RecurrenceRule:
     """The weekly or monthly part of the form, as a rule."""
     c1, c2 = st.columns(2)
     last = c1.date_input(
-        "Sista dag", value=first + timedelta(weeks=12), key="pf_last", format="YYYY-MM-DD"
+        "Sista dag",
+        value=nearest_day(year, first + timedelta(weeks=12)),
+        key="pf_last",
+        format="YYYY-MM-DD",
     )
     if repeat == "Varje vecka":
         weekdays = c2.multiselect(
@@ -288,7 +293,7 @@ DEFAULT_WINDOWS = (
 )
 
 
-def random_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
+def random_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period) -> None:
     """Choose places, windows and numbers; preview the drawn plan; save it with its seed."""
     st.caption(RESEARCH_NOTE)
     spots = [
@@ -371,7 +376,9 @@ def random_form(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     if st.button("Spara slumpad plan", type="primary", key="rp_save"):
 
         def save(s: Session) -> str:
-            saved = save_random_plan(s, spec, doc.id, team=team, commitment_id=commitment_id)
+            saved = save_random_plan(
+                s, spec, doc.id, team=team, commitment_id=commitment_id, year=year
+            )
             return f"Sparat: {len(saved.planned)} slumpade besök (frö {spec.seed})."
 
         write(save)

@@ -13,9 +13,10 @@ import streamlit as st
 
 from geo.errors import LofteskartanError
 from geo.files.siting_io import read_candidates, read_demand
-from geo.planning.rotation import RotationPlan, monday_after, new_seed
+from geo.planning.rotation import RotationPlan, default_rotation_start, new_seed
 from geo.planning.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
 from geo.planning.siting import result_collections as collections
+from geo.records.periods import Period
 from geo.swedish import WEEKDAYS, today
 from ui.maps import escaped, new_map
 from ui.text import plain, plain_label, show_table
@@ -161,8 +162,9 @@ class RotationSettings:
     hours: float
 
 
-def rotation_settings(n_sites: int) -> RotationSettings:
-    """Inputs for a rotation over `n_sites` suggested sites; the seed lives in the session."""
+def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
+    """Inputs for a rotation over `n_sites` suggested sites in the follow-up year `year`; the
+    seed lives in the session."""
     st.session_state.setdefault("siting_seed", new_seed())
     cols = st.columns(4)
     weeks = cols[0].number_input("Veckor", 1, 104, 8)
@@ -176,7 +178,9 @@ def rotation_settings(n_sites: int) -> RotationSettings:
     per_week = cols[2].number_input("Platser per vecka", 1, n_sites, 1)
     seed = cols[3].number_input("Frö", 0, 10**9, key="siting_seed", help="Samma frö ger samma plan")
     cols = st.columns(4)
-    start = cols[0].date_input("Första veckan", monday_after(today()), format="YYYY-MM-DD")
+    start = cols[0].date_input(
+        "Första veckan", default_rotation_start(year, today()), format="YYYY-MM-DD"
+    )
     weekday = cols[1].selectbox("Veckodag", range(7), index=2, format_func=WEEKDAYS.__getitem__)
     start_time = cols[2].time_input("Starttid", time(7, 0))
     hours = cols[3].number_input("Timmar", 0.5, 24.0, 2.0, step=0.5)

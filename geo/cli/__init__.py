@@ -21,10 +21,9 @@ import os
 import sys
 from collections.abc import Sequence
 
-from geo.cli import admin, export, imports, sites, status
+from geo.cli import admin, check, export, imports, sites, status
 from geo.cli.common import Registrar, SwedishParser, UsageError, cli_actor
 from geo.errors import LofteskartanError
-from geo.store import Store
 
 __all__ = [
     "COMMANDS",
@@ -93,6 +92,7 @@ EXPORT_COMMANDS: list[Registrar] = [
 COMMANDS: list[Registrar] = [
     admin.register_init,
     status.register_status,
+    check.register_check,
     admin.register_serve,
     sites.register_suggest_sites,
     _register_import,
@@ -107,6 +107,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     try:
         args = build_parser().parse_args(argv)
+        from geo.store import Store  # after parsing: `--help` and usage errors need no database
+
         store = Store()
         try:
             return int(args.handler(args, store))

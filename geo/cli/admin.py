@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.cli.common import (
     PROMISE_DIR,
@@ -16,7 +17,9 @@ from geo.cli.common import (
     add_command,
     cli_actor,
 )
-from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
 
 # -- init -------------------------------------------------------------------------------
 

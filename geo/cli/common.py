@@ -13,20 +13,23 @@ import sys
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from geo.errors import LofteskartanError, ValidationError
 from geo.files.limits import MAX_WEEKS_AHEAD, check_date
-from geo.records.models import Actor, PromiseDocument
-from geo.records.promise_choice import document_label
-from geo.store import Store
+
+# `lofteskartan --help` and a usage error need none of these: the records pull in shapely and
+# the store SQLAlchemy (0.3 s of imports), so a command imports them when it runs.
+if TYPE_CHECKING:
+    from geo.records.models import Actor, PromiseDocument
+    from geo.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PROMISE_DIR = REPO_ROOT / "data" / "promises"
 
 # A command's handler runs it and returns the exit code; a registrar adds commands to a
 # parser's subcommands (`sub.add_parser(...)` with `set_defaults(handler=...)`).
-Handler = Callable[[argparse.Namespace, Store], int]
+Handler = Callable[[argparse.Namespace, "Store"], int]
 Registrar = Callable[[argparse._SubParsersAction], None]
 
 
@@ -61,6 +64,8 @@ def cli_actor() -> Actor:
     Whoever can run the command line on the database's machine is its operator and can read
     the database file anyway, so the command line has every right, sekretess included.
     """
+    from geo.records.models import Actor
+
     try:
         user = getpass.getuser()
     except Exception:  # no user name in some containers
@@ -119,6 +124,8 @@ def chosen_document(
 
 def say_document(doc: PromiseDocument) -> None:
     """Tell the user which promise the command used, on stderr (`--json` keeps stdout clean)."""
+    from geo.records.promise_choice import document_label
+
     print(f"Medborgarlöfte: {document_label(doc)}", file=sys.stderr)
 
 

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.cli.common import (
     PLACES_DOCUMENT_HELP,
@@ -24,7 +25,9 @@ from geo.cli.common import (
     places_kommun,
     weeks_ahead,
 )
-from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
 
 
 def _add_audience_and_period(
@@ -121,7 +124,7 @@ _EXPORT_HELP = {
 
 def register_formats(formats: argparse._SubParsersAction) -> None:
     """Add `export map-html`, `map-png`, `meeting-pdf`, `gpkg`, `csv` and `followup`."""
-    from geo.spatial.aggregate import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
+    from geo.spatial.grid_options import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
 
     for name, help_text in _EXPORT_HELP.items():
         p = formats.add_parser(name, help=help_text, description=help_text)
@@ -168,13 +171,20 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
                 help='första dagen för "genomfört sedan förra mötet" '
                 "(standard: dagen efter förra loggade samverkansmötet)",
             )
+            p.add_argument(
+                "--activity-list",
+                action="store_true",
+                help="skriv också hela listan över aktiviteter sedan förra mötet som CSV "
+                "bredvid (UT_aktiviteter.csv); mötesunderlaget listar bara de viktigaste när "
+                "de är fler än 40",
+            )
         p.set_defaults(handler=_cmd_export, export_format=name)
 
 
 def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.audience import Audience, AudienceRules, ExportRequest, default_period
-    from geo.exports.make import ExportFormat, ExportOptions, make_export, write_export
-    from geo.spatial.aggregate import GridShape
+    from geo.exports.make import ExportFormat, ExportOptions, make_exports, write_export
+    from geo.spatial.grid_options import GridShape
     from geo.store import now
 
     out: Path = args.out
@@ -200,9 +210,22 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
         tiles=not getattr(args, "no_tiles", False),
         density_png=getattr(args, "view", "oversikt") == "tathet",
     )
-    result = make_export(store, actor, ExportFormat(args.export_format), request, options)
-    write_export(result.payload, out, public=request.audience is Audience.PUBLIC)
-    print(f"{result.summary} -> {out}")
+    public = request.audience is Audience.PUBLIC
+    listed = getattr(args, "activity_list", False)
+    if listed and public:
+        raise UsageError(
+            "--activity-list finns bara för --audience internal: den offentliga versionen "
+            "visar inga enskilda aktiviteter."
+        )
+    formats = [ExportFormat(args.export_format)]
+    if listed:
+        formats.append(ExportFormat.MEETING_CSV)
+    # One read for both: the list holds exactly the pack's "since the last meeting".
+    results = make_exports(store, actor, formats, request, options)
+    paths = [out, out.with_name(f"{out.stem}_aktiviteter.csv")]
+    for result, path in zip(results, paths, strict=False):
+        write_export(result.payload, path, public=public)
+        print(f"{result.summary} -> {path}")
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from geo.cli.common import (
     PLACES_DOCUMENT_HELP,
@@ -19,7 +20,9 @@ from geo.cli.common import (
     places_kommun,
 )
 from geo.files.limits import PLACES_LIMIT
-from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
 
 
 def _crs_option(p: argparse.ArgumentParser) -> None:

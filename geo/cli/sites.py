@@ -9,7 +9,7 @@ import argparse
 import json
 from datetime import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from geo.cli.common import (
     UsageError,
@@ -20,7 +20,9 @@ from geo.cli.common import (
     iso_date,
     say_document,
 )
-from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
 
 
 def _metres(text: str) -> float:

@@ -6,9 +6,12 @@ import argparse
 import json
 import sys
 from datetime import date
+from typing import TYPE_CHECKING
 
 from geo.cli.common import UsageError, add_document_option, chosen_document, cli_actor
-from geo.store import Store
+
+if TYPE_CHECKING:
+    from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
 
 
 def _year(text: str) -> int:

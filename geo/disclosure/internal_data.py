@@ -100,6 +100,7 @@ def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> rows.
         note=activity.note,
         id=activity.id,
         is_example=activity.is_example,
+        place_id=place.id if place else None,
     )
 
 

@@ -15,6 +15,7 @@ from geo.records.models import (
     Activity,
     Classification,
     CommitmentKind,
+    Kind,
     Place,
     PlaceKind,
     PlannedActivity,
@@ -59,7 +60,7 @@ def is_opening_hours(plan: PlannedActivity, places: Mapping[int, Place]) -> bool
 
 
 def _open_presence_at(
-    kind: CommitmentKind,
+    kind: Kind,
     classification: Classification,
     place_id: int | None,
     places: Mapping[int, Place],

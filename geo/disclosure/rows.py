@@ -17,8 +17,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.records.models import (
     Classification,
     Commitment,
-    CommitmentKind,
     FindingStatus,
+    Kind,
     PlaceKind,
     PlanStatus,
     PromiseDocument,
@@ -55,12 +55,17 @@ class PlaceRow:
     is_example: bool
     version: int | None = None
 
+    @property
+    def is_retired(self) -> bool:
+        """`retired` under the name a stored `Place` gives it, so maps group either alike."""
+        return self.retired
+
 
 @dataclass(frozen=True)
 class ActivityRow:
     """A logged activity as exported (internal exports only)."""
 
-    kind: CommitmentKind
+    kind: Kind
     commitment_id: str | None
     week: str
     start: datetime
@@ -73,13 +78,16 @@ class ActivityRow:
     note: str
     id: int | None
     is_example: bool
+    # The place the reader may see (None without, or when it is hidden): the internal map
+    # counts activities per place and kind as Karta does (geo.spatial.activity_groups).
+    place_id: int | None = None
 
 
 @dataclass(frozen=True)
 class PlannedRow:
     """A planned activity as exported (public: opening hours only, by week)."""
 
-    kind: CommitmentKind
+    kind: Kind
     commitment_id: str | None
     week: str
     start: datetime | None

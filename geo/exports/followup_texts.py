@@ -21,6 +21,7 @@ from geo.disclosure.rows import ExportData, PeriodSummary, SummaryRow
 from geo.exports.map_html import render_map_html
 from geo.exports.meeting_pack import outcome_text
 from geo.records.models import STOCKHOLM
+from geo.records.promise_summary import target_in_words
 from geo.swedish import MONTHS, count, date_range, number, stamp
 
 TERTIAL_MONTHS = {1: "januari–april", 2: "maj–augusti", 3: "september–december"}
@@ -91,7 +92,7 @@ def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
             if results:
                 sentence += f" Resultat: {results}."
             if r.commitment.target is not None:
-                sentence += f" Målet för löftesåret är {r.commitment.target.describe()}."
+                sentence += f" Målet: {target_in_words(r.commitment.target)}."
             lines.append(sentence)
         lines.append("")
     if data.audience is Audience.PUBLIC:

@@ -12,6 +12,7 @@ import os
 import re
 import tempfile
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ class ExportFormat(LabelledEnum):
     MAP_HTML = "map-html", "Karta (HTML)"
     MAP_PNG = "map-png", "Kartbild (PNG)"
     MEETING_PDF = "meeting-pdf", "Mötesunderlag (PDF)"
+    MEETING_CSV = "meeting-csv", "Mötesunderlagets aktivitetslista (CSV)"
     GPKG = "gpkg", "Data (GeoPackage)"
     CSV = "csv", "Data (CSV för Excel, zip)"
     FOLLOWUP = "followup", "Uppföljning för polisen.se (text och karta, zip)"
@@ -62,6 +64,7 @@ _FILES = {
     ExportFormat.MAP_HTML: _File(".html", "text/html", "karta"),
     ExportFormat.MAP_PNG: _File(".png", "image/png", "kartbild"),
     ExportFormat.MEETING_PDF: _File(".pdf", "application/pdf", "motesunderlag"),
+    ExportFormat.MEETING_CSV: _File(".csv", "text/csv", "motesunderlag_aktiviteter"),
     ExportFormat.GPKG: _File(".gpkg", "application/geopackage+sqlite3", "data"),
     ExportFormat.CSV: _File(".zip", "application/zip", "data_csv"),
     ExportFormat.FOLLOWUP: _File(".zip", "application/zip", "uppfoljning"),
@@ -129,6 +132,14 @@ EXPORT_CHOICES = (
     ),
 )
 
+# Offered beside the meeting pack when asked for (internal only): the pack lists at most 40
+# activities one by one, this file every one since the last meeting.
+MEETING_LIST_CHOICE = ExportChoice(
+    ExportFormat.MEETING_CSV,
+    ExportOptions(),
+    "Alla aktiviteter sedan förra mötet som CSV för Excel: hela listan bakom mötesunderlaget.",
+)
+
 
 def _slug(text: str) -> str:
     """ASCII, lower case, underscores: "Aneby kommun" -> "aneby_kommun"."""
@@ -181,6 +192,10 @@ def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes
         from geo.exports.meeting_pack import render_meeting_pdf
 
         return render_meeting_pdf(data)
+    if fmt is ExportFormat.MEETING_CSV:
+        from geo.exports.meeting_pack import meeting_activities_csv
+
+        return meeting_activities_csv(data)
     if fmt is ExportFormat.GPKG:
         from geo.exports.gpkg import gpkg_bytes
 
@@ -215,16 +230,34 @@ def make_export(
     -------
     ExportResult with the file's bytes and a suggested name.
     """
+    return make_exports(store, actor, [fmt], request, options)[0]
+
+
+def make_exports(
+    store: Store,
+    actor: Actor,
+    formats: Sequence[ExportFormat],
+    request: ExportRequest,
+    options: ExportOptions | None = None,
+) -> list[ExportResult]:
+    """Build the data set once and render it in each of `formats` (see `make_export`).
+
+    The meeting pack and its activity list come from one read, so they hold the same
+    activities and a large store is read once.
+    """
     options = options or ExportOptions()
     data = load_export_data(store, actor, request)
-    payload = render(data, fmt, options)
-    name = suggested_name(data, fmt, options.density_png)
-    summary = (
-        f"{fmt.label}, {data.audience.label.lower()}, "
-        f"{data.period.start:%Y-%m-%d} – {data.period.end:%Y-%m-%d}: "
-        f"{number(len(payload))} byte"
-    )
-    return ExportResult(payload, name, fmt.mime, summary)
+    results = []
+    for fmt in formats:
+        payload = render(data, fmt, options)
+        name = suggested_name(data, fmt, options.density_png)
+        summary = (
+            f"{fmt.label}, {data.audience.label.lower()}, "
+            f"{data.period.start:%Y-%m-%d} – {data.period.end:%Y-%m-%d}: "
+            f"{number(len(payload))} byte"
+        )
+        results.append(ExportResult(payload, name, fmt.mime, summary))
+    return results
 
 
 def write_export(payload: bytes, path: Path, public: bool = False) -> None:
@@ -256,6 +289,7 @@ __all__ = [
     "ExportRequest",
     "ExportResult",
     "make_export",
+    "make_exports",
     "write_export",
     "suggested_name",
 ]

@@ -28,8 +28,6 @@ from typing import Any
 
 import matplotlib
 
-from geo.swedish import count
-
 matplotlib.use("Agg")  # no display on a server; must precede any pyplot-using import
 
 import shapely
@@ -47,17 +45,18 @@ from shapely.geometry.base import BaseGeometry
 from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ExportData
 from geo.exports.map_style import (
-    ACTIVITY_COLOURS,
     DENSITY_TITLE,
     FINDING_COLOUR,
     KOMMUN_COLOUR,
     NEIGHBOUR_COLOUR,
     PLACE_COLOURS,
     TATORT_COLOUR,
+    activity_colour,
     density_classes,
+    kinds_in_order,
 )
-from geo.records.models import CommitmentKind, PlaceKind
-from geo.swedish import date_range, stamp
+from geo.records.models import Kind, PlaceKind
+from geo.swedish import count, date_range, stamp
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 DEFAULT_DPI = 200
@@ -305,15 +304,15 @@ def _draw_places(
 def _draw_activities(ax: Axes, data: ExportData) -> list[object]:
     """One marker per place and kind, its area growing with the number of activities."""
     handles: list[object] = []
-    groups: Counter[tuple[CommitmentKind, float, float]] = Counter()
+    groups: Counter[tuple[Kind, float, float]] = Counter()
     for a in data.activities:
         if a.geometry is not None:
             groups[(a.kind, round(a.geometry.x, 1), round(a.geometry.y, 1))] += 1
-    for kind in CommitmentKind:
-        spots = [(x, y, n) for (k, x, y), n in groups.items() if k is kind]
+    for kind in kinds_in_order(k for k, _, _ in groups):
+        spots = [(x, y, n) for (k, x, y), n in groups.items() if k == kind]
         if not spots:
             continue
-        colour = ACTIVITY_COLOURS[kind]
+        colour = activity_colour(kind)
         ax.scatter(
             [x for x, _, _ in spots],
             [y for _, y, _ in spots],

@@ -6,11 +6,12 @@ screen.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ExportData
-from geo.records.models import CommitmentKind, PlaceKind
+from geo.records.models import CommitmentKind, Kind, PlaceKind
 from geo.spatial.aggregate import class_breaks, class_labels, class_of
 
 PLACE_COLOURS = {
@@ -34,6 +35,26 @@ ACTIVITY_COLOURS = {
     CommitmentKind.SCHOOL_ATTENDANCE: "#377eb8",
     CommitmentKind.LOCAL_INFORMATION: "#4daf4a",
 }
+
+# A promise file's own kinds (`typer:`) share one colour: their labels tell them apart.
+OWN_KIND_COLOUR = "#1f78b4"
+
+
+def activity_colour(kind: Kind) -> str:
+    """A built-in kind's colour, else the one colour of the promise's own kinds."""
+    return ACTIVITY_COLOURS.get(kind, OWN_KIND_COLOUR)  # type: ignore[arg-type]
+
+
+def kinds_in_order(kinds: Iterable[Kind]) -> list[Kind]:
+    """The kinds present, built-in ones in their order, then the promise's own by code.
+
+    Drawing loops went over the built-in kinds only, which silently left own kinds off a map.
+    """
+    present = set(kinds)
+    return [k for k in CommitmentKind if k in present] + sorted(
+        (k for k in present if not isinstance(k, CommitmentKind)), key=str
+    )
+
 
 FINDING_COLOUR = "#b2182b"
 PLANNED_COLOUR = "#2166ac"

@@ -16,12 +16,12 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 import matplotlib
-
-from geo.swedish import count
 
 matplotlib.use("Agg")
 
@@ -33,9 +33,12 @@ from matplotlib.figure import Figure
 
 from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ActivityRow, ExportData, SummaryRow, counted_text
+from geo.errors import ValidationError
+from geo.exports.csv_zip import table_csv
 from geo.exports.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
+from geo.exports.tables import activities_table
 from geo.records.models import Outcome, PlanStatus
-from geo.swedish import date_range, long_date, number, stamp, week_text
+from geo.swedish import count, date_range, long_date, number, stamp, week_text
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -59,9 +62,17 @@ OUTCOME_LABELS = {
 }
 BADGE_RGB = {Audience.INTERNAL: (178, 24, 43), Audience.PUBLIC: (26, 150, 65)}
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 234, 238))
+_Row = TypeVar("_Row")
 
 
 TERTIALS_PER_TABLE = 6
+# A meeting pack is read at a meeting: at most this many activities one by one (about two
+# pages). With more, the pack lists those that matter and the whole list is a CSV beside it
+# (`meeting_activities_csv`); 100,000 activities once made a 111-page pack.
+MAX_LISTED_ACTIVITIES = 40
+# Upcoming plans and open findings are cut at this many rows for the same reason; the data
+# export (CSV, GeoPackage) holds them all.
+MAX_LISTED_ROWS = 60
 
 
 def count_text(value: int | None, data: ExportData) -> str:
@@ -401,14 +412,72 @@ def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
     window = date_range(since, data.recent.period.end)
     pdf.paragraph(intro + f"Här räknas det som gjorts {window}.", 10)
     _recent_rows(pdf, data)
-    if data.recent_activities:
+    listed = activities_to_list(data.recent_activities)
+    if not listed:
+        return
+    if len(listed) == len(data.recent_activities):
         pdf.heading("Aktiviteterna en och en", 11)
-        pdf.rows(
-            ["Datum", "Tid", "Typ", "Plats", "Klassning", "Anteckning"],
-            [_activity_line(a) for a in data.recent_activities],
-            [20, 22, 32, 44, 20, 42],
-            size=7.5,
+    else:
+        pdf.heading("Aktiviteter att ta upp", 11)
+        pdf.paragraph(
+            f"{count(len(data.recent_activities), 'aktivitet', 'aktiviteter')} är loggade "
+            "under tiden. Här "
+            "visas den senaste och den största (flest timmar) för varje aktivitet i löftet. "
+            "Hela listan finns i mötesunderlagets aktivitetslista (CSV).",
+            9,
         )
+    pdf.rows(
+        ["Datum", "Tid", "Typ", "Plats", "Klassning", "Anteckning"],
+        [_activity_line(a) for a in listed],
+        [20, 22, 32, 44, 20, 42],
+        size=7.5,
+    )
+
+
+def activities_to_list(activities: Sequence[ActivityRow]) -> list[ActivityRow]:
+    """The activities the pack lists one by one: every one when they are few, otherwise
+    the latest and the largest (most hours, the later on a tie) per commitment, by date.
+
+    Parameters
+    ----------
+    activities : the activities since the last meeting.
+
+    Returns
+    -------
+    At most `MAX_LISTED_ACTIVITIES` rows, or two per commitment (activities naming none
+    count per kind).
+    """
+    if len(activities) <= MAX_LISTED_ACTIVITIES:
+        return list(activities)
+    by_commitment: dict[tuple[str, str], list[ActivityRow]] = {}
+    for a in activities:
+        by_commitment.setdefault((a.commitment_id or "", a.kind.value), []).append(a)
+    chosen: dict[int, ActivityRow] = {}
+    for rows in by_commitment.values():
+        for row in (
+            max(rows, key=lambda a: a.start),
+            max(rows, key=lambda a: (a.hours, a.start)),
+        ):
+            chosen[id(row)] = row
+    return sorted(chosen.values(), key=lambda a: a.start)
+
+
+def meeting_activities_csv(data: ExportData) -> bytes:
+    """Every activity since the last meeting, as Swedish-Excel CSV: the list beside the pack.
+
+    Raises
+    ------
+    ValidationError : for a public export, which holds no single activities.
+    """
+    if data.audience is Audience.PUBLIC:
+        raise ValidationError(
+            "Aktivitetslistan finns bara i den interna versionen: den offentliga visar inga "
+            "enskilda aktiviteter."
+        )
+    return table_csv(
+        activities_table(replace(data, activities=data.recent_activities)),
+        data.rules.suppressed_text,
+    )
 
 
 def _last_tertial_section(pdf: _Pack, data: ExportData) -> None:
@@ -521,14 +590,28 @@ def _upcoming_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
         for p in data.upcoming
         if p.status is PlanStatus.PLANNED
     ]
-    if rows:
+    shown = _capped(pdf, rows, "planerade aktiviteterna")
+    if shown:
         pdf.rows(
             ["Datum", "Tid", "Typ", "Plats", "Ansvarig", "Klassning"],
-            rows,
+            shown,
             [22, 22, 36, 50, 30, 20],
         )
     else:
         pdf.paragraph("Inga planerade aktiviteter under perioden.", 10)
+
+
+def _capped(pdf: _Pack, rows: Sequence[_Row], what: str) -> Sequence[_Row]:
+    """The first `MAX_LISTED_ROWS` rows, saying so in the pack when some are left out."""
+    if len(rows) <= MAX_LISTED_ROWS:
+        return rows
+    pdf.paragraph(
+        f"Här visas de första {MAX_LISTED_ROWS} av de {number(len(rows))} {what}; alla finns "
+        "i dataexporten (CSV eller GeoPackage).",
+        9,
+        "I",
+    )
+    return rows[:MAX_LISTED_ROWS]
 
 
 def week_text_from_iso(week: str) -> str:
@@ -540,10 +623,10 @@ def week_text_from_iso(week: str) -> str:
 def _findings_page(pdf: _Pack, data: ExportData) -> None:
     pdf.add_page()
     pdf.heading("6. Öppna iakttagelser från trygghetsvandringar")
-    findings = data.open_findings
-    if not findings:
+    if not data.open_findings:
         pdf.paragraph("Inga öppna iakttagelser.", 10)
         return
+    findings = _capped(pdf, data.open_findings, "öppna iakttagelserna")
     if data.audience is Audience.PUBLIC:
         pdf.paragraph("Iakttagelser som inte är åtgärdade än, med ansvarig och status.", 10)
         pdf.rows(

@@ -16,8 +16,9 @@ Columns (CSV) or properties (GeoJSON), see data/templates/aktiviteter.csv:
 The whole file is read and checked before anything is written; one bad row and nothing is
 imported, and the message names every bad row and column and the promise it was checked
 against. A row that would count toward no commitment (its kind has several in the promise and
-`aktivitet` is empty, or `aktivitet` names none of its kind) is such a bad row: nothing is
-accepted and then not counted. An activity whose coordinates lie outside the promise's
+`aktivitet` is empty, or `aktivitet` names none of its kind) is such a bad row, and so is a
+row that starts outside every follow-up year of the promise: nothing is accepted and then not
+counted. An activity whose coordinates lie outside the promise's
 kommun is stored with the warning a place gets there. Columns that look like personal
 data (namn, personnummer, telefon, registreringsnummer...) refuse the file: the tool holds
 counts, never people. Each row is stored with a reference made of the file's SHA-256 and
@@ -46,16 +47,18 @@ from geo.records.models import (
     Actor,
     Classification,
     Commitment,
-    CommitmentKind,
+    Kind,
     Place,
     PromiseDocument,
 )
 from geo.records.outcomes import (
     ALL_OUTCOME_NAMES,
-    OUTCOME_FIELDS,
+    fields_for,
+    outcome_names,
     outcome_problems,
     validate_outcome,
 )
+from geo.records.periods import promise_year_of
 from geo.records.places import PlaceContext, load_place_context, place_warnings
 from geo.records.progress import commitment_chooser
 from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
@@ -343,11 +346,13 @@ def parse_activity_file(
             "Löfteskartan sparar aktiviteter, platser och antal, aldrig vem. Ta bort kolumnen "
             "och försök igen."
         )
-    unknown = [c for c in columns if c not in KNOWN_COLUMNS]
+    # A promise's own kinds (format 2, `typer:`) add their own counts as columns.
+    outcomes = outcome_names(doc.kinds)
+    unknown = [c for c in columns if c not in KNOWN_COLUMNS | outcomes]
     if unknown:
         raise ImportFileError(
             f"{name}, rad 1: okänd kolumn {', '.join(unknown)}. Kända kolumner: "
-            f"{', '.join(BASE_COLUMNS)} och utfallen {', '.join(sorted(ALL_OUTCOME_NAMES))}."
+            f"{', '.join(BASE_COLUMNS)} och utfallen {', '.join(sorted(outcomes))}."
         )
     if not is_geojson:
         for required in ("typ", "start", "slut"):
@@ -410,12 +415,11 @@ class _PromiseRules:
     def __init__(self, doc: PromiseDocument) -> None:
         self.doc = doc
         self.kinds = {c.kind for c in doc.commitments}
+        self.outcomes = outcome_names(doc.kinds)
         self.choose = commitment_chooser(doc)
         self.ids = {c.id.casefold(): c.id for c in doc.commitments}
 
-    def commitment_id(
-        self, kind: CommitmentKind, named: str, where: str, check: _Checker
-    ) -> str | None:
+    def commitment_id(self, kind: Kind, named: str, where: str, check: _Checker) -> str | None:
         """The row's `aktivitet` as a commitment id (or None); a row counting toward none
         is added to `check`, naming the promise's commitments of its kind."""
         commitment_id = self.ids.get(named.casefold(), named) if named else None
@@ -456,12 +460,12 @@ def _parse_record(
         if value and _PERSONNUMMER.search(value) and column in ("anteckning", "plats"):
             check.add(where, column, "texten innehåller något som liknar ett personnummer")
 
-    kind: CommitmentKind | None = None
-    try:
-        kind = CommitmentKind(cells.get("typ", ""))
-    except ValueError:
-        known = ", ".join(k.value for k in CommitmentKind if k in promised)
+    # The promise's own kinds (`typer:`) are as valid a `typ` as the built-in ones.
+    kind: Kind | None = rules.doc.kind(cells.get("typ", ""))
+    if kind not in rules.doc.all_kinds:
+        known = ", ".join(k.value for k in rules.doc.all_kinds if k in promised)
         check.add(where, "typ", f'okänd typ "{cells.get("typ", "")}" (kända: {known})')
+        kind = None
     if kind is not None and kind not in promised:
         # Name the promise checked: with several stored, the wrong one is the likely cause.
         check.add(
@@ -480,6 +484,8 @@ def _parse_record(
             check.add(where, column, str(exc) if cells.get(column) else "saknas")
     if len(times) == 2 and times["slut"] < times["start"]:
         check.add(where, "slut", "ligger före start")
+    if "start" in times:
+        _check_in_promise(times["start"], rules.doc, where, check)
 
     place: Place | None = None
     before_where = len(check.messages)
@@ -508,13 +514,13 @@ def _parse_record(
 
     outcome: dict[str, float] = {}
     for column, value in cells.items():
-        if column in ALL_OUTCOME_NAMES and value:
+        if column in rules.outcomes and value:
             try:
                 outcome[column] = parse_number(value, "x")
             except ImportFileError:
                 check.add(where, column, f'"{value}" är inget tal')
     if kind is not None:
-        allowed = [f.name for f in OUTCOME_FIELDS[kind]]
+        allowed = [f.name for f in fields_for(kind)]
         for problem in outcome_problems(kind, outcome):
             message = problem.message
             if problem.field not in allowed:
@@ -534,6 +540,20 @@ def _parse_record(
         classification=classification,
         note=cells.get("anteckning", ""),
     )
+
+
+def _check_in_promise(start: datetime, doc: PromiseDocument, where: str, check: _Checker) -> None:
+    """A row outside every follow-up year of its promise would be stored and counted nowhere."""
+    day = start.astimezone(STOCKHOLM).date()
+    if promise_year_of(doc, day) is None:
+        side = "före" if day < doc.period_start else "efter"
+        check.add(
+            where,
+            "start",
+            f"{day:%Y-%m-%d} ligger {side} perioden för {promise_label(doc)} "
+            f"({doc.period_start:%Y-%m-%d} – {doc.period_end:%Y-%m-%d}) och skulle inte räknas "
+            "i någon uppföljning; läs in raden för det löfte som gäller då",
+        )
 
 
 def _point(cells: Mapping[str, str], where: str, check: _Checker) -> BaseGeometry | None:

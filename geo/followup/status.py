@@ -6,11 +6,23 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from geo.records.models import Actor, PromiseDocument
+from geo.records.models import STOCKHOLM, Actor, Commitment, PromiseDocument, TargetRule
 from geo.records.pace import PaceForecast, pace_forecast
 from geo.records.periods import Period, promise_year, promise_year_containing
-from geo.records.progress import CommitmentProgress, progress_from_tallies, tertial_slices
-from geo.store import Store
+from geo.records.progress import (
+    CommitmentProgress,
+    commitment_match,
+    progress_from_tallies,
+    tertial_slices,
+)
+from geo.records.targets import (
+    milestone_status,
+    on_request_status,
+    per_status,
+    slices_per,
+    target_slices,
+)
+from geo.store import Session, Store
 from geo.swedish import count
 
 
@@ -66,8 +78,8 @@ def status_report(
         done = s.count_activities(bounds, doc.id)
         planned = s.count_planned(bounds, doc.id)
         left_out = s.unassigned_records()
-    rows = tuple(progress_from_tallies(doc, period, done, planned))
-    forecasts = tuple(pace_forecast(p.done, p.commitment.target, period, today) for p in rows)
+        rows = tuple(progress_from_tallies(doc, period, done, planned))
+        forecasts = tuple(_forecast(s, doc, period, row, today) for row in rows)
     tertials = tuple(
         (
             sl,
@@ -85,12 +97,48 @@ def status_report(
     return StatusReport(doc, period, rows, today, forecasts, tertials, left_out)
 
 
+def _forecast(
+    s: Session, doc: PromiseDocument, year: Period, row: CommitmentProgress, today: date
+) -> PaceForecast:
+    """The status of one commitment by its target's shape (`geo.records.targets`)."""
+    c = row.commitment
+    target = c.target
+    if target is None or target.rule is TargetRule.ON_REQUEST:
+        return on_request_status(row.done) if target else pace_forecast(row.done, None, year, today)
+    if target.rule is TargetRule.BY_DATE:
+        first = s.first_activity_start(commitment_match(doc, c.id), doc.id)
+        done_on = first.astimezone(STOCKHOLM).date() if first else None
+        return milestone_status(target, done_on, today)
+    if not slices_per(target):
+        return pace_forecast(row.done, target, year, today)
+    stretches = target_slices(target, year, doc)
+    bounds = [p.start_at for p in stretches] + [stretches[-1].end_at]
+    tallies = s.count_activities(bounds, doc.id)
+    counts = [
+        (
+            p,
+            progress_from_tallies(doc, p, [t for t in tallies if t.slice == i])[
+                _index(doc, c)
+            ].done,
+        )
+        for i, p in enumerate(stretches)
+    ]
+    return per_status(target, counts, today)
+
+
+def _index(doc: PromiseDocument, commitment: Commitment) -> int:
+    """The commitment's place in the document (the order `progress` gives its rows in)."""
+    return doc.commitments.index(commitment)
+
+
 def status_rows(report: StatusReport) -> list[dict[str, Any]]:
     """One JSON-ready dict per commitment (the `status --json` contract).
 
     Keys: id, title, kind, promise, responsible, target, target_rule, target_text, done,
-    remaining, planned, hours, period_start, period_end, status (`i_fas`, `risk`, `efter`
-    or null without a target), status_text, forecast (activities by the end of the year at
+    remaining, planned, hours, period_start, period_end, status (`i_fas`, `risk`, `efter`;
+    `klar`, `inte_klar`, `forsenad` for a milestone; null without a target or on request),
+    done_on (a milestone's klar date), periods (label, start, end, done per stretch of a
+    `per` target), status_text, forecast (activities by the end of the year at
     the pace so far, null before the year or without a target), forecast_text, and tertials
     (label, start, end, done, planned per tertial slice of the year).
     """
@@ -105,9 +153,21 @@ def status_rows(report: StatusReport) -> list[dict[str, Any]]:
                 "kind": c.kind.value,
                 "promise": c.promise_id,
                 "responsible": c.responsible.value,
-                "target": p.target,
+                # A number for "minst N"/"exakt N" per year (format 1's meaning); an object
+                # (README, "status --json") for the shapes format 2 adds.
+                "target": c.target.as_json() if c.target and _new_shape(c) else p.target,
                 "target_rule": c.target.rule.value if c.target else None,
                 "target_text": c.target.describe() if c.target else None,
+                "done_on": pace.done_on.isoformat() if pace and pace.done_on else None,
+                "periods": [
+                    {
+                        "label": sl.label,
+                        "start": sl.start.isoformat(),
+                        "end": sl.end.isoformat(),
+                        "done": n,
+                    }
+                    for sl, n in (pace.slices if pace else ())
+                ],
                 "done": p.done,
                 "remaining": p.remaining,
                 "planned": p.planned,
@@ -131,3 +191,8 @@ def status_rows(report: StatusReport) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def _new_shape(c: Commitment) -> bool:
+    """True for a target format 1 could not write (per, klart_senast, vid_behov)."""
+    return c.target is not None and (not c.target.is_counted or c.target.per is not None)

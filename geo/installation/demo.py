@@ -31,7 +31,7 @@ from geo.records.models import (
     PlanStatus,
     PromiseDocument,
 )
-from geo.records.periods import promise_year
+from geo.records.periods import promise_years
 from geo.store import Session
 
 DEMO_KOMMUNKOD = "0604"
@@ -154,7 +154,7 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
         raise LofteskartanError("Exempeldata finns bara för Aneby kommun (0604).")
     rng = random.Random(SEED)
     stored = {p.name: session.add_place(p) for p in demo_places()}
-    year = promise_year(doc, doc.signed_on.year)
+    year = promise_years(doc)[0]
     office = stored["Exempel: Poliskontor"]
     centre = stored["Exempel: Centrum"]
     sites = [p for p in stored.values() if p.kind is PlaceKind.TRAFFIC_CONTROL_SITE]

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 
 from geo.errors import ValidationError
 from geo.planning.siting import Candidate
+from geo.planning.use_cases import require_in_year
 from geo.records.models import (
     STOCKHOLM,
     Classification,
@@ -33,6 +34,7 @@ from geo.records.models import (
     PlannedActivity,
     PlanStatus,
 )
+from geo.records.periods import Period
 from geo.swedish import count
 
 if TYPE_CHECKING:
@@ -72,6 +74,16 @@ def new_seed() -> int:
 def monday_after(day: date) -> date:
     """The first Monday after `day` (a week from `day` if it is a Monday)."""
     return day + timedelta(days=7 - day.weekday())
+
+
+def default_rotation_start(year: Period, today: date) -> date:
+    """The rotation's first week: next Monday when it is in the chosen follow-up year, else
+    the year's first Monday (its first day when it has none), so it never starts outside."""
+    monday = monday_after(today)
+    if year.contains(monday):
+        return monday
+    first = year.start + timedelta(days=-year.start.weekday() % 7)
+    return first if first <= year.end else year.start
 
 
 def _weighted_pick(rng: random.Random, items: list[int], weights: list[float]) -> int:
@@ -206,14 +218,20 @@ def planned_controls(
 
 
 def save_rotation(
-    session: Session, controls: Sequence[PlannedActivity], document_id: str | None
+    session: Session,
+    controls: Sequence[PlannedActivity],
+    document_id: str | None,
+    year: Period | None = None,
 ) -> list[PlannedActivity]:
     """Add the planned controls to the schedule in the caller's unit of work.
 
     Refused when planned activities with the same seed are already in the promise's
     schedule, so a double click (or running the command twice) does not plan every control
-    twice; another promise's rotation with the same seed does not block it.
+    twice; another promise's rotation with the same seed does not block it. Refused too when
+    a control falls outside the follow-up year `year` (None: outside every year of the
+    promise), where it would be counted nowhere (`geo.planning.use_cases.require_in_year`).
     """
+    require_in_year(session, document_id, year, [c.start for c in controls])
     seeds = {p.seed for p in controls if p.seed is not None}
     already = session.planned_with_seeds(seeds, document_id)
     if already:

@@ -22,6 +22,7 @@ from geo.planning.siting import (
     suggest_sites,
 )
 from geo.records.models import Actor, PlaceKind, PromiseDocument
+from geo.records.periods import Period
 from geo.store import Store
 
 
@@ -170,8 +171,10 @@ def save_rotation_plan(
     weekday: int = 2,
     start_time: time = time(7, 0),
     hours: float = 2.0,
+    year: Period | None = None,
 ) -> int:
-    """Put the rotation in the planning as planned traffic controls; return how many."""
+    """Put the rotation in the planning as planned traffic controls, inside the follow-up
+    year `year` (None: any year of the promise); return how many."""
     controls = planned_controls(plan, weekday, start_time, hours)
     with store.session(actor) as s:
-        return len(save_rotation(s, controls, document_id))
+        return len(save_rotation(s, controls, document_id, year))

@@ -2,18 +2,23 @@
 
 Pages and the CLI call these instead of composing store calls themselves, so a rule is
 always stored with its occurrences, an activity logged for a plan always marks the plan
-done, and every outcome and finding passes `geo.records.outcomes` before it is written.
+done, every outcome and finding passes `geo.records.outcomes` before it is written, and no
+plan or log is saved outside the chosen follow-up year (`geo.records.periods`), where no
+list, calendar or figure of that year would show it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
+from datetime import datetime
 
 from geo.errors import ValidationError
 from geo.files.photos import Photo
 from geo.planning.random_plan import RandomPlanSpec, generate, planned_from_visits
 from geo.planning.schedule import describe_rule, planned_from_rule
 from geo.records.models import (
+    STOCKHOLM,
     Activity,
     Classification,
     CommitmentKind,
@@ -26,6 +31,7 @@ from geo.records.models import (
     ScheduleRule,
 )
 from geo.records.outcomes import validate_finding, validate_indicator, validate_outcome
+from geo.records.periods import Period, outside_year_message
 from geo.records.recurrence import Expansion, RecurrenceRule
 from geo.store import Session
 
@@ -39,10 +45,41 @@ class SavedPlan:
     expansion: Expansion | None = None
 
 
+def require_in_year(
+    session: Session, document_id: str | None, year: Period | None, starts: Iterable[datetime]
+) -> None:
+    """Refuse, before anything is written, a record that starts outside the chosen year.
+
+    Parameters
+    ----------
+    session : the unit of work the record is to be saved in.
+    document_id : its promise (None: the only one, as the store assigns it).
+    year : the follow-up year chosen in the sidebar; None accepts any year of the promise.
+    starts : when each record to be saved starts.
+
+    Raises
+    ------
+    ValidationError
+        Naming the year (or the other promise of the kommun) the first such date belongs to.
+    """
+    documents = session.promise_documents()
+    if not documents:  # saved before any promise: assigned to the first one stored
+        return
+    doc = session.promise_document(document_id)
+    for day in sorted({start.astimezone(STOCKHOLM).date() for start in starts}):
+        message = outside_year_message(doc, year, day, documents)
+        if message:
+            raise ValidationError(message)
+
+
 def save_single(
-    session: Session, plan: PlannedActivity, document_id: str | None
+    session: Session,
+    plan: PlannedActivity,
+    document_id: str | None,
+    year: Period | None = None,
 ) -> PlannedActivity:
-    """Store one planned activity (not recurring)."""
+    """Store one planned activity (not recurring) inside the follow-up year `year`."""
+    require_in_year(session, document_id, year, [plan.start])
     return session.add_planned(plan, document_id=document_id)
 
 
@@ -57,12 +94,14 @@ def save_recurring(
     team: str = "",
     classification: Classification | None = None,
     note: str = "",
+    year: Period | None = None,
 ) -> SavedPlan:
     """Store a recurrence rule and one planned activity per occurrence.
 
     Without a `classification` the plans get the kind's (`default_plan_classification`).
     Raises ValidationError when the rule gives no occurrence at all (every date a holiday or
-    cancelled), since such a rule is surely a mistake.
+    cancelled), since such a rule is surely a mistake, or when an occurrence falls outside
+    the follow-up year `year` (`require_in_year`).
     """
     if classification is None:
         classification = kind.default_plan_classification
@@ -78,6 +117,7 @@ def save_recurring(
     )
     if not plans:
         raise ValidationError("Regeln ger inga tillfällen mellan start- och slutdatum.")
+    require_in_year(session, document_id, year, [p.start for p in plans])
     stored_rule = session.add_schedule_rule(
         ScheduleRule(
             kind,
@@ -104,9 +144,12 @@ def save_random_plan(
     *,
     team: str = "",
     commitment_id: str | None = None,
+    year: Period | None = None,
 ) -> SavedPlan:
-    """Generate a randomised presence plan and store it with its seed."""
+    """Generate a randomised presence plan and store it with its seed, inside `year`."""
     visits = generate(spec)
+    plans = planned_from_visits(visits, spec, team=team, commitment_id=commitment_id)
+    require_in_year(session, document_id, year, [p.start for p in plans])
     stored_rule = session.add_schedule_rule(
         ScheduleRule(
             CommitmentKind.PRESENCE,
@@ -119,7 +162,6 @@ def save_random_plan(
         ),
         document_id=document_id,
     )
-    plans = planned_from_visits(visits, spec, team=team, commitment_id=commitment_id)
     stored = tuple(
         session.add_planned(replace(p, rule_id=stored_rule.id), document_id=document_id)
         for p in plans
@@ -140,14 +182,24 @@ def log_activity(
     activity: Activity,
     document_id: str | None,
     planned: PlannedActivity | None = None,
+    year: Period | None = None,
 ) -> Activity:
     """Log a done activity; for a planned one, link it and mark the plan genomförd.
 
     The outcome is checked against the kind's rules and stored normalised (totals filled
     in from their parts). An activity that was not planned must say where it was done when
     its kind needs a place (`CommitmentKind.needs_place`, as the import checks); a planned
-    one keeps the place its plan has.
+    one keeps the place its plan has. It must start inside the follow-up year `year`
+    (`require_in_year`).
     """
+    if not isinstance(activity.kind, CommitmentKind):
+        # A promise's own kind: its rules (place, counts) are the promise file's, so they are
+        # read from the document the activity is logged for, never from a kind's bare code.
+        doc = session.promise_document(document_id, activity.start.date())
+        kind = doc.kind(activity.kind)
+        if kind not in doc.kinds:
+            raise ValidationError(f'{doc.title} har ingen aktivitetstyp "{activity.kind}".')
+        activity = replace(activity, kind=kind)
     outcome = validate_outcome(activity.kind, dict(activity.outcome))
     if (
         planned is None
@@ -162,6 +214,7 @@ def log_activity(
         if planned.status is PlanStatus.DONE:
             raise ValidationError("Aktiviteten är redan markerad som genomförd.")
         activity = replace(activity, planned_id=planned.id)
+    require_in_year(session, document_id, year, [activity.start])
     stored = session.add_activity(replace(activity, outcome=outcome), document_id=document_id)
     if planned is not None:
         session.update_planned(replace(planned, status=PlanStatus.DONE))

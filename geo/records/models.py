@@ -31,7 +31,27 @@ class PlaceNeed(enum.StrEnum):
     NONE = "ingen"
 
 
-class CommitmentKind(LabelledEnum):
+class _KindRules:
+    """The rules every kind answers, built-in or the promise file's own (`place_need`, `label`)."""
+
+    label: str
+
+    @property
+    def place_need(self) -> PlaceNeed:
+        raise NotImplementedError
+
+    @property
+    def needs_place(self) -> bool:
+        """True when an activity "at no place" cannot be followed up on the map."""
+        return self.place_need is PlaceNeed.REQUIRED
+
+    @property
+    def missing_place_message(self) -> str:
+        """The Swedish message when an activity of a kind that needs a place has none."""
+        return f"{self.label} behöver en plats: välj var den gjordes."
+
+
+class CommitmentKind(_KindRules, LabelledEnum):
     """Aktivitetstyp: the Swedish codes users write in promise and import files, with labels.
 
     The rules that belong to a kind live here, and the import, the quick log and the planner
@@ -57,16 +77,6 @@ class CommitmentKind(LabelledEnum):
         return _PLACE_NEED.get(self, PlaceNeed.OPTIONAL)
 
     @property
-    def needs_place(self) -> bool:
-        """True when an activity "at no place" cannot be followed up on the map."""
-        return self.place_need is PlaceNeed.REQUIRED
-
-    @property
-    def missing_place_message(self) -> str:
-        """The Swedish message when an activity of a kind that needs a place has none."""
-        return f"{self.label} behöver en plats: välj var den gjordes."
-
-    @property
     def default_classification(self) -> Classification:
         """Sekretess where a place or a count could point at a person or an operation."""
         return _SECRET_BY_DEFAULT.get(self, Classification.INTERNAL)
@@ -90,11 +100,16 @@ _PLACE_NEED = {
 
 
 class Responsible(enum.StrEnum):
-    """Ansvarig: who carries out a commitment."""
+    """Ansvarig: who carries out a commitment.
+
+    PARTNERS when only parties beyond kommun and polis are named (format 2, `parter:`);
+    `Commitment.parties` then names them.
+    """
 
     POLICE = "polis"
     KOMMUN = "kommun"
     BOTH = "båda"
+    PARTNERS = "parter"
 
 
 class Classification(RankedEnum):
@@ -124,23 +139,121 @@ _SECRET_BY_DEFAULT = {
 }
 
 
+class FileKind(_KindRules, str):
+    """Egen aktivitetstyp: a kind a promise file defines under `typer:` (format 2).
+
+    It answers the same rules as a `CommitmentKind` member (`label`, `place_need`,
+    `needs_place`, `default_classification`, `default_plan_classification`) from what the
+    file says, so the import, the quick log, the planner and the follow-up ask a file's kind
+    exactly as they ask a built-in one. It is a `str` holding its code, like the built-in
+    members, so it is stored, compared, hashed and looked up by its code. A kind read back from
+    the store knows only its code (`kind_from_code`); `PromiseDocument.kind` gives the full
+    kind with the promise's label and rules.
+    """
+
+    label: str
+    outcomes: tuple[str, ...]
+
+    def __new__(
+        cls,
+        code: str,
+        label: str = "",
+        place_need: PlaceNeed = PlaceNeed.OPTIONAL,
+        outcomes: tuple[str, ...] = (),
+        classification: Classification | None = None,
+    ) -> FileKind:
+        kind = str.__new__(cls, code)
+        kind.__dict__.update(
+            label=label or code,
+            _place_need=place_need,
+            outcomes=tuple(outcomes),
+            _classification=classification or Classification.INTERNAL,
+        )
+        return kind
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError("a FileKind cannot be changed")
+
+    @property
+    def value(self) -> str:
+        """The code, as a built-in member's `value`."""
+        return str(self)
+
+    @property
+    def place_need(self) -> PlaceNeed:
+        """What the file says under `plats` (valfri when it says nothing)."""
+        return self.__dict__["_place_need"]
+
+    @property
+    def default_classification(self) -> Classification:
+        """What the file says under `klassning` (intern when it says nothing)."""
+        return self.__dict__["_classification"]
+
+    @property
+    def default_plan_classification(self) -> Classification:
+        """A plan of an own kind starts with the kind's classification."""
+        return self.default_classification
+
+
+Kind = CommitmentKind | FileKind
+"""Aktivitetstyp: a built-in kind or one the promise file defines."""
+
+
+def kind_from_code(code: str) -> Kind:
+    """The built-in kind with this code, else an own kind known only by its code."""
+    return CommitmentKind._value2member_map_.get(code) or FileKind(code)  # type: ignore[return-value]
+
+
 class TargetRule(enum.StrEnum):
-    """How a commitment's number is read: "minst tio" is AT_LEAST 10, "två" is EXACTLY 2."""
+    """Målets form: "minst tio" is AT_LEAST 10, "två" is EXACTLY 2; format 2 adds a milestone
+    (`klart_senast`, done or not by a date) and on request (`vid_behov`, counted, no number)."""
 
     AT_LEAST = "minst"
     EXACTLY = "exakt"
+    BY_DATE = "klart_senast"
+    ON_REQUEST = "vid_behov"
+
+
+class TargetPer(LabelledEnum):
+    """Per: which stretch of time a counted target is for. Every stretch must meet it.
+
+    Without `per`, a target is for each follow-up year (format 1's meaning).
+    """
+
+    HALF_YEAR = "halvår", "halvår"
+    TERTIAL = "tertial", "tertial"
+    YEAR = "år", "uppföljningsår"
+    PERIOD = "period", "hela perioden"
 
 
 @dataclass(frozen=True)
 class Target:
-    """Mål: a number of activities per promise year."""
+    """Mål: a number of activities per follow-up year (or per `per`), a milestone or none.
+
+    `count` is the number for AT_LEAST and EXACTLY (1 for a milestone, 0 on request);
+    `due` is the milestone's last day.
+    """
 
     rule: TargetRule
-    count: int
+    count: int = 0
+    per: TargetPer | None = None
+    due: date | None = None
 
     def __post_init__(self) -> None:
         if self.count < 0:
             raise ValueError("target count must not be negative")
+        if (self.rule is TargetRule.BY_DATE) != (self.due is not None):
+            raise ValueError("a milestone, and only a milestone, has a due date")
+
+    @property
+    def is_counted(self) -> bool:
+        """True for "minst N"/"exakt N": a number to reach in each stretch of time."""
+        return self.rule in (TargetRule.AT_LEAST, TargetRule.EXACTLY)
+
+    @property
+    def number(self) -> int | None:
+        """The number to reach, or None on request (there is none)."""
+        return None if self.rule is TargetRule.ON_REQUEST else self.count
 
     def is_met(self, done: int) -> bool:
         """True when `done` fulfils the target (exactly-targets are met at the number)."""
@@ -151,8 +264,25 @@ class Target:
         return max(self.count - done, 0)
 
     def describe(self) -> str:
-        """Swedish text, e.g. "minst 10" or "2"."""
-        return f"minst {self.count}" if self.rule is TargetRule.AT_LEAST else str(self.count)
+        """Swedish text, e.g. "minst 10", "2", "minst 1 per halvår", "klart senast 2023-09-01"."""
+        if self.rule is TargetRule.ON_REQUEST:
+            return "vid behov"
+        if self.due is not None:
+            return f"klart senast {self.due.isoformat()}"
+        text = f"minst {self.count}" if self.rule is TargetRule.AT_LEAST else str(self.count)
+        if self.per is None:
+            return text
+        return f"{text} {'under' if self.per is TargetPer.PERIOD else 'per'} {self.per.label}"
+
+    def as_json(self) -> dict[str, Any]:
+        """The `target` object of `status --json` (documented in README.md)."""
+        return {
+            "rule": self.rule.value,
+            "count": self.number,
+            "per": self.per.value if self.per else None,
+            "due": self.due.isoformat() if self.due else None,
+            "text": self.describe(),
+        }
 
 
 @dataclass(frozen=True)
@@ -162,6 +292,29 @@ class Signatory:
     name: str
     title: str
     organisation: str
+
+
+@dataclass(frozen=True)
+class Party:
+    """Part: an organisation beyond kommun and polis that is responsible for commitments.
+
+    Named under `parter:` in a format 2 file (Malmö's property owners, Kustbevakningen);
+    `Commitment.parties` holds their ids.
+    """
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Area:
+    """Område: the part of the kommun a promise covers (a stadsdel), in SWEREF 99 TM.
+
+    A polygon checked by the promise file; the maps of the promise open on it.
+    """
+
+    name: str
+    geometry: BaseGeometry
 
 
 @dataclass(frozen=True)
@@ -182,15 +335,28 @@ class Commitment:
 
     id: str
     text: str
-    kind: CommitmentKind
+    kind: Kind
     responsible: Responsible
     promise_id: str | None = None
     target: Target | None = None
+    parties: tuple[str, ...] = ()
 
     @property
     def target_count(self) -> int | None:
         """The number promised for the year, or None where the text gives none."""
-        return self.target.count if self.target else None
+        return self.target.number if self.target else None
+
+
+class FollowUpYears(LabelledEnum):
+    """Uppföljningsår: how a promise's period is cut into the years it is followed up in.
+
+    `från_undertecknande` (the default) counts whole years from the day the promise starts to
+    apply (`period.från`, the signing date unless the file says otherwise); `kalenderår`
+    follows up January–December. Either way `period.till` ends the last year.
+    """
+
+    FROM_SIGNING = "från_undertecknande", "från undertecknandet"
+    CALENDAR = "kalenderår", "kalenderår"
 
 
 @dataclass(frozen=True)
@@ -209,6 +375,34 @@ class PromiseDocument:
     commitments: tuple[Commitment, ...]
     signatories: tuple[Signatory, ...] = ()
     follow_up: str = ""
+    follow_up_years: FollowUpYears = FollowUpYears.FROM_SIGNING
+    kinds: tuple[FileKind, ...] = ()
+    parties: tuple[Party, ...] = ()
+    area: Area | None = None
+    format: int = 1
+
+    def kind(self, code: str) -> Kind:
+        """The kind with this code as this promise defines it: its own (`typer:`) or built-in.
+
+        An unknown code gives a kind known only by its code (a record kept from an older
+        version of the file still shows, under its code).
+        """
+        for kind in self.kinds:
+            if kind == code:
+                return kind
+        return kind_from_code(code)
+
+    @property
+    def all_kinds(self) -> tuple[Kind, ...]:
+        """The built-in kinds (the presets) and the file's own, in that order."""
+        return (*CommitmentKind, *self.kinds)
+
+    def party_name(self, code: str) -> str:
+        """The name of a responsible party: "Polisen", "Kommunen" or a `parter:` name."""
+        builtin = {"polis": "Polisen", "kommun": "Kommunen"}
+        if code in builtin:
+            return builtin[code]
+        return next((p.name for p in self.parties if p.id == code), code)
 
     def promise(self, promise_id: str) -> Promise:
         """The promise with this id (KeyError if none)."""
@@ -228,9 +422,9 @@ class PromiseDocument:
         """Commitments serving one promise, or (None) the whole document."""
         return tuple(c for c in self.commitments if c.promise_id == promise_id)
 
-    def commitments_of_kind(self, kind: CommitmentKind) -> tuple[Commitment, ...]:
+    def commitments_of_kind(self, kind: Kind) -> tuple[Commitment, ...]:
         """Commitments of one kind, in file order."""
-        return tuple(c for c in self.commitments if c.kind is kind)
+        return tuple(c for c in self.commitments if c.kind == kind)
 
 
 class PlaceKind(LabelledEnum):
@@ -326,7 +520,7 @@ class Activity:
     meetings may have neither.
     """
 
-    kind: CommitmentKind
+    kind: Kind
     start: datetime
     end: datetime
     commitment_id: str | None = None
@@ -370,7 +564,7 @@ class PlannedActivity:
     randomised plan it came from (kept so the plan can be audited).
     """
 
-    kind: CommitmentKind
+    kind: Kind
     start: datetime
     end: datetime
     commitment_id: str | None = None
@@ -471,7 +665,7 @@ class ScheduleRule:
     generated again when it is audited. `description` is the Swedish sentence shown in lists.
     """
 
-    kind: CommitmentKind
+    kind: Kind
     rule: Mapping[str, Any]
     description: str = ""
     commitment_id: str | None = None

@@ -12,12 +12,20 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from geo.errors import ValidationError
-from geo.records.models import CommitmentKind, Finding, FindingStatus, Indicator, Outcome
+from geo.records.models import (
+    CommitmentKind,
+    FileKind,
+    Finding,
+    FindingStatus,
+    Indicator,
+    Kind,
+    Outcome,
+)
 
 K = CommitmentKind
 
@@ -113,11 +121,44 @@ QUICK_FIELDS: dict[CommitmentKind, tuple[str, ...]] = {
     K.LOCAL_INFORMATION: (Outcome.HOURS,),
 }
 ALL_OUTCOME_NAMES = frozenset(f.name for fields in OUTCOME_FIELDS.values() for f in fields)
+_BUILT_IN_FIELDS = {f.name: f for fields in OUTCOME_FIELDS.values() for f in fields}
+_OWN_COUNT = re.compile(r"^[a-zåäö][a-zåäö0-9_]*$")
 
 
-def fields_for(kind: CommitmentKind) -> tuple[OutcomeField, ...]:
-    """The outcome fields an activity of `kind` records, in form order."""
-    return OUTCOME_FIELDS[kind]
+def own_count_problem(name: str) -> str | None:
+    """Why `name` cannot be a count a promise file's own kind records (`utfall`), or None."""
+    if not isinstance(name, str) or not _OWN_COUNT.match(name):
+        return f'"{name}" är inget giltigt namn på ett utfall: små bokstäver, siffror och _'
+    return None
+
+
+def fields_for(kind: Kind) -> tuple[OutcomeField, ...]:
+    """The outcome fields an activity of `kind` records, in form order.
+
+    A promise file's own kind records hours and the counts it lists under `utfall`: a
+    built-in count (`deltagare`) keeps its label and checks, a new one (`hushåll`) is a
+    whole number from zero up.
+    """
+    if isinstance(kind, CommitmentKind):
+        return OUTCOME_FIELDS[kind]
+    own = (
+        _BUILT_IN_FIELDS.get(name) or OutcomeField(name, name.replace("_", " ").capitalize())
+        for name in kind.outcomes
+        if name != Outcome.HOURS
+    )
+    return (HOURS, *own)
+
+
+def quick_fields(kind: Kind) -> tuple[str, ...]:
+    """The fields the phone form shows first (an own kind: all of its counts)."""
+    if isinstance(kind, FileKind):
+        return tuple(f.name for f in fields_for(kind))
+    return QUICK_FIELDS[kind]
+
+
+def outcome_names(kinds: Iterable[Kind]) -> frozenset[str]:
+    """Every outcome column these kinds record, with the built-in ones (the import's columns)."""
+    return ALL_OUTCOME_NAMES | {f.name for k in kinds for f in fields_for(k)}
 
 
 @dataclass(frozen=True)
@@ -136,9 +177,9 @@ def _number(value: object) -> float | None:
     return number if math.isfinite(number) else None
 
 
-def outcome_problems(kind: CommitmentKind, values: Mapping[str, object]) -> list[OutcomeProblem]:
+def outcome_problems(kind: Kind, values: Mapping[str, object]) -> list[OutcomeProblem]:
     """Every rule `values` breaks for an activity of `kind` (empty when it is valid)."""
-    fields = {f.name: f for f in OUTCOME_FIELDS[kind]}
+    fields = {f.name: f for f in fields_for(kind)}
     problems: list[OutcomeProblem] = []
     numbers: dict[str, float] = {}
     for name, raw in values.items():
@@ -217,7 +258,7 @@ def _consistency(n: Mapping[str, float]) -> list[OutcomeProblem]:
     return out
 
 
-def validate_outcome(kind: CommitmentKind, values: Mapping[str, object]) -> dict[str, float]:
+def validate_outcome(kind: Kind, values: Mapping[str, object]) -> dict[str, float]:
     """The outcome to store: checked, whole numbers as int, missing totals filled in.
 
     Parameters
@@ -240,7 +281,7 @@ def validate_outcome(kind: CommitmentKind, values: Mapping[str, object]) -> dict
         raise ValidationError(
             "Utfallet har fel: " + "; ".join(f"{p.field}: {p.message}" for p in problems) + "."
         )
-    fields = {f.name: f for f in OUTCOME_FIELDS[kind]}
+    fields = {f.name: f for f in fields_for(kind)}
     out: dict[str, float] = {}
     for name, raw in values.items():
         number = float(raw)  # type: ignore[arg-type]  # checked by outcome_problems

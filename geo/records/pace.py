@@ -51,6 +51,10 @@ class PaceStatus(LabelledEnum):
     ON_TRACK = "i_fas", "I fas"
     AT_RISK = "risk", "Risk"
     BEHIND = "efter", "Efter"
+    # A milestone ({klart_senast: DATUM}, geo.records.targets) is done, not yet, or late.
+    DONE = "klar", "Klar"
+    NOT_DONE = "inte_klar", "Inte klar"
+    LATE = "forsenad", "Försenad"
 
 
 @dataclass(frozen=True)
@@ -62,6 +66,8 @@ class PaceForecast:
     even_pace: float | None
     share_passed: float
     text: str
+    done_on: date | None = None
+    slices: tuple[tuple[Period, int], ...] = ()
 
 
 def share_passed(period: Period, today: date) -> float:

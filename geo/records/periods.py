@@ -1,16 +1,25 @@
-"""Follow-up periods: the promise year (from the signing date) and tertials.
+"""Follow-up periods: the follow-up years of a promise, tertials and half-years.
 
-A medborgarlöfte is annual and "börjar gälla från och med undertecknandet": promise year 1
-runs from the signing date up to the day before its first anniversary. Follow-up is also
-done per tertial (januari–april, maj–augusti, september–december).
+A medborgarlöfte "börjar gälla från och med undertecknandet". Its period (`period.från` to
+`period.till`, by default one year from the signing) is cut into follow-up years by the
+file's `uppföljningsår` rule (`geo.records.models.FollowUpYears`): whole years counted from
+the period's first day (the default), or calendar years. Either way `period.till` ends the
+last year, so no year (and no tertial column) reaches past the promise. Follow-up is also
+done per tertial (januari–april, maj–augusti, september–december) and per half-year (vår,
+höst).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from geo.records.models import STOCKHOLM, PromiseDocument
+from geo.errors import ValidationError
+from geo.records.models import STOCKHOLM, FollowUpYears, PromiseDocument
+
+# A medborgarlöfte is signed for one to four years; a longer period is a typing mistake.
+MAX_FOLLOW_UP_YEARS = 4
 
 
 @dataclass(frozen=True, order=True)
@@ -82,50 +91,199 @@ def _add_months(day: date, months: int) -> date:
         return day.replace(year=year, month=month, day=28)
 
 
-def promise_year(doc: PromiseDocument, start_year: int) -> Period:
-    """The promise year that starts on the signing anniversary in `start_year`.
+def follow_up_years(rule: FollowUpYears, start: date, end: date) -> list[Period]:
+    """The follow-up years that cut the period [start, end], in order, every day in one.
 
     Parameters
     ----------
-    doc : the signed document; its signing date fixes the anniversary.
-    start_year : calendar year the promise year starts in (2023 for Aneby's first year).
+    rule : `FollowUpYears.FROM_SIGNING` counts whole years from `start` (the day the promise
+        starts to apply); `FollowUpYears.CALENDAR` follows up January–December.
+    start, end : the promise's period, both days included.
 
     Returns
     -------
-    Period from the anniversary to the day before the next one, labelled "2023/2024".
+    One Period per year; the first starts on `start` and the last ends on `end`. Labels are
+    "Löftesår 2023/2024" (or "Löftesår 2024" for a year from 1 January) and "2024".
     """
-    years = start_year - doc.signed_on.year
-    start = _add_months(doc.signed_on, 12 * years)
-    # Counted from the signing date, not from `start`: after a 29 February signing, a year
-    # starting on 28 February runs to the day before the next 29 February (no gap).
-    end = _add_months(doc.signed_on, 12 * (years + 1)) - timedelta(days=1)
-    return Period(start, end, f"Löftesår {start_year}/{start_year + 1}")
+    if rule is FollowUpYears.CALENDAR:
+        return [
+            Period(max(start, date(y, 1, 1)), min(end, date(y, 12, 31)), str(y))
+            for y in range(start.year, end.year + 1)
+        ]
+    years = []
+    n = 0
+    while (first := _add_months(start, 12 * n)) <= end:
+        # Counted from `start`, not from `first`: after a 29 February start, a year starting
+        # on 28 February runs to the day before the next 29 February (no gap).
+        whole_end = _add_months(start, 12 * (n + 1)) - timedelta(days=1)
+        span = f"{first.year}/{whole_end.year}" if whole_end.year != first.year else first.year
+        years.append(Period(first, min(whole_end, end), f"Löftesår {span}"))
+        n += 1
+    return years
 
 
 def promise_years(doc: PromiseDocument) -> list[Period]:
-    """Every promise year that overlaps the document's period, in order."""
-    years = []
-    year = doc.signed_on.year
-    while True:
-        period = promise_year(doc, year)
-        if period.start > doc.period_end:
-            break
-        years.append(period)
-        year += 1
-    return years
+    """Every follow-up year of the document, in order (see `follow_up_years`)."""
+    return follow_up_years(doc.follow_up_years, doc.period_start, doc.period_end)
+
+
+def promise_year(doc: PromiseDocument, start_year: int) -> Period:
+    """The document's follow-up year that starts in the calendar year `start_year`.
+
+    Raises
+    ------
+    ValidationError
+        When no follow-up year of the document starts that year (it names those that do).
+    """
+    years = promise_years(doc)
+    for period in years:
+        if period.start.year == start_year:
+            return period
+    known = ", ".join(f"{p.start.year} ({p.label})" for p in years)
+    raise ValidationError(
+        f"{doc.title} har inget uppföljningsår som börjar {start_year}; det har {known}."
+    )
+
+
+def promise_year_of(doc: PromiseDocument, day: date) -> Period | None:
+    """The follow-up year a date falls in, or None outside the document's period."""
+    return next((p for p in promise_years(doc) if p.contains(day)), None)
 
 
 def promise_year_containing(doc: PromiseDocument, day: date) -> Period:
     """The promise year a date falls in, clamped to the document's first and last year.
 
-    Days before the signing fall in the first year and days after the period in the last,
-    so the overview always shows a year of this document rather than an empty one.
+    Days before the period fall in the first year and days after it in the last, so the
+    overview always shows a year of this document rather than an empty one.
     """
     years = promise_years(doc)
-    for period in years:
-        if period.contains(day):
-            return period
+    found = promise_year_of(doc, day)
+    if found is not None:
+        return found
     return years[0] if day < years[0].start else years[-1]
+
+
+def nearest_day(period: Period, day: date) -> date:
+    """`day`, or the period's nearest day when it is outside (a date picker's default)."""
+    return min(max(day, period.start), period.end)
+
+
+def half_year_of(day: date) -> Period:
+    """The half-year a date falls in: "vår 2024" (January–June) or "höst 2024" (July–December)."""
+    if day.month <= 6:
+        return Period(date(day.year, 1, 1), date(day.year, 6, 30), f"vår {day.year}")
+    return Period(date(day.year, 7, 1), date(day.year, 12, 31), f"höst {day.year}")
+
+
+def half_years_in(period: Period) -> list[Period]:
+    """The half-years overlapping `period`, each cut to the part inside it."""
+    out = []
+    day = period.start
+    while day <= period.end:
+        whole = half_year_of(day)
+        out.append(Period(day, min(whole.end, period.end), whole.label))
+        day = whole.end + timedelta(days=1)
+    return out
+
+
+NEXT_PROMISE_HINT = (
+    "Gör nästa års löfte: lägg till en ny löftesfil under Administration eller med "
+    "`lofteskartan init --promise FIL`."
+)
+
+
+def _span(period: Period) -> str:
+    """E.g. "2024-01-01 – 2024-12-31"."""
+    return f"{period.start:%Y-%m-%d} – {period.end:%Y-%m-%d}"
+
+
+def _covering(
+    documents: Sequence[PromiseDocument], doc: PromiseDocument, day: date
+) -> list[PromiseDocument]:
+    """The other loaded promises of the same kommun whose period holds `day`."""
+    return [
+        d
+        for d in documents
+        if d.id != doc.id and d.kommunkod == doc.kommunkod and d.period_start <= day <= d.period_end
+    ]
+
+
+def outside_year_message(
+    doc: PromiseDocument,
+    year: Period | None,
+    day: date,
+    documents: Sequence[PromiseDocument] = (),
+) -> str | None:
+    """Why a plan or log on `day` may not be saved under `year` of `doc`; None when it may.
+
+    A record outside the chosen follow-up year would be saved and then shown nowhere (no
+    list, calendar or figure of that year holds it), so it is refused with where it belongs:
+    the document's own year that holds the date, another loaded promise of the same kommun
+    (`documents`), or, after the period, the advice to make next year's promise.
+
+    Parameters
+    ----------
+    doc : the promise the record is for.
+    year : the chosen follow-up year; None accepts any year of `doc`.
+    day : the record's local date (Europe/Stockholm).
+    documents : the promises the user works on, to name the one that covers the date.
+    """
+    if year is None:
+        year = promise_year_of(doc, day)
+    if year is not None and year.contains(day):
+        return None
+    when = f"{day:%Y-%m-%d}"
+    own = promise_year_of(doc, day)
+    if own is not None and year is not None:
+        return (
+            f"{when} ligger utanför det valda uppföljningsåret {year.label} ({_span(year)}). "
+            f"Datumet hör till {own.label} ({_span(own)}): välj det året i sidomenyn. "
+            "Inget sparades."
+        )
+    whole = Period(doc.period_start, doc.period_end, doc.title)
+    others = _covering(documents, doc, day)
+    if others:
+        other = others[0]
+        return (
+            f"{when} ligger utanför medborgarlöftet {doc.title} ({_span(whole)}). Datumet hör "
+            f"till medborgarlöftet {other.title} ({other.id}): välj det i sidomenyn. "
+            "Inget sparades."
+        )
+    side = "före" if day < doc.period_start else "efter"
+    hint = f" {NEXT_PROMISE_HINT}" if side == "efter" else ""
+    return (
+        f"{when} ligger {side} medborgarlöftets period ({_span(whole)}) och skulle inte "
+        f"räknas i någon uppföljning.{hint} Inget sparades."
+    )
+
+
+def period_over_message(
+    doc: PromiseDocument, documents: Sequence[PromiseDocument], today: date
+) -> str | None:
+    """What Översikt says when `today` is after the promise's period; None while it runs.
+
+    It names the later promise of the same kommun when one is loaded, else says how to make
+    next year's, since plans after the period would be counted nowhere.
+    """
+    if today <= doc.period_end:
+        return None
+    ended = f"Medborgarlöftets period slutade {doc.period_end:%Y-%m-%d}."
+    current = _covering(documents, doc, today)
+    if current:
+        return f"{ended} I dag gäller {current[0].title} ({current[0].id}): välj det i sidomenyn."
+    later = [
+        d for d in documents if d.kommunkod == doc.kommunkod and d.period_start > doc.period_end
+    ]
+    if later:
+        first = min(later, key=lambda d: d.period_start)
+        return (
+            f"{ended} Nästa löfte, {first.title} ({first.id}), börjar "
+            f"{first.period_start:%Y-%m-%d}."
+        )
+    return (
+        f"{ended} Det finns inget medborgarlöfte för i dag ({today:%Y-%m-%d}), så nya planer "
+        f"och loggar räknas inte i någon uppföljning. {NEXT_PROMISE_HINT}"
+    )
 
 
 def tertials_in(period: Period) -> list[Tertial]:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from geo.records.models import (
     Activity,
     Commitment,
-    CommitmentKind,
+    Kind,
     PlannedActivity,
     PlanStatus,
     PromiseDocument,
@@ -80,7 +80,7 @@ class _CommitmentLookup:
     def __call__(self, item: Activity | PlannedActivity | Tally) -> str | None:
         return self.find(item.kind, item.commitment_id)
 
-    def find(self, kind: CommitmentKind, commitment_id: str | None) -> str | None:
+    def find(self, kind: Kind, commitment_id: str | None) -> str | None:
         """The id counted toward by an item of `kind` naming `commitment_id` (or none)."""
         if commitment_id is not None:
             return commitment_id if commitment_id in self.ids else None
@@ -97,7 +97,7 @@ def commitment_for(
 
 def commitment_chooser(
     doc: PromiseDocument,
-) -> Callable[[CommitmentKind, str | None], Commitment | None]:
+) -> Callable[[Kind, str | None], Commitment | None]:
     """For checking a new activity before it is stored: the commitment it will count toward.
 
     The returned function takes the activity's kind and the commitment id it names (or None)
@@ -107,10 +107,10 @@ def commitment_chooser(
     """
     lookup = _CommitmentLookup(doc)
 
-    def choose(kind: CommitmentKind, commitment_id: str | None) -> Commitment | None:
+    def choose(kind: Kind, commitment_id: str | None) -> Commitment | None:
         found = lookup.find(kind, commitment_id)
         commitment = doc.commitment(found) if found is not None else None
-        return commitment if commitment is not None and commitment.kind is kind else None
+        return commitment if commitment is not None and commitment.kind == kind else None
 
     return choose
 
@@ -126,13 +126,13 @@ class CommitmentMatch:
     """
 
     commitment_id: str
-    unnamed_kind: CommitmentKind | None
+    unnamed_kind: Kind | None
 
     def counts(self, item: Activity | PlannedActivity | Tally) -> bool:
         """True when `item` counts toward this commitment."""
         if item.commitment_id is not None:
             return item.commitment_id == self.commitment_id
-        return self.unnamed_kind is not None and item.kind is self.unnamed_kind
+        return self.unnamed_kind is not None and item.kind == self.unnamed_kind
 
 
 def commitment_match(doc: PromiseDocument, commitment_id: str) -> CommitmentMatch:
@@ -212,7 +212,7 @@ class Tally:
     is their summed duration (the recorded `timmar` wins, as in `Activity.hours`).
     """
 
-    kind: CommitmentKind
+    kind: Kind
     commitment_id: str | None
     slice: int
     count: int

@@ -21,23 +21,61 @@ activity at its own position) it sees 100,000 rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Protocol
 
 import numpy as np
 import shapely
+from shapely.geometry.base import BaseGeometry
 
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place
+from geo.records.models import STOCKHOLM, CommitmentKind, FileKind, Kind
 from geo.spatial.locations import NO_PLACE, wkb_points
 from geo.swedish import count, number
 
 SQUARE_SIZES_M = (100.0, 250.0, 500.0, 1_000.0, 2_500.0, 5_000.0)
 MAX_OWN_SQUARES = 2_000
-KINDS = tuple(CommitmentKind)
-_KIND_CODE = {k.value: i for i, k in enumerate(KINDS)}
+KINDS: tuple[Kind, ...] = tuple(CommitmentKind)
+
+
+def _kinds_of(codes: Iterable[str]) -> tuple[Kind, ...]:
+    """The built-in kinds, then any promise's own kinds among `codes` (sorted): an own kind
+    missing here was a KeyError that broke the map page."""
+    extra = sorted(set(codes) - {k.value for k in KINDS})
+    return (*KINDS, *(FileKind(code) for code in extra))
+
 
 SpotRow = tuple[int | None, str, bytes | None, int, float, float]
+
+
+class Logged(Protocol):
+    """What grouping reads of one logged activity: a stored `Activity` or an exported row."""
+
+    @property
+    def kind(self) -> Kind: ...
+
+    @property
+    def start(self) -> datetime: ...
+
+    @property
+    def place_id(self) -> int | None: ...
+
+    @property
+    def geometry(self) -> BaseGeometry | None: ...
+
+
+class MarkedPlace(Protocol):
+    """What a marker reads of a place: a stored `Place` or an exported place row."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def geometry(self) -> BaseGeometry: ...
+
+    @property
+    def is_retired(self) -> bool: ...
 
 
 @dataclass(frozen=True)
@@ -58,13 +96,14 @@ class ActivitySpots:
     count: np.ndarray
     first: np.ndarray
     last: np.ndarray
+    kinds: tuple[Kind, ...] = KINDS  # what the numbers in `kind` stand for
 
     def __len__(self) -> int:
         return int(self.kind.size)
 
     @classmethod
-    def of(cls, activities: Sequence[Activity]) -> ActivitySpots:
-        """Activity records, one row each."""
+    def of(cls, activities: Sequence[Logged]) -> ActivitySpots:
+        """Activity records (or exported rows), one row each."""
         xy = np.full((len(activities), 2), np.nan)
         for i, a in enumerate(activities):
             geom = a.geometry
@@ -72,8 +111,13 @@ class ActivitySpots:
                 point = geom if geom.geom_type == "Point" else shapely.point_on_surface(geom)
                 xy[i] = (point.x, point.y)
         starts = np.array([a.start.timestamp() for a in activities], dtype=float)
+        # The activities' own kind objects, so an own kind keeps its name (`namn`) on the map.
+        own = {a.kind.value: a.kind for a in activities if not isinstance(a.kind, CommitmentKind)}
+        kinds = (*KINDS, *(own[code] for code in sorted(own)))
+        index = {k.value: i for i, k in enumerate(kinds)}
         return cls(
-            kind=np.array([_KIND_CODE[a.kind.value] for a in activities], dtype=np.int64),
+            kinds=kinds,
+            kind=np.array([index[a.kind.value] for a in activities], dtype=np.int64),
             place_id=np.array(
                 [NO_PLACE if a.place_id is None else a.place_id for a in activities],
                 dtype=np.int64,
@@ -94,8 +138,11 @@ class ActivitySpots:
         has_own = np.array([r[2] is not None for r in rows], dtype=bool)
         if has_own.any():
             xy[has_own] = wkb_points([r[2] for r in rows if r[2] is not None])
+        kinds = _kinds_of(r[1] for r in rows)
+        index = {k.value: i for i, k in enumerate(kinds)}
         return cls(
-            kind=np.array([_KIND_CODE[r[1]] for r in rows], dtype=np.int64),
+            kinds=kinds,
+            kind=np.array([index[r[1]] for r in rows], dtype=np.int64),
             place_id=np.array([NO_PLACE if r[0] is None else r[0] for r in rows], dtype=np.int64),
             x=xy[:, 0],
             y=xy[:, 1],
@@ -117,7 +164,7 @@ class ActivityGroup:
     them side by side instead of on top of each other.
     """
 
-    kind: CommitmentKind
+    kind: Kind
     x: float
     y: float
     count: int
@@ -160,7 +207,7 @@ class ActivityGroups:
 
 def group_activities(
     spots: ActivitySpots,
-    places: Mapping[int, Place],
+    places: Mapping[int, MarkedPlace],
     square_sizes_m: Sequence[float] = SQUARE_SIZES_M,
     max_own_squares: int = MAX_OWN_SQUARES,
 ) -> ActivityGroups:
@@ -187,7 +234,8 @@ def group_activities(
     if own.any():
         square, squares = _own_squares(spots, own, square_sizes_m, max_own_squares)
         groups += squares
-    groups.sort(key=lambda g: (_KIND_CODE[g.kind.value], -g.count, g.place_name or "", g.x, g.y))
+    order = {k: i for i, k in enumerate(spots.kinds)}
+    groups.sort(key=lambda g: (order[g.kind], -g.count, g.place_name or "", g.x, g.y))
     return ActivityGroups(tuple(groups), int(spots.count.sum()), unplaced, square)
 
 
@@ -238,14 +286,14 @@ def _slots(spots: Sequence[Hashable]) -> list[int]:
 
 
 def _place_groups(
-    spots: ActivitySpots, mask: np.ndarray, places: Mapping[int, Place]
+    spots: ActivitySpots, mask: np.ndarray, places: Mapping[int, MarkedPlace]
 ) -> list[ActivityGroup]:
     """Per place and kind, drawn at the place (a point inside an area or on a route)."""
     if not mask.any():
         return []
     rows = np.flatnonzero(mask)
     pids, kinds = spots.place_id[rows], spots.kind[rows]
-    totals = _totals(pids * len(KINDS) + kinds, spots, rows)
+    totals = _totals(pids * len(spots.kinds) + kinds, spots, rows)
     keys = list(zip(pids[totals.where].tolist(), kinds[totals.where].tolist(), strict=True))
     ids = sorted({pid for pid, _ in keys})
     points = shapely.get_coordinates(shapely.point_on_surface([places[i].geometry for i in ids]))
@@ -256,7 +304,7 @@ def _place_groups(
         x, y = at[pid]
         groups.append(
             ActivityGroup(
-                KINDS[code],
+                spots.kinds[code],
                 x,
                 y,
                 *totals.of(g),
@@ -268,7 +316,7 @@ def _place_groups(
     return groups
 
 
-def _place_name(place: Place) -> str:
+def _place_name(place: MarkedPlace) -> str:
     """The name on the marker; a retired place keeps its markers, marked as retired."""
     return f"{place.name} (ur bruk)" if place.is_retired else place.name
 
@@ -285,7 +333,7 @@ def _own_squares(
         squares = np.floor(xy / size).astype(np.int64)
         # One number per square and kind, to count them fast (np.unique on a 1-D array).
         spans = squares.max(axis=0) - squares.min(axis=0) + 1
-        flat = ((squares[:, 0] - squares[:, 0].min()) * spans[1] + squares[:, 1]) * len(KINDS)
+        flat = ((squares[:, 0] - squares[:, 0].min()) * spans[1] + squares[:, 1]) * len(spots.kinds)
         if len(np.unique(flat + kinds)) <= max_squares:
             break
     totals = _totals(flat + kinds, spots, rows)
@@ -299,7 +347,7 @@ def _own_squares(
     codes = kinds[totals.where].tolist()
     return size, [
         ActivityGroup(
-            KINDS[code],
+            spots.kinds[code],
             float(mean_x[g]),
             float(mean_y[g]),
             *totals.of(g),

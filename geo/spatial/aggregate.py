@@ -13,7 +13,6 @@ spacing.
 
 from __future__ import annotations
 
-import enum
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -22,17 +21,13 @@ from dataclasses import dataclass
 from shapely.geometry import Point, Polygon, box
 from shapely.geometry.base import BaseGeometry
 
-DEFAULT_CELL_SIZE_M = 500.0
-DEFAULT_MIN_COUNT = 3
-MIN_CELL_SIZE_M = 200.0
-MAX_CELL_SIZE_M = 10_000.0
-
-
-class GridShape(enum.StrEnum):
-    """Rutnät: squares (`ruta`) or hexagons (`hexagon`)."""
-
-    SQUARE = "ruta"
-    HEXAGON = "hexagon"
+# The grid's choices have their own module (the command line reads them without shapely);
+# they are named here too, so callers of the counting need one import.
+from geo.spatial.grid_options import DEFAULT_CELL_SIZE_M as DEFAULT_CELL_SIZE_M
+from geo.spatial.grid_options import DEFAULT_MIN_COUNT as DEFAULT_MIN_COUNT
+from geo.spatial.grid_options import MAX_CELL_SIZE_M as MAX_CELL_SIZE_M
+from geo.spatial.grid_options import MIN_CELL_SIZE_M as MIN_CELL_SIZE_M
+from geo.spatial.grid_options import GridShape
 
 
 @dataclass(frozen=True, order=True)

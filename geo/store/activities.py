@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy import func, insert, select
 
-from geo.records.models import Activity, CommitmentKind
+from geo.records.models import Activity, Kind
 from geo.store import schema as t
 from geo.store.core import SessionCore, chunked, in_period
 from geo.store.mapping import ACTIVITY_ROWS
@@ -50,7 +50,7 @@ class Activities(SessionCore):
         self,
         start: datetime | None = None,
         end: datetime | None = None,
-        kind: CommitmentKind | None = None,
+        kind: Kind | None = None,
         document_id: str | None = None,
     ) -> list[Activity]:
         """Logged activities with start in [start, end), oldest first; of one promise

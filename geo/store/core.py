@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, func, insert, select, update
@@ -18,6 +19,16 @@ from geo.store import schema as t
 from geo.store.mapping import jsonable
 
 T = TypeVar("T")
+
+
+@lru_cache(maxsize=64)
+def _parsed_document(source_text: str, source_name: str) -> PromiseDocument:
+    """A stored promise's text, read once per process (the record is frozen, so it is shared).
+
+    Every read of a promise re-read its YAML: tens of milliseconds on every page run. Keyed by
+    the text itself, so a promise stored anew with other text is read anew, never stale.
+    """
+    return parse_promise_text(source_text, source_name)
 
 
 def now() -> datetime:
@@ -57,7 +68,7 @@ class SessionCore:
                 t.promise_documents.c.signed_on.desc()
             )
         )
-        return [parse_promise_text(r.source_text, r.source_name) for r in rows]
+        return [_parsed_document(r.source_text, r.source_name) for r in rows]
 
     def _documents_to_work_on(self, document_id: str | None = None) -> list[PromiseDocument]:
         """The stored promises the actor may work on (`access.may_work_on`).

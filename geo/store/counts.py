@@ -12,11 +12,12 @@ from typing import Any
 
 from sqlalchemy import Float, LargeBinary, case, cast, extract, func, literal, select, type_coerce
 
-from geo.records.models import CommitmentKind, Outcome, PlanStatus
+from geo.records.models import Kind, Outcome, PlanStatus, kind_from_code
 from geo.records.periods import clock_changes
 from geo.records.progress import CommitmentMatch, Tally
 from geo.store import schema as t
 from geo.store.core import SessionCore, starting_in, unassigned
+from geo.store.mapping import as_datetime
 
 
 class Counts(SessionCore):
@@ -26,7 +27,7 @@ class Counts(SessionCore):
         self,
         start: datetime | None = None,
         end: datetime | None = None,
-        kinds: Iterable[CommitmentKind] | None = None,
+        kinds: Iterable[Kind] | None = None,
         counting_toward: CommitmentMatch | None = None,
         document_id: str | None = None,
     ) -> Sequence[tuple[int | None, bytes | None]]:
@@ -44,17 +45,22 @@ class Counts(SessionCore):
         if kinds is not None:
             query = query.where(a.c.kind.in_([k.value for k in kinds]))
         if counting_toward is not None:
-            named = a.c.commitment_id == counting_toward.commitment_id
-            if counting_toward.unnamed_kind is None:
-                query = query.where(named)
-            else:
-                unnamed = a.c.commitment_id.is_(None) & (
-                    a.c.kind == counting_toward.unnamed_kind.value
-                )
-                query = query.where(named | unnamed)
+            query = query.where(_counting_toward(a, counting_toward))
         query = self._hide_secret(self._of_document(query, a, document_id), a)
         # fetchall in one call: row-by-row iteration costs seconds at 100,000 rows.
         return self.conn.execute(query).fetchall()  # type: ignore[return-value]
+
+    def first_activity_start(
+        self, counting_toward: CommitmentMatch, document_id: str
+    ) -> datetime | None:
+        """When the first logged activity toward a commitment started (a milestone's "klar"
+        date), or None when there is none (of the ones the user may see)."""
+        a = t.activities
+        query = select(func.min(a.c.start_at)).where(_counting_toward(a, counting_toward))
+        first = self.conn.execute(
+            self._hide_secret(self._of_document(query, a, document_id), a)
+        ).scalar()
+        return None if first is None else as_datetime(first)
 
     def _hours_sql(self, table: Any, start: datetime, end: datetime) -> Any:
         """An activity's hours in SQL as `Activity.hours` gives them: the recorded `timmar`,
@@ -110,7 +116,7 @@ class Counts(SessionCore):
             func.coalesce(func.sum(rows.c.hours), 0.0),
         ).group_by(rows.c.commitment_id, rows.c.kind, rows.c.slice)
         return [
-            Tally(CommitmentKind(kind), commitment_id, int(slice_no), int(n), float(h))
+            Tally(kind_from_code(kind), commitment_id, int(slice_no), int(n), float(h))
             for commitment_id, kind, slice_no, n, h in self.conn.execute(query)
         ]
 
@@ -197,3 +203,11 @@ class Counts(SessionCore):
             query = self._hide_secret(self._of_document(query, a, document_id), a)
             rows += self.conn.execute(query).fetchall()
         return rows
+
+
+def _counting_toward(a: Any, match: CommitmentMatch) -> Any:
+    """`CommitmentMatch.counts` as a condition on the activities table."""
+    named = a.c.commitment_id == match.commitment_id
+    if match.unnamed_kind is None:
+        return named
+    return named | (a.c.commitment_id.is_(None) & (a.c.kind == match.unnamed_kind.value))

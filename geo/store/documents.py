@@ -98,8 +98,8 @@ class PromiseDocuments(SessionCore):
                     "förlorat. Inget sparades."
                 )
         for kind in {c.kind for c in old.commitments}:
-            before = [c for c in old.commitments if c.kind is kind]
-            after = [c for c in doc.commitments if c.kind is kind]
+            before = [c for c in old.commitments if c.kind == kind]
+            after = [c for c in doc.commitments if c.kind == kind]
             if len(before) != 1 or len(after) == 1:
                 continue
             counts = self._recorded_against(doc.id, None, kind.value)

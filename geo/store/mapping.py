@@ -22,7 +22,6 @@ from geo.records.events import PoliceEvent
 from geo.records.models import (
     Activity,
     Classification,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Indicator,
@@ -31,6 +30,7 @@ from geo.records.models import (
     PlannedActivity,
     PlanStatus,
     ScheduleRule,
+    kind_from_code,
 )
 from geo.store import schema as t
 
@@ -108,7 +108,8 @@ class RecordMapping(Generic[R]):
 
 
 # Columns most record kinds share.
-_KIND = _Column("kind", "kind", _enum_value, CommitmentKind)
+# A promise file's own kind comes back known by its code (PromiseDocument.kind gives its label).
+_KIND = _Column("kind", "kind", _enum_value, kind_from_code)
 _COMMITMENT = _Column("commitment_id", "commitment_id")
 _PLACE = _Column("place_id", "place_id")
 _GEOMETRY = _Column("geom", "geometry")

@@ -26,4 +26,16 @@ def _places_belong_to_a_kommun(conn: Connection) -> None:
     adopt_places(conn)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _places_belong_to_a_kommun}
+def _longer_target_rules(conn: Connection) -> None:
+    """Version 3: a commitment's target rule may be format 2's `klart_senast` (12 letters).
+
+    SQLite does not enforce a VARCHAR's length, so only PostgreSQL needs the change.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE commitments ALTER COLUMN target_rule TYPE VARCHAR(20)"))
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _places_belong_to_a_kommun,
+    3: _longer_target_rules,
+}

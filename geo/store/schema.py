@@ -37,7 +37,7 @@ from sqlalchemy.types import TypeDecorator, UserDefinedType
 
 from geo.records.models import STOCKHOLM
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SRID = 3006
 
 
@@ -171,7 +171,7 @@ commitments = Table(
     Column("kind", String(40), nullable=False),
     Column("responsible", String(20), nullable=False),
     Column("text", Text, nullable=False),
-    Column("target_rule", String(10)),
+    Column("target_rule", String(20)),
     Column("target_count", Integer),
     Column("position", Integer, nullable=False),
 )

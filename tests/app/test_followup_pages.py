@@ -61,6 +61,20 @@ def test_overview_shows_the_status_and_forecast_of_each_numbered_commitment(
     assert "Jämn takt" in markdown  # the rule, in the expander
 
 
+def test_overview_says_the_period_is_over_and_how_to_make_next_years_promise(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo promise ended 2024-05-29; every day the suite runs is after it.
+    at = open_page("0_Oversikt", demo_db, monkeypatch)
+
+    (warning,) = [shown(w.value) for w in at.warning if "period slutade" in w.value]
+    assert warning.startswith(
+        "Medborgarlöftets period slutade 2024-05-29. Det finns inget medborgarlöfte för i dag"
+    )
+    assert "Gör nästa års löfte: lägg till en ny löftesfil under Administration" in warning
+    assert "lofteskartan init --promise FIL" in warning
+
+
 def test_followup_lists_status_per_commitment_and_done_per_tertial(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

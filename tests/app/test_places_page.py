@@ -12,9 +12,10 @@ import shutil
 from pathlib import Path
 
 import pytest
+from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from geo.records.models import Actor, PlaceKind
+from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
 from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
@@ -46,6 +47,33 @@ def places_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def button(at: AppTest, label: str):  # noqa: ANN201 (AppTest's Button)
+    """The one button with this label."""
+    (found,) = [b for b in at.button if b.label == label]
+    return found
+
+
+def stored_place(db_url: str, name: str) -> Place:
+    """The one stored place with this name."""
+    store = Store(db_url)
+    try:
+        with store.session(Actor("test")) as s:
+            (place,) = [p for p in s.list_places() if p.name == name]
+    finally:
+        store.dispose()
+    return place
+
+
+def editing(db_url: str, monkeypatch: pytest.MonkeyPatch, name: str) -> tuple[AppTest, Place]:
+    """The page with the stored place called `name` open in the form, and that place."""
+    at = places_page(db_url, monkeypatch)
+    place = stored_place(db_url, name)
+    # What the map's on_change callback leaves when the place is clicked.
+    at.session_state["platser_vald"] = place.id
+    at.run()
+    return at, place
 
 
 def map_args(at: AppTest, index: int = 0) -> dict:
@@ -92,7 +120,7 @@ def test_saving_without_drawing_says_what_is_missing(
 ) -> None:
     at = places_page(db_url, monkeypatch)
     at.text_input(key="ny_trafikkontrollplats_0_namn").input("Ny kontroll")
-    at.button[0].click().run()
+    button(at, "Spara plats").click().run()
     assert [shown(e.value) for e in at.error] == [
         "Platsen saknar geometri: en trafikkontrollplats ska vara en punkt. Rita den på kartan."
     ]
@@ -110,15 +138,10 @@ def test_a_drawn_point_and_the_form_become_a_stored_place(
     at.text_input(key="ny_trafikkontrollplats_0_namn").input("Kontroll vid torget")
     at.text_input(key="ny_trafikkontrollplats_0_väg").input("väg 32")
     at.selectbox(key="ny_trafikkontrollplats_0_hastighet").set_value(50)
-    at.button[0].click().run()
+    button(at, "Spara plats").click().run()
     assert not at.error, [e.value for e in at.error]
     assert shown(at.success[0].value) == "Trafikkontrollplats ”Kontroll vid torget” sparades."
-    store = Store(db_url)
-    try:
-        with store.session(Actor("test")) as s:
-            (place,) = [p for p in s.list_places() if p.name == "Kontroll vid torget"]
-    finally:
-        store.dispose()
+    place = stored_place(db_url, "Kontroll vid torget")
     assert dict(place.attributes) == {"väg": "väg 32", "hastighet": 50}
     assert len(at.dataframe[0].value) == 10
 
@@ -126,16 +149,7 @@ def test_a_drawn_point_and_the_form_become_a_stored_place(
 def test_a_place_chosen_on_the_map_opens_in_the_form_until_the_planner_goes_back(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = places_page(db_url, monkeypatch)
-    store = Store(db_url)
-    try:
-        with store.session(Actor("test")) as s:
-            (office,) = [p for p in s.list_places() if p.name == "Exempel: Poliskontor"]
-    finally:
-        store.dispose()
-    # What the map's on_change callback leaves when the office is clicked.
-    at.session_state["platser_vald"] = office.id
-    at.run()
+    at, office = editing(db_url, monkeypatch, "Exempel: Poliskontor")
     # The heading is markdown: the name is escaped (plain()), so it shows as typed.
     assert [h.value for h in at.subheader][0] == r"Ändra poliskontor: Exempel\: Poliskontor"
     assert at.text_input(key=f"andra_{office.id}_0_namn").value == "Exempel: Poliskontor"
@@ -144,3 +158,55 @@ def test_a_place_chosen_on_the_map_opens_in_the_form_until_the_planner_goes_back
     back.click().run()
     assert [h.value for h in at.subheader][0] == "Ny plats"
     assert at.session_state["platser_vald"] is None
+
+
+def test_a_place_is_created_from_typed_coordinates_without_touching_the_map(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = places_page(db_url, monkeypatch)
+    at.text_input(key="platssok_ny_0_text").input("6411094.7, 488629.2")
+    button(at, "Sök läge").click().run()
+    assert "Vid tätortscentrum (Aneby)" in shown(at.success[-1].value)
+    # The map opens on the chosen position and marks it.
+    assert "Valt läge" in map_args(at)["feature_group"]
+    at.text_input(key="ny_trafikkontrollplats_0_namn").input("Kontroll vid tätortspunkten")
+    button(at, "Spara plats").click().run()
+    assert not at.error, [e.value for e in at.error]
+    place = stored_place(db_url, "Kontroll vid tätortspunkten")
+    assert place.geometry.distance(Point(488629.2, 6411094.7)) < 0.01
+
+
+def test_a_search_by_name_offers_the_hits_and_the_chosen_one_is_used(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = places_page(db_url, monkeypatch)
+    at.text_input(key="platssok_ny_0_text").input("exempel")
+    button(at, "Sök läge").click().run()
+    hits = at.selectbox(key="platssok_ny_0_val")
+    assert len(hits.options) > 1
+    office = hits.options.index("Exempel: Poliskontor (Poliskontor)")
+    hits.select_index(office).run()
+    assert any("Exempel: Poliskontor (Poliskontor)" in shown(m.value) for m in at.success)
+
+
+def test_coordinates_outside_sweden_are_refused_and_nothing_is_placed(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = places_page(db_url, monkeypatch)
+    at.text_input(key="platssok_ny_0_text").input("48.8566, 2.3522")
+    button(at, "Sök läge").click().run()
+    assert "ligger inte i Sverige" in shown(at.error[0].value)
+    assert "Valt läge" not in map_args(at)["feature_group"]
+
+
+def test_a_point_place_is_moved_by_typed_coordinates(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at, office = editing(db_url, monkeypatch, "Exempel: Poliskontor")
+    at.text_input(key=f"platssok_{office.id}_0_text").input("57.841630, 14.808475")
+    button(at, "Sök läge").click().run()
+    button(at, "Spara ändringar").click().run()
+    assert not at.error, [e.value for e in at.error]
+    moved = stored_place(db_url, "Exempel: Poliskontor")
+    assert moved.geometry.distance(Point(488629.2, 6411094.7)) < 0.15
+    assert moved.geometry.distance(office.geometry) > 1

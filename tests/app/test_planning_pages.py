@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -61,23 +62,57 @@ def count(db_url: str, table: str) -> int:
         store.dispose()
 
 
+def plan_from(db_url: str, monkeypatch: pytest.MonkeyPatch, repeat: str, first: date) -> AppTest:
+    """Planering's form, repeating `repeat` ("En gång", "Varje vecka"...) from `first`."""
+    at = show(open_page(PLANERING, db_url, monkeypatch), "plan_view", "Planera")
+    at.radio(key="pf_repeat").set_value(repeat).run()
+    at.date_input(key="pf_day").set_value(first).run()
+    return at
+
+
 def test_a_monthly_rule_is_previewed_and_saved_with_its_occurrences(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    at = show(open_page(PLANERING, demo_db, monkeypatch), "plan_view", "Planera")
-    at.radio(key="pf_repeat").set_value("Varje månad").run()
+    at = plan_from(demo_db, monkeypatch, "Varje månad", date(2024, 2, 1))
     at.selectbox(key="pf_weekday").set_value(3).run()  # torsdag
     preview = shown(" ".join(i.value for i in at.info))
-    # 29 May – 21 August 2024: first Thursdays 6 June (nationaldagen), 4 July, 1 August.
-    assert "Första torsdagen i månaden kl. 13–15, 29 maj – 21 augusti 2024" in preview
-    assert "**2 tillfällen.**" in preview  # ours: bold, not escaped
-    assert "2024-06-06 (Sveriges nationaldag)" in shown(" ".join(c.value for c in at.caption))
+    # The last day defaulted to the year's last (29 May), not twelve weeks past it.
+    assert "Första torsdagen i månaden kl. 13–15, 1 februari – 29 maj 2024" in preview
+    assert "**4 tillfällen.**" in preview  # ours: bold, not escaped
     before = count(demo_db, "planned_activities")
     at.button(key="pf_save").click().run()
     assert not at.exception and not at.error
-    assert count(demo_db, "planned_activities") == before + 2
+    assert count(demo_db, "planned_activities") == before + 4
     assert count(demo_db, "recurrence_rules") == 1
-    assert "2 tillfällen planerade" in shown(" ".join(s.value for s in at.success))
+    assert "4 tillfällen planerade" in shown(" ".join(s.value for s in at.success))
+
+
+def test_a_weekly_rule_skips_a_holiday_and_ends_by_default_with_the_year(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = plan_from(demo_db, monkeypatch, "Varje vecka", date(2024, 5, 2))
+    at.multiselect(key="pf_weekdays").set_value([3]).run()  # torsdag
+    preview = shown(" ".join(i.value for i in at.info))
+    assert "Varje torsdag kl. 13–15, 2 maj – 29 maj 2024" in preview  # not past the year
+    assert "**3 tillfällen.**" in preview
+    assert "2024-05-09 (Kristi himmelfärdsdag)" in shown(" ".join(c.value for c in at.caption))
+
+
+def test_a_traffic_control_after_the_promise_year_is_refused_and_not_saved(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo promise ended 2024-05-29: a control "next week" was saved and shown nowhere.
+    at = plan_from(demo_db, monkeypatch, "En gång", date(2024, 6, 4))
+    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    before = count(demo_db, "planned_activities")
+    at.button(key="pf_save").click().run()
+    assert not at.exception and not at.success
+    (error,) = [shown(e.value) for e in at.error]
+    assert error.startswith(
+        "2024-06-04 ligger efter medborgarlöftets period (2023-05-30 – 2024-05-29) och skulle "
+        "inte räknas i någon uppföljning. Gör nästa års löfte"
+    )
+    assert count(demo_db, "planned_activities") == before
 
 
 def test_a_bad_outcome_is_shown_and_nothing_is_logged(

@@ -6,6 +6,8 @@ Fixtures
     Factory. Starts ``streamlit run script`` on a free loopback port with the repository root
     as working directory, waits for ``/_stcore/health`` and returns the base URL. Every
     server it started is stopped (process group, by PID) at teardown.
+``demo_url``, ``planted_url``
+    SQLite databases: the demo (`init --demo`), and tests/export_fixtures.py's planted records.
 ``browser``
     Session-wide Chromium from ``/usr/bin/chromium`` (never ``playwright install``).
 ``page``
@@ -36,7 +38,9 @@ import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from geo.store import Store
 from tests.common import REPO_ROOT, demo_database, fail_or_skip
+from tests.export_fixtures import plant
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 # LOFTESKARTAN_CHROMIUM lets the suite prove that a missing browser fails on CI.
@@ -52,7 +56,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT: ViewportSize = {"width": 1400, "height": 2000}
-MAP_FRAME = "iframe[title='streamlit_folium.st_folium']"
+# Found by the component's address: their titles say what they show (ui/accessibility.py).
+MAP_FRAME = "iframe[src*='/component/streamlit_folium.st_folium/']"
+CALENDAR_FRAME = "iframe[src*='/component/streamlit_calendar.calendar/']"
 # Vector paths Aneby's base layers draw: its boundary, the län's 13 kommuner, its 3 tätorter.
 BASE_PATHS = 1 + 13 + 3
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
@@ -197,6 +203,16 @@ def streamlit_server(tmp_path: Path) -> Iterator[StartServer]:
 def demo_url(tmp_path: Path) -> str:
     """A SQLite database made by `lofteskartan init --demo`: Aneby with its example data."""
     return demo_database(tmp_path / "demo.sqlite")
+
+
+@pytest.fixture
+def planted_url(tmp_path: Path) -> str:
+    """A SQLite database with the records tests/export_fixtures.py plants to leak."""
+    url = f"sqlite:///{tmp_path}/planted.sqlite"
+    store = Store(url)
+    plant(store)
+    store.dispose()
+    return url
 
 
 # -- browser ----------------------------------------------------------------------------------

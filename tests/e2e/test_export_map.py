@@ -9,34 +9,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from geo.disclosure.audience import Audience, ExportRequest
-from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
-from geo.store import Store
+from geo.disclosure.audience import Audience
+from geo.exports.make import ExportFormat
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
-from tests.export_fixtures import ACTOR, MADE_AT, MEETING, PERIOD, SECRET_TEXTS, plant
+from tests.export_fixtures import SECRET_TEXTS, planted_export
 
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture
-def planted_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{tmp_path}/planted.sqlite"
-    store = Store(url)
-    plant(store)
-    store.dispose()
-    return url
-
-
 def export_html(url: str, audience: Audience, folder: Path) -> tuple[Path, dict]:
     """Write the map export to a file; return it with the layer config inside it."""
-    store = Store(url)
-    try:
-        data = load_export_data(
-            store, ACTOR, ExportRequest(audience, *PERIOD, MADE_AT, meeting_date=MEETING)
-        )
-    finally:
-        store.dispose()
-    page = render(data, ExportFormat.MAP_HTML, ExportOptions()).decode("utf-8")
+    page = planted_export(url, audience, ExportFormat.MAP_HTML).decode("utf-8")
     path = folder / f"karta-{audience.value}.html"
     path.write_text(page, encoding="utf-8")
     return path, map_config(page)

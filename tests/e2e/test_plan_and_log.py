@@ -10,13 +10,12 @@ from playwright.sync_api import Page
 from geo.followup.status import status_report
 from geo.records.models import Actor
 from geo.store import Store
-from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
+from tests.e2e.conftest import CALENDAR_FRAME, REPO_ROOT, BrowserLog, StartServer, screenshot
 
 pytestmark = pytest.mark.browser
 
 SLOW_START_MS = 120_000
 
-CALENDAR_FRAME = "iframe[title='streamlit_calendar.calendar']"
 PRESENCE_TEXT = "Polisen ska vara tillgänglig för poliskontoret"
 
 

@@ -8,7 +8,14 @@ from playwright.sync_api import Page
 from geo.planning.schedule import week_range
 from geo.records.models import Actor
 from geo.store import Store
-from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
+from tests.e2e.conftest import (
+    CALENDAR_FRAME,
+    REPO_ROOT,
+    BrowserLog,
+    StartServer,
+    screenshot,
+    wait_for_map,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -34,7 +41,7 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     page.set_default_timeout(SLOW_START_MS)
     page.goto(f"{base}/Planering")
     # The calendar is drawn last-but-one: once it is there the first run has finished.
-    page.locator("iframe[title='streamlit_calendar.calendar']").wait_for()
+    page.locator(CALENDAR_FRAME).wait_for()
 
     # A recurring rule: the preview describes it and counts its dates (29 May – 21 August).
     page.get_by_role("radio", name="Planera", exact=True).click(force=True)

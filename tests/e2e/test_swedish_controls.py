@@ -14,7 +14,7 @@ from playwright.sync_api import FrameLocator, Locator, Page
 
 from geo.disclosure.audience import Audience
 from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, BrowserLog, StartServer, wait_for_map
-from tests.e2e.test_export_map import export_html, open_file, planted_url  # noqa: F401
+from tests.e2e.test_export_map import export_html, open_file
 
 pytestmark = pytest.mark.browser
 
@@ -49,7 +49,7 @@ def test_the_map_page_has_swedish_controls_and_a_metric_scale(
 def test_the_exported_map_file_has_swedish_controls_and_a_metric_scale(
     page: Page,
     browser_log: BrowserLog,
-    planted_url: str,  # noqa: F811
+    planted_url: str,
     tmp_path: Path,
 ) -> None:
     path, _ = export_html(planted_url, Audience.INTERNAL, tmp_path)

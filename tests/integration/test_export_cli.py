@@ -113,3 +113,26 @@ def test_an_internal_meeting_pack_over_ten_years_splits_its_tertial_table(
     # Every tertial begun by today, at most six to a table (the one table did not fit a page).
     assert text.count("Per tertial") >= 4
     assert "T1 2020" in text and "T3 2025" in text
+
+
+def test_a_meeting_pack_with_its_activity_list_writes_every_activity_as_csv_beside_it(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pack.pdf"
+    args = ["--meeting-date", "2024-03-01", "--since", "2023-06-01", "--activity-list"]
+    assert main(["export", "meeting-pdf", str(out), *args]) == 0
+    listing = (tmp_path / "pack_aktiviteter.csv").read_text(encoding="utf-8-sig")
+    # All 14 planted activities, the sekretess intervention included (internal, like the pack).
+    assert len(listing.splitlines()) == 1 + 14
+    assert "HEMLIG-PLATS-123" in listing
+    assert "Mötesunderlagets aktivitetslista (CSV)" in capsys.readouterr().out
+    assert (tmp_path / "pack_aktiviteter.csv").stat().st_mode & 0o777 == 0o600
+
+
+def test_the_activity_list_is_refused_for_a_public_meeting_pack(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "pack.pdf"
+    assert main(["export", "meeting-pdf", str(out), "--audience", "public", "--activity-list"]) == 2
+    assert "bara för --audience internal" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -17,7 +17,7 @@ import subprocess
 import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pyogrio
@@ -52,6 +52,15 @@ from tests.export_fixtures import (
 
 ARTIFACTS = REPO_ROOT / "test-artifacts"
 FORMATS = list(ExportFormat)
+
+
+def formats_for(audience: Audience) -> list[ExportFormat]:
+    """Every format an audience can have: the meeting's activity list is internal only."""
+    if audience is Audience.PUBLIC:
+        return [f for f in FORMATS if f is not ExportFormat.MEETING_CSV]
+    return FORMATS
+
+
 Exports = dict[tuple[Audience, str], bytes]
 
 
@@ -80,7 +89,7 @@ def exports(store: Store) -> Exports:
     out: Exports = {}
     for audience in Audience:
         data = load_export_data(store, ACTOR, request(audience))
-        for fmt in FORMATS:
+        for fmt in formats_for(audience):
             out[(audience, fmt.value)] = render(data, fmt, ExportOptions())
         out[(audience, "density-png")] = render(
             data, ExportFormat.MAP_PNG, ExportOptions(density_png=True)
@@ -231,13 +240,17 @@ def test_internal_geopackage_stores_the_exact_point_that_the_public_one_lacks(
     assert struct.pack("<d", KNOWN[0]) not in exports[(Audience.PUBLIC, "gpkg")]
 
 
+def map_config(page: bytes) -> dict:
+    """The layers an exported map file carries, as its script reads them."""
+    found = re.search(r'id="lofteskartan-data">(.*?)</script>', page.decode("utf-8"), re.S)
+    assert found is not None
+    return json.loads(found.group(1))
+
+
 def test_public_map_shows_the_cell_of_three_interventions_but_not_the_cell_of_two(
     exports: Exports,
 ) -> None:
-    page = exports[(Audience.PUBLIC, "map-html")].decode("utf-8")
-    config = json.loads(
-        re.search(r'id="lofteskartan-data">(.*?)</script>', page, re.S).group(1)  # type: ignore[union-attr]
-    )
+    config = map_config(exports[(Audience.PUBLIC, "map-html")])
     density = next(layer for layer in config["layers"] if layer["name"].endswith("per ruta"))
     cells = [shape(f["geometry"]) for f in density["data"]["features"]]
     known = Point(sweref_to_lonlat(*KNOWN))
@@ -250,6 +263,34 @@ def test_public_map_shows_the_cell_of_three_interventions_but_not_the_cell_of_tw
     assert "Platser: Insatsplats" not in names
     assert "Platser: Trafikkontrollplats" not in names
     assert not any(name.startswith("Genomfört:") for name in names)
+
+
+def test_internal_map_counts_activities_per_place_and_kind_and_own_positions_per_square(
+    exports: Exports,
+) -> None:
+    config = map_config(exports[(Audience.INTERNAL, "map-html")])
+    markers = {
+        layer["name"]: sorted(
+            (f["properties"]["label"].split(":")[0], f["properties"]["count"])
+            for f in layer["data"]["features"]
+        )
+        for layer in config["layers"]
+        if layer["name"].startswith("Genomfört:")
+    }
+    # One marker per place and kind, one per 100 m square for own positions: the three
+    # interventions at KNOWN are one marker that says 3, not three points.
+    assert markers == {
+        "Genomfört: Närvaro": [("Polisstationen – Närvaro", 4)],
+        "Genomfört: Trafikkontroll": [
+            ("Egen position (ruta 100 m) – Trafikkontroll", 2),
+            ("INTERN-PLATS-456 – Trafikkontroll", 3),
+        ],
+        "Genomfört: Narkotikainsats": [
+            ("Egen position (ruta 100 m) – Narkotikainsats", 3),
+            ("HEMLIG-PLATS-123 – Narkotikainsats", 1),
+        ],
+        "Genomfört: Trygghetsvandring": [("Kvällsrundan – Trygghetsvandring", 1)],
+    }
 
 
 def test_public_follow_up_covers_ended_tertials_and_does_not_show_small_counts(
@@ -547,7 +588,7 @@ def test_an_empty_log_still_gives_every_export(tmp_path: Path) -> None:
         for audience in Audience:
             data = load_export_data(store, ACTOR, request(audience))
             assert data.cells == () and data.places == ()
-            for fmt in FORMATS:
+            for fmt in formats_for(audience):
                 assert render(data, fmt, ExportOptions())
             text = readable(
                 "meeting-pdf", render(data, ExportFormat.MEETING_PDF, ExportOptions()), tmp_path
@@ -555,3 +596,46 @@ def test_an_empty_log_still_gives_every_export(tmp_path: Path) -> None:
             assert "0 av minst 10" in text and "Inga öppna iakttagelser." in text
     finally:
         store.dispose()
+
+
+def test_a_meeting_pack_of_thousands_of_activities_stays_short_and_the_csv_beside_holds_all(
+    store: Store, tmp_path: Path
+) -> None:
+    data = load_export_data(store, ACTOR, request(Audience.INTERNAL))
+    first = data.activities[0]
+    # 3,000 activities since the last meeting (a police region's month), hours 1 to 5;
+    # the 2,500th is the longest of its kind and the last is the latest.
+    many = tuple(
+        replace(
+            first,
+            id=n,
+            start=first.start - timedelta(minutes=n),
+            hours=9.5 if n == 2_500 else 1 + n % 5,
+            note=f"rad {n}",
+        )
+        for n in range(3_000)
+    )
+    plans = tuple(replace(data.upcoming[0], team=f"lag {n}") for n in range(200))
+    big = replace(data, recent_activities=many, upcoming=plans)
+
+    path = tmp_path / "pack.pdf"
+    path.write_bytes(render(big, ExportFormat.MEETING_PDF, ExportOptions()))
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"Pages:\s+(\d+)", info.stdout).group(1))  # type: ignore[union-attr]
+    assert pages <= 40
+    text = readable("meeting-pdf", path.read_bytes(), tmp_path)
+    assert "3 000 aktiviteter är loggade under tiden" in text
+    # One kind, one commitment: the latest and the largest, not the 2,998 others.
+    assert set(re.findall(r"rad \d+", text)) == {"rad 0", "rad 2500"}
+    assert "de första 60 av de 200 planerade aktiviteterna" in text
+
+    listing = render(big, ExportFormat.MEETING_CSV, ExportOptions()).decode("utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(listing), delimiter=";"))
+    assert len(rows) == 3_000
+    assert {row["anteckning"] for row in rows} == {f"rad {n}" for n in range(3_000)}
+
+
+def test_the_meeting_activity_list_is_refused_for_a_public_export(store: Store) -> None:
+    data = load_export_data(store, ACTOR, request(Audience.PUBLIC))
+    with pytest.raises(ValidationError, match="bara i den interna versionen"):
+        render(data, ExportFormat.MEETING_CSV, ExportOptions())

@@ -99,7 +99,7 @@ def test_a_rotation_saved_to_the_schedule_comes_back_with_its_seed_and_sites(
     road_point = Candidate("väg:1", "Väg 32, 250 m", E0 + 250, N0)
     rotation_sites = [*site_candidates(sites), road_point]
     weights = [3.0, 1.0, 5.0, 2.0]
-    plan = plan_rotation(rotation_sites, weights, 6, 1, 4711, date(2024, 9, 2))
+    plan = plan_rotation(rotation_sites, weights, 6, 1, 4711, date(2023, 9, 4))
     controls = planned_controls(plan, weekday=3, start_time=time(15, 0), hours=2)
     doc_id = "aneby-2023-2024"
     with store.session(ACTOR) as s:
@@ -112,7 +112,7 @@ def test_a_rotation_saved_to_the_schedule_comes_back_with_its_seed_and_sites(
     assert {p.kind for p in back} == {CommitmentKind.TRAFFIC_CONTROL}
     assert {p.status for p in back} == {PlanStatus.PLANNED}
     assert {p.seed for p in back} == {4711}
-    assert back[0].start == datetime(2024, 9, 5, 15, 0, tzinfo=STOCKHOLM)
+    assert back[0].start == datetime(2023, 9, 7, 15, 0, tzinfo=STOCKHOLM)
     # Each week's site comes back: stored sites by id, the road point as its geometry.
     expected = [w.sites[0] for w in plan.weeks]
     for planned, candidate in zip(back, expected, strict=True):
@@ -123,13 +123,13 @@ def test_a_rotation_saved_to_the_schedule_comes_back_with_its_seed_and_sites(
             assert planned.geometry.equals(Point(candidate.x, candidate.y))
 
     # The stored seed reproduces the plan.
-    again = plan_rotation(rotation_sites, weights, 6, 1, back[0].seed, date(2024, 9, 2))
+    again = plan_rotation(rotation_sites, weights, 6, 1, back[0].seed, date(2023, 9, 4))
     assert [w.sites[0].key for w in again.weeks] == [c.key for c in expected]
 
 
 def test_the_same_rotation_is_not_saved_twice(store: Store) -> None:
     sites = site_candidates(_sites_and_controls(store))
-    plan = plan_rotation(sites, [1.0, 1.0, 1.0], 3, 1, 31, date(2024, 9, 2))
+    plan = plan_rotation(sites, [1.0, 1.0, 1.0], 3, 1, 31, date(2023, 9, 4))
     with store.session(ACTOR) as s:
         save_rotation(s, planned_controls(plan), None)
     with pytest.raises(ValidationError, match="frö 31 finns redan i planeringen"):
@@ -142,7 +142,8 @@ def test_the_same_rotation_is_not_saved_twice(store: Store) -> None:
 def test_a_rotation_with_the_seed_of_another_promises_rotation_is_saved(store: Store) -> None:
     save_promise_upload(store, ACTOR, "tranas-2024-2025.yaml", TRANAS_PROMISE_YAML)
     roads = [Candidate(f"väg:{i}", f"Väg 32, {i} km", E0 + 1000 * i, N0) for i in range(3)]
-    plan = plan_rotation(roads, [1.0, 1.0, 1.0], 3, 1, 31, date(2024, 9, 2))
+    # Both promises run in these three weeks (Tranås from 2024-03-15, Aneby to 2024-05-29).
+    plan = plan_rotation(roads, [1.0, 1.0, 1.0], 3, 1, 31, date(2024, 3, 18))
     with store.session(ACTOR) as s:
         save_rotation(s, planned_controls(plan), "aneby-2023-2024")
     with store.session(ACTOR) as s:
@@ -153,3 +154,16 @@ def test_a_rotation_with_the_seed_of_another_promises_rotation_is_saved(store: S
     with store.session(ACTOR) as s:
         for document in ("aneby-2023-2024", "tranas-2024-2025"):
             assert [p.seed for p in s.list_planned(document_id=document)] == [31, 31, 31]
+
+
+def test_a_rotation_running_past_the_promise_year_is_refused_and_nothing_saved(
+    store: Store,
+) -> None:
+    sites = site_candidates(_sites_and_controls(store))
+    # Aneby's year ends Wednesday 2024-05-29: the third week's control, 2024-06-05, is after.
+    plan = plan_rotation(sites, [1.0, 1.0, 1.0], 3, 1, 31, date(2024, 5, 20))
+    with pytest.raises(ValidationError, match="^2024-06-05 ligger efter medborgarlöftets period"):
+        with store.session(ACTOR) as s:
+            save_rotation(s, planned_controls(plan), "aneby-2023-2024")
+    with store.session(ACTOR) as s:
+        assert s.list_planned() == []

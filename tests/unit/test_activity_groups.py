@@ -11,7 +11,7 @@ from shapely.geometry import Point
 from geo.records.models import Activity, CommitmentKind, Place, PlaceKind
 from geo.spatial.activity_groups import ActivityGroup, ActivitySpots, group_activities
 from geo.spatial.crs import to_wgs84
-from geo.spatial.layers import group_collections
+from geo.spatial.layers import bounds_of, group_collections
 from tests.common import CENTRE_OF_SQUARE, E0, N0, SQUARE_100M, local
 
 K = CommitmentKind
@@ -215,3 +215,14 @@ def test_no_activities_give_no_markers() -> None:
     result = group_activities(ActivitySpots.of([]), PLACES)
     assert (result.groups, result.activities, result.unplaced) == ((), 0, 0)
     assert group_collections(result.groups) == {}
+
+
+def test_map_bounds_are_the_box_around_the_points_widened_by_500_m_as_buffering_gave() -> None:
+    points = [Point(E0, N0), Point(E0 + 1_000, N0 + 300), Point(E0 + 250, N0 - 2_000)]
+    # The old rule: buffer every point by 500 m, merge the circles, take their bounds.
+    west, south, east, north = shapely.GeometryCollection(points).buffer(500).bounds
+    old = to_wgs84(shapely.box(west, south, east, north)).bounds
+    box = bounds_of(points)
+    assert box is not None
+    assert (box.west, box.south, box.east, box.north) == pytest.approx(old, abs=1e-9)
+    assert bounds_of([]) is None

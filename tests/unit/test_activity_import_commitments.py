@@ -112,3 +112,23 @@ def test_an_activity_outside_the_kommun_is_warned_about_and_kept() -> None:
 
 def test_without_a_kommun_boundary_there_is_nothing_to_warn_about() -> None:
     assert _parse(_walk("vandring-centrum", east=E0 + 1250)).warnings == ()
+
+
+def test_a_row_after_the_promise_period_refuses_the_file_naming_its_row() -> None:
+    # The promise runs 2024-03-15 – 2025-03-14: a row of 2025-06-02 would count toward nothing.
+    late = "samverkansmöte;;2025-06-02 09:00;2025-06-02 11:00;;"
+    with pytest.raises(ImportFileError) as err:
+        _parse("samverkansmöte;;2024-04-03 09:00;2024-04-03 11:00;;", late)
+
+    message = str(err.value)
+    assert message.startswith("Inget lästes in.")
+    assert (
+        "aktiviteter.csv, rad 3, kolumn start: 2025-06-02 ligger efter perioden för löftet "
+        "vandringar-2024 (Aneby kommun) (2024-03-15 – 2025-03-14) och skulle inte räknas"
+    ) in message
+    assert "rad 2" not in message
+
+
+def test_a_row_on_the_first_day_of_the_period_just_after_midnight_is_imported() -> None:
+    (item,) = _parse("samverkansmöte;;2024-03-15 00:00;2024-03-15 01:00;;").items
+    assert item.activity.start.date().isoformat() == "2024-03-15"

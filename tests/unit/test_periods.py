@@ -1,4 +1,5 @@
-"""Follow-up periods: the promise year runs from the signing date; tertials are four months."""
+"""Follow-up periods: the follow-up years cut the promise's period (whole years from its start,
+or calendar years), `period.till` ends the last one; tertials are four months, half-years six."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from geo.errors import ValidationError
 from geo.records.periods import (
     Period,
     Tertial,
@@ -25,11 +27,13 @@ def aneby():
     return load_promise_file(ANEBY_PROMISE)
 
 
-def _signed(on: date, until: date):
-    """A small promise signed on `on` whose document period runs to `until`."""
+def _signed(on: date, until: date, rule: str | None = None, starts: date | None = None):
+    """A small promise signed on `on` whose period runs from `starts` (default `on`) to `until`,
+    followed up by `rule` (the file's `uppföljningsår`, absent by default)."""
+    key = f"\nuppföljningsår: {rule}" if rule else ""
     text = TRANAS_PROMISE_YAML.replace(
         "undertecknat: 2024-03-15",
-        f"undertecknat: {on.isoformat()}\nperiod: {{från: {on}, till: {until}}}",
+        f"undertecknat: {on.isoformat()}\nperiod: {{från: {starts or on}, till: {until}}}{key}",
     )
     return parse_promise_text(text)
 
@@ -66,14 +70,19 @@ def test_the_promise_year_starts_and_ends_at_local_midnight(aneby) -> None:
     assert year.end_at.isoformat() == "2024-05-30T00:00:00+02:00"
 
 
-def test_the_next_promise_year_starts_on_the_anniversary(aneby) -> None:
-    second = promise_year(aneby, 2024)
+def test_the_next_promise_year_starts_on_the_anniversary() -> None:
+    second = promise_year(_signed(date(2023, 5, 30), until=date(2025, 5, 29)), 2024)
 
     assert (second.start, second.end) == (date(2024, 5, 30), date(2025, 5, 29))
 
 
+def test_a_year_the_document_does_not_follow_up_is_refused_naming_those_it_does(aneby) -> None:
+    with pytest.raises(ValidationError, match=r"inget uppföljningsår som börjar 2024.*2023"):
+        promise_year(aneby, 2024)
+
+
 def test_a_promise_signed_on_29_february_has_its_anniversary_on_28_february() -> None:
-    doc = _signed(date(2024, 2, 29), until=date(2025, 2, 27))
+    doc = _signed(date(2024, 2, 29), until=date(2026, 2, 27))
 
     first = promise_year(doc, 2024)
 
@@ -86,7 +95,7 @@ def test_a_promise_signed_on_29_february_has_its_anniversary_on_28_february() ->
 
 def test_promise_years_after_a_29_february_signing_leave_no_day_out() -> None:
     # 2027/2028 must run to 28 February 2028, the day before the next 29 February.
-    doc = _signed(date(2024, 2, 29), until=date(2029, 2, 27))
+    doc = _signed(date(2024, 2, 29), until=date(2028, 2, 28))
 
     years = promise_years(doc)
 
@@ -95,7 +104,6 @@ def test_promise_years_after_a_29_february_signing_leave_no_day_out() -> None:
         (date(2025, 2, 28), date(2026, 2, 27)),
         (date(2026, 2, 28), date(2027, 2, 27)),
         (date(2027, 2, 28), date(2028, 2, 28)),
-        (date(2028, 2, 29), date(2029, 2, 27)),
     ]
     assert promise_year_containing(doc, date(2028, 2, 28)).label == "Löftesår 2027/2028"
 

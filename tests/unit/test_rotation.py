@@ -8,9 +8,15 @@ from datetime import date, datetime, time
 import pytest
 
 from geo.errors import ValidationError
-from geo.planning.rotation import monday_after, plan_rotation, planned_controls
+from geo.planning.rotation import (
+    default_rotation_start,
+    monday_after,
+    plan_rotation,
+    planned_controls,
+)
 from geo.planning.siting import Candidate
 from geo.records.models import STOCKHOLM, CommitmentKind, PlanStatus
+from geo.records.periods import Period
 
 SITES = [Candidate(f"plats:{i}", f"Plats {i}", 1000.0 * i, 0.0, place_id=i) for i in range(1, 6)]
 WEIGHTS = [5.0, 4.0, 3.0, 2.0, 1.0]
@@ -130,3 +136,19 @@ def test_a_control_day_or_length_out_of_range_is_refused() -> None:
         planned_controls(plan, weekday=7)
     with pytest.raises(ValidationError, match="timmar"):
         planned_controls(plan, hours=0)
+
+
+@pytest.mark.parametrize(
+    "today,start",
+    [
+        (date(2024, 9, 4), date(2024, 9, 9)),  # inside the year: next Monday
+        (date(2026, 12, 6), date(2024, 1, 1)),  # after the year: its first Monday
+        (date(2023, 6, 1), date(2024, 1, 1)),  # before it: its first Monday
+        (date(2024, 12, 27), date(2024, 12, 30)),  # the year's last Monday
+        (date(2024, 12, 31), date(2024, 1, 1)),  # next Monday is 2025-01-06: outside
+    ],
+)
+def test_the_rotation_starts_by_default_on_a_monday_of_the_chosen_year(today, start) -> None:
+    year = Period(date(2024, 1, 1), date(2024, 12, 31), "2024")
+
+    assert default_rotation_start(year, today) == start

@@ -82,6 +82,8 @@ SAFE_CALLS = {
     "format_share",
     "week_label",
     "short_when",
+    # The status rules in the app's own words (geo.records.targets), never the file's text.
+    "rule_texts",
 }
 # Attributes that are our own words (enum labels and values: CommitmentKind.label,
 # Period.label, PlanStatus.value ...).

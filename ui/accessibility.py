@@ -1,0 +1,120 @@
+"""WCAG 2.1 AA fixes to Streamlit's page shell and the component frames (issue 15).
+
+Streamlit's `index.html` says `lang="en"` and the component frames (the folium maps, the
+calendar) are documents of their own with `lang="en"`, a technical title
+("streamlit_folium.st_folium") and, in the maps, every shape in the Tab order without a
+visible focus. None of that is reachable through Streamlit's API, but the components are
+served from the same origin, so one script in the page can fix the page and every frame,
+and keeps fixing them as Streamlit and Leaflet redraw. `accessible_page` is called once per
+run from app.py; the rules checked are in tests/e2e/test_accessibility.py (axe-core).
+"""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+APP_NAME = "Löfteskartan"
+# Streamlit draws captions in its text colour at 60 % opacity (#828180-ish on white, 3.88:1);
+# WCAG asks 4.5:1 for text this size. #55565f, opaque, is 7.1:1 on white and 6.3:1 on the
+# sidebar's #f0f2f6: still lighter than body text, so a caption still reads as a caption.
+CAPTION_COLOUR = "#55565f"
+# A component frame's title starts with what it is; the page's nearest heading says which.
+FRAME_KINDS = {"streamlit_folium": "Karta", "streamlit_calendar": "Kalender"}
+
+_STYLE = f"""<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{
+  color: {CAPTION_COLOUR};
+  opacity: 1;
+}}
+</style>"""
+
+# Runs in Streamlit's own document (st.html with JavaScript is not framed). Installed once
+# per browser tab; a MutationObserver on the page and on each frame's document repeats the
+# fixes whenever something is drawn.
+_SCRIPT = """<script>
+(() => {
+  if (window.__lofteskartanA11y) return;
+  window.__lofteskartanA11y = true;
+  const KINDS = __KINDS__;
+
+  // The closest heading above the frame (the page title if none is nearer).
+  const headingBefore = (el) => {
+    let best = null;
+    for (const h of document.querySelectorAll('[data-testid="stMain"] h1, '
+        + '[data-testid="stMain"] h2, [data-testid="stMain"] h3')) {
+      if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) best = h;
+    }
+    return best ? best.textContent.trim() : '';
+  };
+
+  const fixDocument = (doc) => {
+    const root = doc.documentElement;
+    if (root && root.lang !== 'sv') root.lang = 'sv';
+    // Map shapes: their content is in the table beside each map, and a Tab stop per shape
+    // (up to 179 before the page went on) with no visible focus helps nobody.
+    // Chromium stops on an SVG path with a click handler even without a tabindex.
+    doc.querySelectorAll('.leaflet-interactive:not([tabindex="-1"])')
+      .forEach((e) => e.setAttribute('tabindex', '-1'));
+    // Pinch-zoom must stay possible (WCAG 1.4.4).
+    doc.querySelectorAll('meta[name="viewport"]').forEach((m) => {
+      if (/user-scalable\\s*=\\s*no|maximum-scale/.test(m.content))
+        m.content = 'width=device-width, initial-scale=1';
+    });
+    // FullCalendar's arrow icons are role="img" without a name; the button has the name.
+    doc.querySelectorAll('.fc-icon[role="img"]').forEach((i) => {
+      i.setAttribute('aria-hidden', 'true');
+    });
+  };
+
+  const fixFrame = (frame) => {
+    const src = frame.getAttribute('src') || '';
+    const kind = Object.keys(KINDS).find((k) => src.includes(k));
+    if (kind) {
+      const where = headingBefore(frame);
+      const title = where && where !== KINDS[kind] ? KINDS[kind] + ': ' + where : KINDS[kind];
+      if (frame.title !== title) frame.title = title;
+    }
+    let doc = null;
+    try { doc = frame.contentDocument; } catch (e) { return; }  // another origin: not ours
+    if (!doc || !doc.documentElement) return;
+    fixDocument(doc);
+    if (doc.__lofteskartanObserved) return;
+    doc.__lofteskartanObserved = true;
+    new MutationObserver(() => fixDocument(doc)).observe(doc.documentElement,
+      {subtree: true, childList: true, attributes: true, attributeFilter: ['tabindex', 'lang']});
+  };
+
+  let queued = false;
+  const fixAll = () => {
+    queued = false;
+    fixDocument(document);
+    document.querySelectorAll('iframe').forEach((frame) => {
+      fixFrame(frame);
+      if (!frame.__lofteskartanLoad) {
+        frame.__lofteskartanLoad = true;
+        frame.addEventListener('load', () => fixFrame(frame));
+      }
+    });
+  };
+  const later = () => { if (!queued) { queued = true; requestAnimationFrame(fixAll); } };
+  new MutationObserver(later).observe(document.documentElement,
+    {subtree: true, childList: true, attributes: true, attributeFilter: ['lang', 'title', 'src']});
+  fixAll();
+})();
+</script>""".replace("__KINDS__", json.dumps(FRAME_KINDS))
+
+
+def accessible_shell() -> None:
+    """Swedish language and readable captions on every page, the sign-in page too.
+
+    Also names the map and calendar frames, takes map shapes out of the Tab order and keeps
+    pinch-zoom, in every frame a page draws (see the module docstring).
+    """
+    st.html(_STYLE + _SCRIPT, unsafe_allow_javascript=True)
+
+
+def page_title(page: str) -> None:
+    """The browser title "Karta – Löfteskartan": a screen reader's first word on a new page."""
+    st.set_page_config(page_title=f"{page} – {APP_NAME}")
