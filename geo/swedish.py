@@ -92,3 +92,16 @@ def plain_number(value: float) -> str:
     if float(value).is_integer():
         return str(int(value))
     return f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def count(n: int, one: str, many: str, space: str = SPACE) -> str:
+    """A count with the Swedish singular or plural: "1 plats", "2 platser", "0 platser".
+
+    The one place that chooses the form, so no text says "1 platser". Swedish uses the
+    singular for one only (0 takes the plural). `space` is the thousands separator, as in
+    `number`.
+
+    >>> count(1, "plats", "platser"), count(1234, "plats", "platser")
+    ('1 plats', '1 234 platser')
+    """
+    return f"{number(n, 0, space)} {one if n == 1 else many}"

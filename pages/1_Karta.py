@@ -6,7 +6,7 @@ import streamlit as st
 from streamlit_folium import st_folium
 
 from geo.spatial.layers import load_map_data
-from geo.swedish import number
+from geo.swedish import count
 from ui.base_layers import base_layers
 from ui.entry import through_app
 from ui.maps import overview_map
@@ -23,16 +23,16 @@ base = base_layers(sel.document.kommunkod)  # kept between runs: imported layers
 with get_store().session(current_actor()) as session:
     data = load_map_data(session, sel.document, sel.period.start_at, sel.period.end_at, base)
 st.caption(
-    f"{number(data.place_count)} platser och {number(data.activity_count)} genomförda "
-    f"aktiviteter under "
+    f"{count(data.place_count, 'plats', 'platser')} och "
+    f"{count(data.activity_count, 'genomförd aktivitet', 'genomförda aktiviteter')} under "
     f"{sel.period.label}. De genomförda visas som en markering per plats och typ med "
     "antalet i; peka på den för plats och datum. Tänd och släck lager i kartans lagerlista."
 )
 for note in data.notes:
     st.caption(plain(note))
 if data.unplaced_activities:
-    unplaced = number(data.unplaced_activities)
-    st.caption(f"{unplaced} aktiviteter saknar plats (t.ex. möten) och visas inte.")
+    unplaced = count(data.unplaced_activities, "aktivitet", "aktiviteter")
+    st.caption(f"{unplaced} saknar plats (t.ex. möten) och visas inte.")
 m = overview_map(data.bounds, data.base, data.places, data.activities, data.attributions)
 # Display only: returning nothing keeps pan and zoom from rerunning the page.
 st_folium(m, key="overview_map", returned_objects=[], use_container_width=True, height=650)

@@ -18,6 +18,7 @@ from geo.planning.schedule import (
     week_label,
     week_range,
 )
+from geo.swedish import count
 from ui.auth import require
 from ui.calendar import RANDOM_COLOUR, calendar_events, show_calendar
 from ui.entry import through_app
@@ -61,7 +62,7 @@ conflicts = find_conflicts(schedule.plans)
 conflict_ids = conflicting_ids(conflicts)
 in_week = [p for p in schedule.plans if week_start <= p.start < week_end]
 st.caption(
-    f"{week_label(day)} · {len(in_week)} planerade denna vecka · "
+    f"{week_label(day)} · {count(len(in_week), 'planerad', 'planerade')} denna vecka · "
     f"{len(schedule.plans)} under {period.label}"
 )
 if conflicts:
@@ -120,7 +121,7 @@ elif view == "Lista":
         width="stretch",
         column_config={"id": None},
     )
-    st.caption(f"{len(shown)} planerade aktiviteter visas.")
+    st.caption(f"{count(len(shown), 'planerad aktivitet', 'planerade aktiviteter')} visas.")
 
 elif view == "Karta":
     st.caption(f"Planerat {week_label(day).lower()} med plats.")

@@ -10,6 +10,7 @@ from geo.followup.events import load_situation
 from geo.followup.hours import load_week_matrices
 from geo.followup.status import status_report
 from geo.records.models import CommitmentKind
+from geo.swedish import count
 from geo.swedish import today as swedish_today
 from ui.entry import through_app
 from ui.followup import indicator_section, presence_tables, progress_tables, week_chart
@@ -85,8 +86,9 @@ elif section == "När?":
         width="stretch",
     )
     st.caption(
-        f"Svensk tid. {matrices.activities:d} aktiviteter: varje timme de pågick räknas. "
-        f"{matrices.incident_count:d} händelser från polisen.se (Källa: Polismyndigheten); "
+        f"Svensk tid. {count(matrices.activities, 'aktivitet', 'aktiviteter')}: varje timme de "
+        f"pågick räknas. {count(matrices.incident_count, 'händelse', 'händelser')} från "
+        "polisen.se (Källa: Polismyndigheten); "
         f'{matrices.summaries_left_out:d} sammanfattningar (t.ex. "Sammanfattning natt") är '
         "inte med, eftersom deras tid är när de publicerades."
     )

@@ -7,6 +7,7 @@ from streamlit_folium import st_folium
 
 from geo.followup.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
 from geo.records.progress import tertial_slices
+from geo.swedish import count
 from ui.entry import through_app
 from ui.heatmaps import heat_legend, heat_map, heat_view
 from ui.state import selection
@@ -65,10 +66,12 @@ elif view.layer.events:
     heat_legend(view)
 st_folium(heat_map(view), key="heat_map", returned_objects=[], use_container_width=True, height=600)
 st.caption(
-    f"{view.layer.events:d} aktiviteter med plats {start:%Y-%m-%d} – {end:%Y-%m-%d}"
+    f"{count(view.layer.events, 'aktivitet', 'aktiviteter')} med plats {start:%Y-%m-%d} – "
+    f"{end:%Y-%m-%d}"
     + (f"; {view.unplaced:d} saknar plats och är inte med" if view.unplaced else "")
     + f". Varje aktivitet sprids ut över en cirkel med {radius:d} m radie (kvartisk kärna, som "
     "i QGIS), räknat i meter på marken (SWEREF 99 TM), så radien betyder samma sak vid varje "
-    f"zoomnivå. Under {SURFACE_MIN_EVENTS} aktiviteter eller färre än {SURFACE_MIN_PLACES} "
+    f"zoomnivå. Under {count(SURFACE_MIN_EVENTS, 'aktivitet', 'aktiviteter')} eller färre än "
+    f"{SURFACE_MIN_PLACES} "
     "platser visas antal per plats i stället för en yta."
 )

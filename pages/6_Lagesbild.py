@@ -7,6 +7,7 @@ import streamlit as st
 
 from geo.errors import LofteskartanError
 from geo.followup.events import SOURCE_TEXT, import_events_bytes, load_situation, type_by_month
+from geo.swedish import count
 from ui.entry import through_app
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, show_table
@@ -47,8 +48,10 @@ else:
         st.markdown("##### Per kommun och månad")
         show_table(pd.crosstab(per_kommun["Kommun"], per_kommun["Månad"]), width="stretch")
     st.caption(
-        f"{len(events)} händelser i de valda kommunerna under löftesåret. Databasen har "
-        f"{situation.stored_events:d} händelser från {plain(situation.first_event)} till "
+        f"{count(len(events), 'händelse', 'händelser')} i de valda kommunerna under "
+        "löftesåret. Databasen har "
+        f"{count(situation.stored_events, 'händelse', 'händelser')} från "
+        f"{plain(situation.first_event)} till "
         f"{plain(situation.last_event)}. Grannkommuner: kommuner i länet inom 2 km från "
         f"{plain(situation.kommun_name)}s gräns. Länsövergripande händelser utan kommun i rubriken "
         f"räknas inte. {SOURCE_TEXT}."

@@ -17,6 +17,7 @@ from geo.planning.siting_use_case import (
     siting_offer,
     suggest,
 )
+from geo.swedish import count
 from ui.auth import require
 from ui.entry import through_app
 from ui.siting import (
@@ -98,7 +99,9 @@ st.caption(
 if result.total_weight <= 0:
     st.info("Det finns ingen efterfrågan att täcka: välj lager eller ge dem vikt.")
 elif len(result.chosen) < k:
-    st.info(f"{len(result.chosen)} platser räcker: fler skulle inte täcka något mer.")
+    st.info(
+        f"{count(len(result.chosen), 'plats', 'platser')} räcker: fler skulle inte täcka något mer."
+    )
 st_folium(
     coverage_map(result), key="siting_map", returned_objects=[], use_container_width=True,
     height=550,
@@ -132,7 +135,8 @@ if st.button("Lägg in i planeringen", type="primary"):
             sel.period,
         )
         st.success(
-            f"{saved:d} planerade trafikkontroller lades in i planeringen (frö {plan.seed:d})."
+            f"{count(saved, 'planerad trafikkontroll', 'planerade trafikkontroller')} lades in i "
+            f"planeringen (frö {plan.seed:d})."
         )
     except LofteskartanError as exc:
         st.error(plain(exc))

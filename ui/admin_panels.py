@@ -13,6 +13,7 @@ from geo.files.base_layer_import import (
 from geo.files.limits import Limits, read_stream
 from geo.installation.init import read_promise_upload, save_promise_upload
 from geo.records.models import Actor
+from geo.swedish import count
 from ui.state import get_store
 from ui.text import plain, show_table
 from ui.uploads import read_upload
@@ -54,7 +55,8 @@ def promise_panel(actor: Actor) -> None:
         left, right = st.columns([3, 1])
         left.markdown(
             f"**{plain(doc.title)}** ({plain(doc.id)}) · undertecknat {doc.signed_on:%Y-%m-%d} · "
-            f"{len(doc.promises)} löften, {len(doc.commitments)} aktiviteter"
+            f"{count(len(doc.promises), 'löfte', 'löften')}, "
+            f"{count(len(doc.commitments), 'aktivitet', 'aktiviteter')}"
         )
         right.download_button(
             "Ladda ned filen",
@@ -79,7 +81,8 @@ def promise_panel(actor: Actor) -> None:
     st.success(
         f"Filen är giltig: **{plain(doc.title)}** ({plain(doc.kommun_name)}, "
         f"kommunkod {plain(doc.kommunkod)}), "
-        f"{len(doc.promises)} löften och {len(doc.commitments)} aktiviteter."
+        f"{count(len(doc.promises), 'löfte', 'löften')} och "
+        f"{count(len(doc.commitments), 'aktivitet', 'aktiviteter')}."
     )
     replaces = any(d.id == doc.id for d in docs)
     label = "Ersätt det sparade medborgarlöftet" if replaces else "Spara medborgarlöftet"

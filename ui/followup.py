@@ -16,6 +16,7 @@ from geo.records.models import Actor, PromiseDocument
 from geo.records.pace import RULE_TEXT
 from geo.records.targets import RULE_TEXTS, rule_keys
 from geo.store import Store
+from geo.swedish import count
 from ui.text import as_stored, neutralised, plain, show_table, show_wrapped_table
 
 STATUS_COLOURS = {
@@ -88,7 +89,8 @@ def presence_tables(view: PresenceView) -> None:
         width="stretch",
     )
     st.caption(
-        f"{view.activities:d} aktiviteter under perioden: {view.outside:d} låg utanför alla "
+        f"{count(view.activities, 'aktivitet', 'aktiviteter')} under perioden: "
+        f"{view.outside:d} låg utanför alla "
         f"centrumområden och {view.unplaced:d} saknar plats (t.ex. möten). En aktivitet räknas "
         "i ett område när dess plats ligger i området eller på dess gräns."
     )
@@ -97,7 +99,8 @@ def presence_tables(view: PresenceView) -> None:
     unused = [s for s in view.sites if not s.used]
     if view.sites:
         st.write(
-            f"{len(view.sites) - len(unused)} av {len(view.sites)} platser användes; "
+            f"{len(view.sites) - len(unused)} av "
+            f"{count(len(view.sites), 'plats', 'platser')} användes; "
             f"{len(unused)} användes inte."
         )
     show_table(

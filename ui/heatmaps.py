@@ -17,7 +17,7 @@ from geo.followup.coverage import PRESENCE_CLASSES, PresenceView
 from geo.followup.heat import HEAT_COLOURS, HeatView, load_heat
 from geo.records.models import Actor, CommitmentKind
 from geo.records.periods import Period
-from geo.swedish import number
+from geo.swedish import count, number
 from ui.maps import add_layer, escaped, new_map
 from ui.state import current_actor, get_store
 
@@ -154,7 +154,7 @@ def heat_map(view: HeatView) -> folium.Map:
         folium.raster_layers.ImageOverlay(
             image=image.data_url(),
             bounds=image.bounds(),
-            name=f"Värmekarta ({view.layer.events} aktiviteter)",
+            name=f"Värmekarta ({count(view.layer.events, 'aktivitet', 'aktiviteter')})",
             opacity=1.0,
             pixelated=False,
             interactive=False,
@@ -162,8 +162,8 @@ def heat_map(view: HeatView) -> folium.Map:
         ).add_to(m)
     for f in view.counts["features"]:
         lon, lat = f["geometry"]["coordinates"]
-        count = f["properties"]["count"]
-        size = 26 + min(count, 50) // 2
+        n = f["properties"]["count"]
+        size = 26 + min(n, 50) // 2
         folium.Marker(
             (lat, lon),
             tooltip=html.escape(f["properties"]["label"]),
@@ -171,7 +171,7 @@ def heat_map(view: HeatView) -> folium.Map:
                 html=(
                     f'<div class="lofteskartan-count" style="width:{size}px;height:{size}px;'
                     f"line-height:{size}px;border-radius:50%;background:#bd0026;color:white;"
-                    f'text-align:center;font-weight:bold;opacity:.85">{count}</div>'
+                    f'text-align:center;font-weight:bold;opacity:.85">{n}</div>'
                 ),
                 icon_size=(size, size),
                 icon_anchor=(size // 2, size // 2),
@@ -193,5 +193,5 @@ def heat_legend(view: HeatView) -> None:
         "<span>Få</span>"
         f'<span style="display:inline-block;width:14em;height:1em;'
         f'background:linear-gradient(to right, {gradient});border:1px solid #999"></span>'
-        f"<span>Flest: {peak} aktiviteter per km²</span></div>"
+        f"<span>Flest: {peak} per km² (aktiviteter)</span></div>"
     )

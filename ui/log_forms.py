@@ -49,7 +49,7 @@ from geo.records.recurrence import local_time
 from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections
 from geo.store import Session
-from geo.swedish import today
+from geo.swedish import count, today
 from ui.finding_photos import forget_photo, photo_picker, stored_photo
 from ui.maps import add_place_layer, new_map
 from ui.planning import (
@@ -193,7 +193,10 @@ def findings_panel(doc: PromiseDocument, schedule: Schedule, day: date) -> None:
     )
     shown = [f for f in findings if f.status in statuses]
     overdue = sum(is_overdue(f, today()) for f in shown)
-    st.caption(f"{len(shown)} iakttagelser visas, {overdue:d} har passerat sitt datum.")
+    st.caption(
+        f"{count(len(shown), 'iakttagelse', 'iakttagelser')} visas, "
+        f"{overdue:d} har passerat sitt datum."
+    )
     for f in shown:
         late = " · :red[försenad]" if is_overdue(f, today()) else ""
         # Category and owner may be a file's own words (imported findings), not only ours.

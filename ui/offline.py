@@ -42,6 +42,9 @@ MAP_JS: Assets = [
     # Our own small script: sets L.Icon.Default.imagePath, which Leaflet guesses wrongly when
     # streamlit-folium has not applied leaflet.css yet (broken default markers).
     ("lofteskartan_leaflet_image_path", "lofteskartan/leaflet-image-path.js"),
+    # Leaflet's control texts in Swedish and a metric-only scale, for every map (its own
+    # options, set once as the classes' defaults; geo/exports/map_html.py writes it too).
+    ("lofteskartan_leaflet_sv", "lofteskartan/leaflet-sv.js"),
     ("jquery", "jquery/jquery-3.7.1.min.js"),
     ("bootstrap", "bootstrap/js/bootstrap.bundle.min.js"),
     ("awesome_markers", "leaflet.awesome-markers/leaflet.awesome-markers.js"),

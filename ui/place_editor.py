@@ -39,6 +39,7 @@ from geo.records.places import (
 from geo.spatial.crs import SWEREF99TM, WGS84
 from geo.spatial.layers import bounds_of, opening_bounds, place_collections
 from geo.spatial.place_search import Hit
+from geo.swedish import count
 from ui.base_layers import base_layers
 from ui.place_keyboard import chosen_marker
 from ui.place_map import drawing_map, places_group, preview_map
@@ -415,7 +416,7 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
         key=f"platsfil_ok_{nonce()}",
     )
     if st.button(
-        f"Importera {len(result.places)} platser",
+        f"Importera {count(len(result.places), 'plats', 'platser')}",
         type="primary",
         disabled=not confirmed,
         key=f"platsfil_importera_{nonce()}",
@@ -436,7 +437,8 @@ def _change_text(row: PlannedPlace) -> str:
 
 def _preview(result: PlaceFile, plan: ImportPlan, context: PlaceContext, view: MapView) -> None:
     st.markdown(
-        f"**{len(result.places)} platser** i {plain(result.name)} ({plain(result.format)}). "
+        f"**{count(len(result.places), 'plats', 'platser')}** i {plain(result.name)} "
+        f"({plain(result.format)}). "
         f"Koordinatsystem: **{plain(result.crs_label)}** – {plain(result.crs_reason)}."
     )
     st.markdown(f"Vid import: {plain(plan.describe())}.")

@@ -41,7 +41,7 @@ from geo.records.periods import Period, nearest_day
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
 from geo.spatial.layers import bounds_of
 from geo.store import Session
-from geo.swedish import today
+from geo.swedish import count, today
 from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
@@ -422,10 +422,10 @@ def publish_panel(doc: PromiseDocument, schedule: Schedule, period: Period, day:
     st.code(hours.text, language=None)
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Ladda ner text", hours.text.encode("utf-8"), "oppettider.txt", "text/plain", key="dl_text"
+        "Ladda ned text", hours.text.encode("utf-8"), "oppettider.txt", "text/plain", key="dl_text"
     )
     c2.download_button(
-        "Ladda ner HTML", hours.html.encode("utf-8"), "oppettider.html", "text/html", key="dl_html"
+        "Ladda ned HTML", hours.html.encode("utf-8"), "oppettider.html", "text/html", key="dl_html"
     )
     st.markdown(f"**Kalenderfiler (.ics)** för {period.label}")
     stamp = datetime.now().astimezone()
@@ -466,7 +466,7 @@ def publish_panel(doc: PromiseDocument, schedule: Schedule, period: Period, day:
     status_counts = {s: sum(p.status is s for p in schedule.plans) for s in PlanStatus}
     st.caption(
         f"Publik: {public.count(b'BEGIN:VEVENT'):d} tider · intern: "
-        f"{internal.count(b'BEGIN:VEVENT'):d} händelser · "
+        f"{count(internal.count(b'BEGIN:VEVENT'), 'händelse', 'händelser')} · "
         + ", ".join(f"{n:d} {s.value}" for s, n in status_counts.items())
     )
 

@@ -252,7 +252,11 @@ def register_restore(sub: argparse._SubParsersAction) -> None:
 
 def _cmd_restore(args: argparse.Namespace, store: Store) -> int:
     from geo.store.backup import restore
+    from geo.swedish import count
 
     counts = restore(store, cli_actor(), args.source, replace_existing=args.replace)
-    print(f"Återställde {sum(counts.values())} rader i {len(counts)} tabeller från {args.source}.")
+    print(
+        f"Återställde {count(sum(counts.values()), 'rad', 'rader')} i {len(counts)} tabeller "
+        f"från {args.source}."
+    )
     return 0

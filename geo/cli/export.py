@@ -83,13 +83,14 @@ def register_places(group: argparse._SubParsersAction) -> None:
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
     from geo.exports.places import export_places
     from geo.records.models import Classification
+    from geo.swedish import count as swedish_count
 
     kommunkod = places_kommun(store, args.document)
     with store.session(cli_actor()) as s:
         places = s.list_places(kommunkod=kommunkod)
-    count = export_places(places, args.out)
+    written = export_places(places, args.out)
     secret = sum(p.classification is Classification.SECRET for p in places)
-    print(f"{count} platser skrevs till {args.out}.")
+    print(f"{swedish_count(written, 'plats', 'platser')} skrevs till {args.out}.")
     if secret:
         print(f"Obs: {secret} av dem har klassning sekretess. Filen är intern.", file=sys.stderr)
     return 0
@@ -264,6 +265,7 @@ def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
 def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.audience import Audience
     from geo.disclosure.publish import calendar_feed, visible_classifications
+    from geo.swedish import count as swedish_count
 
     actor = cli_actor()
     start, end = _period(args)
@@ -287,7 +289,10 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     _write_output(args.out, feed, public)
     if str(args.out) != "-":
         events = feed.count(b"BEGIN:VEVENT")
-        print(f"{args.out}: {events} händelser ({'publik' if public else 'intern'} kalender).")
+        print(
+            f"{args.out}: {swedish_count(events, 'händelse', 'händelser')} "
+            f"({'publik' if public else 'intern'} kalender)."
+        )
     return 0
 
 

@@ -276,6 +276,7 @@ def _siting_json(result: Any, plan: Any, saved: int) -> dict[str, Any]:
 
 def _print_siting(result: Any, plan: Any, saved: int, seed_given: bool) -> None:
     from geo.planning.siting import format_number, format_share
+    from geo.swedish import count
 
     radius = format_number(result.radius)
     print(
@@ -292,7 +293,7 @@ def _print_siting(result: Any, plan: Any, saved: int, seed_given: bool) -> None:
         )
     if 0 < len(result.chosen) < result.k:
         print(
-            f"Fler än {len(result.chosen)} platser skulle inte täcka något mer "
+            f"Fler än {count(len(result.chosen), 'plats', 'platser')} skulle inte täcka något mer "
             f"(inom räckhåll: {format_number(result.reachable_weight)})."
         )
     if result.chosen:
@@ -317,4 +318,7 @@ def _print_siting(result: Any, plan: Any, saved: int, seed_given: bool) -> None:
     if not seed_given:
         print(f"Samma plan igen: --seed {plan.seed}")
     if saved:
-        print(f"{saved} planerade trafikkontroller lades in i planeringen (frö {plan.seed}).")
+        print(
+            f"{count(saved, 'planerad trafikkontroll', 'planerade trafikkontroller')} lades in i "
+            f"planeringen (frö {plan.seed})."
+        )

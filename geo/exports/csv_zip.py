@@ -29,7 +29,7 @@ from geo.disclosure.rows import ExportData
 from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
 from geo.files.tabular import neutralise
 from geo.records.models import STOCKHOLM
-from geo.swedish import plain_number, stamp
+from geo.swedish import count, plain_number, stamp
 
 BOM = "\ufeff"
 GEOMETRY_COLUMNS = ("e_sweref99tm", "n_sweref99tm", "wkt_sweref99tm")
@@ -98,7 +98,9 @@ def _readme(data: ExportData, tables: Iterable[ExportTable]) -> str:
         "",
     ]
     for table in tables:
-        lines.append(f"{file_name(data, table)}: {table.title} ({len(table.rows)} rader)")
+        lines.append(
+            f"{file_name(data, table)}: {table.title} ({count(len(table.rows), 'rad', 'rader')})"
+        )
         for column in table.columns:
             lines.append(f"  {column.name}: {column.description}")
         if table.geometry_type is not None:

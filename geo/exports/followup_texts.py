@@ -22,7 +22,7 @@ from geo.exports.map_html import render_map_html
 from geo.exports.meeting_pack import outcome_text
 from geo.records.models import STOCKHOLM
 from geo.records.promise_summary import target_in_words
-from geo.swedish import MONTHS, date_range, number, stamp
+from geo.swedish import MONTHS, count, date_range, number, stamp
 
 TERTIAL_MONTHS = {1: "januari–april", 2: "maj–augusti", 3: "september–december"}
 
@@ -49,7 +49,7 @@ def _done_sentence(row: SummaryRow, data: ExportData) -> str:
         return f"Genomfört under tertialen: antalet {data.rules.suppressed_text}."
     if row.done == 0:
         return "Inget genomfört under tertialen."
-    times = "1 gång" if row.done == 1 else f"{number(row.done)} gånger"
+    times = count(row.done, "gång", "gånger")
     hours = ""
     if row.hours:
         hours = f" ({number(row.hours, 1 if row.hours % 1 else 0)} timmar)"

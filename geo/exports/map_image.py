@@ -57,7 +57,7 @@ from geo.exports.map_style import (
     kinds_in_order,
 )
 from geo.records.models import Kind, PlaceKind
-from geo.swedish import date_range, stamp
+from geo.swedish import count, date_range, stamp
 
 A4_LANDSCAPE_IN = (11.69, 8.27)
 DEFAULT_DPI = 200
@@ -587,7 +587,8 @@ def _legend(ax: Axes, handles: list[object], data: ExportData, view: MapView) ->
     if data.audience is Audience.PUBLIC:
         notes.append(
             f"Offentlig karta: bara öppna uppgifter. Rutor med färre än "
-            f"{data.rules.min_count} aktiviteter visas inte. Insatsplatser visas aldrig."
+            f"{count(data.rules.min_count, 'aktivitet', 'aktiviteter')} visas inte. "
+            f"Insatsplatser visas aldrig."
         )
     elif view is MapView.OVERVIEW and data.activities:
         notes.append("Markörens storlek visar hur många aktiviteter som gjorts på platsen.")

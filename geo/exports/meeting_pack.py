@@ -38,7 +38,7 @@ from geo.exports.csv_zip import table_csv
 from geo.exports.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
 from geo.exports.tables import activities_table
 from geo.records.models import Outcome, PlanStatus, TargetPer
-from geo.swedish import date_range, long_date, number, stamp, week_text
+from geo.swedish import count, date_range, long_date, number, stamp, week_text
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 FONT = "DejaVu"
@@ -433,7 +433,8 @@ def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
     else:
         pdf.heading("Aktiviteter att ta upp", 11)
         pdf.paragraph(
-            f"{number(len(data.recent_activities))} aktiviteter är loggade under tiden. Här "
+            f"{count(len(data.recent_activities), 'aktivitet', 'aktiviteter')} är loggade "
+            "under tiden. Här "
             "visas den senaste och den största (flest timmar) för varje aktivitet i löftet. "
             "Hela listan finns i mötesunderlagets aktivitetslista (CSV).",
             9,
@@ -555,7 +556,10 @@ def _map_page(pdf: _Pack, data: ExportData, view: MapView) -> None:
             f"{data.rules.cell_size_m:g} m."
         )
         if data.audience is Audience.PUBLIC:
-            text += f" Rutor med färre än {data.rules.min_count} aktiviteter visas inte."
+            text += (
+                " Rutor med färre än "
+                f"{count(data.rules.min_count, 'aktivitet', 'aktiviteter')} visas inte."
+            )
     pdf.paragraph(text, 9)
     png = render_map_png(data, view, dpi=170)
     height = pdf.h - pdf.b_margin - pdf.get_y() - 2

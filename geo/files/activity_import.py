@@ -64,6 +64,7 @@ from geo.records.progress import commitment_chooser
 from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
 from geo.spatial.crs import to_sweref
 from geo.store import Store
+from geo.swedish import count
 
 BASE_COLUMNS = (
     "typ",
@@ -156,7 +157,7 @@ class ImportResult:
 
     def message(self, name: str) -> str:
         """Swedish summary line."""
-        text = f"{name}: {self.added} aktiviteter lades till"
+        text = f"{name}: {count(self.added, 'aktivitet', 'aktiviteter')} lades till"
         if self.promise:
             text += f" i {self.promise}"
         if self.already_there:
@@ -402,7 +403,9 @@ def _outside_kommun(
     shown = warnings[:MAX_MESSAGES]
     if len(warnings) > len(shown):
         more = len(warnings) - len(shown)
-        shown.append(f"{name}: … och {more} aktiviteter till utanför kommunen")
+        shown.append(
+            f"{name}: … och {count(more, 'aktivitet', 'aktiviteter')} till utanför kommunen"
+        )
     return tuple(shown)
 
 
@@ -435,7 +438,8 @@ class _PromiseRules:
             check.add(
                 where,
                 "aktivitet",
-                f"{promise} har {len(candidates)} aktiviteter av typen {kind.value}, så raden "
+                f"{promise} har {count(len(candidates), 'aktivitet', 'aktiviteter')} av typen "
+                f"{kind.value}, så raden "
                 f"räknas inte förrän kolumnen aktivitet säger vilken: {_candidates(candidates)}",
             )
         return None

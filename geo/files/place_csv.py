@@ -35,6 +35,7 @@ from geo.records.places import (
 )
 from geo.spatial.coords import CoordinateSystem, classify
 from geo.spatial.crs import SWEREF99TM, to_sweref
+from geo.swedish import count
 
 # -- CSV --------------------------------------------------------------------------------
 
@@ -247,7 +248,9 @@ def _read_csv(
     if not table.rows:
         raise ImportFileError(f"{name}: filen har rubriker men inga rader.")
     if len(table.rows) > MAX_FEATURES:
-        raise ImportFileError(f"{name}: {len(table.rows)} rader; högst {MAX_FEATURES} åt gången.")
+        raise ImportFileError(
+            f"{name}: {count(len(table.rows), 'rad', 'rader')}; högst {MAX_FEATURES} åt gången."
+        )
     problems = Problems(name)
     rows = [r for r in (_csv_row(row, name, problems) for row in table.rows) if r is not None]
     if crs is not None and crs != SWEREF99TM and any(r.exported for r in rows):

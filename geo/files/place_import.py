@@ -48,6 +48,7 @@ from geo.records.places import (
     parse_stops,
 )
 from geo.store import Session
+from geo.swedish import count
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ class SaveResult:
 
     def summary(self, name: str) -> str:
         """One Swedish sentence: "2 platser importerades från x.csv; 1 ändrades (id 4); …"."""
-        parts = [f"{len(self.added)} platser importerades från {name}"]
+        parts = [f"{count(len(self.added), 'plats', 'platser')} importerades från {name}"]
         if self.updated:
             parts.append(f"{len(self.updated)} ändrades ({_ids(self.updated)})")
         if self.retired:

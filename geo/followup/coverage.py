@@ -28,6 +28,7 @@ from geo.records.models import (
 from geo.records.periods import Period
 from geo.spatial.layers import Bounds, FeatureCollection, bounds_of, collection, feature
 from geo.spatial.locations import ActivityPoints, points_from_activities
+from geo.swedish import count
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -208,7 +209,8 @@ def load_presence(
         feature(
             p.place.geometry,
             {
-                "label": f"{p.place.name}: {p.activities} aktiviteter, {_sv_hours(p.hours)} timmar",
+                "label": f"{p.place.name}: {count(p.activities, 'aktivitet', 'aktiviteter')}, "
+                f"{_sv_hours(p.hours)} timmar",
                 "presence_class": p.presence_class,
             },
         )

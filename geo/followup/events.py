@@ -44,6 +44,7 @@ from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
 from geo.spatial.reference_layers import NEIGHBOURS, kommun_features
+from geo.swedish import count
 
 if TYPE_CHECKING:
     from geo.store import Session, Store
@@ -73,7 +74,8 @@ class EventImport:
     def describe(self) -> str:
         """A Swedish summary line for the CLI and the page."""
         return (
-            f"{self.source}: {self.read} händelser lästes, {self.added} nya lades till, "
+            f"{self.source}: {count(self.read, 'händelse', 'händelser')} lästes, "
+            f"{self.added} nya lades till, "
             f"{self.skipped} fanns redan och hoppades över. {SOURCE_TEXT}."
         )
 

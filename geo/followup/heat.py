@@ -47,6 +47,7 @@ from geo.spatial.layers import (
     feature,
 )
 from geo.spatial.locations import NO_PLACE, ActivityPoints, points_from_rows
+from geo.swedish import count
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -432,9 +433,10 @@ def surface_or_counts(events: int, places: int) -> tuple[bool, str]:
     if events >= SURFACE_MIN_EVENTS and places >= SURFACE_MIN_PLACES:
         return True, ""
     return False, (
-        f"Bara {events} aktiviteter på {places} {'plats' if places == 1 else 'platser'}: "
+        f"Bara {count(events, 'aktivitet', 'aktiviteter')} på {count(places, 'plats', 'platser')}: "
         "en utjämnad värmeyta skulle visa ett mönster som underlaget inte bär. Kartan visar "
-        f"därför antal per plats. En värmeyta ritas från {SURFACE_MIN_EVENTS} aktiviteter "
+        f"därför antal per plats. En värmeyta ritas från "
+        f"{count(SURFACE_MIN_EVENTS, 'aktivitet', 'aktiviteter')} "
         f"på minst {SURFACE_MIN_PLACES} olika platser."
     )
 

@@ -23,6 +23,7 @@ from geo.records.targets import (
     target_slices,
 )
 from geo.store import Session, Store
+from geo.swedish import count
 
 
 @dataclass(frozen=True)
@@ -47,8 +48,9 @@ class StatusReport:
         if not self.unassigned:
             return ""
         return (
-            f"{self.unassigned} aktiviteter, planerade aktiviteter och regler hör inte till "
-            "något medborgarlöfte (sparade av en äldre version i en databas med flera löften) "
+            f"{count(self.unassigned, 'post', 'poster')} (aktiviteter, planerade aktiviteter och "
+            "regler) hör inte till något medborgarlöfte (sparade av en äldre version i en "
+            "databas med flera löften) "
             "och räknas därför inte här."
         )
 

@@ -19,6 +19,7 @@ from geo.records.indicators import demo_indicators
 from geo.records.models import Actor, PromiseDocument
 from geo.records.promise_file import load_promise_file, parse_promise_text
 from geo.store import Session, Store
+from geo.swedish import count
 
 DEMO_MARKER = "demo_loaded"
 DEMO_EVENTS = (
@@ -114,8 +115,10 @@ def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = F
                 summary = load_demo(s, doc)
                 s.set_setting(DEMO_MARKER, doc.id)
                 lines.append(
-                    f"Exempeldata lades till: {summary.places} platser, {summary.activities} "
-                    f"aktiviteter, {summary.planned} planerade, {summary.findings} iakttagelser "
+                    f"Exempeldata lades till: {count(summary.places, 'plats', 'platser')}, "
+                    f"{count(summary.activities, 'aktivitet', 'aktiviteter')}, "
+                    f"{count(summary.planned, 'planerad', 'planerade')}, "
+                    f"{count(summary.findings, 'iakttagelse', 'iakttagelser')} "
                     '(allt märkt "Exempel").'
                 )
                 if not s.list_indicators(doc.kommunkod):

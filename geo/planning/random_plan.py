@@ -24,6 +24,7 @@ from typing import Any
 from geo.errors import ValidationError
 from geo.records.models import Classification, CommitmentKind, PlannedActivity
 from geo.records.recurrence import WEEKDAYS_PLURAL_SV, format_clock, local_time
+from geo.swedish import count
 
 ALGORITHM = "slumpad-närvaro-1"
 # An int4 column holds the seed on PostgreSQL.
@@ -153,7 +154,8 @@ class RandomPlanSpec:
             f"Slumpad närvaro: {self.visits_per_week} besök per vecka i {self.weeks} veckor "
             f"från vecka {self.first_week.isocalendar()[1]} {self.first_week.isocalendar()[0]}, "
             f"{self.min_minutes}–{self.max_minutes} minuter, minst {self.min_spacing_minutes} "
-            f"minuter mellan besöken, inom {windows}; {len(self.place_ids)} platser; "
+            f"minuter mellan besöken, inom {windows}; "
+            f"{count(len(self.place_ids), 'plats', 'platser')}; "
             f"frö {self.seed}."
         )
 

@@ -35,6 +35,7 @@ from geo.records.models import (
     PlanStatus,
 )
 from geo.records.periods import Period
+from geo.swedish import count
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -145,8 +146,10 @@ def plan_rotation(
     if per_week * (min_gap + 1) > n:
         most = n // per_week - 1
         raise ValidationError(
-            f"Med {n} platser och {per_week} per vecka kan en plats inte vila {min_gap} veckor: "
-            f"välj en vila på högst {most} veckor, färre platser per vecka eller fler platser."
+            f"Med {count(n, 'plats', 'platser')} och {per_week} per vecka kan en plats inte "
+            f"vila {count(min_gap, 'vecka', 'veckor')}: "
+            f"välj en vila på högst {count(most, 'vecka', 'veckor')}, färre platser per vecka "
+            f"eller fler platser."
         )
     rng = random.Random(seed)
     last_used: dict[int, int] = {}
@@ -234,6 +237,7 @@ def save_rotation(
     if already:
         raise ValidationError(
             f"Rotationen med frö {already[0].seed} finns redan i planeringen "
-            f"({len(already)} planerade aktiviteter). Välj ett nytt frö för en ny rotation."
+            f"({count(len(already), 'planerad aktivitet', 'planerade aktiviteter')}). Välj ett "
+            f"nytt frö för en ny rotation."
         )
     return [session.add_planned(p, document_id=document_id) for p in controls]

@@ -56,6 +56,7 @@ from sqlalchemy.schema import CreateTable
 
 from geo.store import Store
 from geo.store import schema as t
+from geo.swedish import count
 
 ANY = "*"  # the source or name of a record that counts over all of them
 LOCAL_SIGN_IN_KEY = "local_sign_in"
@@ -125,9 +126,9 @@ def wait_text(seconds: float) -> str:
     """ "12 sekunder", "1 minut", "15 minuter" (rounded up)."""
     whole = max(1, math.ceil(seconds))
     if whole < 60:
-        return f"{whole} sekund" if whole == 1 else f"{whole} sekunder"
+        return count(whole, "sekund", "sekunder")
     minutes = math.ceil(whole / 60)
-    return "1 minut" if minutes == 1 else f"{minutes} minuter"
+    return count(minutes, "minut", "minuter")
 
 
 def _key(text: str) -> str:

@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.records.models import STOCKHOLM, CommitmentKind, FileKind, Kind
 from geo.spatial.locations import NO_PLACE, wkb_points
-from geo.swedish import number
+from geo.swedish import count, number
 
 SQUARE_SIZES_M = (100.0, 250.0, 500.0, 1_000.0, 2_500.0, 5_000.0)
 MAX_OWN_SQUARES = 2_000
@@ -181,7 +181,7 @@ class ActivityGroup:
         where = self.place_name
         if where is None:
             where = f"Egen position (ruta {number(self.square_m or 0)} m)"
-        done = "1 genomförd" if self.count == 1 else f"{number(self.count)} genomförda"
+        done = count(self.count, "genomförd", "genomförda")
         when = (
             f"{self.first:%Y-%m-%d}"
             if self.first == self.last

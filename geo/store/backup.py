@@ -60,6 +60,7 @@ from geo.store.geopackage import (
     layout_of,
     to_file,
 )
+from geo.swedish import count
 
 FORMAT = 1
 
@@ -79,7 +80,8 @@ class BackupSummary:
         """One Swedish line for the command line."""
         total = sum(self.rows.values())
         return (
-            f"Säkerhetskopian {self.path} har {total} rader i {len(self.rows)} tabeller "
+            f"Säkerhetskopian {self.path} har {count(total, 'rad', 'rader')} i {len(self.rows)} "
+            f"tabeller "
             f"(schemaversion {self.schema_version})."
         )
 

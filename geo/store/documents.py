@@ -14,6 +14,7 @@ from geo.records.promise_choice import choose_document
 from geo.store import schema as t
 from geo.store.core import SessionCore, assign_unassigned, now
 from geo.store.places import adopt_places
+from geo.swedish import count
 
 
 class PromiseDocuments(SessionCore):
@@ -106,7 +107,8 @@ class PromiseDocuments(SessionCore):
                 raise PromiseFileError(
                     f"{counts} av typen {kind.value} räknas i dag till aktiviteten "
                     f'"{before[0].id}" utan att ange den. Den nya versionen av {doc.id} har '
-                    f"{len(after)} aktiviteter av den typen, så de skulle inte räknas längre. "
+                    f"{count(len(after), 'aktivitet', 'aktiviteter')} av den typen, så de "
+                    f"skulle inte räknas längre. "
                     "Behåll en aktivitet av typen med samma id. Inget sparades."
                 )
 
@@ -115,10 +117,10 @@ class PromiseDocuments(SessionCore):
     ) -> str:
         """ "3 genomförda, 1 planerad"-style counts of rows for one commitment (or kind)."""
         parts = []
-        for label, table in (
-            ("genomförda", t.activities),
-            ("planerade", t.planned_activities),
-            ("återkommande regler", t.recurrence_rules),
+        for one, many, table in (
+            ("genomförd", "genomförda", t.activities),
+            ("planerad", "planerade", t.planned_activities),
+            ("återkommande regel", "återkommande regler", t.recurrence_rules),
         ):
             query = (
                 select(func.count()).select_from(table).where(table.c.document_id == document_id)
@@ -129,7 +131,7 @@ class PromiseDocuments(SessionCore):
                 query = query.where(table.c.commitment_id == commitment_id)
             n = int(self.conn.scalar(query) or 0)
             if n:
-                parts.append(f"{n} {label}")
+                parts.append(count(n, one, many))
         return ", ".join(parts)
 
     def promise_documents(self) -> list[PromiseDocument]:

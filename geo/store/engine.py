@@ -32,6 +32,7 @@ from geo.store import schema as t
 from geo.store.core import assign_unassigned, unassigned
 from geo.store.migrations import MIGRATIONS
 from geo.store.session import Session
+from geo.swedish import count
 
 ENV_VAR = "LOFTESKARTAN_DB"
 
@@ -295,8 +296,9 @@ def _assigned(conn: Connection) -> str:
     )
     if left:
         text += (
-            f" {left} aktiviteter, planerade aktiviteter och regler hör inte till något "
-            "medborgarlöfte och räknas inte i något av dem: databasen har flera löften, så "
+            f" {count(left, 'post', 'poster')} (aktiviteter, planerade aktiviteter och regler) "
+            "hör inte till något medborgarlöfte och räknas inte i något av dem: databasen har "
+            "flera löften, så "
             "programmet kan inte välja."
         )
     return text

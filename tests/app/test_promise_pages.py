@@ -102,6 +102,7 @@ def test_the_overview_warns_when_records_of_an_older_version_belong_to_no_promis
     assert not at.exception, [e.value for e in at.exception]
     # Only the warning about records of no promise (the period-over one is beside it).
     assert [shown(w.value) for w in at.warning if "hör inte till något" in w.value] == [
-        "2 aktiviteter, planerade aktiviteter och regler hör inte till något medborgarlöfte "
-        "(sparade av en äldre version i en databas med flera löften) och räknas därför inte här."
+        "2 poster (aktiviteter, planerade aktiviteter och regler) hör inte till något "
+        "medborgarlöfte (sparade av en äldre version i en databas med flera löften) och "
+        "räknas därför inte här."
     ]

@@ -331,14 +331,14 @@ def test_a_planner_imports_a_csv_after_seeing_where_the_places_land(
     page.get_by_text(
         "Koordinatsystem: WGS 84 (lat/lon, grader) – upptäckt från talen.", exact=False
     ).wait_for()
-    button = page.get_by_role("button", name="Importera 1 platser")
+    button = page.get_by_role("button", name="Importera 1 plats")
     assert button.is_disabled()  # the user confirms the CRS first
     map_paths(page, BASE_PATHS + 1, index=1)  # the preview, over the kommun
     page.get_by_text("Koordinatsystem", exact=True).scroll_into_view_if_needed()
     screenshot(page, "platser-import")
     page.get_by_text("stämmer och platserna ligger rätt på kartan").click()
     button.click()
-    page.get_by_text("1 platser importerades från platser.csv.").wait_for()
+    page.get_by_text("1 plats importerades från platser.csv.").wait_for()
     (place,) = stored_places(db_url)
     assert (place.name, place.attributes["platstyp"]) == ("Parken", "park")
     assert place.geometry.distance(Point(ANEBY_E, ANEBY_N)) < 0.15

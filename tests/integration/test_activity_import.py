@@ -232,7 +232,7 @@ def test_a_walk_naming_its_commitment_counts_toward_that_commitment(
     path = write(tmp_path, "vandring.csv", WALK_HEADER, walk("vandring-skolor"))
     result = import_activities(two_walks, ACTOR, path, TWO_WALKS)
     assert result.message("vandring.csv") == (
-        f"vandring.csv: 1 aktiviteter lades till i löftet {TWO_WALKS} (Aneby kommun)."
+        f"vandring.csv: 1 aktivitet lades till i löftet {TWO_WALKS} (Aneby kommun)."
     )
     assert done(two_walks, "vandring-skolor", TWO_WALKS) == school + 1
     assert done(two_walks, "trygghetsvandringar", TWO_WALKS) == centre
@@ -299,7 +299,7 @@ def test_cli_prints_the_outside_kommun_warning_and_names_the_promise(
     assert proc.returncode == 0, proc.stderr
     assert "Varning: narvaro.csv, rad 2: Aktiviteten ligger utanför Aneby kommun" in proc.stderr
     assert proc.stdout.strip() == (
-        "narvaro.csv: 1 aktiviteter lades till i löftet aneby-2023-2024 (Aneby kommun)."
+        "narvaro.csv: 1 aktivitet lades till i löftet aneby-2023-2024 (Aneby kommun)."
     )
 
 
@@ -357,7 +357,7 @@ def test_the_same_file_imported_for_a_second_promise_is_added_to_that_promise(
     for_tranas = import_activities(with_tranas, ACTOR, path, TRANAS)
     assert (for_tranas.added, for_tranas.already_there) == (1, 0)
     assert for_tranas.message(path.name).startswith(
-        f"narvaro.csv: 1 aktiviteter lades till i löftet {TRANAS} (Tranås kommun)"
+        f"narvaro.csv: 1 aktivitet lades till i löftet {TRANAS} (Tranås kommun)"
     )
     again = import_activities(with_tranas, ACTOR, path, TRANAS)
     assert (again.added, again.already_there) == (0, 1)

@@ -201,7 +201,7 @@ def test_a_place_outside_the_kommun_is_imported_with_a_warning_on_stderr(
     assert run.code == 0, run.err
     assert "Varning: jonkoping.csv, rad 2: Platsen ligger utanför Aneby kommun" in run.err
     assert "generaliserade gräns" in run.err
-    assert "1 platser importerades" in run.out
+    assert "1 plats importerades" in run.out
 
 
 @pytest.mark.parametrize("crs", ["EPSG:3006", "EPSG:4326"])

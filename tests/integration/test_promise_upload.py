@@ -105,7 +105,7 @@ def test_a_dropped_commitment_named_by_a_plan_is_refused(store: Store) -> None:
     text = without_commitment(ANEBY_PROMISE.read_text(encoding="utf-8"), named.id)
 
     with pytest.raises(
-        PromiseFileError, match=f'saknar aktiviteten "{named.id}", som har 1 planerade'
+        PromiseFileError, match=f'saknar aktiviteten "{named.id}", som har 1 planerad'
     ):
         save_promise_upload(store, ADMIN, ANEBY_PROMISE.name, text)
 

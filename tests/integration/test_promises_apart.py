@@ -307,12 +307,15 @@ def test_an_older_database_with_several_promises_says_how_many_records_count_now
         forget_promises(store, t.activities, t.activities.c.kind == K.TRAFFIC_CONTROL.value)
         message = store.create_or_upgrade()
         orphans = ANEBY.controls + EKSJO.controls
-        assert f"{orphans} aktiviteter, planerade aktiviteter och regler hör inte till" in message
+        assert (
+            f"{orphans} poster (aktiviteter, planerade aktiviteter och regler) hör inte till"
+            in message
+        )
         # The status of either promise says so too, instead of counting them silently nowhere.
         for kommun in (ANEBY, EKSJO):
             report = status_report(store, OPERATOR, kommun.document, 2023, date(2024, 6, 1))
             assert report.unassigned == orphans
-            assert report.unassigned_text.startswith(f"{orphans} aktiviteter")
+            assert report.unassigned_text.startswith(f"{orphans} poster")
             assert status_row(store, kommun, "trafikkontroller")["done"] == 0
 
 

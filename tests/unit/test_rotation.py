@@ -86,7 +86,7 @@ def test_a_site_without_weight_is_used_only_when_nothing_else_is_allowed() -> No
 
 
 def test_a_rest_the_sites_cannot_give_is_refused_with_what_to_change() -> None:
-    with pytest.raises(ValidationError, match="högst 1 veckor"):
+    with pytest.raises(ValidationError, match="högst 1 vecka,"):
         plan_rotation(SITES[:2], [1.0, 1.0], 4, 2, 1, MONDAY)
     with pytest.raises(ValidationError, match="inga föreslagna platser"):
         plan_rotation([], [], 4, 1, 1, MONDAY)

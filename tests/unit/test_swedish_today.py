@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
@@ -32,23 +33,37 @@ def test_today_without_a_moment_is_the_swedish_date_now() -> None:
     assert today() in {before, before + timedelta(days=1)}
 
 
-def _server_date_calls(path: str) -> list[str]:
-    """`date.today()` / `datetime.today()` calls in a file: the server's date, not Sweden's."""
-    tree = ast.parse((REPO_ROOT / path).read_text(encoding="utf-8"))
-    return [
-        f"{path}:{node.lineno}"
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Call)
-        and isinstance(node.func, ast.Attribute)
-        and node.func.attr == "today"
-        and ast.unparse(node.func.value) in {"date", "datetime", "datetime.date"}
+def _calls(attribute: str, folders: tuple[str, ...]) -> Iterator[tuple[str, ast.Call]]:
+    """Every call of `<something>.attribute(...)` in app.py and the given folders."""
+    paths = [REPO_ROOT / "app.py"] + [
+        p for folder in folders for p in sorted((REPO_ROOT / folder).rglob("*.py"))
     ]
+    for path in paths:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr == attribute
+            ):
+                yield f"{path.relative_to(REPO_ROOT)}:{node.lineno}", node
 
 
 def test_no_page_export_or_command_asks_the_server_for_todays_date() -> None:
-    sources = [
-        str(p.relative_to(REPO_ROOT))
-        for folder in ("pages", "ui", "geo")
-        for p in sorted((REPO_ROOT / folder).rglob("*.py"))
-    ] + ["app.py"]
-    assert [call for path in sources for call in _server_date_calls(path)] == []
+    # date.today() is the server's date, not Sweden's.
+    server_dates = [
+        where
+        for where, call in _calls("today", ("pages", "ui", "geo"))
+        if ast.unparse(call.func.value) in {"date", "datetime", "datetime.date"}  # type: ignore[attr-defined]
+    ]
+    assert server_dates == []
+
+
+def test_every_date_field_shows_and_takes_dates_as_2024_05_28() -> None:
+    # Streamlit's default is the US order (YYYY/MM/DD); each field says the Swedish one.
+    iso = ast.keyword("format", ast.Constant("YYYY-MM-DD"))
+    other_formats = [
+        where
+        for where, call in _calls("date_input", ("pages", "ui"))
+        if ast.dump(iso) not in {ast.dump(k) for k in call.keywords}
+    ]
+    assert other_formats == []

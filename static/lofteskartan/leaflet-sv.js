@@ -1,0 +1,41 @@
+/* Löfteskartan: Leaflet's own controls in Swedish, and a metric-only scale.
+ *
+ * Leaflet writes English into its controls ("Zoom in", "Zoom out", "Layers", "Close popup",
+ * the attribution's "A JavaScript library for interactive maps") and its scale bar shows
+ * miles and feet unless told otherwise. Setting the classes' default options here, right
+ * after leaflet.js, changes every map the app draws and the exported HTML map, whatever
+ * code builds them. Where Leaflet has no option (the layer list's toggle, the popup's close
+ * button) the control's own layout function is wrapped and its text set after it has run.
+ * Loaded by ui/offline.py (MAP_JS) and written into geo/exports/map_html.py.
+ */
+(function () {
+  if (!window.L || !L.Control) {
+    return;
+  }
+  L.Control.Zoom.prototype.options.zoomInTitle = "Zooma in";
+  L.Control.Zoom.prototype.options.zoomOutTitle = "Zooma ut";
+  L.Control.Scale.prototype.options.imperial = false;
+  L.Control.Scale.prototype.options.metric = true;
+  L.Control.Attribution.prototype.options.prefix =
+    '<a href="https://leafletjs.com" title="Ett JavaScript-bibliotek för interaktiva kartor">' +
+    "Leaflet</a>";
+
+  function after(cls, method, fix) {
+    var original = cls.prototype[method];
+    cls.prototype[method] = function () {
+      var result = original.apply(this, arguments);
+      fix.call(this);
+      return result;
+    };
+  }
+  after(L.Control.Layers, "_initLayout", function () {
+    if (this._layersLink) {
+      this._layersLink.title = "Lager";
+    }
+  });
+  after(L.Popup, "_initLayout", function () {
+    if (this._closeButton) {
+      this._closeButton.setAttribute("aria-label", "Stäng");
+    }
+  });
+})();
