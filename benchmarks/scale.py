@@ -26,6 +26,7 @@ import argparse
 import os
 import random
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -88,21 +89,29 @@ def activities_csv(path: Path, n: int) -> int:
 def run(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, float, str]:
     """Run `python args` under /usr/bin/time -v: (seconds, peak MB, stderr)."""
     started = time.perf_counter()
-    proc = subprocess.run(
+    # Its own process group, so a timeout stops the command itself, not only /usr/bin/time.
+    with subprocess.Popen(
         ["/usr/bin/time", "-v", PYTHON, *args],
         env=env,
         cwd=ROOT,
-        capture_output=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
         text=True,
-        timeout=timeout,
-    )
+        start_new_session=True,
+    ) as proc:
+        try:
+            _, stderr = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.communicate()
+            raise
     seconds = time.perf_counter() - started
-    match = _PEAK.search(proc.stderr)
+    match = _PEAK.search(stderr)
     peak = int(match.group(1)) / 1024 if match else float("nan")
     if proc.returncode != 0:
-        tail = "\n".join(proc.stderr.splitlines()[-8:])
+        tail = "\n".join(stderr.splitlines()[-8:])
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{tail}")
-    return seconds, peak, proc.stderr
+    return seconds, peak, stderr
 
 
 FLOOR = """
@@ -135,7 +144,13 @@ def bench(n: int, only: str | None, timeout: float) -> None:
         )
         floor = seconds
         report(n, "floor (pandas read_csv + to_sql, one transaction)", seconds, peak, "the peer")
-        seconds, peak, _ = run(["-m", "geo", "import", "activities", str(csv_path)], env, timeout)
+        try:
+            seconds, peak, _ = run(
+                ["-m", "geo", "import", "activities", str(csv_path)], env, timeout
+            )
+        except subprocess.TimeoutExpired:
+            print(f"{n}.import activities: stopped after {timeout:.0f} s", flush=True)
+            return
         report(n, "import activities", seconds, peak, f"{seconds / floor:.1f}× the floor; goal 10×")
         seconds, peak, _ = run(["-m", "geo", "import", "activities", str(csv_path)], env, timeout)
         report(n, "import the same file again", seconds, peak, "goal < 2 s")
