@@ -142,11 +142,16 @@ def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
     from geo.files.activity_import import import_activities
 
     doc = chosen_document(store, args.document)
-    result = import_activities(store, cli_actor(), args.file, doc.id)
+    result = import_activities(store, cli_actor(), args.file, doc.id, progress=_to_stderr)
     for warning in result.warnings:
         print(f"Varning: {warning}", file=sys.stderr)
     print(result.message(args.file.name))
     return 0
+
+
+def _to_stderr(text: str) -> None:
+    """Progress of a long import, on stderr so the summary on stdout stays one line."""
+    print(text, file=sys.stderr, flush=True)
 
 
 # -- import events (the police events API file) ----------------------------------------

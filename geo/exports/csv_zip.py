@@ -19,7 +19,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TextIO
 
 import shapely
 from shapely.geometry.base import BaseGeometry
@@ -56,10 +56,14 @@ def _geometry_cells(geom: BaseGeometry | None) -> list[str]:
     return [plain_number(round(point.x, 2)), plain_number(round(point.y, 2)), wkt]
 
 
-def table_csv(table: ExportTable, suppressed_text: str) -> bytes:
-    """One table as Swedish-Excel CSV bytes (UTF-8 with BOM, `;`, CRLF)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+def write_table_csv(table: ExportTable, suppressed_text: str, out: TextIO) -> None:
+    """One table as Swedish-Excel CSV (BOM, `;`, CRLF) written row by row to `out`.
+
+    Row by row, so a table of a million activities never sits in memory as one text (with
+    its bytes beside it) on its way into the zip.
+    """
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     header = table.column_names
     spatial = table.geometry_type is not None
     if spatial:
@@ -74,7 +78,13 @@ def table_csv(table: ExportTable, suppressed_text: str) -> bytes:
         if spatial:
             cells += _geometry_cells(geometries[index])
         writer.writerow(cells)
-    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def table_csv(table: ExportTable, suppressed_text: str) -> bytes:
+    """One table as Swedish-Excel CSV bytes (UTF-8 with BOM, `;`, CRLF)."""
+    buffer = io.StringIO()
+    write_table_csv(table, suppressed_text, buffer)
+    return buffer.getvalue().encode("utf-8")
 
 
 def file_name(data: ExportData, table: ExportTable) -> str:
@@ -139,5 +149,10 @@ def csv_zip_bytes(data: ExportData) -> bytes:
         for table in tables:
             info = zipfile.ZipInfo(file_name(data, table), date_time=stamp_tuple)
             info.compress_type = zipfile.ZIP_DEFLATED
-            archive.writestr(info, table_csv(table, data.rules.suppressed_text))
+            # Compressed as it is written: only the zip's bytes grow, never the table's text.
+            with (
+                archive.open(info, "w") as member,
+                io.TextIOWrapper(member, encoding="utf-8", newline="") as text,
+            ):
+                write_table_csv(table, data.rules.suppressed_text, text)
     return buffer.getvalue()

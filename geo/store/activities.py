@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import func, insert, select
 
 from geo.records.models import Activity, Kind
 from geo.store import schema as t
-from geo.store.core import SessionCore, chunked, in_period
+from geo.store.core import SessionCore, in_period
 from geo.store.mapping import ACTIVITY_ROWS
+
+# Rows per INSERT in a bulk write: few round trips, and a bounded list of dictionaries.
+BULK_ROWS = 10_000
 
 
 class Activities(SessionCore):
@@ -69,18 +73,6 @@ class Activities(SessionCore):
             activity, t.activities, ACTIVITY_ROWS.values, self.get_activity, unsaved
         )
 
-    def existing_source_refs(self, refs: Iterable[str], document_id: str | None = None) -> set[str]:
-        """Which of these import references are already stored (one query per 500); on the
-        activities of `document_id` only, when given."""
-        a = t.activities
-        found: set[str] = set()
-        for chunk in chunked(refs):
-            query = self._of_document(
-                select(a.c.source_ref).where(a.c.source_ref.in_(chunk)), a, document_id
-            )
-            found.update(self.conn.scalars(query))
-        return found
-
     def activities_stamp(self) -> str:
         """Changes whenever activities or places change: a cache key for computed maps.
 
@@ -93,18 +85,47 @@ class Activities(SessionCore):
         return f"{latest}:{count}"
 
     def add_activities_bulk(
-        self, activities: Sequence[Activity], document_id: str | None = None
+        self,
+        activities: Sequence[Activity],
+        document_id: str | None = None,
+        source_refs: Sequence[str | None] | None = None,
+        source: Mapping[str, Any] | None = None,
     ) -> int:
-        """Log many activities in one statement, with one audit entry (imports, benchmarks)."""
+        """Log many activities with one audit entry for them all (imports, benchmarks).
+
+        `source_refs` gives each its import reference (see `imported_rows`), `source` what
+        the audit entry says they came from (a file's name and hash). Written
+        `BULK_ROWS` at a time: one INSERT per activity, each with its own audit entry, cost
+        0.6 ms a row (a minute for 100,000).
+        """
         activities = self._plannable(activities)
         document_id = self._document_for(document_id)
         if not activities:
             return 0
+        refs = list(source_refs) if source_refs is not None else [None] * len(activities)
         stamp = self._stamp(True)
-        rows = [
-            ACTIVITY_ROWS.values(a) | {"document_id": document_id, "source_ref": None} | stamp
-            for a in activities
-        ]
-        self.conn.execute(insert(t.activities), rows)
-        self._audit("import", "activities", None, None, {"added": len(rows)})
-        return len(rows)
+        for first in range(0, len(activities), BULK_ROWS):
+            rows = [
+                ACTIVITY_ROWS.values(a) | {"document_id": document_id, "source_ref": ref} | stamp
+                for a, ref in zip(
+                    activities[first : first + BULK_ROWS],
+                    refs[first : first + BULK_ROWS],
+                    strict=True,
+                )
+            ]
+            self.conn.execute(insert(t.activities), rows)
+        self._audit(
+            "import", "activities", None, None, {"added": len(activities), **(source or {})}
+        )
+        return len(activities)
+
+    def imported_rows(self, prefixes: Sequence[str], document_id: str | None = None) -> int:
+        """How many activities (of `document_id`, if given) have an import reference that
+        starts with one of `prefixes`: the rows of one file, by its hash."""
+        a = t.activities
+        total = 0
+        for prefix in prefixes:
+            query = select(func.count()).select_from(a)
+            query = query.where(a.c.source_ref.startswith(prefix, autoescape=True))
+            total += self.conn.scalar(self._of_document(query, a, document_id)) or 0
+        return total

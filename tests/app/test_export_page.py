@@ -49,6 +49,18 @@ def test_export_page_has_a_download_button_for_every_export(
     assert "Får inte publiceras" in at.warning[0].value
 
 
+def test_ticking_the_activity_list_offers_the_meeting_packs_full_list_as_csv(
+    planted_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = export_page(planted_db, monkeypatch)
+    at.checkbox(key="export_meeting_list").check()
+    at.run()
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[-1] == "Export: Mötesunderlagets aktivitetslista (CSV)"
+    assert len(labels) == 8
+
+
 def test_public_follow_up_preview_suppresses_small_counts(
     planted_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

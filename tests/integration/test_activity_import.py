@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 from shapely.geometry import Point
 
+from geo.cli import main
 from geo.errors import ImportFileError
+from geo.files import activity_import
 from geo.files.activity_import import import_activities, parse_activity_file
 from geo.followup.status import status_report
 from geo.installation.init import save_promise_upload
@@ -385,3 +387,35 @@ def test_a_file_imported_before_refs_named_the_promise_is_still_already_there(
     assert (again.added, again.already_there) == (0, 1)
     assert activity_count(with_tranas) == count
     assert import_activities(with_tranas, ACTOR, path, TRANAS).added == 1
+
+
+def test_a_file_imported_before_is_known_by_its_hash_and_its_rows_are_not_read_again(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import_activities(store, ACTOR, TEMPLATE)
+    count = activity_count(store)
+
+    def read_again(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the rows of a file imported before were checked again")
+
+    monkeypatch.setattr(activity_import, "parse_activity_file", read_again)
+    again = import_activities(store, ACTOR, TEMPLATE)
+    assert (again.added, again.already_there) == (0, 6)
+    assert activity_count(store) == count
+
+
+def test_a_long_import_says_on_stderr_how_far_it_has_come_and_stdout_stays_one_line(
+    store: Store, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(activity_import, "PROGRESS_ROWS", 2)
+    monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
+    before = activity_count(store)
+    assert main(["import", "activities", str(TEMPLATE)]) == 0
+    out, err = capsys.readouterr()
+    assert "aktiviteter.csv: 2 rader kontrollerade …" in err
+    assert "aktiviteter.csv: 6 rader kontrollerade …" in err
+    assert "aktiviteter.csv: alla 6 rader är rätt; sparar …" in err
+    assert out.strip() == (
+        "aktiviteter.csv: 6 aktiviteter lades till i löftet aneby-2023-2024 (Aneby kommun)."
+    )
+    assert activity_count(store) == before + 6

@@ -264,7 +264,7 @@ def test_each_import_has_its_own_environment_variable() -> None:
 
 
 @pytest.mark.parametrize(
-    "setting,expected", [("", 5 * MB), ("12", 12 * MB), ("0,5", MB // 2), ("2.5", int(2.5 * MB))]
+    "setting,expected", [("", 10 * MB), ("12", 12 * MB), ("0,5", MB // 2), ("2.5", int(2.5 * MB))]
 )
 def test_a_file_limit_reads_megabytes_from_its_variable(setting: str, expected: int) -> None:
     from geo.files.limits import ACTIVITIES_LIMIT
