@@ -116,6 +116,7 @@ _EXPORT_HELP = {
     "map-html": "kartan som en fristående HTML-fil som fungerar utan internet",
     "map-png": "kartbild (PNG) för utskrift",
     "meeting-pdf": "mötesunderlag för samverkansmötet (PDF)",
+    "meeting-html": "samma mötesunderlag som tillgänglig webbsida (HTML, för skärmläsare)",
     "gpkg": "all data som GeoPackage (EPSG:3006) för QGIS",
     "csv": "all data som CSV för Excel (zip med en fil per tabell)",
     "followup": "uppföljning per tertial för polisen.se: texter och karta (zip)",
@@ -123,7 +124,8 @@ _EXPORT_HELP = {
 
 
 def register_formats(formats: argparse._SubParsersAction) -> None:
-    """Add `export map-html`, `map-png`, `meeting-pdf`, `gpkg`, `csv` and `followup`."""
+    """Add `export map-html`, `map-png`, `meeting-pdf`, `meeting-html`, `gpkg`, `csv` and
+    `followup`."""
     from geo.spatial.grid_options import DEFAULT_CELL_SIZE_M, DEFAULT_MIN_COUNT, GridShape
 
     for name, help_text in _EXPORT_HELP.items():
@@ -162,7 +164,7 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
             p.add_argument(
                 "--view", choices=["oversikt", "tathet"], default="oversikt", help="vilken karta"
             )
-        if name == "meeting-pdf":
+        if name in ("meeting-pdf", "meeting-html"):
             p.add_argument("--meeting-date", type=iso_date, metavar="DATUM", help="mötets datum")
             p.add_argument(
                 "--since",

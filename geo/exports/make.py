@@ -35,6 +35,7 @@ class ExportFormat(LabelledEnum):
     MAP_HTML = "map-html", "Karta (HTML)"
     MAP_PNG = "map-png", "Kartbild (PNG)"
     MEETING_PDF = "meeting-pdf", "Mötesunderlag (PDF)"
+    MEETING_HTML = "meeting-html", "Mötesunderlag (tillgänglig webbsida)"
     MEETING_CSV = "meeting-csv", "Mötesunderlagets aktivitetslista (CSV)"
     GPKG = "gpkg", "Data (GeoPackage)"
     CSV = "csv", "Data (CSV för Excel, zip)"
@@ -64,6 +65,7 @@ _FILES = {
     ExportFormat.MAP_HTML: _File(".html", "text/html", "karta"),
     ExportFormat.MAP_PNG: _File(".png", "image/png", "kartbild"),
     ExportFormat.MEETING_PDF: _File(".pdf", "application/pdf", "motesunderlag"),
+    ExportFormat.MEETING_HTML: _File(".html", "text/html", "motesunderlag"),
     ExportFormat.MEETING_CSV: _File(".csv", "text/csv", "motesunderlag_aktiviteter"),
     ExportFormat.GPKG: _File(".gpkg", "application/geopackage+sqlite3", "data"),
     ExportFormat.CSV: _File(".zip", "application/zip", "data_csv"),
@@ -109,6 +111,12 @@ EXPORT_CHOICES = (
         ExportFormat.MEETING_PDF,
         ExportOptions(),
         "Mötesunderlag i PDF: läget, kartor, planerat, iakttagelser och en sida för beslut.",
+    ),
+    ExportChoice(
+        ExportFormat.MEETING_HTML,
+        ExportOptions(),
+        "Samma mötesunderlag som webbsida, för skärmläsare: rubriker, tabeller och "
+        "beskrivna bilder (PDF-filen kan inte märkas upp så att en skärmläsare hittar dem).",
     ),
     ExportChoice(
         ExportFormat.MAP_HTML,
@@ -192,6 +200,10 @@ def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes
         from geo.exports.meeting_pack import render_meeting_pdf
 
         return render_meeting_pdf(data)
+    if fmt is ExportFormat.MEETING_HTML:
+        from geo.exports.meeting_pack import render_meeting_html
+
+        return render_meeting_html(data)
     if fmt is ExportFormat.MEETING_CSV:
         from geo.exports.meeting_pack import meeting_activities_csv
 

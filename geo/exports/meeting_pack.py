@@ -13,13 +13,15 @@ and ö render on any machine, with no system fonts). Everything printed comes fr
 
 from __future__ import annotations
 
+import base64
 import io
 import textwrap
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from html import escape
 from pathlib import Path
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import matplotlib
 
@@ -59,7 +61,8 @@ OUTCOME_LABELS = {
     Outcome.DECISIONS.value: "beslut",
     Outcome.FINDINGS.value: "iakttagelser",
 }
-BADGE_RGB = {Audience.INTERNAL: (178, 24, 43), Audience.PUBLIC: (26, 150, 65)}
+# White text on these is 6.4:1 and 5.5:1 (WCAG 1.4.3 asks 4.5:1), as on the exported map.
+BADGE_RGB = {Audience.INTERNAL: (178, 24, 43), Audience.PUBLIC: (27, 120, 55)}
 HEADINGS = FontFace(emphasis="BOLD", fill_color=(230, 234, 238))
 _Row = TypeVar("_Row")
 
@@ -108,6 +111,41 @@ def outcome_text(row: SummaryRow, data: ExportData) -> str:
         else:
             parts.append(f"{count_text(value, data)} {label}")
     return ", ".join(parts)
+
+
+class _Writer(Protocol):
+    """What the pack's sections write with: the PDF (`_Pack`) or its HTML twin (`_Html`).
+
+    fpdf2 cannot write a tagged PDF (PDF/UA): a screen reader gets the PDF's text without its
+    headings and tables. So every section is written once, through this, and the same
+    content comes out as an accessible HTML page too (`render_meeting_html`).
+    """
+
+    def add_page(self, orientation: str = "") -> None: ...
+
+    def heading(self, text: str, size: int = 15) -> None: ...
+
+    def paragraph(self, text: str, size: float = 10, style: str = "") -> None: ...
+
+    def rows(
+        self,
+        headings: Sequence[str],
+        body: Sequence[Sequence[str | bytes]],
+        widths: Sequence[float],
+        size: float = 8.5,
+    ) -> None: ...
+
+    def figure(self, png: bytes, alt: str, *, whole_page: bool = False) -> None: ...
+
+    def badge(self) -> None: ...
+
+    def title_block(self, title: str, subtitle: str) -> None: ...
+
+    def writing_lines(self, n: int) -> None: ...
+
+    def will_page_break(self, height: float) -> bool: ...
+
+    def ln(self, h: float | None = None) -> None: ...
 
 
 class _Pack(FPDF):
@@ -177,6 +215,31 @@ class _Pack(FPDF):
         self.set_font(FONT, size=10)
         self.ln(3)
 
+    def title_block(self, title: str, subtitle: str) -> None:
+        self.ln(25)
+        self.set_font(FONT, "B", 26)
+        self.cell(0, 14, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.set_font(FONT, "", 16)
+        self.cell(0, 10, subtitle, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(8)
+
+    def figure(self, png: bytes, alt: str, *, whole_page: bool = False) -> None:
+        """A picture with its text alternative (fpdf2 tags a figure's alt text)."""
+        if whole_page:  # a map drawn A4 landscape: as large as the page lets it be
+            height = self.h - self.b_margin - self.get_y() - 2
+            width = min(self.epw, height * A4_LANDSCAPE_IN[0] / A4_LANDSCAPE_IN[1])
+            x = self.l_margin + (self.epw - width) / 2
+            self.image(io.BytesIO(png), w=width, x=x, alt_text=alt)
+        else:
+            self.image(io.BytesIO(png), w=180, alt_text=alt)
+            self.ln(2)
+
+    def writing_lines(self, n: int) -> None:
+        """Empty ruled lines to write on at the meeting."""
+        for _ in range(n):
+            self.cell(0, 8, "", border="B", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(6)
+
     def rows(
         self,
         headings: Sequence[str],
@@ -233,7 +296,135 @@ def render_meeting_pdf(data: ExportData) -> bytes:
     pdf.set_creator("Löfteskartan")
     pdf.set_lang("sv")
     pdf.set_creation_date(data.made_at)
+    _write_sections(pdf, data)
+    return bytes(pdf.output())
 
+
+class _Html:
+    """The pack as one accessible web page: the same sections as the PDF, written as
+    headings, paragraphs and tables a screen reader can walk (`_Writer`)."""
+
+    def __init__(self, data: ExportData) -> None:
+        self.data = data
+        self.parts: list[str] = []
+        self.open = False
+
+    def add_page(self, orientation: str = "") -> None:
+        self._close()
+        self.parts.append("<section>")
+        self.open = True
+
+    def _close(self) -> None:
+        if self.open:
+            self.parts.append("</section>")
+            self.open = False
+
+    def title_block(self, title: str, subtitle: str) -> None:
+        self.parts.append(f"<h1>{escape(title)}</h1><p class='subtitle'>{escape(subtitle)}</p>")
+
+    def heading(self, text: str, size: int = 15) -> None:
+        level = 2 if size >= 13 else 3
+        self.parts.append(f"<h{level}>{escape(text)}</h{level}>")
+
+    def paragraph(self, text: str, size: float = 10, style: str = "") -> None:
+        body = "<br>".join(escape(line) for line in _printable(text).split("\n"))
+        if "B" in style:
+            body = f"<strong>{body}</strong>"
+        if "I" in style:
+            body = f"<em>{body}</em>"
+        self.parts.append(f"<p>{body}</p>")
+
+    def rows(
+        self,
+        headings: Sequence[str],
+        body: Sequence[Sequence[str | bytes]],
+        widths: Sequence[float],
+        size: float = 8.5,
+    ) -> None:
+        # "Tim-\nmar": the PDF's narrow columns break words by hand; a web page wraps itself.
+        words = [h.replace("-\n", "") for h in headings]
+        head = "".join(f'<th scope="col">{escape(w)}</th>' for w in words)
+        lines = []
+        for values in body:
+            cells = "".join(
+                f'<td><img src="data:image/jpeg;base64,{_base64(v)}" alt="Foto" width="90"></td>'
+                if isinstance(v, bytes)
+                else f"<td>{escape(_printable(v))}</td>"
+                for v in values
+            )
+            lines.append(f"<tr>{cells}</tr>")
+        self.parts.append(
+            f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(lines)}</tbody></table>"
+        )
+
+    def figure(self, png: bytes, alt: str, *, whole_page: bool = False) -> None:
+        self.parts.append(
+            f'<figure><img src="data:image/png;base64,{_base64(png)}" alt="{escape(alt)}"></figure>'
+        )
+
+    def badge(self) -> None:
+        self.parts.append(f"<p class='badge'>{escape(self.data.audience.notice)}</p>")
+
+    def writing_lines(self, n: int) -> None:
+        self.parts.append("<div class='lines'></div>" * n)
+
+    def will_page_break(self, height: float) -> bool:
+        return False
+
+    def ln(self, h: float | None = None) -> None:
+        pass
+
+    def page(self, title: str) -> str:
+        """The whole document."""
+        self._close()
+        rgb = BADGE_RGB[self.data.audience]
+        footer = f"Skapad {stamp(self.data.made_at)} i Löfteskartan · {self.data.audience.notice}"
+        return (
+            '<!DOCTYPE html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+            '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            f"<title>{escape(title)}</title>\n<style>{_HTML_STYLE}"
+            f".badge {{ background: rgb{rgb}; }}</style>\n</head>\n<body>\n<main>\n"
+            + "\n".join(self.parts)
+            + f"\n</main>\n<footer><p>{escape(footer)}</p></footer>\n</body>\n</html>\n"
+        )
+
+
+_HTML_STYLE = """
+body { font-family: "DejaVu Sans", Verdana, sans-serif; color: #1a1a1a; background: #fff;
+  max-width: 60rem; margin: 0 auto; padding: 1rem; line-height: 1.45; }
+section { border-top: 1px solid #595959; margin-top: 2rem; }
+table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; }
+th, td { border: 1px solid #595959; padding: 0.25rem 0.4rem; text-align: left;
+  vertical-align: top; }
+th { background: #e6eaee; }
+figure { margin: 0.5rem 0; }
+figure img { max-width: 100%; height: auto; }
+.badge { display: inline-block; color: #fff; font-weight: bold; padding: 0.3rem 0.6rem; }
+.lines { border-bottom: 1px solid #1a1a1a; height: 2rem; }
+footer { color: #4d4d4d; margin-top: 2rem; }
+"""
+
+
+def _base64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def render_meeting_html(data: ExportData) -> bytes:
+    """The meeting pack as an accessible web page (UTF-8 HTML): the PDF's content, in Swedish
+    (`lang="sv"`), with headings, table headers and text alternatives for its pictures.
+
+    fpdf2 writes no tagged PDF (PDF/UA), so this is the version for a screen reader; the
+    sections are the PDF's own (one writer interface, `_Writer`), so the two say the same.
+    """
+    html = _Html(data)
+    _write_sections(html, data)
+    meeting = data.request.meeting_day
+    return html.page(f"Samverkansmöte {meeting:%Y-%m-%d} – {data.document.title}").encode()
+
+
+def _write_sections(pdf: _Writer, data: ExportData) -> None:
+    """Every section of the pack, in order, through one writer."""
+    meeting = data.request.meeting_day
     _title_page(pdf, data, meeting)
     _progress_pages(pdf, data)
     _recent_page(pdf, data, meeting)
@@ -242,20 +433,12 @@ def render_meeting_pdf(data: ExportData) -> bytes:
     _upcoming_page(pdf, data, meeting)
     _findings_page(pdf, data)
     _decisions_page(pdf, data, meeting)
-    return bytes(pdf.output())
 
 
-def _title_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+def _title_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
     doc = data.document
     pdf.add_page()
-    pdf.ln(25)
-    pdf.set_font(FONT, "B", 26)
-    pdf.cell(0, 14, "Samverkansmöte", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(FONT, "", 16)
-    pdf.cell(
-        0, 10, f"Underlag till mötet {long_date(meeting)}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
-    )
-    pdf.ln(8)
+    pdf.title_block("Samverkansmöte", f"Underlag till mötet {long_date(meeting)}")
     pdf.paragraph(doc.title, 14, "B")
     pdf.paragraph(f"{doc.kommun_name} och {doc.police_area}", 12)
     pdf.paragraph(
@@ -300,7 +483,7 @@ def _title_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
     pdf.paragraph("\n".join(contents), 10)
 
 
-def _progress_pages(pdf: _Pack, data: ExportData) -> None:
+def _progress_pages(pdf: _Writer, data: ExportData) -> None:
     doc = data.document
     pdf.add_page()
     pdf.heading(f"1. Läget per löfte och aktivitet – {data.period.label}")
@@ -323,8 +506,11 @@ def _progress_pages(pdf: _Pack, data: ExportData) -> None:
         if pdf.will_page_break(70):
             pdf.add_page()
         pdf.heading(title, 11)
-        pdf.image(io.BytesIO(_chart(rows, data)), w=180)
-        pdf.ln(2)
+        pdf.figure(
+            _chart(rows, data),
+            f"Diagram: genomförda aktiviteter under {title} mot målet för löftesåret. "
+            "Siffrorna står i tabellen under diagrammet.",
+        )
         internal = data.audience is Audience.INTERNAL
         headings = ["Aktivitet", "Ansvarig", "Läge", "Kvar", "Tim-\nmar", "Utfall"]
         widths = [62, 22, 26, 12, 14, 44]
@@ -408,7 +594,7 @@ def _draw_chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
     return buffer.getvalue()
 
 
-def _recent_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+def _recent_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
     pdf.add_page()
     if data.audience is Audience.PUBLIC:
         _last_tertial_section(pdf, data)
@@ -493,7 +679,7 @@ def meeting_activities_csv(data: ExportData) -> bytes:
     )
 
 
-def _last_tertial_section(pdf: _Pack, data: ExportData) -> None:
+def _last_tertial_section(pdf: _Writer, data: ExportData) -> None:
     """The public pack's second section: the last tertial that has ended, not a range the
     person exporting chose (two such ranges a day apart would give a single day away)."""
     pdf.heading("2. Senast avslutade tertialen")
@@ -510,7 +696,7 @@ def _last_tertial_section(pdf: _Pack, data: ExportData) -> None:
     )
 
 
-def _recent_rows(pdf: _Pack, data: ExportData) -> None:
+def _recent_rows(pdf: _Writer, data: ExportData) -> None:
     """Done, hours and outcomes per kind in `data.recent` (rows with nothing left out)."""
     rows = [r for r in data.recent.rows if r.done != 0]
     if not rows:
@@ -542,7 +728,7 @@ def _activity_line(a: ActivityRow) -> list[str]:
     ]
 
 
-def _map_page(pdf: _Pack, data: ExportData, view: MapView) -> None:
+def _map_page(pdf: _Writer, data: ExportData, view: MapView) -> None:
     pdf.add_page(orientation="L")  # the map is drawn A4 landscape: give it the whole page
     if view is MapView.OVERVIEW:
         pdf.heading("3. Karta")
@@ -561,13 +747,14 @@ def _map_page(pdf: _Pack, data: ExportData, view: MapView) -> None:
                 f"{count(data.rules.min_count, 'aktivitet', 'aktiviteter')} visas inte."
             )
     pdf.paragraph(text, 9)
-    png = render_map_png(data, view, dpi=170)
-    height = pdf.h - pdf.b_margin - pdf.get_y() - 2
-    width = min(pdf.epw, height * A4_LANDSCAPE_IN[0] / A4_LANDSCAPE_IN[1])
-    pdf.image(io.BytesIO(png), w=width, x=pdf.l_margin + (pdf.epw - width) / 2)
+    pdf.figure(
+        render_map_png(data, view, dpi=170),
+        f"Karta: {text} Antalen står i tabellerna i avsnitt 1 och 2.",
+        whole_page=True,
+    )
 
 
-def _upcoming_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+def _upcoming_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
     pdf.add_page()
     pdf.heading("5. Planerade aktiviteter framåt")
     until = date.fromordinal(meeting.toordinal() + data.request.upcoming_days - 1)
@@ -614,7 +801,7 @@ def _upcoming_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
         pdf.paragraph("Inga planerade aktiviteter under perioden.", 10)
 
 
-def _capped(pdf: _Pack, rows: Sequence[_Row], what: str) -> Sequence[_Row]:
+def _capped(pdf: _Writer, rows: Sequence[_Row], what: str) -> Sequence[_Row]:
     """The first `MAX_LISTED_ROWS` rows, saying so in the pack when some are left out."""
     if len(rows) <= MAX_LISTED_ROWS:
         return rows
@@ -633,7 +820,7 @@ def week_text_from_iso(week: str) -> str:
     return week_text(date.fromisocalendar(int(year), int(number_), 1))
 
 
-def _findings_page(pdf: _Pack, data: ExportData) -> None:
+def _findings_page(pdf: _Writer, data: ExportData) -> None:
     pdf.add_page()
     pdf.heading("6. Öppna iakttagelser från trygghetsvandringar")
     if not data.open_findings:
@@ -681,13 +868,11 @@ def _findings_page(pdf: _Pack, data: ExportData) -> None:
     pdf.rows(headings, body, widths)
 
 
-def _decisions_page(pdf: _Pack, data: ExportData, meeting: date) -> None:
+def _decisions_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
     pdf.add_page()
     pdf.heading(f"7. Beslut vid samverkansmötet {long_date(meeting)}")
     pdf.paragraph("Närvarande (organisation och funktion):", 10)
-    for _ in range(3):
-        pdf.cell(0, 8, "", border="B", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.ln(6)
+    pdf.writing_lines(3)
     pdf.rows(
         ["Nr", "Beslut", "Ansvarig", "Klart senast"],
         [[str(n), "", "", ""] for n in range(1, 11)],

@@ -203,6 +203,17 @@ def test_the_exported_map_file_has_no_serious_axe_finding(
     assert page.evaluate("document.documentElement.lang") == "sv"
 
 
+@pytest.mark.parametrize("audience", [Audience.INTERNAL, Audience.PUBLIC])
+def test_the_meeting_pack_as_a_web_page_has_no_serious_axe_finding(
+    page: Page, planted_url: str, tmp_path: Path, audience: Audience
+) -> None:
+    # The PDF cannot be tagged (fpdf2 writes no PDF/UA): this page is its accessible twin.
+    path = tmp_path / "motesunderlag.html"
+    path.write_bytes(planted_export(planted_url, audience, ExportFormat.MEETING_HTML))
+    assert axe_on_file(page, path, "footer") == ""
+    assert page.evaluate("document.documentElement.lang") == "sv"
+
+
 def test_the_public_follow_up_map_for_polisen_se_has_no_serious_axe_finding(
     page: Page, planted_url: str, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ meeting PDF it must read exactly as typed.
 
 from __future__ import annotations
 
+import html
 import subprocess
 from collections.abc import Iterator
 from dataclasses import replace
@@ -79,6 +80,13 @@ def test_meeting_pdf_prints_the_payload_as_text(store: Store, tmp_path: Path) ->
     ).stdout
     assert NAME in text
     assert NOTE in text
+
+
+def test_meeting_web_page_holds_the_payloads_only_escaped(store: Store) -> None:
+    page = _export(store, ExportFormat.MEETING_HTML).decode("utf-8")
+    assert "<img src=x" not in page
+    assert "<script>alert(2)" not in page
+    assert html.escape(NAME) in page and html.escape(NOTE) in page
 
 
 @pytest.mark.parametrize("name", ["$$", "$\\frac{$ väg", "a $x^2$ b"])

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import date, timedelta
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pyogrio
@@ -128,7 +129,7 @@ def doubles(point: tuple[float, float]) -> list[bytes]:
     return [struct.pack(order, v) for v in (e, n, lon, lat) for order in ("<d", ">d")]
 
 
-TEXT_FORMATS = ["map-html", "meeting-pdf", "gpkg", "csv", "followup"]
+TEXT_FORMATS = ["map-html", "meeting-pdf", "meeting-html", "gpkg", "csv", "followup"]
 
 
 # -- the public export leaks nothing ------------------------------------------------------
@@ -221,6 +222,7 @@ def test_internal_data_exports_say_there_is_a_photo_but_never_embed_it(
     [
         ("map-html", ["HEMLIG-PLATS-123", "INTERN-PLATS-456", *coordinate_texts(KNOWN)[2:3]]),
         ("meeting-pdf", ["HEMLIG-PLATS-123", "INTERN-PLATS-456", "ANTECKNING-XYZ", "2023-09-12"]),
+        ("meeting-html", ["HEMLIG-PLATS-123", "INTERN-PLATS-456", "ANTECKNING-XYZ", "2023-09-12"]),
         ("gpkg", [*SECRET_TEXTS, str(int(KNOWN[0])), str(int(PAIR[1])), "2023-09-12 13:00"]),
         ("csv", [*SECRET_TEXTS, "488777,7", "6409222,2", "2023-09-12 13:00"]),
     ],
@@ -658,3 +660,54 @@ def test_map_html_draws_each_kind_of_place_in_its_own_symbol_as_the_app_does(
         if kind.geometry_type == "Point":
             assert spec["point"]["className"] == symbol.css_class
     assert "_lofteskartanShapes" in page  # Leaflet learns the shapes in the file itself
+
+
+class _Outline(HTMLParser):
+    """What a screen reader walks in a page: its language, headings, pictures, table heads."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.lang = ""
+        self.headings: list[tuple[str, str]] = []
+        self.alts: list[str | None] = []
+        self.header_scopes: list[str | None] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.lang = found.get("lang") or ""
+        elif tag in ("h1", "h2", "h3"):
+            self._in = tag
+            self.headings.append((tag, ""))
+        elif tag == "img":
+            self.alts.append(found.get("alt"))
+        elif tag == "th":
+            self.header_scopes.append(found.get("scope"))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == self._in:
+            self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            tag, text = self.headings[-1]
+            self.headings[-1] = (tag, text + data)
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+def test_the_meeting_pack_as_a_web_page_has_the_pdfs_sections_for_a_screen_reader(
+    audience: Audience, exports: Exports, tmp_path: Path
+) -> None:
+    outline = _Outline()
+    outline.feed(exports[(audience, "meeting-html")].decode("utf-8"))
+    pdf_text = readable("meeting-pdf", exports[(audience, "meeting-pdf")], tmp_path)
+
+    assert outline.lang == "sv"
+    assert outline.headings[0] == ("h1", "Samverkansmöte")
+    sections = [text for tag, text in outline.headings if tag == "h2"]
+    assert [s.split(" ", 1)[0] for s in sections] == ["1.", "2.", "3.", "4.", "5.", "6.", "7."]
+    # The same sections as the PDF, under the same headings.
+    assert all(s.split(" – ")[0] in " ".join(pdf_text.split()) for s in sections)
+    assert outline.alts and all(alt and alt.strip() for alt in outline.alts)
+    assert outline.header_scopes and set(outline.header_scopes) == {"col"}
