@@ -60,7 +60,7 @@ PAGE_TABLE: tuple[PageEntry, ...] = (
     PageEntry("6_Lagesbild.py", "Lägesbild", "Lagesbild", Role.VIEWER),
     PageEntry("7_Export.py", "Export", "Export", Role.VIEWER),
     PageEntry("8_Kontrollplatser.py", "Kontrollplatser", "Kontrollplatser", Role.PLANNER),
-    PageEntry("8_Loftesredigering.py", "Löftesredigering", "Loftesredigering", Role.ADMIN),
+    PageEntry("8_Loftesredigering.py", "Löftesredigering", "Loftesredigering", Role.PLANNER),
     PageEntry("9_Admin.py", "Administration", "Admin", Role.ADMIN),
 )
 

@@ -18,8 +18,9 @@ from ui.text import plain
 
 through_app()
 
-# Storing a promise file is administration (as the upload in Administration).
-actor = require(Role.ADMIN)
+# Planners see the page; the store lets administrators and planners of a signing
+# organisation save (geo.disclosure.access.may_edit_promise).
+actor = require(Role.PLANNER)
 st.title("Löftesredigering")
 st.caption(
     "Skriv medborgarlöftet här i stället för i en YAML-fil. Varje fält kontrolleras som "
@@ -55,7 +56,7 @@ if start is not None:
 if "editor_raw" not in state:
     st.stop()
 if flash := state.pop("editor_flash", None):
-    st.info(flash)
+    st.info(plain(flash))
 
 form = Form(state["editor_generation"])
 raw = promise_form(form, state["editor_raw"])

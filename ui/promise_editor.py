@@ -45,7 +45,7 @@ class Form:
 
     def field(self, path: str, widget: Callable[..., Any], label: str, **kwargs: Any) -> Any:
         """A widget for one key, with a place under it for the key's errors."""
-        value = widget(label, key=self._key(path), **kwargs)
+        value = widget(plain(label), key=self._key(path), **kwargs)
         self.slots[path] = st.empty()
         return value
 
@@ -65,7 +65,9 @@ class Form:
 
     def rows(self, key: str, label: str, old: list[dict]) -> list[dict]:
         """How many rows a list key has; returns the old rows padded or cut to that many."""
-        count = int(st.number_input(label, 0, 50, len(old), key=self._key(f"{key}#antal"), step=1))
+        count = int(
+            st.number_input(plain(label), 0, 50, len(old), key=self._key(f"{key}#antal"), step=1)
+        )
         self.slots[key] = st.empty()
         return (old + [{}] * count)[:count]
 
@@ -128,7 +130,7 @@ def _table(
     form: Form, out: dict, raw: dict, key: str, label: str, columns: tuple[str, ...]
 ) -> None:
     """A list key whose rows are text columns (undertecknare, parter, löften)."""
-    st.subheader(label)
+    st.subheader(plain(label))
     rows = form.rows(key, f"Antal: {label.lower()}", list(raw.get(key) or []))
     table = []
     for i, row in enumerate(rows):
@@ -185,7 +187,7 @@ def _commitments(form: Form, out: dict, raw: dict) -> None:
     commitments = []
     for i, row in enumerate(rows):
         at = f"aktiviteter[{i + 1}]"
-        st.markdown(f"**Aktivitet {i + 1}**")
+        st.markdown(f"**Aktivitet {plain(str(i + 1))}**")
         left, right = st.columns(2)
         with left:
             commitment = {"id": form.text(f"{at}.id", f"Aktivitetens id {i + 1}", row.get("id"))}

@@ -292,9 +292,48 @@ def promises_to_work_on(
     return [d for d in documents if may_work_on(actor, d)]
 
 
-def require_for_table(actor: Actor, table_name: str) -> None:
-    """The role needed to change a table: administration tables need an administrator."""
+# A promise and its commitments: administration, or the promise's own signing organisations.
+PROMISE_TABLES = frozenset({"promise_documents", "commitments"})
+
+
+def require_for_table(
+    actor: Actor, table_name: str, promise: PromiseDocument | None = None
+) -> None:
+    """The role needed to change a table: administration tables need an administrator.
+
+    A promise's own tables (`PROMISE_TABLES`) may also be changed by a planner of a signing
+    organisation when the write names the promise (`may_edit_promise`).
+    """
+    if table_name in PROMISE_TABLES and promise is not None:
+        require_edit_promise(actor, promise)
+        return
     require(actor, Operation.ADMINISTER if table_name in ADMIN_TABLES else Operation.PLAN)
+
+
+def may_edit_promise(actor: Actor, document: PromiseDocument) -> bool:
+    """Whether the actor may store this medborgarlöfte (the file, the editor, next year's).
+
+    Administrators of an organisation that works on it, and planners of an organisation
+    that signs it: the named kommun (`kommun:KOD`) or police area (`polis:OMRÅDE`). A bare
+    `kommun` or `polis` names no signatory, so only its administrators may.
+    """
+    if not may_work_on(actor, document):
+        return False
+    if allows(actor, Operation.ADMINISTER):
+        return True
+    organisation = organisation_of(actor)
+    return allows(actor, Operation.PLAN) and organisation is not None and bool(organisation.unit)
+
+
+def require_edit_promise(actor: Actor, document: PromiseDocument) -> None:
+    """Refuse (PermissionDenied, in Swedish) a promise the actor may not store."""
+    require_work_on(actor, document)
+    if not may_edit_promise(actor, document):
+        raise PermissionDenied(
+            f"Du ({actor.username}) får inte spara medborgarlöftet {document.id}: det får "
+            "administratörer och planerare i en kommun eller ett lokalpolisområde som skriver "
+            "under det (organisation kommun:KOD eller polis:LOKALPOLISOMRÅDE)."
+        )
 
 
 def describe(actor: Actor) -> str:

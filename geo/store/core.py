@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -47,6 +47,9 @@ class SessionCore:
     conn: Connection
     actor: Actor
     backend: str
+    # The promise `save_promise_document` is storing: its tables' audit asks whether the actor
+    # may store that promise (`access.require_for_table`), not only the actor's role.
+    _promise_being_saved: PromiseDocument | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         # An actor without a known role gets nothing, not even reads.
@@ -196,7 +199,7 @@ class SessionCore:
     ) -> None:
         """Append who changed what, with the values before and after."""
         # Safety net: every change is audited, so no write method can skip the role check.
-        access.require_for_table(self.actor, table)
+        access.require_for_table(self.actor, table, self._promise_being_saved)
         self.conn.execute(
             insert(t.audit_log).values(
                 at=now(),

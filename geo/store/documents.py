@@ -23,9 +23,22 @@ class PromiseDocuments(SessionCore):
     def save_promise_document(
         self, doc: PromiseDocument, source_name: str, source_text: str
     ) -> bool:
-        """Store (or replace) a promise document from its file. Returns True if anything changed."""
-        self._require(Operation.ADMINISTER)
-        access.require_work_on(self.actor, doc)
+        """Store (or replace) a promise document from its file. Returns True if anything changed.
+
+        Administrators, and planners of a signing organisation (`access.may_edit_promise`).
+        """
+        self._require(Operation.PLAN)  # at least a planner; which ones, the line below says
+        access.require_edit_promise(self.actor, doc)
+        self._promise_being_saved = doc
+        try:
+            return self._save_promise_document(doc, source_name, source_text)
+        finally:
+            self._promise_being_saved = None
+
+    def _save_promise_document(
+        self, doc: PromiseDocument, source_name: str, source_text: str
+    ) -> bool:
+        """`save_promise_document` once the actor may store `doc`."""
         row = self.conn.execute(
             select(t.promise_documents).where(t.promise_documents.c.id == doc.id)
         ).first()

@@ -89,12 +89,31 @@ def test_a_randomised_presence_plan_is_not_carried_since_it_is_drawn_anew(
     assert [r.seed for r in carried] == [None]  # the Tuesdays, not the drawn plan
 
 
-def test_a_planner_cannot_store_next_years_promise_and_nothing_is_stored(store: Store) -> None:
+def test_a_planner_of_the_signing_kommun_stores_next_years_promise(store: Store) -> None:
     _office_with_tuesdays(store)
     planner = Actor("planerare", role="planner", organisation="kommun:0604")
+    with store.session(planner) as s:
+        old = s.promise_document(DOC)
+        result = save_next_year(s, old, next_year_promise(old))
+    assert len(result.rules) == 1
+    with store.session(ACTOR) as s:
+        assert s.promise_source("aneby-2024-2025")[1] == result.text
+
+
+@pytest.mark.parametrize(
+    "organisation",
+    ["kommun:0686", "kommun"],
+    ids=["another-kommuns-planner", "a-planner-naming-no-kommun"],
+)
+def test_other_planners_cannot_store_next_years_promise_and_nothing_is_stored(
+    store: Store, organisation: str
+) -> None:
+    _office_with_tuesdays(store)
+    planner = Actor("planerare", role="planner", organisation=organisation)
     with store.session(ACTOR) as s:
         old = s.promise_document(DOC)
-    with pytest.raises(PermissionDenied), store.session(planner) as s:
+    with pytest.raises(PermissionDenied, match="planerare"), store.session(planner) as s:
         save_next_year(s, old, next_year_promise(old))
     with store.session(ACTOR) as s:
         assert [d.id for d in s.promise_documents()] == [DOC]
+        assert len(s.list_schedule_rules()) == 1
