@@ -64,7 +64,7 @@ from geo.records.progress import commitment_chooser
 from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
 from geo.spatial.crs import to_sweref
 from geo.store import Store
-from geo.swedish import count, number
+from geo.swedish import count
 
 BASE_COLUMNS = (
     "typ",
@@ -367,17 +367,17 @@ def parse_activity_file(
             by_name.setdefault(p.name.strip().casefold(), p)
     rules = _PromiseRules(doc)
     items: list[ImportedActivity] = []
-    count = 0
+    checked = 0
     for record in records:
-        count += 1
-        if progress is not None and count % PROGRESS_ROWS == 0:
-            progress(f"{name}: {number(count)} rader kontrollerade …")
+        checked += 1
+        if progress is not None and checked % PROGRESS_ROWS == 0:
+            progress(f"{name}: {count(checked, 'rad', 'rader')} kontrollerade …")
         activity = _parse_record(record, check, by_name, rules)
         if activity is not None:
             row = record.label.replace(" ", "-")
             ref = source_ref(doc.id, digest, row)
             items.append(ImportedActivity(activity, ref, record.label))
-    if count == 0:
+    if checked == 0:
         check.add("rad 2", None, "filen har inga aktiviteter")
     check.raise_if_any()
     return ParsedFile(name, digest, tuple(items), _outside_kommun(items, context, name))
@@ -631,7 +631,8 @@ def import_activities(
         parsed = parse_activity_file(data, path.name, doc, places, context, progress)
         del data  # the rows are read: do not hold the file beside them
         if progress is not None and len(parsed.items) >= PROGRESS_ROWS:  # a long import only
-            progress(f"{path.name}: alla {number(len(parsed.items))} rader är rätt; sparar …")
+            rows = count(len(parsed.items), "rad", "rader")
+            progress(f"{path.name}: alla {rows} är rätt; sparar …")
         added = s.add_activities_bulk(
             [item.activity for item in parsed.items],
             doc.id,

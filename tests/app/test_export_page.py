@@ -39,6 +39,7 @@ def test_export_page_has_a_download_button_for_every_export(
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels == [
         "Export: Mötesunderlag (PDF)",
+        "Export: Mötesunderlag (tillgänglig webbsida)",
         "Export: Karta (HTML)",
         "Export: Kartbild (PNG)",
         "Export: Täthetskarta (PNG)",
@@ -58,7 +59,7 @@ def test_ticking_the_activity_list_offers_the_meeting_packs_full_list_as_csv(
     assert not at.exception
     labels = [b.proto.label for b in at.get("download_button")]
     assert labels[-1] == "Export: Mötesunderlagets aktivitetslista (CSV)"
-    assert len(labels) == 8
+    assert len(labels) == 9
 
 
 def test_public_follow_up_preview_suppresses_small_counts(
