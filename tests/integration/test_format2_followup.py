@@ -199,7 +199,8 @@ def test_format_1_and_its_format_2_rewrite_give_the_same_figures(store: Store) -
 def test_check_prints_what_it_understood_and_stores_nothing(db_url: str) -> None:
     done = run_cli(db_url, "check", EXAMPLE)
     assert done.returncode == 0, done.stderr
-    assert "Löftesår 2025/2026: 2025-01-01 – 2025-12-31" in done.stdout
+    # A year that is one calendar year is named by it (not "2025/2026").
+    assert "Löftesår 2025: 2025-01-01 – 2025-12-31" in done.stdout
     assert "grannsamverkan: Grannsamverkan (plats valfri, utfall deltagare, hushåll" in done.stdout
     assert "klart senast 2025-06-30" in done.stdout
     assert "minst 1 per halvår (varje halvår för sig)" in done.stdout
