@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import streamlit as st
 
+from geo.disclosure.access import Role, role_of
 from geo.followup.status import status_report
 from geo.records.periods import period_over_message
 from geo.swedish import today
 from ui.entry import through_app
 from ui.followup import show_rules
+from ui.promise_editor import EDITOR_PAGE, EDITOR_SOURCE, EDITOR_START_NEXT
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
 from ui.views import commitment_table
@@ -27,6 +29,14 @@ with get_store().session(current_actor()) as s:
 st.title(plain(doc.title))
 if period_over:
     st.warning(plain(period_over))
+    if role_of(current_actor()).rank >= Role.PLANNER.rank and st.button(
+        "Nästa års löfte", key="oversikt_next_year", icon=":material/event_repeat:"
+    ):
+        # Löftesredigering opens with next year's promise made from this one, to check
+        # and save.
+        st.session_state[EDITOR_SOURCE] = doc.id
+        st.session_state[EDITOR_START_NEXT] = True
+        st.switch_page(EDITOR_PAGE)
 signed_by = " · ".join(plain(f"{s.name}, {s.title}, {s.organisation}") for s in doc.signatories)
 st.caption(
     f"{plain(doc.kommun_name)} (kommunkod {plain(doc.kommunkod)}) och {plain(doc.police_area)}. "

@@ -12,7 +12,7 @@ from geo.records.promise_writer import document_from_mapping, field_problems, pr
 from ui.auth import require
 from ui.entry import through_app
 from ui.forms import save_or_keep
-from ui.promise_editor import Form, promise_form
+from ui.promise_editor import EDITOR_SOURCE, EDITOR_START_NEXT, Form, promise_form
 from ui.state import get_store
 from ui.text import plain
 
@@ -36,7 +36,7 @@ chosen = left.selectbox(
     "Medborgarlöfte",
     list(docs),
     format_func=lambda i: docs[i].title,
-    key="editor_source",
+    key=EDITOR_SOURCE,
     index=None,
     placeholder="Välj ett sparat löfte",
 )
@@ -45,7 +45,9 @@ if right.button("Nytt löfte", key="editor_new"):
     start = ({}, None)
 if chosen and right.button("Ändra det valda", key="editor_edit"):
     start = (promise_mapping(docs[chosen]), None)
-if chosen and right.button("Nästa års löfte", key="editor_next"):
+# Översikt's "Nästa års löfte" (after the period) arrives with the promise already chosen.
+wants_next = bool(state.pop(EDITOR_START_NEXT, False))
+if chosen and (right.button("Nästa års löfte", key="editor_next") or wants_next):
     start = (promise_mapping(next_year_promise(docs[chosen])), chosen)
     state["editor_flash"] = "Nästa års löfte: kontrollera datumen, ange undertecknandet och spara."
 if start is not None:

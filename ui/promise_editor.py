@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -31,6 +32,11 @@ from ui.text import plain
 
 # Where each field's errors go: filled after the whole form is read and checked.
 Slots = dict[str, Any]
+
+EDITOR_PAGE = Path(__file__).resolve().parents[1] / "pages" / "8_Loftesredigering.py"
+# The editor's promise picker, and the flag another page sets to open next year's promise.
+EDITOR_SOURCE = "editor_source"
+EDITOR_START_NEXT = "editor_start_next"
 
 
 class Form:

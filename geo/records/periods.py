@@ -187,8 +187,8 @@ def half_years_in(period: Period) -> list[Period]:
 
 
 NEXT_PROMISE_HINT = (
-    "Gör nästa års löfte: lägg till en ny löftesfil under Administration eller med "
-    "`lofteskartan init --promise FIL`."
+    "Gör nästa års löfte: med Nästa års löfte under Löftesredigering, med en ny löftesfil "
+    "under Administration eller med `lofteskartan init --promise FIL`."
 )
 
 

@@ -71,7 +71,7 @@ def test_overview_says_the_period_is_over_and_how_to_make_next_years_promise(
     assert warning.startswith(
         "Medborgarlöftets period slutade 2024-05-29. Det finns inget medborgarlöfte för i dag"
     )
-    assert "Gör nästa års löfte: lägg till en ny löftesfil under Administration" in warning
+    assert "Gör nästa års löfte: med Nästa års löfte under Löftesredigering" in warning
     assert "lofteskartan init --promise FIL" in warning
 
 

@@ -147,3 +147,18 @@ def test_next_years_promise_is_made_from_the_chosen_one_and_saved(
         old = s.promise_document("aneby-2023-2024")
     assert new.signed_on == date(2024, 5, 20)
     assert [c.id for c in new.commitments] == [c.id for c in old.commitments]
+
+
+def test_after_the_period_oversikt_offers_next_years_promise_in_the_editor(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The demo promise ended 2024-05-29: Översikt says so and offers the way on.
+    at: AppTest = open_app_page(db_url, monkeypatch, "pages/0_Oversikt.py")
+    at.button(key="oversikt_next_year").click().run()
+
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Löftesredigering"
+    assert at.text_input(key=key(at, "id")).value == "aneby-2024-2025"
+    assert at.date_input(key=key(at, "period.från")).value == date(2024, 5, 30)
+    with stored(db_url) as s:  # nothing is stored before the planner saves
+        assert "aneby-2024-2025" not in {d.id for d in s.promise_documents()}
