@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity
-from geo.records.models import Activity, Actor, CommitmentKind, FileKind
+from geo.records.models import Activity, Actor, CommitmentKind, FileKind, PlannedActivity
 from geo.store import Store
 from tests.common import REPO_ROOT, local
 from tests.markdown import shown
@@ -80,3 +80,32 @@ def test_the_follow_up_page_marks_the_milestone_klar_and_states_its_rule(
     assert status["Kommunen ska upplåta en lämplig lokal."] == "Klar"
     assert status["Trafikkontroller om önskemål uppkommer."] == "–"  # vid behov: no status
     assert "Klart senast ett datum." in everything(page)
+
+
+def test_logga_and_the_planning_list_name_an_own_kind_by_its_namn(
+    tmp_path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'planned.sqlite'}"
+    store = Store(url)
+    try:
+        store.create_or_upgrade()
+        save_promise_upload(store, ACTOR, EXAMPLE.name, EXAMPLE.read_text(encoding="utf-8"))
+        with store.session(ACTOR) as s:
+            s.add_planned(
+                PlannedActivity(
+                    FileKind("grannsamverkan"), local(2025, 12, 30, 18), local(2025, 12, 30, 20)
+                ),
+                document_id="exempel-format2",
+            )
+    finally:
+        store.dispose()
+
+    logga = open_page("pages/4_Logga.py", url, monkeypatch)
+    picked = logga.selectbox(key="ql_plan")
+    assert any("Grannsamverkan" in option for option in picked.options)
+    assert "grannsamverkan" not in " ".join(picked.options)
+
+    planning = open_page("pages/3_Planering.py", url, monkeypatch)
+    planning.radio(key="plan_view").set_value("Lista").run()
+    kinds = list(planning.dataframe[0].value["Typ"])
+    assert kinds == ["Grannsamverkan"]
