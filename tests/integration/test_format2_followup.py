@@ -242,3 +242,85 @@ def test_follow_up_texts_say_when_a_milestone_was_done_but_a_public_one_only_if_
 
 def _line(text: str, start: str) -> str:
     return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def _texts(store: Store, audience: Audience) -> dict[str, str]:
+    """The follow-up texts of the example's year, made on 10 January 2026 (every tertial over)."""
+    request = ExportRequest(
+        audience, date(2025, 1, 1), date(2025, 12, 31), local(2026, 1, 10, 12), document_id=DOC
+    )
+    return {t.file_name: t.text for t in followup_texts(load_export_data(store, ACTOR, request))}
+
+
+GRANNSAMVERKAN = "- Minst ett möte om grannsamverkan på våren och ett på hösten."
+
+
+def test_follow_up_texts_give_a_per_halvar_target_half_year_by_half_year(example: Store) -> None:
+    for day in (4, 11, 18):
+        log(example, FileKind("grannsamverkan"), date(2025, 3, day))
+        log(example, FileKind("grannsamverkan"), date(2025, 9, day))
+
+    for audience in (Audience.INTERNAL, Audience.PUBLIC):
+        texts = _texts(example, audience)
+        # Each half-year is told in the tertial it ends in: våren in T2, hösten in T3.
+        assert "under våren" not in _line(texts["uppfoljning_T1_2025.txt"], GRANNSAMVERKAN)
+        assert _line(texts["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
+            "3 av 1 under våren 2025."
+        )
+        assert _line(texts["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
+            "3 av 1 under hösten 2025."
+        )
+
+
+def test_a_single_meeting_in_a_half_year_is_told_internally_and_withheld_publicly(
+    example: Store,
+) -> None:
+    for day in (4, 11, 18):
+        log(example, FileKind("grannsamverkan"), date(2025, 3, day))
+    log(example, FileKind("grannsamverkan"), date(2025, 9, 2))
+
+    internal = _texts(example, Audience.INTERNAL)
+    public = _texts(example, Audience.PUBLIC)
+
+    assert _line(internal["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
+        "1 av 1 under hösten 2025."
+    )
+    assert "1 av 1" not in public["uppfoljning_T3_2025.txt"]
+    assert _line(public["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
+        "Antalet under hösten 2025 visas inte."
+    )
+    # Våren's 3 is withheld too: the year's total (4) minus it would give hösten's 1 away.
+    assert _line(public["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
+        "Antalet under våren 2025 visas inte."
+    )
+
+
+def test_a_public_half_year_count_is_withheld_when_a_tertial_beside_it_would_give_one_away(
+    example: Store,
+) -> None:
+    # T1 (January–April): 3. T2 (May–August): 3, of which 1 in June (våren) and 2 in July.
+    # T3: 3. Våren is then 4: shown beside T1's 3, it would give June's single meeting away.
+    for day in (
+        *(date(2025, 3, d) for d in (4, 11, 18)),
+        date(2025, 6, 10),
+        *(date(2025, 7, d) for d in (8, 15)),
+        *(date(2025, 9, d) for d in (2, 9, 16)),
+    ):
+        log(example, FileKind("grannsamverkan"), day)
+
+    public = _texts(example, Audience.PUBLIC)
+    internal = _texts(example, Audience.INTERNAL)
+
+    assert "Genomfört under tertialen: 3 gånger" in _line(
+        public["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN
+    )
+    assert _line(public["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
+        "Antalet under våren 2025 visas inte."
+    )
+    # Hösten (5) would give July's 2 away in the same way, so it is withheld too.
+    assert _line(public["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
+        "Antalet under hösten 2025 visas inte."
+    )
+    assert _line(internal["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
+        "4 av 1 under våren 2025."
+    )
