@@ -255,6 +255,11 @@ def _texts(store: Store, audience: Audience) -> dict[str, str]:
 GRANNSAMVERKAN = "- Minst ett möte om grannsamverkan på våren och ett på hösten."
 
 
+def _said(texts: dict[str, str], tertial: str) -> str:
+    """The grannsamverkan line of one tertial's text of 2025 ("T2")."""
+    return _line(texts[f"uppfoljning_{tertial}_2025.txt"], GRANNSAMVERKAN)
+
+
 def test_follow_up_texts_give_a_per_halvar_target_half_year_by_half_year(example: Store) -> None:
     for day in (4, 11, 18):
         log(example, FileKind("grannsamverkan"), date(2025, 3, day))
@@ -263,13 +268,9 @@ def test_follow_up_texts_give_a_per_halvar_target_half_year_by_half_year(example
     for audience in (Audience.INTERNAL, Audience.PUBLIC):
         texts = _texts(example, audience)
         # Each half-year is told in the tertial it ends in: våren in T2, hösten in T3.
-        assert "under våren" not in _line(texts["uppfoljning_T1_2025.txt"], GRANNSAMVERKAN)
-        assert _line(texts["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
-            "3 av 1 under våren 2025."
-        )
-        assert _line(texts["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
-            "3 av 1 under hösten 2025."
-        )
+        assert "under våren" not in _said(texts, "T1")
+        assert _said(texts, "T2").endswith("3 av 1 under våren 2025.")
+        assert _said(texts, "T3").endswith("3 av 1 under hösten 2025.")
 
 
 def test_a_single_meeting_in_a_half_year_is_told_internally_and_withheld_publicly(
@@ -282,17 +283,11 @@ def test_a_single_meeting_in_a_half_year_is_told_internally_and_withheld_publicl
     internal = _texts(example, Audience.INTERNAL)
     public = _texts(example, Audience.PUBLIC)
 
-    assert _line(internal["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
-        "1 av 1 under hösten 2025."
-    )
+    assert _said(internal, "T3").endswith("1 av 1 under hösten 2025.")
     assert "1 av 1" not in public["uppfoljning_T3_2025.txt"]
-    assert _line(public["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
-        "Antalet under hösten 2025 visas inte."
-    )
+    assert _said(public, "T3").endswith("Antalet under hösten 2025 visas inte.")
     # Våren's 3 is withheld too: the year's total (4) minus it would give hösten's 1 away.
-    assert _line(public["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
-        "Antalet under våren 2025 visas inte."
-    )
+    assert _said(public, "T2").endswith("Antalet under våren 2025 visas inte.")
 
 
 def test_a_public_half_year_count_is_withheld_when_a_tertial_beside_it_would_give_one_away(
@@ -314,13 +309,7 @@ def test_a_public_half_year_count_is_withheld_when_a_tertial_beside_it_would_giv
     assert "Genomfört under tertialen: 3 gånger" in _line(
         public["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN
     )
-    assert _line(public["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
-        "Antalet under våren 2025 visas inte."
-    )
+    assert _said(public, "T2").endswith("Antalet under våren 2025 visas inte.")
     # Hösten (5) would give July's 2 away in the same way, so it is withheld too.
-    assert _line(public["uppfoljning_T3_2025.txt"], GRANNSAMVERKAN).endswith(
-        "Antalet under hösten 2025 visas inte."
-    )
-    assert _line(internal["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN).endswith(
-        "4 av 1 under våren 2025."
-    )
+    assert _said(public, "T3").endswith("Antalet under hösten 2025 visas inte.")
+    assert _said(internal, "T2").endswith("4 av 1 under våren 2025.")
