@@ -13,16 +13,20 @@ from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import load_export_data
+from geo.exports.map_html import render_map_html
+from geo.exports.map_image import MapView, _extent
 from geo.files.activity_import import import_activities
+from geo.followup.heat import load_heat
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity
 from geo.records.models import Activity, Actor, CommitmentKind, FileKind
 from geo.records.pace import PaceStatus
 from geo.spatial.crs import to_wgs84
-from geo.spatial.layers import load_map_data
+from geo.spatial.layers import Bounds, load_map_data
 from geo.store import Store
 from tests.common import ANEBY_PROMISE, REPO_ROOT, line_of, local, run_cli
+from tests.integration.test_exports import map_config
 
 ACTOR = Actor("test")
 EXAMPLE = REPO_ROOT / "data" / "templates" / "exempel_format2.yaml"
@@ -313,3 +317,32 @@ def test_a_public_half_year_count_is_withheld_when_a_tertial_beside_it_would_giv
     # Hösten (5) would give July's 2 away in the same way, so it is withheld too.
     assert _said(public, "T3").endswith("Antalet under hösten 2025 visas inte.")
     assert _said(internal, "T2").endswith("4 av 1 under våren 2025.")
+
+
+def test_the_heat_map_and_the_exported_maps_open_on_the_area(example: Store) -> None:
+    # One activity in the area (a square kilometre) and one 5 km away in the kommun: the
+    # maps still open on the part of the kommun the promise is for.
+    inside_area, elsewhere = Point(500_500, 6_400_500), Point(505_500, 6_405_500)
+    for where in (inside_area, elsewhere):
+        log(example, FileKind("grannsamverkan"), date(2025, 3, 4), where)
+    with example.session(ACTOR) as s:
+        doc = s.promise_document(DOC)
+        heat = load_heat(s, doc, local(2025, 1, 1), local(2026, 1, 1), radius_m=300)
+    request = ExportRequest(
+        Audience.INTERNAL,
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+        local(2026, 1, 10, 12),
+        document_id=DOC,
+    )
+    data = load_export_data(example, ACTOR, request)
+    (south, west), (north, east) = map_config(render_map_html(data, tiles=False).encode())["bounds"]
+    centre, away = to_wgs84(inside_area), to_wgs84(elsewhere)
+
+    assert heat.bounds is not None
+    for box in (heat.bounds, Bounds(south, west, north, east)):
+        assert box.south < centre.y < box.north and box.west < centre.x < box.east
+        assert not box.south < away.y < box.north
+    w, s_, e, n = _extent(data, MapView.OVERVIEW, aspect=1.4)
+    assert w < inside_area.x < e and s_ < inside_area.y < n
+    assert not s_ < elsewhere.y < n
