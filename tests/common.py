@@ -10,7 +10,7 @@ import io
 import os
 import subprocess
 import sys
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -131,15 +131,22 @@ def run_cli(db_url: str, *args: str | Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+# A moment inside Aneby's 2023-2024 promise year: the demo as it was made then.
+SEED_YEAR_CLOCK = datetime(2024, 1, 9, 9, 0, tzinfo=UTC)
+
+
 def demo_database(path: Path, actor: Actor | None = None) -> str:
     """A SQLite file at `path` as `lofteskartan init --demo` makes it; returns its URL.
 
-    It holds the shipped promise files and the demo data (Aneby with its example data).
+    It holds the shipped promise files and the demo data (Aneby with its example data), made
+    as on a day of the seed's own year (`SEED_YEAR_CLOCK`): the pages' tests read Aneby's
+    2023-2024 figures, so no example follow-on year is added (tests/integration/test_init.py
+    covers that one).
     """
     url = f"sqlite:///{path}"
     store = Store(url)
     try:
-        initialise(store, actor or Actor("test"), [PROMISE_DIR], demo=True)
+        initialise(store, actor or Actor("test"), [PROMISE_DIR], demo=True, now=SEED_YEAR_CLOCK)
     finally:
         store.dispose()
     return url

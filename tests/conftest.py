@@ -33,7 +33,7 @@ from psycopg import sql
 from geo.installation.init import initialise
 from geo.records.models import Actor
 from geo.store import Store
-from tests.common import PROMISE_DIR, fail_or_skip
+from tests.common import PROMISE_DIR, SEED_YEAR_CLOCK, fail_or_skip
 
 # app.py turns a page's unexpected error into a Swedish message; in tests it must stay an
 # error (AppTest's `at.exception`), so a bug cannot pass as a message. The test of the
@@ -324,7 +324,10 @@ def store(request: pytest.FixtureRequest, db_url: str) -> Iterator[Store]:
         if start == "schema":
             made.create_or_upgrade()
         elif start in ("promises", "demo"):
-            initialise(made, Actor("test"), [PROMISE_DIR], demo=start == "demo")
+            # The demo as on a day of Aneby's own year: tests read its 2023-2024 figures.
+            initialise(
+                made, Actor("test"), [PROMISE_DIR], demo=start == "demo", now=SEED_YEAR_CLOCK
+            )
         yield made
     finally:
         made.dispose()

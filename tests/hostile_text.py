@@ -24,7 +24,7 @@ from geo.records.models import (
     PlannedActivity,
 )
 from geo.store import Store
-from tests.common import REPO_ROOT
+from tests.common import REPO_ROOT, SEED_YEAR_CLOCK
 
 TEAM = "![x](http://host/beacon.png) [Logga in igen](http://host/phish)"
 PLACE = "[Torget](http://host/phish) <img src=http://host/beacon.png> **fet**"
@@ -42,7 +42,7 @@ def hostile_database(url: str) -> None:
     """The demo database at `url`, plus the hostile records."""
     store = Store(url)
     actor = Actor("test")
-    initialise(store, actor, [REPO_ROOT / "data" / "promises"], demo=True)
+    initialise(store, actor, [REPO_ROOT / "data" / "promises"], demo=True, now=SEED_YEAR_CLOCK)
     with store.session(actor) as s:
         doc = s.promise_documents()[0]
         # Inside the promise year, so the pages that show one year show these.

@@ -36,6 +36,7 @@ from geo.records.models import (
     PlanStatus,
     PromiseDocument,
     ScheduleRule,
+    with_promise_kinds,
 )
 from geo.records.periods import Period, nearest_day
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
@@ -68,7 +69,10 @@ def load_schedule(doc: PromiseDocument, period: Period) -> Schedule:
         plans = s.list_planned(period.start_at, period.end_at, document_id=doc.id)
         activities = s.list_activities(period.start_at, period.end_at, document_id=doc.id)
         rules = s.list_schedule_rules(doc.id)
-    return Schedule(places, plans, activities, rules)
+    # Own kinds by their `namn` in Logga's lists and the calendar, not by their code.
+    return Schedule(
+        places, with_promise_kinds(plans, doc), with_promise_kinds(activities, doc), rules
+    )
 
 
 def reference_day(period: Period) -> date:

@@ -9,7 +9,7 @@ import streamlit as st
 from geo.disclosure.access import Role
 from geo.errors import LofteskartanError, NotFoundError
 from geo.records.models import Actor, PromiseDocument
-from geo.records.periods import Period, promise_year_containing, promise_years
+from geo.records.periods import Period, promise_for_day, promise_year_containing, promise_years
 from geo.store import Store, database_url
 from geo.swedish import today
 from ui.auth import require
@@ -88,6 +88,7 @@ def selection() -> Selection | None:
     doc_id = st.sidebar.selectbox(
         "Medborgarlöfte",
         list(by_id),
+        index=list(by_id).index(promise_for_day(docs, today()).id),
         format_func=lambda i: by_id[i].title,
         key="document_id",
     )

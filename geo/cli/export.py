@@ -267,14 +267,15 @@ def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
 def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.audience import Audience
     from geo.disclosure.publish import calendar_feed, visible_classifications
+    from geo.records.models import with_promise_kinds
     from geo.swedish import count as swedish_count
 
     actor = cli_actor()
     start, end = _period(args)
     doc = chosen_document(store, args.document)
     with store.session(actor) as s:
-        plans = s.list_planned(start, end, document_id=doc.id)
-        activities = s.list_activities(start, end, document_id=doc.id)
+        plans = with_promise_kinds(s.list_planned(start, end, document_id=doc.id), doc)
+        activities = with_promise_kinds(s.list_activities(start, end, document_id=doc.id), doc)
         places = s.places_by_id(doc.kommunkod)
     audience = Audience(args.audience)
     public = audience is Audience.PUBLIC

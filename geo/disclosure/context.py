@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from geo.records.models import (
     PlanStatus,
     PromiseDocument,
     TargetRule,
+    with_promise_kinds,
 )
 from geo.records.periods import Period, promise_years
 from geo.records.progress import commitment_match
@@ -76,19 +77,12 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
     until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
     # Only this promise's records: another kommun's never count in its figures or files.
-    # The store knows a promise's own kind by its code; the promise gives it its name.
-    every_activity = [
-        a if isinstance(a.kind, CommitmentKind) else replace(a, kind=doc.kind(a.kind))
-        for a in session.list_activities(document_id=doc.id)
-    ]
+    every_activity = with_promise_kinds(session.list_activities(document_id=doc.id), doc)
     in_period = [a for a in every_activity if period.contains(day_of(a.start))]
     if public:
         # Only what happened in tertials that have ended (see `counted_until`).
         in_period = [a for a in in_period if until is not None and day_of(a.start) <= until]
-    planned_all = [
-        p if isinstance(p.kind, CommitmentKind) else replace(p, kind=doc.kind(p.kind))
-        for p in session.list_planned(document_id=doc.id)
-    ]
+    planned_all = with_promise_kinds(session.list_planned(document_id=doc.id), doc)
     meeting = request.meeting_day
 
     last_meeting = _last_meeting(every_activity, meeting)

@@ -53,6 +53,7 @@ def build_internal_data(session: Session, ctx: context.ExportContext) -> rows.Ex
         cells=context.cells_of(ctx, ctx.in_period, min_count=1),
         summary=summary,
         tertials=tuple(summaries.tertial_summaries(ctx, public=False)),
+        stretches=summaries.stretch_counts(ctx, (), public=False),
         recent=summaries.period_summary(
             ctx.document, ctx.recent_period, ctx.recent, [], False, ctx.k
         ),

@@ -22,7 +22,12 @@ from geo.disclosure.context import (
 )
 from geo.disclosure.public import is_opening_hours, is_public_place, may_be_placed_publicly
 from geo.disclosure.rows import ExportData, FindingRow, PlaceRow, PlannedRow
-from geo.disclosure.summaries import period_summary, protect_parts, tertial_summaries
+from geo.disclosure.summaries import (
+    period_summary,
+    protect_parts,
+    stretch_counts,
+    tertial_summaries,
+)
 from geo.records.models import (
     Activity,
     Classification,
@@ -76,6 +81,7 @@ def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
         ),
         summary=summary,
         tertials=tuple(tertials),
+        stretches=stretch_counts(ctx, tertials, public=True),
         recent=recent,
         last_meeting=None,
         counted_until=ctx.until,

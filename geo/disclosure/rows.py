@@ -160,6 +160,18 @@ class PeriodSummary:
 
 
 @dataclass(frozen=True)
+class StretchCount:
+    """A `per` target's count in one of its stretches (a halvår, a tertial) that has ended.
+
+    `done` is None when withheld from the public (`geo.disclosure.summaries.stretch_counts`).
+    """
+
+    commitment_id: str
+    period: Period
+    done: int | None
+
+
+@dataclass(frozen=True)
 class BaseLayerData:
     """A base layer for the maps: features as (label, geometry in EPSG:3006)."""
 
@@ -195,6 +207,8 @@ class ExportData:
     # The day each milestone (mål: {klart_senast: ...}) was done, by commitment id
     # (`geo.disclosure.context.milestones_done`).
     milestones_done: tuple[tuple[str, date], ...] = ()
+    # Each `per` target's count in its stretches that have ended ("1 av 1 under hösten").
+    stretches: tuple[StretchCount, ...] = ()
 
     @property
     def audience(self) -> Audience:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from geo.disclosure.audience import COUNT_OUTCOMES, period_part
 from geo.disclosure.context import ExportContext, day_of
-from geo.disclosure.rows import PeriodSummary, SummaryRow
+from geo.disclosure.rows import PeriodSummary, StretchCount, SummaryRow
 from geo.records.models import (
     Activity,
     Commitment,
@@ -18,8 +19,9 @@ from geo.records.models import (
     PlannedActivity,
     PromiseDocument,
 )
-from geo.records.periods import Period, tertials_in
+from geo.records.periods import Period, promise_years, tertials_in
 from geo.records.progress import commitment_for, progress
+from geo.records.targets import slices_per, target_slices
 
 
 def tertial_summaries(ctx: ExportContext, public: bool) -> list[PeriodSummary]:
@@ -129,3 +131,69 @@ def _withhold(row: SummaryRow, measure: str | None) -> SummaryRow:
         return replace(row, done=None, hours=None, suppressed=(*row.suppressed, "genomfort"))
     outcomes = dict(row.outcomes) | {measure: None}
     return replace(row, outcomes=outcomes, suppressed=(*row.suppressed, measure))
+
+
+def stretch_counts(
+    ctx: ExportContext, tertials: Sequence[PeriodSummary], public: bool
+) -> tuple[StretchCount, ...]:
+    """Each `per` target's count in its stretches inside the export's period that have ended.
+
+    For the public, a commitment's stretch counts are all shown or all withheld. They are
+    shown only when every tertial count of it is shown (after `protect_parts`) and every
+    piece a stretch and a tertial have in common holds 0 or at least k: a halvår and the
+    tertials beside it would otherwise give a small or hidden count by subtraction (våren
+    minus T1 is May–June).
+    """
+    doc, period = ctx.document, ctx.period
+    last = ctx.until if public else ctx.today - timedelta(days=1)
+    if last is None:
+        return ()
+    parts = [period_part(period, t.period, t.label) for t in tertials_in(period)]
+    out: list[StretchCount] = []
+    for index, c in enumerate(doc.commitments):
+        if c.target is None or not slices_per(c.target):
+            continue
+        stretches = [
+            p
+            for year in promise_years(doc)
+            for p in target_slices(c.target, year, doc)
+            if period.start <= p.start and p.end <= min(period.end, last)
+        ]
+        if not stretches:
+            continue
+        done = [_done(doc, p, ctx, index) for p in stretches]
+        if public and not _may_show(doc, ctx, index, stretches, parts, tertials):
+            out += [StretchCount(c.id, p, None) for p in stretches]
+        else:
+            out += [StretchCount(c.id, p, n) for p, n in zip(stretches, done, strict=True)]
+    return tuple(out)
+
+
+def _done(doc: PromiseDocument, period: Period, ctx: ExportContext, index: int) -> int:
+    """How many activities count toward the commitment at `index` in `period`."""
+    acts = [a for a in ctx.in_period if period.contains(day_of(a.start))]
+    return progress(doc, period, acts, [])[index].done
+
+
+def _may_show(
+    doc: PromiseDocument,
+    ctx: ExportContext,
+    index: int,
+    stretches: Sequence[Period],
+    parts: Sequence[Period],
+    tertials: Sequence[PeriodSummary],
+) -> bool:
+    """True when no stretch count of the commitment at `index` can give away a small one."""
+    if any(t.rows[index].done is None for t in tertials):
+        return False
+    for stretch in stretches:
+        for part in parts:
+            start, end = max(stretch.start, part.start), min(stretch.end, part.end)
+            if start > end:
+                continue
+            piece = Period(start, end, part.label)
+            if _protect(_done(doc, piece, ctx, index), ctx.k) is None:
+                return False
+        if _protect(_done(doc, stretch, ctx, index), ctx.k) is None:
+            return False
+    return True

@@ -22,6 +22,7 @@ from geo.exports.map_html import render_map_html
 from geo.exports.meeting_pack import outcome_text
 from geo.records.models import STOCKHOLM
 from geo.records.promise_summary import target_in_words
+from geo.records.targets import slices_per
 from geo.swedish import MONTHS, count, date_range, number, stamp
 
 TERTIAL_MONTHS = {1: "januari–april", 2: "maj–augusti", 3: "september–december"}
@@ -73,6 +74,27 @@ def _milestone_sentence(row: SummaryRow, summary: PeriodSummary, data: ExportDat
     return " Försenat: inte klart." if end > target.due else " Inte klart än."
 
 
+def _stretch_sentence(row: SummaryRow, summary: PeriodSummary, data: ExportData) -> str:
+    """ " 1 av 1 under hösten 2023." for each stretch of a `per` target (halvår, tertial) that
+    ended in this tertial; withheld counts as the public's "visas inte"."""
+    target = row.commitment.target
+    if target is None or not slices_per(target):
+        return ""
+    said: list[str] = []
+    for s in data.stretches:
+        if s.commitment_id != row.commitment.id or not summary.period.contains(s.period.end):
+            continue
+        label = s.period.label
+        if s.done is None:
+            said.append(f"antalet under {label} {data.rules.suppressed_text}")
+        else:
+            said.append(f"{number(s.done)} av {number(target.count)} under {label}")
+    if not said:
+        return ""
+    text = "; ".join(said)
+    return f" {text[0].upper()}{text[1:]}."
+
+
 def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
     """The follow-up text for one tertial (see the module docstring)."""
     doc = data.document
@@ -111,6 +133,7 @@ def tertial_text(summary: PeriodSummary, data: ExportData) -> FollowupText:
             if r.commitment.target is not None:
                 sentence += f" Målet: {target_in_words(r.commitment.target)}."
                 sentence += _milestone_sentence(r, summary, data)
+                sentence += _stretch_sentence(r, summary, data)
             lines.append(sentence)
         lines.append("")
     if data.audience is Audience.PUBLIC:

@@ -225,11 +225,13 @@ def _activity_layers(data: ExportData) -> list[dict[str, Any]]:
 
 
 def _bounds(data: ExportData) -> list[list[float]] | None:
-    """[[south, west], [north, east]] around the data (else the kommun), 500 m margin."""
+    """[[south, west], [north, east]] around the promise's `område` when it has one, else
+    the data (else the kommun), 500 m margin."""
+    area = data.document.area
     geoms: list[BaseGeometry | None] = [p.geometry for p in data.places if not p.retired]
     geoms += [c.geometry for c in data.cells]
     geoms += [a.geometry for a in data.activities]
-    box = bounds_of(geoms) or bounds_of([data.kommun_boundary])
+    box = bounds_of([area.geometry] if area else geoms) or bounds_of([data.kommun_boundary])
     if box is None:
         return None
     return [[round(box.south, 5), round(box.west, 5)], [round(box.north, 5), round(box.east, 5)]]

@@ -476,9 +476,12 @@ def _point_handle(colour: str, label: str, marker: str = "o") -> Line2D:
 
 
 def _extent(data: ExportData, view: MapView, aspect: float) -> tuple[float, float, float, float]:
-    """West, south, east, north in metres: the data with a margin, at the axes' aspect."""
+    """West, south, east, north in metres: the promise's `område` when it has one, else the
+    data, with a margin, at the axes' aspect."""
     geoms: list[BaseGeometry] = [c.geometry for c in data.cells]
-    if view is MapView.OVERVIEW:
+    if data.document.area is not None:
+        geoms = [data.document.area.geometry]
+    elif view is MapView.OVERVIEW:
         geoms += [p.geometry for p in data.places if not p.retired]
         geoms += [a.geometry for a in data.activities if a.geometry is not None]
     if not geoms and data.kommun_boundary is not None:

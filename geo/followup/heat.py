@@ -506,10 +506,11 @@ def load_heat(
         )
         for c in layer.counts
     ]
-    if layer.image is not None:
-        bounds: Bounds | None = Bounds(
-            layer.image.south, layer.image.west, layer.image.north, layer.image.east
-        )
+    if doc.area is not None:
+        # A promise for part of the kommun (format 2, `område`) opens on that part, as Karta.
+        bounds: Bounds | None = bounds_of([doc.area.geometry])
+    elif layer.image is not None:
+        bounds = Bounds(layer.image.south, layer.image.west, layer.image.north, layer.image.east)
     else:
         bounds = bounds_of([Point(c.x, c.y) for c in layer.counts] or [g for _, g in boundary])
     return HeatView(

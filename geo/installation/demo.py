@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -31,8 +31,9 @@ from geo.records.models import (
     PlanStatus,
     PromiseDocument,
 )
-from geo.records.periods import promise_years
+from geo.records.periods import Period, promise_year_containing, promise_years
 from geo.store import Session
+from geo.swedish import today
 
 DEMO_KOMMUNKOD = "0604"
 # SCB's tätort point for Aneby (0604TC101) in SWEREF 99 TM, as given in
@@ -52,6 +53,8 @@ class DemoSummary:
     activities: int
     planned: int
     findings: int
+    # The example promise for the current year (`load_example_follow_on`), when one was made.
+    follow_on: PromiseDocument | None = None
 
 
 def _at(de: float, dn: float) -> Point:
@@ -144,22 +147,54 @@ def _local(day: date, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=STOCKHOLM)
 
 
-def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
+def load_demo(session: Session, doc: PromiseDocument, now: datetime | None = None) -> DemoSummary:
     """Write a year of example places and activities for Aneby's first promise year.
 
     Deterministic (fixed seed), so two installations show the same demo. The caller makes
-    sure it runs once (see `cli init --demo`).
+    sure it runs once (see `cli init --demo`). With `now`, also the example follow-on promise
+    for the year containing it (`load_example_follow_on`), its activities up to `now`.
     """
     if doc.kommunkod != DEMO_KOMMUNKOD:
         raise LofteskartanError("Exempeldata finns bara för Aneby kommun (0604).")
-    rng = random.Random(SEED)
     stored = {p.name: session.add_place(p) for p in demo_places()}
-    year = promise_years(doc)[0]
+    activities, planned, findings = _example_year(
+        session, doc, promise_years(doc)[0], stored, random.Random(SEED), until=None
+    )
+    seed_year = DemoSummary(len(stored), activities, planned, findings)
+    follow_on = load_example_follow_on(session, doc, stored, now) if now is not None else None
+    if follow_on is None:
+        return seed_year
+    return DemoSummary(
+        seed_year.places,
+        seed_year.activities + follow_on.activities,
+        seed_year.planned + follow_on.planned,
+        seed_year.findings + follow_on.findings,
+        follow_on.follow_on,
+    )
+
+
+def _example_year(
+    session: Session,
+    doc: PromiseDocument,
+    year: Period,
+    stored: Mapping[str, Place],
+    rng: random.Random,
+    until: datetime | None,
+) -> tuple[int, int, int]:
+    """A year of example activities for `doc` at the stored example places.
+
+    `until` leaves out everything that would end after it, so an example of the current
+    year holds only what could already have been done. Returns (activities, planned,
+    findings) written.
+    """
     office = stored["Exempel: Poliskontor"]
     centre = stored["Exempel: Centrum"]
     sites = [p for p in stored.values() if p.kind is PlaceKind.TRAFFIC_CONTROL_SITE]
     hotspots = [p for p in stored.values() if p.kind is PlaceKind.INTERVENTION_PLACE]
     route = stored["Exempel: Trygghetsvandring centrum"]
+
+    def done(start: datetime, hours: float) -> bool:
+        return until is None or start + timedelta(hours=hours) <= until
 
     activities: list[Activity] = []
     planned = 0
@@ -172,7 +207,9 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
         outcome: dict[str, float],
         cls: Classification = Classification.INTERNAL,
         planned_id: int | None = None,
-    ) -> Activity:
+    ) -> Activity | None:
+        if not done(start, hours):
+            return None
         a = session.add_activity(
             Activity(
                 kind,
@@ -199,7 +236,7 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
     while day <= year.end:
         weekday = day.weekday()
         # Fixed-time presence: Tuesdays 13–15 at the office, most weeks (holidays missed).
-        if weekday == 1 and rng.random() < 0.85:
+        if weekday == 1 and rng.random() < 0.85 and done(_local(day, 13), 2):
             start = _local(day, 13)
             plan = session.add_planned(
                 PlannedActivity(
@@ -290,6 +327,8 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
             {"deltagare": rng.randint(8, 20)},
             Classification.OPEN,
         )
+        if walk is None:
+            continue
         assert walk.id is not None
         for n, (category, action, owner) in enumerate(
             (
@@ -343,4 +382,45 @@ def load_demo(session: Session, doc: PromiseDocument) -> DemoSummary:
         {},
         Classification.OPEN,
     )
-    return DemoSummary(len(stored), len(activities), planned, findings)
+    return len(activities), planned, findings
+
+
+EXAMPLE_FOLLOW_ON = "Exempel: "
+EXAMPLE_NOTE = (
+    "Påhittat uppföljningslöfte gjort med Nästa års löfte ur Anebys löfte, så att "
+    "exempeldatan visar innevarande år. Det är inte Anebys verkliga nästa löfte."
+)
+
+
+def load_example_follow_on(
+    session: Session, seed: PromiseDocument, stored: Mapping[str, Place], now: datetime
+) -> DemoSummary | None:
+    """An example follow-on promise for the year containing `now`, with activities up to it.
+
+    Made as a user makes next year's promise ("Nästa års löfte"), once per period until one
+    contains today, so a new user's first look at every page is the present, not 2023.
+    Titled "Exempel: ..." with its id starting "exempel-" and no signatories: it must never
+    pass for Aneby's real next promise. Returns None when the seed's period still holds today.
+    """
+    # Imported here: geo.planning.next_year stores through geo.installation.init, which
+    # imports this module.
+    from geo.planning.next_year import next_year_promise, save_next_year
+
+    day = today(now)
+    follow_on = seed
+    while follow_on.period_end < day:
+        follow_on = next_year_promise(follow_on)
+    if follow_on is seed:
+        return None
+    follow_on = replace(
+        follow_on,
+        id=f"exempel-{follow_on.id}",
+        title=f"{EXAMPLE_FOLLOW_ON}{follow_on.title} (påhittat, inte Anebys verkliga löfte)",
+        follow_up=EXAMPLE_NOTE,
+        signatories=(),
+    )
+    document = save_next_year(session, seed, follow_on).document
+    year = promise_year_containing(document, day)
+    rng = random.Random(SEED + year.start.year)
+    activities, planned, findings = _example_year(session, document, year, stored, rng, now)
+    return DemoSummary(0, activities, planned, findings, document)

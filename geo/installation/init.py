@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from geo.errors import PromiseFileError
@@ -91,8 +92,17 @@ def save_promise_upload(store: Store, actor: Actor, name: str, text: str) -> lis
         return _save_documents(s, [(name, doc, text)])
 
 
-def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = False) -> list[str]:
+def initialise(
+    store: Store,
+    actor: Actor,
+    paths: Iterable[Path],
+    demo: bool = False,
+    now: datetime | None = None,
+) -> list[str]:
     """Create/upgrade the schema and load promise files, base layers and (optionally) the demo.
+
+    The demo's example follow-on promise is for the year containing `now` (the clock when
+    left out).
 
     Returns Swedish lines describing what was done.
     """
@@ -112,7 +122,7 @@ def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = F
                 lines.append("Exempeldata finns redan.")
             else:
                 doc = next(d for _, d, _ in docs if d.kommunkod == DEMO_KOMMUNKOD)
-                summary = load_demo(s, doc)
+                summary = load_demo(s, doc, now or datetime.now(UTC))
                 s.set_setting(DEMO_MARKER, doc.id)
                 lines.append(
                     f"Exempeldata lades till: {count(summary.places, 'plats', 'platser')}, "
@@ -121,6 +131,11 @@ def initialise(store: Store, actor: Actor, paths: Iterable[Path], demo: bool = F
                     f"{count(summary.findings, 'iakttagelse', 'iakttagelser')} "
                     '(allt märkt "Exempel").'
                 )
+                if summary.follow_on is not None:
+                    lines.append(
+                        f"Exempellöftet {summary.follow_on.id} för innevarande år lades till "
+                        "(påhittat, gjort med Nästa års löfte; inte Anebys verkliga löfte)."
+                    )
                 if not s.list_indicators(doc.kommunkod):
                     s.save_indicators(doc.kommunkod, demo_indicators(doc.kommunkod))
                     lines.append("Exempel på indikatorer (skolnärvaro, ANDT) lades till.")

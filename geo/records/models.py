@@ -8,11 +8,11 @@ timezone-aware. Records hold activities, places and counts: never a person.
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from types import MappingProxyType
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from shapely.geometry.base import BaseGeometry
@@ -724,3 +724,19 @@ class Indicator:
     id: int | None = None
     version: int = 1
     is_example: bool = False
+
+
+_Record = TypeVar("_Record", Activity, PlannedActivity)
+
+
+def with_promise_kinds(records: Iterable[_Record], doc: PromiseDocument) -> list[_Record]:
+    """Records read from the store with their own kinds as the promise names them.
+
+    The store keeps a kind by its code only, so an own kind read back is shown by its code
+    ("bedrageri_info") until the promise (`PromiseDocument.kind`) gives it its `namn` and rules.
+    Every list, calendar and file that shows stored records passes them through here.
+    """
+    return [
+        r if isinstance(r.kind, CommitmentKind) else replace(r, kind=doc.kind(r.kind))
+        for r in records
+    ]

@@ -163,6 +163,15 @@ def promise_year_containing(doc: PromiseDocument, day: date) -> Period:
     return years[0] if day < years[0].start else years[-1]
 
 
+def promise_for_day(docs: Sequence[PromiseDocument], day: date) -> PromiseDocument:
+    """The promise a user most likely means on `day`: the first whose period holds it.
+
+    The sidebar's default, so a new user's first look is the present (the demo's example
+    follow-on year rather than 2023). Without one, the first given (the newest signed).
+    """
+    return next((d for d in docs if d.period_start <= day <= d.period_end), docs[0])
+
+
 def nearest_day(period: Period, day: date) -> date:
     """`day`, or the period's nearest day when it is outside (a date picker's default)."""
     return min(max(day, period.start), period.end)

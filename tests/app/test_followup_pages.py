@@ -14,7 +14,13 @@ from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind
 from geo.records.periods import Period
 from geo.records.progress import tertial_slices
 from geo.store import Store
-from tests.common import REPO_ROOT, TRANAS_PROMISE_YAML, UMEA_PROMISE_YAML, demo_database
+from tests.common import (
+    REPO_ROOT,
+    SEED_YEAR_CLOCK,
+    TRANAS_PROMISE_YAML,
+    UMEA_PROMISE_YAML,
+    demo_database,
+)
 from tests.markdown import shown, shown_tables
 
 
@@ -187,7 +193,9 @@ def test_heatmap_shows_a_new_activity_on_the_next_visit(
 ) -> None:
     url = f"sqlite:///{tmp_path}/demo.sqlite"
     store = Store(url)
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
+    initialise(
+        store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True, now=SEED_YEAR_CLOCK
+    )
     at = open_page("5_Varmekarta", url, monkeypatch)
     assert "94 aktiviteter med plats" in texts(at)
     with store.session(Actor("test")) as s:

@@ -3,14 +3,17 @@ shapes' statuses and the rules that explain them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from pathlib import Path
+
 import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity
-from geo.records.models import Activity, Actor, CommitmentKind, FileKind
-from geo.store import Store
+from geo.records.models import Activity, Actor, CommitmentKind, FileKind, PlannedActivity
+from geo.store import Session, Store
 from tests.common import REPO_ROOT, local
 from tests.markdown import shown, shown_tables
 
@@ -18,28 +21,36 @@ EXAMPLE = REPO_ROOT / "data" / "templates" / "exempel_format2.yaml"
 ACTOR = Actor("test")
 
 
-@pytest.fixture(scope="module")
-def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('format2') / 'format2.sqlite'}"
+def example_database(path: Path, add: Callable[[Session], object]) -> str:
+    """A SQLite database at `path` with the format 2 example promise and what `add` writes."""
+    url = f"sqlite:///{path}"
     store = Store(url)
     try:
         store.create_or_upgrade()
         save_promise_upload(store, ACTOR, EXAMPLE.name, EXAMPLE.read_text(encoding="utf-8"))
         with store.session(ACTOR) as s:
-            for kind, day in (
-                (FileKind("grannsamverkan"), 4),
-                (CommitmentKind.LOCAL_INFORMATION, 20),
-            ):
-                activity = Activity(
-                    kind,
-                    local(2025, 3, day, 18),
-                    local(2025, 3, day, 20),
-                    geometry=Point(500_500, 6_400_500),
-                )
-                log_activity(s, activity, "exempel-format2")
+            add(s)
     finally:
         store.dispose()
     return url
+
+
+@pytest.fixture(scope="module")
+def example_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    def log_two(s: Session) -> None:
+        for kind, day in (
+            (FileKind("grannsamverkan"), 4),
+            (CommitmentKind.LOCAL_INFORMATION, 20),
+        ):
+            activity = Activity(
+                kind,
+                local(2025, 3, day, 18),
+                local(2025, 3, day, 20),
+                geometry=Point(500_500, 6_400_500),
+            )
+            log_activity(s, activity, "exempel-format2")
+
+    return example_database(tmp_path_factory.mktemp("format2") / "format2.sqlite", log_two)
 
 
 def open_page(path: str, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
@@ -80,3 +91,24 @@ def test_the_follow_up_page_marks_the_milestone_klar_and_states_its_rule(
     assert status["Kommunen ska upplåta en lämplig lokal."] == "Klar"
     assert status["Trafikkontroller om önskemål uppkommer."] == "–"  # vid behov: no status
     assert "Klart senast ett datum." in everything(page)
+
+
+def test_logga_and_the_planning_list_name_an_own_kind_by_its_namn(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = PlannedActivity(
+        FileKind("grannsamverkan"), local(2025, 12, 30, 18), local(2025, 12, 30, 20)
+    )
+    url = example_database(
+        tmp_path / "planned.sqlite", lambda s: s.add_planned(plan, document_id="exempel-format2")
+    )
+
+    logga = open_page("pages/4_Logga.py", url, monkeypatch)
+    picked = logga.selectbox(key="ql_plan")
+    assert any("Grannsamverkan" in option for option in picked.options)
+    assert "grannsamverkan" not in " ".join(picked.options)
+
+    planning = open_page("pages/3_Planering.py", url, monkeypatch)
+    planning.radio(key="plan_view").set_value("Lista").run()
+    kinds = list(planning.dataframe[0].value["Typ"])
+    assert kinds == ["Grannsamverkan"]

@@ -18,7 +18,7 @@ from geo.files.limits import DATE_RANGE_TEXT
 from geo.installation.init import initialise
 from geo.records.models import Actor
 from geo.store import Store
-from tests.common import PROMISE_DIR, table_counts
+from tests.common import PROMISE_DIR, SEED_YEAR_CLOCK, table_counts
 
 ACTOR = Actor("test")
 OUTSIDE = f"ligger utanför de datum Löfteskartan hanterar ({DATE_RANGE_TEXT})"
@@ -28,7 +28,7 @@ OUTSIDE = f"ligger utanför de datum Löfteskartan hanterar ({DATE_RANGE_TEXT})"
 def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     path = tmp_path_factory.mktemp("far") / "demo.sqlite"
     store = Store(f"sqlite:///{path}")
-    initialise(store, ACTOR, [PROMISE_DIR], demo=True)
+    initialise(store, ACTOR, [PROMISE_DIR], demo=True, now=SEED_YEAR_CLOCK)
     store.dispose()
     yield path
 

@@ -33,7 +33,7 @@ from geo.installation.init import initialise
 from geo.spatial.aggregate import GridShape, cell_of
 from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store
-from tests.common import REPO_ROOT
+from tests.common import REPO_ROOT, SEED_YEAR_CLOCK
 from tests.export_fixtures import (
     ACTOR,
     DAY,
@@ -549,7 +549,7 @@ def test_public_pack_shows_the_last_ended_tertial_not_the_days_since_the_last_me
 ) -> None:
     store = Store(f"sqlite:///{tmp_path}/demo.sqlite")
     try:
-        initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"], demo=True)
+        initialise(store, ACTOR, [REPO_ROOT / "data" / "promises"], demo=True, now=SEED_YEAR_CLOCK)
         texts = {}
         for audience in Audience:
             data = load_export_data(

@@ -13,16 +13,20 @@ from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import load_export_data
+from geo.exports.map_html import render_map_html
+from geo.exports.map_image import MapView, _extent
 from geo.files.activity_import import import_activities
+from geo.followup.heat import load_heat
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity
 from geo.records.models import Activity, Actor, CommitmentKind, FileKind
 from geo.records.pace import PaceStatus
 from geo.spatial.crs import to_wgs84
-from geo.spatial.layers import load_map_data
+from geo.spatial.layers import Bounds, load_map_data
 from geo.store import Store
 from tests.common import ANEBY_PROMISE, REPO_ROOT, line_of, local, run_cli
+from tests.integration.test_exports import map_config
 
 ACTOR = Actor("test")
 EXAMPLE = REPO_ROOT / "data" / "templates" / "exempel_format2.yaml"
@@ -243,3 +247,103 @@ def test_follow_up_texts_say_when_a_milestone_was_done_but_a_public_one_only_if_
 
 def _line(text: str, start: str) -> str:
     return next(line for line in text.splitlines() if line.startswith(start))
+
+
+def _texts(store: Store, audience: Audience) -> dict[str, str]:
+    """The follow-up texts of the example's year, made on 10 January 2026 (every tertial over)."""
+    request = ExportRequest(
+        audience, date(2025, 1, 1), date(2025, 12, 31), local(2026, 1, 10, 12), document_id=DOC
+    )
+    return {t.file_name: t.text for t in followup_texts(load_export_data(store, ACTOR, request))}
+
+
+GRANNSAMVERKAN = "- Minst ett möte om grannsamverkan på våren och ett på hösten."
+
+
+def _said(texts: dict[str, str], tertial: str) -> str:
+    """The grannsamverkan line of one tertial's text of 2025 ("T2")."""
+    return _line(texts[f"uppfoljning_{tertial}_2025.txt"], GRANNSAMVERKAN)
+
+
+def test_follow_up_texts_give_a_per_halvar_target_half_year_by_half_year(example: Store) -> None:
+    for day in (4, 11, 18):
+        log(example, FileKind("grannsamverkan"), date(2025, 3, day))
+        log(example, FileKind("grannsamverkan"), date(2025, 9, day))
+
+    for audience in (Audience.INTERNAL, Audience.PUBLIC):
+        texts = _texts(example, audience)
+        # Each half-year is told in the tertial it ends in: våren in T2, hösten in T3.
+        assert "under våren" not in _said(texts, "T1")
+        assert _said(texts, "T2").endswith("3 av 1 under våren 2025.")
+        assert _said(texts, "T3").endswith("3 av 1 under hösten 2025.")
+
+
+def test_a_single_meeting_in_a_half_year_is_told_internally_and_withheld_publicly(
+    example: Store,
+) -> None:
+    for day in (4, 11, 18):
+        log(example, FileKind("grannsamverkan"), date(2025, 3, day))
+    log(example, FileKind("grannsamverkan"), date(2025, 9, 2))
+
+    internal = _texts(example, Audience.INTERNAL)
+    public = _texts(example, Audience.PUBLIC)
+
+    assert _said(internal, "T3").endswith("1 av 1 under hösten 2025.")
+    assert "1 av 1" not in public["uppfoljning_T3_2025.txt"]
+    assert _said(public, "T3").endswith("Antalet under hösten 2025 visas inte.")
+    # Våren's 3 is withheld too: the year's total (4) minus it would give hösten's 1 away.
+    assert _said(public, "T2").endswith("Antalet under våren 2025 visas inte.")
+
+
+def test_a_public_half_year_count_is_withheld_when_a_tertial_beside_it_would_give_one_away(
+    example: Store,
+) -> None:
+    # T1 (January–April): 3. T2 (May–August): 3, of which 1 in June (våren) and 2 in July.
+    # T3: 3. Våren is then 4: shown beside T1's 3, it would give June's single meeting away.
+    for day in (
+        *(date(2025, 3, d) for d in (4, 11, 18)),
+        date(2025, 6, 10),
+        *(date(2025, 7, d) for d in (8, 15)),
+        *(date(2025, 9, d) for d in (2, 9, 16)),
+    ):
+        log(example, FileKind("grannsamverkan"), day)
+
+    public = _texts(example, Audience.PUBLIC)
+    internal = _texts(example, Audience.INTERNAL)
+
+    assert "Genomfört under tertialen: 3 gånger" in _line(
+        public["uppfoljning_T2_2025.txt"], GRANNSAMVERKAN
+    )
+    assert _said(public, "T2").endswith("Antalet under våren 2025 visas inte.")
+    # Hösten (5) would give July's 2 away in the same way, so it is withheld too.
+    assert _said(public, "T3").endswith("Antalet under hösten 2025 visas inte.")
+    assert _said(internal, "T2").endswith("4 av 1 under våren 2025.")
+
+
+def test_the_heat_map_and_the_exported_maps_open_on_the_area(example: Store) -> None:
+    # One activity in the area (a square kilometre) and one 5 km away in the kommun: the
+    # maps still open on the part of the kommun the promise is for.
+    inside_area, elsewhere = Point(500_500, 6_400_500), Point(505_500, 6_405_500)
+    for where in (inside_area, elsewhere):
+        log(example, FileKind("grannsamverkan"), date(2025, 3, 4), where)
+    with example.session(ACTOR) as s:
+        doc = s.promise_document(DOC)
+        heat = load_heat(s, doc, local(2025, 1, 1), local(2026, 1, 1), radius_m=300)
+    request = ExportRequest(
+        Audience.INTERNAL,
+        date(2025, 1, 1),
+        date(2025, 12, 31),
+        local(2026, 1, 10, 12),
+        document_id=DOC,
+    )
+    data = load_export_data(example, ACTOR, request)
+    (south, west), (north, east) = map_config(render_map_html(data, tiles=False).encode())["bounds"]
+    centre, away = to_wgs84(inside_area), to_wgs84(elsewhere)
+
+    assert heat.bounds is not None
+    for box in (heat.bounds, Bounds(south, west, north, east)):
+        assert box.south < centre.y < box.north and box.west < centre.x < box.east
+        assert not box.south < away.y < box.north
+    w, s_, e, n = _extent(data, MapView.OVERVIEW, aspect=1.4)
+    assert w < inside_area.x < e and s_ < inside_area.y < n
+    assert not s_ < elsewhere.y < n

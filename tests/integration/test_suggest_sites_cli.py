@@ -17,7 +17,7 @@ from geo.installation.init import initialise, save_promise_upload
 from geo.planning.siting_inputs import STORE_LAYER_TITLES, VIOLATIONS_LAYER
 from geo.records.models import Actor
 from geo.store import Store
-from tests.common import REPO_ROOT, aneby_copy, run_cli
+from tests.common import REPO_ROOT, SEED_YEAR_CLOCK, aneby_copy, run_cli
 
 # Three candidates on a line 500 m apart (SWEREF 99 TM), demand with weights: with 300 m
 # A reaches 2, B reaches 1 + 2, C reaches 3 + 1 (total 9).
@@ -40,7 +40,9 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A demo database made once for this module; copy it before changing it."""
     path = tmp_path_factory.mktemp("cli") / "demo.sqlite"
     store = Store(f"sqlite:///{path}")
-    initialise(store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True)
+    initialise(
+        store, Actor("test"), [REPO_ROOT / "data" / "promises"], demo=True, now=SEED_YEAR_CLOCK
+    )
     store.dispose()
     return path
 

@@ -12,6 +12,7 @@ from geo.records.periods import (
     Period,
     Tertial,
     clock_changes,
+    promise_for_day,
     promise_year,
     promise_year_containing,
     promise_years,
@@ -193,3 +194,13 @@ def test_swedish_clock_changes_in_a_promise_year_are_found_to_the_second() -> No
         (datetime(2024, 3, 31, 1, tzinfo=UTC), 1.0),  # 02:00 forward to 03:00
     ]
     assert clock_changes(local(2023, 11, 1), local(2024, 3, 1)) == []
+
+
+def test_the_sidebar_opens_on_the_promise_whose_period_holds_today(aneby) -> None:
+    next_one = _signed(date(2024, 5, 30), date(2025, 5, 29))
+    newest_first = [next_one, aneby]
+
+    assert promise_for_day(newest_first, date(2024, 1, 9)) is aneby
+    assert promise_for_day(newest_first, date(2024, 5, 30)) is next_one
+    # After every period, the newest signed: the one "Nästa års löfte" is made from.
+    assert promise_for_day(newest_first, date(2026, 12, 6)) is next_one
