@@ -31,6 +31,7 @@ from ui.planning import (
     reference_day,
     show_flash,
     week_bounds,
+    with_activities,
 )
 from ui.state import selection
 from ui.text import plain, show_table
@@ -46,7 +47,8 @@ if sel is None:
 doc, period = sel.document, sel.period
 st.title("Planering")
 show_flash()
-schedule = load_schedule(doc, period)
+# The logged activities only where a view shows them (the calendar and the .ics files).
+schedule = load_schedule(doc, period, activities=False)
 day = st.date_input(
     "Vecka (välj en dag i veckan)",
     value=reference_day(period),
@@ -77,6 +79,7 @@ view = st.radio("Vy", VIEWS, horizontal=True, key="plan_view", label_visibility=
 st.divider()
 if view == "Kalender":
     span = st.radio("Visa", ["Vecka", "Månad"], horizontal=True, key="plan_span")
+    schedule = with_activities(schedule, doc, period)
     events = calendar_events(schedule.plans, schedule.places, conflict_ids, schedule.activities)
     state = show_calendar(
         events,
@@ -142,4 +145,4 @@ elif view == "Planera":
 elif view == "Slumpad närvaro":
     random_form(doc, schedule, day, period)
 else:
-    publish_panel(doc, schedule, period, day)
+    publish_panel(doc, with_activities(schedule, doc, period), period, day)

@@ -7,7 +7,7 @@ this module only reads widgets, calls them and shows the result.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
@@ -62,17 +62,33 @@ class Schedule:
     rules: list[ScheduleRule]
 
 
-def load_schedule(doc: PromiseDocument, period: Period) -> Schedule:
-    """Places, plans, logged activities and rules for the promise year."""
+def load_schedule(
+    doc: PromiseDocument, period: Period, activities: bool = True, kind: Kind | None = None
+) -> Schedule:
+    """Places, plans, logged activities and rules for the promise year.
+
+    `activities=False` reads no logged activity, `kind` only those of one kind. At a police
+    region's 100,000 activities, reading them all cost a view that shows none of them
+    (Logga's quick log, Planering's form and list) several seconds (issue 16).
+    """
     with get_store().session(current_actor()) as s:
         places = s.places_by_id(doc.kommunkod)
         plans = s.list_planned(period.start_at, period.end_at, document_id=doc.id)
-        activities = s.list_activities(period.start_at, period.end_at, document_id=doc.id)
+        logged = (
+            s.list_activities(period.start_at, period.end_at, kind=kind, document_id=doc.id)
+            if activities
+            else []
+        )
         rules = s.list_schedule_rules(doc.id)
     # Own kinds by their `namn` in Logga's lists and the calendar, not by their code.
-    return Schedule(
-        places, with_promise_kinds(plans, doc), with_promise_kinds(activities, doc), rules
-    )
+    return Schedule(places, with_promise_kinds(plans, doc), with_promise_kinds(logged, doc), rules)
+
+
+def with_activities(schedule: Schedule, doc: PromiseDocument, period: Period) -> Schedule:
+    """The schedule with the year's logged activities, for the views that show them."""
+    with get_store().session(current_actor()) as s:
+        logged = s.list_activities(period.start_at, period.end_at, document_id=doc.id)
+    return replace(schedule, activities=with_promise_kinds(logged, doc))
 
 
 def reference_day(period: Period) -> date:
