@@ -101,7 +101,10 @@ def _main() -> None:
         [
             st.Page(p.path, title=p.title, url_path=p.address, default=i == 0)
             for i, p in enumerate(pages)
-        ]
+        ],
+        # Every page in the menu: collapsed, Streamlit shows ten and hides the rest
+        # (Administration, for one) behind "Visa fler".
+        expanded=True,
     )
     page_title(navigation.title)
     st.sidebar.markdown("**Löfteskartan** – medborgarlöften på kartan")

@@ -259,7 +259,8 @@ def test_the_places_tables_own_csv_download_carries_no_formula(
     table.wait_for()
     table.hover()
     with page.expect_download() as download:
-        page.get_by_role("button", name="Download as CSV").first.click()
+        # The toolbar's button, in Swedish (ui/swedish_widgets.py).
+        page.get_by_role("button", name="Ladda ned som CSV").first.click()
     csv_text = Path(download.value.path()).read_text("utf-8-sig")
     cells = [cell.strip('"') for line in csv_text.splitlines() for cell in line.split(",")]
     assert not [c for c in cells if c.startswith(("=", "+", "@"))], cells
