@@ -44,7 +44,7 @@ from geo.records.models import STOCKHOLM, Actor
 from geo.records.periods import Period
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
 from geo.spatial.reference_layers import NEIGHBOURS, kommun_features
-from geo.swedish import count
+from geo.swedish import count, number
 
 if TYPE_CHECKING:
     from geo.store import Session, Store
@@ -75,8 +75,8 @@ class EventImport:
         """A Swedish summary line for the CLI and the page."""
         return (
             f"{self.source}: {count(self.read, 'händelse', 'händelser')} lästes, "
-            f"{self.added} nya lades till, "
-            f"{self.skipped} fanns redan och hoppades över. {SOURCE_TEXT}."
+            f"{count(self.added, 'ny', 'nya')} lades till, "
+            f"{number(self.skipped)} fanns redan och hoppades över. {SOURCE_TEXT}."
         )
 
 

@@ -133,7 +133,7 @@ def test_the_cli_imports_and_a_broken_file_exits_2_with_the_row(
         tmp_path, [api_event(1, "2023-06-01 22:15:00 +02:00", "Brand", "Aneby", "Aneby")]
     )
     assert main(["import", "events", str(good)]) == 0
-    assert "1 nya lades till" in capsys.readouterr().out
+    assert "1 ny lades till" in capsys.readouterr().out
     bad = tmp_path / "bad.csv"
     bad.write_text(
         "event_id,datetime,type,name\n7,2023-06-01T10:00:00+02:00,Brand,x\n8,imorgon,Brand,y\n",
