@@ -201,7 +201,7 @@ def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes
 
         return render_meeting_pdf(data)
     if fmt is ExportFormat.MEETING_HTML:
-        from geo.exports.meeting_pack import render_meeting_html
+        from geo.exports.meeting_html import render_meeting_html
 
         return render_meeting_html(data)
     if fmt is ExportFormat.MEETING_CSV:
