@@ -28,10 +28,8 @@ from ui.planning import plan_here_button
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
 
-# The place saved last, kept for "Planera här" after the save's message has gone.
-LAST_SAVED = "platser_senast_sparad"
-
 through_app()
+LAST_SAVED = "platser_senast_sparad"
 
 # Planning and logging pages are for planners; the menu hides them from viewers.
 require(Role.PLANNER)
