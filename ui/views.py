@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.followup.status import StatusReport, status_rows
+from geo.swedish import count
 from ui.text import plain
 
 # Streamlit's coloured badges; the words carry the meaning, the colour only helps.
@@ -37,7 +38,7 @@ def commitment_table(report: StatusReport, promise_id: str | None) -> None:
             # A shape of format 2 (per halvår, klart senast, vid behov): its status sentence
             # says it better than a bar against one yearly number.
             numbers.markdown(
-                f"**{r['done']:d}** genomförda · planerat {r['planned']:d}  \n"
+                f"**{done_text(r['done'])}** · planerat {r['planned']:d}  \n"
                 f":gray[mål: {plain(r['target_text'])}]"
             )
             numbers.caption(plain(r["forecast_text"]))
@@ -50,6 +51,11 @@ def commitment_table(report: StatusReport, promise_id: str | None) -> None:
             numbers.caption(plain(r["forecast_text"]))
         else:
             numbers.markdown(
-                f"**{r['done']:d}** genomförda · planerat {r['planned']:d}  \n"
+                f"**{done_text(r['done'])}** · planerat {r['planned']:d}  \n"
                 ":gray[inget antal i löftet]"
             )
+
+
+def done_text(done: int) -> str:
+    """ "1 genomförd", "60 genomförda": the count beside a commitment without a yearly number."""
+    return count(done, "genomförd", "genomförda")

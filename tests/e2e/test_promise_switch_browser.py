@@ -26,7 +26,7 @@ from geo.records.periods import promise_year_containing
 from geo.spatial.crs import to_sweref, to_wgs84
 from geo.spatial.layers import MapData, load_base_layers, load_map_data
 from geo.store import Store
-from geo.swedish import number
+from geo.swedish import count, number
 from tests.common import ANEBY_PROMISE, aneby_copy, local
 from tests.e2e.conftest import (
     BASE_PATHS,
@@ -151,7 +151,9 @@ def expected_for(store: Store, kommun: Kommun) -> Expected:
             if r["target"] is not None
         ],
         untargeted=[
-            f"{r['done']} genomförda · planerat {r['planned']}" for r in rows if r["target"] is None
+            f"{count(r['done'], 'genomförd', 'genomförda')} · planerat {r['planned']}"
+            for r in rows
+            if r["target"] is None
         ],
     )
 
