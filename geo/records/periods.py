@@ -197,7 +197,7 @@ def half_years_in(period: Period) -> list[Period]:
 
 NEXT_PROMISE_HINT = (
     "Gör nästa års löfte: med Nästa års löfte under Löftesredigering, med en ny löftesfil "
-    "under Administration eller med `lofteskartan init --promise FIL`."
+    "under Administration eller med kommandot lofteskartan init --promise FIL."
 )
 
 
