@@ -56,17 +56,11 @@ from geo.followup.heat import Grid, heat_image, kernel_density, load_heat  # noq
 from geo.followup.status import status_report  # noqa: E402
 from geo.installation.base_layers import BASE_DIR, read_layer  # noqa: E402
 from geo.installation.init import initialise  # noqa: E402
-from geo.records.models import (  # noqa: E402
-    STOCKHOLM,
-    Activity,
-    Actor,
-    CommitmentKind,
-    Place,
-    PlaceKind,
-    PromiseDocument,
-)
+from geo.records.kinds import CommitmentKind  # noqa: E402
+from geo.records.models import STOCKHOLM, Activity, Actor, Place, PlaceKind  # noqa: E402
 from geo.records.periods import promise_year  # noqa: E402
 from geo.records.progress import progress  # noqa: E402
+from geo.records.promise import PromiseDocument  # noqa: E402
 from geo.records.promise_file import load_promise_file  # noqa: E402
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy  # noqa: E402
 from geo.spatial.layers import load_base_layers, load_map_data  # noqa: E402

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from geo.disclosure.access import Role
-from geo.records.models import CommitmentKind
+from geo.records.kinds import CommitmentKind
 from ui.auth import require
 from ui.entry import through_app
 from ui.log_forms import findings_panel, indicators_panel, quick_log

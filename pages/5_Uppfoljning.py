@@ -9,7 +9,7 @@ from geo.followup.coverage import load_presence
 from geo.followup.events import load_situation
 from geo.followup.hours import load_week_matrices
 from geo.followup.status import status_report
-from geo.records.models import CommitmentKind
+from geo.records.kinds import CommitmentKind
 from geo.swedish import count
 from geo.swedish import today as swedish_today
 from ui.entry import through_app

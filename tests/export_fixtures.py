@@ -30,12 +30,11 @@ from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.files.photos import clean_photo
 from geo.installation.init import initialise
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
-    Classification,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Place,

@@ -12,12 +12,11 @@ from datetime import datetime, timedelta
 from shapely.geometry import Point, box
 
 from geo.installation.init import initialise
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
-    Classification,
-    CommitmentKind,
     Finding,
     Place,
     PlaceKind,

@@ -13,12 +13,11 @@ from typing import Any
 
 from shapely.geometry import LineString, Point, box
 
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
-    Classification,
-    CommitmentKind,
     Finding,
     Place,
     PlaceKind,

@@ -15,7 +15,8 @@ from shapely.geometry import Point
 
 from geo.errors import ConflictError
 from geo.files.tabular import parse_number, read_table
-from geo.records.models import Actor, Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
 
 X0, Y0 = 500_000.0, 6_410_000.0

@@ -12,8 +12,9 @@ from geo.followup.coverage import PresenceView
 from geo.followup.hours import WEEKDAYS, as_frame
 from geo.followup.status import StatusReport, status_rows
 from geo.records.indicators import SUGGESTED, indicators_from_table, trends
-from geo.records.models import Actor, PromiseDocument
+from geo.records.models import Actor
 from geo.records.pace import RULE_TEXT
+from geo.records.promise import PromiseDocument
 from geo.records.targets import RULE_TEXTS, rule_keys
 from geo.store import Store
 from geo.swedish import count

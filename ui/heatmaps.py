@@ -15,7 +15,8 @@ import streamlit as st
 
 from geo.followup.coverage import PRESENCE_CLASSES, PresenceView
 from geo.followup.heat import HEAT_COLOURS, HeatView, load_heat
-from geo.records.models import Actor, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Actor
 from geo.records.periods import Period
 from geo.swedish import count, number
 from ui.maps import add_layer, escaped, new_map

@@ -22,17 +22,8 @@ from geo.planning.use_cases import (
     log_activity,
     save_indicator,
 )
-from geo.records.models import (
-    STOCKHOLM,
-    Activity,
-    CommitmentKind,
-    Finding,
-    FindingStatus,
-    Indicator,
-    Kind,
-    PlaceKind,
-    PromiseDocument,
-)
+from geo.records.kinds import CommitmentKind, Kind
+from geo.records.models import STOCKHOLM, Activity, Finding, FindingStatus, Indicator, PlaceKind
 from geo.records.outcomes import (
     FINDING_CATEGORIES,
     FINDING_OWNERS,
@@ -45,6 +36,7 @@ from geo.records.outcomes import (
     term_of,
 )
 from geo.records.periods import Period
+from geo.records.promise import PromiseDocument
 from geo.records.recurrence import local_time
 from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections

@@ -15,7 +15,8 @@ import folium
 from branca.element import MacroElement, Template
 
 from geo.exports.map_style import PLACE_SYMBOLS, activity_colour
-from geo.records.models import CommitmentKind, PlaceKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import PlaceKind
 from geo.spatial.background_map import BackgroundMap
 from geo.spatial.layers import Bounds, FeatureCollection
 from geo.swedish import NARROW_NO_BREAK_SPACE, number

@@ -24,7 +24,8 @@ from geo.files.place_import import (
     read_places,
     save_places,
 )
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.records.place_attributes import ATTRIBUTES, SPEED_LIMITS, ValueType, attribute_text
 from geo.records.place_facts import describe_facts, place_facts, place_row
 from geo.records.places import (

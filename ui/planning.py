@@ -25,20 +25,18 @@ from geo.errors import LofteskartanError
 from geo.planning.random_plan import RESEARCH_NOTE, RandomPlanSpec, TimeWindow, generate, new_seed
 from geo.planning.schedule import describe_rule, find_conflicts, planned_from_rule, short_when
 from geo.planning.use_cases import save_random_plan, save_recurring, save_single
+from geo.records.kinds import Classification, CommitmentKind, Kind
 from geo.records.models import (
     Activity,
-    Classification,
-    CommitmentKind,
-    Kind,
     Place,
     PlaceKind,
     PlannedActivity,
     PlanStatus,
-    PromiseDocument,
     ScheduleRule,
     with_promise_kinds,
 )
 from geo.records.periods import Period, nearest_day
+from geo.records.promise import PromiseDocument
 from geo.records.recurrence import ORDINALS_SV, WEEKDAYS_SV, Frequency, RecurrenceRule, local_time
 from geo.spatial.layers import bounds_of
 from geo.store import Session

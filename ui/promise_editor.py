@@ -13,14 +13,9 @@ from typing import Any
 
 import streamlit as st
 
+from geo.records.kinds import Classification, CommitmentKind, PlaceNeed
 from geo.records.kommuner import kommun_names
-from geo.records.models import (
-    Classification,
-    CommitmentKind,
-    FollowUpYears,
-    PlaceNeed,
-    TargetPer,
-)
+from geo.records.promise import FollowUpYears, TargetPer
 from geo.records.promise_file import WHOLE_DOCUMENT
 from geo.records.promise_writer import (
     TARGET_SHAPES,

@@ -8,8 +8,9 @@ import streamlit as st
 
 from geo.disclosure.access import Role
 from geo.errors import LofteskartanError, NotFoundError
-from geo.records.models import Actor, PromiseDocument
+from geo.records.models import Actor
 from geo.records.periods import Period, promise_for_day, promise_year_containing, promise_years
+from geo.records.promise import PromiseDocument
 from geo.store import Store, database_url
 from geo.swedish import today
 from ui.auth import require

@@ -21,7 +21,8 @@ from geo.files.limits import MAX_WEEKS_AHEAD, check_date
 # `lofteskartan --help` and a usage error need none of these: the records pull in shapely and
 # the store SQLAlchemy (0.3 s of imports), so a command imports them when it runs.
 if TYPE_CHECKING:
-    from geo.records.models import Actor, PromiseDocument
+    from geo.records.models import Actor
+    from geo.records.promise import PromiseDocument
     from geo.store import Store
 
 REPO_ROOT = Path(__file__).resolve().parents[2]

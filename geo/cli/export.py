@@ -82,7 +82,7 @@ def register_places(group: argparse._SubParsersAction) -> None:
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
     from geo.exports.places import export_places
-    from geo.records.models import Classification
+    from geo.records.kinds import Classification
     from geo.swedish import count as swedish_count
 
     kommunkod = places_kommun(store, args.document)

@@ -29,8 +29,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from geo.errors import PermissionDenied
+from geo.records.kinds import Classification
 from geo.records.labelled_enum import LabelledEnum
-from geo.records.models import Actor, Classification, PromiseDocument
+from geo.records.models import Actor
+from geo.records.promise import PromiseDocument
 from geo.records.ranked_enum import RankedEnum
 
 

@@ -56,13 +56,9 @@ from datetime import date, datetime, timedelta
 
 from geo.errors import ValidationError
 from geo.records.labelled_enum import LabelledEnum
-from geo.records.models import (
-    STOCKHOLM,
-    Actor,
-    Outcome,
-    PromiseDocument,
-)
+from geo.records.models import STOCKHOLM, Actor, Outcome
 from geo.records.periods import Period, promise_year_containing, promise_years, tertials_in
+from geo.records.promise import PromiseDocument
 from geo.spatial.aggregate import (
     DEFAULT_CELL_SIZE_M,
     DEFAULT_MIN_COUNT,

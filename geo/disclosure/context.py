@@ -9,22 +9,20 @@ from typing import TYPE_CHECKING, Any
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
-    Classification,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Place,
     PlannedActivity,
     PlanStatus,
-    PromiseDocument,
-    TargetRule,
     with_promise_kinds,
 )
 from geo.records.periods import Period, promise_years
 from geo.records.progress import commitment_match
+from geo.records.promise import PromiseDocument, TargetRule
 from geo.spatial.aggregate import (
     Cell,
     count_in_cells,

@@ -9,7 +9,7 @@ from shapely.geometry import Point
 
 from geo.disclosure import context, rows, summaries
 from geo.disclosure.audience import OPENING_HOURS
-from geo.records.models import Classification
+from geo.records.kinds import Classification
 from geo.spatial.layers import activity_point
 from geo.swedish import iso_week
 

@@ -11,16 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from geo.records.models import (
-    Activity,
-    Classification,
-    CommitmentKind,
-    Kind,
-    Place,
-    PlaceKind,
-    PlannedActivity,
-    ScheduleRule,
-)
+from geo.records.kinds import Classification, CommitmentKind, Kind
+from geo.records.models import Activity, Place, PlaceKind, PlannedActivity, ScheduleRule
 
 
 def is_public_place(place: Place) -> bool:

@@ -28,14 +28,8 @@ from geo.disclosure.summaries import (
     stretch_counts,
     tertial_summaries,
 )
-from geo.records.models import (
-    Activity,
-    Classification,
-    Finding,
-    Place,
-    PlaceKind,
-    PlannedActivity,
-)
+from geo.records.kinds import Classification
+from geo.records.models import Activity, Finding, Place, PlaceKind, PlannedActivity
 from geo.records.periods import Period
 from geo.swedish import iso_week
 

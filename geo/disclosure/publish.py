@@ -28,15 +28,8 @@ from icalendar import Calendar, Event
 from geo.disclosure.access import may_see
 from geo.disclosure.audience import Audience
 from geo.disclosure.public import is_public, is_public_rule
-from geo.records.models import (
-    Activity,
-    Actor,
-    Classification,
-    Place,
-    PlannedActivity,
-    PlanStatus,
-    ScheduleRule,
-)
+from geo.records.kinds import Classification
+from geo.records.models import Activity, Actor, Place, PlannedActivity, PlanStatus, ScheduleRule
 from geo.records.recurrence import (
     Frequency,
     RecurrenceRule,

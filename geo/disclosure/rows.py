@@ -14,17 +14,11 @@ from typing import TYPE_CHECKING, Any
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
-from geo.records.models import (
-    Classification,
-    Commitment,
-    FindingStatus,
-    Kind,
-    PlaceKind,
-    PlanStatus,
-    PromiseDocument,
-)
+from geo.records.kinds import Classification, Kind
+from geo.records.models import FindingStatus, PlaceKind, PlanStatus
 from geo.records.periods import Period
 from geo.records.progress import AgainstTarget
+from geo.records.promise import Commitment, PromiseDocument
 from geo.spatial.aggregate import (
     Cell,
 )

@@ -12,15 +12,11 @@ from datetime import timedelta
 from geo.disclosure.audience import COUNT_OUTCOMES, period_part
 from geo.disclosure.context import ExportContext, day_of
 from geo.disclosure.rows import PeriodSummary, StretchCount, SummaryRow
-from geo.records.models import (
-    Activity,
-    Commitment,
-    Kind,
-    PlannedActivity,
-    PromiseDocument,
-)
+from geo.records.kinds import Kind
+from geo.records.models import Activity, PlannedActivity
 from geo.records.periods import Period, promise_years, tertials_in
 from geo.records.progress import commitment_for, progress
+from geo.records.promise import Commitment, PromiseDocument
 from geo.records.targets import slices_per, target_slices
 
 

@@ -56,7 +56,8 @@ from geo.exports.map_style import (
     density_classes,
     kinds_in_order,
 )
-from geo.records.models import Kind, PlaceKind
+from geo.records.kinds import Kind
+from geo.records.models import PlaceKind
 from geo.swedish import count, date_range, stamp
 
 A4_LANDSCAPE_IN = (11.69, 8.27)

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 
 from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ExportData
-from geo.records.models import CommitmentKind, Kind, PlaceKind
+from geo.records.kinds import CommitmentKind, Kind
+from geo.records.models import PlaceKind
 from geo.spatial.aggregate import class_breaks, class_labels, class_of
 
 # Corners of the point markers around their centre, in units of the marker's radius (y down,

@@ -37,7 +37,8 @@ from geo.errors import ValidationError
 from geo.exports.csv_zip import table_csv
 from geo.exports.map_image import A4_LANDSCAPE_IN, MapView, literal_text, render_map_png
 from geo.exports.tables import activities_table
-from geo.records.models import Outcome, PlanStatus, TargetPer
+from geo.records.models import Outcome, PlanStatus
+from geo.records.promise import TargetPer
 from geo.swedish import count, date_range, long_date, number, stamp, week_text
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

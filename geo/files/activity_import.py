@@ -41,16 +41,8 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import ImportFileError
 from geo.files.limits import ACTIVITIES_LIMIT, check_parsed_date, parse_geojson
 from geo.files.tabular import parse_number, read_table
-from geo.records.models import (
-    STOCKHOLM,
-    Activity,
-    Actor,
-    Classification,
-    Commitment,
-    Kind,
-    Place,
-    PromiseDocument,
-)
+from geo.records.kinds import Classification, Kind
+from geo.records.models import STOCKHOLM, Activity, Actor, Place
 from geo.records.outcomes import (
     ALL_OUTCOME_NAMES,
     fields_for,
@@ -61,6 +53,7 @@ from geo.records.outcomes import (
 from geo.records.periods import promise_year_of
 from geo.records.places import PlaceContext, load_place_context, place_warnings
 from geo.records.progress import commitment_chooser
+from geo.records.promise import Commitment, PromiseDocument
 from geo.spatial.coords import CoordinateSystem, classify, one_system, to_point
 from geo.spatial.crs import to_sweref
 from geo.store import Store

@@ -16,7 +16,8 @@ from typing import Any
 from geo.disclosure.access import in_police_area, organisation_of
 from geo.errors import NotFoundError
 from geo.followup.status import StatusReport, status_report, status_rows
-from geo.records.models import Actor, PromiseDocument
+from geo.records.models import Actor
+from geo.records.promise import PromiseDocument
 from geo.store import Store
 
 # The side-by-side table's columns, in order (the page's and `status --area`'s headings).

@@ -17,15 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 
-from geo.records.models import (
-    STOCKHOLM,
-    Activity,
-    CommitmentKind,
-    Place,
-    PlaceKind,
-    PromiseDocument,
-)
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Place, PlaceKind
 from geo.records.periods import Period
+from geo.records.promise import PromiseDocument
 from geo.spatial.layers import Bounds, FeatureCollection, bounds_of, collection, feature
 from geo.spatial.locations import ActivityPoints, points_from_activities
 from geo.swedish import count

@@ -35,8 +35,9 @@ import scipy.fft
 from PIL import Image
 from shapely.geometry import Point
 
-from geo.records.models import CommitmentKind, PromiseDocument
+from geo.records.kinds import CommitmentKind
 from geo.records.progress import commitment_match
+from geo.records.promise import PromiseDocument
 from geo.spatial.crs import SWEREF99TM, WGS84, transform_xy
 from geo.spatial.layers import (
     Bounds,

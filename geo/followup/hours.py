@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from geo.followup.events import incident_times
-from geo.records.models import STOCKHOLM, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM
 from geo.records.periods import Period
 from geo.swedish import WEEKDAYS
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from geo.records.models import STOCKHOLM, Actor, Commitment, PromiseDocument, TargetRule
+from geo.records.models import STOCKHOLM, Actor
 from geo.records.pace import PaceForecast, pace_forecast
 from geo.records.periods import Period, promise_year, promise_year_containing
 from geo.records.progress import (
@@ -15,6 +15,7 @@ from geo.records.progress import (
     progress_from_tallies,
     tertial_slices,
 )
+from geo.records.promise import Commitment, PromiseDocument, TargetRule
 from geo.records.targets import (
     milestone_status,
     on_request_status,

@@ -18,20 +18,19 @@ from shapely.geometry import LineString, Point, box
 from shapely.geometry.base import BaseGeometry
 
 from geo.errors import LofteskartanError
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
-    Classification,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Place,
     PlaceKind,
     PlannedActivity,
     PlanStatus,
-    PromiseDocument,
 )
 from geo.records.periods import Period, promise_year_containing, promise_years
+from geo.records.promise import PromiseDocument
 from geo.store import Session
 from geo.swedish import today
 

@@ -17,7 +17,8 @@ from geo.followup.events import import_events, parse_events_bytes
 from geo.installation.base_layers import shipped_layers
 from geo.installation.demo import DEMO_KOMMUNKOD, load_demo
 from geo.records.indicators import demo_indicators
-from geo.records.models import Actor, PromiseDocument
+from geo.records.models import Actor
+from geo.records.promise import PromiseDocument
 from geo.records.promise_file import load_promise_file, parse_promise_text
 from geo.store import Session, Store
 from geo.swedish import count

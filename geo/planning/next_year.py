@@ -16,8 +16,10 @@ from datetime import date, timedelta
 
 from geo.installation.init import _save_documents
 from geo.planning.use_cases import save_recurring
-from geo.records.models import CommitmentKind, PromiseDocument, ScheduleRule
+from geo.records.kinds import CommitmentKind
+from geo.records.models import ScheduleRule
 from geo.records.periods import _add_months
+from geo.records.promise import PromiseDocument
 from geo.records.promise_file import parse_promise_text
 from geo.records.promise_writer import as_format_2, promise_text
 from geo.records.recurrence import RecurrenceRule

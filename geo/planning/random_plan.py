@@ -22,7 +22,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from geo.errors import ValidationError
-from geo.records.models import Classification, CommitmentKind, PlannedActivity
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import PlannedActivity
 from geo.records.recurrence import WEEKDAYS_PLURAL_SV, format_clock, local_time
 from geo.swedish import count
 

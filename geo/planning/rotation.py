@@ -27,13 +27,8 @@ from typing import TYPE_CHECKING
 from geo.errors import ValidationError
 from geo.planning.siting import Candidate
 from geo.planning.use_cases import require_in_year
-from geo.records.models import (
-    STOCKHOLM,
-    Classification,
-    CommitmentKind,
-    PlannedActivity,
-    PlanStatus,
-)
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import STOCKHOLM, PlannedActivity, PlanStatus
 from geo.records.periods import Period
 from geo.swedish import count
 

@@ -12,17 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 import shapely
 
-from geo.records.models import (
-    STOCKHOLM,
-    Classification,
-    CommitmentKind,
-    Place,
-    PlaceKind,
-    PlannedActivity,
-    PlanStatus,
-    PromiseDocument,
-)
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import STOCKHOLM, Place, PlaceKind, PlannedActivity, PlanStatus
 from geo.records.progress import commitment_for
+from geo.records.promise import PromiseDocument
 from geo.records.recurrence import (
     MONTHS_SV,
     WEEKDAYS_SV,

@@ -21,14 +21,9 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ValidationError
 from geo.planning.siting import Candidate, DemandLayer
-from geo.records.models import (
-    Activity,
-    CommitmentKind,
-    Outcome,
-    Place,
-    PlaceKind,
-    PromiseDocument,
-)
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Activity, Outcome, Place, PlaceKind
+from geo.records.promise import PromiseDocument
 from geo.swedish import NO_BREAK_SPACE, number
 
 if TYPE_CHECKING:

@@ -21,8 +21,9 @@ from geo.planning.siting import (
     check_k_and_radius,
     suggest_sites,
 )
-from geo.records.models import Actor, PlaceKind, PromiseDocument
+from geo.records.models import Actor, PlaceKind
 from geo.records.periods import Period
+from geo.records.promise import PromiseDocument
 from geo.store import Store
 
 

@@ -17,11 +17,10 @@ from geo.errors import ValidationError
 from geo.files.photos import Photo
 from geo.planning.random_plan import RandomPlanSpec, generate, planned_from_visits
 from geo.planning.schedule import describe_rule, planned_from_rule, short_when
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
-    Classification,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Indicator,

@@ -17,15 +17,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from geo.errors import ValidationError
-from geo.records.models import (
-    CommitmentKind,
-    FileKind,
-    Finding,
-    FindingStatus,
-    Indicator,
-    Kind,
-    Outcome,
-)
+from geo.records.kinds import CommitmentKind, FileKind, Kind
+from geo.records.models import Finding, FindingStatus, Indicator, Outcome
 
 K = CommitmentKind
 

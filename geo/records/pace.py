@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from geo.records.labelled_enum import LabelledEnum
-from geo.records.models import Target
 from geo.records.periods import Period
+from geo.records.promise import Target
 
 AT_RISK_SHARE = 0.75
 """A forecast reaching at least this share of the target is *Risk*, below it *Efter*."""

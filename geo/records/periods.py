@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from geo.errors import ValidationError
-from geo.records.models import STOCKHOLM, FollowUpYears, PromiseDocument
+from geo.records.models import STOCKHOLM
+from geo.records.promise import FollowUpYears, PromiseDocument
 
 # A medborgarlöfte is signed for one to four years; a longer period is a typing mistake.
 MAX_FOLLOW_UP_YEARS = 4

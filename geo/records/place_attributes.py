@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from geo.errors import ValidationError
-from geo.records.models import Classification, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import PlaceKind
 
 MAX_TEXT_LENGTH = 500
 SPEED_LIMITS = tuple(range(20, 130, 10))

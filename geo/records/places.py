@@ -26,7 +26,8 @@ from shapely.geometry.base import BaseGeometry
 from shapely.prepared import PreparedGeometry, prep
 
 from geo.errors import ValidationError
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.spatial.crs import WGS84, lonlat_to_sweref, sweref_to_lonlat, to_sweref
 from geo.spatial.reference_layers import TATORTER, boundary_layer, every_tatort, kommun_features
 

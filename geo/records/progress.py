@@ -10,15 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-from geo.records.models import (
-    Activity,
-    Commitment,
-    Kind,
-    PlannedActivity,
-    PlanStatus,
-    PromiseDocument,
-)
+from geo.records.kinds import Kind
+from geo.records.models import Activity, PlannedActivity, PlanStatus
 from geo.records.periods import Period, tertials_in
+from geo.records.promise import Commitment, PromiseDocument
 
 
 class AgainstTarget:

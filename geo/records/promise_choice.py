@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from geo.errors import AmbiguousChoiceError, NotFoundError
-from geo.records.models import PromiseDocument
+from geo.records.promise import PromiseDocument
 
 
 def document_label(doc: PromiseDocument) -> str:

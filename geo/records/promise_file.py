@@ -20,16 +20,15 @@ import yaml
 
 from geo.errors import PromiseFileError, ValidationError
 from geo.files.limits import check_date
+from geo.records.kinds import Classification, CommitmentKind, FileKind, PlaceNeed
 from geo.records.kommuner import kommun_problem
-from geo.records.models import (
+from geo.records.outcomes import own_count_problem
+from geo.records.periods import MAX_FOLLOW_UP_YEARS, follow_up_years
+from geo.records.promise import (
     Area,
-    Classification,
     Commitment,
-    CommitmentKind,
-    FileKind,
     FollowUpYears,
     Party,
-    PlaceNeed,
     Promise,
     PromiseDocument,
     Responsible,
@@ -38,8 +37,6 @@ from geo.records.models import (
     TargetPer,
     TargetRule,
 )
-from geo.records.outcomes import own_count_problem
-from geo.records.periods import MAX_FOLLOW_UP_YEARS, follow_up_years
 
 FORMAT_VERSION = 2
 FORMATS = (1, 2)

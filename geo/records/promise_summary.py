@@ -6,16 +6,9 @@ targets in words, follow-up years with dates) before the file is loaded with `in
 
 from __future__ import annotations
 
-from geo.records.models import (
-    Commitment,
-    CommitmentKind,
-    FileKind,
-    PromiseDocument,
-    Target,
-    TargetPer,
-    TargetRule,
-)
+from geo.records.kinds import CommitmentKind, FileKind
 from geo.records.periods import promise_years
+from geo.records.promise import Commitment, PromiseDocument, Target, TargetPer, TargetRule
 
 
 def target_in_words(target: Target | None) -> str:

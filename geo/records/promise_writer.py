@@ -16,13 +16,7 @@ from typing import Any
 import yaml
 
 from geo.records.kommuner import kommun_names
-from geo.records.models import (
-    Commitment,
-    PromiseDocument,
-    Responsible,
-    Target,
-    TargetRule,
-)
+from geo.records.promise import Commitment, PromiseDocument, Responsible, Target, TargetRule
 from geo.records.promise_file import (
     FORMAT_VERSION,
     WHOLE_DOCUMENT,

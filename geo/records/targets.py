@@ -21,10 +21,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from geo.records.models import PromiseDocument, Target, TargetPer, TargetRule
 from geo.records.pace import PaceForecast, PaceStatus, pace_forecast, share_passed
 from geo.records.periods import Period
 from geo.records.progress import tertial_slices
+from geo.records.promise import PromiseDocument, Target, TargetPer, TargetRule
 
 RULE_TEXTS = {
     "per": (

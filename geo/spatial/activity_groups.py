@@ -30,7 +30,8 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.records.models import STOCKHOLM, CommitmentKind, FileKind, Kind
+from geo.records.kinds import CommitmentKind, FileKind, Kind
+from geo.records.models import STOCKHOLM
 from geo.spatial.locations import NO_PLACE, wkb_points
 from geo.swedish import count, number
 

@@ -16,7 +16,9 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from geo.records.models import Activity, Kind, Place, PlaceKind, PromiseDocument
+from geo.records.kinds import Kind
+from geo.records.models import Activity, Place, PlaceKind
+from geo.records.promise import PromiseDocument
 from geo.spatial.activity_groups import (
     MAX_OWN_SQUARES,
     SQUARE_SIZES_M,

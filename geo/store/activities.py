@@ -9,7 +9,8 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 
-from geo.records.models import Activity, Kind
+from geo.records.kinds import Kind
+from geo.records.models import Activity
 from geo.store import schema as t
 from geo.store.core import SessionCore, in_period
 from geo.store.mapping import ACTIVITY_ROWS

@@ -13,7 +13,9 @@ from sqlalchemy import Connection, func, insert, select, update
 from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
-from geo.records.models import STOCKHOLM, Actor, Classification, Finding, PromiseDocument
+from geo.records.kinds import Classification
+from geo.records.models import STOCKHOLM, Actor, Finding
+from geo.records.promise import PromiseDocument
 from geo.records.promise_file import parse_promise_text
 from geo.store import schema as t
 from geo.store.mapping import jsonable

@@ -12,7 +12,8 @@ from typing import Any
 
 from sqlalchemy import Float, LargeBinary, case, cast, extract, func, literal, select, type_coerce
 
-from geo.records.models import Kind, Outcome, PlanStatus, kind_from_code
+from geo.records.kinds import Kind, kind_from_code
+from geo.records.models import Outcome, PlanStatus
 from geo.records.periods import clock_changes
 from geo.records.progress import CommitmentMatch, Tally
 from geo.store import schema as t

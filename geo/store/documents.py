@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, insert, select
 from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import NotFoundError, PromiseFileError
-from geo.records.models import PromiseDocument
+from geo.records.promise import PromiseDocument
 from geo.records.promise_choice import choose_document
 from geo.store import schema as t
 from geo.store.core import SessionCore, assign_unassigned, now

@@ -19,9 +19,9 @@ from sqlalchemy import exists
 
 from geo.files.photos import Photo
 from geo.records.events import PoliceEvent
+from geo.records.kinds import Classification, kind_from_code
 from geo.records.models import (
     Activity,
-    Classification,
     Finding,
     FindingStatus,
     Indicator,
@@ -30,7 +30,6 @@ from geo.records.models import (
     PlannedActivity,
     PlanStatus,
     ScheduleRule,
-    kind_from_code,
 )
 from geo.store import schema as t
 

@@ -9,7 +9,8 @@ from sqlalchemy import Connection, select, update
 
 from geo.disclosure.access import Operation
 from geo.errors import ValidationError
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.store import schema as t
 from geo.store.core import SessionCore, now
 from geo.store.mapping import PLACE_ROWS

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import PermissionDenied
-from geo.records.models import Classification
+from geo.records.kinds import Classification
 from geo.store import schema as t
 from geo.store.core import SessionCore
 from geo.store.mapping import mentions_secret

@@ -10,7 +10,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.installation.init import initialise, read_promise_upload
-from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor
 from geo.records.periods import Period
 from geo.records.progress import tertial_slices
 from geo.store import Store

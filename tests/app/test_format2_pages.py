@@ -12,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity
-from geo.records.models import Activity, Actor, CommitmentKind, FileKind, PlannedActivity
+from geo.records.kinds import CommitmentKind, FileKind
+from geo.records.models import Activity, Actor, PlannedActivity
 from geo.store import Session, Store
 from tests.common import REPO_ROOT, local
 from tests.markdown import shown, shown_tables

@@ -9,7 +9,8 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.store import Store
 from tests.markdown import shown
 from tests.trust import PLANNER_POLICE, X0, Y0

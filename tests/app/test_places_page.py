@@ -15,7 +15,8 @@ import pytest
 from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from geo.records.models import Actor, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
 from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from geo.records.models import Actor, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Actor
 from geo.store import Store
 from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown

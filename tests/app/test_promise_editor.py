@@ -12,7 +12,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from geo.installation.init import read_promise_upload, save_promise_upload
-from geo.records.models import Actor, CommitmentKind, Responsible, TargetRule
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Actor
+from geo.records.promise import Responsible, TargetRule
 from geo.store import Session, Store
 from tests.common import demo_database, open_app_page
 from tests.markdown import shown

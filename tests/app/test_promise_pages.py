@@ -15,7 +15,8 @@ from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
 from geo.installation.init import save_promise_upload
-from geo.records.models import Activity, Actor, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Activity, Actor
 from geo.store import Store
 from geo.store import schema as t
 from tests.common import E0, N0, REPO_ROOT, aneby_copy, demo_database, local

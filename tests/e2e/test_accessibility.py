@@ -18,7 +18,8 @@ from app import PAGE_TABLE
 from geo.disclosure.audience import Audience
 from geo.exports.make import ExportFormat
 from geo.planning.use_cases import save_recurring
-from geo.records.models import Actor, Classification, CommitmentKind, PlaceKind
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import Actor, PlaceKind
 from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.store import Store
 from tests.common import run_cli

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import FrameLocator, Page
 
-from geo.records.models import Actor, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Actor
 from geo.records.periods import promise_year
 from geo.spatial.layers import load_map_data
 from geo.store import Store

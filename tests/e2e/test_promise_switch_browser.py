@@ -21,7 +21,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import initialise
-from geo.records.models import Activity, Actor, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Activity, Actor, Place, PlaceKind
 from geo.records.periods import promise_year_containing
 from geo.spatial.crs import to_sweref, to_wgs84
 from geo.spatial.layers import MapData, load_base_layers, load_map_data

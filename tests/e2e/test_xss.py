@@ -18,15 +18,8 @@ from playwright.sync_api import Page
 from shapely.geometry import box
 
 from geo.installation.init import initialise
-from geo.records.models import (
-    STOCKHOLM,
-    Activity,
-    Actor,
-    Classification,
-    CommitmentKind,
-    Place,
-    PlaceKind,
-)
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor, Place, PlaceKind
 from geo.store import Store
 from tests.e2e.conftest import (
     BASE_PATHS,

@@ -16,12 +16,11 @@ from shapely.geometry import Point
 
 from geo.disclosure import access
 from geo.errors import LofteskartanError, NotFoundError, PermissionDenied
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     Activity,
     Actor,
     BaseLayer,
-    Classification,
-    CommitmentKind,
     Finding,
     Place,
     PlaceKind,

@@ -16,7 +16,8 @@ from geo.files import activity_import
 from geo.files.activity_import import import_activities, parse_activity_file
 from geo.followup.status import status_report
 from geo.installation.init import save_promise_upload
-from geo.records.models import Actor, Classification, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
 from tests.common import ANEBY_PROMISE, REPO_ROOT, TRANAS_PROMISE_YAML, run_cli, table_counts
 

@@ -18,7 +18,8 @@ from geo.errors import NotFoundError
 from geo.followup.area import AREA_COLUMNS, area_json, area_status, area_table, areas_to_show
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import read_promise_upload
-from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor
 from geo.store import Store
 from tests.common import TRANAS_PROMISE_YAML, UMEA_PROMISE_YAML
 

@@ -14,7 +14,8 @@ import types
 import pytest
 from shapely.geometry import Point
 
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.store import Store
 from tests.trust import ADMIN_POLICE, PLANNER_POLICE, X0, Y0
 from tests.trust_workers import edit_rounds

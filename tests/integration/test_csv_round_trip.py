@@ -19,7 +19,8 @@ from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
 from geo.files.place_import import read_places, save_places
 from geo.installation.init import initialise
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.store import Store
 from tests.common import REPO_ROOT
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, OFFICE, PERIOD

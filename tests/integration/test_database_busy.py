@@ -19,7 +19,8 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from geo.errors import DatabaseBusy
-from geo.records.models import Actor, Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
 from tests.common import REPO_ROOT, SQUARE_100M
 

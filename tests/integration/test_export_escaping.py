@@ -19,7 +19,8 @@ from shapely.geometry import Point
 
 from geo.disclosure.audience import Audience, ExportRequest
 from geo.exports.make import ExportFormat, ExportOptions, load_export_data, render
-from geo.records.models import STOCKHOLM, Activity, Classification, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Place, PlaceKind
 from geo.store import Store
 from tests.export_fixtures import ACTOR, DOCUMENT, MADE_AT, MEETING, OFFICE, PERIOD, plant
 

@@ -15,7 +15,8 @@ from geo.followup.coverage import load_presence
 from geo.followup.heat import load_heat
 from geo.followup.status import status_report, status_rows
 from geo.records.indicators import Indicator
-from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor, Place, PlaceKind
 from geo.records.periods import Period, promise_year
 from geo.records.progress import commitment_for, commitment_match
 from geo.spatial.locations import points_from_rows

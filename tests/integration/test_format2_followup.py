@@ -20,7 +20,8 @@ from geo.followup.heat import load_heat
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity
-from geo.records.models import Activity, Actor, CommitmentKind, FileKind
+from geo.records.kinds import CommitmentKind, FileKind
+from geo.records.models import Activity, Actor
 from geo.records.pace import PaceStatus
 from geo.spatial.crs import to_wgs84
 from geo.spatial.layers import Bounds, load_map_data

@@ -12,7 +12,8 @@ from datetime import datetime, timedelta
 import pytest
 from shapely.geometry import Point, box
 
-from geo.records.models import Activity, Actor, Classification, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import Activity, Actor, Place, PlaceKind
 from geo.records.periods import promise_year
 from geo.spatial.layers import load_map_data
 from geo.store import Store

@@ -11,13 +11,8 @@ from geo.errors import PermissionDenied
 from geo.planning.next_year import next_year_promise, save_next_year
 from geo.planning.random_plan import RandomPlanSpec, TimeWindow
 from geo.planning.use_cases import save_random_plan, save_recurring
-from geo.records.models import (
-    Actor,
-    Classification,
-    CommitmentKind,
-    Place,
-    PlaceKind,
-)
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import Actor, Place, PlaceKind
 from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.store import Store
 

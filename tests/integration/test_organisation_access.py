@@ -20,7 +20,8 @@ from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import PermissionDenied
 from geo.exports.make import load_export_data
 from geo.installation.init import read_promise_upload
-from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor
 from geo.signin.users import find_user
 from geo.store import Store
 from geo.store import schema as t

@@ -11,14 +11,8 @@ from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from geo.followup.status import status_report
-from geo.records.models import (
-    Activity,
-    Actor,
-    Classification,
-    CommitmentKind,
-    PlannedActivity,
-    PlanStatus,
-)
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import Activity, Actor, PlannedActivity, PlanStatus
 from geo.records.periods import promise_year
 from geo.records.progress import progress, progress_by_tertial
 from geo.store import Store

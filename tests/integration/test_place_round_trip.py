@@ -34,7 +34,8 @@ from geo.exports.places import export_places
 from geo.files.place_import import Change, plan_import, read_places, save_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
 from geo.installation.init import initialise
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.store import Store
 from tests.common import REPO_ROOT, run_cli
 from tests.export_fixtures import ACTOR, MADE_AT, MEETING, PERIOD

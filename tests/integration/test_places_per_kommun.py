@@ -22,7 +22,8 @@ from geo.errors import ValidationError
 from geo.files.place_import import Change, plan_import
 from geo.files.place_rows import ImportedPlace
 from geo.planning.siting_use_case import siting_offer
-from geo.records.models import STOCKHOLM, Actor, BaseLayer, Place, PlaceKind, PromiseDocument
+from geo.records.models import STOCKHOLM, Actor, BaseLayer, Place, PlaceKind
+from geo.records.promise import PromiseDocument
 from geo.records.promise_file import load_promise_file
 from geo.spatial.layers import load_map_data
 from geo.store import Store

@@ -26,12 +26,11 @@ from geo.planning.use_cases import (
     save_random_plan,
     save_recurring,
 )
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
-    Classification,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Indicator,

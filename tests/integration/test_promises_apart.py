@@ -31,15 +31,8 @@ from geo.followup.hours import load_week_matrices
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import initialise
 from geo.planning.siting_inputs import store_demand_layers
-from geo.records.models import (
-    Activity,
-    Actor,
-    Classification,
-    CommitmentKind,
-    Finding,
-    PlannedActivity,
-    PlanStatus,
-)
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import Activity, Actor, Finding, PlannedActivity, PlanStatus
 from geo.records.periods import promise_year
 from geo.records.progress import tertial_slices
 from geo.spatial.layers import load_map_data

@@ -27,16 +27,8 @@ from geo.errors import ValidationError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import ExportFormat, load_export_data, make_export
 from geo.installation.init import initialise
-from geo.records.models import (
-    STOCKHOLM,
-    Activity,
-    Actor,
-    Classification,
-    CommitmentKind,
-    Finding,
-    Place,
-    PlaceKind,
-)
+from geo.records.kinds import Classification, CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor, Finding, Place, PlaceKind
 from geo.store import Store
 from tests.common import REPO_ROOT
 from tests.integration.test_cli import run_cli

@@ -19,16 +19,8 @@ from geo.planning.siting_inputs import (
     site_candidates,
     store_demand_layers,
 )
-from geo.records.models import (
-    STOCKHOLM,
-    Activity,
-    Actor,
-    BaseLayer,
-    CommitmentKind,
-    Place,
-    PlaceKind,
-    PlanStatus,
-)
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor, BaseLayer, Place, PlaceKind, PlanStatus
 from geo.store import Store
 from tests.common import TRANAS_PROMISE_YAML
 

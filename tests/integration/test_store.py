@@ -13,13 +13,12 @@ import sqlalchemy as sa
 from shapely.geometry import Point
 
 from geo.errors import ConflictError, SchemaError
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Activity,
     Actor,
     BaseLayer,
-    Classification,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Place,

@@ -12,7 +12,8 @@ from geo.cli import main
 from geo.errors import ValidationError
 from geo.installation.init import save_promise_upload
 from geo.planning.use_cases import log_activity, save_recurring, save_single
-from geo.records.models import STOCKHOLM, Activity, Actor, CommitmentKind, PlannedActivity
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Actor, PlannedActivity
 from geo.records.periods import Period, promise_years
 from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.store import Store

@@ -8,7 +8,8 @@ import pytest
 import shapely
 from shapely.geometry import Point
 
-from geo.records.models import Activity, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Activity, Place, PlaceKind
 from geo.spatial.activity_groups import ActivityGroup, ActivitySpots, group_activities
 from geo.spatial.crs import to_wgs84
 from geo.spatial.layers import bounds_of, group_collections

@@ -11,8 +11,9 @@ from geo.disclosure.rows import PeriodSummary, SummaryRow
 from geo.disclosure.summaries import _protect, protect_parts
 from geo.errors import ValidationError
 from geo.files.tabular import neutralise
-from geo.records.models import Commitment, CommitmentKind, Responsible
+from geo.records.kinds import CommitmentKind
 from geo.records.periods import Period
+from geo.records.promise import Commitment, Responsible
 from geo.swedish import iso_week, long_date, plain_number, week_text
 
 INSATS = Commitment(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from geo.records.models import Classification, CommitmentKind, PlaceNeed
+from geo.records.kinds import Classification, CommitmentKind, PlaceNeed
 
 K = CommitmentKind
 

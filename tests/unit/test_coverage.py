@@ -16,7 +16,8 @@ from geo.followup.coverage import (
     site_use,
     site_window,
 )
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Place, PlaceKind
 from geo.spatial.locations import points_from_activities
 
 # Two 100 m × 100 m central areas side by side, sharing the border x = 100.

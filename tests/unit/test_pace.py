@@ -6,9 +6,9 @@ from datetime import date, timedelta
 
 import pytest
 
-from geo.records.models import Target, TargetRule
 from geo.records.pace import PaceStatus, pace_forecast, share_passed
 from geo.records.periods import Period
+from geo.records.promise import Target, TargetRule
 
 # A 100-day year keeps the shares round: day 50 is exactly half-way.
 YEAR = Period(date(2024, 1, 1), date(2024, 4, 9), "Testår")

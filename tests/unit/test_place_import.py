@@ -14,7 +14,8 @@ from geo.exports.places import export_places
 from geo.files.crs import normalise_crs
 from geo.files.place_import import read_places
 from geo.installation.demo import ANEBY_E, ANEBY_N
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.records.places import PlaceContext
 from tests.common import REPO_ROOT
 

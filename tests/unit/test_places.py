@@ -7,7 +7,8 @@ from shapely.geometry import LineString, MultiPolygon, Point, Polygon, box
 
 from geo.errors import ValidationError
 from geo.installation.demo import ANEBY_E, ANEBY_N
-from geo.records.models import Classification, Place, PlaceKind
+from geo.records.kinds import Classification
+from geo.records.models import Place, PlaceKind
 from geo.records.place_attributes import clean_attributes, parse_classification, parse_kind
 from geo.records.place_facts import (
     PlaceFacts,

@@ -6,7 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from geo.records.models import Activity, CommitmentKind, PlannedActivity, PlanStatus
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Activity, PlannedActivity, PlanStatus
 from geo.records.periods import promise_year
 from geo.records.progress import (
     Tally,

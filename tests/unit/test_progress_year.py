@@ -6,19 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from geo.records.models import (
-    STOCKHOLM,
-    Activity,
-    Commitment,
-    CommitmentKind,
-    PlannedActivity,
-    PlanStatus,
-    Promise,
-    PromiseDocument,
-    Responsible,
-    Target,
-    TargetRule,
-)
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, PlannedActivity, PlanStatus
 from geo.records.periods import promise_year
 from geo.records.progress import (
     CommitmentMatch,
@@ -27,6 +16,14 @@ from geo.records.progress import (
     progress,
     progress_by_tertial,
     tertial_slices,
+)
+from geo.records.promise import (
+    Commitment,
+    Promise,
+    PromiseDocument,
+    Responsible,
+    Target,
+    TargetRule,
 )
 
 NARCOTICS = CommitmentKind.NARCOTICS_INTERVENTION

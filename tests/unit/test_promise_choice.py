@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from geo.errors import AmbiguousChoiceError, NotFoundError
-from geo.records.models import PromiseDocument
+from geo.records.promise import PromiseDocument
 from geo.records.promise_choice import choose_document, document_label
 from geo.records.promise_file import load_promise_file
 from tests.common import ANEBY_PROMISE

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from geo.errors import PromiseFileError
-from geo.records.models import CommitmentKind, Responsible, Target, TargetRule
+from geo.records.kinds import CommitmentKind
+from geo.records.promise import Responsible, Target, TargetRule
 from geo.records.promise_file import load_promise_file, parse_promise_text
 from tests.common import ANEBY_PROMISE, TRANAS_PROMISE_YAML, line_of
 

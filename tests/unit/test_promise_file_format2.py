@@ -7,17 +7,9 @@ from datetime import date
 import pytest
 
 from geo.errors import PromiseFileError
-from geo.records.models import (
-    Classification,
-    CommitmentKind,
-    FileKind,
-    PlaceNeed,
-    Responsible,
-    Target,
-    TargetPer,
-    TargetRule,
-)
+from geo.records.kinds import Classification, CommitmentKind, FileKind, PlaceNeed
 from geo.records.outcomes import fields_for, validate_outcome
+from geo.records.promise import Responsible, Target, TargetPer, TargetRule
 from geo.records.promise_file import load_promise_file, parse_promise_text
 from tests.common import ANEBY_PROMISE, REPO_ROOT, line_of
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from geo.planning.next_year import next_year_promise
-from geo.records.models import PromiseDocument, TargetRule
+from geo.records.promise import PromiseDocument, TargetRule
 from geo.records.promise_file import load_promise_file, parse_promise_text
 from geo.records.promise_writer import as_format_2, field_problems, promise_mapping, promise_text
 from tests.common import REPO_ROOT

@@ -17,11 +17,10 @@ from geo.disclosure.publish import (
     public_times,
     visible_classifications,
 )
+from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
     Actor,
-    Classification,
-    CommitmentKind,
     Place,
     PlaceKind,
     PlannedActivity,

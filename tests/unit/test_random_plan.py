@@ -8,7 +8,8 @@ import pytest
 
 from geo.errors import ValidationError
 from geo.planning.random_plan import RandomPlanSpec, TimeWindow, generate, planned_from_visits
-from geo.records.models import STOCKHOLM, Classification
+from geo.records.kinds import Classification
+from geo.records.models import STOCKHOLM
 
 TUESDAY_EVENING = TimeWindow(1, time(18), time(22))
 FRIDAY_NIGHT = TimeWindow(4, time(20), time(23, 30))

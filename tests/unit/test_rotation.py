@@ -15,7 +15,8 @@ from geo.planning.rotation import (
     planned_controls,
 )
 from geo.planning.siting import Candidate
-from geo.records.models import STOCKHOLM, CommitmentKind, PlanStatus
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, PlanStatus
 from geo.records.periods import Period
 
 SITES = [Candidate(f"plats:{i}", f"Plats {i}", 1000.0 * i, 0.0, place_id=i) for i in range(1, 6)]

@@ -8,9 +8,9 @@ import pytest
 
 from geo.errors import ValidationError
 from geo.planning.schedule import find_conflicts, plans_to_log, week_label, week_range
+from geo.records.kinds import CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
-    CommitmentKind,
     Finding,
     FindingStatus,
     Indicator,

@@ -21,7 +21,8 @@ from geo.planning.siting_inputs import (
     violation_count,
     violations_layer,
 )
-from geo.records.models import STOCKHOLM, Activity, CommitmentKind, Place, PlaceKind
+from geo.records.kinds import CommitmentKind
+from geo.records.models import STOCKHOLM, Activity, Place, PlaceKind
 
 WHEN = datetime(2024, 3, 6, 7, tzinfo=STOCKHOLM)
 

@@ -13,16 +13,10 @@ import pytest
 
 from geo.disclosure.audience import AudienceRules
 from geo.exports.meeting_pack import progress_text
-from geo.records.models import (
-    Commitment,
-    CommitmentKind,
-    Responsible,
-    Target,
-    TargetPer,
-    TargetRule,
-)
+from geo.records.kinds import CommitmentKind
 from geo.records.pace import PaceStatus
 from geo.records.periods import Period
+from geo.records.promise import Commitment, Responsible, Target, TargetPer, TargetRule
 from geo.records.targets import (
     half_year_slices,
     milestone_status,
