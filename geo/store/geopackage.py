@@ -14,20 +14,8 @@ from datetime import date, datetime
 from typing import Any
 
 import shapely
+import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
-from sqlalchemy import (
-    JSON,
-    Boolean,
-    Column,
-    Date,
-    DateTime,
-    Float,
-    Integer,
-    LargeBinary,
-    MetaData,
-    Table,
-)
-from sqlalchemy import String as SAString
 from sqlalchemy.types import UserDefinedType
 
 from geo.errors import LofteskartanError
@@ -86,13 +74,13 @@ class Declared(UserDefinedType):
 class Layout:
     """How one of our tables sits in the GeoPackage: its layer table and geometry column."""
 
-    table: Table
-    layer: Table
+    table: sa.Table
+    layer: sa.Table
     geometry: str | None  # the layer's geometry column, if any
     fid: str  # the integer primary key GeoPackage needs
 
 
-def layout_of(table: Table, into: MetaData) -> Layout:
+def layout_of(table: sa.Table, into: sa.MetaData) -> Layout:
     """The GeoPackage layer for `table`: same names, types that keep values exactly.
 
     GeoPackage wants an INTEGER PRIMARY KEY: a table whose key is one integer column keeps
@@ -101,18 +89,22 @@ def layout_of(table: Table, into: MetaData) -> Layout:
     geoms = [c.name for c in table.columns if isinstance(c.type, t.Geometry)]
     geometry = geoms[0] if geoms else None
     pk = list(table.primary_key.columns)
-    own = len(pk) == 1 and isinstance(pk[0].type, Integer) and not isinstance(pk[0].type, Boolean)
+    own = (
+        len(pk) == 1
+        and isinstance(pk[0].type, sa.Integer)
+        and not isinstance(pk[0].type, sa.Boolean)
+    )
     fid = pk[0].name if own else "gpkg_fid"
-    columns: list[Column] = [] if own else [Column(fid, Integer, primary_key=True)]
+    columns: list[sa.Column] = [] if own else [sa.Column(fid, sa.Integer, primary_key=True)]
     for column in table.columns:
         if column.name == fid:
-            columns.append(Column(fid, Integer, primary_key=True, autoincrement=False))
+            columns.append(sa.Column(fid, sa.Integer, primary_key=True, autoincrement=False))
         elif column.name == geometry:
             kind = column.type.geometry_type  # type: ignore[attr-defined]
-            columns.append(Column(column.name, Declared(kind)))
+            columns.append(sa.Column(column.name, Declared(kind)))
         else:
-            columns.append(Column(column.name, Declared(sql_type(column))))
-    return Layout(table, Table(table.name, into, *columns), geometry, fid)
+            columns.append(sa.Column(column.name, Declared(sql_type(column))))
+    return Layout(table, sa.Table(table.name, into, *columns), geometry, fid)
 
 
 def _iso(value: date) -> str:
@@ -159,19 +151,19 @@ _LAYER_GEOMETRY = _ColumnKind(t.Geometry, "GEOMETRY", gpkg_geometry, from_gpkg_g
 _OTHER_GEOMETRY = _ColumnKind(t.Geometry, "BLOB", _wkb, _from_wkb)
 # Checked in this order: the first whose types match serves the column.
 _COLUMN_KINDS = (
-    _ColumnKind(Boolean, "BOOLEAN", int, bool),
-    _ColumnKind(Integer, "INTEGER"),
-    _ColumnKind(Float, "DOUBLE"),
+    _ColumnKind(sa.Boolean, "BOOLEAN", int, bool),
+    _ColumnKind(sa.Integer, "INTEGER"),
+    _ColumnKind(sa.Float, "DOUBLE"),
     _ColumnKind(t.AwareDateTime, "TEXT", _iso, _aware_time),
-    _ColumnKind(DateTime, "TEXT", _iso, datetime.fromisoformat),
-    _ColumnKind(JSON, "TEXT", _json_text, json.loads),
-    _ColumnKind(SAString, "TEXT"),
-    _ColumnKind(Date, "DATE", _iso, date.fromisoformat),
-    _ColumnKind(LargeBinary, "BLOB"),
+    _ColumnKind(sa.DateTime, "TEXT", _iso, datetime.fromisoformat),
+    _ColumnKind(sa.JSON, "TEXT", _json_text, json.loads),
+    _ColumnKind(sa.String, "TEXT"),
+    _ColumnKind(sa.Date, "DATE", _iso, date.fromisoformat),
+    _ColumnKind(sa.LargeBinary, "BLOB"),
 )
 
 
-def _kind_of(column: Column, layer_geometry: str | None = None) -> _ColumnKind:
+def _kind_of(column: sa.Column, layer_geometry: str | None = None) -> _ColumnKind:
     """How `column` is kept in the GeoPackage (`layer_geometry`: the layer's geometry column)."""
     if isinstance(column.type, t.Geometry):
         return _LAYER_GEOMETRY if column.name == layer_geometry else _OTHER_GEOMETRY
@@ -184,26 +176,26 @@ def _kind_of(column: Column, layer_geometry: str | None = None) -> _ColumnKind:
     )
 
 
-def sql_type(column: Column) -> str:
+def sql_type(column: sa.Column) -> str:
     """The GeoPackage column type that keeps the value exactly."""
     return _kind_of(column).sql
 
 
-def to_file(column: Column, value: Any, layer_geometry: str | None) -> Any:
+def to_file(column: sa.Column, value: Any, layer_geometry: str | None) -> Any:
     """A value as read from the database, as it is written to the GeoPackage."""
     return None if value is None else _kind_of(column, layer_geometry).to_file(value)
 
 
-def from_file(column: Column, value: Any, layer_geometry: str | None) -> Any:
+def from_file(column: sa.Column, value: Any, layer_geometry: str | None) -> Any:
     """A GeoPackage value back as the database column wants it."""
     return None if value is None else _kind_of(column, layer_geometry).from_file(value)
 
 
-def info_table_in(into: MetaData) -> Table:
-    return Table(
+def info_table_in(into: sa.MetaData) -> sa.Table:
+    return sa.Table(
         INFO_TABLE,
         into,
-        Column("fid", Integer, primary_key=True),
-        Column("key", Declared("TEXT"), nullable=False, unique=True),
-        Column("value", Declared("TEXT"), nullable=False),
+        sa.Column("fid", sa.Integer, primary_key=True),
+        sa.Column("key", Declared("TEXT"), nullable=False, unique=True),
+        sa.Column("value", Declared("TEXT"), nullable=False),
     )
