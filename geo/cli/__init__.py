@@ -9,6 +9,7 @@ in one module per group: `geo.cli.admin` (init, serve, users, backup, restore),
 `geo.cli.status`, `geo.cli.sites` (suggest-sites), `geo.cli.imports` and `geo.cli.export`;
 what they share is in `geo.cli.common`. A new command is a registrar `register_x(sub)` in the
 module of its group, appended to `COMMANDS`, `IMPORT_COMMANDS` or `EXPORT_COMMANDS` below.
+Its help is its handler's docstring, in Swedish (`geo.cli.common.add_command`).
 
 This package is the command-line room: the exit codes, the Swedish usage messages and how
 arguments are read have their home here; the work itself is done by the other rooms of `geo`.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import inspect
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -134,10 +135,18 @@ def add_command(
     group: argparse._SubParsersAction,
     name: str,
     handler: Handler,
-    help_text: str,
+    help_text: str | None = None,
     description: str | None = None,
 ) -> argparse.ArgumentParser:
-    """Add the command `name` to `group`, run by `handler`; the caller adds its arguments."""
+    """Add the command `name` to `group`, run by `handler`; the caller adds its arguments.
+
+    Without `help_text` the help is the handler's docstring, in Swedish since the user reads
+    it: its first paragraph is the line in the command list, the rest the command's own
+    `--help` description. The text a user is shown then stands at the code it describes.
+    """
+    if help_text is None:
+        first, _, rest = inspect.cleandoc(handler.__doc__ or "").partition("\n\n")
+        help_text, description = " ".join(first.split()), " ".join(rest.split()) or None
     p: argparse.ArgumentParser = group.add_parser(name, help=help_text, description=description)
     p.set_defaults(handler=handler)
     return p

@@ -68,19 +68,17 @@ def _write_output(out: Path, data: bytes, public: bool) -> None:
 
 def register_places(group: argparse._SubParsersAction) -> None:
     """Add `export places`."""
-    p = add_command(
-        group,
-        "places",
-        _cmd_export_places,
-        "kommunens aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)",
-        "Skriver kommunens aktiva platser med samma kolumnnamn som importen, så att "
-        "filen kan läsas in igen. Filen är intern: den innehåller alla klassningar.",
-    )
+    p = add_command(group, "places", _cmd_export_places)
     p.add_argument("out", type=Path, metavar="UT.gpkg|UT.geojson")
     add_document_option(p, PLACES_DOCUMENT_HELP)
 
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
+    """kommunens aktiva platser till GeoPackage (.gpkg) eller GeoJSON (.geojson)
+
+    Skriver kommunens aktiva platser med samma kolumnnamn som importen, så att filen kan
+    läsas in igen. Filen är intern: den innehåller alla klassningar.
+    """
     from geo.exports.places import export_places
     from geo.records.kinds import Classification
     from geo.swedish import count as swedish_count

@@ -40,20 +40,18 @@ def _crs_option(p: argparse.ArgumentParser) -> None:
 
 def register_places(group: argparse._SubParsersAction) -> None:
     """Add `import places`."""
-    p = add_command(
-        group,
-        "places",
-        _cmd_import_places,
-        "platser från CSV (som Excel sparar den), GeoJSON eller GeoPackage",
-        "Läser in platser. Hela filen kontrolleras först; har en rad fel "
-        "importeras ingenting. Kolumnerna beskrivs i README.md och i data/templates/platser.csv.",
-    )
+    p = add_command(group, "places", _cmd_import_places)
     p.add_argument("file", type=Path, metavar="FIL")
     _crs_option(p)
     add_document_option(p, PLACES_DOCUMENT_HELP)
 
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
+    """platser från CSV (som Excel sparar den), GeoJSON eller GeoPackage
+
+    Läser in platser. Hela filen kontrolleras först; har en rad fel importeras ingenting.
+    Kolumnerna beskrivs i README.md och i data/templates/platser.csv.
+    """
     from geo.files.place_import import read_places, save_places
     from geo.records.places import load_place_context
 
@@ -81,14 +79,7 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
 
 def register_base_layer(group: argparse._SubParsersAction) -> None:
     """Add `import base-layer`."""
-    p = add_command(
-        group,
-        "base-layer",
-        _cmd_import_base_layer,
-        "ett baslager (vägar, byggnader, adresser) från GeoPackage eller GeoJSON",
-        "Läser in ett baslager som visas på kartan utan internet. Ett lager med "
-        "samma namn ersätts.",
-    )
+    p = add_command(group, "base-layer", _cmd_import_base_layer)
     p.add_argument("file", type=Path, metavar="FIL")
     p.add_argument("--name", required=True, metavar="NAMN", help="kort namn, t.ex. vagar")
     p.add_argument("--title", metavar="TEXT", help="namnet i kartans lagerlista")
@@ -102,6 +93,11 @@ def register_base_layer(group: argparse._SubParsersAction) -> None:
 
 
 def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
+    """ett baslager (vägar, byggnader, adresser) från GeoPackage eller GeoJSON
+
+    Läser in ett baslager som visas på kartan utan internet. Ett lager med samma namn
+    ersätts.
+    """
     from geo.files.base_layer_import import (
         BaseLayerOptions,
         import_base_layer,
@@ -126,19 +122,17 @@ def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
 
 def register_activities(group: argparse._SubParsersAction) -> None:
     """Add `import activities`."""
-    p = add_command(
-        group,
-        "activities",
-        _cmd_import_activities,
-        "genomförda aktiviteter från CSV (Excel) eller GeoJSON",
-        "Mall: data/templates/aktiviteter.csv. En felaktig rad och inget läses in; "
-        "samma fil två gånger lägger inte till något.",
-    )
+    p = add_command(group, "activities", _cmd_import_activities)
     p.add_argument("file", type=Path, metavar="FIL")
     add_document_option(p)
 
 
 def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
+    """genomförda aktiviteter från CSV (Excel) eller GeoJSON
+
+    Mall: data/templates/aktiviteter.csv. En felaktig rad och inget läses in; samma fil två
+    gånger lägger inte till något.
+    """
     from geo.files.activity_import import import_activities
 
     doc = chosen_document(store, args.document)
@@ -159,19 +153,17 @@ def _to_stderr(text: str) -> None:
 
 def register_events(imports: argparse._SubParsersAction) -> None:
     """Add `import events`."""
-    p = add_command(
-        imports,
-        "events",
-        _cmd_import_events,
-        "polisens händelser (polisen.se: API-JSON eller CSV)",
-        "Läs in händelser från polisen.se, antingen som API:ts JSON eller som "
-        "CSV med kolumnerna event_id, datetime, type, name, summary, url, api_location_name, "
-        "api_lat, api_lon, municipality_code. Händelser som redan finns hoppas över.",
-    )
+    p = add_command(imports, "events", _cmd_import_events)
     p.add_argument("file", type=Path, metavar="FIL", help="JSON- eller CSV-fil")
 
 
 def _cmd_import_events(args: argparse.Namespace, store: Store) -> int:
+    """polisens händelser (polisen.se: API-JSON eller CSV)
+
+    Läs in händelser från polisen.se, antingen som API:ts JSON eller som CSV med kolumnerna
+    event_id, datetime, type, name, summary, url, api_location_name, api_lat, api_lon,
+    municipality_code. Händelser som redan finns hoppas över.
+    """
     from geo.followup.events import import_events_file
 
     store.require_schema()

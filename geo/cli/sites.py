@@ -64,16 +64,7 @@ def _clock(text: str) -> time:
 
 def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
     """Add `suggest-sites`."""
-    p = add_command(
-        sub,
-        "suggest-sites",
-        _cmd_suggest_sites,
-        "föreslå trafikkontrollplatser som tillsammans täcker mest av efterfrågan",
-        "Väljer högst K platser bland kandidaterna så att så mycket som möjligt av "
-        "den viktade efterfrågan ligger inom RADIE meter från en vald plats (exakt lösning). "
-        "Kandidater: lagrade trafikkontrollplatser, --candidates och --road-layer. "
-        "Efterfrågan: --demand och --layer; utan dem lagren overtradelser och centrum.",
-    )
+    p = add_command(sub, "suggest-sites", _cmd_suggest_sites)
     p.add_argument("--k", type=int, required=True, metavar="K", help="högst så många platser")
     p.add_argument(
         "--radius", type=_metres, required=True, metavar="METER", help="täckningsradie i meter"
@@ -161,6 +152,13 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
 
 
 def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
+    """föreslå trafikkontrollplatser som tillsammans täcker mest av efterfrågan
+
+    Väljer högst K platser bland kandidaterna så att så mycket som möjligt av den viktade
+    efterfrågan ligger inom RADIE meter från en vald plats (exakt lösning). Kandidater:
+    lagrade trafikkontrollplatser, --candidates och --road-layer. Efterfrågan: --demand och
+    --layer; utan dem lagren overtradelser och centrum.
+    """
     from geo.files.siting_io import read_candidates, read_demand
     from geo.planning import siting
     from geo.planning import siting_inputs as inputs
