@@ -9,11 +9,10 @@ the same code (`geo.exports.meeting_pack.write_sections`) through an HTML writer
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
 from html import escape
 
 from geo.disclosure.rows import ExportData
-from geo.exports.meeting_pack import BADGE_RGB, printable, write_sections
+from geo.exports.meeting_pack import BADGE_RGB, Table, printable, write_sections
 from geo.swedish import stamp
 
 
@@ -51,18 +50,12 @@ class _Html:
             body = f"<em>{body}</em>"
         self.parts.append(f"<p>{body}</p>")
 
-    def rows(
-        self,
-        headings: Sequence[str],
-        body: Sequence[Sequence[str | bytes]],
-        widths: Sequence[float],
-        size: float = 8.5,
-    ) -> None:
+    def rows(self, table: Table) -> None:
         # "Tim-\nmar": the PDF's narrow columns break words by hand; a web page wraps itself.
-        words = [h.replace("-\n", "") for h in headings]
+        words = [h.replace("-\n", "") for h in table.headings]
         head = "".join(f'<th scope="col">{escape(w)}</th>' for w in words)
         lines = []
-        for values in body:
+        for values in table.body:
             cells = "".join(
                 f'<td><img src="data:image/jpeg;base64,{_base64(v)}" alt="Foto" width="90"></td>'
                 if isinstance(v, bytes)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Protocol, TypeVar
@@ -112,6 +112,19 @@ def outcome_text(row: SummaryRow, data: ExportData) -> str:
     return ", ".join(parts)
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table of the pack as both writers take it; a cell given as bytes is a photo (JPEG).
+
+    `widths` (mm) and `size` (pt) lay it out in the PDF; a web page sizes its columns itself.
+    """
+
+    headings: Sequence[str]
+    body: Sequence[Sequence[str | bytes]]
+    widths: Sequence[float]
+    size: float = 8.5
+
+
 class _Writer(Protocol):
     """What the pack's sections write with: the PDF (`_Pack`) or its HTML twin (`_Html`).
 
@@ -126,13 +139,7 @@ class _Writer(Protocol):
 
     def paragraph(self, text: str, size: float = 10, style: str = "") -> None: ...
 
-    def rows(
-        self,
-        headings: Sequence[str],
-        body: Sequence[Sequence[str | bytes]],
-        widths: Sequence[float],
-        size: float = 8.5,
-    ) -> None: ...
+    def rows(self, table: Table) -> None: ...
 
     def figure(self, png: bytes, alt: str, *, whole_page: bool = False) -> None: ...
 
@@ -239,28 +246,23 @@ class _Pack(FPDF):
             self.cell(0, 8, "", border="B", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(6)
 
-    def rows(
-        self,
-        headings: Sequence[str],
-        body: Sequence[Sequence[str | bytes]],
-        widths: Sequence[float],
-        size: float = 8.5,
-    ) -> None:
+    def rows(self, table: Table) -> None:
         """A table; a cell given as bytes is a picture (JPEG) filling the column's width."""
+        size = table.size
         self.set_font(FONT, size=size)
         with self.table(
-            col_widths=tuple(widths),
+            col_widths=tuple(table.widths),
             headings_style=HEADINGS,
             line_height=size * 0.5,
             text_align="LEFT",
             padding=1.2,
             v_align="TOP",
-        ) as table:
-            header = table.row()
-            for text in headings:
+        ) as drawn:
+            header = drawn.row()
+            for text in table.headings:
                 header.cell(text)
-            for values in body:
-                row = table.row()
+            for values in table.body:
+                row = drawn.row()
                 for value in values:
                     if isinstance(value, bytes):
                         row.cell(img=io.BytesIO(value), img_fill_width=True)
@@ -407,7 +409,7 @@ def _progress_pages(pdf: _Writer, data: ExportData) -> None:
             if internal:
                 values.insert(4, str(r.planned))
             body.append(values)
-        pdf.rows(headings, body, widths)
+        pdf.rows(Table(headings, body, widths))
     # A long internal period has many tertials: a table of at most six each, so the columns
     # stay readable (and fit the page) however long the period is.
     for first in range(0, len(data.tertials), TERTIALS_PER_TABLE):
@@ -422,7 +424,7 @@ def _progress_pages(pdf: _Writer, data: ExportData) -> None:
             + [count_text(t.row(r.commitment.id).done, data) for t in tertials]
             for r in data.summary.rows
         ]
-        pdf.rows(headings, body, [70, *[share] * len(tertials)])
+        pdf.rows(Table(headings, body, [70, *[share] * len(tertials)]))
 
 
 def _yearly_number(row: SummaryRow) -> int | None:
@@ -503,10 +505,12 @@ def _recent_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
             9,
         )
     pdf.rows(
-        ["Datum", "Tid", "Typ", "Plats", "Klassning", "Anteckning"],
-        [_activity_line(a) for a in listed],
-        [20, 22, 32, 44, 20, 42],
-        size=7.5,
+        Table(
+            ["Datum", "Tid", "Typ", "Plats", "Klassning", "Anteckning"],
+            [_activity_line(a) for a in listed],
+            [20, 22, 32, 44, 20, 42],
+            size=7.5,
+        )
     )
 
 
@@ -580,17 +584,19 @@ def _recent_rows(pdf: _Writer, data: ExportData) -> None:
         pdf.paragraph("Inga aktiviteter är loggade under tiden.", 10)
         return
     pdf.rows(
-        ["Aktivitet", "Genomförda", "Timmar", "Utfall"],
-        [
+        Table(
+            ["Aktivitet", "Genomförda", "Timmar", "Utfall"],
             [
-                r.commitment.kind.label,
-                count_text(r.done, data),
-                "–" if r.hours is None else number(r.hours, 1 if r.hours % 1 else 0),
-                outcome_text(r, data),
-            ]
-            for r in rows
-        ],
-        [55, 25, 20, 80],
+                [
+                    r.commitment.kind.label,
+                    count_text(r.done, data),
+                    "–" if r.hours is None else number(r.hours, 1 if r.hours % 1 else 0),
+                    outcome_text(r, data),
+                ]
+                for r in rows
+            ],
+            [55, 25, 20, 80],
+        )
     )
 
 
@@ -646,7 +652,7 @@ def _upcoming_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
             for p in data.upcoming
         ]
         if rows:
-            pdf.rows(["Vecka", "Plats", "Öppettider"], rows, [40, 70, 70])
+            pdf.rows(Table(["Vecka", "Plats", "Öppettider"], rows, [40, 70, 70]))
         else:
             pdf.paragraph("Inga planerade öppettider under perioden.", 10)
         return
@@ -670,9 +676,11 @@ def _upcoming_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
     shown = _capped(pdf, rows, "planerade aktiviteterna")
     if shown:
         pdf.rows(
-            ["Datum", "Tid", "Typ", "Plats", "Ansvarig", "Klassning"],
-            shown,
-            [22, 22, 36, 50, 30, 20],
+            Table(
+                ["Datum", "Tid", "Typ", "Plats", "Ansvarig", "Klassning"],
+                shown,
+                [22, 22, 36, 50, 30, 20],
+            )
         )
     else:
         pdf.paragraph("Inga planerade aktiviteter under perioden.", 10)
@@ -707,18 +715,20 @@ def _findings_page(pdf: _Writer, data: ExportData) -> None:
     if data.audience is Audience.PUBLIC:
         pdf.paragraph("Iakttagelser som inte är åtgärdade än, med ansvarig och status.", 10)
         pdf.rows(
-            ["Kategori", "Ansvarig", "Status", "Klart senast", "Vandring"],
-            [
+            Table(
+                ["Kategori", "Ansvarig", "Status", "Klart senast", "Vandring"],
                 [
-                    f.category,
-                    f.owner or "–",
-                    f.status.value,
-                    week_text_from_iso(f.due_week) if f.due_week else "–",
-                    week_text_from_iso(f.walk_week) if f.walk_week else "–",
-                ]
-                for f in findings
-            ],
-            [40, 40, 25, 40, 35],
+                    [
+                        f.category,
+                        f.owner or "–",
+                        f.status.value,
+                        week_text_from_iso(f.due_week) if f.due_week else "–",
+                        week_text_from_iso(f.walk_week) if f.walk_week else "–",
+                    ]
+                    for f in findings
+                ],
+                [40, 40, 25, 40, 35],
+            )
         )
         return
     pdf.paragraph("Iakttagelser som inte är åtgärdade än, med åtgärd, ansvarig och status.", 10)
@@ -742,7 +752,7 @@ def _findings_page(pdf: _Writer, data: ExportData) -> None:
         for row, f in zip(body, findings, strict=True):
             row.append(f.thumbnail or "–")
         widths = [24, 46, 26, 16, 22, 22, 24]
-    pdf.rows(headings, body, widths)
+    pdf.rows(Table(headings, body, widths))
 
 
 def _decisions_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
@@ -751,9 +761,11 @@ def _decisions_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
     pdf.paragraph("Närvarande (organisation och funktion):", 10)
     pdf.writing_lines(3)
     pdf.rows(
-        ["Nr", "Beslut", "Ansvarig", "Klart senast"],
-        [[str(n), "", "", ""] for n in range(1, 11)],
-        [10, 110, 35, 25],
-        size=14,
+        Table(
+            ["Nr", "Beslut", "Ansvarig", "Klart senast"],
+            [[str(n), "", "", ""] for n in range(1, 11)],
+            [10, 110, 35, 25],
+            size=14,
+        )
     )
     pdf.paragraph("Nästa samverkansmöte: ______________________", 10)
