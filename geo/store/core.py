@@ -165,8 +165,9 @@ class SessionCore:
         a planner who may see that classification (`_as_strict_as_place`, `_require`)."""
         self._require(Operation.PLAN)
         strict = self._as_strict_as_place(records)
-        for r in strict:
-            self._require(Operation.PLAN, r.classification)
+        # Once per classification, not per record: an import checks tens of thousands.
+        for classification in {r.classification for r in strict}:
+            self._require(Operation.PLAN, classification)
         return strict
 
     def _as_strict_as_walk(self, finding: Finding) -> Finding:
