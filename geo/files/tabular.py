@@ -231,6 +231,7 @@ def _records(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
         raise ImportFileError(f"{name}, rad {line}: trasig CSV ({exc}).") from None
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)([.,]\d+)?$")
 
 
@@ -240,10 +241,11 @@ def parse_number(text: str, where: str) -> float:
     `where` is prefixed to the message, e.g. "fil.csv, rad 4, kolumn lat".
     """
     cleaned = text.strip()
-    if not _NUMBER.match(cleaned):
-        raise ImportFileError(f'{where}: "{text}" är inget tal.')
-    cleaned = re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", ".")
-    value = float(cleaned)
+    if not _PLAIN_NUMBER.fullmatch(cleaned):  # most cells have no spaces to take out
+        if not _NUMBER.match(cleaned):
+            raise ImportFileError(f'{where}: "{text}" är inget tal.')
+        cleaned = re.sub(r"[ \u00a0\u202f]", "", cleaned)
+    value = float(cleaned.replace(",", "."))
     if not math.isfinite(value):  # 400 digits make float() return inf, not an error
         raise ImportFileError(f'{where}: "{text}" är ett för stort tal.')
     return value
