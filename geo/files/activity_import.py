@@ -454,16 +454,28 @@ class FileReading:
             for c, point in zip(checked, _points(checked), strict=True)
         ]
         self.handed_over += len(chunk)
-        if self.context is None:
-            return chunk
-        for item in chunk:
-            if item.activity.geometry is None:
-                continue
-            for warning in place_warnings(item.activity.geometry, self.context, "Aktiviteten"):
-                self.outside_total += 1
-                if len(self.outside) < MAX_MESSAGES:
-                    self.outside.append(f"{self.name}, {item.row}: {warning}")
+        if self.context is not None:
+            self._warn_outside(self.context, chunk)
         return chunk
+
+    def _warn_outside(self, context: PlaceContext, chunk: Sequence[ImportedActivity]) -> None:
+        """Count the chunk's activities outside every kommun boundary and word the first."""
+        located = [item for item in chunk if item.activity.geometry is not None]
+        geometries = np.array([item.activity.geometry for item in located], dtype=object)
+        covered = np.zeros(len(located), dtype=bool)
+        for _, boundary in context.kommuner:  # the whole chunk against a boundary at once
+            covered |= shapely.covers(boundary, geometries)
+        for item, inside in zip(located, covered, strict=True):
+            if inside:
+                continue
+            # Outside every boundary is what `place_warnings` warns about; its wording (the
+            # distance to the boundary) is worked out only for the warnings shown.
+            self.outside_total += 1
+            if len(self.outside) < MAX_MESSAGES:
+                geometry = item.activity.geometry
+                assert geometry is not None  # located
+                for warning in place_warnings(geometry, context, "Aktiviteten"):
+                    self.outside.append(f"{self.name}, {item.row}: {warning}")
 
     def warnings(self) -> tuple[str, ...]:
         """The place warning for the first activities outside the kommun, and how many more."""

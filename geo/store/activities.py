@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -118,26 +119,61 @@ class Activities(SessionCore):
         """
         self._require(Operation.PLAN)
         document_id = self._document_for(document_id)
-        stamp = self._stamp(True)
+        # The same for every row: who, when, which promise, the first version.
+        common = self._stamp(True) | {"document_id": document_id, "version": 1}
         added = 0
         for chunk in chunks:
             activities = self._plannable([a for a, _ in chunk])
             for first in range(0, len(activities), BULK_ROWS):
                 rows = [
-                    ACTIVITY_ROWS.values(a)
-                    | {"document_id": document_id, "source_ref": ref}
-                    | stamp
+                    ACTIVITY_ROWS.values(a) | {"source_ref": ref}
                     for a, (_, ref) in zip(
                         activities[first : first + BULK_ROWS],
                         chunk[first : first + BULK_ROWS],
                         strict=True,
                     )
                 ]
-                self.conn.execute(insert(t.activities), rows)
+                self._insert_many(rows, common)
             added += len(activities)
         if added:
             self._audit("import", "activities", None, None, {"added": added, **(source or {})})
         return added
+
+    def _insert_many(self, rows: Sequence[Mapping[str, Any]], common: Mapping[str, Any]) -> None:
+        """INSERT activity rows (all with the same columns, plus `common` in every one)
+        through the driver's executemany.
+
+        `conn.execute(insert(...), rows)` builds and converts every row's parameters one by
+        one in SQLAlchemy, which cost more than writing them (a profile of an import of
+        20,000 rows: 1.1 s of 1.5 s). Here the statement is compiled once, each column's
+        conversion (times to UTC, outcome to JSON, geometry to WKB) is looked up once and
+        run down the column, and the values every row shares are converted once.
+        """
+        keys = list(rows[0])
+        dialect = self.conn.dialect
+        compiled = insert(t.activities).compile(dialect=dialect, column_keys=[*keys, *common])
+
+        def converter(key: str) -> Callable[[Any], Any] | None:
+            return t.activities.c[key].type.dialect_impl(dialect).bind_processor(dialect)
+
+        columns: dict[str, Iterable[Any]] = {}
+        for key in keys:
+            convert = converter(key)
+            values = [row[key] for row in rows]
+            columns[key] = values if convert is None else [convert(v) for v in values]
+        # The statement's own values (the SRID given to ST_GeomFromWKB), then the shared ones.
+        fixed = {k: v for k, v in compiled.params.items() if k not in columns}
+        for key, value in common.items():
+            convert = converter(key)
+            fixed[key] = value if convert is None else convert(value)
+        names = list(compiled.positiontup or []) if compiled.positional else list(compiled.params)
+        cells = (
+            columns[n] if n in columns else itertools.repeat(fixed[n], len(rows)) for n in names
+        )
+        params: list[Any] = list(zip(*cells, strict=False))
+        if not compiled.positional:
+            params = [dict(zip(names, values, strict=True)) for values in params]
+        self.conn.exec_driver_sql(compiled.string, params)
 
     def imported_rows(self, prefixes: Sequence[str], document_id: str | None = None) -> int:
         """How many activities (of `document_id`, if given) have an import reference that
