@@ -60,6 +60,7 @@ from geo.records.models import (
 )
 from geo.records.outcomes import (
     ALL_OUTCOME_NAMES,
+    OutcomeProblem,
     completed_outcome,
     fields_for,
     outcome_names,
@@ -524,6 +525,22 @@ class _PromiseRules:
         # commitments on every row (a quarter of the time per row went to asking again).
         self.kind = functools.lru_cache(maxsize=256)(doc.kind)
         self.chosen = functools.lru_cache(maxsize=256)(self.choose)
+        self.in_promise = functools.lru_cache(maxsize=65_536)(self._in_promise)
+        self.outcome = functools.lru_cache(maxsize=65_536)(self._outcome)
+
+    def _in_promise(self, start: datetime) -> bool:
+        """True when `start` falls in a follow-up year of the promise (`promise_year_of`)."""
+        day = start.astimezone(STOCKHOLM).date()
+        return any(year.contains(day) for year in self.years)
+
+    def _outcome(
+        self, kind: Kind, items: tuple[tuple[str, float], ...]
+    ) -> tuple[tuple[OutcomeProblem, ...], Mapping[str, float]]:
+        """A row's outcome checked (`outcome_problems`) and, when right, completed; small
+        counts repeat from row to row, so each distinct outcome is checked once."""
+        values = dict(items)
+        problems = tuple(outcome_problems(kind, values))
+        return problems, {} if problems else completed_outcome(kind, values)
 
     def commitment_id(self, kind: Kind, named: str, where: str, check: _Checker) -> str | None:
         """The row's `aktivitet` as a commitment id (or None); a row counting toward none
@@ -627,9 +644,11 @@ def _parse_record(
                 outcome[column] = parse_number(value, "x")
             except ImportFileError:
                 check.add(where, column, f'"{value}" är inget tal')
+    completed: Mapping[str, float] = {}
     if kind is not None:
-        allowed = [f.name for f in fields_for(kind)]
-        for problem in outcome_problems(kind, outcome):
+        problems, completed = rules.outcome(kind, tuple(outcome.items()))
+        allowed = [f.name for f in fields_for(kind)] if problems else []
+        for problem in problems:
             message = problem.message
             if problem.field not in allowed:
                 message = f"hör inte till typen {kind.value} (tillåtna: {', '.join(allowed)})"
@@ -644,7 +663,7 @@ def _parse_record(
         times["slut"],
         commitment_id=commitment_id,
         place_id=place.id if place else None,
-        outcome=completed_outcome(kind, outcome),  # checked above by outcome_problems
+        outcome=completed,  # the Activity keeps its own copy
         classification=classification,
         note=cells.get("anteckning", ""),
     )
@@ -698,9 +717,9 @@ def _points(rows: Sequence[_Checked]) -> list[BaseGeometry | None]:
 
 def _check_in_promise(start: datetime, rules: _PromiseRules, where: str, check: _Checker) -> None:
     """A row outside every follow-up year of its promise would be stored and counted nowhere."""
-    day = start.astimezone(STOCKHOLM).date()
-    doc = rules.doc
-    if not any(year.contains(day) for year in rules.years):  # `promise_year_of`, years kept
+    if not rules.in_promise(start):
+        day = start.astimezone(STOCKHOLM).date()
+        doc = rules.doc
         side = "före" if day < doc.period_start else "efter"
         check.add(
             where,

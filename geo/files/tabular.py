@@ -210,15 +210,17 @@ def stream_table(stream: BinaryIO, name: str) -> TableStream:
 def _rows(records: Iterator[list[str]], columns: tuple[str, ...], name: str) -> Iterator[Row]:
     """The data rows after the header, numbered as Excel shows them."""
     for number, record in enumerate(records, start=2):
-        if not any(cell.strip() for cell in record):
+        joined = "".join(record)
+        if not joined.strip():
             continue  # Excel leaves empty lines at the end
         if len(record) > len(columns):
             raise ImportFileError(
                 f"{name}, rad {number}: {len(record)} värden men bara {len(columns)} kolumner "
                 "(fel avgränsare eller ett semikolon i en text utan citattecken?)."
             )
-        # Every importer reads cells from here: a `'` our export added is dropped for all.
-        cells = (unneutralise(cell) for cell in record)
+        # Every importer reads cells from here: a `'` our export added is dropped for all
+        # (looked for in the whole row first: most rows have none).
+        cells = (unneutralise(cell) for cell in record) if "'" in joined else record
         yield Row(number, dict(zip(columns, cells, strict=False)))
 
 

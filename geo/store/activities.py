@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
+import numpy as np
+import shapely
 from sqlalchemy import func, insert, select
 
 from geo.disclosure.access import Operation
@@ -160,7 +162,10 @@ class Activities(SessionCore):
         for key in keys:
             convert = converter(key)
             values = [row[key] for row in rows]
-            columns[key] = values if convert is None else [convert(v) for v in values]
+            if isinstance(t.activities.c[key].type, t.Geometry):  # WKB for all in one call
+                columns[key] = list(shapely.to_wkb(np.array(values, dtype=object)))
+            else:
+                columns[key] = values if convert is None else [convert(v) for v in values]
         # The statement's own values (the SRID given to ST_GeomFromWKB), then the shared ones.
         fixed = {k: v for k, v in compiled.params.items() if k not in columns}
         for key, value in common.items():
