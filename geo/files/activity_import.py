@@ -72,7 +72,7 @@ from geo.records.progress import commitment_chooser
 from geo.spatial.coords import CoordinateSystem, classify, one_system
 from geo.spatial.crs import SWEREF99TM, WGS84, to_sweref, transform_xy
 from geo.store import Store
-from geo.swedish import count
+from geo.swedish import count, number
 
 BASE_COLUMNS = (
     "typ",
@@ -424,7 +424,7 @@ class FileReading:
             if self.progress is not None and self.checked % PROGRESS_ROWS == 0:
                 self.progress(
                     f"{self.name}: {count(self.checked, 'rad', 'rader')} kontrollerade, "
-                    f"{self.handed_over} skrivna …"
+                    f"{number(self.handed_over)} skrivna …"
                 )
             checked = _parse_record(record, self.check, self.by_name, self.rules)
             if self.check.total:
