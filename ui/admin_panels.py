@@ -157,7 +157,7 @@ def base_layer_panel(actor: Actor) -> None:
                 ),
             )
             message = import_base_layer(
-                get_store(), actor, source, progress_bar("Sparar baslagrets objekt …")
+                get_store(), actor, source, progress=progress_bar("Sparar baslagrets objekt …")
             )
         except LofteskartanError as exc:
             st.error(plain(exc))

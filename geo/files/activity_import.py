@@ -172,7 +172,7 @@ class ImportResult:
             text += f" i {self.promise}"
         if self.already_there:
             text += (
-                f", {self.already_there} fanns redan "
+                f", {number(self.already_there)} fanns redan "
                 "(samma fil och rad har lästs in för det här löftet förut)"
             )
         return text + "."
@@ -359,7 +359,7 @@ def parse_activity_file(
     """
     ACTIVITIES_LIMIT.check(len(data), name)
     digest = hashlib.sha256(data).hexdigest()
-    reading = FileReading(name, digest, doc, places, context, progress)
+    reading = FileReading(name, digest, doc, places, context=context, progress=progress)
     items = [item for chunk in reading.chunks(io.BytesIO(data)) for item in chunk]
     return ParsedFile(name, digest, tuple(items), reading.warnings())
 
@@ -390,6 +390,7 @@ class FileReading:
         digest: str,
         doc: PromiseDocument,
         places: Sequence[Place],
+        *,
         context: PlaceContext | None = None,
         progress: Callable[[str], None] | None = None,
     ) -> None:
@@ -805,7 +806,7 @@ def import_activities(
         context = load_place_context(s, doc.kommunkod)
         # Only the promise's kommun's places: a name another kommun uses is an unknown place.
         places = s.list_places(include_retired=True, kommunkod=doc.kommunkod)
-        reading = FileReading(path.name, digest, doc, places, context, progress)
+        reading = FileReading(path.name, digest, doc, places, context=context, progress=progress)
         with path.open("rb") as stream:
             chunks = (
                 [(item.activity, item.source_ref) for item in chunk]

@@ -147,6 +147,7 @@ def import_base_layer(
     store: Store,
     actor: Actor,
     source: BaseLayerFile,
+    *,
     progress: Callable[[int, int], None] | None = None,
 ) -> str:
     """Store a read base layer (replacing one of the same name) and say what was done;

@@ -207,6 +207,22 @@ class Activities(SessionCore):
             params = [dict(zip(names, values, strict=True)) for values in params]
         self.conn.exec_driver_sql(compiled.string, params)
 
+    def _sqlite_imported_rows(self, query: Any, prefix: str, document_id: str | None) -> int:
+        """`imported_rows` for one prefix on SQLite, through the import reference's index.
+
+        LIKE with ESCAPE cannot use an index, and the promise's own index reads all its rows
+        (a file imported before took 12 s to be known at a million rows). The same rows are
+        a range in SQLite's byte order (BINARY), which its unique index finds; the promise is
+        then compared as a value (`|| ''`), so SQLite does not choose its index instead.
+        PostgreSQL is left to its planner: its collation may order text otherwise.
+        """
+        a = t.activities
+        after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        query = query.where(a.c.source_ref >= prefix, a.c.source_ref < after)
+        if document_id is not None:
+            query = query.where(a.c.document_id.concat("") == document_id)
+        return self.conn.scalar(query) or 0
+
     def imported_rows(self, prefixes: Sequence[str], document_id: str | None = None) -> int:
         """How many activities (of `document_id`, if given) have an import reference that
         starts with one of `prefixes`: the rows of one file, by its hash."""
@@ -215,5 +231,8 @@ class Activities(SessionCore):
         for prefix in prefixes:
             query = select(func.count()).select_from(a)
             query = query.where(a.c.source_ref.startswith(prefix, autoescape=True))
+            if self.backend == "sqlite" and prefix:
+                total += self._sqlite_imported_rows(query, prefix, document_id)
+                continue
             total += self.conn.scalar(self._of_document(query, a, document_id)) or 0
         return total

@@ -68,7 +68,7 @@ def test_a_base_layer_reports_its_features_as_they_are_written(
         path, engine="pyogrio"
     )
     progress = Calls()
-    import_base_layer(store, ACTOR, read_base_layer(path, "adresser"), progress)
+    import_base_layer(store, ACTOR, read_base_layer(path, "adresser"), progress=progress)
     assert progress.calls == [(3, 10), (6, 10), (9, 10), (10, 10)]
 
 
