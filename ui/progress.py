@@ -12,6 +12,7 @@ from collections.abc import Callable
 import streamlit as st
 
 from geo.swedish import number
+from ui.text import plain
 
 
 def progress_bar(text: str) -> Callable[[int, int], None]:
@@ -20,7 +21,7 @@ def progress_bar(text: str) -> Callable[[int, int], None]:
     The bar is redrawn only when its whole percent changes: a place file reports every row,
     and 10,000 redraws would cost more than the writing.
     """
-    bar = st.progress(0, text=text)
+    bar = st.progress(0, text=plain(text))
     shown = -1
 
     def report(done: int, total: int) -> None:
@@ -28,6 +29,6 @@ def progress_bar(text: str) -> Callable[[int, int], None]:
         percent = min(100, 100 * done // total) if total else 100
         if percent != shown:
             shown = percent
-            bar.progress(percent, text=f"{text} {number(done)} av {number(total)}")
+            bar.progress(percent, text=plain(f"{text} {number(done)} av {number(total)}"))
 
     return report

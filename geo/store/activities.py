@@ -101,6 +101,7 @@ class Activities(SessionCore):
         `source_refs` gives each its import reference (see `imported_rows`), `source` what
         the audit entry says they came from (a file's name and hash).
         """
+        self._require(Operation.PLAN)  # before the pairs are made (again in the chunks)
         refs = list(source_refs) if source_refs is not None else [None] * len(activities)
         pairs = list(zip(activities, refs, strict=True))
         chunks = (pairs[first : first + BULK_ROWS] for first in range(0, len(pairs), BULK_ROWS))
@@ -152,7 +153,7 @@ class Activities(SessionCore):
 
     @contextmanager
     def _large_page_cache(self) -> Iterator[None]:
-        """On SQLite, a 64 MB page cache while many rows are written, then the old one back.
+        """On SQLite, a 64 MB page cache while many rows are written, then the default again.
 
         Each row adds to the activities' indexes (its import reference among them) at no
         particular place, and with SQLite's default 2 MB cache a 100,000-row import read and
@@ -161,12 +162,13 @@ class Activities(SessionCore):
         if self.backend != "sqlite":
             yield
             return
-        before = self.conn.exec_driver_sql("PRAGMA cache_size").scalar()
-        self.conn.exec_driver_sql(f"PRAGMA cache_size = {-64 * 1024}")  # in KiB when negative
+        # Negative: in KiB. A PRAGMA takes no bound values, so both sizes are written out;
+        # the engine keeps SQLite's default (-2000) and the session's connection goes back to it.
+        self.conn.exec_driver_sql("PRAGMA cache_size = -65536")
         try:
             yield
         finally:
-            self.conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or -2000)}")
+            self.conn.exec_driver_sql("PRAGMA cache_size = -2000")
 
     def _insert_many(self, rows: Sequence[Mapping[str, Any]], common: Mapping[str, Any]) -> None:
         """INSERT activity rows (all with the same columns, plus `common` in every one)
