@@ -9,6 +9,7 @@ from geo.errors import LofteskartanError
 from geo.followup.events import SOURCE_TEXT, import_events_bytes, load_situation, type_by_month
 from geo.swedish import count
 from ui.entry import through_app
+from ui.progress import progress_bar
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, show_table
 
@@ -66,7 +67,9 @@ with st.expander("Läs in händelser från polisen.se"):
     upload = st.file_uploader("Fil", type=["json", "csv"], key="events_file")
     if upload is not None and st.button("Läs in", key="events_import"):
         try:
-            result = import_events_bytes(store, actor, upload.getvalue(), upload.name)
+            result = import_events_bytes(
+                store, actor, upload.getvalue(), upload.name, progress_bar("Sparar händelserna …")
+            )
         except LofteskartanError as exc:
             st.error(plain(exc))
         else:

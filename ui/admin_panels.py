@@ -14,6 +14,7 @@ from geo.files.limits import Limits, read_stream
 from geo.installation.init import read_promise_upload, save_promise_upload
 from geo.records.models import Actor
 from geo.swedish import count
+from ui.progress import progress_bar
 from ui.state import get_store
 from ui.text import plain, show_table
 from ui.uploads import read_upload
@@ -155,7 +156,9 @@ def base_layer_panel(actor: Actor) -> None:
                     layer.strip() or None,
                 ),
             )
-            message = import_base_layer(get_store(), actor, source)
+            message = import_base_layer(
+                get_store(), actor, source, progress=progress_bar("Sparar baslagrets objekt …")
+            )
         except LofteskartanError as exc:
             st.error(plain(exc))
             return

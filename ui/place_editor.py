@@ -45,6 +45,7 @@ from ui.base_layers import base_layers
 from ui.place_keyboard import chosen_marker
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.place_payloads import Drawing, clicked_place, drawn_shape
+from ui.progress import progress_bar
 from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
@@ -424,7 +425,13 @@ def import_panel(context: PlaceContext, view: MapView) -> None:
     ):
         try:
             with get_store().session(current_actor()) as s:
-                saved = save_places(s, result.places, result.name, view.kommunkod)
+                saved = save_places(
+                    s,
+                    result.places,
+                    result.name,
+                    view.kommunkod,
+                    progress_bar("Sparar platserna …"),
+                )
         except LofteskartanError as exc:
             st.error(plain(exc))
             return

@@ -1,6 +1,7 @@
 """`lofteskartan import WHAT FILE`: places, base layers, activities and police events.
 
-Each importer reads and checks the whole file before it writes anything (see the brief's
+Each importer checks the whole file before anything is kept (the activity import writes a
+CSV file in chunks inside one transaction that a bad row rolls back; see the brief's
 import rule); `geo.cli.IMPORT_COMMANDS` lists the registrars below.
 """
 

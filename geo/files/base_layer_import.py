@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,12 +143,19 @@ def read_base_layer(
     return BaseLayerFile(record, list(zip(props, geometries, strict=True)), source_crs, without)
 
 
-def import_base_layer(store: Store, actor: Actor, source: BaseLayerFile) -> str:
-    """Store a read base layer (replacing one of the same name) and say what was done."""
+def import_base_layer(
+    store: Store,
+    actor: Actor,
+    source: BaseLayerFile,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> str:
+    """Store a read base layer (replacing one of the same name) and say what was done;
+    `progress` is told (written, all) as its features are written."""
     store.require_schema()
     with store.session(actor) as s:
         replaced = any(layer.name == source.layer.name for layer in s.base_layers())
-        s.replace_base_layer(source.layer, source.features)
+        s.replace_base_layer(source.layer, source.features, progress)
     verb = "ersattes" if replaced else "lästes in"
     skipped = (
         f" {source.without_geometry} objekt utan geometri hoppades över."

@@ -23,7 +23,7 @@ numbers and shown to the user before importing; `crs=` overrides it (the command
 from __future__ import annotations
 
 import enum
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -341,10 +341,12 @@ def save_places(
     places: Sequence[ImportedPlace],
     name: str = "Filen",
     kommunkod: str | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SaveResult:
     """Apply `plan_import` in the session's one unit of work: add the new places, change
     and retire the stored ones the file names by `id`, and leave the rest. New places belong
-    to the kommun they lie in, else to `kommunkod` (see `Session.add_place`).
+    to the kommun they lie in, else to `kommunkod` (see `Session.add_place`). `progress` is
+    told (rows done, all rows) after each row.
 
     Importing the same file twice changes nothing the second time. `name` names the file
     in messages. Raises ImportFileError (nothing written) when any row cannot be applied.
@@ -353,7 +355,7 @@ def save_places(
     added: list[Place] = []
     updated: list[Place] = []
     retired: list[Place] = []
-    for row in plan.rows:
+    for done, row in enumerate(plan.rows, start=1):
         if row.change is Change.NEW:
             added.append(session.add_place(row.place, kommunkod))
         elif row.change is Change.CHANGED:
@@ -361,6 +363,8 @@ def save_places(
         elif row.change is Change.RETIRE:
             place = session.update_place(row.place) if row.fields else row.place
             retired.append(session.retire_place(place.id or 0, place.version))
+        if progress is not None:
+            progress(done, len(plan.rows))
     return SaveResult(
         tuple(added),
         tuple(r.item.where for r in plan.of(Change.SAME)),

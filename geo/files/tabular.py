@@ -8,12 +8,14 @@ row 1), so the planner can find the cell.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import BinaryIO
 
 from geo.errors import ImportFileError
 from geo.files.limits import FileLimit, check_magic, check_size
@@ -77,26 +79,63 @@ class Table:
     delimiter: str
 
 
-def decode(data: bytes, name: str) -> tuple[str, str]:
-    """Text and encoding: UTF-8 (with or without BOM), else Windows-1252."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        try:
-            return data[3:].decode("utf-8", errors="strict"), "utf-8-sig"
-        except UnicodeDecodeError as exc:  # the BOM promises UTF-8: do not guess further
-            raise ImportFileError(
-                f"{name}: filen säger att den är UTF-8, men byte {exc.start + 4} är det inte. "
-                'Spara filen igen som "CSV UTF-8" och försök på nytt.'
-            ) from None
+# How much of a file the encoding check and the row reader hold at a time.
+READ_BYTES = 1024 * 1024
+
+
+def text_encoding(stream: BinaryIO, name: str) -> str:
+    """ "utf-8-sig", "utf-8" or "cp1252": what the whole stream decodes as, read in pieces.
+
+    A million-row file is read once in `READ_BYTES` pieces instead of being decoded into
+    one text (two copies of the file at the peak); the stream is left where it started.
+    """
+    start = stream.tell()
     try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
+        if stream.read(3) == b"\xef\xbb\xbf":
+            offset = _decode_error(stream, "utf-8")
+            if offset is not None:  # the BOM promises UTF-8: do not guess further
+                raise ImportFileError(
+                    f"{name}: filen säger att den är UTF-8, men byte {offset + 4} är det inte. "
+                    'Spara filen igen som "CSV UTF-8" och försök på nytt.'
+                )
+            return "utf-8-sig"
+        stream.seek(start)
+        if _decode_error(stream, "utf-8") is None:
+            return "utf-8"
+        stream.seek(start)
+        if _decode_error(stream, "cp1252") is None:
+            return "cp1252"
         raise ImportFileError(
             f"{name}: filen går inte att läsa som text (varken UTF-8 eller Windows-1252)."
-        ) from None
+        )
+    finally:
+        stream.seek(start)
+
+
+def _decode_error(stream: BinaryIO, encoding: str) -> int | None:
+    """Where the rest of `stream` first fails to decode as `encoding` (bytes), or None."""
+    decoder = codecs.getincrementaldecoder(encoding)("strict")
+    offset = 0
+    while True:
+        piece = stream.read(READ_BYTES)
+        try:
+            decoder.decode(piece, final=not piece)
+        except UnicodeDecodeError as exc:
+            return offset + exc.start
+        if not piece:
+            return None
+        offset += len(piece)
+
+
+@dataclass(frozen=True)
+class TableStream:
+    """A CSV file read one row at a time: column names and its rows (to be read once)."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: Iterator[Row]
+    encoding: str
+    delimiter: str
 
 
 def read_table(data: bytes, name: str, limit: FileLimit | None = None) -> Table:
@@ -120,24 +159,38 @@ def read_table(data: bytes, name: str, limit: FileLimit | None = None) -> Table:
         check_size(len(data), name)
     else:
         limit.check(len(data), name)
-    check_magic(data[:512], name, ".csv")
-    if b"\x00" in data[:4096]:
+    table = stream_table(io.BytesIO(data), name)
+    return Table(name, table.columns, tuple(table.rows), table.encoding, table.delimiter)
+
+
+def stream_table(stream: BinaryIO, name: str) -> TableStream:
+    """Read CSV from a seekable binary stream one row at a time, as `read_table` reads it.
+
+    The caller checks the file's size first. The header is read and checked here; a broken
+    row further down raises ImportFileError while `rows` is read, so a caller that writes
+    as it reads must do so in a transaction it can roll back (`import_activities` does).
+    """
+    head = stream.read(4096)
+    stream.seek(0)
+    check_magic(head[:512], name, ".csv")
+    if b"\x00" in head:
         raise ImportFileError(f"{name}: filen är inte en textfil (CSV).")
-    text, encoding = decode(data, name)
-    if not text.strip():
+    encoding = text_encoding(stream, name)
+    # newline="" as the csv module asks: a line break inside a quoted cell stays in the cell.
+    text = io.TextIOWrapper(stream, encoding=encoding, newline="")
+    header_line = next((line for line in text if line.strip()), None)
+    if header_line is None:
         raise ImportFileError(f"{name}: filen är tom.")
-    header_line = text.lstrip().splitlines()[0]
+    text.seek(0)
     delimiter = max(_DELIMITERS, key=header_line.count)
     if header_line.count(delimiter) + 1 > MAX_COLUMNS:
         raise ImportFileError(
             f"{name}: filen har {header_line.count(delimiter) + 1} kolumner; högst "
             f"{MAX_COLUMNS} tillåts."
         )
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
-    del text  # StringIO holds its own copy: do not keep two
     # The rows are made one record at a time from the reader: the reader's list of lists
     # used to be held next to the rows, two copies of every cell at the peak (issue 11).
-    records = _records(reader, name)
+    records = _records(csv.reader(text, delimiter=delimiter), name)
     header: list[str] | None = None
     for record in records:
         if any(cell.strip() for cell in record):
@@ -151,19 +204,24 @@ def read_table(data: bytes, name: str, limit: FileLimit | None = None) -> Table:
     duplicates = sorted({c for c in columns if columns.count(c) > 1})
     if duplicates:
         raise ImportFileError(f"{name}, rad 1: kolumnen {', '.join(duplicates)} finns två gånger.")
-    rows = []
+    return TableStream(name, columns, _rows(records, columns, name), encoding, delimiter)
+
+
+def _rows(records: Iterator[list[str]], columns: tuple[str, ...], name: str) -> Iterator[Row]:
+    """The data rows after the header, numbered as Excel shows them."""
     for number, record in enumerate(records, start=2):
-        if not any(cell.strip() for cell in record):
+        joined = "".join(record)
+        if not joined.strip():
             continue  # Excel leaves empty lines at the end
         if len(record) > len(columns):
             raise ImportFileError(
                 f"{name}, rad {number}: {len(record)} värden men bara {len(columns)} kolumner "
                 "(fel avgränsare eller ett semikolon i en text utan citattecken?)."
             )
-        # Every importer reads cells from here: a `'` our export added is dropped for all.
-        cells = (unneutralise(cell) for cell in record)
-        rows.append(Row(number, dict(zip(columns, cells, strict=False))))
-    return Table(name, columns, tuple(rows), encoding, delimiter)
+        # Every importer reads cells from here: a `'` our export added is dropped for all
+        # (looked for in the whole row first: most rows have none).
+        cells = (unneutralise(cell) for cell in record) if "'" in joined else record
+        yield Row(number, dict(zip(columns, cells, strict=False)))
 
 
 def _records(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
@@ -175,6 +233,7 @@ def _records(reader: Iterator[list[str]], name: str) -> Iterator[list[str]]:
         raise ImportFileError(f"{name}, rad {line}: trasig CSV ({exc}).") from None
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+([.,]\d+)?")
 _NUMBER = re.compile(r"^[+-]?(\d+|\d{1,3}([ \u00a0\u202f]\d{3})+)([.,]\d+)?$")
 
 
@@ -184,10 +243,11 @@ def parse_number(text: str, where: str) -> float:
     `where` is prefixed to the message, e.g. "fil.csv, rad 4, kolumn lat".
     """
     cleaned = text.strip()
-    if not _NUMBER.match(cleaned):
-        raise ImportFileError(f'{where}: "{text}" är inget tal.')
-    cleaned = re.sub(r"[ \u00a0\u202f]", "", cleaned).replace(",", ".")
-    value = float(cleaned)
+    if not _PLAIN_NUMBER.fullmatch(cleaned):  # most cells have no spaces to take out
+        if not _NUMBER.match(cleaned):
+            raise ImportFileError(f'{where}: "{text}" är inget tal.')
+        cleaned = re.sub(r"[ \u00a0\u202f]", "", cleaned)
+    value = float(cleaned.replace(",", "."))
     if not math.isfinite(value):  # 400 digits make float() return inf, not an error
         raise ImportFileError(f'{where}: "{text}" är ett för stort tal.')
     return value

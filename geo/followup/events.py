@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -323,22 +323,35 @@ def parse_events_bytes(data: bytes, source: str) -> list[PoliceEvent]:
 # -- importing --------------------------------------------------------------------------
 
 
-def import_events(session: Session, events: Sequence[PoliceEvent], source: str) -> EventImport:
-    """Write the events not yet stored (by id); a repeated id within the file counts once."""
+def import_events(
+    session: Session,
+    events: Sequence[PoliceEvent],
+    source: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> EventImport:
+    """Write the events not yet stored (by id); a repeated id within the file counts once.
+    `progress` is told (written, new) as they are written."""
     known = session.event_ids_present([e.id for e in events])
     new: dict[str, PoliceEvent] = {}
     for e in events:
         if e.id not in known and e.id not in new:
             new[e.id] = e
-    session.add_events(list(new.values()), source)
+    session.add_events(list(new.values()), source, progress)
     return EventImport(source, len(events), len(new), len(events) - len(new))
 
 
-def import_events_bytes(store: Store, actor: Actor, data: bytes, source: str) -> EventImport:
-    """Read and check the whole file, then write it in one transaction (all or nothing)."""
+def import_events_bytes(
+    store: Store,
+    actor: Actor,
+    data: bytes,
+    source: str,
+    progress: Callable[[int, int], None] | None = None,
+) -> EventImport:
+    """Read and check the whole file, then write it in one transaction (all or nothing);
+    `progress` is told (written, new) as the events are written."""
     events = parse_events_bytes(data, source)
     with store.session(actor) as s:
-        return import_events(s, events, source)
+        return import_events(s, events, source, progress)
 
 
 def import_events_file(store: Store, actor: Actor, path: Path) -> EventImport:

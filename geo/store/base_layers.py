@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -20,9 +20,13 @@ class BaseLayers(SessionCore):
     """The session's methods for base layers and their features."""
 
     def replace_base_layer(
-        self, layer: BaseLayer, features: Iterable[tuple[Mapping[str, Any], BaseGeometry]]
+        self,
+        layer: BaseLayer,
+        features: Iterable[tuple[Mapping[str, Any], BaseGeometry]],
+        progress: Callable[[int, int], None] | None = None,
     ) -> BaseLayer:
-        """Store a base layer's features (EPSG:3006), replacing any layer of the same name."""
+        """Store a base layer's features (EPSG:3006), replacing any layer of the same name;
+        `progress` is told (written, all) as they are written (`_insert_in_steps`)."""
         self._require(Operation.ADMINISTER)
         old = self.conn.execute(
             select(t.base_layers).where(t.base_layers.c.name == layer.name)
@@ -46,8 +50,7 @@ class BaseLayers(SessionCore):
         rows = [
             {"layer_id": layer_id, "properties": jsonable(dict(p)), "geom": g} for p, g in features
         ]
-        if rows:
-            self.conn.execute(insert(t.base_features), rows)
+        self._insert_in_steps(t.base_features, rows, progress)
         self._audit(
             "replace" if old else "create",
             "base_layers",

@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import Connection, Table, func, insert, select, update
 
 from geo.disclosure import access
 from geo.disclosure.access import Operation
@@ -21,6 +21,8 @@ from geo.store import schema as t
 from geo.store.mapping import jsonable
 
 T = TypeVar("T")
+# Rows per INSERT of a bulk write that reports its progress (events, base-layer features).
+PROGRESS_ROWS = 5_000
 
 
 @lru_cache(maxsize=64)
@@ -167,9 +169,23 @@ class SessionCore:
         a planner who may see that classification (`_as_strict_as_place`, `_require`)."""
         self._require(Operation.PLAN)
         strict = self._as_strict_as_place(records)
-        for r in strict:
-            self._require(Operation.PLAN, r.classification)
+        # Once per classification, not per record: an import checks tens of thousands.
+        for classification in {r.classification for r in strict}:
+            self._require(Operation.PLAN, classification)
         return strict
+
+    def _insert_in_steps(
+        self,
+        table: Table,
+        rows: Sequence[Mapping[str, Any]],
+        progress: Callable[[int, int], None] | None = None,
+    ) -> None:
+        """INSERT `rows` `PROGRESS_ROWS` at a time, telling `progress` (written, all) after
+        each step: the app shows a large file's import moving (one INSERT held it still)."""
+        for first in range(0, len(rows), PROGRESS_ROWS):
+            self.conn.execute(insert(table), rows[first : first + PROGRESS_ROWS])
+            if progress is not None:
+                progress(min(first + PROGRESS_ROWS, len(rows)), len(rows))
 
     def _as_strict_as_walk(self, finding: Finding) -> Finding:
         """A finding at least as restricted as the safety walk it was made on."""

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 
 from geo.disclosure.access import Operation
 from geo.records.events import PoliceEvent
@@ -24,8 +24,16 @@ class Events(SessionCore):
             present.update(self.conn.scalars(select(t.events.c.id).where(t.events.c.id.in_(chunk))))
         return present
 
-    def add_events(self, events: Sequence[PoliceEvent], source: str) -> int:
-        """Store new police events (ids must be new); one audit entry for the whole import."""
+    def add_events(
+        self,
+        events: Sequence[PoliceEvent],
+        source: str,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> int:
+        """Store new police events (ids must be new); one audit entry for the whole import.
+
+        `progress` is told (written, all) as they are written (`_insert_in_steps`).
+        """
         self._require(Operation.IMPORT)
         if not events:
             return 0
@@ -34,7 +42,7 @@ class Events(SessionCore):
             EVENT_ROWS.values(e) | {"imported_at": stamp, "imported_by": self.actor.username}
             for e in events
         ]
-        self.conn.execute(insert(t.events), rows)
+        self._insert_in_steps(t.events, rows, progress)
         self._audit(
             "import",
             "events",

@@ -399,7 +399,7 @@ def test_a_file_imported_before_is_known_by_its_hash_and_its_rows_are_not_read_a
     def read_again(*_args: object, **_kwargs: object) -> None:
         raise AssertionError("the rows of a file imported before were checked again")
 
-    monkeypatch.setattr(activity_import, "parse_activity_file", read_again)
+    monkeypatch.setattr(activity_import, "stream_table", read_again)
     again = import_activities(store, ACTOR, TEMPLATE)
     assert (again.added, again.already_there) == (0, 6)
     assert activity_count(store) == count
@@ -409,14 +409,88 @@ def test_a_long_import_says_on_stderr_how_far_it_has_come_and_stdout_stays_one_l
     store: Store, db_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(activity_import, "PROGRESS_ROWS", 2)
+    monkeypatch.setattr(activity_import, "CHUNK_ROWS", 2)
     monkeypatch.setenv("LOFTESKARTAN_DB", db_url)
     before = activity_count(store)
     assert main(["import", "activities", str(TEMPLATE)]) == 0
     out, err = capsys.readouterr()
-    assert "aktiviteter.csv: 2 rader kontrollerade …" in err
-    assert "aktiviteter.csv: 6 rader kontrollerade …" in err
-    assert "aktiviteter.csv: alla 6 rader är rätt; sparar …" in err
+    assert [line for line in err.splitlines() if line.startswith("aktiviteter.csv")] == [
+        "aktiviteter.csv: 2 rader kontrollerade, 0 skrivna …",
+        "aktiviteter.csv: 4 rader kontrollerade, 2 skrivna …",
+        "aktiviteter.csv: 6 rader kontrollerade, 4 skrivna …",
+        "aktiviteter.csv: alla 6 rader är rätt; sparar …",
+    ]
     assert out.strip() == (
         "aktiviteter.csv: 6 aktiviteter lades till i löftet aneby-2023-2024 (Aneby kommun)."
     )
     assert activity_count(store) == before + 6
+
+
+# A file larger than a chunk: chunks of two rows keep these tests fast (a real one is 10,000).
+PRESENCE_HEADER = "typ;start;slut;plats;lat;lon;besökare"
+
+
+def presences(n: int) -> list[str]:
+    """N presences by coordinates in central Aneby, one a day from 1 April 2024 (rows 2 ...)."""
+    return [
+        f"närvaro;2024-04-{day:02} 19:00;2024-04-{day:02} 21:00;;57,842;14,808;{day}"
+        for day in range(1, n + 1)
+    ]
+
+
+def test_a_file_read_in_chunks_stores_and_counts_every_row(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    path = write(tmp_path, "narvaro.csv", PRESENCE_HEADER, *presences(7))
+    before_rows, before_presence = activity_count(store), done(store, "polisnarvaro")
+    audit_before = table_counts(db_url)["audit_log"]
+    result = import_activities(store, ACTOR, path, chunk_rows=2)
+    assert (result.added, result.already_there) == (7, 0)
+    assert activity_count(store) == before_rows + 7
+    assert done(store, "polisnarvaro") == before_presence + 7
+    assert table_counts(db_url)["audit_log"] == audit_before + 1  # one entry for the file
+
+
+def test_a_bad_row_in_a_later_chunk_changes_nothing_and_is_named(
+    store: Store, db_url: str, tmp_path: Path
+) -> None:
+    bad = "närvaro;2024-04-09 19:00;2024-04-09 18:00;;57,842;14,808;9"
+    path = write(tmp_path, "narvaro.csv", PRESENCE_HEADER, *presences(7), bad, *presences(2))
+    before = table_counts(db_url)
+    with pytest.raises(ImportFileError) as err:
+        import_activities(store, ACTOR, path, chunk_rows=2)
+    assert str(err.value).startswith("Inget lästes in.")
+    assert "narvaro.csv, rad 9, kolumn slut: ligger före start" in str(err.value)
+    assert table_counts(db_url) == before
+    again = import_activities(
+        store, ACTOR, write(tmp_path, "ratt.csv", PRESENCE_HEADER, *presences(7)), chunk_rows=2
+    )
+    assert again.added == 7  # the rolled-back rows left no reference behind
+
+
+def test_a_file_imported_in_chunks_is_recognised_by_its_hash_the_next_time(
+    store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write(tmp_path, "narvaro.csv", PRESENCE_HEADER, *presences(5))
+    assert import_activities(store, ACTOR, path, chunk_rows=2).added == 5
+    count = activity_count(store)
+
+    def read_again(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the rows of a file imported before were read again")
+
+    monkeypatch.setattr(activity_import, "stream_table", read_again)
+    again = import_activities(store, ACTOR, path, chunk_rows=2)
+    assert (again.added, again.already_there) == (0, 5)
+    assert activity_count(store) == count
+
+
+def test_many_bad_rows_are_counted_but_only_the_first_thirty_are_listed(
+    store: Store, tmp_path: Path
+) -> None:
+    misspelt = [row.replace("närvaro;", "narvaro;") for row in presences(28)] * 2  # 56 bad rows
+    path = write(tmp_path, "narvaro.csv", PRESENCE_HEADER, *misspelt)
+    with pytest.raises(ImportFileError) as err:
+        import_activities(store, ACTOR, path, chunk_rows=2)
+    listed = [line for line in str(err.value).splitlines() if line.startswith("- narvaro.csv")]
+    assert len(listed) == activity_import.MAX_MESSAGES
+    assert str(err.value).endswith(f"- … och {56 - activity_import.MAX_MESSAGES} fel till")
