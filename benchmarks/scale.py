@@ -2,9 +2,9 @@
 
 Each size gets a fresh SQLite database made by `init --demo` and a CSV of N activities of
 four kinds (närvaro, trafikkontroll, narkotikainsats, lokal_information) at invented GPS
-positions inside Aneby kommun, spread over the demo promise's last year. Every operation
-runs the real command line (`python -m geo ...`) in a fresh process; its time is the wall
-time and its memory the process's peak resident set (`/usr/bin/time`'s "Maximum resident
+positions inside Aneby kommun, spread over the days of the demo promise's year that have
+passed (the demo moves with today). Every operation runs the real command line
+(`python -m geo ...`) in a fresh process; its time is the wall time and its memory the process's peak resident set (`/usr/bin/time`'s "Maximum resident
 set size", interpreter and libraries included).
 
 Beside the import stands the floor: pandas reading the same CSV and inserting it into a
@@ -30,6 +30,7 @@ Lines read `N.operation: seconds s, peak MB` and end with the goal they are held
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -65,17 +66,26 @@ EXPORTS = (
     ("csv", "internal", "zip"),
     ("csv", "public", "zip"),
 )
-FIRST_DAY = date(2023, 5, 30)
 _PEAK = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
 
-def activities_csv(path: Path, n: int, first: int = 0) -> int:
-    """N activities in the demo promise's last year (2023-05-30 – 2024-05-29); bytes written.
+def demo_days(env: dict[str, str], timeout: float) -> tuple[date, int]:
+    """The demo promise's first day and how many days of it have passed (after `init --demo`).
+
+    The demo promise moves with today (its period holds today), so the activities are
+    spread over the days of it that have passed: an import refuses a row outside the period.
+    """
+    _, _, out = run(["-m", "geo", "status", "--json"], env, timeout, keep_stdout=True)
+    first = date.fromisoformat(json.loads(out)[0]["period_start"])
+    return first, max(1, (date.today() - first).days)
+
+
+def activities_csv(path: Path, n: int, first_day: date, days: int, first: int = 0) -> int:
+    """N activities on the `days` days from `first_day`; bytes written.
 
     `first` numbers the rows on from an earlier file, so the pieces of a big database differ.
     """
     rng = random.Random(17 + first)
-    days = 365
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(
             "typ;start;slut;lat;lon;timmar;kontakter;kontrollerade_fordon;"
@@ -84,7 +94,7 @@ def activities_csv(path: Path, n: int, first: int = 0) -> int:
         for i in range(first, first + n):
             kind, outcome = KINDS[i % len(KINDS)]
             # Every day of the year used, in no order (a file is rarely sorted).
-            month_day = f"{FIRST_DAY + timedelta(days=(i * 7919) % days):%Y-%m-%d}"
+            month_day = f"{first_day + timedelta(days=(i * 7919) % days):%Y-%m-%d}"
             hour = 8 + i % 12
             lat = LAT0 + rng.random() * LAT_SPAN
             lon = LON0 + rng.random() * LON_SPAN
@@ -100,8 +110,10 @@ def activities_csv(path: Path, n: int, first: int = 0) -> int:
     return path.stat().st_size
 
 
-def run(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, float, str]:
-    """Run `python args` under /usr/bin/time -v: (seconds, peak MB, stderr)."""
+def run(
+    args: list[str], env: dict[str, str], timeout: float, keep_stdout: bool = False
+) -> tuple[float, float, str]:
+    """Run `python args` under /usr/bin/time -v: (seconds, peak MB, stderr or stdout)."""
     started = time.perf_counter()
     # Its own process group, so a timeout stops the command itself, not only /usr/bin/time.
     with subprocess.Popen(
@@ -114,7 +126,7 @@ def run(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, fl
         start_new_session=True,
     ) as proc:
         try:
-            _, stderr = proc.communicate(timeout=timeout)
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
@@ -125,7 +137,7 @@ def run(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, fl
     if proc.returncode != 0:
         tail = "\n".join(stderr.splitlines()[-8:])
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{tail}")
-    return seconds, peak, stderr
+    return seconds, peak, stdout if keep_stdout else stderr
 
 
 FLOOR = """
@@ -147,10 +159,11 @@ PIECE = 100_000
 def build_in_pieces(n: int, work: Path, env: dict[str, str], timeout: float) -> None:
     """`init --demo` and N activities imported from files of at most `PIECE` rows."""
     run(["-m", "geo", "init", "--demo"], env, timeout)
+    first_day, days = demo_days(env, timeout)
     started = time.perf_counter()
     for first in range(0, n, PIECE):
         piece = work / f"aktiviteter-{first}.csv"
-        activities_csv(piece, min(PIECE, n - first), first)
+        activities_csv(piece, min(PIECE, n - first), first_day, days, first)
         run(["-m", "geo", "import", "activities", str(piece)], env, timeout)
         piece.unlink()
         print(f"{n}: {first + PIECE} imported ({time.perf_counter() - started:.0f} s)", flush=True)
@@ -188,9 +201,9 @@ def bench(n: int, only: str | None, timeout: float, keep: Path | None, db: str |
             bench_exports(n, work, env, timeout, build_only=only == "build")
             return
         csv_path = work / "aktiviteter.csv"
-        size = activities_csv(csv_path, n)
-        print(f"{n}: file {size / 1024**2:.1f} MB", flush=True)
         run(["-m", "geo", "init", "--demo"], env, timeout)
+        size = activities_csv(csv_path, n, *demo_days(env, timeout))
+        print(f"{n}: file {size / 1024**2:.1f} MB", flush=True)
         seconds, peak, _ = run(
             ["-c", FLOOR, str(csv_path), str(work / "floor.sqlite")], env, timeout
         )
