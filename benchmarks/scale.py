@@ -4,8 +4,9 @@ Each size gets a fresh SQLite database made by `init --demo` and a CSV of N acti
 four kinds (närvaro, trafikkontroll, narkotikainsats, lokal_information) at invented GPS
 positions inside Aneby kommun, spread over the days of the demo promise's year that have
 passed (the demo moves with today). Every operation runs the real command line
-(`python -m geo ...`) in a fresh process; its time is the wall time and its memory the process's peak resident set (`/usr/bin/time`'s "Maximum resident
-set size", interpreter and libraries included).
+(`python -m geo ...`) in a fresh process; its time is the wall time and its memory the
+process's peak resident set (`/usr/bin/time`'s "Maximum resident set size", interpreter
+and libraries included).
 
 Beside the import stands the floor: pandas reading the same CSV and inserting it into a
 fresh SQLite table in one transaction, which no import that checks every row can beat.
