@@ -223,12 +223,24 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     if listed:
         formats.append(ExportFormat.MEETING_CSV)
     # One read for both: the list holds exactly the pack's "since the last meeting".
-    results = make_exports(store, actor, formats, request, options)
+    results = make_exports(store, actor, formats, request, options, _progress_on_stderr)
     paths = [out, out.with_name(f"{out.stem}_aktiviteter.csv")]
     for result, path in zip(results, paths, strict=False):
         write_export(result.payload, path, public=public)
         print(f"{result.summary} -> {path}")
     return 0
+
+
+def _progress_on_stderr(done: int, total: int) -> None:
+    """How far a long export has come, on stderr (stdout keeps the one line per file)."""
+    from geo.exports.make import LARGE_EXPORT
+    from geo.swedish import number
+
+    if total < LARGE_EXPORT:
+        return
+    print(f"Läser aktiviteter: {number(done)} av {number(total)}", file=sys.stderr, flush=True)
+    if done == total:
+        print("Skriver filen …", file=sys.stderr, flush=True)
 
 
 # -- export ics, opening-hours ---------------------------------------------------------------

@@ -61,8 +61,7 @@ class ActivityColumns(Counts):
             a.c.is_example,
         )
         query = self._hide_secret(self._of_document(query, a, document_id), a)
-        counted = select(func.count()).select_from(query.subquery())
-        total = self.conn.scalar(counted) or 0
+        total = self.activity_count(document_id)
         if progress is not None:
             progress(0, total)
         result = self.conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
@@ -75,6 +74,12 @@ class ActivityColumns(Counts):
             if progress is not None:
                 progress(done, total)
         return ActivityTable.concat(parts)
+
+    def activity_count(self, document_id: str | None = None) -> int:
+        """How many logged activities (of one promise document, if given) the actor sees."""
+        a = t.activities
+        query = select(func.count()).select_from(a)
+        return self.conn.scalar(self._hide_secret(self._of_document(query, a, document_id), a)) or 0
 
     def _instant(self, column: Any) -> Any:
         """A time column as read in bulk: SQLite's stored UTC text, PostgreSQL's seconds."""
