@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -67,22 +68,34 @@ class ActivityTable:
         return cls.concat([])
 
     @classmethod
-    def concat(cls, parts: Sequence[ActivityTable]) -> ActivityTable:
-        """The rows of `parts` one after the other (a read's chunks joined)."""
-        names = sorted({name for p in parts for name in p.outcome})
+    def concat(cls, parts: list[ActivityTable]) -> ActivityTable:
+        """The rows of `parts` one after the other (a read's chunks joined).
+
+        `parts` is emptied: each column is let go of in the chunks once it is joined, so a
+        million rows are never held twice over.
+        """
+        chunks = [{f.name: getattr(p, f.name) for f in fields(cls)} for p in parts]
+        sizes = [len(p) for p in parts]
+        parts.clear()
         columns = {
-            f.name: _joined([getattr(p, f.name) for p in parts], f.name)
+            f.name: _joined([c.pop(f.name) for c in chunks], f.name)
             for f in fields(cls)
             if f.name != "outcome"
         }
+        names = sorted({name for c in chunks for name in c["outcome"]})
         outcome = {
-            name: _joined([p.outcome.get(name, _nan(len(p))) for p in parts], "hours")
+            name: _joined(
+                [c["outcome"].pop(name, _nan(n)) for c, n in zip(chunks, sizes, strict=True)],
+                "hours",
+            )
             for name in names
         }
         return cls(**columns, outcome=outcome)
 
     def take(self, mask: np.ndarray) -> ActivityTable:
         """The rows where `mask` is true (or at the positions it lists), in order."""
+        if mask.dtype == bool and mask.all():
+            return self  # every row (a year's export): no copy of a million rows
         columns = {f.name: getattr(self, f.name)[mask] for f in fields(self) if f.name != "outcome"}
         return ActivityTable(**columns, outcome={n: v[mask] for n, v in self.outcome.items()})
 
@@ -97,43 +110,49 @@ class ActivityTable:
         first, last = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
         return (self.day >= first) & (self.day <= last)
 
-    def tallies(self, period: Period, mask: np.ndarray | None = None) -> list[OutcomeTally]:
-        """Counts, hours and outcome sums per kind and named commitment in `period` (of the
-        rows `mask` keeps): what `progress_from_tallies` and the summaries add up."""
-        keep = self.starting_in(period)
-        if mask is not None:
-            keep &= mask
-        if not keep.any():
-            return []
-        kept = self.kind[keep]
-        # Kinds are grouped by their code: an own kind's object is not ordered or hashed
-        # by its label, and the code is what every rule compares.
-        kinds = {k.value: k for k in kept}
+    @cached_property
+    def _daily(self) -> pd.DataFrame:
+        """Count, hours and outcome sums per kind, named commitment and local day: the few
+        thousand rows every period's tallies are summed from (a frame of every activity
+        for each period held 100 MB at a million)."""
+        kind_no, kinds = pd.factorize(self.kind)
+        commitment_no, commitments = pd.factorize(self.commitment_id)  # None is -1
         frame = pd.DataFrame(
             {
-                "code": pd.Series([k.value for k in kept], dtype=object),
-                "commitment": pd.Series(self.commitment_id[keep], dtype=object).fillna(""),
-                "hours": self.hours[keep],
-                **{f"o_{name}": values[keep] for name, values in self.outcome.items()},
+                "k": kind_no,
+                "c": commitment_no,
+                "day": self.day,
+                "n": np.ones(len(self), dtype=np.int64),
+                "hours": self.hours,
+                **{f"o_{name}": values for name, values in self.outcome.items()},
             }
         )
-        grouped = frame.groupby(["code", "commitment"], sort=True)
-        sums = grouped.sum(min_count=1)
-        counts = grouped.size()
+        daily = frame.groupby(["k", "c", "day"], sort=True).sum(min_count=1).reset_index()
+        daily["kind"] = kinds[daily["k"].to_numpy()] if len(daily) else []
+        daily["commitment"] = [None if c < 0 else commitments[c] for c in daily["c"]]
+        return daily
+
+    def tallies(self, period: Period) -> list[OutcomeTally]:
+        """Counts, hours and outcome sums per kind and named commitment in `period`: what
+        `progress_from_tallies` and the summaries add up."""
+        daily = self._daily
+        first, last = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
+        inside = daily[(daily["day"] >= first) & (daily["day"] <= last)]
         out = []
-        for (code, commitment), row in sums.iterrows():
+        for _, rows in inside.groupby(["k", "c"], sort=True):
             outcome = {
-                name: float(row[f"o_{name}"])
+                name: float(rows[f"o_{name}"].sum())
                 for name in self.outcome
-                if not np.isnan(row[f"o_{name}"])
+                if rows[f"o_{name}"].notna().any()
             }
+            first_row = rows.iloc[0]
             out.append(
                 OutcomeTally(
-                    kinds[code],
-                    commitment or None,
+                    first_row["kind"],
+                    first_row["commitment"],
                     0,
-                    int(counts[(code, commitment)]),
-                    float(row["hours"]),
+                    int(rows["n"].sum()),
+                    float(rows["hours"].sum()),
                     outcome,
                 )
             )
