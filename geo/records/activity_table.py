@@ -111,7 +111,7 @@ class ActivityTable:
         return (self.day >= first) & (self.day <= last)
 
     @cached_property
-    def _daily(self) -> pd.DataFrame:
+    def _daily(self) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
         """Count, hours and outcome sums per kind, named commitment and local day: the few
         thousand rows every period's tallies are summed from (a frame of every activity
         for each period held 100 MB at a million)."""
@@ -128,28 +128,27 @@ class ActivityTable:
             }
         )
         daily = frame.groupby(["k", "c", "day"], sort=True).sum(min_count=1).reset_index()
-        daily["kind"] = kinds[daily["k"].to_numpy()] if len(daily) else []
-        daily["commitment"] = [None if c < 0 else commitments[c] for c in daily["c"]]
-        return daily
+        # The kinds and commitments stay out of the frame: pandas would make a missing
+        # commitment NaN, which is not None and would count toward no commitment.
+        return daily, kinds, commitments
 
     def tallies(self, period: Period) -> list[OutcomeTally]:
         """Counts, hours and outcome sums per kind and named commitment in `period`: what
         `progress_from_tallies` and the summaries add up."""
-        daily = self._daily
+        daily, kinds, commitments = self._daily
         first, last = np.datetime64(period.start, "D"), np.datetime64(period.end, "D")
         inside = daily[(daily["day"] >= first) & (daily["day"] <= last)]
         out = []
-        for _, rows in inside.groupby(["k", "c"], sort=True):
+        for (k, c), rows in inside.groupby(["k", "c"], sort=True):
             outcome = {
                 name: float(rows[f"o_{name}"].sum())
                 for name in self.outcome
                 if rows[f"o_{name}"].notna().any()
             }
-            first_row = rows.iloc[0]
             out.append(
                 OutcomeTally(
-                    first_row["kind"],
-                    first_row["commitment"],
+                    kinds[k],
+                    None if c < 0 else commitments[c],
                     0,
                     int(rows["n"].sum()),
                     float(rows["hours"].sum()),
