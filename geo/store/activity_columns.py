@@ -106,7 +106,9 @@ class ActivityColumns(Counts):
             place = places.get(r.place_id) if r.place_id is not None else None
             classification.append(c.at_least(place) if place is not None else c)
         # A row made sekretess by its place is left out as the query leaves out the others.
-        keep = [i for i, c in enumerate(classification) if access.may_see(self.actor, c)]
+        # Asked once per level: once per row was a sixth of the read.
+        visible = {c: access.may_see(self.actor, c) for c in Classification}
+        keep = [i for i, c in enumerate(classification) if visible[c]]
         rows = [rows[i] for i in keep]
         geoms = shapely.from_wkb(np.array([r.wkb for r in rows], dtype=object))
         own = ~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)
