@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -135,12 +135,20 @@ def cells_of(ctx: ExportContext, activities: ActivityTable, min_count: int) -> t
     # One point at a time: a million shapely points at once held 300 MB.
     return tuple(
         count_in_cells(
-            (Point(px, py) for px, py in zip(x[placed].tolist(), y[placed].tolist(), strict=True)),
+            (Point(px, py) for px, py in _pairs(x[placed], y[placed])),
             ctx.request.rules.cell_size_m,
             ctx.request.rules.grid,
             min_count=min_count,
         )
     )
+
+
+def _pairs(x: np.ndarray, y: np.ndarray, chunk: int = 10_000) -> Iterator[tuple[float, float]]:
+    """(x, y) as Python floats, a chunk at a time (two lists of a million held 64 MB)."""
+    for first in range(0, x.size, chunk):
+        yield from zip(
+            x[first : first + chunk].tolist(), y[first : first + chunk].tolist(), strict=True
+        )
 
 
 def drawn_xy(activities: ActivityTable, places: dict[int, Place]) -> tuple[np.ndarray, np.ndarray]:

@@ -96,6 +96,10 @@ class ActivityTable:
         """The rows where `mask` is true (or at the positions it lists), in order."""
         if mask.dtype == bool and mask.all():
             return self  # every row (a year's export): no copy of a million rows
+        rows = np.flatnonzero(mask) if mask.dtype == bool else mask
+        if rows.size and rows[-1] - rows[0] + 1 == rows.size and (np.diff(rows) > 0).all():
+            # Rows in a row (the table is in time order, so any period's are): a view.
+            mask = slice(int(rows[0]), int(rows[-1]) + 1)  # type: ignore[assignment]
         columns = {f.name: getattr(self, f.name)[mask] for f in fields(self) if f.name != "outcome"}
         return ActivityTable(**columns, outcome={n: v[mask] for n, v in self.outcome.items()})
 
