@@ -9,7 +9,7 @@ over the columns, and a record is made only for the few an export shows one by o
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
 from typing import Any
@@ -232,7 +232,7 @@ class ActivityTable:
 class OutcomeTally(Tally):
     """A `Tally` with the sum of each recorded figure of its activities."""
 
-    outcome: Mapping[str, float] = None  # type: ignore[assignment]  # set by `tallies`
+    outcome: Mapping[str, float] = field(default_factory=dict)
 
 
 def table_from_columns(
