@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -162,6 +162,12 @@ def drawn_xy(activities: ActivityTable, places: dict[int, Place]) -> tuple[np.nd
             rows = missing & (activities.place_id == pid)
             x[rows], y[rows] = point.x, point.y
     return x, y
+
+
+def walks_of(activities: ActivityTable, ids: Iterable[int | None]) -> dict[int | None, Activity]:
+    """The activities of `ids` (the walks findings hang off) among `activities`, as records."""
+    rows = np.flatnonzero(np.isin(activities.id, np.array(sorted({i for i in ids if i}))))
+    return {int(activities.id[i]): activities.record(int(i)) for i in rows}
 
 
 def shared_fields(session: Session, ctx: ExportContext) -> dict[str, Any]:

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from geo.disclosure import context, rows, summaries
 from geo.disclosure.activity_rows import ActivityRows
 from geo.disclosure.audience import OPENING_HOURS
-from geo.records.activity_table import ActivityTable
 from geo.records.models import Classification
 from geo.swedish import iso_week
 
@@ -23,7 +20,7 @@ def build_internal_data(session: Session, ctx: context.ExportContext) -> rows.Ex
     """The internal data set for `ctx`: every record the session's user may see."""
     by_id, period = ctx.by_id, ctx.period
     stored = session.list_findings(document_id=ctx.document.id)
-    walks = walks_of(ctx.every_activity, (f.activity_id for f in stored))
+    walks = context.walks_of(ctx.every_activity, (f.activity_id for f in stored))
     findings = [
         f
         for f in stored
@@ -77,12 +74,6 @@ def _internal_place(place: Place) -> rows.PlaceRow:
         is_example=place.is_example,
         version=place.version,
     )
-
-
-def walks_of(activities: ActivityTable, ids: Iterable[int | None]) -> dict[int | None, Activity]:
-    """The activities of `ids` (the walks findings hang off) among `activities`, as records."""
-    rows = np.flatnonzero(np.isin(activities.id, np.array(sorted({i for i in ids if i}))))
-    return {int(activities.id[i]): activities.record(int(i)) for i in rows}
 
 
 def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> rows.PlannedRow:

@@ -19,8 +19,8 @@ from geo.disclosure.context import (
     finding_in_scope,
     plain_text,
     shared_fields,
+    walks_of,
 )
-from geo.disclosure.internal_data import walks_of
 from geo.disclosure.public import is_opening_hours, is_public_place, may_be_placed_publicly
 from geo.disclosure.rows import ExportData, FindingRow, PlaceRow, PlannedRow
 from geo.disclosure.summaries import (
