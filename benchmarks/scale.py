@@ -2,10 +2,11 @@
 
 Each size gets a fresh SQLite database made by `init --demo` and a CSV of N activities of
 four kinds (närvaro, trafikkontroll, narkotikainsats, lokal_information) at invented GPS
-positions inside Aneby kommun, spread over the demo promise's last year. Every operation
-runs the real command line (`python -m geo ...`) in a fresh process; its time is the wall
-time and its memory the process's peak resident set (`/usr/bin/time`'s "Maximum resident
-set size", interpreter and libraries included).
+positions inside Aneby kommun, spread over the days of the demo promise's year that have
+passed (the demo moves with today). Every operation runs the real command line
+(`python -m geo ...`) in a fresh process; its time is the wall time and its memory the
+process's peak resident set (`/usr/bin/time`'s "Maximum resident set size", interpreter
+and libraries included).
 
 Beside the import stands the floor: pandas reading the same CSV and inserting it into a
 fresh SQLite table in one transaction, which no import that checks every row can beat.
@@ -16,10 +17,13 @@ recognised in under 2 s, every export within 30 s and 600 MB; at 1,000,000 every
     python benchmarks/scale.py                    # 100,000 activities, about 5 minutes
     python benchmarks/scale.py 1000000 --timeout 3600
     python benchmarks/scale.py 100000 --only import
-    python benchmarks/scale.py 100000 --only import --db postgresql+psycopg://...  # empty
+    python benchmarks/scale.py 1000000 --only exports --keep /var/tmp/scale-1m   # built once
+    python benchmarks/scale.py 100000 --only exports --db postgresql+psycopg://...
 
-`--db` runs the operations on that (empty) database instead of a fresh SQLite file, e.g. a
-throwaway PostGIS cluster; the floor stays SQLite.
+With `--only exports` the database is built by importing files of at most 100,000 rows
+(the import's own goals are measured by the runs without it), so a million never needs the
+import to hold a million rows; `--keep` keeps it (and reuses it when it is there).
+`--db` targets another database (PostGIS) instead of a fresh SQLite file.
 
 Lines read `N.operation: seconds s, peak MB` and end with the goal they are held to.
 """
@@ -27,6 +31,7 @@ Lines read `N.operation: seconds s, peak MB` and end with the goal they are held
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import random
 import re
@@ -54,29 +59,43 @@ EXPORTS = (
     ("followup", "internal", "zip"),
     ("followup", "public", "zip"),
     ("meeting-pdf", "internal", "pdf"),
+    ("meeting-html", "internal", "html"),
     ("map-png", "internal", "png"),
+    ("map-png", "public", "png"),
     ("gpkg", "internal", "gpkg"),
+    ("gpkg", "public", "gpkg"),
     ("csv", "internal", "zip"),
+    ("csv", "public", "zip"),
 )
-FIRST_DAY = date(2023, 5, 30)
-# `init --demo` also stores an example promise for today's year: name the one the rows fit.
-DOCUMENT = "aneby-2023-2024"
 _PEAK = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 
 
-def activities_csv(path: Path, n: int) -> int:
-    """N activities in the demo promise's last year (2023-05-30 – 2024-05-29); bytes written."""
-    rng = random.Random(17)
-    days = 365
+def demo_days(env: dict[str, str], timeout: float) -> tuple[date, int]:
+    """The demo promise's first day and how many days of it have passed (after `init --demo`).
+
+    The demo promise moves with today (its period holds today), so the activities are
+    spread over the days of it that have passed: an import refuses a row outside the period.
+    """
+    _, _, out = run(["-m", "geo", "status", "--json"], env, timeout, keep_stdout=True)
+    first = date.fromisoformat(json.loads(out)[0]["period_start"])
+    return first, max(1, (date.today() - first).days)
+
+
+def activities_csv(path: Path, n: int, first_day: date, days: int, first: int = 0) -> int:
+    """N activities on the `days` days from `first_day`; bytes written.
+
+    `first` numbers the rows on from an earlier file, so the pieces of a big database differ.
+    """
+    rng = random.Random(17 + first)
     with path.open("w", encoding="utf-8", newline="") as f:
         f.write(
             "typ;start;slut;lat;lon;timmar;kontakter;kontrollerade_fordon;"
             "kontrollerade_personer\r\n"
         )
-        for i in range(n):
+        for i in range(first, first + n):
             kind, outcome = KINDS[i % len(KINDS)]
             # Every day of the year used, in no order (a file is rarely sorted).
-            month_day = f"{FIRST_DAY + timedelta(days=(i * 7919) % days):%Y-%m-%d}"
+            month_day = f"{first_day + timedelta(days=(i * 7919) % days):%Y-%m-%d}"
             hour = 8 + i % 12
             lat = LAT0 + rng.random() * LAT_SPAN
             lon = LON0 + rng.random() * LON_SPAN
@@ -92,8 +111,10 @@ def activities_csv(path: Path, n: int) -> int:
     return path.stat().st_size
 
 
-def run(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, float, str]:
-    """Run `python args` under /usr/bin/time -v: (seconds, peak MB, stderr)."""
+def run(
+    args: list[str], env: dict[str, str], timeout: float, keep_stdout: bool = False
+) -> tuple[float, float, str]:
+    """Run `python args` under /usr/bin/time -v: (seconds, peak MB, stderr or stdout)."""
     started = time.perf_counter()
     # Its own process group, so a timeout stops the command itself, not only /usr/bin/time.
     with subprocess.Popen(
@@ -106,7 +127,7 @@ def run(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, fl
         start_new_session=True,
     ) as proc:
         try:
-            _, stderr = proc.communicate(timeout=timeout)
+            stdout, stderr = proc.communicate(timeout=timeout)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.communicate()
@@ -117,7 +138,7 @@ def run(args: list[str], env: dict[str, str], timeout: float) -> tuple[float, fl
     if proc.returncode != 0:
         tail = "\n".join(stderr.splitlines()[-8:])
         raise RuntimeError(f"{' '.join(args)} failed ({proc.returncode}):\n{tail}")
-    return seconds, peak, stderr
+    return seconds, peak, stdout if keep_stdout else stderr
 
 
 FLOOR = """
@@ -135,9 +156,43 @@ def report(n: int, name: str, seconds: float, peak: float, goal: str) -> None:
     print(f"{n}.{name}: {seconds:.1f} s, {peak:.0f} MB ({goal}; load {load})", flush=True)
 
 
-def bench(n: int, only: str | None, timeout: float, db: str | None = None) -> None:
+PIECE = 100_000
+
+
+def build_in_pieces(n: int, work: Path, env: dict[str, str], timeout: float) -> None:
+    """`init --demo` and N activities imported from files of at most `PIECE` rows."""
+    run(["-m", "geo", "init", "--demo"], env, timeout)
+    first_day, days = demo_days(env, timeout)
+    started = time.perf_counter()
+    for first in range(0, n, PIECE):
+        piece = work / f"aktiviteter-{first}.csv"
+        activities_csv(piece, min(PIECE, n - first), first_day, days, first)
+        run(["-m", "geo", "import", "activities", str(piece)], env, timeout)
+        piece.unlink()
+        print(f"{n}: {first + PIECE} imported ({time.perf_counter() - started:.0f} s)", flush=True)
+
+
+def bench_exports(
+    n: int, work: Path, env: dict[str, str], timeout: float, build_only: bool = False
+) -> None:
+    """The exports on a database of N activities, built once (`build_in_pieces`) and kept."""
+    built = work / f"built-{n}"
+    if not built.exists():
+        build_in_pieces(n, work, env, timeout)
+        built.write_text(env["LOFTESKARTAN_DB"], encoding="utf-8")
+    if build_only:
+        return
+    load = os.getloadavg()
+    print(f"{n}: load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
+    export_all(n, work, env, timeout)
+    load = os.getloadavg()
+    print(f"{n}: load average at the end {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}", flush=True)
+
+
+def bench(n: int, only: str | None, timeout: float, keep: Path | None, db: str | None) -> None:
     with tempfile.TemporaryDirectory(prefix="lofteskartan-scale-") as folder:
-        work = Path(folder)
+        work = keep or Path(folder)
+        work.mkdir(parents=True, exist_ok=True)
         env = dict(
             os.environ,
             LOFTESKARTAN_DB=db or f"sqlite:///{work}/scale.sqlite",
@@ -145,16 +200,19 @@ def bench(n: int, only: str | None, timeout: float, db: str | None = None) -> No
         )
         # A million rows is about 60 MB: above the default, as an administrator would raise it.
         env.setdefault("LOFTESKARTAN_MAX_ACTIVITIES_MB", "200")
+        if only in ("exports", "build"):
+            bench_exports(n, work, env, timeout, build_only=only == "build")
+            return
         csv_path = work / "aktiviteter.csv"
-        size = activities_csv(csv_path, n)
-        print(f"{n}: file {size / 1024**2:.1f} MB", flush=True)
         run(["-m", "geo", "init", "--demo"], env, timeout)
+        size = activities_csv(csv_path, n, *demo_days(env, timeout))
+        print(f"{n}: file {size / 1024**2:.1f} MB", flush=True)
         seconds, peak, _ = run(
             ["-c", FLOOR, str(csv_path), str(work / "floor.sqlite")], env, timeout
         )
         floor = seconds
         report(n, "floor (pandas read_csv + to_sql, one transaction)", seconds, peak, "the peer")
-        importing = ["-m", "geo", "import", "activities", str(csv_path), "--document", DOCUMENT]
+        importing = ["-m", "geo", "import", "activities", str(csv_path)]
         try:
             seconds, peak, _ = run(importing, env, timeout)
         except subprocess.TimeoutExpired:
@@ -165,37 +223,48 @@ def bench(n: int, only: str | None, timeout: float, db: str | None = None) -> No
         report(n, "import the same file again", seconds, peak, "goal < 2 s")
         if only == "import":
             return
-        for fmt, audience, extension in EXPORTS:
-            out = work / f"{fmt}-{audience}.{extension}"
-            try:
-                seconds, peak, _ = run(
-                    ["-m", "geo", "export", fmt, str(out), "--audience", audience], env, timeout
-                )
-            except subprocess.TimeoutExpired:
-                print(f"{n}.export {fmt} {audience}: stopped after {timeout:.0f} s", flush=True)
-                continue
-            except RuntimeError as exc:
-                print(f"{n}.export {fmt} {audience}: failed: {exc}", flush=True)
-                continue
-            extra = f", {out.stat().st_size / 1024**2:.1f} MB file"
-            report(
-                n,
-                f"export {fmt} {audience}",
-                seconds,
-                peak,
-                "goal 30 s, 600 MB at 100,000; 1 GB at 1,000,000" + extra,
+        export_all(n, work, env, timeout)
+
+
+def export_all(n: int, work: Path, env: dict[str, str], timeout: float) -> None:
+    """Every export of `EXPORTS` as the command line makes it, one fresh process each."""
+    for fmt, audience, extension in EXPORTS:
+        out = work / f"{fmt}-{audience}.{extension}"
+        try:
+            seconds, peak, _ = run(
+                ["-m", "geo", "export", fmt, str(out), "--audience", audience], env, timeout
             )
+        except subprocess.TimeoutExpired:
+            print(f"{n}.export {fmt} {audience}: stopped after {timeout:.0f} s", flush=True)
+            continue
+        except RuntimeError as exc:
+            print(f"{n}.export {fmt} {audience}: failed: {exc}", flush=True)
+            continue
+        extra = f", {out.stat().st_size / 1024**2:.1f} MB file"
+        report(
+            n,
+            f"export {fmt} {audience}",
+            seconds,
+            peak,
+            "goal 30 s, 600 MB at 100,000; 1 GB at 1,000,000" + extra,
+        )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("sizes", nargs="*", type=int, default=[100_000])
-    parser.add_argument("--only", choices=["import"], help="only the import and its floor")
+    parser.add_argument(
+        "--only",
+        choices=["import", "exports", "build"],
+        help="only the import and its floor, only the exports (the database built once), "
+        "or only building that database",
+    )
+    parser.add_argument("--keep", type=Path, help="a folder to keep (and reuse) the database in")
+    parser.add_argument("--db", help="a database URL (PostGIS) instead of a fresh SQLite file")
     parser.add_argument("--timeout", type=float, default=1_800, help="seconds per operation")
-    parser.add_argument("--db", help="an empty database's URL instead of a fresh SQLite file")
     args = parser.parse_args()
     for n in args.sizes:
-        bench(n, args.only, args.timeout, args.db)
+        bench(n, args.only, args.timeout, args.keep, args.db)
     return 0
 
 

@@ -18,8 +18,10 @@ from geo.errors import LofteskartanError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import (
     EXPORT_CHOICES,
+    LARGE_EXPORT,
     MEETING_LIST_CHOICE,
     ExportChoice,
+    activities_to_export,
     file_name_for,
     load_export_data,
     make_export,
@@ -29,6 +31,7 @@ from geo.store import now
 from geo.swedish import today
 from ui.auth import guarded_download
 from ui.entry import through_app
+from ui.export_progress import large_export
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, plain_label
 
@@ -138,7 +141,10 @@ if not public and st.checkbox(
     key="export_meeting_list",
 ):
     choices.append(MEETING_LIST_CHOICE)
-for n, choice in enumerate(choices):
+activities = activities_to_export(store, actor, template)
+if activities >= LARGE_EXPORT:
+    large_export(store, actor, template, choices, activities)
+for n, choice in enumerate(choices if activities < LARGE_EXPORT else ()):
     button, text = st.columns([2, 3], vertical_alignment="center")
     button.download_button(
         f"Export: {choice.label}",

@@ -221,12 +221,26 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     if listed:
         formats.append(ExportFormat.MEETING_CSV)
     # One read for both: the list holds exactly the pack's "since the last meeting".
-    results = make_exports(store, actor, formats, request, options)
+    results = make_exports(store, actor, formats, request, options, _progress_on_stderr)
     paths = [out, out.with_name(f"{out.stem}_aktiviteter.csv")]
     for result, path in zip(results, paths, strict=False):
         write_export(result.payload, path, public=public)
         print(f"{result.summary} -> {path}")
     return 0
+
+
+def _progress_on_stderr(done: int, total: int) -> None:
+    """How far a long export has come, on stderr (stdout keeps the one line per file): at
+    the start, about every tenth and the end, not once for each chunk read."""
+    from geo.exports.make import LARGE_EXPORT
+    from geo.store.activity_columns import CHUNK_ROWS
+    from geo.swedish import number
+
+    if total < LARGE_EXPORT or (0 < done < total and done % max(1, total // 10) >= CHUNK_ROWS):
+        return
+    print(f"Läser aktiviteter: {number(done)} av {number(total)}", file=sys.stderr, flush=True)
+    if done == total:
+        print("Skriver filen …", file=sys.stderr, flush=True)
 
 
 # -- export ics, opening-hours ---------------------------------------------------------------

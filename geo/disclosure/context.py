@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from geo.records.activity_table import ActivityTable
 from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
     STOCKHOLM,
@@ -27,7 +31,7 @@ from geo.spatial.aggregate import (
     Cell,
     count_in_cells,
 )
-from geo.spatial.layers import LABEL_KEYS, activity_point
+from geo.spatial.layers import LABEL_KEYS, drawn_point
 from geo.spatial.reference_layers import boundary_layer, kommun_layers
 from geo.swedish import date_range
 
@@ -49,12 +53,12 @@ class ExportContext:
     until: date | None
     places: list[Place]
     by_id: dict[int, Place]
-    every_activity: list[Activity]
-    in_period: list[Activity]
+    every_activity: ActivityTable
+    in_period: ActivityTable
     planned_all: list[PlannedActivity]
     planned_in_period: list[PlannedActivity]
     recent_period: Period
-    recent: list[Activity]
+    recent: ActivityTable
     upcoming: list[PlannedActivity]
     last_meeting: date | None
 
@@ -64,8 +68,14 @@ class ExportContext:
         return self.request.rules.min_count
 
 
-def read_context(session: Session, request: ExportRequest) -> ExportContext:
-    """Read the store once for `request` (a public one is checked first)."""
+def read_context(
+    session: Session, request: ExportRequest, progress: Callable[[int, int], None] | None = None
+) -> ExportContext:
+    """Read the store once for `request` (a public one is checked first).
+
+    The activities are read as columns in chunks (`Session.activity_table`), `progress`
+    told (read, total) after each: a million of them as records would not fit in memory.
+    """
     today = request.made_at.astimezone(STOCKHOLM).date()
     doc = session.promise_document(request.document_id, today)
     public = request.audience is Audience.PUBLIC
@@ -75,11 +85,12 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
     until = counted_until(period, today) if public else period.end
     places = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
     # Only this promise's records: another kommun's never count in its figures or files.
-    every_activity = with_promise_kinds(session.list_activities(document_id=doc.id), doc)
-    in_period = [a for a in every_activity if period.contains(day_of(a.start))]
+    every_activity = session.activity_table(document_id=doc.id, progress=progress).with_kinds(doc)
+    counted = every_activity.starting_in(period)
     if public:
         # Only what happened in tertials that have ended (see `counted_until`).
-        in_period = [a for a in in_period if until is not None and day_of(a.start) <= until]
+        counted &= every_activity.day <= np.datetime64(until) if until else False
+    in_period = every_activity.take(counted)
     planned_all = with_promise_kinds(session.list_planned(document_id=doc.id), doc)
     meeting = request.meeting_day
 
@@ -88,9 +99,7 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
     recent_period = Period(
         since, max(since, meeting - timedelta(days=1)), f"Sedan {since:%Y-%m-%d}"
     )
-    recent = [a for a in every_activity if recent_period.contains(day_of(a.start))]
-    if meeting <= since:
-        recent = []
+    recent = every_activity.take(every_activity.starting_in(recent_period) & (meeting > since))
 
     upcoming_end = meeting + timedelta(days=request.upcoming_days)
     upcoming = [
@@ -117,19 +126,46 @@ def read_context(session: Session, request: ExportRequest) -> ExportContext:
     )
 
 
-def cells_of(
-    ctx: ExportContext, activities: Iterable[Activity], min_count: int
-) -> tuple[Cell, ...]:
+def cells_of(ctx: ExportContext, activities: ActivityTable, min_count: int) -> tuple[Cell, ...]:
     """Where `activities` were, as counts per grid cell with at least `min_count`."""
-    points = [activity_point(a, ctx.by_id) for a in activities]
+    x, y = drawn_xy(activities, ctx.by_id)
+    placed = ~np.isnan(x)
+    # One point at a time: a million shapely points at once held 300 MB.
     return tuple(
         count_in_cells(
-            [p for p in points if p is not None],
+            (Point(px, py) for px, py in _pairs(x[placed], y[placed])),
             ctx.request.rules.cell_size_m,
             ctx.request.rules.grid,
             min_count=min_count,
         )
     )
+
+
+def _pairs(x: np.ndarray, y: np.ndarray, chunk: int = 10_000) -> Iterator[tuple[float, float]]:
+    """(x, y) as Python floats, a chunk at a time (two lists of a million held 64 MB)."""
+    for first in range(0, x.size, chunk):
+        yield from zip(
+            x[first : first + chunk].tolist(), y[first : first + chunk].tolist(), strict=True
+        )
+
+
+def drawn_xy(activities: ActivityTable, places: dict[int, Place]) -> tuple[np.ndarray, np.ndarray]:
+    """Where each activity is drawn (`activity_point`): its own position, else its place's
+    point (NaN for neither), as x and y arrays in EPSG:3006."""
+    x, y = activities.x.copy(), activities.y.copy()
+    missing = np.isnan(x)
+    for pid in set(activities.place_id[missing].tolist()):
+        point = drawn_point(SimpleNamespace(geometry=None, place_id=pid), places)
+        if point is not None:
+            rows = missing & (activities.place_id == pid)
+            x[rows], y[rows] = point.x, point.y
+    return x, y
+
+
+def walks_of(activities: ActivityTable, ids: Iterable[int | None]) -> dict[int | None, Activity]:
+    """The activities of `ids` (the walks findings hang off) among `activities`, as records."""
+    rows = np.flatnonzero(np.isin(activities.id, np.array(sorted({i for i in ids if i}))))
+    return {int(activities.id[i]): activities.record(int(i)) for i in rows}
 
 
 def shared_fields(session: Session, ctx: ExportContext) -> dict[str, Any]:
@@ -162,15 +198,13 @@ def milestones_done(ctx: ExportContext) -> tuple[tuple[str, date], ...]:
         if c.target is None or c.target.rule is not TargetRule.BY_DATE:
             continue
         match = commitment_match(ctx.document, c.id)
-        days = [
-            day_of(a.start)
-            for a in ctx.every_activity
-            if match.counts(a)
-            and day_of(a.start) <= last
-            and (not public or a.classification is Classification.OPEN)
-        ]
-        if days:
-            out.append((c.id, min(days)))
+        acts = ctx.every_activity
+        rows = acts.where(match.counts) & (acts.day <= np.datetime64(last))
+        if public:
+            rows &= acts.classification == Classification.OPEN
+        first = acts.first_day(rows)
+        if first is not None:
+            out.append((c.id, first))
     return tuple(out)
 
 
@@ -190,14 +224,10 @@ def _period(doc: PromiseDocument, start: date, end: date) -> Period:
     return Period(start, end, date_range(start, end))
 
 
-def _last_meeting(activities: Iterable[Activity], before: date) -> date | None:
+def _last_meeting(activities: ActivityTable, before: date) -> date | None:
     """The day of the last samverkansmöte logged before `before`."""
-    days = [
-        day_of(a.start)
-        for a in activities
-        if a.kind is CommitmentKind.COORDINATION_MEETING and day_of(a.start) < before
-    ]
-    return max(days) if days else None
+    meetings = activities.of_kinds(CommitmentKind.COORDINATION_MEETING)
+    return activities.last_day(meetings & (activities.day < np.datetime64(before)))
 
 
 def finding_in_scope(finding: Finding, walk: Activity, period: Period) -> bool:

@@ -7,6 +7,7 @@ records read once and `summaries` the counts with their suppression;
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from geo.disclosure.audience import Audience, ExportRequest
@@ -19,7 +20,11 @@ if TYPE_CHECKING:
     from geo.store import Session
 
 
-def build_export_data(session: Session, request: ExportRequest) -> ExportData:
+def build_export_data(
+    session: Session,
+    request: ExportRequest,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportData:
     """Read the store and build the data set for `request.audience`.
 
     Parameters
@@ -27,6 +32,7 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
     session : an open unit of work (read only here); for a public request, one opened as
         `PUBLIC_READER` (see `geo.exports.make.load_export_data`).
     request : audience, dates, rules and meeting.
+    progress : told (activities read, activities in all) as the store is read in chunks.
 
     Returns
     -------
@@ -37,7 +43,7 @@ def build_export_data(session: Session, request: ExportRequest) -> ExportData:
     ValidationError
         A public request outside the fixed set (`check_public_request`).
     """
-    ctx = read_context(session, request)
+    ctx = read_context(session, request, progress)
     if request.audience is Audience.PUBLIC:
         return build_public_data(session, ctx)
     return build_internal_data(session, ctx)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
-
-from shapely.geometry import Point
+from typing import TYPE_CHECKING
 
 from geo.disclosure import context, rows, summaries
+from geo.disclosure.activity_rows import ActivityRows
 from geo.disclosure.audience import OPENING_HOURS
 from geo.records.kinds import Classification
-from geo.spatial.layers import activity_point
 from geo.swedish import iso_week
 
 if TYPE_CHECKING:
@@ -21,10 +19,11 @@ if TYPE_CHECKING:
 def build_internal_data(session: Session, ctx: context.ExportContext) -> rows.ExportData:
     """The internal data set for `ctx`: every record the session's user may see."""
     by_id, period = ctx.by_id, ctx.period
-    walks = {a.id: a for a in ctx.every_activity}
+    stored = session.list_findings(document_id=ctx.document.id)
+    walks = context.walks_of(ctx.every_activity, (f.activity_id for f in stored))
     findings = [
         f
-        for f in session.list_findings(document_id=ctx.document.id)
+        for f in stored
         if f.activity_id not in walks or context.finding_in_scope(f, walks[f.activity_id], period)
     ]
     thumbnails = session.finding_thumbnails(
@@ -36,8 +35,8 @@ def build_internal_data(session: Session, ctx: context.ExportContext) -> rows.Ex
     return rows.ExportData(
         **context.shared_fields(session, ctx),
         places=tuple(_internal_place(p) for p in ctx.places),
-        activities=tuple(_internal_activity(a, by_id) for a in ctx.in_period),
-        recent_activities=tuple(_internal_activity(a, by_id) for a in ctx.recent),
+        activities=ActivityRows(ctx.in_period, by_id),
+        recent_activities=ActivityRows(ctx.recent, by_id),
         planned=tuple(_internal_plan(p, by_id) for p in ctx.planned_in_period),
         # "Upcoming activities that may be shared": a meeting pack is handed round, so plans
         # classified sekretess stay out of it even internally.
@@ -77,38 +76,15 @@ def _internal_place(place: Place) -> rows.PlaceRow:
     )
 
 
-def _when_and_where(record: Activity | PlannedActivity, place: Place | None) -> dict[str, Any]:
-    """The fields an activity row and a plan row share: kind, commitment, exact times, place."""
-    return {
-        "kind": record.kind,
-        "commitment_id": record.commitment_id,
-        "week": iso_week(context.day_of(record.start)),
-        "start": record.start,
-        "end": record.end,
-        "place_name": place.name if place else "",
-    }
-
-
-def _internal_activity(activity: Activity, places: Mapping[int, Place]) -> rows.ActivityRow:
-    place = places.get(activity.place_id) if activity.place_id is not None else None
-    point = activity_point(activity, places)
-    return rows.ActivityRow(
-        **_when_and_where(activity, place),
-        geometry=point if isinstance(point, Point) else None,
-        hours=round(activity.hours, 2),
-        outcome=dict(activity.outcome),
-        classification=activity.classification,
-        note=activity.note,
-        id=activity.id,
-        is_example=activity.is_example,
-        place_id=place.id if place else None,
-    )
-
-
 def _internal_plan(plan: PlannedActivity, places: Mapping[int, Place]) -> rows.PlannedRow:
     place = places.get(plan.place_id) if plan.place_id is not None else None
     return rows.PlannedRow(
-        **_when_and_where(plan, place),
+        kind=plan.kind,
+        commitment_id=plan.commitment_id,
+        week=iso_week(context.day_of(plan.start)),
+        start=plan.start,
+        end=plan.end,
+        place_name=place.name if place else "",
         geometry=plan.geometry or (place.geometry if place else None),
         team=plan.team,
         status=plan.status,

@@ -19,6 +19,7 @@ from geo.disclosure.context import (
     finding_in_scope,
     plain_text,
     shared_fields,
+    walks_of,
 )
 from geo.disclosure.public import is_opening_hours, is_public_place, may_be_placed_publicly
 from geo.disclosure.rows import ExportData, FindingRow, PlaceRow, PlannedRow
@@ -28,6 +29,7 @@ from geo.disclosure.summaries import (
     stretch_counts,
     tertial_summaries,
 )
+from geo.records.activity_table import ActivityTable
 from geo.records.kinds import Classification
 from geo.records.models import Activity, Finding, Place, PlaceKind, PlannedActivity
 from geo.records.periods import Period
@@ -40,14 +42,19 @@ if TYPE_CHECKING:
 def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
     """The public data set for `ctx` (read as `PUBLIC_READER`, checked by `read_context`)."""
     by_id, period, k = ctx.by_id, ctx.period, ctx.k
-    walks = {a.id: a for a in ctx.in_period}
+    stored = session.list_findings(document_id=ctx.document.id)
+    walks = walks_of(ctx.in_period, (f.activity_id for f in stored))
     counted = Period(period.start, ctx.until or period.start, period.label)
     summary = period_summary(ctx.document, period, ctx.in_period, [], True, k)
     tertials = protect_parts(summary, tertial_summaries(ctx, public=True))
     # "Since the last meeting" would be a range chosen by whoever exports; the public
     # is shown the last tertial that has ended instead, as protected in the table.
     empty = Period(period.start, period.start, period.label)
-    recent = tertials[-1] if tertials else period_summary(ctx.document, empty, [], [], True, k)
+    recent = (
+        tertials[-1]
+        if tertials
+        else period_summary(ctx.document, empty, ActivityTable.empty(), [], True, k)
+    )
     return ExportData(
         **shared_fields(session, ctx),
         places=tuple(_public_place(p) for p in ctx.places if is_public_place(p)),
@@ -61,7 +68,7 @@ def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
         upcoming=tuple(_public_plan(p, by_id) for p in ctx.upcoming if is_opening_hours(p, by_id)),
         findings=tuple(
             _public_finding(f, walks[f.activity_id])
-            for f in session.list_findings(document_id=ctx.document.id)
+            for f in stored
             if f.activity_id in walks
             and finding_in_scope(f, walks[f.activity_id], counted)
             and f.classification is Classification.OPEN
@@ -71,7 +78,9 @@ def build_public_data(session: Session, ctx: ExportContext) -> ExportData:
         # only as cells with >= k. The store already makes an activity at a sekretess place
         # sekretess; the place check here also covers databases written before that rule.
         cells=cells_of(
-            ctx, [a for a in ctx.in_period if may_be_placed_publicly(a, by_id)], min_count=k
+            ctx,
+            ctx.in_period.take(ctx.in_period.where(lambda a: may_be_placed_publicly(a, by_id))),
+            min_count=k,
         ),
         summary=summary,
         tertials=tuple(tertials),

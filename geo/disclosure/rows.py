@@ -6,7 +6,7 @@ What each audience may see is decided in `geo.disclosure.audience`; `internal_da
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -183,8 +183,10 @@ class ExportData:
     request: ExportRequest
     period: Period
     places: tuple[PlaceRow, ...]
-    activities: tuple[ActivityRow, ...]
-    recent_activities: tuple[ActivityRow, ...]
+    # Internal: every activity (public: none), made row by row from the columns read
+    # (`geo.disclosure.activity_rows`), so a million never sit in memory as rows.
+    activities: Sequence[ActivityRow]
+    recent_activities: Sequence[ActivityRow]
     planned: tuple[PlannedRow, ...]
     upcoming: tuple[PlannedRow, ...]
     findings: tuple[FindingRow, ...]

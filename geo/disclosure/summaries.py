@@ -12,11 +12,11 @@ from datetime import timedelta
 from geo.disclosure.audience import COUNT_OUTCOMES, period_part
 from geo.disclosure.context import ExportContext, day_of
 from geo.disclosure.rows import PeriodSummary, StretchCount, SummaryRow
-from geo.records.kinds import Kind
-from geo.records.models import Activity, PlannedActivity
+from geo.records.activity_table import ActivityTable
+from geo.records.models import PlannedActivity
 from geo.records.periods import Period, promise_years, tertials_in
-from geo.records.progress import commitment_for, progress
-from geo.records.promise import Commitment, PromiseDocument
+from geo.records.progress import commitment_for, progress, progress_from_tallies
+from geo.records.promise import PromiseDocument
 from geo.records.targets import slices_per, target_slices
 
 
@@ -27,9 +27,8 @@ def tertial_summaries(ctx: ExportContext, public: bool) -> list[PeriodSummary]:
         part = period_part(ctx.period, tertial.period, tertial.label)
         if part.start > ctx.today or (public and (ctx.until is None or part.end > ctx.until)):
             continue  # a tertial that has not begun (public: not ended) has nothing to report
-        acts = [a for a in ctx.in_period if part.contains(day_of(a.start))]
         plans = [p for p in ctx.planned_in_period if part.contains(day_of(p.start))]
-        out.append(period_summary(ctx.document, part, acts, plans, public, ctx.k))
+        out.append(period_summary(ctx.document, part, ctx.in_period, plans, public, ctx.k))
     return out
 
 
@@ -41,28 +40,32 @@ def _protect(value: int, k: int) -> int | None:
 def period_summary(
     doc: PromiseDocument,
     period: Period,
-    activities: Sequence[Activity],
+    activities: ActivityTable,
     planned: Sequence[PlannedActivity],
     public: bool,
     k: int,
 ) -> PeriodSummary:
-    """Done, hours and outcome sums per commitment; suppressed for the public."""
+    """Done, hours and outcome sums per commitment of the `activities` starting in `period`;
+    suppressed for the public.
+
+    Counted per (kind, named commitment) over the table's columns (`ActivityTable.tallies`):
+    a record per activity ran a million out of memory, and the commitment rule is asked
+    once per pair, not once per activity.
+    """
     sums: dict[str, dict[str, float]] = {c.id: {} for c in doc.commitments}
-    # The rule per activity cost 40 s at 100,000 (it is worked out from the document each
-    # time); a period has a handful of (kind, named commitment) pairs, so ask once for each.
-    chosen: dict[tuple[Kind, str | None], Commitment | None] = {}
-    for a in activities:
-        key = (a.kind, a.commitment_id)
-        if key not in chosen:
-            chosen[key] = commitment_for(doc, a)
-        c = chosen[key]
-        if c is None or not period.contains(day_of(a.start)):
+    tallies = activities.tallies(period)
+    for tally in tallies:
+        c = commitment_for(doc, tally)
+        if c is None:
             continue
-        for name, value in a.outcome.items():
+        for name, value in tally.outcome.items():
             if name in COUNT_OUTCOMES:
-                sums[c.id][name] = sums[c.id].get(name, 0) + float(value)
+                sums[c.id][name] = sums[c.id].get(name, 0) + value
+    counted = progress_from_tallies(doc, period, tallies)
+    plans = progress(doc, period, [], planned)
     rows = []
-    for p in progress(doc, period, activities, planned):
+    for d, p in zip(counted, plans, strict=True):
+        p = replace(p, done=d.done, hours=d.hours)
         found = sums[p.commitment.id]
         # In the Outcome enum's order, so every export lists them the same way.
         outcomes = {name: int(round(found[name])) for name in COUNT_OUTCOMES if name in found}
@@ -167,8 +170,7 @@ def stretch_counts(
 
 def _done(doc: PromiseDocument, period: Period, ctx: ExportContext, index: int) -> int:
     """How many activities count toward the commitment at `index` in `period`."""
-    acts = [a for a in ctx.in_period if period.contains(day_of(a.start))]
-    return progress(doc, period, acts, [])[index].done
+    return progress_from_tallies(doc, period, ctx.in_period.tallies(period))[index].done
 
 
 def _may_show(

@@ -18,7 +18,8 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from itertools import repeat
 from typing import Any, TextIO
 
 import shapely
@@ -69,14 +70,14 @@ def write_table_csv(table: ExportTable, suppressed_text: str, out: TextIO) -> No
     if spatial:
         header += list(GEOMETRY_COLUMNS)
     writer.writerow(header)
-    geometries: Sequence[BaseGeometry | None] = table.geometries or ()
-    for index, row in enumerate(table.rows):
+    geometries: Iterable[BaseGeometry | None] = table.geometries or repeat(None)
+    for row, geometry in zip(table.rows, geometries, strict=False):
         cells = [
             _cell(value, column.kind, suppressed_text)
             for value, column in zip(row, table.columns, strict=True)
         ]
         if spatial:
-            cells += _geometry_cells(geometries[index])
+            cells += _geometry_cells(geometry)
         writer.writerow(cells)
 
 

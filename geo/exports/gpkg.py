@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from shapely.geometry.base import BaseGeometry
 
 from geo.disclosure.rows import ExportData
 from geo.exports.tables import INTEGER, REAL, SUPPRESSED, ExportTable, export_tables
@@ -28,18 +30,34 @@ from geo.swedish import stamp
 _DTYPES = {INTEGER: "Int64", REAL: "Float64"}
 
 
-def _frame(table: ExportTable) -> pd.DataFrame:
-    """A typed (Geo)DataFrame for one table; suppressed counts become NULL."""
+# Rows per write: a table of a million activities is written a chunk at a time (appended to
+# its layer), so only one chunk's rows and frame are in memory.
+CHUNK_ROWS = 50_000
+
+
+def _frames(table: ExportTable) -> Iterator[pd.DataFrame]:
+    """Typed (Geo)DataFrames of `CHUNK_ROWS` rows (at least one, for an empty table)."""
+    for first in range(0, max(len(table.rows), 1), CHUNK_ROWS):
+        rows = list(table.rows[first : first + CHUNK_ROWS])
+        geometries = table.geometries[first : first + CHUNK_ROWS] if table.geometries else ()
+        yield _frame(table, rows, list(geometries))
+
+
+def _frame(
+    table: ExportTable, rows: list[tuple[Any, ...]], geometries: list[BaseGeometry | None]
+) -> pd.DataFrame:
+    """A typed (Geo)DataFrame for rows of one table; suppressed counts become NULL."""
     columns: dict[str, Any] = {}
     for index, column in enumerate(table.columns):
-        values = [None if row[index] is SUPPRESSED else row[index] for row in table.rows]
+        values = [None if row[index] is SUPPRESSED else row[index] for row in rows]
         dtype = _DTYPES.get(column.kind, "object")
         columns[column.name] = pd.Series(values, dtype=dtype)
     frame = pd.DataFrame(columns)
     if table.geometry_type is None:
         return frame
-    geometries = gpd.GeoSeries(list(table.geometries or ()), crs=SWEREF99TM)
-    return gpd.GeoDataFrame(frame, geometry=geometries, crs=SWEREF99TM)
+    return gpd.GeoDataFrame(
+        frame, geometry=gpd.GeoSeries(geometries, crs=SWEREF99TM), crs=SWEREF99TM
+    )
 
 
 def write_gpkg(data: ExportData, path: Path) -> dict[str, int]:
@@ -61,22 +79,26 @@ def write_gpkg(data: ExportData, path: Path) -> dict[str, int]:
     temp.unlink()  # GDAL creates the file itself
     try:
         for n, table in enumerate(export_tables(data)):
-            frame = _frame(table)
             description = (
                 f"{table.title}. {data.audience.notice}. Skapad {stamp(data.made_at)}. "
                 f"{data.document.title}."
             )
-            pyogrio.write_dataframe(
-                frame,
-                temp,
-                layer=table.name,
-                driver="GPKG",
-                geometry_type=table.geometry_type,
-                promote_to_multi=False,
-                dataset_options={"VERSION": "1.2"} if n == 0 else None,
-                layer_options={"DESCRIPTION": description, "IDENTIFIER": table.title},
-            )
-            counts[table.name] = len(frame)
+            counts[table.name] = 0
+            for part, frame in enumerate(_frames(table)):
+                pyogrio.write_dataframe(
+                    frame,
+                    temp,
+                    layer=table.name,
+                    driver="GPKG",
+                    geometry_type=table.geometry_type,
+                    promote_to_multi=False,
+                    append=part > 0,
+                    dataset_options={"VERSION": "1.2"} if n == 0 and part == 0 else None,
+                    layer_options=None
+                    if part
+                    else {"DESCRIPTION": description, "IDENTIFIER": table.title},
+                )
+                counts[table.name] += len(frame)
         os.replace(temp, path)
     finally:
         temp.unlink(missing_ok=True)

@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -172,17 +172,36 @@ def suggested_name(data: ExportData, fmt: ExportFormat, density: bool = False) -
     return file_name_for(data.document.kommun_name, data.audience, fmt, data.made_at, density)
 
 
-def load_export_data(store: Store, actor: Actor, request: ExportRequest) -> ExportData:
-    """Build the audience's data set in one read-only unit of work.
+ExportProgress = Callable[[int, int], None]
+"""Told (activities read, activities in all) after each chunk the store reads, from (0, N)."""
 
-    A public data set is read as `PUBLIC_READER` once `actor` is known to be allowed to
-    export: the same public file comes out whoever asks (see geo.disclosure.audience).
-    """
-    store.require_schema()
+# From this many activities an export takes long enough (seconds to minutes) that the app
+# and the command line show how far it has come.
+LARGE_EXPORT = 20_000
+
+
+def _reader(actor: Actor, request: ExportRequest) -> Actor:
+    """Whom the data set is read as: `PUBLIC_READER` for a public one, once `actor` is
+    known to be allowed to export (the same public file comes out whoever asks)."""
     access.require(actor, Operation.EXPORT)
-    reader = PUBLIC_READER if request.audience is Audience.PUBLIC else actor
-    with store.session(reader) as session:
-        return build_export_data(session, request)
+    return PUBLIC_READER if request.audience is Audience.PUBLIC else actor
+
+
+def load_export_data(
+    store: Store, actor: Actor, request: ExportRequest, progress: ExportProgress | None = None
+) -> ExportData:
+    """Build the audience's data set in one read-only unit of work (see `_reader`)."""
+    store.require_schema()
+    with store.session(_reader(actor, request)) as session:
+        return build_export_data(session, request, progress)
+
+
+def activities_to_export(store: Store, actor: Actor, request: ExportRequest) -> int:
+    """How many activities an export of `request` reads: with `LARGE_EXPORT`, whether to
+    show progress."""
+    store.require_schema()
+    with store.session(_reader(actor, request)) as session:
+        return session.activity_count(request.document_id)
 
 
 def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes:
@@ -228,6 +247,7 @@ def make_export(
     fmt: ExportFormat,
     request: ExportRequest,
     options: ExportOptions | None = None,
+    progress: ExportProgress | None = None,
 ) -> ExportResult:
     """Build the data set for `request.audience` and render it as `fmt`.
 
@@ -237,12 +257,13 @@ def make_export(
     fmt : the format.
     request : audience, period, rules, meeting.
     options : per-format choices (tiles, density map).
+    progress : told how many activities have been read (see `ExportProgress`).
 
     Returns
     -------
     ExportResult with the file's bytes and a suggested name.
     """
-    return make_exports(store, actor, [fmt], request, options)[0]
+    return make_exports(store, actor, [fmt], request, options, progress)[0]
 
 
 def make_exports(
@@ -251,6 +272,7 @@ def make_exports(
     formats: Sequence[ExportFormat],
     request: ExportRequest,
     options: ExportOptions | None = None,
+    progress: ExportProgress | None = None,
 ) -> list[ExportResult]:
     """Build the data set once and render it in each of `formats` (see `make_export`).
 
@@ -258,7 +280,7 @@ def make_exports(
     activities and a large store is read once.
     """
     options = options or ExportOptions()
-    data = load_export_data(store, actor, request)
+    data = load_export_data(store, actor, request, progress)
     results = []
     for fmt in formats:
         payload = render(data, fmt, options)

@@ -25,6 +25,7 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from geo.disclosure.activity_rows import activity_extent, activity_spots
 from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ExportData
 from geo.exports.map_style import (
@@ -43,7 +44,7 @@ from geo.exports.map_style import (
     symbol_svg,
 )
 from geo.records.models import PlaceKind
-from geo.spatial.activity_groups import ActivitySpots, group_activities
+from geo.spatial.activity_groups import group_activities
 from geo.spatial.crs import to_wgs84
 from geo.spatial.layers import bounds_of, group_collections
 from geo.swedish import date_range, stamp
@@ -209,7 +210,7 @@ def _activity_layers(data: ExportData) -> list[dict[str, Any]]:
     at their own position, grouped as Karta groups them (one marker per activity made a
     14.7 MB file at 100,000 and 140 MB at a million)."""
     places = {p.id: p for p in data.places if p.id is not None}
-    grouped = group_activities(ActivitySpots.of(data.activities), places)
+    grouped = group_activities(activity_spots(data.activities), places)
     by_kind = group_collections(grouped.groups)
     return [
         _layer(
@@ -230,7 +231,7 @@ def _bounds(data: ExportData) -> list[list[float]] | None:
     area = data.document.area
     geoms: list[BaseGeometry | None] = [p.geometry for p in data.places if not p.retired]
     geoms += [c.geometry for c in data.cells]
-    geoms += [a.geometry for a in data.activities]
+    geoms += activity_extent(data.activities)
     box = bounds_of([area.geometry] if area else geoms) or bounds_of([data.kommun_boundary])
     if box is None:
         return None

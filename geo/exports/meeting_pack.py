@@ -529,16 +529,17 @@ def activities_to_list(activities: Sequence[ActivityRow]) -> list[ActivityRow]:
     """
     if len(activities) <= MAX_LISTED_ACTIVITIES:
         return list(activities)
-    by_commitment: dict[tuple[str, str], list[ActivityRow]] = {}
+    # One pass keeping two rows per commitment: a list per commitment held every row (a
+    # million of them at a police region's volume). Ties keep the first, as `max` does.
+    latest: dict[tuple[str, str], ActivityRow] = {}
+    largest: dict[tuple[str, str], ActivityRow] = {}
     for a in activities:
-        by_commitment.setdefault((a.commitment_id or "", a.kind.value), []).append(a)
-    chosen: dict[int, ActivityRow] = {}
-    for rows in by_commitment.values():
-        for row in (
-            max(rows, key=lambda a: a.start),
-            max(rows, key=lambda a: (a.hours, a.start)),
-        ):
-            chosen[id(row)] = row
+        key = (a.commitment_id or "", a.kind.value)
+        if key not in latest or a.start > latest[key].start:
+            latest[key] = a
+        if key not in largest or (a.hours, a.start) > (largest[key].hours, largest[key].start):
+            largest[key] = a
+    chosen = {id(row): row for rows in (latest, largest) for row in rows.values()}
     return sorted(chosen.values(), key=lambda a: a.start)
 
 

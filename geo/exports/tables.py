@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from shapely.geometry.base import BaseGeometry
 
+from geo.disclosure.activity_rows import MadeOnRead
 from geo.disclosure.audience import COUNT_OUTCOMES, PUBLIC_OFFICE_ATTRIBUTES, Audience
 from geo.disclosure.rows import ExportData, PeriodSummary, counted_text
 from geo.records.place_attributes import ALL_ATTRIBUTE_KEYS, ATTRIBUTES, ValueType, attribute_text
@@ -67,8 +68,8 @@ class ExportTable:
     name: str
     title: str
     columns: tuple[Column, ...]
-    rows: tuple[tuple[Any, ...], ...]
-    geometries: tuple[BaseGeometry | None, ...] | None = None
+    rows: Sequence[tuple[Any, ...]]
+    geometries: Sequence[BaseGeometry | None] | None = None
     geometry_type: str | None = None
 
     @property
@@ -171,8 +172,8 @@ def _layer_table(
         name,
         title,
         tuple(f.column for f in fields),
-        tuple(tuple(f.value(r) for f in fields) for r in records),
-        tuple(r.geometry for r in records),
+        MadeOnRead(records, lambda r: tuple(f.value(r) for f in fields)),
+        MadeOnRead(records, lambda r: r.geometry),
         geometry_type,
     )
 

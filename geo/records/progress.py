@@ -83,7 +83,7 @@ class _CommitmentLookup:
 
 
 def commitment_for(
-    doc: PromiseDocument, kind_or_activity: Activity | PlannedActivity
+    doc: PromiseDocument, kind_or_activity: Activity | PlannedActivity | Tally
 ) -> Commitment | None:
     """The commitment an activity counts toward (see the module docstring)."""
     commitment_id = _CommitmentLookup(doc)(kind_or_activity)

@@ -7,6 +7,7 @@ the role checks, classification rules, stamps, version check and audit every wri
 from __future__ import annotations
 
 from geo.store.activities import Activities
+from geo.store.activity_columns import ActivityColumns
 from geo.store.base_layers import BaseLayers
 from geo.store.counts import Counts
 from geo.store.documents import PromiseDocuments
@@ -29,6 +30,7 @@ class Session(
     BaseLayers,
     Indicators,
     Events,
+    ActivityColumns,
     Counts,
     Trail,
 ):

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.exports import make
 from geo.store import Store
 from tests.common import REPO_ROOT
 from tests.export_fixtures import plant
@@ -88,3 +89,25 @@ def test_a_period_ending_before_it_starts_is_refused_on_the_page(
     at.run()
     assert "ligger före startdatum" in at.error[0].value
     assert not at.get("download_button")
+
+
+def test_a_large_export_is_made_with_a_progress_bar_and_then_offered_for_download(
+    planted_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The planted store as if it held a police region's year: every export counts as long.
+    monkeypatch.setattr(make, "LARGE_EXPORT", 1)
+    at = export_page(planted_db, monkeypatch)
+    assert not at.exception
+    assert at.get("download_button") == []
+    csv_index = [c.format for c in make.EXPORT_CHOICES].index(make.ExportFormat.CSV)
+    at.selectbox(key="export_large").select_index(csv_index)
+    at.run()
+    at.button(key="export_large_make").click()
+    at.run()
+    assert not at.exception
+    bar = at.get("progress")[-1].proto
+    assert bar.value == 100
+    assert shown(bar.text).startswith("Klar: Data (CSV för Excel, zip), intern")
+    assert [b.proto.label for b in at.get("download_button")] == [
+        "Ladda ned: Data (CSV för Excel, zip)"
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import zipfile
 from collections.abc import Iterator
@@ -9,9 +10,13 @@ from pathlib import Path
 
 import pytest
 
+import geo.store.activity_columns as activity_columns
 from geo.cli import main
+from geo.exports import make
 from geo.store import Store
 from tests.export_fixtures import plant
+
+READ = re.compile(r"Läser aktiviteter: (\d+) av (\d+)")
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +46,22 @@ def test_export_csv_writes_the_public_zip_and_says_so(
     with zipfile.ZipFile(out) as archive:
         assert "offentlig_sammanstallning.csv" in archive.namelist()
     assert out.stat().st_mode & 0o777 == 0o644
+
+
+def test_a_long_export_tells_on_stderr_how_many_activities_it_has_read(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The planted store read two rows at a time, and counted as long from one activity.
+    monkeypatch.setattr(make, "LARGE_EXPORT", 1)
+    monkeypatch.setattr(activity_columns, "CHUNK_ROWS", 2)
+    assert main(["export", "gpkg", str(tmp_path / "data.gpkg")]) == 0
+    told = capsys.readouterr()
+    lines = told.err.splitlines()
+    read = [tuple(map(int, m.groups())) for m in map(READ.fullmatch, lines) if m]
+    assert read[0][0] == 0 and read[-1][0] == read[-1][1] > 4
+    assert [done for done, _ in read] == sorted(done for done, _ in read) and len(read) > 3
+    assert lines[-1] == "Skriver filen …"
+    assert "Läser" not in told.out
 
 
 def test_export_map_html_defaults_to_internal_and_the_promise_year(db: str, tmp_path: Path) -> None:

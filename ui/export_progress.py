@@ -1,0 +1,64 @@
+"""A long export on the Export page: made in the page run with a progress bar.
+
+A download button's own callable runs later in a worker thread, outside the run, where no
+element can be drawn; an export of tens of thousands of activities takes long enough that
+the user should see it come along. So from `LARGE_EXPORT` activities the page makes the
+chosen file in the run (`geo.exports.make.make_export` with a progress callback) and then
+offers it for download.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+
+import streamlit as st
+
+from geo.disclosure.audience import ExportRequest
+from geo.errors import LofteskartanError
+from geo.exports.make import ExportChoice, make_export
+from geo.records.models import Actor
+from geo.store import Store, now
+from geo.swedish import count, number
+from ui.text import plain
+
+
+def large_export(
+    store: Store, actor: Actor, template: ExportRequest, choices: Sequence[ExportChoice], n: int
+) -> None:
+    """Pick an export, make it with a progress bar, and offer the file."""
+    st.info(
+        f"Löftet har {count(n, 'aktivitet', 'aktiviteter')}: en export tar en stund. Välj "
+        "vilken, klicka på Gör exporten och följ hur långt den har kommit."
+    )
+    choice = st.selectbox(
+        "Vilken export?", list(choices), format_func=lambda c: c.label, key="export_large"
+    )
+    st.caption(plain(choice.description))
+    if not st.button("Gör exporten", key="export_large_make", icon=":material/build:"):
+        return
+    bar = st.progress(0.0, text="Läser aktiviteterna …")
+
+    def shown(done: int, total: int) -> None:
+        bar.progress(
+            done / total if total else 1.0,
+            text=f"Läser aktiviteter: {number(done)} av {number(total)}",
+        )
+
+    try:
+        request = replace(template, made_at=now())
+        result = make_export(store, actor, choice.format, request, choice.options, shown)
+    except LofteskartanError as exc:
+        bar.empty()
+        st.error(plain(exc))
+        return
+    bar.progress(1.0, text=f"Klar: {plain(result.summary)}")
+    st.download_button(
+        f"Ladda ned: {choice.label}",
+        data=result.payload,
+        file_name=result.file_name,
+        mime=result.mime,
+        on_click="ignore",
+        key="export_large_download",
+        icon=":material/download:",
+    )
