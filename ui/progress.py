@@ -1,21 +1,20 @@
 """A progress bar for a long import: the callback `geo`'s importers report (done, all) to.
 
-`geo` stays free of Streamlit: its importers take `progress: Callable[[int, int], None]`
+`geo` stays free of Streamlit: its importers take a `geo.progress_report.Progress`
 (`save_places`, `import_events_bytes`, `import_base_layer`), and this turns the calls into a
 `st.progress` bar that moves while a large file is written.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import streamlit as st
 
+from geo.progress_report import Progress
 from geo.swedish import number
 from ui.text import plain
 
 
-def progress_bar(text: str) -> Callable[[int, int], None]:
+def progress_bar(text: str) -> Progress:
     """Show an empty bar captioned `text` and return the callback that moves it.
 
     The bar is redrawn only when its whole percent changes: a place file reports every row,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from types import SimpleNamespace
@@ -12,6 +12,7 @@ import numpy as np
 from shapely.geometry import Point
 from shapely.geometry.base import BaseGeometry
 
+from geo.progress_report import Progress
 from geo.records.activity_table import ActivityTable
 from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import (
@@ -69,7 +70,7 @@ class ExportContext:
 
 
 def read_context(
-    session: Session, request: ExportRequest, progress: Callable[[int, int], None] | None = None
+    session: Session, request: ExportRequest, progress: Progress | None = None
 ) -> ExportContext:
     """Read the store once for `request` (a public one is checked first).
 

@@ -7,7 +7,6 @@ records read once and `summaries` the counts with their suppression;
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from geo.disclosure.audience import Audience, ExportRequest
@@ -15,6 +14,7 @@ from geo.disclosure.context import read_context
 from geo.disclosure.internal_data import build_internal_data
 from geo.disclosure.public_data import build_public_data
 from geo.disclosure.rows import ExportData
+from geo.progress_report import Progress
 
 if TYPE_CHECKING:
     from geo.store import Session
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 def build_export_data(
     session: Session,
     request: ExportRequest,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> ExportData:
     """Read the store and build the data set for `request.audience`.
 

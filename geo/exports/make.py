@@ -12,7 +12,7 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +23,7 @@ from geo.disclosure.audience import PUBLIC_READER, Audience, ExportRequest
 from geo.disclosure.export_data import build_export_data
 from geo.disclosure.rows import ExportData
 from geo.files.private_files import PRIVATE_FILE_MODE, PUBLIC_FILE_MODE
+from geo.progress_report import Progress
 from geo.records.labelled_enum import LabelledEnum
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store
@@ -172,9 +173,6 @@ def suggested_name(data: ExportData, fmt: ExportFormat, density: bool = False) -
     return file_name_for(data.document.kommun_name, data.audience, fmt, data.made_at, density)
 
 
-ExportProgress = Callable[[int, int], None]
-"""Told (activities read, activities in all) after each chunk the store reads, from (0, N)."""
-
 # From this many activities an export takes long enough (seconds to minutes) that the app
 # and the command line show how far it has come.
 LARGE_EXPORT = 20_000
@@ -188,7 +186,7 @@ def _reader(actor: Actor, request: ExportRequest) -> Actor:
 
 
 def load_export_data(
-    store: Store, actor: Actor, request: ExportRequest, progress: ExportProgress | None = None
+    store: Store, actor: Actor, request: ExportRequest, progress: Progress | None = None
 ) -> ExportData:
     """Build the audience's data set in one read-only unit of work (see `_reader`)."""
     store.require_schema()
@@ -247,7 +245,7 @@ def make_export(
     fmt: ExportFormat,
     request: ExportRequest,
     options: ExportOptions | None = None,
-    progress: ExportProgress | None = None,
+    progress: Progress | None = None,
 ) -> ExportResult:
     """Build the data set for `request.audience` and render it as `fmt`.
 
@@ -257,7 +255,7 @@ def make_export(
     fmt : the format.
     request : audience, period, rules, meeting.
     options : per-format choices (tiles, density map).
-    progress : told how many activities have been read (see `ExportProgress`).
+    progress : told how many activities have been read (see `Progress`).
 
     Returns
     -------
@@ -272,7 +270,7 @@ def make_exports(
     formats: Sequence[ExportFormat],
     request: ExportRequest,
     options: ExportOptions | None = None,
-    progress: ExportProgress | None = None,
+    progress: Progress | None = None,
 ) -> list[ExportResult]:
     """Build the data set once and render it in each of `formats` (see `make_export`).
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from geo.files.crs import normalise_crs
 from geo.files.limits import BASE_LAYER_LIMIT
 from geo.files.vectors import layers as vector_layers
 from geo.files.vectors import read_layer
+from geo.progress_report import Progress
 from geo.records.models import Actor, BaseLayer
 from geo.spatial.crs import SWEREF99TM
 from geo.spatial.reference_layers import is_reference_layer
@@ -148,7 +148,7 @@ def import_base_layer(
     actor: Actor,
     source: BaseLayerFile,
     *,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> str:
     """Store a read base layer (replacing one of the same name) and say what was done;
     `progress` is told (written, all) as its features are written."""

@@ -23,7 +23,7 @@ numbers and shown to the user before importing; `crs=` overrides it (the command
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -41,6 +41,7 @@ from geo.files.place_rows import (
     Problems,
     file_format,
 )
+from geo.progress_report import Progress
 from geo.records.models import Place
 from geo.records.places import (
     ATTRIBUTES,
@@ -341,7 +342,7 @@ def save_places(
     places: Sequence[ImportedPlace],
     name: str = "Filen",
     kommunkod: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> SaveResult:
     """Apply `plan_import` in the session's one unit of work: add the new places, change
     and retire the stored ones the file names by `id`, and leave the rest. New places belong

@@ -23,7 +23,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
@@ -38,6 +38,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geo.errors import ImportFileError
 from geo.files.limits import EVENTS_LIMIT, check_parsed_date, parse_json
+from geo.progress_report import Progress
 from geo.records.events import PoliceEvent
 from geo.records.kommuner import kommun_names
 from geo.records.models import STOCKHOLM, Actor
@@ -327,7 +328,7 @@ def import_events(
     session: Session,
     events: Sequence[PoliceEvent],
     source: str,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> EventImport:
     """Write the events not yet stored (by id); a repeated id within the file counts once.
     `progress` is told (written, new) as they are written."""
@@ -345,7 +346,7 @@ def import_events_bytes(
     actor: Actor,
     data: bytes,
     source: str,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> EventImport:
     """Read and check the whole file, then write it in one transaction (all or nothing);
     `progress` is told (written, new) as the events are written."""

@@ -9,7 +9,7 @@ who may not see it, and each activity at least as strict as its place.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -17,6 +17,7 @@ import shapely
 from sqlalchemy import String, func, select, type_coerce
 
 from geo.disclosure import access
+from geo.progress_report import Progress
 from geo.records.activity_table import ActivityTable, table_from_columns
 from geo.records.kinds import Classification, kind_from_code
 from geo.store import schema as t
@@ -25,9 +26,6 @@ from geo.store.counts import Counts
 CHUNK_ROWS = 10_000
 """Rows fetched at a time: a chunk's Python objects (about 2.5 KB a row) stay small (50,000
 at a time held 125 MB more at the peak, and were no faster)."""
-
-Progress = Callable[[int, int], None]
-"""Told (activities read, activities in all) after each chunk."""
 
 
 class ActivityColumns(Counts):

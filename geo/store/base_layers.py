@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -10,6 +10,7 @@ from shapely.geometry.base import BaseGeometry
 from sqlalchemy import delete, func, insert, select
 
 from geo.disclosure.access import Operation
+from geo.progress_report import Progress
 from geo.records.models import BaseLayer
 from geo.store import schema as t
 from geo.store.core import SessionCore
@@ -23,7 +24,7 @@ class BaseLayers(SessionCore):
         self,
         layer: BaseLayer,
         features: Iterable[tuple[Mapping[str, Any], BaseGeometry]],
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress | None = None,
     ) -> BaseLayer:
         """Store a base layer's features (EPSG:3006), replacing any layer of the same name;
         `progress` is told (written, all) as they are written (`_insert_in_steps`)."""

@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Table, func, insert, select, update
 from geo.disclosure import access
 from geo.disclosure.access import Operation
 from geo.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
+from geo.progress_report import Progress
 from geo.records.kinds import Classification
 from geo.records.models import STOCKHOLM, Actor, Finding
 from geo.records.promise import PromiseDocument
@@ -178,7 +179,7 @@ class SessionCore:
         self,
         table: Table,
         rows: Sequence[Mapping[str, Any]],
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress | None = None,
     ) -> None:
         """INSERT `rows` `PROGRESS_ROWS` at a time, telling `progress` (written, all) after
         each step: the app shows a large file's import moving (one INSERT held it still)."""

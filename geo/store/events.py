@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 
 from sqlalchemy import func, select
 
 from geo.disclosure.access import Operation
+from geo.progress_report import Progress
 from geo.records.events import PoliceEvent
 from geo.store import schema as t
 from geo.store.core import SessionCore, chunked, in_period, now
@@ -28,7 +29,7 @@ class Events(SessionCore):
         self,
         events: Sequence[PoliceEvent],
         source: str,
-        progress: Callable[[int, int], None] | None = None,
+        progress: Progress | None = None,
     ) -> int:
         """Store new police events (ids must be new); one audit entry for the whole import.
 
