@@ -214,7 +214,7 @@ def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes
         view = MapView.DENSITY if options.density_png else MapView.OVERVIEW
         return render_map_png(data, view)
     if fmt is ExportFormat.MEETING_PDF:
-        from geo.exports.meeting_pack import render_meeting_pdf
+        from geo.exports.meeting_pdf import render_meeting_pdf
 
         return render_meeting_pdf(data)
     if fmt is ExportFormat.MEETING_HTML:
