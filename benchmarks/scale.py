@@ -66,6 +66,8 @@ EXPORTS = (
     ("gpkg", "public", "gpkg"),
     ("csv", "internal", "zip"),
     ("csv", "public", "zip"),
+    ("ics", "internal", "ics"),
+    ("ics", "public", "ics"),
 )
 _PEAK = re.compile(r"Maximum resident set size \(kbytes\): (\d+)")
 

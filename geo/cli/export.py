@@ -8,11 +8,13 @@ like any other command).
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from geo.cli.common import (
     PLACES_DOCUMENT_HELP,
@@ -27,6 +29,7 @@ from geo.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from geo.records.models import Activity
     from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
 
 
@@ -48,19 +51,9 @@ def _add_audience_and_period(
 
 
 def _write_output(out: Path, data: bytes, public: bool) -> None:
-    """Write to a file (atomically, so a reader never sees half a feed) or to stdout.
-
-    A public file (for the kommun's web site) is 0644, an internal one 0600 (`write_export`).
-    """
-    from geo.exports.make import write_export
-
-    if str(out) == "-":
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-        return
-    if out.parent and not out.parent.exists():
-        raise UsageError(f"Mappen {out.parent} finns inte.")
-    write_export(data, out, public=public)
+    """Write `data` to a file (see `_output`) or to stdout."""
+    with _output(out, public) as f:
+        f.write(data)
 
 
 # -- export places: the place file others can edit and bring back ---------------------------
@@ -278,37 +271,58 @@ def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
 
 def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     from geo.disclosure.audience import Audience
-    from geo.disclosure.publish import calendar_feed, visible_classifications
+    from geo.disclosure.publish import visible_classifications, write_calendar
     from geo.records.models import with_promise_kinds
     from geo.swedish import count as swedish_count
 
     actor = cli_actor()
     start, end = _period(args)
     doc = chosen_document(store, args.document)
-    with store.session(actor) as s:
-        plans = with_promise_kinds(s.list_planned(start, end, document_id=doc.id), doc)
-        activities = with_promise_kinds(s.list_activities(start, end, document_id=doc.id), doc)
-        places = s.places_by_id(doc.kommunkod)
     audience = Audience(args.audience)
     public = audience is Audience.PUBLIC
     title = "polisens öppettider" if public else "planering"
-    feed = calendar_feed(
-        plans,
-        places,
-        audience,
-        visible=visible_classifications(actor),
-        activities=activities,
-        document_id=doc.id,
-        name=f"{doc.kommun_name}: {title}",
-    )
-    _write_output(args.out, feed, public)
+    with store.session(actor) as s, _output(args.out, public) as out:
+        plans = with_promise_kinds(s.list_planned(start, end, document_id=doc.id), doc)
+        # Read a chunk at a time: the internal feed may list a million logged activities.
+        logged = s.iter_activities(start, end, document_id=doc.id) if not public else iter(())
+        events = write_calendar(
+            out,
+            plans,
+            s.places_by_id(doc.kommunkod),
+            audience,
+            visible=visible_classifications(actor),
+            activities=(a for chunk in _batched(logged) for a in with_promise_kinds(chunk, doc)),
+            document_id=doc.id,
+            name=f"{doc.kommun_name}: {title}",
+        )
     if str(args.out) != "-":
-        events = feed.count(b"BEGIN:VEVENT")
         print(
             f"{args.out}: {swedish_count(events, 'händelse', 'händelser')} "
             f"({'publik' if public else 'intern'} kalender)."
         )
     return 0
+
+
+def _batched(activities: Iterator[Activity], size: int = 10_000) -> Iterator[list[Activity]]:
+    """The stream in lists of `size` (`with_promise_kinds` names a list's own kinds)."""
+    while chunk := list(itertools.islice(activities, size)):
+        yield chunk
+
+
+@contextmanager
+def _output(out: Path, public: bool) -> Iterator[BinaryIO]:
+    """Stdout, or a file that appears only when whole, so a reader never sees half a feed
+    (`geo.exports.make.written_whole`: a public file is 0644, an internal one 0600)."""
+    from geo.exports.make import written_whole
+
+    if str(out) == "-":
+        yield sys.stdout.buffer
+        sys.stdout.flush()
+        return
+    if out.parent and not out.parent.exists():
+        raise UsageError(f"Mappen {out.parent} finns inte.")
+    with written_whole(out, public) as f:
+        yield f
 
 
 def register_opening_hours(group: argparse._SubParsersAction) -> None:

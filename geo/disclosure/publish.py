@@ -19,11 +19,16 @@ document), so a calendar that subscribes updates events instead of duplicating t
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable, Mapping, Sequence
+import io
+import itertools
+import shutil
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import BinaryIO
 
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, Timezone
 
 from geo.disclosure.access import may_see
 from geo.disclosure.audience import Audience
@@ -86,23 +91,58 @@ def calendar_feed(
     name: str = "Löfteskartan",
     generated_at: datetime | None = None,
 ) -> bytes:
-    """An iCalendar (RFC 5545) feed of the schedule.
+    """An iCalendar (RFC 5545) feed of the schedule, as bytes (see `write_calendar`)."""
+    out = io.BytesIO()
+    write_calendar(
+        out,
+        plans,
+        places,
+        audience,
+        visible=visible,
+        activities=activities,
+        document_id=document_id,
+        name=name,
+        generated_at=generated_at,
+    )
+    return out.getvalue()
+
+
+def write_calendar(
+    out: BinaryIO,
+    plans: Iterable[PlannedActivity],
+    places: Mapping[int, Place],
+    audience: Audience,
+    *,
+    visible: frozenset[Classification] = frozenset(Classification),
+    activities: Iterable[Activity] = (),
+    document_id: str | None = None,
+    name: str = "Löfteskartan",
+    generated_at: datetime | None = None,
+) -> int:
+    """Write an iCalendar (RFC 5545) feed of the schedule to `out`, an event at a time.
+
+    The internal feed of a police region's year holds up to a million logged activities:
+    built as one `Calendar`, its events took 8 GB. Each event is written as it is made
+    (into a spooled file, since the VTIMEZONE that comes first covers the years the events
+    use), so only one event is held at a time.
 
     Parameters
     ----------
+    out : where the feed goes (UTF-8, CRLF line ends, lines folded at 75 octets).
     plans : planned activities (any period; the caller chooses which).
     places : stored places by id, for names and classifications.
     audience : PUBLIC keeps only publishable presence (see `is_public`); INTERNAL keeps every
         plan whose classification is in `visible`.
     visible : the classifications the user may see (internal feed only).
-    activities : logged activities; the internal feed adds those that were not planned.
+    activities : logged activities (a list, or a stream oldest first:
+        `Session.iter_activities`); the internal feed adds those that were not planned.
     document_id : the promise document, part of each UID.
     name : the calendar's name (X-WR-CALNAME).
     generated_at : DTSTAMP; now when not given.
 
     Returns
     -------
-    The feed as bytes (UTF-8, CRLF line ends, lines folded at 75 octets).
+    How many events the feed holds.
     """
     stamp = (generated_at or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
@@ -112,7 +152,55 @@ def calendar_feed(
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", "Europe/Stockholm")
-    starts: list[datetime] = []
+    events = _plan_events(plans, places, audience, visible, document_id, stamp)
+    if audience is Audience.INTERNAL:
+        logged = _activity_events(activities, places, visible, document_id, stamp)
+        events = itertools.chain(events, logged)
+    written, first, last, zones = 0, None, None, set()
+    with tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES) as body:
+        for event, start in events:
+            body.write(event.to_ical())
+            zones |= {
+                v.params.get("TZID")
+                for _, v in event.property_items(sorted=False)
+                if hasattr(v, "params")
+            } - {None}
+            first = start if first is None or start < first else first
+            last = start if last is None or start > last else last
+            written += 1
+        if first is not None and last is not None:
+            # A VTIMEZONE covering exactly the years used keeps the feed small.
+            first_day = first.date().replace(month=1, day=1)
+            last_day = last.date().replace(year=last.year + 1, month=1, day=1)
+            for tzid in sorted(zones):
+                try:
+                    zone = Timezone.from_tzid(tzid, first_date=first_day, last_date=last_day)
+                except ValueError:
+                    continue
+                cal.add_component(zone)
+        head = cal.to_ical()
+        out.write(head[: -len(_END)])
+        body.seek(0)
+        shutil.copyfileobj(body, out)
+        out.write(_END)
+    return written
+
+
+# The calendar's last line; the events are written before it.
+_END = b"END:VCALENDAR\r\n"
+# Events kept in memory before the spooled file goes to disk (about 20,000 events).
+_SPOOL_BYTES = 8 * 2**20
+
+
+def _plan_events(
+    plans: Iterable[PlannedActivity],
+    places: Mapping[int, Place],
+    audience: Audience,
+    visible: frozenset[Classification],
+    document_id: str | None,
+    stamp: datetime,
+) -> Iterator[tuple[Event, datetime]]:
+    """A VEVENT for each plan the audience may see, in time order, with its start."""
     for plan in sorted(plans, key=lambda p: (p.start, p.id or 0)):
         if audience is Audience.PUBLIC:
             if not is_public(plan, places):
@@ -143,28 +231,35 @@ def calendar_feed(
         if location:
             event.add("location", location)
         event.add("status", "CANCELLED" if plan.status is PlanStatus.CANCELLED else "CONFIRMED")
-        cal.add_component(event)
-        starts.append(plan.start)
-    if audience is Audience.INTERNAL:
-        for a in sorted(activities, key=lambda a: (a.start, a.id or 0)):
-            if a.planned_id is not None or a.classification not in visible:
-                continue
-            event = _event(_uid("aktivitet", a.id, document_id), stamp, a.start, a.end)
-            name_ = _place_name(a.place_id, places)
-            event.add("summary", f"Genomförd: {a.kind.label}" + (f" – {name_}" if name_ else ""))
-            if name_:
-                event.add("location", name_)
-            counts = ", ".join(f"{k}: {v:g}" for k, v in sorted(a.outcome.items()))
-            event.add("description", f"Klassning: {a.classification.value}\n{counts}".strip())
-            event.add("status", "CONFIRMED")
-            cal.add_component(event)
-            starts.append(a.start)
-    if starts:
-        # A VTIMEZONE covering exactly the years used keeps the feed small.
-        first = min(starts).date().replace(month=1, day=1)
-        last = max(starts).date().replace(year=max(starts).year + 1, month=1, day=1)
-        cal.add_missing_timezones(first_date=first, last_date=last)
-    return bytes(cal.to_ical())
+        yield event, plan.start
+
+
+def _activity_events(
+    activities: Iterable[Activity],
+    places: Mapping[int, Place],
+    visible: frozenset[Classification],
+    document_id: str | None,
+    stamp: datetime,
+) -> Iterator[tuple[Event, datetime]]:
+    """A VEVENT for each logged activity that was not planned (internal feed), with its start.
+
+    A stream (`Session.iter_activities`) comes oldest first, then by id; a list is put in
+    that order here.
+    """
+    if isinstance(activities, Sequence):
+        activities = sorted(activities, key=lambda a: (a.start, a.id or 0))
+    for a in activities:
+        if a.planned_id is not None or a.classification not in visible:
+            continue
+        event = _event(_uid("aktivitet", a.id, document_id), stamp, a.start, a.end)
+        name_ = _place_name(a.place_id, places)
+        event.add("summary", f"Genomförd: {a.kind.label}" + (f" – {name_}" if name_ else ""))
+        if name_:
+            event.add("location", name_)
+        counts = ", ".join(f"{k}: {v:g}" for k, v in sorted(a.outcome.items()))
+        event.add("description", f"Klassning: {a.classification.value}\n{counts}".strip())
+        event.add("status", "CONFIRMED")
+        yield event, a.start
 
 
 # -- the opening-hours text for the kommun's website ---------------------------------------
@@ -301,6 +396,7 @@ __all__ = [
     "OpeningHours",
     "PublicTimes",
     "calendar_feed",
+    "write_calendar",
     "opening_hours",
     "public_times",
     "visible_classifications",

@@ -12,10 +12,12 @@ import os
 import re
 import tempfile
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import BinaryIO
 
 from geo.disclosure import access
 from geo.disclosure.access import Operation
@@ -303,10 +305,18 @@ def write_export(payload: bytes, path: Path, public: bool = False) -> None:
         web server may read it. Otherwise (internal exports may hold sekretess) the file
         keeps mkstemp's 0600 whatever the umask (see `geo.files.private_files`).
     """
+    with written_whole(path, public) as out:
+        out.write(payload)
+
+
+@contextmanager
+def written_whole(path: Path, public: bool = False) -> Iterator[BinaryIO]:
+    """A file to write in pieces that appears at `path` only when the block ends without an
+    error (a reader never sees half a file); the mode as in `write_export`."""
     handle, temp_name = tempfile.mkstemp(dir=path.parent, prefix=".lofteskartan-")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(payload)
+            yield out
         os.chmod(temp_name, PUBLIC_FILE_MODE if public else PRIVATE_FILE_MODE)
         os.replace(temp_name, path)
     except BaseException:
@@ -323,5 +333,6 @@ __all__ = [
     "make_export",
     "make_exports",
     "write_export",
+    "written_whole",
     "suggested_name",
 ]

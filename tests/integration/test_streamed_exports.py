@@ -8,16 +8,20 @@ that every store read crosses chunk borders.
 
 from __future__ import annotations
 
+import io
 from datetime import date
 
 import pytest
+from icalendar import Calendar
 from shapely.geometry import Point
 
+import geo.store.activities as store_activities
 import geo.store.activity_columns as activity_columns
 from geo.disclosure.audience import PUBLIC_READER, Audience, ExportRequest
 from geo.disclosure.public import may_be_placed_publicly
+from geo.disclosure.publish import calendar_feed, write_calendar
 from geo.exports.make import load_export_data
-from geo.records.models import Activity, Place, with_promise_kinds
+from geo.records.models import Activity, Actor, Place, with_promise_kinds
 from geo.records.progress import progress
 from geo.records.promise import PromiseDocument
 from geo.spatial.aggregate import count_in_cells
@@ -123,3 +127,50 @@ def test_reading_an_export_reports_progress_chunk_by_chunk_up_to_every_activity(
     assert total >= len(data.activities) > 4
     assert done[0] == 0 and done[-1] == total
     assert done == sorted(done) and len(set(done)) == len(done) > 3
+
+
+# -- the calendar feed: activities read as a stream of records -------------------------------
+
+
+@pytest.mark.parametrize("reader", [ACTOR, PUBLIC_READER], ids=["internal", "public reader"])
+def test_a_streamed_read_gives_the_activities_the_list_gives_a_chunk_at_a_time(
+    planted: Store, monkeypatch: pytest.MonkeyPatch, reader: Actor
+) -> None:
+    monkeypatch.setattr(store_activities, "STREAM_ROWS", 2)
+    with planted.session(reader) as s:
+        listed = s.list_activities(document_id=DOCUMENT)
+        streamed = list(s.iter_activities(document_id=DOCUMENT))
+    assert len(listed) > 2
+    assert streamed == listed
+
+
+def test_the_internal_calendar_written_from_a_stream_is_the_feed_built_from_the_list(
+    planted: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_activities, "STREAM_ROWS", 2)
+    with planted.session(ACTOR) as s:
+        doc = s.promise_document(DOCUMENT)
+        plans = with_promise_kinds(s.list_planned(document_id=doc.id), doc)
+        places = s.places_by_id(doc.kommunkod)
+        listed = with_promise_kinds(s.list_activities(document_id=doc.id), doc)
+        whole = calendar_feed(
+            plans, places, Audience.INTERNAL, activities=listed, generated_at=MADE_AT
+        )
+        out = io.BytesIO()
+        written = write_calendar(
+            out,
+            plans,
+            places,
+            Audience.INTERNAL,
+            # A generator, as the command line passes it: the feed trusts the store's order.
+            activities=(
+                with_promise_kinds([a], doc)[0] for a in s.iter_activities(document_id=doc.id)
+            ),
+            generated_at=MADE_AT,
+        )
+    assert out.getvalue() == whole
+    calendar = Calendar.from_ical(whole)
+    events = calendar.walk("VEVENT")
+    unplanned = [a for a in listed if a.planned_id is None]
+    assert written == len(events) == len(plans) + len(unplanned)
+    assert calendar.subcomponents[0].name == "VTIMEZONE"
