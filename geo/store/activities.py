@@ -56,12 +56,16 @@ class Activities(SessionCore):
         end: datetime | None = None,
         kind: Kind | None = None,
         document_id: str | None = None,
+        unplanned: bool = False,
     ) -> list[Activity]:
         """Logged activities with start in [start, end), oldest first; of one promise
-        document when `document_id` is given."""
+        document when `document_id` is given; with `unplanned`, only those logged without a
+        plan (the calendar shows the others as their plan)."""
         query = in_period(t.activities, t.activities.c.start_at, start, end)
         if kind is not None:
             query = query.where(t.activities.c.kind == kind.value)
+        if unplanned:
+            query = query.where(t.activities.c.planned_id.is_(None))
         query = self._hide_secret(self._of_document(query, t.activities, document_id), t.activities)
         return [ACTIVITY_ROWS.from_row(r) for r in self.conn.execute(query)]
 
