@@ -70,6 +70,9 @@ COLOURS = {
 RANDOM_COLOUR = "#7b3294"
 CONFLICT_COLOUR = "#d7191c"
 LOGGED_COLOUR = "#404040"
+# A count's title wraps rather than losing "utan plan" in a narrow day.
+COUNT_CLASS = "lofteskartan-count"
+COUNT_CSS = f".{COUNT_CLASS}, .{COUNT_CLASS} .fc-event-title {{ white-space: normal; }}"
 # FullCalendar's view for each of the page's choices.
 VIEWS = {
     CalendarSpan.WEEK: "timeGridWeek",
@@ -135,6 +138,7 @@ def calendar_events(
                 "title": count(c.total, "genomförd utan plan", "genomförda utan plan"),
                 "start": c.day.isoformat(),
                 "allDay": True,
+                "classNames": [COUNT_CLASS],
                 "backgroundColor": LOGGED_COLOUR,
                 "borderColor": LOGGED_COLOUR,
             }
@@ -173,7 +177,9 @@ def show_calendar(events: list[dict[str, Any]], initial: date, span: CalendarSpa
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
         "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
     }
-    return calendar(events=events, options=options, callbacks=["eventClick"], key=key)
+    return calendar(
+        events=events, options=options, custom_css=COUNT_CSS, callbacks=["eventClick"], key=key
+    )
 
 
 def calendar_panel(
@@ -213,7 +219,7 @@ def calendar_panel(
         where = (
             "Export har var och en."
             if span is CalendarSpan.LIST
-            else "Klicka på antalet för typerna; Lista visar var och en."
+            else "Klicka på antalet för typerna; veckolistan visar var och en."
         )
         st.caption(
             f"{count(len(logged.crowded), 'dag', 'dagar')} med fler än {limit} genomförda "

@@ -38,7 +38,7 @@ class CalendarSpan(Enum):
 
     WEEK = "Vecka"
     MONTH = "Månad"
-    LIST = "Lista"
+    LIST = "Veckolista"
 
     @property
     def day_limit(self) -> int:

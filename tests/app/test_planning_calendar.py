@@ -101,7 +101,7 @@ def test_the_week_shows_its_activities_and_a_crowded_day_as_its_count(
 def test_the_weeks_list_lists_each_activity_of_the_crowded_day(
     two_promises: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    _, events = calendar_of(two_promises, monkeypatch, ANEBY, "Lista")
+    _, events = calendar_of(two_promises, monkeypatch, ANEBY, "Veckolista")
     assert logged_per_day(events) == {"2023-11-06": 3, "2023-11-07": CROWDED}
     assert counts(events) == {}
 
