@@ -158,10 +158,17 @@ def count_text(c: DayCount) -> str:
 
 
 def show_calendar(events: list[dict[str, Any]], initial: date, span: CalendarSpan, key: str) -> Any:
-    """Draw the calendar at `initial` as a week, a month or the week's list."""
+    """Draw the calendar at `initial` as a week, a month or the week's list.
+
+    The shown days are the calendar's valid range: with the same `key` for another week,
+    FullCalendar moves to it and swaps the events in the frame it has, instead of the page
+    building a new frame.
+    """
+    first, end = shown_days(initial, span)
     options = {
         "initialView": VIEWS[span],
         "initialDate": initial.isoformat(),
+        "validRange": {"start": first.isoformat(), "end": end.isoformat()},
         "firstDay": 1,
         "weekNumbers": True,
         "weekNumberCalculation": "ISO",
@@ -200,9 +207,12 @@ def calendar_panel(
     events = calendar_events(
         starting_on(plans, first, end), places, conflicts, logged.activities, logged.crowded
     )
-    # One component per shown range: another day in the same week keeps it.
-    state = show_calendar(events, day, span, key=f"calendar_{span.name}_{first}_{len(events)}")
+    # One frame per view (see `show_calendar`): another week moves the frame it has.
+    state = show_calendar(events, day, span, key=f"calendar_{span.name}")
     clicked = ((state or {}).get("eventClick") or {}).get("event") or {}
+    # The frame keeps its last click when it moves to another week: not an event shown now.
+    if clicked.get("id") not in {e["id"] for e in events}:
+        clicked = {}
     by_id = {f"p{p.id}": p for p in plans}
     counts = {count_event_id(c.day): c for c in logged.crowded}
     if clicked.get("id") in by_id:
