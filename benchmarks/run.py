@@ -6,6 +6,7 @@
     python benchmarks/run.py --only karta    # one part: heatmap, coverage, page, karta, scale
     python benchmarks/run.py --only scale --scale-size 20000  # ten promises of 20,000 each
     python benchmarks/run.py --only shell    # every page, the app's shell, two interactions
+    python benchmarks/run.py --only interactions  # only the two interactions (of shell)
 
 Builds 100,000 synthetic activities over Aneby kommun (EPSG:3006, inside SCB's boundary,
 clustered around the three tätorter) and 200 central areas, then prints one line per figure:
@@ -364,16 +365,20 @@ _FRAMES = """[...document.querySelectorAll(
 DRAWN["page"] = f"() => {_IDLE} && {_FRAMES}"
 for _name in ("overview", "image", "vector"):
     DRAWN[_name] = f"() => {_IDLE} && ({DRAWN[_name]})()"
-# Counts the script runs a tab has seen, so an interaction is timed until the run it started
-# has ended (not the run before it).
+# Counts the script runs a tab has seen end, so an interaction is timed until the run it
+# started has ended (not the run before it). Counted from the attribute's old values: an
+# observer that read the attribute itself missed a run that began and ended between two of
+# its calls (the main thread busy), and a wait for the next run then never ended.
 COUNT_RUNS = """
 window.__runs = 0;
-new MutationObserver(() => {
-    const app = document.querySelector("[data-testid=stApp]");
-    const state = app && app.getAttribute("data-test-script-state");
-    if (state === "running" && window.__state !== "running") window.__runs += 1;
-    window.__state = state;
-}).observe(document, {subtree: true, childList: true, attributes: true});
+new MutationObserver((records) => {
+    for (const r of records) {
+        if (r.attributeName === "data-test-script-state" && r.oldValue === "running") {
+            window.__runs += 1;
+        }
+    }
+}).observe(document, {subtree: true, attributes: true, attributeOldValue: true,
+                      attributeFilter: ["data-test-script-state"]});
 """
 
 
@@ -913,9 +918,13 @@ def _script_run_seconds(script: Path, env: dict[str, str], repeat: int) -> float
 
 
 def _interaction_times(
-    url: str, drawn: str, prepare: Callable[[Any], None], act: Callable[[Any], None], loads: int
+    url: str, drawn: str, prepare: Callable[[Any], bool], act: Callable[[Any], None], loads: int
 ) -> list[float]:
-    """Seconds from a widget change until the run it started has drawn the page, in fresh tabs."""
+    """Seconds from a widget change until the run it started has drawn the page, in fresh tabs.
+
+    `prepare` gets the tab ready and says whether it started a run (switching to a view):
+    that run is waited for, so it is not timed as part of the change.
+    """
     from playwright.sync_api import sync_playwright
 
     ready = DRAWN[drawn].removeprefix("() => ")
@@ -927,9 +936,12 @@ def _interaction_times(
             page = context.new_page()
             page.goto(url)
             page.wait_for_function(DRAWN[drawn], timeout=120_000, polling="raf")
-            prepare(page)
-            page.wait_for_function(DRAWN[drawn], timeout=120_000, polling="raf")
             runs = page.evaluate("window.__runs")
+            if prepare(page):
+                page.wait_for_function(
+                    f"() => window.__runs > {runs} && {ready}", timeout=120_000, polling="raf"
+                )
+                runs = page.evaluate("window.__runs")
             start = time.perf_counter()
             act(page)
             page.wait_for_function(
@@ -941,18 +953,28 @@ def _interaction_times(
     return times
 
 
-def _pick_week(page: Any) -> None:
-    """Planering: type another day of the month into the week's date field."""
+def _no_preparation(page: Any) -> bool:
+    return False
+
+
+def _type_week(page: Any) -> bool:
+    """Planering: type another day of the month into the week's date field (not yet sent:
+    the field sends its value when it is left, and the user's typing is not the app's time)."""
     day = page.get_by_role("spinbutton", name="day, Vecka (välj en dag i veckan)")
     # A day at least a week from the shown one, so the week always changes.
     shown = int(day.inner_text() or 1)
     day.click()
     page.keyboard.type("22" if shown < 15 else "05")
+    return False
+
+
+def _leave_date_field(page: Any) -> None:
     page.get_by_role("heading", name="Planering").click()  # leaving the field commits it
 
 
-def _list_view(page: Any) -> None:
+def _list_view(page: Any) -> bool:
     page.get_by_role("radio", name="Lista", exact=True).click(force=True)
+    return True
 
 
 def _week_filter(page: Any) -> None:
@@ -964,29 +986,86 @@ def _colour(page: Any) -> None:
     page.get_by_role("radio", name="red", exact=True).click(force=True)
 
 
+def _shell_folder(folder: Path, activities: list[Activity]) -> dict[str, str]:
+    """The database with the activities, the peers' scripts and `static/` in `folder`;
+    returns the environment that points the app at the database."""
+    url_db = f"sqlite:///{folder / 'shell.sqlite'}"
+    store = Store(url_db)
+    note(f"building the database for every page ({len(activities):,} activities)")
+    initialise(store, Actor("benchmark"), [REPO / "data" / "promises"])
+    with store.session(Actor("benchmark")) as s:
+        s.add_activities_bulk(activities, document_id="aneby-2023-2024")
+    store.dispose()
+    (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
+    scripts = {
+        "trivial": TRIVIAL_PAGE,
+        "trivial_widget": TRIVIAL_WIDGET_PAGE,
+        "shell_main": SHELL_MAIN.format(repo=str(REPO)),
+        "shell_page": SHELL_PAGE,
+        "title": TITLE_PAGE,
+    }
+    for name, text in scripts.items():
+        (folder / f"{name}.py").write_text(text, encoding="utf-8")
+    return {"LOFTESKARTAN_DB": url_db}
+
+
+def _interactions(ours: str, widget: str, loads: int) -> dict[str, list[float]]:
+    """The two interactions on Planering and the trivial page's rerun, `loads` fresh tabs each."""
+    planering = f"{ours}/Planering"
+    return {
+        "peer": _interaction_times(widget, "vector", _no_preparation, _colour, loads),
+        "week": _interaction_times(planering, "page", _type_week, _leave_date_field, loads),
+        "filter": _interaction_times(planering, "page", _list_view, _week_filter, loads),
+    }
+
+
+def _report_interactions(interactions: dict[str, list[float]], k: str, loads: int) -> None:
+    peer_rerun = statistics.median(interactions["peer"])
+    for name, what in (
+        ("week", "Planering: another week picked in the date field"),
+        ("filter", 'Planering\'s list: the filter "Bara vald vecka" switched'),
+    ):
+        value = statistics.median(interactions[name])
+        report(
+            f"interaction_{name}_{k}",
+            value,
+            "s",
+            f"{value / peer_rerun:.2f}× the trivial page's rerun after a radio button: "
+            f"{peer_rerun:.2f} s; {what}; until the page is drawn again; medians of {loads}; "
+            "goal ≤ 1.2×",
+        )
+
+
+def bench_interactions(activities: list[Activity], quick: bool) -> None:
+    """Only the two interactions and their peer (`--only interactions`): minutes, not the
+    whole shell part's quarter of an hour."""
+    k = f"{len(activities) // 1000}k"
+    loads = 2 if quick else 3
+    with tempfile.TemporaryDirectory(prefix="lofteskartan-interactions-") as tmp:
+        folder = Path(tmp)
+        env = _shell_folder(folder, activities)
+        procs = []
+        try:
+            ours_proc, ours = _serve(REPO / "app.py", env, folder / "app.log")
+            procs.append(ours_proc)
+            widget_proc, widget = _serve(folder / "trivial_widget.py", {}, folder / "widget.log")
+            procs.append(widget_proc)
+            # The first visit imports the pages' modules: not part of an interaction.
+            _timed_visits({"ours": (f"{ours}/Planering", "page")}, 0, lambda: None)
+            note("timing two interactions and a widget change on the trivial page")
+            interactions = _interactions(ours, widget, loads)
+        finally:
+            for proc in procs:
+                _stop(proc)
+    _report_interactions(interactions, k, loads)
+
+
 def bench_shell(activities: list[Activity], quick: bool) -> None:
     n = len(activities)
     k = f"{n // 1000}k"
     with tempfile.TemporaryDirectory(prefix="lofteskartan-shell-") as tmp:
         folder = Path(tmp)
-        url_db = f"sqlite:///{folder / 'shell.sqlite'}"
-        store = Store(url_db)
-        note(f"building the database for every page ({n:,} activities)")
-        initialise(store, Actor("benchmark"), [REPO / "data" / "promises"])
-        with store.session(Actor("benchmark")) as s:
-            s.add_activities_bulk(activities, document_id="aneby-2023-2024")
-        store.dispose()
-        (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
-        scripts = {
-            "trivial": TRIVIAL_PAGE,
-            "trivial_widget": TRIVIAL_WIDGET_PAGE,
-            "shell_main": SHELL_MAIN.format(repo=str(REPO)),
-            "shell_page": SHELL_PAGE,
-            "title": TITLE_PAGE,
-        }
-        for name, text in scripts.items():
-            (folder / f"{name}.py").write_text(text, encoding="utf-8")
-        env = {"LOFTESKARTAN_DB": url_db}
+        env = _shell_folder(folder, activities)
         repeat = 5 if quick else 15
         note("timing the shell's script run in-process (AppTest)")
         shell_run = _script_run_seconds(folder / "shell_main.py", env, repeat)
@@ -1017,12 +1096,7 @@ def bench_shell(activities: list[Activity], quick: bool) -> None:
             targets |= {name: (f"{ours}/{address}", drawn) for name, address, drawn in SHELL_PAGES}
             times = _timed_visits(targets, loads, lambda: None, first=True)
             note("timing two interactions and a widget change on the trivial page")
-            planering = f"{ours}/Planering"
-            interactions = {
-                "peer": _interaction_times(widget, "vector", lambda page: None, _colour, loads),
-                "week": _interaction_times(planering, "page", lambda page: None, _pick_week, loads),
-                "filter": _interaction_times(planering, "page", _list_view, _week_filter, loads),
-            }
+            interactions = _interactions(ours, widget, loads)
         finally:
             for proc in procs:
                 _stop(proc)
@@ -1052,20 +1126,7 @@ def bench_shell(activities: list[Activity], quick: bool) -> None:
             f"{later / peer_later:.2f}× the trivial page: {peer_later:.2f} s; medians of {loads} "
             "fresh tabs, in turn; goal ≤ 1.2×",
         )
-    peer_rerun = statistics.median(interactions["peer"])
-    for name, what in (
-        ("week", "Planering: another week picked in the date field"),
-        ("filter", 'Planering\'s list: the filter "Bara vald vecka" switched'),
-    ):
-        value = statistics.median(interactions[name])
-        report(
-            f"interaction_{name}_{k}",
-            value,
-            "s",
-            f"{value / peer_rerun:.2f}× the trivial page's rerun after a radio button: "
-            f"{peer_rerun:.2f} s; {what}; until the page is drawn again; medians of {loads}; "
-            "goal ≤ 1.2×",
-        )
+    _report_interactions(interactions, k, loads)
 
 
 def machine() -> str:
@@ -1093,7 +1154,7 @@ def main() -> int:
     parser.add_argument("--skip-browser", action="store_true", help="no page load in Chromium")
     parser.add_argument(
         "--only",
-        choices=("heatmap", "coverage", "page", "karta", "scale", "shell"),
+        choices=("heatmap", "coverage", "page", "karta", "scale", "shell", "interactions"),
         help="one part of the run",
     )
     parser.add_argument(
@@ -1124,6 +1185,8 @@ def main() -> int:
         bench_scale(args.scale_size or n, args.quick)
     if args.only in (None, "shell") and not args.skip_browser:
         bench_shell(activities, args.quick)
+    if args.only == "interactions" and not args.skip_browser:
+        bench_interactions(activities, args.quick)
     return 0
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geo.spatial.layers import load_map_data
 from geo.swedish import count
 from ui.base_layers import base_layers
 from ui.entry import through_app
+from ui.map_data import map_data
 from ui.maps import overview_map
-from ui.state import current_actor, get_store, selection
+from ui.state import selection
 from ui.text import plain
 
 through_app()
@@ -20,8 +20,7 @@ if sel is None:
     st.stop()
 st.title("Karta")
 base = base_layers(sel.document.kommunkod)  # kept between runs: imported layers are large
-with get_store().session(current_actor()) as session:
-    data = load_map_data(session, sel.document, sel.period.start_at, sel.period.end_at, base)
+data = map_data(sel.document, sel.period.start_at, sel.period.end_at, base)
 st.caption(
     f"{count(data.place_count, 'plats', 'platser')} och "
     f"{count(data.activity_count, 'genomförd aktivitet', 'genomförda aktiviteter')} under "

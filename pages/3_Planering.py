@@ -11,7 +11,6 @@ from geo.planning.schedule import (
     conflicting_ids,
     filter_plans,
     find_conflicts,
-    plan_label,
     plan_rows,
     planned_collection,
     responsible_label,
@@ -20,7 +19,7 @@ from geo.planning.schedule import (
 )
 from geo.swedish import count
 from ui.auth import require
-from ui.calendar import RANDOM_COLOUR, calendar_events, show_calendar
+from ui.calendar import RANDOM_COLOUR, calendar_panel
 from ui.entry import through_app
 from ui.maps import add_layer, new_map
 from ui.planning import (
@@ -47,7 +46,7 @@ if sel is None:
 doc, period = sel.document, sel.period
 st.title("Planering")
 show_flash()
-# The logged activities only where a view shows them (the calendar and the .ics files).
+# No logged activity here: the calendar reads its shown days itself, the .ics files the year.
 schedule = load_schedule(doc, period, activities=False)
 day = st.date_input(
     "Vecka (välj en dag i veckan)",
@@ -78,24 +77,7 @@ VIEWS = ["Kalender", "Lista", "Karta", "Planera", "Slumpad närvaro", "Publicera
 view = st.radio("Vy", VIEWS, horizontal=True, key="plan_view", label_visibility="collapsed")
 st.divider()
 if view == "Kalender":
-    span = st.radio("Visa", ["Vecka", "Månad"], horizontal=True, key="plan_span")
-    schedule = with_activities(schedule, doc, period)
-    events = calendar_events(schedule.plans, schedule.places, conflict_ids, schedule.activities)
-    state = show_calendar(
-        events,
-        day,
-        "timeGridWeek" if span == "Vecka" else "dayGridMonth",
-        key=f"calendar_{span}_{day.isoformat()}_{len(events)}",
-    )
-    clicked = ((state or {}).get("eventClick") or {}).get("event") or {}
-    by_id = {f"p{p.id}": p for p in schedule.plans}
-    if clicked.get("id") in by_id:
-        chosen = by_id[clicked["id"]]
-        st.info(f"{plain(plan_label(chosen, schedule.places))} · {chosen.status.value}")
-    st.caption(
-        "Blå: planerad · grön: genomförd enligt plan · mörkgrå: genomförd utan plan · "
-        "ljusgrå: inställd · lila: slumpad · röd: krock"
-    )
+    calendar_panel(doc, period, day, schedule.plans, schedule.places, conflict_ids)
 elif view == "Lista":
     c1, c2, c3 = st.columns(3)
     kinds = c1.multiselect(

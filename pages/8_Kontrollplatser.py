@@ -14,7 +14,6 @@ from geo.planning.siting_use_case import (
     SitingRequest,
     rotate,
     save_rotation_plan,
-    siting_offer,
     suggest,
 )
 from geo.swedish import count
@@ -22,6 +21,7 @@ from ui.auth import require
 from ui.entry import through_app
 from ui.siting import (
     coverage_map,
+    offer_for,
     reasons_table,
     rotation_settings,
     rotation_table,
@@ -46,7 +46,7 @@ st.caption(
     "annan kombination av lika många platser täcker mer."
 )
 store = get_store()
-offer = siting_offer(store, current_actor(), sel.document)
+offer = offer_for(sel.document)
 stored_sites, roads = offer.stored_sites, offer.road_layers
 
 left, right = st.columns(2)

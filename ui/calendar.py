@@ -5,6 +5,10 @@ clock is 24-hour and day and month names come from the browser's Swedish (`sv`) 
 FullCalendar ships no Swedish texts in this bundle, so the locale is passed as an object
 with the Swedish button texts. Event times are sent as local Stockholm wall-clock times
 without an offset, so the calendar shows 13:00 as 13:00 whatever zone the browser is in.
+
+The calendar holds only the days it shows (`geo.planning.calendar_days`), so it has no
+buttons of its own to move to other days or views: the page's date field and its
+Vecka/Månad/Lista choice move it, and each move reads the days it then shows.
 """
 
 from __future__ import annotations
@@ -13,9 +17,23 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+import streamlit as st
 from streamlit_calendar import calendar
 
+from geo.planning.calendar_days import (
+    CalendarSpan,
+    DayCount,
+    logged_on_shown_days,
+    shown_days,
+    starting_on,
+)
+from geo.planning.schedule import plan_label
 from geo.records.models import STOCKHOLM, Activity, Place, PlannedActivity, PlanStatus
+from geo.records.periods import Period
+from geo.records.promise import PromiseDocument
+from geo.swedish import count, number
+from ui.state import current_actor, get_store
+from ui.text import plain
 
 SWEDISH_LOCALE: dict[str, Any] = {
     "code": "sv",
@@ -32,7 +50,7 @@ SWEDISH_LOCALE: dict[str, Any] = {
     },
     "weekText": "v.",
     "weekTextLong": "Vecka",
-    "allDayText": "Heldag",
+    "allDayText": "Hela dagen",
     "moreLinkText": "till",
     "noEventsText": "Inget planerat",
 }
@@ -46,6 +64,15 @@ COLOURS = {
 RANDOM_COLOUR = "#7b3294"
 CONFLICT_COLOUR = "#d7191c"
 LOGGED_COLOUR = "#404040"
+# A count's title wraps rather than losing "utan plan" in a narrow day.
+COUNT_CLASS = "lofteskartan-count"
+COUNT_CSS = f".{COUNT_CLASS}, .{COUNT_CLASS} .fc-event-title {{ white-space: normal; }}"
+# FullCalendar's view for each of the page's choices.
+VIEWS = {
+    CalendarSpan.WEEK: "timeGridWeek",
+    CalendarSpan.MONTH: "dayGridMonth",
+    CalendarSpan.LIST: "listWeek",
+}
 
 
 def _local(value: Any) -> str:
@@ -57,11 +84,13 @@ def calendar_events(
     places: Mapping[int, Place],
     conflicts: set[int],
     activities: Iterable[Activity] = (),
+    crowded: Iterable[DayCount] = (),
 ) -> list[dict[str, Any]]:
-    """FullCalendar events: plans coloured by status (red on conflict, purple if random)
-    and logged activities that were not planned, in dark grey. The kind comes first in
-    each title: the month view has room for a word or two."""
-    events = []
+    """FullCalendar events: plans coloured by status (red on conflict, purple if random),
+    logged activities that were not planned, in dark grey, and one event for each crowded
+    day saying how many of those it holds. The kind comes first in each title: the month
+    view has room for a word or two."""
+    events: list[dict[str, Any]] = []
     for p in plans:
         place = places.get(p.place_id) if p.place_id is not None else None
         colour = COLOURS[p.status]
@@ -96,29 +125,107 @@ def calendar_events(
                 "borderColor": LOGGED_COLOUR,
             }
         )
+    for c in crowded:
+        events.append(
+            {
+                "id": count_event_id(c.day),
+                "title": count(c.total, "genomförd utan plan", "genomförda utan plan"),
+                "start": c.day.isoformat(),
+                "allDay": True,
+                "classNames": [COUNT_CLASS],
+                "backgroundColor": LOGGED_COLOUR,
+                "borderColor": LOGGED_COLOUR,
+            }
+        )
     return events
 
 
-def show_calendar(events: list[dict[str, Any]], initial: date, view: str, key: str) -> Any:
-    """Draw the calendar at `initial` in `view` ("timeGridWeek" or "dayGridMonth")."""
+def count_event_id(day: date) -> str:
+    """The id of a crowded day's count event (what a click on it sends back)."""
+    return f"d{day.isoformat()}"
+
+
+def count_text(c: DayCount) -> str:
+    """A crowded day's count with its kinds, for the note shown when it is clicked."""
+    kinds = ", ".join(number(n, 0) + f" {kind.label.lower()}" for kind, n in c.by_kind)
+    return f"{c.day.isoformat()}: {count(c.total, 'genomförd', 'genomförda')} utan plan ({kinds})"
+
+
+def show_calendar(events: list[dict[str, Any]], initial: date, span: CalendarSpan, key: str) -> Any:
+    """Draw the calendar at `initial` as a week, a month or the week's list.
+
+    The shown days are the calendar's valid range: with the same `key` for another week,
+    FullCalendar moves to it and swaps the events in the frame it has, instead of the page
+    building a new frame.
+    """
+    first, end = shown_days(initial, span)
     options = {
-        "initialView": view,
+        "initialView": VIEWS[span],
         "initialDate": initial.isoformat(),
+        "validRange": {"start": first.isoformat(), "end": end.isoformat()},
         "firstDay": 1,
         "weekNumbers": True,
         "weekNumberCalculation": "ISO",
         "locale": SWEDISH_LOCALE,
-        "headerToolbar": {
-            "left": "prev,next today",
-            "center": "title",
-            "right": "dayGridMonth,timeGridWeek,listWeek",
-        },
+        # Only the title: the events are those of the shown days (see the module's note).
+        "headerToolbar": {"left": "", "center": "title", "right": ""},
         "slotMinTime": "06:00:00",
         "slotMaxTime": "24:00:00",
-        "allDaySlot": False,
+        # The all-day row holds only the counts of crowded days.
+        "allDaySlot": any(e.get("allDay") for e in events),
         "nowIndicator": True,
         "height": 720,
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
         "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
     }
-    return calendar(events=events, options=options, callbacks=["eventClick"], key=key)
+    return calendar(
+        events=events, options=options, custom_css=COUNT_CSS, callbacks=["eventClick"], key=key
+    )
+
+
+def calendar_panel(
+    doc: PromiseDocument,
+    period: Period,
+    day: date,
+    plans: list[PlannedActivity],
+    places: Mapping[int, Place],
+    conflicts: set[int],
+) -> None:
+    """Planering's calendar: the week, month or week's list around `day`, a note for the
+    clicked event, and what the colours and counts mean."""
+    choice = st.radio("Visa", [s.value for s in CalendarSpan], horizontal=True, key="plan_span")
+    span = CalendarSpan(choice)
+    first, end = shown_days(day, span)
+    with get_store().session(current_actor()) as s:
+        logged = logged_on_shown_days(s, doc, period, day, span)
+    events = calendar_events(
+        starting_on(plans, first, end), places, conflicts, logged.activities, logged.crowded
+    )
+    # One frame per view (see `show_calendar`): another week moves the frame it has.
+    state = show_calendar(events, day, span, key=f"calendar_{span.name}")
+    clicked = ((state or {}).get("eventClick") or {}).get("event") or {}
+    # The frame keeps its last click when it moves to another week: not an event shown now.
+    if clicked.get("id") not in {e["id"] for e in events}:
+        clicked = {}
+    by_id = {f"p{p.id}": p for p in plans}
+    counts = {count_event_id(c.day): c for c in logged.crowded}
+    if clicked.get("id") in by_id:
+        chosen = by_id[clicked["id"]]
+        st.info(f"{plain(plan_label(chosen, places))} · {chosen.status.value}")
+    elif clicked.get("id") in counts:
+        st.info(plain(count_text(counts[clicked["id"]])))
+    st.caption(
+        "Blå: planerad · grön: genomförd enligt plan · mörkgrå: genomförd utan plan · "
+        "ljusgrå: inställd · lila: slumpad · röd: krock"
+    )
+    if logged.crowded:
+        limit = number(span.day_limit, 0)
+        where = (
+            "Export har var och en."
+            if span is CalendarSpan.LIST
+            else "Klicka på antalet för typerna; veckolistan visar var och en."
+        )
+        st.caption(
+            f"{count(len(logged.crowded), 'dag', 'dagar')} med fler än {limit} genomförda "
+            f"utan plan visas som antal. {where}"
+        )

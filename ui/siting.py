@@ -16,9 +16,13 @@ from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.rotation import RotationPlan, default_rotation_start, new_seed
 from geo.planning.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
 from geo.planning.siting import result_collections as collections
+from geo.planning.siting_use_case import SitingOffer, siting_offer
+from geo.records.models import Actor
 from geo.records.periods import Period
+from geo.records.promise import PromiseDocument
 from geo.swedish import WEEKDAYS, today
 from ui.maps import escaped, new_map
+from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
 CHOSEN = "#b2182b"
@@ -44,6 +48,27 @@ def uploaded_candidates(spacing: float) -> list[list[Candidate]]:
         except LofteskartanError as exc:
             st.error(plain(exc))
     return out
+
+
+def offer_for(doc: PromiseDocument) -> SitingOffer:
+    """`siting_offer` once per change of the data: it read every traffic control of the
+    promise as a record on every run of the page (0.75 s a run at 100,000 activities)."""
+    store, actor = get_store(), current_actor()
+    with store.session(actor) as s:
+        stamp = s.activities_stamp()  # moves with every write: activities, places, layers
+    return _offer(store.url, actor, stamp, doc.id, doc)
+
+
+@st.cache_data(max_entries=8, show_spinner=False)
+def _offer(
+    url: str, actor: Actor, stamp: str, document_id: str, _doc: PromiseDocument
+) -> SitingOffer:
+    """`siting_offer` cached on its key (url, stamp and the promise's id only make the key).
+
+    The actor is part of the key: what the layers hold depends on who looks (sekretess).
+    """
+    del url, stamp, document_id
+    return siting_offer(get_store(), actor, _doc)
 
 
 def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:

@@ -64,10 +64,12 @@ class Activities(SessionCore):
         end: datetime | None = None,
         kind: Kind | None = None,
         document_id: str | None = None,
+        unplanned: bool = False,
     ) -> list[Activity]:
         """Logged activities with start in [start, end), oldest first; of one promise
-        document when `document_id` is given."""
-        query = self._activities_query(start, end, kind, document_id)
+        document when `document_id` is given; with `unplanned`, only those logged without a
+        plan (the calendar shows the others as their plan)."""
+        query = self._activities_query(start, end, kind, document_id, unplanned)
         return [ACTIVITY_ROWS.from_row(r) for r in self.conn.execute(query)]
 
     def iter_activities(
@@ -75,13 +77,14 @@ class Activities(SessionCore):
         start: datetime | None = None,
         end: datetime | None = None,
         document_id: str | None = None,
+        unplanned: bool = False,
     ) -> Iterator[Activity]:
         """`list_activities`, read `STREAM_ROWS` rows at a time: for a file of any length.
 
         A calendar feed of a police region's year lists up to a million activities; built as
         one list they alone took gigabytes. Use it inside the session, and read it to the end.
         """
-        query = self._activities_query(start, end, None, document_id)
+        query = self._activities_query(start, end, None, document_id, unplanned)
         result = self.conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
             query
         )
@@ -94,12 +97,15 @@ class Activities(SessionCore):
         end: datetime | None,
         kind: Kind | None,
         document_id: str | None,
+        unplanned: bool,
     ) -> Any:
         """The activities a read returns: in [start, end), oldest first, of one promise, with
         sekretess left out for those who may not see it."""
         query = in_period(t.activities, t.activities.c.start_at, start, end)
         if kind is not None:
             query = query.where(t.activities.c.kind == kind.value)
+        if unplanned:
+            query = query.where(t.activities.c.planned_id.is_(None))
         return self._hide_secret(self._of_document(query, t.activities, document_id), t.activities)
 
     def update_activity(self, activity: Activity) -> Activity:

@@ -139,6 +139,14 @@ class Counts(SessionCore):
         """
         return self._slice_counts(t.activities, bounds, True, document_id)
 
+    def count_unplanned_activities(
+        self, bounds: Sequence[datetime], document_id: str | None = None
+    ) -> list[Tally]:
+        """Logged activities without a plan, counted as `count_activities` (without hours):
+        how many of them each of the calendar's days holds, before any is read."""
+        a = t.activities
+        return self._slice_counts(a, bounds, False, document_id, a.c.planned_id.is_(None))
+
     def count_planned(
         self, bounds: Sequence[datetime], document_id: str | None = None
     ) -> list[Tally]:

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from shapely.geometry import Point
 from streamlit.testing.v1 import AppTest
 
-from geo.records.models import Actor
+from geo.records.kinds import CommitmentKind
+from geo.records.models import Activity, Actor
 from geo.store import Store
-from tests.common import REPO_ROOT, demo_database
+from tests.common import E0, N0, REPO_ROOT, demo_database, local
 from tests.markdown import shown
 
 PAGE = "pages/8_Kontrollplatser.py"
@@ -83,3 +86,32 @@ def test_with_every_layer_weighed_zero_the_page_says_there_is_nothing_to_cover(
     at.number_input(key="siting_weight_centrum").set_value(0.0).run()
     assert not at.exception
     assert "ingen efterfrågan att täcka" in at.info[0].value
+
+
+def violation_points(at: AppTest) -> str:
+    (label,) = [n.label for n in at.number_input if n.label.startswith("Överträdelser")]
+    return label
+
+
+def test_a_traffic_control_logged_after_the_page_was_shown_is_demand_at_its_next_run(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The store's layers are kept between runs until the data changes: a kept layer must
+    # never hide a control logged since.
+    at = open_page(demo_url, monkeypatch)
+    assert violation_points(at).endswith("(22 punkter)")
+    store = Store(demo_url)
+    with store.session(Actor("test")) as s:
+        start = local(2024, 3, 5, 10)
+        control = Activity(
+            CommitmentKind.TRAFFIC_CONTROL,
+            start,
+            start + timedelta(hours=1),
+            commitment_id="trafikkontroller",
+            geometry=Point(E0, N0),
+            outcome={"kontrollerade_fordon": 10, "hastighetsovertradelser": 2},
+        )
+        s.add_activity(control, "aneby-2023-2024")
+    store.dispose()
+    at.run()
+    assert violation_points(at).endswith("(23 punkter)")

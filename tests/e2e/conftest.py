@@ -337,3 +337,12 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path))
     return path
+
+
+def type_date_part(page: Page, part: str, field: str, text: str, then_shown: str) -> None:
+    """Type `text` into one part ("day", "month") of a date field and wait until the page
+    shows `then_shown`; leaving the field (a click on the heading) commits it."""
+    page.get_by_role("spinbutton", name=f"{part}, {field}").click()
+    page.keyboard.type(text)
+    page.get_by_role("heading", name="Planering").click()
+    page.get_by_text(then_shown).wait_for()

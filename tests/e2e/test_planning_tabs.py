@@ -14,6 +14,7 @@ from tests.e2e.conftest import (
     BrowserLog,
     StartServer,
     screenshot,
+    type_date_part,
     wait_for_map,
 )
 
@@ -30,15 +31,6 @@ def planned_in_week_21(url: str) -> int:
             return len([p for p in s.list_planned(start, end) if p.place_id is not None])
     finally:
         store.dispose()
-
-
-def type_date_part(page: Page, part: str, field: str, text: str, then_shown: str) -> None:
-    """Type `text` into one part ("day", "month") of a date field and wait until the page
-    shows `then_shown`; leaving the field (a click on the heading) commits it."""
-    page.get_by_role("spinbutton", name=f"{part}, {field}").click()
-    page.keyboard.type(text)
-    page.get_by_role("heading", name="Planering").click()
-    page.get_by_text(then_shown).wait_for()
 
 
 def test_recurring_rule_random_plan_week_map_and_publishing(
