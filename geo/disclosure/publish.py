@@ -26,7 +26,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import BinaryIO
+from typing import BinaryIO, TypedDict, Unpack
 
 from icalendar import Calendar, Event, Timezone
 
@@ -80,30 +80,25 @@ def _public_location(place: Place | None) -> str:
     return f"{place.name}, {address}" if address else place.name
 
 
+class FeedOptions(TypedDict, total=False):
+    """What a feed may be told beyond its plans, places and audience (see `write_calendar`)."""
+
+    visible: frozenset[Classification]
+    activities: Iterable[Activity]
+    document_id: str | None
+    name: str
+    generated_at: datetime | None
+
+
 def calendar_feed(
     plans: Iterable[PlannedActivity],
     places: Mapping[int, Place],
     audience: Audience,
-    *,
-    visible: frozenset[Classification] = frozenset(Classification),
-    activities: Iterable[Activity] = (),
-    document_id: str | None = None,
-    name: str = "Löfteskartan",
-    generated_at: datetime | None = None,
+    **options: Unpack[FeedOptions],
 ) -> bytes:
     """An iCalendar (RFC 5545) feed of the schedule, as bytes (see `write_calendar`)."""
     out = io.BytesIO()
-    write_calendar(
-        out,
-        plans,
-        places,
-        audience,
-        visible=visible,
-        activities=activities,
-        document_id=document_id,
-        name=name,
-        generated_at=generated_at,
-    )
+    write_calendar(out, plans, places, audience, **options)
     return out.getvalue()
 
 
@@ -112,12 +107,7 @@ def write_calendar(
     plans: Iterable[PlannedActivity],
     places: Mapping[int, Place],
     audience: Audience,
-    *,
-    visible: frozenset[Classification] = frozenset(Classification),
-    activities: Iterable[Activity] = (),
-    document_id: str | None = None,
-    name: str = "Löfteskartan",
-    generated_at: datetime | None = None,
+    **options: Unpack[FeedOptions],
 ) -> int:
     """Write an iCalendar (RFC 5545) feed of the schedule to `out`, an event at a time.
 
@@ -144,16 +134,19 @@ def write_calendar(
     -------
     How many events the feed holds.
     """
-    stamp = (generated_at or datetime.now(UTC)).astimezone(UTC)
+    visible = options.get("visible", frozenset(Classification))
+    document_id = options.get("document_id")
+    stamp = (options.get("generated_at") or datetime.now(UTC)).astimezone(UTC)
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", options.get("name", "Löfteskartan"))
     cal.add("x-wr-timezone", "Europe/Stockholm")
     events = _plan_events(plans, places, audience, visible, document_id, stamp)
     if audience is Audience.INTERNAL:
+        activities = options.get("activities", ())
         logged = _activity_events(activities, places, visible, document_id, stamp)
         events = itertools.chain(events, logged)
     written, first, last, zones = 0, None, None, set()
