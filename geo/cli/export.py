@@ -284,7 +284,11 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     with store.session(actor) as s, _output(args.out, public) as out:
         plans = with_promise_kinds(s.list_planned(start, end, document_id=doc.id), doc)
         # Read a chunk at a time: the internal feed may list a million logged activities.
-        logged = s.iter_activities(start, end, doc.id, unplanned=True) if not public else iter(())
+        logged = (
+            s.iter_activities(start, end, doc.id, unplanned=True, progress=_progress_on_stderr)
+            if not public
+            else iter(())
+        )
         events = write_calendar(
             out,
             plans,

@@ -14,6 +14,7 @@ import shapely
 from sqlalchemy import func, insert, select
 
 from geo.disclosure.access import Operation
+from geo.progress_report import Progress
 from geo.records.kinds import Kind
 from geo.records.models import Activity
 from geo.store import schema as t
@@ -78,18 +79,28 @@ class Activities(SessionCore):
         end: datetime | None = None,
         document_id: str | None = None,
         unplanned: bool = False,
+        progress: Progress | None = None,
     ) -> Iterator[Activity]:
         """`list_activities`, read `STREAM_ROWS` rows at a time: for a file of any length.
 
         A calendar feed of a police region's year lists up to a million activities; built as
         one list they alone took gigabytes. Use it inside the session, and read it to the end.
+        `progress` is told (read, total) from (0, total) and after each chunk.
         """
         query = self._activities_query(start, end, None, document_id, unplanned)
+        total = 0
+        if progress is not None:
+            total = self.conn.scalar(select(func.count()).select_from(query.subquery())) or 0
+            progress(0, total)
         result = self.conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
             query
         )
+        done = 0
         for rows in result.partitions(STREAM_ROWS):
             yield from (ACTIVITY_ROWS.from_row(r) for r in rows)
+            done += len(rows)
+            if progress is not None:
+                progress(done, total)
 
     def _activities_query(
         self,

@@ -9,7 +9,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
+import geo.store.activities as store_activities
 import geo.store.activity_columns as activity_columns
 from geo.cli import main
 from geo.exports import make
@@ -62,6 +64,24 @@ def test_a_long_export_tells_on_stderr_how_many_activities_it_has_read(
     assert [done for done, _ in read] == sorted(done for done, _ in read) and len(read) > 3
     assert lines[-1] == "Skriver filen …"
     assert "Läser" not in told.out
+
+
+def test_a_long_calendar_feed_tells_on_stderr_how_many_activities_it_has_read(
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The feed reads its activities as a stream of records, here two at a time.
+    monkeypatch.setattr(make, "LARGE_EXPORT", 1)
+    monkeypatch.setattr(activity_columns, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(store_activities, "STREAM_ROWS", 2)
+    out = tmp_path / "planering.ics"
+    assert main(["export", "ics", str(out)]) == 0
+    lines = capsys.readouterr().err.splitlines()
+    read = [tuple(map(int, m.groups())) for m in map(READ.fullmatch, lines) if m]
+    assert read[0][0] == 0 and read[-1][0] == read[-1][1] > 2
+    assert [done for done, _ in read] == sorted(done for done, _ in read)
+    events = Calendar.from_ical(out.read_bytes()).walk("VEVENT")
+    logged = [e for e in events if str(e["uid"]).startswith("aktivitet-")]
+    assert len(logged) == read[-1][1]
 
 
 def test_export_map_html_defaults_to_internal_and_the_promise_year(db: str, tmp_path: Path) -> None:
