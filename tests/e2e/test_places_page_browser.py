@@ -523,6 +523,7 @@ def test_a_central_area_and_a_walk_route_are_chosen_by_clicking_them_on_the_map(
 # -- a place by keyboard only (WCAG 2.1.1): Tab, type, Enter; no mouse, no map click --
 
 SEARCH = "Platsens läge: koordinater eller namn"
+SCRIPT_IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # The map's own Tab stops come before the form (they are another slice's work); enough to
 # pass them all, so the test fails only if the field cannot be reached at all.
 MAX_TABS = 400
@@ -552,9 +553,15 @@ def test_a_place_is_created_with_the_keyboard_only(
     page.keyboard.press("Enter")
     page.get_by_text("Punkten sätts på").wait_for()
     page.get_by_text("Vid tätortscentrum (Aneby)").wait_for()
+    # The search's run must have ended: a run still drawing the form could drop the name
+    # typed next (seen once on a loaded machine).
+    page.locator(SCRIPT_IDLE).wait_for()
 
     presses += tab_to(page, "textbox", "Namn")
     page.keyboard.type("Kontroll vid tätortspunkten")
+    expect(page.get_by_role("textbox", name="Namn", exact=True)).to_have_value(
+        "Kontroll vid tätortspunkten"
+    )
     page.keyboard.press("Enter")
     page.get_by_text("Trafikkontrollplats ”Kontroll vid tätortspunkten” sparades.").wait_for()
     screenshot(page, "platser-tangentbord")
