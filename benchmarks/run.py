@@ -38,7 +38,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +59,7 @@ from geo.installation.base_layers import BASE_DIR, read_layer  # noqa: E402
 from geo.installation.init import initialise  # noqa: E402
 from geo.records.kinds import CommitmentKind  # noqa: E402
 from geo.records.models import STOCKHOLM, Activity, Actor, Place, PlaceKind  # noqa: E402
-from geo.records.periods import promise_year  # noqa: E402
+from geo.records.periods import Period, promise_year_containing  # noqa: E402
 from geo.records.progress import progress  # noqa: E402
 from geo.records.promise import PromiseDocument  # noqa: E402
 from geo.records.promise_file import load_promise_file  # noqa: E402
@@ -102,6 +102,13 @@ def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 
 # -- synthetic data ---------------------------------------------------------------------
+
+
+def opened_year(doc: PromiseDocument) -> Period:
+    """The follow-up year the app's sidebar opens on today (`promise_year_containing`): the
+    activities go there, or the pages in the browser show an empty year (after the promise's
+    period, the last year: Karta drew no activity and Värmekarta no surface)."""
+    return promise_year_containing(doc, date.today())
 
 
 def aneby() -> shapely.Geometry:
@@ -245,7 +252,7 @@ def bench_coverage(
     assert loop_counts == check.tolist(), "the vectorised counts differ from the loop"
 
     doc = load_promise_file(REPO / "data" / "promises" / "aneby-2023-2024.yaml")
-    year = promise_year(doc, 2023)
+    year = opened_year(doc)
     promise, _ = best_of(lambda: progress(doc, year, activities), 2 if quick else 3)
     report(
         f"coverage_areas_{n // 1000}k_x_{len(areas)}",
@@ -339,7 +346,8 @@ from streamlit_folium import st_folium
 from ui.heatmaps import heat_map, heat_view
 
 st.title("Värmekarta")
-view = heat_view("aneby-2023-2024", date(2023, 5, 30), date(2024, 5, 29), 300.0, [], None)
+start, end = date.fromisoformat("{start}"), date.fromisoformat("{end}")
+view = heat_view("aneby-2023-2024", start, end, 300.0, [], None)
 st_folium(heat_map(view), key="heat_map", returned_objects=[], height=600)
 """
 
@@ -461,7 +469,7 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
         with store.session(actor) as s:
             s.add_activities_bulk(activities, document_id="aneby-2023-2024")
             doc = s.promise_document()
-        year = promise_year(doc, 2023)
+        year = opened_year(doc)
 
         def server_part() -> Any:
             with store.session(actor) as s:
@@ -473,7 +481,8 @@ def bench_page(activities: list[Activity], quick: bool) -> None:
         trivial = folder / "trivial_map.py"
         trivial.write_text(TRIVIAL_PAGE, encoding="utf-8")
         map_only = folder / "heat_map_only.py"
-        map_only.write_text(MAP_ONLY_PAGE, encoding="utf-8")
+        page = MAP_ONLY_PAGE.replace("{start}", f"{year.start}").replace("{end}", f"{year.end}")
+        map_only.write_text(page, encoding="utf-8")
         loads = 3 if quick else 6
 
         note("timing the heatmap page and a trivial Streamlit + folium page in Chromium")
@@ -564,7 +573,7 @@ def _karta_database(
             ]
         doc = s.promise_document()
         base = load_base_layers(s, doc.kommunkod)
-    year = promise_year(doc, 2023)
+    year = opened_year(doc)
     sizes = []
     done = 0
     for share in (0.01, 0.1, 1.0):
@@ -596,7 +605,7 @@ def _karta_server_part(url: str, repeat: int) -> tuple[float, float]:
     with store.session(actor) as s:
         doc = s.promise_document()
         base = load_base_layers(s, doc.kommunkod)
-    year = promise_year(doc, 2023)
+    year = opened_year(doc)
 
     def karta() -> None:
         with store.session(actor) as s:
@@ -607,7 +616,9 @@ def _karta_server_part(url: str, repeat: int) -> tuple[float, float]:
 
     karta_time, _ = best_of(karta, repeat)
     overview_time, _ = best_of(
-        lambda: status_report(store, actor, doc.id, 2023, year.start + timedelta(days=200)),
+        lambda: status_report(
+            store, actor, doc.id, year.start.year, year.start + timedelta(days=200)
+        ),
         repeat,
     )
     store.dispose()
@@ -760,7 +771,7 @@ def _scale_database(
                 s.add_place(
                     Place(PlaceKind.CENTRAL_AREA, f"Område {i + 1}", area, is_example=True), kod
                 )
-            start = promise_year(doc, 2023).start_at
+            start = opened_year(doc).start_at
             activities = [replace(a, is_example=True) for a in synthetic_activities(xy, start, rng)]
             s.add_activities_bulk(activities, document_id=doc.id)
     store.dispose()
@@ -773,7 +784,7 @@ def _page_loaders(url: str, doc: PromiseDocument, repeat: int) -> dict[str, floa
     them) and Värmekarta's layer (`load_heat`)."""
     store = Store(url)
     actor = Actor("benchmark")
-    year = promise_year(doc, 2023)
+    year = opened_year(doc)
     with store.session(actor) as s:
         base = load_base_layers(s, doc.kommunkod)
 
@@ -787,7 +798,9 @@ def _page_loaders(url: str, doc: PromiseDocument, repeat: int) -> dict[str, floa
 
     day = year.start + timedelta(days=200)
     times = {
-        "oversikt": best_of(lambda: status_report(store, actor, doc.id, 2023, day), repeat)[0],
+        "oversikt": best_of(
+            lambda: status_report(store, actor, doc.id, year.start.year, day), repeat
+        )[0],
         "karta": best_of(karta, repeat)[0],
         "varmekarta": best_of(heat, repeat)[0],
     }
@@ -1171,7 +1184,7 @@ def main() -> int:
     xy = synthetic_points(n, boundary, rng)
     areas = synthetic_areas(boundary, rng)
     doc = load_promise_file(REPO / "data" / "promises" / "aneby-2023-2024.yaml")
-    year = promise_year(doc, 2023)
+    year = opened_year(doc)
     activities = synthetic_activities(xy, year.start_at, rng)
     if args.only in (None, "heatmap"):
         bench_heatmap(xy, boundary, args.quick)
