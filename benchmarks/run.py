@@ -106,8 +106,7 @@ def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 def opened_year(doc: PromiseDocument) -> Period:
     """The follow-up year the app's sidebar opens on today (`promise_year_containing`): the
-    activities go there, or the pages in the browser show an empty year (after the promise's
-    period, the last year: Karta drew no activity and Värmekarta no surface)."""
+    activities go there, so the pages in the browser show them whatever today's date is."""
     return promise_year_containing(doc, date.today())
 
 
@@ -332,7 +331,7 @@ st_folium(m, returned_objects=[], key="m", height=600)
 """
 
 _IN_MAP = """() => {{
-    const frame = document.querySelector("iframe[title='streamlit_folium.st_folium']");
+    const frame = document.querySelector("iframe[src*='/component/streamlit_folium.st_folium/']");
     const doc = frame && frame.contentDocument;
     const el = doc && doc.querySelector({selector!r});
     return !!(el && {ready});
@@ -367,7 +366,8 @@ _IDLE = """(() => {
         && !!document.querySelector("h1");
 })()"""
 _FRAMES = """[...document.querySelectorAll(
-        "iframe[title='streamlit_folium.st_folium'], iframe[title='streamlit_calendar.calendar']"
+        "iframe[src*='/component/streamlit_folium.st_folium/'], "
+        + "iframe[src*='/component/streamlit_calendar.calendar/']"
     )].every(f => f.contentDocument && f.contentDocument.querySelector(
         ".leaflet-map-pane, .fc-view"))"""
 DRAWN["page"] = f"() => {_IDLE} && {_FRAMES}"
@@ -442,7 +442,11 @@ def _timed_visits(
                 page = context.new_page()
                 start = time.perf_counter()
                 page.goto(url)
-                page.wait_for_function(DRAWN[drawn], timeout=120_000, polling="raf")
+                try:
+                    page.wait_for_function(DRAWN[drawn], timeout=120_000, polling="raf")
+                except Exception:
+                    page.screenshot(path=f"/tmp/bench-timeout-{name}.png", full_page=True)
+                    raise RuntimeError(f"{name} ({url}) was not drawn ({drawn})") from None
                 if round_ > 0 or first:
                     times[name].append(time.perf_counter() - start)
                 context.close()
