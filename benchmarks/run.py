@@ -1070,7 +1070,11 @@ def bench_interactions(activities: list[Activity], quick: bool) -> None:
             # The first visit imports the pages' modules: not part of an interaction.
             _timed_visits({"ours": (f"{ours}/Planering", "page")}, 0, lambda: None)
             note("timing two interactions and a widget change on the trivial page")
-            interactions = _interactions(ours, widget, loads)
+            try:
+                interactions: dict[str, list[float]] | None = _interactions(ours, widget, loads)
+            except Exception as exc:  # the pages' figures stand without them
+                note(f"the interactions stopped: {type(exc).__name__}: {exc}".splitlines()[0])
+                interactions = None
         finally:
             for proc in procs:
                 _stop(proc)
@@ -1113,7 +1117,11 @@ def bench_shell(activities: list[Activity], quick: bool) -> None:
             targets |= {name: (f"{ours}/{address}", drawn) for name, address, drawn in SHELL_PAGES}
             times = _timed_visits(targets, loads, lambda: None, first=True)
             note("timing two interactions and a widget change on the trivial page")
-            interactions = _interactions(ours, widget, loads)
+            try:
+                interactions: dict[str, list[float]] | None = _interactions(ours, widget, loads)
+            except Exception as exc:  # the pages' figures stand without them
+                note(f"the interactions stopped: {type(exc).__name__}: {exc}".splitlines()[0])
+                interactions = None
         finally:
             for proc in procs:
                 _stop(proc)
@@ -1143,7 +1151,8 @@ def bench_shell(activities: list[Activity], quick: bool) -> None:
             f"{later / peer_later:.2f}× the trivial page: {peer_later:.2f} s; medians of {loads} "
             "fresh tabs, in turn; goal ≤ 1.2×",
         )
-    _report_interactions(interactions, k, loads)
+    if interactions is not None:
+        _report_interactions(interactions, k, loads)
 
 
 def machine() -> str:
