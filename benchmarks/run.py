@@ -1070,11 +1070,7 @@ def bench_interactions(activities: list[Activity], quick: bool) -> None:
             # The first visit imports the pages' modules: not part of an interaction.
             _timed_visits({"ours": (f"{ours}/Planering", "page")}, 0, lambda: None)
             note("timing two interactions and a widget change on the trivial page")
-            try:
-                interactions: dict[str, list[float]] | None = _interactions(ours, widget, loads)
-            except Exception as exc:  # the pages' figures stand without them
-                note(f"the interactions stopped: {type(exc).__name__}: {exc}".splitlines()[0])
-                interactions = None
+            interactions = _interactions(ours, widget, loads)
         finally:
             for proc in procs:
                 _stop(proc)
