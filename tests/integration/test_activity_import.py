@@ -12,7 +12,7 @@ from shapely.geometry import Point
 
 from geo.cli import main
 from geo.errors import ImportFileError
-from geo.files import activity_import
+from geo.files import activity_checks, activity_import
 from geo.files.activity_import import import_activities, parse_activity_file
 from geo.followup.status import status_report
 from geo.installation.init import save_promise_upload
@@ -492,5 +492,5 @@ def test_many_bad_rows_are_counted_but_only_the_first_thirty_are_listed(
     with pytest.raises(ImportFileError) as err:
         import_activities(store, ACTOR, path, chunk_rows=2)
     listed = [line for line in str(err.value).splitlines() if line.startswith("- narvaro.csv")]
-    assert len(listed) == activity_import.MAX_MESSAGES
-    assert str(err.value).endswith(f"- … och {56 - activity_import.MAX_MESSAGES} fel till")
+    assert len(listed) == activity_checks.MAX_MESSAGES
+    assert str(err.value).endswith(f"- … och {56 - activity_checks.MAX_MESSAGES} fel till")
