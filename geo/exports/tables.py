@@ -15,6 +15,7 @@ never published) and no id, note, free-text or exact-time columns. A suppressed 
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -164,6 +165,14 @@ class _Field:
     value: Callable[[Any], Any]
 
 
+def _field(name: str, kind: str, description: str, value: str | Callable[[Any], Any]) -> _Field:
+    """A column filled by `value`: a record's attribute path ("status.value") or a function.
+
+    One line a column, so each table reads as the list of its columns."""
+    read = operator.attrgetter(value) if isinstance(value, str) else value
+    return _Field(Column(name, kind, description), read)
+
+
 def _layer_table(
     name: str, title: str, records: Sequence[Any], fields: Sequence[_Field], geometry_type: str
 ) -> ExportTable:
@@ -178,21 +187,12 @@ def _layer_table(
     )
 
 
-def _audience_table(
-    data: ExportData,
-    name: str,
-    title: str,
-    records: Sequence[Any],
-    shared: Sequence[_Field],
-    internal_first: Sequence[_Field],
-    internal_last: Sequence[_Field],
-    geometry_type: str,
-) -> ExportTable:
-    """A table whose internal form has the public columns between internal-only ones."""
-    fields = list(shared)
-    if data.audience is Audience.INTERNAL:
-        fields = [*internal_first, *shared, *internal_last]
-    return _layer_table(name, title, records, fields, geometry_type)
+def _internal_only(data: ExportData) -> Callable[..., list[_Field]]:
+    """`internal_only(a, b)` gives the columns in an internal file and none in a public one,
+    so a table lists its columns in the file's order with the internal ones marked where
+    they stand."""
+    internal = data.audience is Audience.INTERNAL
+    return lambda *fields: list(fields) if internal else []
 
 
 def _day(value: date | None) -> str:
@@ -219,19 +219,17 @@ def _attribute_field(key: str) -> _Field:
 
 def _outcome_field(name: str) -> _Field:
     """A count outcome's column (empty where the activity did not record it)."""
-    return _Field(Column(name, REAL, "Utfall: antal"), lambda a: a.outcome.get(name))
+    return _field(name, REAL, "Utfall: antal", lambda a: a.outcome.get(name))
 
 
 # Columns that several tables hold, with the same name, description and value.
-_CLASSIFICATION = _Field(
-    Column("klassning", TEXT, "öppen, intern eller sekretess"), lambda r: r.classification.value
-)
-_NOTE = _Field(Column("anteckning", TEXT, "Intern anteckning"), lambda r: r.note)
-_ACTIVITY_KIND = _Field(Column("typ", TEXT, "Aktivitetstyp"), lambda r: r.kind.value)
-_WEEK = _Field(Column("vecka", TEXT, "ISO-vecka"), lambda r: r.week)
-_START = _Field(Column("start", TEXT, "Start (svensk tid)"), lambda r: _time(r.start))
-_END = _Field(Column("slut", TEXT, "Slut (svensk tid)"), lambda r: _time(r.end))
-_PLACE_NAME = _Field(Column("plats", TEXT, "Platsens namn"), lambda r: r.place_name)
+_CLASSIFICATION = _field("klassning", TEXT, "öppen, intern eller sekretess", "classification.value")
+_NOTE = _field("anteckning", TEXT, "Intern anteckning", "note")
+_ACTIVITY_KIND = _field("typ", TEXT, "Aktivitetstyp", "kind.value")
+_WEEK = _field("vecka", TEXT, "ISO-vecka", "week")
+_START = _field("start", TEXT, "Start (svensk tid)", lambda r: _time(r.start))
+_END = _field("slut", TEXT, "Slut (svensk tid)", lambda r: _time(r.end))
+_PLACE_NAME = _field("plats", TEXT, "Platsens namn", "place_name")
 
 
 def places_table(data: ExportData) -> ExportTable:
@@ -244,62 +242,48 @@ def places_table(data: ExportData) -> ExportTable:
     """
     internal = data.audience is Audience.INTERNAL
     keys = ALL_ATTRIBUTE_KEYS if internal else PUBLIC_OFFICE_ATTRIBUTES
-    return _audience_table(
-        data,
-        "platser",
-        "Platser",
-        data.places,
-        [
-            _Field(Column("typ", TEXT, "Platstyp"), lambda p: p.kind.value),
-            _Field(Column("namn", TEXT, "Namn"), lambda p: p.name),
-            _CLASSIFICATION,
-            *([_NOTE] if internal else []),
-            *(_attribute_field(key) for key in keys),
-            _Field(
-                Column("exempeldata", TEXT, "ja för påhittade exempelplatser"),
-                lambda p: _yes(p.is_example),
-            ),
-        ],
-        [
-            _Field(
-                Column("id", INTEGER, "Platsens id i Löfteskartan (importen ändrar den platsen)"),
-                lambda p: p.id,
-            ),
-            _Field(
-                Column("version", INTEGER, "Platsens version när filen gjordes"),
-                lambda p: p.version,
-            ),
-        ],
-        [
-            _Field(
-                Column("ur_bruk", TEXT, "ja om platsen inte används längre"),
-                lambda p: _yes(p.retired),
-            )
-        ],
-        "Unknown",
-    )
+    internal_only = _internal_only(data)
+    fields = [
+        *internal_only(
+            _field("id", INTEGER, "Platsens id i Löfteskartan (importen ändrar den platsen)", "id"),
+            _field("version", INTEGER, "Platsens version när filen gjordes", "version"),
+        ),
+        _field("typ", TEXT, "Platstyp", "kind.value"),
+        _field("namn", TEXT, "Namn", "name"),
+        _CLASSIFICATION,
+        *internal_only(_NOTE),
+        *(_attribute_field(key) for key in keys),
+        _field(
+            "exempeldata", TEXT, "ja för påhittade exempelplatser", lambda p: _yes(p.is_example)
+        ),
+        *internal_only(
+            _field("ur_bruk", TEXT, "ja om platsen inte används längre", lambda p: _yes(p.retired))
+        ),
+    ]
+    return _layer_table("platser", "Platser", data.places, fields, "Unknown")
 
 
 def activities_table(data: ExportData) -> ExportTable:
     """`aktiviteter` (internal only): every logged activity in the period, with outcomes."""
     fields = [
-        _Field(Column("id", INTEGER, "Aktivitetens id"), lambda a: a.id),
+        _field("id", INTEGER, "Aktivitetens id", "id"),
         _ACTIVITY_KIND,
-        _Field(
-            Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet den räknas mot"),
+        _field(
+            "aktivitet_i_loftet",
+            TEXT,
+            "Id för aktiviteten i löftet den räknas mot",
             lambda a: a.commitment_id or "",
         ),
         _WEEK,
         _START,
         _END,
         _PLACE_NAME,
-        _Field(Column("timmar", REAL, "Timmar"), lambda a: a.hours),
+        _field("timmar", REAL, "Timmar", "hours"),
         *(_outcome_field(name) for name in COUNT_OUTCOMES),
         _CLASSIFICATION,
         _NOTE,
-        _Field(
-            Column("exempeldata", TEXT, "ja för påhittade exempelaktiviteter"),
-            lambda a: _yes(a.is_example),
+        _field(
+            "exempeldata", TEXT, "ja för påhittade exempelaktiviteter", lambda a: _yes(a.is_example)
         ),
     ]
     return _layer_table("aktiviteter", "Genomförda aktiviteter", data.activities, fields, "Point")
@@ -307,107 +291,75 @@ def activities_table(data: ExportData) -> ExportTable:
 
 def planned_table(data: ExportData) -> ExportTable:
     """`planerade`: plans in the period (public: the police office's opening hours, by week)."""
-    return _audience_table(
-        data,
-        "planerade",
-        "Planerade aktiviteter",
-        data.planned,
-        [
-            _ACTIVITY_KIND,
-            _WEEK,
-            _PLACE_NAME,
-            _Field(
-                Column("oppettider", TEXT, "Poliskontorets öppettider"),
-                lambda p: p.opening_hours,
-            ),
-            _Field(
-                Column("status", TEXT, "planerad, genomförd eller inställd"),
-                lambda p: p.status.value,
-            ),
-            _CLASSIFICATION,
-        ],
-        [
-            _Field(Column("id", INTEGER, "Den planerade aktivitetens id"), lambda p: p.id),
-            _Field(
-                Column("aktivitet_i_loftet", TEXT, "Id för aktiviteten i löftet"),
+    internal_only = _internal_only(data)
+    fields = [
+        *internal_only(
+            _field("id", INTEGER, "Den planerade aktivitetens id", "id"),
+            _field(
+                "aktivitet_i_loftet",
+                TEXT,
+                "Id för aktiviteten i löftet",
                 lambda p: p.commitment_id or "",
             ),
-        ],
-        [
+        ),
+        _ACTIVITY_KIND,
+        _WEEK,
+        _PLACE_NAME,
+        _field("oppettider", TEXT, "Poliskontorets öppettider", "opening_hours"),
+        _field("status", TEXT, "planerad, genomförd eller inställd", "status.value"),
+        _CLASSIFICATION,
+        *internal_only(
             _START,
             _END,
-            _Field(Column("lag", TEXT, "Lag eller ansvarig grupp"), lambda p: p.team),
+            _field("lag", TEXT, "Lag eller ansvarig grupp", "team"),
             _NOTE,
-        ],
-        "Unknown",
-    )
+        ),
+    ]
+    return _layer_table("planerade", "Planerade aktiviteter", data.planned, fields, "Unknown")
 
 
 def findings_table(data: ExportData) -> ExportTable:
     """`iakttagelser`: findings from safety walks (public: no free text, weeks for dates)."""
-    return _audience_table(
-        data,
-        "iakttagelser",
-        "Iakttagelser från trygghetsvandringar",
-        data.findings,
-        [
-            _Field(Column("kategori", TEXT, "Kategori"), lambda f: f.category),
-            _Field(Column("ansvarig", TEXT, "Vem som ansvarar för åtgärden"), lambda f: f.owner),
-            _Field(Column("status", TEXT, "öppen, pågår eller åtgärdad"), lambda f: f.status.value),
-            _Field(
-                Column("klart_senast_vecka", TEXT, "ISO-vecka då åtgärden ska vara klar"),
-                lambda f: f.due_week,
-            ),
-            _Field(
-                Column("vandring_vecka", TEXT, "ISO-vecka för trygghetsvandringen"),
-                lambda f: f.walk_week,
-            ),
-            _CLASSIFICATION,
-        ],
-        [
-            _Field(Column("id", INTEGER, "Iakttagelsens id"), lambda f: f.id),
-            _Field(
-                Column("vandring_id", INTEGER, "Trygghetsvandringens aktivitets-id"),
-                lambda f: f.activity_id,
-            ),
-        ],
-        [
-            _Field(Column("beskrivning", TEXT, "Beskrivning"), lambda f: f.description),
-            _Field(Column("atgard", TEXT, "Åtgärd"), lambda f: f.action),
-            _Field(
-                Column("klart_senast", TEXT, "Datum då åtgärden ska vara klar"),
-                lambda f: _day(f.due),
-            ),
-            _Field(
-                Column("vandring_datum", TEXT, "Trygghetsvandringens datum"),
-                lambda f: _day(f.walk_date),
+    internal_only = _internal_only(data)
+    fields = [
+        *internal_only(
+            _field("id", INTEGER, "Iakttagelsens id", "id"),
+            _field("vandring_id", INTEGER, "Trygghetsvandringens aktivitets-id", "activity_id"),
+        ),
+        _field("kategori", TEXT, "Kategori", "category"),
+        _field("ansvarig", TEXT, "Vem som ansvarar för åtgärden", "owner"),
+        _field("status", TEXT, "öppen, pågår eller åtgärdad", "status.value"),
+        _field("klart_senast_vecka", TEXT, "ISO-vecka då åtgärden ska vara klar", "due_week"),
+        _field("vandring_vecka", TEXT, "ISO-vecka för trygghetsvandringen", "walk_week"),
+        _CLASSIFICATION,
+        *internal_only(
+            _field("beskrivning", TEXT, "Beskrivning", "description"),
+            _field("atgard", TEXT, "Åtgärd", "action"),
+            _field("klart_senast", TEXT, "Datum då åtgärden ska vara klar", lambda f: _day(f.due)),
+            _field(
+                "vandring_datum", TEXT, "Trygghetsvandringens datum", lambda f: _day(f.walk_date)
             ),
             # Whether there is a photo; the picture itself is never in a data export.
-            _Field(
-                Column(
-                    "foto", TEXT, "ja om iakttagelsen har ett foto (fotot finns i Löfteskartan)"
-                ),
+            _field(
+                "foto",
+                TEXT,
+                "ja om iakttagelsen har ett foto (fotot finns i Löfteskartan)",
                 lambda f: _yes(f.has_photo),
             ),
-        ],
-        "Point",
-    )
+        ),
+    ]
+    title = "Iakttagelser från trygghetsvandringar"
+    return _layer_table("iakttagelser", title, data.findings, fields, "Point")
 
 
 def cells_table(data: ExportData) -> ExportTable:
     """`aktiviteter_per_ruta`: counts per grid cell (public: öppna, at least k per cell)."""
     rules = data.rules
     fields = [
-        _Field(
-            Column("ruta", TEXT, "Rutans id (rutnätet utgår från EPSG:3006:s origo)"),
-            lambda c: c.key.id,
-        ),
-        _Field(
-            Column("antal", INTEGER, "Genomförda aktiviteter i rutan under perioden"),
-            lambda c: c.count,
-        ),
-        _Field(Column("rutstorlek_m", REAL, "Rutans storlek i meter"), lambda c: rules.cell_size_m),
-        _Field(Column("rutnat", TEXT, "ruta eller hexagon"), lambda c: rules.grid.value),
+        _field("ruta", TEXT, "Rutans id (rutnätet utgår från EPSG:3006:s origo)", "key.id"),
+        _field("antal", INTEGER, "Genomförda aktiviteter i rutan under perioden", "count"),
+        _field("rutstorlek_m", REAL, "Rutans storlek i meter", lambda c: rules.cell_size_m),
+        _field("rutnat", TEXT, "ruta eller hexagon", lambda c: rules.grid.value),
     ]
     return _layer_table(
         "aktiviteter_per_ruta", "Genomförda aktiviteter per ruta", data.cells, fields, "Polygon"
