@@ -23,7 +23,7 @@ import sys
 from collections.abc import Sequence
 
 from geo.cli import admin, check, export, imports, sites, status
-from geo.cli.common import Registrar, SwedishParser, UsageError, cli_actor
+from geo.cli.common import Registrar, SwedishParser, UsageError, cli_actor, subcommands
 from geo.errors import LofteskartanError
 
 __all__ = [
@@ -45,8 +45,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Databasen väljs med LOFTESKARTAN_DB (en SQLAlchemy-URL); utan den används "
         "en SQLite-fil (se README.md).",
     )
-    sub = parser.add_subparsers(dest="command", metavar="KOMMANDO", parser_class=SwedishParser)
-    sub.required = True
+    sub = subcommands(parser, "command", "KOMMANDO")
     for register in COMMANDS:
         register(sub)
     return parser
@@ -60,8 +59,7 @@ def _register_group(
 ) -> None:
     """A command with subcommands (`import places`, `export places`, ...)."""
     p = sub.add_parser(name, help=help_text)
-    group = p.add_subparsers(dest=f"{name}_what", metavar="VAD", parser_class=SwedishParser)
-    group.required = True
+    group = subcommands(p, f"{name}_what", "VAD")
     for register in registrars:
         register(group)
 

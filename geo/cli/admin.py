@@ -9,14 +9,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.cli.common import (
-    PROMISE_DIR,
-    REPO_ROOT,
-    SwedishParser,
-    UsageError,
-    add_command,
-    cli_actor,
-)
+from geo.cli import common
 
 if TYPE_CHECKING:
     from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
@@ -43,7 +36,9 @@ def register_init(sub: argparse._SubParsersAction) -> None:
 def _cmd_init(args: argparse.Namespace, store: Store) -> int:
     from geo.installation.init import initialise  # keeps `--help` fast
 
-    for line in initialise(store, cli_actor(), args.promise or [PROMISE_DIR], demo=args.demo):
+    for line in initialise(
+        store, common.cli_actor(), args.promise or [common.PROMISE_DIR], demo=args.demo
+    ):
         print(line)
     return 0
 
@@ -53,7 +48,7 @@ def _cmd_init(args: argparse.Namespace, store: Store) -> int:
 
 def register_serve(sub: argparse._SubParsersAction) -> None:
     """Add `serve`."""
-    p = add_command(sub, "serve", _cmd_serve, "starta appen i webbläsaren")
+    p = common.add_command(sub, "serve", _cmd_serve, "starta appen i webbläsaren")
     p.add_argument("--port", type=int, default=8501, help="port (standard 8501)")
 
 
@@ -66,7 +61,7 @@ def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
         "-m",
         "streamlit",
         "run",
-        str(REPO_ROOT / "app.py"),
+        str(common.REPO_ROOT / "app.py"),
         "--server.port",
         str(args.port),
         "--server.headless",
@@ -85,7 +80,7 @@ def _cmd_serve(args: argparse.Namespace, store: Store) -> int:
     for name in sorted(allowed_hosts("127.0.0.1")):
         command += ["--server.allowedHosts", name]
     print(f"Löfteskartan startar på http://127.0.0.1:{args.port} (avsluta med Ctrl+C)")
-    os.chdir(REPO_ROOT)
+    os.chdir(common.REPO_ROOT)
     os.execv(sys.executable, command)
 
 
@@ -100,8 +95,7 @@ def register_users(sub: argparse._SubParsersAction) -> None:
         description="Användarfilen är LOFTESKARTAN_USERS, annars users.json bredvid "
         "SQLite-databasen. Finns filen frågar appen efter användarnamn och lösenord.",
     )
-    users = p.add_subparsers(dest="users_command", metavar="ÅTGÄRD", parser_class=SwedishParser)
-    users.required = True
+    users = common.subcommands(p, "users_command", "ÅTGÄRD")
     add = users.add_parser("add", help="lägg till en användare")
     add.add_argument("username", metavar="ANVÄNDARNAMN")
     add.add_argument(
@@ -138,10 +132,12 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         return sys.stdin.readline().rstrip("\r\n")
     if not sys.stdin.isatty():
-        raise UsageError("Ange --password-stdin när lösenordet inte skrivs in vid terminalen.")
+        raise common.UsageError(
+            "Ange --password-stdin när lösenordet inte skrivs in vid terminalen."
+        )
     first = getpass.getpass("Lösenord: ")
     if getpass.getpass("Samma lösenord igen: ") != first:
-        raise UsageError("Lösenorden var olika; ingen användare lades till.")
+        raise common.UsageError("Lösenorden var olika; ingen användare lades till.")
     return first
 
 
@@ -153,7 +149,7 @@ def _audit_user_change(store: Store, action: str, user: object, before: bool) ->
     if store.schema_version() is None:
         return
     values = {"role": user.role.value, "organisation": str(user.organisation)}
-    with store.session(cli_actor()) as s:
+    with store.session(common.cli_actor()) as s:
         s.record_change(
             action, "users", user.username, values if before else None, None if before else values
         )
@@ -194,13 +190,13 @@ def _cmd_users_off(args: argparse.Namespace, store: Store) -> int:
     remaining = list_users(path)
     if remaining:
         names = ", ".join(u.username for u in remaining)
-        raise UsageError(
+        raise common.UsageError(
             f"Användarfilen {path} har fortfarande användare ({names}). Ta bort dem först med "
             "`lofteskartan users remove NAMN`; annars skulle de kunna logga in."
         )
     path.unlink(missing_ok=True)
     if forget_local_sign_in(store):
-        with store.session(cli_actor()) as s:
+        with store.session(common.cli_actor()) as s:
             s.record_change("delete", "meta", "local_sign_in", {"value": "1"}, None)
     print(
         "Inloggningen med användarfil är avstängd. Starta om appen: den körs sedan som en "
@@ -225,7 +221,7 @@ def _cmd_users_list(args: argparse.Namespace, store: Store) -> int:
 
 def register_backup(sub: argparse._SubParsersAction) -> None:
     """Add `backup`."""
-    p = add_command(sub, "backup", _cmd_backup, "spara hela databasen i en GeoPackage-fil")
+    p = common.add_command(sub, "backup", _cmd_backup, "spara hela databasen i en GeoPackage-fil")
     p.add_argument("out", type=Path, metavar="UT.gpkg")
     p.add_argument("--force", action="store_true", help="skriv över en befintlig fil")
 
@@ -233,7 +229,7 @@ def register_backup(sub: argparse._SubParsersAction) -> None:
 def _cmd_backup(args: argparse.Namespace, store: Store) -> int:
     from geo.store.backup import backup
 
-    summary = backup(store, cli_actor(), args.out, overwrite=args.force)
+    summary = backup(store, common.cli_actor(), args.out, overwrite=args.force)
     print(summary.describe())
     print("Filen innehåller sekretessuppgifter: förvara den som databasen.")
     return 0
@@ -241,7 +237,9 @@ def _cmd_backup(args: argparse.Namespace, store: Store) -> int:
 
 def register_restore(sub: argparse._SubParsersAction) -> None:
     """Add `restore`."""
-    p = add_command(sub, "restore", _cmd_restore, "återställ databasen från en säkerhetskopia")
+    p = common.add_command(
+        sub, "restore", _cmd_restore, "återställ databasen från en säkerhetskopia"
+    )
     p.add_argument("source", type=Path, metavar="IN.gpkg")
     p.add_argument(
         "--replace",
@@ -254,7 +252,7 @@ def _cmd_restore(args: argparse.Namespace, store: Store) -> int:
     from geo.store.backup import restore
     from geo.swedish import count
 
-    counts = restore(store, cli_actor(), args.source, replace_existing=args.replace)
+    counts = restore(store, common.cli_actor(), args.source, replace_existing=args.replace)
     print(
         f"Återställde {count(sum(counts.values()), 'rad', 'rader')} i {len(counts)} tabeller "
         f"från {args.source}."

@@ -60,6 +60,16 @@ class SwedishParser(argparse.ArgumentParser):
         raise UsageError(f"{message}\nSe `{self.prog} --help`.")
 
 
+def subcommands(
+    parser: argparse.ArgumentParser, dest: str, metavar: str
+) -> argparse._SubParsersAction:
+    """The required subcommands of `parser` (`lofteskartan KOMMANDO`, `users ÅTGÄRD`), whose
+    usage errors are Swedish too (`SwedishParser`)."""
+    sub = parser.add_subparsers(dest=dest, metavar=metavar, parser_class=SwedishParser)
+    sub.required = True
+    return sub
+
+
 def cli_actor() -> Actor:
     """Who runs the command: the operating-system user, as an administrator of the police.
 

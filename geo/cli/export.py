@@ -16,17 +16,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
-from geo.cli.common import (
-    PLACES_DOCUMENT_HELP,
-    UsageError,
-    add_command,
-    add_document_option,
-    chosen_document,
-    cli_actor,
-    iso_date,
-    places_kommun,
-    weeks_ahead,
-)
+from geo.cli import common
 
 if TYPE_CHECKING:
     from geo.records.models import Activity
@@ -46,8 +36,10 @@ def _add_audience_and_period(
     The help texts and the order of the choices differ between exports and stay as they were.
     """
     p.add_argument("--audience", choices=list(audiences), default=default, help=audience_help)
-    p.add_argument("--from", dest="date_from", type=iso_date, metavar="DATUM", help=from_help)
-    p.add_argument("--to", dest="date_to", type=iso_date, metavar="DATUM", help=to_help)
+    p.add_argument(
+        "--from", dest="date_from", type=common.iso_date, metavar="DATUM", help=from_help
+    )
+    p.add_argument("--to", dest="date_to", type=common.iso_date, metavar="DATUM", help=to_help)
 
 
 def _write_output(out: Path, data: bytes, public: bool) -> None:
@@ -61,9 +53,9 @@ def _write_output(out: Path, data: bytes, public: bool) -> None:
 
 def register_places(group: argparse._SubParsersAction) -> None:
     """Add `export places`."""
-    p = add_command(group, "places", _cmd_export_places)
+    p = common.add_command(group, "places", _cmd_export_places)
     p.add_argument("out", type=Path, metavar="UT.gpkg|UT.geojson")
-    add_document_option(p, PLACES_DOCUMENT_HELP)
+    common.add_document_option(p, common.PLACES_DOCUMENT_HELP)
 
 
 def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
@@ -76,8 +68,8 @@ def _cmd_export_places(args: argparse.Namespace, store: Store) -> int:
     from geo.records.kinds import Classification
     from geo.swedish import count as swedish_count
 
-    kommunkod = places_kommun(store, args.document)
-    with store.session(cli_actor()) as s:
+    kommunkod = common.places_kommun(store, args.document)
+    with store.session(common.cli_actor()) as s:
         places = s.list_places(kommunkod=kommunkod)
     written = export_places(places, args.out)
     secret = sum(p.classification is Classification.SECRET for p in places)
@@ -129,7 +121,7 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
             default,
             "internal (allt du får se) eller public (får publiceras); standard: " + default,
         )
-        add_document_option(p)
+        common.add_document_option(p)
         p.add_argument(
             "--min-count",
             type=_export_count,
@@ -156,10 +148,12 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
                 "--view", choices=["oversikt", "tathet"], default="oversikt", help="vilken karta"
             )
         if name in ("meeting-pdf", "meeting-html"):
-            p.add_argument("--meeting-date", type=iso_date, metavar="DATUM", help="mötets datum")
+            p.add_argument(
+                "--meeting-date", type=common.iso_date, metavar="DATUM", help="mötets datum"
+            )
             p.add_argument(
                 "--since",
-                type=iso_date,
+                type=common.iso_date,
                 metavar="DATUM",
                 help='första dagen för "genomfört sedan förra mötet" '
                 "(standard: dagen efter förra loggade samverkansmötet)",
@@ -182,12 +176,12 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
 
     out: Path = args.out
     if out.is_dir():
-        raise UsageError(f"{out} är en mapp: ange ett filnamn.")
+        raise common.UsageError(f"{out} är en mapp: ange ett filnamn.")
     if not out.parent.is_dir():
-        raise UsageError(f"Mappen {out.parent} finns inte.")
-    actor = cli_actor()
+        raise common.UsageError(f"Mappen {out.parent} finns inte.")
+    actor = common.cli_actor()
     made_at = now()
-    doc = chosen_document(store, args.document, made_at.date())
+    doc = common.chosen_document(store, args.document, made_at.date())
     period = default_period(doc, made_at.date())
     request = ExportRequest(
         audience=Audience(args.audience),
@@ -206,7 +200,7 @@ def _cmd_export(args: argparse.Namespace, store: Store) -> int:
     public = request.audience is Audience.PUBLIC
     listed = getattr(args, "activity_list", False)
     if listed and public:
-        raise UsageError(
+        raise common.UsageError(
             "--activity-list finns bara för --audience internal: den offentliga versionen "
             "visar inga enskilda aktiviteter."
         )
@@ -251,7 +245,7 @@ def register_ics(group: argparse._SubParsersAction) -> None:
         from_help="från och med",
         to_help="till och med",
     )
-    add_document_option(p)
+    common.add_document_option(p)
     p.set_defaults(handler=_cmd_export_ics)
 
 
@@ -265,7 +259,7 @@ def _period(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]
     if args.date_to is not None:
         end = datetime.combine(args.date_to + timedelta(days=1), time(0), tzinfo=STOCKHOLM)
     if start is not None and end is not None and end <= start:
-        raise UsageError("--to ligger före --from.")
+        raise common.UsageError("--to ligger före --from.")
     return start, end
 
 
@@ -275,9 +269,9 @@ def _cmd_export_ics(args: argparse.Namespace, store: Store) -> int:
     from geo.records.models import with_promise_kinds
     from geo.swedish import count as swedish_count
 
-    actor = cli_actor()
+    actor = common.cli_actor()
     start, end = _period(args)
-    doc = chosen_document(store, args.document)
+    doc = common.chosen_document(store, args.document)
     audience = Audience(args.audience)
     public = audience is Audience.PUBLIC
     title = "polisens öppettider" if public else "planering"
@@ -324,7 +318,7 @@ def _output(out: Path, public: bool) -> Iterator[BinaryIO]:
         sys.stdout.flush()
         return
     if out.parent and not out.parent.exists():
-        raise UsageError(f"Mappen {out.parent} finns inte.")
+        raise common.UsageError(f"Mappen {out.parent} finns inte.")
     with written_whole(out, public) as f:
         yield f
 
@@ -336,12 +330,12 @@ def register_opening_hours(group: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=["text", "html"], default="text", help="standard: text")
     p.add_argument(
         "--weeks",
-        type=weeks_ahead,
+        type=common.weeks_ahead,
         default=4,
         help="resten av veckan och så många hela veckor till (standard 4)",
     )
-    p.add_argument("--today", type=iso_date, metavar="DATUM", help="räkna från detta datum")
-    add_document_option(p)
+    p.add_argument("--today", type=common.iso_date, metavar="DATUM", help="räkna från detta datum")
+    common.add_document_option(p)
     p.set_defaults(handler=_cmd_export_opening_hours)
 
 
@@ -350,8 +344,8 @@ def _cmd_export_opening_hours(args: argparse.Namespace, store: Store) -> int:
     from geo.swedish import today as swedish_today
 
     today = args.today or swedish_today()
-    doc = chosen_document(store, args.document, today)
-    with store.session(cli_actor()) as s:
+    doc = common.chosen_document(store, args.document, today)
+    with store.session(common.cli_actor()) as s:
         rules = s.list_schedule_rules(doc.id)
         plans = s.list_planned(document_id=doc.id)
         places = s.places_by_id(doc.kommunkod)

@@ -12,14 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from geo.cli.common import (
-    PLACES_DOCUMENT_HELP,
-    add_command,
-    add_document_option,
-    chosen_document,
-    cli_actor,
-    places_kommun,
-)
+from geo.cli import common
 from geo.files.limits import PLACES_LIMIT
 
 if TYPE_CHECKING:
@@ -41,10 +34,10 @@ def _crs_option(p: argparse.ArgumentParser) -> None:
 
 def register_places(group: argparse._SubParsersAction) -> None:
     """Add `import places`."""
-    p = add_command(group, "places", _cmd_import_places)
+    p = common.add_command(group, "places", _cmd_import_places)
     p.add_argument("file", type=Path, metavar="FIL")
     _crs_option(p)
-    add_document_option(p, PLACES_DOCUMENT_HELP)
+    common.add_document_option(p, common.PLACES_DOCUMENT_HELP)
 
 
 def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
@@ -59,8 +52,8 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
     store.require_schema()
     # Refused from os.stat before a byte is read (issue 11: GeoJSON had no limit at all).
     data = PLACES_LIMIT.read(args.file)
-    actor = cli_actor()
-    kommunkod = places_kommun(store, args.document)
+    actor = common.cli_actor()
+    kommunkod = common.places_kommun(store, args.document)
     with store.session(actor) as s:
         context = load_place_context(s)
     result = read_places(data, args.file.name, args.crs, context)
@@ -80,7 +73,7 @@ def _cmd_import_places(args: argparse.Namespace, store: Store) -> int:
 
 def register_base_layer(group: argparse._SubParsersAction) -> None:
     """Add `import base-layer`."""
-    p = add_command(group, "base-layer", _cmd_import_base_layer)
+    p = common.add_command(group, "base-layer", _cmd_import_base_layer)
     p.add_argument("file", type=Path, metavar="FIL")
     p.add_argument("--name", required=True, metavar="NAMN", help="kort namn, t.ex. vagar")
     p.add_argument("--title", metavar="TEXT", help="namnet i kartans lagerlista")
@@ -108,7 +101,7 @@ def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
     store.require_schema()
     options = BaseLayerOptions(args.title, args.attribution, args.crs, args.layer)
     source = read_base_layer(args.file, args.name, options)
-    print(import_base_layer(store, cli_actor(), source))
+    print(import_base_layer(store, common.cli_actor(), source))
     if not args.attribution:
         print(
             'Tips: ange källan med --attribution (t.ex. "© OpenStreetMap-bidragsgivare '
@@ -123,9 +116,9 @@ def _cmd_import_base_layer(args: argparse.Namespace, store: Store) -> int:
 
 def register_activities(group: argparse._SubParsersAction) -> None:
     """Add `import activities`."""
-    p = add_command(group, "activities", _cmd_import_activities)
+    p = common.add_command(group, "activities", _cmd_import_activities)
     p.add_argument("file", type=Path, metavar="FIL")
-    add_document_option(p)
+    common.add_document_option(p)
 
 
 def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
@@ -136,8 +129,8 @@ def _cmd_import_activities(args: argparse.Namespace, store: Store) -> int:
     """
     from geo.files.activity_import import import_activities
 
-    doc = chosen_document(store, args.document)
-    result = import_activities(store, cli_actor(), args.file, doc.id, progress=_to_stderr)
+    doc = common.chosen_document(store, args.document)
+    result = import_activities(store, common.cli_actor(), args.file, doc.id, progress=_to_stderr)
     for warning in result.warnings:
         print(f"Varning: {warning}", file=sys.stderr)
     print(result.message(args.file.name))
@@ -154,7 +147,7 @@ def _to_stderr(text: str) -> None:
 
 def register_events(imports: argparse._SubParsersAction) -> None:
     """Add `import events`."""
-    p = add_command(imports, "events", _cmd_import_events)
+    p = common.add_command(imports, "events", _cmd_import_events)
     p.add_argument("file", type=Path, metavar="FIL", help="JSON- eller CSV-fil")
 
 
@@ -168,6 +161,6 @@ def _cmd_import_events(args: argparse.Namespace, store: Store) -> int:
     from geo.followup.events import import_events_file
 
     store.require_schema()
-    result = import_events_file(store, cli_actor(), args.file)
+    result = import_events_file(store, common.cli_actor(), args.file)
     print(result.describe())
     return 0

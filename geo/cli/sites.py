@@ -11,15 +11,7 @@ from datetime import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from geo.cli.common import (
-    UsageError,
-    add_command,
-    add_document_option,
-    chosen_document,
-    cli_actor,
-    iso_date,
-    say_document,
-)
+from geo.cli import common
 
 if TYPE_CHECKING:
     from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
@@ -64,7 +56,7 @@ def _clock(text: str) -> time:
 
 def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
     """Add `suggest-sites`."""
-    p = add_command(sub, "suggest-sites", _cmd_suggest_sites)
+    p = common.add_command(sub, "suggest-sites", _cmd_suggest_sites)
     p.add_argument("--k", type=int, required=True, metavar="K", help="högst så många platser")
     p.add_argument(
         "--radius", type=_metres, required=True, metavar="METER", help="täckningsradie i meter"
@@ -124,7 +116,10 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
     rot.add_argument("--seed", type=int, metavar="S", help="frö för samma plan igen")
     rot.add_argument("--per-week", type=int, default=1, metavar="P", help="platser per vecka")
     rot.add_argument(
-        "--start", type=iso_date, metavar="DATUM", help="första veckans måndag (standard: nästa)"
+        "--start",
+        type=common.iso_date,
+        metavar="DATUM",
+        help="första veckans måndag (standard: nästa)",
     )
     rot.add_argument(
         "--save",
@@ -144,7 +139,7 @@ def register_suggest_sites(sub: argparse._SubParsersAction) -> None:
     rot.add_argument(
         "--hours", type=_metres, default=2.0, metavar="TIMMAR", help="längd i timmar (standard 2)"
     )
-    add_document_option(
+    common.add_document_option(
         rot,
         "medborgarlöftet vars överträdelser räknas och som --save planerar för "
         "(standard: det enda, eller det som gäller i dag)",
@@ -176,7 +171,9 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
 
     siting.check_k_and_radius(args.k, args.radius)
     if args.weeks is None and (args.save or args.seed is not None or args.start):
-        raise UsageError("--seed, --start och --save gäller rotationen: ange också --weeks N.")
+        raise common.UsageError(
+            "--seed, --start och --save gäller rotationen: ange också --weeks N."
+        )
     # Read and check every file before touching the database.
     file_candidates = [read_candidates(path, spacing=args.spacing) for path in args.candidates]
     file_layers = [read_demand(Path(name), layer_weight=w) for name, w in args.demand]
@@ -185,7 +182,7 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
         store_layer_names = [(inputs.VIOLATIONS_LAYER, 1.0), (inputs.CENTRAL_AREAS_LAYER, 1.0)]
     # The promise whose logged violations are demand, and under which --save plans.
     needs_promise = args.save or bool(store_layer_names)
-    save_under = chosen_document(store, args.document, say=False) if needs_promise else None
+    save_under = common.chosen_document(store, args.document, say=False) if needs_promise else None
     request = SitingRequest(
         k=args.k,
         radius=args.radius,
@@ -200,16 +197,16 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
         kommunkod=None if save_under is None else save_under.kommunkod,
     )
     try:
-        suggestion = suggest(store, cli_actor(), request)
+        suggestion = suggest(store, common.cli_actor(), request)
     except UnknownLayerError as exc:
-        raise UsageError(str(exc)) from None
+        raise common.UsageError(str(exc)) from None
     except NoCandidatesError:
-        raise UsageError(
+        raise common.UsageError(
             "Det finns inga kandidatplatser: lägg in trafikkontrollplatser, eller ange "
             "--candidates FIL eller --road-layer NAMN."
         ) from None
     if save_under is not None and not args.save:
-        say_document(save_under)
+        common.say_document(save_under)
     result = suggestion.result
     plan = None
     if args.weeks is not None:
@@ -219,9 +216,9 @@ def _cmd_suggest_sites(args: argparse.Namespace, store: Store) -> int:
     saved = 0
     if plan is not None and args.save:
         if save_under is not None:
-            say_document(save_under)
+            common.say_document(save_under)
         saved = save_rotation_plan(
-            store, cli_actor(), plan, suggestion.document_id, args.day, args.time, args.hours
+            store, common.cli_actor(), plan, suggestion.document_id, args.day, args.time, args.hours
         )
 
     if args.json:

@@ -8,7 +8,7 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
-from geo.cli.common import UsageError, add_document_option, chosen_document, cli_actor
+from geo.cli import common
 
 if TYPE_CHECKING:
     from geo.store import Store  # at run time only in `geo.cli.main`: keeps `--help` fast
@@ -26,7 +26,7 @@ def register_status(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("status", help="läget per aktivitet i löftet")
     p.add_argument("--year", type=_year, metavar="ÅÅÅÅ", help="löftesåret som börjar detta år")
     which = p.add_mutually_exclusive_group()
-    add_document_option(which)
+    common.add_document_option(which)
     which.add_argument(
         "--area",
         metavar="POLISOMRÅDE",
@@ -44,8 +44,8 @@ def _cmd_status(args: argparse.Namespace, store: Store) -> int:
     today = swedish_today()
     if args.area is not None:
         return _area_status(args, store, today)
-    doc = chosen_document(store, args.document, today)
-    report = status_report(store, cli_actor(), doc.id, args.year, today=today)
+    doc = common.chosen_document(store, args.document, today)
+    report = status_report(store, common.cli_actor(), doc.id, args.year, today=today)
     if report.unassigned_text:
         print(report.unassigned_text, file=sys.stderr)
     if args.json:
@@ -87,12 +87,12 @@ def _area_status(args: argparse.Namespace, store: Store, today: date) -> int:
     from geo.followup.area import AREA_COLUMNS, area_json, area_status, area_table
 
     if args.year is not None:
-        raise UsageError(
+        raise common.UsageError(
             "--year går inte att ange med --area: varje löfte visas för sitt nuvarande "
             "löftesår. Ange --document ID för ett annat år av ett löfte."
         )
     store.require_schema()
-    status = area_status(store, cli_actor(), args.area, today)
+    status = area_status(store, common.cli_actor(), args.area, today)
     if args.json:
         print(json.dumps(area_json(status), ensure_ascii=False, indent=2))
         return 0
