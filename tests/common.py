@@ -12,14 +12,17 @@ import subprocess
 import sys
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pytest
 import sqlalchemy as sa
 from shapely.geometry import LineString, Point, Polygon, box
 
+from geo.files.activity_import import FileReading, ImportedActivity
 from geo.installation.init import initialise
-from geo.records.models import STOCKHOLM, Actor
+from geo.records.models import STOCKHOLM, Actor, Place
+from geo.records.places import PlaceContext
+from geo.records.promise import PromiseDocument
 from geo.store import Store, schema
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -105,6 +108,26 @@ UMEA_PROMISE_YAML = (
     .replace("Lokalpolisområde Höglandet", "Lokalpolisområde Umeå")
 )
 """The same promise for a kommun of another police area (Umeå, 2480, Lokalpolisområde Umeå)."""
+
+
+class CheckedFile(NamedTuple):
+    """An activity file read and checked as the import reads it, with nothing written."""
+
+    items: list[ImportedActivity]
+    warnings: tuple[str, ...]
+
+
+def check_activity_file(
+    data: bytes,
+    name: str,
+    doc: PromiseDocument,
+    places: list[Place] | None = None,
+    context: PlaceContext | None = None,
+) -> CheckedFile:
+    """Every row of `data` checked against `doc` (`FileReading`, the import's reader)."""
+    reading = FileReading(name, "ab" * 32, doc, places or [], context=context)
+    items = [item for chunk in reading.chunks(io.BytesIO(data)) for item in chunk]
+    return CheckedFile(items, reading.warnings())
 
 
 def fail_or_skip(message: str) -> None:

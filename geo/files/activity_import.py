@@ -33,7 +33,6 @@ This module reads the file and writes it; each row's checks are `geo.files.activ
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,16 +83,6 @@ class ImportedActivity:
     activity: Activity
     source_ref: str
     row: str
-
-
-@dataclass(frozen=True)
-class ParsedFile:
-    """A checked file: its hash, its activities and warnings about them (never refusals)."""
-
-    name: str
-    sha256: str
-    items: tuple[ImportedActivity, ...]
-    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -181,41 +170,6 @@ def _geojson_system(
     )
 
 
-def parse_activity_file(
-    data: bytes,
-    name: str,
-    doc: PromiseDocument,
-    places: Sequence[Place],
-    context: PlaceContext | None = None,
-    progress: Callable[[str], None] | None = None,
-) -> ParsedFile:
-    """Read and check a whole activity file; nothing is written.
-
-    Parameters
-    ----------
-    data : the file's bytes.
-    name : the file name: `.geojson`/`.json` is read as GeoJSON, anything else as CSV.
-    doc : the promise document the activities count toward (its kinds are allowed).
-    places : the stored places of `doc`'s kommun, for the `plats` column (matched by name,
-        case-insensitively).
-    context : the promise's kommun boundary, to warn about activities outside it (as a
-        place is warned about); default: no kommun check.
-    progress : told every `PROGRESS_ROWS` rows how many are checked (Swedish text).
-
-    Raises
-    ------
-    ImportFileError
-        Listing every bad row and column (a row that would count toward no commitment of
-        `doc` among them), or a personal-data column; or the file is larger than
-        `ACTIVITIES_LIMIT` (checked before it is parsed).
-    """
-    ACTIVITIES_LIMIT.check(len(data), name)
-    digest = hashlib.sha256(data).hexdigest()
-    reading = FileReading(name, digest, doc, places, context=context, progress=progress)
-    items = [item for chunk in reading.chunks(io.BytesIO(data)) for item in chunk]
-    return ParsedFile(name, digest, tuple(items), reading.warnings())
-
-
 def source_ref(document_id: str, digest: str, row: str) -> str:
     """The import reference of one row of a file imported for a promise (unique per row)."""
     return f"aktiviteter:{document_id}:{digest[:32]}:{row}"
@@ -232,8 +186,20 @@ class FileReading:
 
     Parameters
     ----------
-    name, doc, places, context, progress : as for `parse_activity_file`.
+    name : the file name: `.geojson`/`.json` is read as GeoJSON, anything else as CSV.
     digest : the file's SHA-256 (hex), for each row's `source_ref`.
+    doc : the promise document the activities count toward (its kinds are allowed).
+    places : the stored places of `doc`'s kommun, for the `plats` column (matched by name,
+        case-insensitively).
+    context : the promise's kommun boundary, to warn about activities outside it (as a
+        place is warned about); default: no kommun check.
+    progress : told every `PROGRESS_ROWS` rows how many are checked (Swedish text).
+
+    Raises
+    ------
+    ImportFileError
+        From `chunks`: listing every bad row and column (a row that would count toward no
+        commitment of `doc` among them), or a personal-data column.
     """
 
     def __init__(

@@ -13,13 +13,20 @@ from shapely.geometry import Point
 from geo.cli import main
 from geo.errors import ImportFileError
 from geo.files import activity_checks, activity_import
-from geo.files.activity_import import import_activities, parse_activity_file
+from geo.files.activity_import import import_activities
 from geo.followup.status import status_report
 from geo.installation.init import save_promise_upload
 from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
-from tests.common import ANEBY_PROMISE, REPO_ROOT, TRANAS_PROMISE_YAML, run_cli, table_counts
+from tests.common import (
+    ANEBY_PROMISE,
+    REPO_ROOT,
+    TRANAS_PROMISE_YAML,
+    check_activity_file,
+    run_cli,
+    table_counts,
+)
 
 TEMPLATE = REPO_ROOT / "data" / "templates" / "aktiviteter.csv"
 ACTOR = Actor("test")
@@ -380,7 +387,7 @@ def test_a_file_imported_before_refs_named_the_promise_is_still_already_there(
     path = write(tmp_path, "narvaro.csv", *PRESENCE_BY_COORDS)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
     with with_tranas.session(ACTOR) as s:
-        parsed = parse_activity_file(path.read_bytes(), path.name, s.promise_document(ANEBY), [])
+        parsed = check_activity_file(path.read_bytes(), path.name, s.promise_document(ANEBY))
         (item,) = parsed.items
         s.add_activity(item.activity, ANEBY, source_ref=f"aktiviteter:{digest[:32]}:rad-2")
     count = activity_count(with_tranas)

@@ -6,10 +6,9 @@ import pytest
 from shapely.geometry import box
 
 from geo.errors import ImportFileError
-from geo.files.activity_import import parse_activity_file
 from geo.records.places import PlaceContext
 from geo.records.promise_file import parse_promise_text
-from tests.common import E0, N0
+from tests.common import E0, N0, check_activity_file
 
 PROMISE = """\
 format: 1
@@ -49,7 +48,7 @@ def _walk(named: str, east: float = E0 + 500) -> str:
 
 def _parse(*rows: str, context: PlaceContext | None = None):
     data = "\r\n".join((HEADER, *rows)).encode()
-    return parse_activity_file(data, "aktiviteter.csv", DOC, [], context)
+    return check_activity_file(data, "aktiviteter.csv", DOC, context=context)
 
 
 def test_a_row_naming_its_commitment_is_given_that_commitment() -> None:
