@@ -211,7 +211,8 @@ def render(data: ExportData, fmt: ExportFormat, options: ExportOptions) -> bytes
 
         return render_map_html(data, tiles=options.tiles).encode("utf-8")
     if fmt is ExportFormat.MAP_PNG:
-        from geo.exports.map_image import MapView, render_map_png
+        from geo.exports.map_frame import MapView
+        from geo.exports.map_image import render_map_png
 
         view = MapView.DENSITY if options.density_png else MapView.OVERVIEW
         return render_map_png(data, view)

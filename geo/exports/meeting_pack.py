@@ -32,7 +32,8 @@ from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ActivityRow, ExportData, SummaryRow, counted_text
 from geo.errors import ValidationError
 from geo.exports.csv_zip import table_csv
-from geo.exports.map_image import MapView, literal_text, render_map_png
+from geo.exports.map_frame import MapView
+from geo.exports.map_image import literal_text, render_map_png
 from geo.exports.tables import activities_table
 from geo.records.models import Outcome, PlanStatus
 from geo.records.promise import TargetPer

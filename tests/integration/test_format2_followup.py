@@ -13,8 +13,8 @@ from geo.disclosure.audience import Audience, ExportRequest
 from geo.errors import ValidationError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import load_export_data
+from geo.exports.map_frame import MapView, map_extent
 from geo.exports.map_html import render_map_html
-from geo.exports.map_image import MapView, _extent
 from geo.files.activity_import import import_activities
 from geo.followup.heat import load_heat
 from geo.followup.status import status_report, status_rows
@@ -345,6 +345,6 @@ def test_the_heat_map_and_the_exported_maps_open_on_the_area(example: Store) -> 
     for box in (heat.bounds, Bounds(south, west, north, east)):
         assert box.south < centre.y < box.north and box.west < centre.x < box.east
         assert not box.south < away.y < box.north
-    w, s_, e, n = _extent(data, MapView.OVERVIEW, aspect=1.4)
+    w, s_, e, n = map_extent(data, MapView.OVERVIEW, aspect=1.4)
     assert w < inside_area.x < e and s_ < inside_area.y < n
     assert not s_ < elsewhere.y < n
