@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,14 @@ from geo.records.promise import (
     Target,
     TargetPer,
     TargetRule,
+)
+from geo.records.yaml_text import (
+    TYPE_NAMES,
+    Problem,
+    describe_value,
+    duplicate_keys,
+    line_map,
+    yaml_problem,
 )
 
 FORMAT_VERSION = 2
@@ -68,29 +75,6 @@ _TOP_KEYS = {
     *_FORMAT_2_KEYS,
 }
 _ACTIVITY_KEYS = {"id", "löfte", "typ", "ansvarig", "text", "mål"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the file: where (key path, line) and what."""
-
-    path: tuple[str | int, ...]
-    message: str
-    line: int | None = None
-
-    def describe(self, source: str) -> str:
-        """E.g. "aneby.yaml, rad 42 (aktiviteter[4].mål): ..."."""
-        where = source + (f", rad {self.line}" if self.line else "")
-        key = _format_path(self.path)
-        return f"{where}{f' ({key})' if key else ''}: {self.message}"
-
-
-def _format_path(path: tuple[str | int, ...]) -> str:
-    """("aktiviteter", 3, "mål") → "aktiviteter[4].mål" (1-based for people)."""
-    out = ""
-    for part in path:
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else part)
-    return out
 
 
 def load_promise_file(path: Path | str) -> PromiseDocument:
@@ -129,25 +113,41 @@ def load_promise_dir(folder: Path | str) -> list[PromiseDocument]:
 @functools.lru_cache(maxsize=32)
 def parse_promise_text(text: str, source: str = "löftesfilen") -> PromiseDocument:
     """Validate the text of a promise file (see `load_promise_file`)."""
+    doc, problems = promise_problems(text, source)
+    if problems:
+        found = "\n".join(f"- {p.describe(source)}" for p in problems)
+        raise PromiseFileError(f"Löftesfilen har fel:\n{found}")
+    assert doc is not None
+    return doc
+
+
+def promise_problems(
+    text: str, source: str = "löftesfilen"
+) -> tuple[PromiseDocument | None, list[Problem]]:
+    """The promise in `text` and every problem with it, each with its line and key (the
+    document is None when there is any).
+
+    Raises
+    ------
+    PromiseFileError
+        When the text is not YAML at all, or not keys with values: no line-by-line problems
+        to give then.
+    """
     try:
         raw = yaml.safe_load(text)
         node = yaml.compose(text, Loader=yaml.SafeLoader)
-        lines = _line_map(node)
+        lines = line_map(node)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f", rad {mark.line + 1}" if mark is not None else ""
-        what = _yaml_problem(getattr(exc, "problem", None) or "")
+        what = yaml_problem(getattr(exc, "problem", None) or "")
         raise PromiseFileError(f"{source}{where}: filen är inte giltig YAML ({what})") from None
     if not isinstance(raw, dict):
         raise PromiseFileError(f'{source}: filen ska börja med nycklar som "id:" och "titel:"')
     reader = _Reader(raw, lines)
-    reader.problems.extend(_duplicate_keys(node))
+    reader.problems.extend(duplicate_keys(node))
     doc = reader.document()
-    if reader.problems:
-        found = "\n".join(f"- {p.describe(source)}" for p in reader.problems)
-        raise PromiseFileError(f"Löftesfilen har fel:\n{found}")
-    assert doc is not None
-    return doc
+    return (None if reader.problems else doc), reader.problems
 
 
 class _Reader:
@@ -179,7 +179,7 @@ class _Reader:
             return None
         value = table[key]
         if kind is int and isinstance(value, bool) or not isinstance(value, kind):
-            self.problem(path, f"ska vara {_TYPE_NAMES[kind]}, men är {_describe(value)}")
+            self.problem(path, f"ska vara {TYPE_NAMES[kind]}, men är {describe_value(value)}")
             return None
         if isinstance(value, str) and not value.strip():
             self.problem(path, "får inte vara tom")
@@ -358,7 +358,7 @@ class _Reader:
             else:
                 self.problem(
                     (key, i),
-                    f"ska vara en rad med nycklar (id:, titel: ...), men är {_describe(row)}",
+                    f"ska vara en rad med nycklar (id:, titel: ...), men är {describe_value(row)}",
                 )
         return good
 
@@ -582,92 +582,3 @@ _TARGET_HELP = {
     2: "skriv målet som {minst: N}, {exakt: N} (med per: halvår, tertial, år eller period "
     "om det behövs), {klart_senast: ÅÅÅÅ-MM-DD} eller {vid_behov: true}",
 }
-
-_TYPE_NAMES: dict[type, str] = {
-    str: "en text",
-    int: "ett heltal",
-    date: "ett datum (ÅÅÅÅ-MM-DD, utan citattecken)",
-    dict: "nycklar med värden",
-    list: "en lista",
-}
-
-
-def _describe(value: Any) -> str:
-    """How a wrong value looks to the user, e.g. 'texten "tio"'."""
-    if isinstance(value, bool):
-        return "ett sanningsvärde"
-    if isinstance(value, str):
-        return f'texten "{value}"'
-    if isinstance(value, int | float):
-        return f"talet {value}"
-    if isinstance(value, date):
-        return f"datumet {value}"
-    if isinstance(value, list):
-        return "en lista"
-    if isinstance(value, dict):
-        return "nycklar med värden"
-    return type(value).__name__
-
-
-def _duplicate_keys(node: yaml.Node | None, path: tuple = ()) -> list[Problem]:
-    """YAML lets a repeated key silently replace the first one: report it instead."""
-    out: list[Problem] = []
-    if isinstance(node, yaml.MappingNode):
-        seen: dict[str, int] = {}
-        for key, value in node.value:
-            line = key.start_mark.line + 1
-            if isinstance(key, yaml.ScalarNode) and key.value in seen:
-                out.append(
-                    Problem(
-                        (*path, key.value),
-                        f'nyckeln "{key.value}" står två gånger (först på rad {seen[key.value]})',
-                        line,
-                    )
-                )
-            elif isinstance(key, yaml.ScalarNode):
-                seen[key.value] = line
-            out.extend(_duplicate_keys(value, (*path, key.value)))
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            out.extend(_duplicate_keys(item, (*path, i)))
-    return out
-
-
-_YAML_PROBLEMS = (
-    ("mapping values are not allowed", "ett kolon på fel ställe (sätt texten inom citattecken)"),
-    ("could not find expected ':'", "ett kolon saknas efter en nyckel"),
-    ("found character that cannot start any token", "ett tecken som inte får inleda ett värde"),
-    ("found unexpected end of stream", "filen tar slut mitt i en text (saknas ett citattecken?)"),
-    ("expected <block end>", "fel indrag (mellanslag i början av raden)"),
-    ("found a tab character", "tabbtecken i indraget; använd mellanslag"),
-    ("expected ',' or ']'", "en lista [ ... ] stängs inte"),
-    ("expected ',' or '}'", "en { ... } stängs inte"),
-)
-
-
-def _yaml_problem(problem: str) -> str:
-    """PyYAML's English reason in Swedish where we know it, else quoted as it is."""
-    for english, swedish in _YAML_PROBLEMS:
-        if english in problem:
-            return swedish
-    return f"YAML-fel: {problem}" if problem else "okänt fel"
-
-
-def _line_map(node: yaml.Node | None) -> dict[tuple, int]:
-    """Map every key path in the YAML document to its 1-based line number."""
-    out: dict[tuple, int] = {}
-
-    def walk(n: yaml.Node, path: tuple) -> None:
-        out[path] = n.start_mark.line + 1
-        if isinstance(n, yaml.MappingNode):
-            for key, value in n.value:
-                child = (*path, key.value)
-                walk(value, child)
-                out[child] = key.start_mark.line + 1
-        elif isinstance(n, yaml.SequenceNode):
-            for i, item in enumerate(n.value):
-                walk(item, (*path, i))
-
-    if node is not None:
-        walk(node, ())
-    return out

@@ -20,12 +20,10 @@ from geo.records.promise import Commitment, PromiseDocument, Responsible, Target
 from geo.records.promise_file import (
     FORMAT_VERSION,
     WHOLE_DOCUMENT,
-    _duplicate_keys,
-    _format_path,
-    _line_map,
-    _Reader,
     parse_promise_text,
+    promise_problems,
 )
+from geo.records.yaml_text import format_path
 
 HEADER = "# Medborgarlöfte skrivet med Löfteskartan (Löftesredigering), format 2.\n"
 # What the parser makes of a format 1 `ansvarig` in format 2: the responsible parties by name.
@@ -187,13 +185,10 @@ def field_problems(raw: Mapping[str, Any]) -> dict[str, list[str]]:
     Swedish messages per field, in the file's order; empty when the promise is valid.
     """
     text = mapping_text(raw)
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    reader = _Reader(yaml.safe_load(text), _line_map(node))
-    reader.problems.extend(_duplicate_keys(node))
-    reader.document()
+    _, problems = promise_problems(text)
     out: dict[str, list[str]] = {}
-    for problem in reader.problems:
-        out.setdefault(_format_path(problem.path), []).append(problem.message)
+    for problem in problems:
+        out.setdefault(format_path(problem.path), []).append(problem.message)
     return out
 
 
