@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ExportData, PeriodSummary, SummaryRow
+from geo.exports.figure_texts import outcome_text
 from geo.exports.map_html import render_map_html
-from geo.exports.meeting_pack import outcome_text
 from geo.records.models import STOCKHOLM
 from geo.records.promise_summary import target_in_words
 from geo.records.targets import slices_per

@@ -12,13 +12,14 @@ import base64
 from html import escape
 
 from geo.disclosure.rows import ExportData
-from geo.exports.meeting_pack import BADGE_RGB, Table, printable, write_sections
+from geo.exports.meeting_pack import write_sections
+from geo.exports.meeting_writer import BADGE_RGB, Table, printable
 from geo.swedish import stamp
 
 
 class _Html:
     """The pack as one accessible web page: the same sections as the PDF, written as
-    headings, paragraphs and tables a screen reader can walk (`_Writer`)."""
+    headings, paragraphs and tables a screen reader can walk (`Writer`)."""
 
     def __init__(self, data: ExportData) -> None:
         self.data = data
@@ -124,7 +125,7 @@ def render_meeting_html(data: ExportData) -> bytes:
     (`lang="sv"`), with headings, table headers and text alternatives for its pictures.
 
     fpdf2 writes no tagged PDF (PDF/UA), so this is the version for a screen reader; the
-    sections are the PDF's own (one writer interface, `_Writer`), so the two say the same.
+    sections are the PDF's own (one writer interface, `Writer`), so the two say the same.
     """
     html = _Html(data)
     write_sections(html, data)

@@ -6,7 +6,7 @@ the map, the density map, upcoming planned activities that may be shared, open f
 from safety walks with owner and status (internal pack: with a thumbnail of the finding's
 photo, if it has one), and a page for the meeting's decisions.
 
-Each section is written once, through a writer (`_Writer`): the PDF
+Each section is written once, through a writer (`Writer`): the PDF
 (`geo/exports/meeting_pdf.py`) and its accessible HTML twin (`geo/exports/meeting_html.py`)
 say the same. Everything printed comes from one `ExportData` (geo.disclosure.audience): a
 public pack is made from the public data set only.
@@ -17,9 +17,9 @@ from __future__ import annotations
 import io
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 import matplotlib
 
@@ -32,32 +32,16 @@ from geo.disclosure.audience import Audience
 from geo.disclosure.rows import ActivityRow, ExportData, SummaryRow, counted_text
 from geo.errors import ValidationError
 from geo.exports.csv_zip import table_csv
+from geo.exports.figure_texts import count_text, outcome_text, progress_text
 from geo.exports.map_frame import MapView
 from geo.exports.map_image import literal_text, render_map_png
+from geo.exports.meeting_writer import Table, Writer
 from geo.exports.tables import activities_table
-from geo.records.models import Outcome, PlanStatus
+from geo.records.models import PlanStatus
 from geo.records.promise import TargetPer
 from geo.swedish import count, date_range, long_date, number, stamp, week_text
 
 STATUS = {"planerad": "Planerad", "genomförd": "Genomförd", "inställd": "Inställd"}
-OUTCOME_LABELS = {
-    Outcome.CONTACTS.value: "kontakter",
-    Outcome.VISITORS.value: "besökare",
-    Outcome.VEHICLES_CHECKED.value: "kontrollerade fordon",
-    Outcome.VIOLATIONS.value: "överträdelser",
-    Outcome.SPEED_VIOLATIONS.value: "hastighetsöverträdelser",
-    Outcome.DUI_SUSPECTED.value: "rattfylleri/drograttfylleri",
-    Outcome.OTHER_VIOLATIONS.value: "övriga överträdelser",
-    Outcome.PERSONS_CHECKED.value: "kontrollerade personer",
-    Outcome.SUSPECTED_DRUG_OFFENCES.value: "misstänkta narkotikabrott",
-    Outcome.OF_WHICH_YOUNG.value: "varav unga",
-    Outcome.PARTICIPANTS.value: "deltagare",
-    Outcome.ORGANISATIONS.value: "organisationer",
-    Outcome.DECISIONS.value: "beslut",
-    Outcome.FINDINGS.value: "iakttagelser",
-}
-# White text on these is 6.4:1 and 5.5:1 (WCAG 1.4.3 asks 4.5:1), as on the exported map.
-BADGE_RGB = {Audience.INTERNAL: (178, 24, 43), Audience.PUBLIC: (27, 120, 55)}
 _Row = TypeVar("_Row")
 
 
@@ -71,90 +55,7 @@ MAX_LISTED_ACTIVITIES = 40
 MAX_LISTED_ROWS = 60
 
 
-def count_text(value: int | None, data: ExportData) -> str:
-    """A count as printed: the number, or "visas inte" when suppressed."""
-    return data.rules.suppressed_text if value is None else number(value)
-
-
-def progress_text(row: SummaryRow, data: ExportData) -> str:
-    """ "9 av minst 10", "60 genomförda" (no number promised) or "visas inte (mål: två)"."""
-    done = count_text(row.done, data)
-    target = row.commitment.target
-    if row.done is None:
-        return done if target is None else f"{done} (mål: {target.describe()})"
-    if target is None:
-        return f"{done} genomförda"
-    if not target.is_counted:
-        # "2 genomförda (klart senast 2023-09-01)": a milestone or on request has no "av".
-        return f"{done} genomförda ({target.describe()})"
-    return f"{done} av {target.describe()}"
-
-
-def outcome_text(row: SummaryRow, data: ExportData) -> str:
-    """Outcome sums in words: "1 142 kontrollerade fordon, 95 hastighetsöverträdelser"."""
-    parts = []
-    for name, value in row.outcomes.items():
-        if value == 0:
-            continue
-        label = "unga" if name == Outcome.OF_WHICH_YOUNG.value else OUTCOME_LABELS.get(name, name)
-        if value is None:
-            # "antalet misstänkta narkotikabrott visas inte", not "visas inte misstänkta …"
-            parts.append(f"antalet {label} {count_text(value, data)}")
-        elif name == Outcome.OF_WHICH_YOUNG.value:
-            parts.append(f"varav {count_text(value, data)} unga")
-        else:
-            parts.append(f"{count_text(value, data)} {label}")
-    return ", ".join(parts)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of the pack as both writers take it; a cell given as bytes is a photo (JPEG).
-
-    `widths` (mm) and `size` (pt) lay it out in the PDF; a web page sizes its columns itself.
-    """
-
-    headings: Sequence[str]
-    body: Sequence[Sequence[str | bytes]]
-    widths: Sequence[float]
-    size: float = 8.5
-
-
-class _Writer(Protocol):
-    """What the pack's sections write with: the PDF (`meeting_pdf`) or its HTML twin (`_Html`).
-
-    fpdf2 cannot write a tagged PDF (PDF/UA): a screen reader gets the PDF's text without its
-    headings and tables. So every section is written once, through this, and the same
-    content comes out as an accessible HTML page too (geo/exports/meeting_html.py).
-    """
-
-    def add_page(self, orientation: str = "") -> None: ...
-
-    def heading(self, text: str, size: int = 15) -> None: ...
-
-    def paragraph(self, text: str, size: float = 10, style: str = "") -> None: ...
-
-    def rows(self, table: Table) -> None: ...
-
-    def figure(self, png: bytes, alt: str, *, whole_page: bool = False) -> None: ...
-
-    def badge(self) -> None: ...
-
-    def title_block(self, title: str, subtitle: str) -> None: ...
-
-    def writing_lines(self, n: int) -> None: ...
-
-    def will_page_break(self, height: float) -> bool: ...
-
-    def ln(self, h: float | None = None) -> None: ...
-
-
-def printable(text: str) -> str:
-    """Tabs and other control characters (user text may hold them) as plain spaces."""
-    return "".join(c if c == "\n" or c.isprintable() else " " for c in text).strip()
-
-
-def write_sections(pdf: _Writer, data: ExportData) -> None:
+def write_sections(pdf: Writer, data: ExportData) -> None:
     """Every section of the pack, in order, through one writer."""
     meeting = data.request.meeting_day
     _title_page(pdf, data, meeting)
@@ -167,7 +68,7 @@ def write_sections(pdf: _Writer, data: ExportData) -> None:
     _decisions_page(pdf, data, meeting)
 
 
-def _title_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
+def _title_page(pdf: Writer, data: ExportData, meeting: date) -> None:
     doc = data.document
     pdf.add_page()
     pdf.title_block("Samverkansmöte", f"Underlag till mötet {long_date(meeting)}")
@@ -215,7 +116,7 @@ def _title_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
     pdf.paragraph("\n".join(contents), 10)
 
 
-def _progress_pages(pdf: _Writer, data: ExportData) -> None:
+def _progress_pages(pdf: Writer, data: ExportData) -> None:
     doc = data.document
     pdf.add_page()
     pdf.heading(f"1. Läget per löfte och aktivitet – {data.period.label}")
@@ -326,7 +227,7 @@ def _draw_chart(rows: Sequence[SummaryRow], data: ExportData) -> bytes:
     return buffer.getvalue()
 
 
-def _recent_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
+def _recent_page(pdf: Writer, data: ExportData, meeting: date) -> None:
     pdf.add_page()
     if data.audience is Audience.PUBLIC:
         _last_tertial_section(pdf, data)
@@ -414,7 +315,7 @@ def meeting_activities_csv(data: ExportData) -> bytes:
     )
 
 
-def _last_tertial_section(pdf: _Writer, data: ExportData) -> None:
+def _last_tertial_section(pdf: Writer, data: ExportData) -> None:
     """The public pack's second section: the last tertial that has ended, not a range the
     person exporting chose (two such ranges a day apart would give a single day away)."""
     pdf.heading("2. Senast avslutade tertialen")
@@ -431,7 +332,7 @@ def _last_tertial_section(pdf: _Writer, data: ExportData) -> None:
     )
 
 
-def _recent_rows(pdf: _Writer, data: ExportData) -> None:
+def _recent_rows(pdf: Writer, data: ExportData) -> None:
     """Done, hours and outcomes per kind in `data.recent` (rows with nothing left out)."""
     rows = [r for r in data.recent.rows if r.done != 0]
     if not rows:
@@ -465,7 +366,7 @@ def _activity_line(a: ActivityRow) -> list[str]:
     ]
 
 
-def _map_page(pdf: _Writer, data: ExportData, view: MapView) -> None:
+def _map_page(pdf: Writer, data: ExportData, view: MapView) -> None:
     pdf.add_page(orientation="L")  # the map is drawn A4 landscape: give it the whole page
     if view is MapView.OVERVIEW:
         pdf.heading("3. Karta")
@@ -491,7 +392,7 @@ def _map_page(pdf: _Writer, data: ExportData, view: MapView) -> None:
     )
 
 
-def _upcoming_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
+def _upcoming_page(pdf: Writer, data: ExportData, meeting: date) -> None:
     pdf.add_page()
     pdf.heading("5. Planerade aktiviteter framåt")
     until = date.fromordinal(meeting.toordinal() + data.request.upcoming_days - 1)
@@ -540,7 +441,7 @@ def _upcoming_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
         pdf.paragraph("Inga planerade aktiviteter under perioden.", 10)
 
 
-def _capped(pdf: _Writer, rows: Sequence[_Row], what: str) -> Sequence[_Row]:
+def _capped(pdf: Writer, rows: Sequence[_Row], what: str) -> Sequence[_Row]:
     """The first `MAX_LISTED_ROWS` rows, saying so in the pack when some are left out."""
     if len(rows) <= MAX_LISTED_ROWS:
         return rows
@@ -559,7 +460,7 @@ def week_text_from_iso(week: str) -> str:
     return week_text(date.fromisocalendar(int(year), int(number_), 1))
 
 
-def _findings_page(pdf: _Writer, data: ExportData) -> None:
+def _findings_page(pdf: Writer, data: ExportData) -> None:
     pdf.add_page()
     pdf.heading("6. Öppna iakttagelser från trygghetsvandringar")
     if not data.open_findings:
@@ -609,7 +510,7 @@ def _findings_page(pdf: _Writer, data: ExportData) -> None:
     pdf.rows(Table(headings, body, widths))
 
 
-def _decisions_page(pdf: _Writer, data: ExportData, meeting: date) -> None:
+def _decisions_page(pdf: Writer, data: ExportData, meeting: date) -> None:
     pdf.add_page()
     pdf.heading(f"7. Beslut vid samverkansmötet {long_date(meeting)}")
     pdf.paragraph("Närvarande (organisation och funktion):", 10)

@@ -18,7 +18,8 @@ from fpdf.fonts import FontFace
 
 from geo.disclosure.rows import ExportData
 from geo.exports.map_image import A4_LANDSCAPE_IN
-from geo.exports.meeting_pack import BADGE_RGB, Table, printable, write_sections
+from geo.exports.meeting_pack import write_sections
+from geo.exports.meeting_writer import BADGE_RGB, Table, printable
 from geo.swedish import stamp
 
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"

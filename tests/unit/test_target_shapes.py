@@ -12,7 +12,7 @@ from types import SimpleNamespace
 import pytest
 
 from geo.disclosure.audience import AudienceRules
-from geo.exports.meeting_pack import progress_text
+from geo.exports.figure_texts import progress_text
 from geo.records.kinds import CommitmentKind
 from geo.records.pace import PaceStatus
 from geo.records.periods import Period
