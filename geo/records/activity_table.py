@@ -12,16 +12,18 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from geo.records.kinds import Classification, CommitmentKind, Kind
 from geo.records.models import STOCKHOLM, Activity, Outcome
 from geo.records.periods import Period
 from geo.records.progress import Tally
 from geo.records.promise import PromiseDocument
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 NO_PLACE = -1
 """`place_id` of an activity without a place."""
@@ -113,6 +115,8 @@ class ActivityTable:
         """Count, hours and outcome sums per kind, named commitment and local day: the few
         thousand rows every period's tallies are summed from (a frame of every activity
         for each period held 100 MB at a million)."""
+        import pandas as pd  # here: the store imports this module, and `status` needs no pandas
+
         kind_no, kinds = pd.factorize(self.kind)
         commitment_no, commitments = pd.factorize(self.commitment_id)  # None is -1
         frame = pd.DataFrame(
@@ -274,6 +278,8 @@ def table_from_columns(
 
 def _local(seconds: np.ndarray) -> np.ndarray:
     """POSIX seconds as Stockholm wall-clock times (naive datetime64, to the microsecond)."""
+    import pandas as pd  # as in `_daily`
+
     utc = pd.to_datetime(np.round(np.asarray(seconds, dtype=float) * 1e6), unit="us", utc=True)
     return utc.tz_convert(STOCKHOLM).tz_localize(None).to_numpy()
 

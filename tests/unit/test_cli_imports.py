@@ -81,3 +81,30 @@ def test_a_command_that_runs_still_loads_what_it_needs(tmp_path: Path) -> None:
     result = json.loads(run.stderr.strip().splitlines()[-1])
     assert result["code"] == 2
     assert "sqlalchemy" in result["heavy"]
+
+
+def test_the_status_of_a_promise_is_counted_without_pandas(tmp_path: Path) -> None:
+    # `status --json` is what a script polls: the counts come from SQL (`Session.count_*`),
+    # so reading the store must not drag in pandas (0.2 s of every run when it did).
+    from tests.common import demo_database
+
+    url = demo_database(tmp_path / "demo.sqlite")
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            _PROBE.replace("HEAVY", repr(json.dumps(HEAVY))),
+            "status",
+            "--json",
+        ],
+        cwd=REPO,
+        env={"PYTHONPATH": str(REPO), "PATH": "/usr/bin:/bin", "LOFTESKARTAN_DB": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    result = json.loads(run.stderr.strip().splitlines()[-1])
+    assert result["code"] == 0
+    assert sum(commitment["done"] for commitment in json.loads(run.stdout)) > 0  # counted
+    assert "sqlalchemy" in result["heavy"]
+    assert "pandas" not in result["heavy"] and "geopandas" not in result["heavy"]
