@@ -11,10 +11,10 @@ import argparse
 import getpass
 import inspect
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from geo.errors import LofteskartanError, ValidationError
 from geo.files.limits import MAX_WEEKS_AHEAD, check_date
@@ -51,8 +51,37 @@ _ARGPARSE_SV = (
 )
 
 
+class _SwedishHelp(argparse.HelpFormatter):
+    """argparse's help layout with a Swedish "användning:" for "usage:"."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, "användning: " if prefix is None else prefix)
+
+
 class SwedishParser(argparse.ArgumentParser):
-    """argparse, but usage errors are Swedish and raise instead of exiting."""
+    """argparse, but in Swedish: the help's headings and `-h`, and usage errors, which raise
+    instead of exiting."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        kwargs.setdefault("formatter_class", _SwedishHelp)
+        super().__init__(add_help=False, **kwargs)
+        self._positionals.title = "argument"
+        self._optionals.title = "flaggor"
+        if add_help:
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help="visa den här hjälpen och avsluta",
+            )
 
     def error(self, message: str) -> NoReturn:
         for english, swedish in _ARGPARSE_SV:

@@ -33,7 +33,8 @@ def _add_audience_and_period(
 ) -> None:
     """--audience (who may see the file) and --from/--to (the days it covers, inclusive).
 
-    The help texts and the order of the choices differ between exports and stay as they were.
+    The help texts and the order of the choices differ between the data exports and the
+    calendar.
     """
     p.add_argument("--audience", choices=list(audiences), default=default, help=audience_help)
     p.add_argument(
@@ -120,6 +121,9 @@ def register_formats(formats: argparse._SubParsersAction) -> None:
             ["internal", "public"],
             default,
             "internal (allt du får se) eller public (får publiceras); standard: " + default,
+            from_help="första dagen (standard: uppföljningsåret som pågår i dag, eller det "
+            "närmaste; en offentlig fil gäller alltid ett helt uppföljningsår)",
+            to_help="sista dagen (standard: slutet av samma uppföljningsår)",
         )
         common.add_document_option(p)
         p.add_argument(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 from datetime import date
 
 import pytest
@@ -53,3 +54,25 @@ def test_exports_read_audience_and_period_into_the_same_fields(
     assert parser.parse_args(words).audience == default
     args = parser.parse_args([*words, "--from", "2024-01-01", "--to", "2024-04-30"])
     assert (args.date_from, args.date_to) == (date(2024, 1, 1), date(2024, 4, 30))
+
+
+def _every_parser(parser: argparse.ArgumentParser, words: str) -> list[tuple[str, str]]:
+    """(command words, its --help text) for `lofteskartan` and every subcommand below it."""
+    found = [(words, parser.format_help())]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for name, sub in action.choices.items():
+                found += _every_parser(sub, f"{words} {name}")
+    return found
+
+
+def test_every_help_text_is_in_swedish_with_every_option_explained() -> None:
+    helps = _every_parser(cli.build_parser(), "lofteskartan")
+    assert len(helps) > 20  # every command and subcommand was reached
+    for words, text in helps:
+        assert text.startswith("användning: "), words
+        for english in ("usage:", "options:", "positional arguments", "show this help"):
+            assert english not in text, f"{words}: {english}"
+    export_csv = dict(helps)["lofteskartan export csv"]
+    assert "--from DATUM          första dagen" in export_csv
+    assert "--to DATUM            sista dagen" in export_csv
