@@ -19,7 +19,8 @@ from geo.errors import LofteskartanError
 from geo.exports.make import ExportChoice, make_export
 from geo.records.models import Actor
 from geo.store import Store, now
-from geo.swedish import count, number
+from geo.swedish import count
+from ui.progress import progress_bar
 from ui.text import plain
 
 
@@ -37,22 +38,15 @@ def large_export(
     st.caption(plain(choice.description))
     if not st.button("Gör exporten", key="export_large_make", icon=":material/build:"):
         return
-    bar = st.progress(0.0, text="Läser aktiviteterna …")
-
-    def shown(done: int, total: int) -> None:
-        bar.progress(
-            done / total if total else 1.0,
-            text=f"Läser aktiviteter: {number(done)} av {number(total)}",
-        )
-
+    bar = progress_bar("Läser aktiviteter:")
     try:
         request = replace(template, made_at=now())
-        result = make_export(store, actor, choice.format, request, choice.options, shown)
+        result = make_export(store, actor, choice.format, request, choice.options, bar)
     except LofteskartanError as exc:
-        bar.empty()
+        bar.clear()
         st.error(plain(exc))
         return
-    bar.progress(1.0, text=f"Klar: {plain(result.summary)}")
+    bar.finish(f"Klar: {result.summary}")
     st.download_button(
         f"Ladda ned: {choice.label}",
         data=result.payload,

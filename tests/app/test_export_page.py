@@ -111,3 +111,25 @@ def test_a_large_export_is_made_with_a_progress_bar_and_then_offered_for_downloa
     assert [b.proto.label for b in at.get("download_button")] == [
         "Ladda ned: Data (CSV för Excel, zip)"
     ]
+
+
+def test_a_large_export_that_fails_leaves_its_error_and_no_bar_or_download(
+    planted_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import ui.export_progress
+    from geo.errors import ValidationError
+
+    def stops_half_way(*args: object) -> None:
+        progress = args[-1]
+        progress(5, 10)  # type: ignore[operator]
+        raise ValidationError("Databasen svarar inte.")
+
+    monkeypatch.setattr(make, "LARGE_EXPORT", 1)
+    monkeypatch.setattr(ui.export_progress, "make_export", stops_half_way)
+    at = export_page(planted_db, monkeypatch)
+    at.button(key="export_large_make").click()
+    at.run()
+    assert not at.exception
+    assert [shown(e.value) for e in at.error] == ["Databasen svarar inte."]
+    assert at.get("progress") == []
+    assert at.get("download_button") == []
