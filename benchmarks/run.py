@@ -863,6 +863,7 @@ SHELL_PAGES = (
     ("lagesbild", "Lagesbild", "page"),
     ("export", "Export", "page"),
     ("kontrollplatser", "Kontrollplatser", "page"),
+    ("loftesredigering", "Loftesredigering", "page"),
     ("admin", "Admin", "page"),
 )
 
