@@ -102,6 +102,37 @@ def test_the_overview_map_draws_with_leaflet_alone_so_its_frame_loads_three_scri
     assert scripts == ["leaflet.js", "leaflet-image-path.js", "leaflet-sv.js"]
 
 
+def test_a_name_written_as_a_template_is_shown_as_written_and_never_run_on_the_server() -> None:
+    # branca renders a layer's finished script once more as Jinja: "{{ 6 * 7 }}" became 42.
+    trap = "{{ 6 * 7 }} Torget"
+    place = Place(PlaceKind.CENTRAL_AREA, trap, SQUARE_100M, id=3)
+    counted = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [14.81, 57.84]},
+                "properties": {"count": 1, "label": f"{trap} – Närvaro", "slot": 0},
+            }
+        ],
+    }
+    page = (
+        overview_map(
+            None,
+            {"tatorter": (trap, counted)},
+            place_collections([place]),
+            {CommitmentKind.PRESENCE: counted},
+            [trap],
+            background=None,
+        )
+        .get_root()
+        .render()
+    )
+    assert "42 Torget" not in page
+    # Each place it was put: the place, the marker, a layer's name and the source line.
+    assert page.count("6 * 7") >= 4
+
+
 def test_a_map_opens_at_the_central_areas_with_a_margin_not_at_a_far_place() -> None:
     assert opening_bounds([CENTRE, FAR_SITE], [KOMMUN]) == bounds_of([SQUARE_100M], 500)
     assert OPENING_MARGIN_M == 500
