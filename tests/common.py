@@ -7,9 +7,11 @@ lengths, areas and coordinates are exact: a 100 m × 100 m square has an area of
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
+import time
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -220,3 +222,30 @@ def open_app_page(db_url: str, monkeypatch: Any, page: str) -> Any:
     at.switch_page(page)
     at.run()
     return at
+
+
+# An identity provider's settings for AppTest (`at.secrets`): the app reads its users' claims
+# from `at.user`, so no provider is reached.
+OIDC_SECRETS = {
+    "auth": {
+        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+        "cookie_secret": "test-hemlighet",
+        "client_id": "lofteskartan",
+        "client_secret": "hemligt",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
+
+
+def signed_in_by_oidc(at: Any, **claims: object) -> Any:
+    """`at` (an AppTest) signed in through the identity provider with these claims."""
+    at.secrets = dict(OIDC_SECRETS)
+    at.user = {"is_logged_in": True, "iat": int(time.time()), **claims}
+    return at
+
+
+def map_script(at: Any) -> str:
+    """The script of the first map an AppTest run drew (AppTest sees st_folium only as an
+    element whose JSON arguments hold the map's script)."""
+    (folium_map, *_) = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
+    return str(json.loads(folium_map.proto.json_args)["script"])

@@ -6,7 +6,6 @@ online (or from the kommun's own network); the vector layers draw without them.
 
 from __future__ import annotations
 
-import html
 from typing import Literal
 
 import folium
@@ -14,6 +13,7 @@ import folium
 from geo.spatial.background_map import BackgroundKind, BackgroundMap, stored_background_map
 from ui.offline import add_osm_tiles
 from ui.state import current_actor, get_store
+from ui.text import map_html
 
 # `new_map(..., background=STORED)`: read the choice from the store.
 STORED: Literal["stored"] = "stored"
@@ -33,8 +33,8 @@ def add_backgrounds(m: folium.Map, background: BackgroundMap | None) -> None:
     """
     if background is not None:
         options = {
-            "name": html.escape(background.title),
-            "attr": html.escape(background.attribution),
+            "name": map_html(background.title),
+            "attr": map_html(background.attribution),
             "overlay": True,
             "control": True,
             "show": True,

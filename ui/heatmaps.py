@@ -7,7 +7,6 @@ offline (see ui/offline.py).
 
 from __future__ import annotations
 
-import html
 from datetime import date
 
 import folium
@@ -21,6 +20,7 @@ from geo.records.periods import Period
 from geo.swedish import count, number
 from ui.maps import add_layer, escaped, new_map
 from ui.state import current_actor, get_store
+from ui.text import map_html
 
 # Light to dark blue (ColorBrewer Blues); class 0 (no presence) is a pale grey.
 PRESENCE_COLOURS = ("#f0f0f0", "#bdd7e7", "#6baed6", "#3182bd", "#08519c")
@@ -167,7 +167,7 @@ def heat_map(view: HeatView) -> folium.Map:
         size = 26 + min(n, 50) // 2
         folium.Marker(
             (lat, lon),
-            tooltip=html.escape(f["properties"]["label"]),
+            tooltip=map_html(f["properties"]["label"]),
             icon=folium.DivIcon(
                 html=(
                     f'<div class="lofteskartan-count" style="width:{size}px;height:{size}px;'

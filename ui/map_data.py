@@ -12,15 +12,24 @@ from geo.records.promise import PromiseDocument
 from geo.spatial.layers import BaseLayers, MapData, load_map_data
 from ui.state import current_actor, get_store
 
+# What Karta's layers depend on: the database, who looks, the data's stamp, the promise and
+# the period (`ui.map_render.kept_st_folium` keeps the rendered map under it too).
+MapKey = tuple[str, Actor, str, str, datetime, datetime]
 
-def map_data(doc: PromiseDocument, start: datetime, end: datetime, base: BaseLayers) -> MapData:
-    """`load_map_data` once per change of the data: counting and grouping the activities
-    cost 0.38 s of Karta's 0.46 s warm run at 100,000 activities, on every run (a layer
-    switched, the page visited again)."""
+
+def map_data(
+    doc: PromiseDocument, start: datetime, end: datetime, base: BaseLayers
+) -> tuple[MapData, MapKey]:
+    """`load_map_data` once per change of the data, with the key it was kept under.
+
+    Counting and grouping the activities cost 0.38 s of Karta's 0.46 s warm run at 100,000
+    activities, on every run (a layer switched, the page visited again).
+    """
     store, actor = get_store(), current_actor()
     with store.session(actor) as s:
         stamp = s.activities_stamp()  # moves with every write: activities, places, layers
-    return _map_data(store.url, actor, stamp, doc.id, start, end, doc, base)
+    key = (store.url, actor, stamp, doc.id, start, end)
+    return _map_data(*key, doc, base), key
 
 
 @st.cache_data(max_entries=8, show_spinner=False)

@@ -7,8 +7,6 @@ keyboard or mouse like any disclosure, and read by screen readers as a heading a
 
 from __future__ import annotations
 
-import html
-
 from branca.element import MacroElement, Template
 
 from geo.exports.map_style import (
@@ -18,6 +16,7 @@ from geo.exports.map_style import (
     shape_marker_script,
     symbol_svg,
 )
+from ui.text import map_html
 
 LEGEND_TITLE = "Teckenförklaring"
 BASE_LEGEND = [
@@ -47,7 +46,7 @@ class ShapeMarkers(MacroElement):
 def legend_html(rows: list[tuple[str, str]]) -> str:
     """The legend's HTML: names escaped, swatches our own SVG."""
     items = "".join(
-        f'<li style="list-style:none;margin:2px 0">{svg} {html.escape(name)}</li>'
+        f'<li style="list-style:none;margin:2px 0">{svg} {map_html(name)}</li>'
         for name, svg in rows
     )
     return (

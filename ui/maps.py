@@ -6,7 +6,6 @@ insert their strings as HTML.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -22,7 +21,8 @@ from geo.spatial.layers import Bounds, FeatureCollection
 from geo.swedish import NARROW_NO_BREAK_SPACE, number
 from ui.background import STORED, add_backgrounds, stored_background
 from ui.map_legend import ShapeMarkers, place_map_legend
-from ui.offline import use_vendored_assets
+from ui.offline import leaflet_scripts_only, use_vendored_assets
+from ui.text import map_html
 
 ANEBY_CENTRE = (57.8416, 14.8085)
 
@@ -53,14 +53,14 @@ class _Attribution(MacroElement):
         super().__init__()
         self._name = "Attribution"
         # Leaflet inserts attributions as HTML; an imported layer's source is user text.
-        self.text = html.escape(text)
+        self.text = map_html(text)
 
 
 def escaped(fc: FeatureCollection) -> FeatureCollection:
-    """A copy of a collection with every string property HTML-escaped."""
+    """A copy of a collection with every string property ready for the map's HTML."""
     features = []
     for f in fc["features"]:
-        props = {k: html.escape(v) if isinstance(v, str) else v for k, v in f["properties"].items()}
+        props = {k: map_html(v) if isinstance(v, str) else v for k, v in f["properties"].items()}
         features.append({**f, "properties": props})
     return {**fc, "features": features}
 
@@ -104,7 +104,7 @@ def add_layer(
     has_label = any(f["properties"].get("label") for f in fc["features"])
     folium.GeoJson(
         escaped(fc),
-        name=html.escape(name),
+        name=map_html(name),
         show=show,
         style_function=lambda _f, s=base_style: s,
         marker=folium.CircleMarker(
@@ -167,7 +167,7 @@ def add_count_layer(m: folium.Map, fc: FeatureCollection, name: str, colour: str
         return
     folium.GeoJson(
         escaped(fc),
-        name=html.escape(name),
+        name=map_html(name),
         show=False,
         marker=folium.Marker(icon=folium.DivIcon(class_name="lofteskartan-count")),
         style_function=lambda f, c=colour: _count_icon(f["properties"], c),
@@ -218,4 +218,5 @@ def overview_map(
     # Folded: open, the list covered about half of the map.
     folium.LayerControl(collapsed=True).add_to(m)
     place_map_legend(activities=True).add_to(m)
-    return m
+    # Three scripts fewer loaded one after another in the map's frame before it draws.
+    return leaflet_scripts_only(m)

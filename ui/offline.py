@@ -76,6 +76,12 @@ PLUGIN_ASSETS: dict[type[JSCSSMixin], tuple[Assets, Assets]] = {
     folium.plugins.HeatMap: ([("leaflet-heat.js", "leaflet.heat/leaflet-heat.min.js")], []),
 }
 
+# Scripts folium's Map links for features of its own: jQuery (GeoJSON read by Ajax),
+# Bootstrap's behaviours and the awesome-marker icons (folium.Icon). streamlit-folium loads a
+# map's scripts one after another before the map's own script runs, so each is a round trip
+# on the way to a drawn map (see `leaflet_scripts_only`).
+FOLIUM_EXTRAS = ("jquery", "bootstrap", "awesome_markers")
+
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
     '© <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>-bidragsgivare'
@@ -105,6 +111,17 @@ def use_vendored_assets(base_url: str = DEFAULT_BASE_URL) -> None:
     for cls, (js, css) in PLUGIN_ASSETS.items():
         cls.default_js = _resolve(js, base_url)
         cls.default_css = _resolve(css, base_url)
+
+
+def leaflet_scripts_only(m: folium.Map) -> folium.Map:
+    """``m`` loading Leaflet and our own two small scripts, without `FOLIUM_EXTRAS`.
+
+    Only for a map whose script uses none of them (Karta's: GeoJSON layers, circle and div
+    markers, tooltips, popups and the layer list are Leaflet's own; its tests check the
+    script). The stylesheets stay: they load side by side and style the frame as before.
+    """
+    m.default_js = [(name, url) for name, url in m.default_js if name not in FOLIUM_EXTRAS]
+    return m
 
 
 def _walk(element: branca.element.Element) -> Iterator[branca.element.Element]:

@@ -6,7 +6,6 @@ shows the field, keeps the hits between runs and says which one is used.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Mapping
 from typing import Any
 
@@ -17,7 +16,7 @@ from geo.errors import LofteskartanError
 from geo.records.models import Place, PlaceKind
 from geo.records.places import PlaceContext
 from geo.spatial.place_search import Hit, find_position
-from ui.text import plain
+from ui.text import map_html, plain
 
 SEARCH_HELP = (
     "Skriv koordinater i WGS 84 (lat, lon, t.ex. 57.8416, 14.8085) eller SWEREF 99 TM "
@@ -88,5 +87,5 @@ def chosen_marker(group: folium.FeatureGroup, hit: Hit) -> None:
         weight=3,
         fill=False,
         # Leaflet shows a tooltip as HTML; the name may be user text.
-        tooltip=html.escape(f"Valt läge: {hit.text}"),
+        tooltip=map_html(f"Valt läge: {hit.text}"),
     ).add_to(group)

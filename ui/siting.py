@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -23,7 +22,7 @@ from geo.records.promise import PromiseDocument
 from geo.swedish import WEEKDAYS, today
 from ui.maps import escaped, new_map
 from ui.state import current_actor, get_store
-from ui.text import plain, plain_label, show_table
+from ui.text import map_html, plain, plain_label, show_table
 
 CHOSEN = "#b2182b"
 CIRCLE = "#e66101"
@@ -116,7 +115,7 @@ def _points(m: folium.Map, fc: dict[str, Any], name: str, colour: str, radius: i
         return
     folium.GeoJson(
         escaped(fc),
-        name=html.escape(name),
+        name=map_html(name),
         marker=folium.CircleMarker(
             radius=radius, color=colour, fill=True, fill_color=colour, fill_opacity=0.8, weight=1
         ),
@@ -132,7 +131,7 @@ def coverage_map(result: SitingResult) -> folium.Map:
     if fc["circles"]["features"]:
         folium.GeoJson(
             escaped(fc["circles"]),
-            name=html.escape(f"Täckning {radius} m"),
+            name=map_html(f"Täckning {radius} m"),
             style_function=lambda _f: {"color": CIRCLE, "weight": 2, "fillOpacity": 0.08},
         ).add_to(m)
     _points(m, fc["uncovered"], "Efterfrågan utanför", UNCOVERED, 3)

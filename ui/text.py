@@ -19,6 +19,7 @@ and is the only caller of `st.dataframe` in `pages/` and `ui/`.
 
 from __future__ import annotations
 
+import html
 import re
 from typing import Any
 
@@ -73,6 +74,16 @@ def plain(text: object) -> str:
 _LABEL_SYNTAX = re.compile(r"([\\`*_~\[\]<>$])")
 _JOIN_AFTER = re.compile(r"([:&])")
 _BARE_LINK_IN_LABEL = re.compile(r"(?i)(www)(?=\.)|(?=@)")
+
+
+def map_html(text: str) -> str:
+    """User text for a folium map's HTML (names, tooltips, popups, layer names, sources).
+
+    HTML-escaped, because folium inserts these strings as HTML, and with its braces as
+    character references: branca renders each layer's finished script once more as a Jinja
+    template, so a place named "{{ … }}" would otherwise be run as Jinja on the server.
+    """
+    return html.escape(text).replace("{", "&#123;").replace("}", "&#125;")
 
 
 def plain_label(text: object) -> str:

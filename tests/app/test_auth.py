@@ -17,19 +17,11 @@ from geo.records.models import Actor
 from geo.signin.sign_in_guard import record_local_sign_in
 from geo.signin.users import add_user, remove_user
 from geo.store import Store
-from tests.common import REPO_ROOT, TRANAS_PROMISE_YAML, demo_database
+from tests.common import OIDC_SECRETS, REPO_ROOT, TRANAS_PROMISE_YAML, demo_database
+from tests.common import signed_in_by_oidc as _oidc
 from tests.markdown import shown
 
 PASSWORD = "korrekt häst batteri"
-OIDC_SECRETS = {
-    "auth": {
-        "redirect_uri": "http://127.0.0.1:8501/oauth2callback",
-        "cookie_secret": "test-hemlighet",
-        "client_id": "lofteskartan",
-        "client_secret": "hemligt",
-        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
-    }
-}
 
 
 @pytest.fixture(scope="module")
@@ -246,12 +238,6 @@ def test_a_lofteskartan_error_from_a_page_is_shown_as_its_message(
     app.run()
     assert not app.exception
     assert [shown(e.value) for e in app.error] == ["Kör `lofteskartan init` först."]
-
-
-def _oidc(app: AppTest, **claims: object) -> AppTest:
-    app.secrets = dict(OIDC_SECRETS)
-    app.user = {"is_logged_in": True, "iat": int(time.time()), **claims}
-    return app
 
 
 def test_an_identity_provider_user_gets_the_role_and_organisation_of_their_claims(

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.common import REPO_ROOT, demo_database
+from tests.common import REPO_ROOT, demo_database, map_script
 from tests.markdown import shown
 from ui.offline import OSM_TILES
 
@@ -40,11 +40,6 @@ def go(at: AppTest, page: str) -> AppTest:
     return at
 
 
-def map_script(at: AppTest) -> str:
-    (folium_map, *_) = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
-    return str(json.loads(folium_map.proto.json_args)["script"])
-
-
 def choose_background(at: AppTest, url: str, attribution: str) -> None:
     go(at, "9_Admin")
     at.text_input(key="bakgrund_adress").input(url)
@@ -56,6 +51,8 @@ def choose_background(at: AppTest, url: str, attribution: str) -> None:
 def test_the_chosen_background_map_comes_before_openstreetmap_on_karta_and_platser(
     app: AppTest,
 ) -> None:
+    # Karta shown before the choice: its map is kept between runs, but not past a new choice.
+    assert "karta.aneby.se" not in map_script(go(app, "1_Karta"))
     choose_background(app, KOMMUN_TILES, "© Aneby kommun")
     assert not app.error, [e.value for e in app.error]
     assert "Bakgrundskartan ”Bakgrundskarta” sparades." in [shown(s.value) for s in app.success]

@@ -18,6 +18,7 @@ from geo.exports.map_style import (
     place_legend,
     shape_marker_script,
 )
+from geo.records.kinds import CommitmentKind
 from geo.records.models import STOCKHOLM, Place, PlaceKind
 from geo.spatial.crs import to_sweref
 from geo.spatial.layers import OPENING_MARGIN_M, bounds_of, opening_bounds, place_collections
@@ -77,6 +78,59 @@ def test_the_overview_map_folds_its_layer_list_and_shows_the_legend_and_shapes()
     assert PLACE_SYMBOLS[PlaceKind.TRAFFIC_CONTROL_SITE].css_class in page
     # The shapes are taught to Leaflet before the first layer is drawn.
     assert page.index("_lofteskartanShapes") < page.index("L.geoJson(")
+
+
+def test_the_overview_map_draws_with_leaflet_alone_so_its_frame_loads_three_scripts_fewer() -> None:
+    counted = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [14.81, 57.84]},
+                "properties": {"count": 3, "label": "Centrum – Närvaro: 3 genomförda", "slot": 0},
+            }
+        ],
+    }
+    layers = {CommitmentKind.PRESENCE: counted}
+    m = overview_map(None, {}, place_collections([CENTRE, FAR_SITE]), layers, [], background=None)
+    page = m.get_root().render()
+    assert "lofteskartan-count" in page and "bindPopup" in page and "bindTooltip" in page
+    # What jQuery, Bootstrap's script or folium.Icon would be loaded for: none of it.
+    for use in ("$(", "$.", "jQuery", "AwesomeMarkers", "bootstrap.bundle", "jquery-"):
+        assert use not in page
+    scripts = [url.rsplit("/", 1)[-1] for _, url in m.default_js]
+    assert scripts == ["leaflet.js", "leaflet-image-path.js", "leaflet-sv.js"]
+
+
+def test_a_name_written_as_a_template_is_shown_as_written_and_never_run_on_the_server() -> None:
+    # branca renders a layer's finished script once more as Jinja: "{{ 6 * 7 }}" became 42.
+    trap = "{{ 6 * 7 }} Torget"
+    place = Place(PlaceKind.CENTRAL_AREA, trap, SQUARE_100M, id=3)
+    counted = {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [14.81, 57.84]},
+                "properties": {"count": 1, "label": f"{trap} – Närvaro", "slot": 0},
+            }
+        ],
+    }
+    page = (
+        overview_map(
+            None,
+            {"tatorter": (trap, counted)},
+            place_collections([place]),
+            {CommitmentKind.PRESENCE: counted},
+            [trap],
+            background=None,
+        )
+        .get_root()
+        .render()
+    )
+    assert "42 Torget" not in page
+    # Each place it was put: the place, the marker, a layer's name and the source line.
+    assert page.count("6 * 7") >= 4
 
 
 def test_a_map_opens_at_the_central_areas_with_a_margin_not_at_a_far_place() -> None:
