@@ -347,7 +347,7 @@ from ui.heatmaps import heat_map, heat_view
 
 st.title("Värmekarta")
 start, end = date.fromisoformat("{start}"), date.fromisoformat("{end}")
-view = heat_view("aneby-2023-2024", start, end, 300.0, [], None)
+view, _ = heat_view("aneby-2023-2024", start, end, 300.0, [], None)
 st_folium(heat_map(view), key="heat_map", returned_objects=[], height=600)
 """
 

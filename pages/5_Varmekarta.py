@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.followup.heat import SURFACE_MIN_EVENTS, SURFACE_MIN_PLACES
 from geo.records.progress import tertial_slices
 from geo.swedish import count
+from ui.background import stored_background
 from ui.entry import through_app
 from ui.heatmaps import heat_legend, heat_map, heat_view
+from ui.map_render import kept_st_folium
 from ui.state import selection
 from ui.text import plain
 
@@ -59,12 +60,20 @@ if chosen is None:
     start, end = dates
 else:
     start, end = chosen.start, chosen.end
-view = heat_view(doc.id, start, end, float(radius), kinds, commitment_id)
+view, view_key = heat_view(doc.id, start, end, float(radius), kinds, commitment_id)
 if view.layer.reason:
     st.info(plain(view.layer.reason))
 elif view.layer.events:
     heat_legend(view)
-st_folium(heat_map(view), key="heat_map", returned_objects=[], use_container_width=True, height=600)
+# Rendered once per change of the data, the filters or the background map.
+kept_st_folium(
+    (view_key, stored_background()),
+    lambda: heat_map(view),
+    key="heat_map",
+    returned_objects=[],
+    use_container_width=True,
+    height=600,
+)
 st.caption(
     f"{count(view.layer.events, 'aktivitet', 'aktiviteter')} med plats {start:%Y-%m-%d} – "
     f"{end:%Y-%m-%d}"

@@ -7,6 +7,7 @@ offline (see ui/offline.py).
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from datetime import date
 
 import folium
@@ -19,6 +20,7 @@ from geo.records.models import Actor
 from geo.records.periods import Period
 from geo.swedish import count, number
 from ui.maps import add_layer, escaped, new_map
+from ui.offline import leaflet_scripts_only
 from ui.state import current_actor, get_store
 from ui.text import map_html
 
@@ -35,8 +37,9 @@ def heat_view(
     radius_m: float,
     kinds: list[CommitmentKind],
     commitment_id: str | None,
-) -> HeatView:
-    """The heat layer for these filters, computed once per change of the data.
+) -> tuple[HeatView, Hashable]:
+    """The heat layer for these filters, computed once per change of the data, with the key
+    it was kept under (the map drawn from it is kept under the same key).
 
     The key includes a stamp of the activities and places, so a new or changed activity
     gives a new surface; until then every visit with the same filters reuses it.
@@ -44,9 +47,8 @@ def heat_view(
     store, actor = get_store(), current_actor()
     with store.session(actor) as s:
         stamp = s.activities_stamp()
-    return _heat_view(
-        store.url, actor, stamp, document_id, start, end, radius_m, tuple(kinds), commitment_id
-    )
+    key = (store.url, actor, stamp, document_id, start, end, radius_m, tuple(kinds), commitment_id)
+    return _heat_view(*key), key
 
 
 @st.cache_data(max_entries=16, show_spinner="Räknar fram värmekartan …")
@@ -79,18 +81,19 @@ def _heat_view(
         )
 
 
-LEAFLET_ONLY_JS = ("leaflet", "lofteskartan_leaflet_image_path")
 LEAFLET_ONLY_CSS = ("leaflet_css",)
 
 
 def _leaflet_only(m: folium.Map) -> folium.Map:
-    """Load only Leaflet in this map's frame (not jQuery, Bootstrap or Font Awesome).
+    """Load only Leaflet and our own small scripts in this map's frame (not jQuery,
+    Bootstrap or Font Awesome, scripts or styles).
 
     These maps use core Leaflet alone (GeoJSON, tooltips, circle markers, div icons, an
     image overlay, the layer switch), so the 550 kB of the other files would only delay
-    the first draw; the heatmap page's load time is a benchmarked goal.
+    the first draw; the heatmap page's load time is a benchmarked goal. Our scripts stay:
+    the Swedish names of the zoom buttons and the layer list among them.
     """
-    m.default_js = [(k, v) for k, v in folium.Map.default_js if k in LEAFLET_ONLY_JS]
+    m = leaflet_scripts_only(m)
     m.default_css = [(k, v) for k, v in folium.Map.default_css if k in LEAFLET_ONLY_CSS]
     return m
 

@@ -47,6 +47,12 @@ def map_script(at: AppTest) -> str:
     return str(json.loads(maps[0].proto.json_args)["script"])
 
 
+def map_links(at: AppTest) -> dict[str, list[str]]:
+    maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
+    args = json.loads(maps[0].proto.json_args)
+    return {"js_links": args["js_links"], "css_links": args["css_links"]}
+
+
 def texts(at: AppTest) -> str:
     return shown(
         " ".join(
@@ -175,6 +181,9 @@ def test_heatmap_draws_a_surface_for_all_activities(
     script = map_script(at)
     assert "data:image/png;base64," in script and "imageOverlay" in script
     assert "94 aktiviteter med plats" in texts(at)
+    # Leaflet and our own scripts, the Swedish names of the controls among them; no jQuery.
+    scripts = [link.rsplit("/", 1)[-1] for link in map_links(at)["js_links"]]
+    assert scripts == ["leaflet.js", "leaflet-image-path.js", "leaflet-sv.js"]
 
 
 def test_heatmap_shows_counts_per_place_when_there_are_few_and_says_why(
@@ -199,6 +208,9 @@ def test_heatmap_shows_a_new_activity_on_the_next_visit(
     )
     at = open_page("5_Varmekarta", url, monkeypatch)
     assert "94 aktiviteter med plats" in texts(at)
+    drawn = map_script(at)
+    at.run()
+    assert map_script(at) == drawn  # nothing changed: the same map again
     with store.session(Actor("test")) as s:
         place = s.list_places()[0]
         start = datetime(2023, 10, 3, 18, tzinfo=STOCKHOLM)
@@ -208,6 +220,7 @@ def test_heatmap_shows_a_new_activity_on_the_next_visit(
     store.dispose()
     at.run()
     assert "95 aktiviteter med plats" in texts(at)
+    assert map_script(at) != drawn  # the surface is drawn anew, not the one kept from before
 
 
 def test_heatmap_period_can_be_a_tertial_or_own_dates(

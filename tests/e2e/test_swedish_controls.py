@@ -36,11 +36,16 @@ def controls_say_swedish(map_: Page | FrameLocator) -> None:
     assert [word for word in ENGLISH if word in html] == []
 
 
-def test_the_map_page_has_swedish_controls_and_a_metric_scale(
-    streamlit_server: StartServer, page: Page, browser_log: BrowserLog, demo_url: str
+@pytest.mark.parametrize("address", ["Karta", "Varmekarta"])
+def test_the_map_pages_have_swedish_controls_and_a_metric_scale(
+    streamlit_server: StartServer,
+    page: Page,
+    browser_log: BrowserLog,
+    demo_url: str,
+    address: str,
 ) -> None:
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
-    page.goto(f"{base}/Karta")
+    page.goto(f"{base}/{address}")
     wait_for_map(page, min_paths=1)
     controls_say_swedish(page.frame_locator(MAP_FRAME))
     assert browser_log.page_errors == []
