@@ -967,9 +967,17 @@ def _interaction_times(
                 runs = page.evaluate("window.__runs")
             start = time.perf_counter()
             act(page)
-            page.wait_for_function(
-                f"() => window.__runs > {runs} && {ready}", timeout=120_000, polling="raf"
-            )
+            try:
+                page.wait_for_function(
+                    f"() => window.__runs > {runs} && {ready}", timeout=120_000, polling="raf"
+                )
+            except Exception:
+                shot = f"/tmp/bench-interaction-{act.__name__}.png"
+                page.screenshot(path=shot, full_page=True)
+                raise RuntimeError(
+                    f"{act.__name__} on {url}: no new run drawn within 120 s (runs "
+                    f"{runs} → {page.evaluate('window.__runs')}; screenshot {shot})"
+                ) from None
             times.append(time.perf_counter() - start)
             context.close()
         browser.close()

@@ -85,7 +85,7 @@ LEAFLET_ONLY_CSS = ("leaflet_css",)
 
 
 def _leaflet_only(m: folium.Map) -> folium.Map:
-    """Load only Leaflet and our own small scripts in this map's frame (not jQuery,
+    """Load only Leaflet and our own small script in this map's frame (not jQuery,
     Bootstrap or Font Awesome, scripts or styles).
 
     These maps use core Leaflet alone (GeoJSON, tooltips, circle markers, div icons, an

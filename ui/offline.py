@@ -39,12 +39,11 @@ Assets = list[tuple[str, str]]
 # than loading twice. Paths are relative to the static folder.
 MAP_JS: Assets = [
     ("leaflet", "leaflet/leaflet.js"),
-    # Our own small script: sets L.Icon.Default.imagePath, which Leaflet guesses wrongly when
-    # streamlit-folium has not applied leaflet.css yet (broken default markers).
-    ("lofteskartan_leaflet_image_path", "lofteskartan/leaflet-image-path.js"),
-    # Leaflet's control texts in Swedish and a metric-only scale, for every map (its own
+    # Our own small script: L.Icon.Default.imagePath (which Leaflet guesses wrongly when
+    # streamlit-folium has not applied leaflet.css yet: broken default markers), and
+    # Leaflet's control texts in Swedish with a metric-only scale, for every map (its own
     # options, set once as the classes' defaults; geo/exports/map_html.py writes it too).
-    ("lofteskartan_leaflet_sv", "lofteskartan/leaflet-sv.js"),
+    ("lofteskartan_leaflet_setup", "lofteskartan/leaflet-setup.js"),
     ("jquery", "jquery/jquery-3.7.1.min.js"),
     ("bootstrap", "bootstrap/js/bootstrap.bundle.min.js"),
     ("awesome_markers", "leaflet.awesome-markers/leaflet.awesome-markers.js"),
@@ -114,7 +113,7 @@ def use_vendored_assets(base_url: str = DEFAULT_BASE_URL) -> None:
 
 
 def leaflet_scripts_only(m: folium.Map) -> folium.Map:
-    """``m`` loading Leaflet and our own two small scripts, without `FOLIUM_EXTRAS`.
+    """``m`` loading Leaflet and our own small script, without `FOLIUM_EXTRAS`.
 
     Only for a map whose script uses none of them (Karta's: GeoJSON layers, circle and div
     markers, tooltips, popups and the layer list are Leaflet's own; its tests check the

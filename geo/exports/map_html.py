@@ -262,7 +262,7 @@ def _leaflet_js() -> str:
     """leaflet.js and our Swedish texts for it, guarded so they cannot end their script element."""
     js = (STATIC / "leaflet" / "leaflet.js").read_text(encoding="utf-8")
     # Swedish control texts and a metric-only scale: the same file the app's maps load.
-    js += "\n" + (STATIC / "lofteskartan" / "leaflet-sv.js").read_text(encoding="utf-8")
+    js += "\n" + (STATIC / "lofteskartan" / "leaflet-setup.js").read_text(encoding="utf-8")
     return js.replace("</script", "<\\/script")
 
 

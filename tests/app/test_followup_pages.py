@@ -183,7 +183,7 @@ def test_heatmap_draws_a_surface_for_all_activities(
     assert "94 aktiviteter med plats" in texts(at)
     # Leaflet and our own scripts, the Swedish names of the controls among them; no jQuery.
     scripts = [link.rsplit("/", 1)[-1] for link in map_links(at)["js_links"]]
-    assert scripts == ["leaflet.js", "leaflet-image-path.js", "leaflet-sv.js"]
+    assert scripts == ["leaflet.js", "leaflet-setup.js"]
 
 
 def test_heatmap_shows_counts_per_place_when_there_are_few_and_says_why(

@@ -1,7 +1,7 @@
 """Leaflet's controls speak Swedish and measure in metres, on the app's maps and in the export.
 
 Leaflet's defaults are English ("Zoom in", "Layers", "Close popup") with a scale bar in miles
-and feet; static/lofteskartan/leaflet-sv.js sets them once for every map (ui/offline.py loads
+and feet; static/lofteskartan/leaflet-setup.js sets them once for every map (ui/offline.py loads
 it, geo/exports/map_html.py writes it into the file).
 """
 

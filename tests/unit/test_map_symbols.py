@@ -99,7 +99,7 @@ def test_the_overview_map_draws_with_leaflet_alone_so_its_frame_loads_three_scri
     for use in ("$(", "$.", "jQuery", "AwesomeMarkers", "bootstrap.bundle", "jquery-"):
         assert use not in page
     scripts = [url.rsplit("/", 1)[-1] for _, url in m.default_js]
-    assert scripts == ["leaflet.js", "leaflet-image-path.js", "leaflet-sv.js"]
+    assert scripts == ["leaflet.js", "leaflet-setup.js"]
 
 
 def test_a_name_written_as_a_template_is_shown_as_written_and_never_run_on_the_server() -> None:
