@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import altair as alt
+from typing import TYPE_CHECKING
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -19,6 +20,9 @@ from geo.records.targets import RULE_TEXTS, rule_keys
 from geo.store import Store
 from geo.swedish import count
 from ui.text import as_stored, neutralised, plain, show_table, show_wrapped_table
+
+if TYPE_CHECKING:
+    import altair as alt
 
 STATUS_COLOURS = {
     "I fas": "#d9f0d3",
@@ -122,6 +126,8 @@ def presence_tables(view: PresenceView) -> None:
 
 def week_chart(matrix: np.ndarray, title: str, unit: str, colour: str) -> alt.Chart:
     """An hour-of-week matrix as an Altair heatmap (weekdays down, hours across, 0 white)."""
+    import altair as alt  # here: Översikt imports this module, and altair takes 0.2 s
+
     frame = (
         as_frame(matrix)
         .reset_index(names="Dag")
@@ -144,6 +150,8 @@ def week_chart(matrix: np.ndarray, title: str, unit: str, colour: str) -> alt.Ch
 
 def indicator_section(store: Store, actor: Actor, kommunkod: str) -> None:
     """Trends per indicator, and a table to add or change the figures."""
+    import altair as alt  # here: Översikt imports this module, and altair takes 0.2 s
+
     with store.session(actor) as s:
         stored = s.list_indicators(kommunkod)
     if saved := st.session_state.pop("indicators_saved", None):
