@@ -128,7 +128,7 @@ def quick_log(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
         start = local_time(when, t0)
         end = local_time(when + timedelta(days=1) if t1 <= t0 else when, t1)
         classification = kind.default_classification
-    st.caption(f"{kind.label} · {short_when(start, end)}")
+    st.caption(f"{plain(kind.label)} · {short_when(start, end)}")  # a promise names its own kinds
     values = _count_inputs(kind)
     if kind in (K.COORDINATION_MEETING, K.EST):
         present = st.multiselect(
