@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 
 import streamlit as st
@@ -18,20 +17,14 @@ from geo.errors import LofteskartanError
 from geo.exports.followup_texts import followup_texts
 from geo.exports.make import (
     EXPORT_CHOICES,
-    LARGE_EXPORT,
     MEETING_LIST_CHOICE,
-    ExportChoice,
-    activities_to_export,
-    file_name_for,
     load_export_data,
-    make_export,
 )
 from geo.spatial.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
 from geo.store import now
 from geo.swedish import today
-from ui.auth import guarded_download
 from ui.entry import through_app
-from ui.export_progress import large_export
+from ui.export_progress import export_files
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, plain_label
 
@@ -124,41 +117,13 @@ except LofteskartanError as exc:
     st.stop()
 
 
-def producer(choice: ExportChoice):  # type: ignore[no-untyped-def]
-    """The bytes, made when the button is clicked (with that moment as the export time)."""
-
-    @guarded_download
-    def produce() -> bytes:
-        request = replace(template, made_at=now())
-        return make_export(store, actor, choice.format, request, choice.options).payload
-
-    return produce
-
-
 choices = list(EXPORT_CHOICES)
 if not public and st.checkbox(
     "Hela aktivitetslistan sedan förra mötet som CSV, bredvid mötesunderlaget",
     key="export_meeting_list",
 ):
     choices.append(MEETING_LIST_CHOICE)
-activities = activities_to_export(store, actor, template)
-if activities >= LARGE_EXPORT:
-    large_export(store, actor, template, choices, activities)
-for n, choice in enumerate(choices if activities < LARGE_EXPORT else ()):
-    button, text = st.columns([2, 3], vertical_alignment="center")
-    button.download_button(
-        f"Export: {choice.label}",
-        data=producer(choice),
-        file_name=file_name_for(
-            doc.kommun_name, audience, choice.format, now(), choice.options.density_png
-        ),
-        mime=choice.format.mime,
-        on_click="ignore",
-        key=f"export_{n}",
-        icon=":material/download:",
-        width="stretch",
-    )
-    text.caption(plain(choice.description))
+export_files(store, actor, template, choices, doc.kommun_name)
 
 if st.toggle("Visa uppföljningstexterna här", key="export_preview"):
     data = load_export_data(store, actor, template)

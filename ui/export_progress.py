@@ -1,4 +1,5 @@
-"""A long export on the Export page: made in the page run with a progress bar.
+"""The Export page's files: a download button each, or, for a long export, a progress bar
+first.
 
 A download button's own callable runs later in a worker thread, outside the run, where no
 element can be drawn; an export of tens of thousands of activities takes long enough that
@@ -9,19 +10,68 @@ offers it for download.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 import streamlit as st
 
 from geo.disclosure.audience import ExportRequest
 from geo.errors import LofteskartanError
+from geo.exports import make
 from geo.exports.make import ExportChoice, make_export
 from geo.records.models import Actor
 from geo.store import Store, now
 from geo.swedish import count
+from ui.auth import guarded_download
 from ui.progress import progress_bar
 from ui.text import plain
+
+
+def export_files(
+    store: Store,
+    actor: Actor,
+    template: ExportRequest,
+    choices: Sequence[ExportChoice],
+    kommun: str,
+) -> None:
+    """A download button per export, each file made when its button is clicked; from
+    `LARGE_EXPORT` activities one export at a time with a progress bar (`large_export`)."""
+    activities = make.activities_to_export(store, actor, template)
+    if activities >= make.LARGE_EXPORT:  # read at the call: tests set a low threshold
+        large_export(store, actor, template, choices, activities)
+        return
+    for n, choice in enumerate(choices):
+        button, text = st.columns([2, 3], vertical_alignment="center")
+        button.download_button(
+            f"Export: {choice.label}",
+            data=_producer(store, actor, template, choice),
+            file_name=make.file_name_for(
+                kommun, template.audience, choice.format, now(), choice.options.density_png
+            ),
+            mime=choice.format.mime,
+            on_click="ignore",
+            key=f"export_{n}",
+            icon=":material/download:",
+            width="stretch",
+        )
+        text.caption(plain(choice.description))
+
+
+def _producer(
+    store: Store, actor: Actor, template: ExportRequest, choice: ExportChoice
+) -> Callable[[], bytes]:
+    """The bytes, made when the button is clicked (with that moment as the export time).
+
+    The store and the actor are the ones captured during the page's run: the button's
+    callable runs later in a worker thread, where the session cannot be read.
+    """
+
+    @guarded_download
+    def produce() -> bytes:
+        request = replace(template, made_at=now())
+        return make_export(store, actor, choice.format, request, choice.options).payload
+
+    return produce
 
 
 def large_export(
