@@ -224,10 +224,10 @@ def _progress_on_stderr(done: int, total: int) -> None:
     """How far a long export has come, on stderr (stdout keeps the one line per file): at
     the start, about every tenth and the end, not once for each chunk read."""
     from geo.exports.make import LARGE_EXPORT
-    from geo.store.activity_columns import CHUNK_ROWS
+    from geo.store.core import STREAM_ROWS
     from geo.swedish import number
 
-    if total < LARGE_EXPORT or (0 < done < total and done % max(1, total // 10) >= CHUNK_ROWS):
+    if total < LARGE_EXPORT or (0 < done < total and done % max(1, total // 10) >= STREAM_ROWS):
         return
     print(f"Läser aktiviteter: {number(done)} av {number(total)}", file=sys.stderr, flush=True)
     if done == total:

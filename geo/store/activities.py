@@ -23,8 +23,6 @@ from geo.store.mapping import ACTIVITY_ROWS
 
 # Rows per INSERT in a bulk write: few round trips, and a bounded list of dictionaries.
 BULK_ROWS = 10_000
-# Rows per fetch when activities are read as a stream (`iter_activities`).
-STREAM_ROWS = 10_000
 
 
 class Activities(SessionCore):
@@ -81,7 +79,7 @@ class Activities(SessionCore):
         unplanned: bool = False,
         progress: Progress | None = None,
     ) -> Iterator[Activity]:
-        """`list_activities`, read `STREAM_ROWS` rows at a time: for a file of any length.
+        """`list_activities`, read in chunks (`SessionCore._streamed`): for a file of any length.
 
         A calendar feed of a police region's year lists up to a million activities; built as
         one list they alone took gigabytes. Use it inside the session, and read it to the end.
@@ -91,16 +89,8 @@ class Activities(SessionCore):
         total = 0
         if progress is not None:
             total = self.conn.scalar(select(func.count()).select_from(query.subquery())) or 0
-            progress(0, total)
-        result = self.conn.execution_options(stream_results=True, yield_per=STREAM_ROWS).execute(
-            query
-        )
-        done = 0
-        for rows in result.partitions(STREAM_ROWS):
+        for rows in self._streamed(query, total, progress):
             yield from (ACTIVITY_ROWS.from_row(r) for r in rows)
-            done += len(rows)
-            if progress is not None:
-                progress(done, total)
 
     def _activities_query(
         self,

@@ -2,9 +2,10 @@
 
 `list_activities` builds a record per activity (about 100 µs and 2 KB each), which ran a
 million-activity export out of memory. This read fetches only the columns an export needs,
-`CHUNK_ROWS` rows at a time, and keeps them as NumPy columns (`ActivityTable`), with the
-store's rules applied as in every read: one promise's rows, sekretess left out for those
-who may not see it, and each activity at least as strict as its place.
+`STREAM_ROWS` rows at a time (`geo.store.core`), and keeps them as NumPy columns
+(`ActivityTable`), with the store's rules applied as in every read: one promise's rows,
+sekretess left out for those who may not see it, and each activity at least as strict as
+its place.
 """
 
 from __future__ import annotations
@@ -23,10 +24,6 @@ from geo.records.kinds import Classification, kind_from_code
 from geo.store import schema as t
 from geo.store.counts import Counts
 
-CHUNK_ROWS = 10_000
-"""Rows fetched at a time: a chunk's Python objects (about 2.5 KB a row) stay small (50,000
-at a time held 125 MB more at the peak, and were no faster)."""
-
 
 class ActivityColumns(Counts):
     """The session's columnar read of logged activities."""
@@ -39,7 +36,7 @@ class ActivityColumns(Counts):
         Parameters
         ----------
         document_id : only this promise's activities (None: every one the actor may see).
-        progress : called with (read so far, total) after each chunk of `CHUNK_ROWS`.
+        progress : called with (read so far, total) after each chunk of `STREAM_ROWS`.
 
         Returns
         -------
@@ -60,18 +57,10 @@ class ActivityColumns(Counts):
             a.c.is_example,
         )
         query = self._hide_secret(self._of_document(query, a, document_id), a)
-        total = self.activity_count(document_id)
-        if progress is not None:
-            progress(0, total)
-        result = self.conn.execution_options(stream_results=True, yield_per=CHUNK_ROWS).execute(
-            query.order_by(a.c.start_at, a.c.id)
-        )
-        parts, done = [], 0
-        for rows in result.partitions(CHUNK_ROWS):
-            parts.append(self._chunk(rows))
-            done += len(rows)
-            if progress is not None:
-                progress(done, total)
+        # Counted only for a progress report: the read itself needs no total.
+        total = self.activity_count(document_id) if progress is not None else 0
+        ordered = query.order_by(a.c.start_at, a.c.id)
+        parts = [self._chunk(rows) for rows in self._streamed(ordered, total, progress)]
         return ActivityTable.concat(parts)
 
     def activity_count(self, document_id: str | None = None) -> int:

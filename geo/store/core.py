@@ -41,6 +41,12 @@ def now() -> datetime:
     return datetime.now(STOCKHOLM)
 
 
+# Rows fetched at a time when a read is streamed (`SessionCore._streamed`): a chunk's Python
+# objects stay small (about 2.5 KB a row; 50,000 at a time held 125 MB more at the peak, and
+# were no faster).
+STREAM_ROWS = 10_000
+
+
 @dataclass
 class SessionCore:
     """What every part of a `Session` builds on.
@@ -101,6 +107,22 @@ class SessionCore:
         if access.sees_secret(self.actor):
             return query
         return query.where(table.c.classification != Classification.SECRET.value)
+
+    def _streamed(
+        self, query: Any, total: int = 0, progress: Progress | None = None
+    ) -> Iterator[Sequence[Any]]:
+        """`query`'s rows, `STREAM_ROWS` at a time from a server-side cursor, for a read of any
+        length; `progress` is told (read, `total`) from (0, `total`) and after each chunk has
+        been handled. Read it to the end, inside the session."""
+        if progress is not None:
+            progress(0, total)
+        options = {"stream_results": True, "yield_per": STREAM_ROWS}
+        done = 0
+        for rows in self.conn.execution_options(**options).execute(query).partitions():
+            yield rows
+            done += len(rows)
+            if progress is not None:
+                progress(done, total)
 
     def _of_document(self, query: Any, table: Any, document_id: str | None) -> Any:
         """Keep only the rows of one promise document in a query (None: every document).

@@ -11,8 +11,7 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-import geo.store.activities as store_activities
-import geo.store.activity_columns as activity_columns
+import geo.store.core as store_core
 from geo.cli import main
 from geo.exports import make
 from geo.store import Store
@@ -55,7 +54,7 @@ def test_a_long_export_tells_on_stderr_how_many_activities_it_has_read(
 ) -> None:
     # The planted store read two rows at a time, and counted as long from one activity.
     monkeypatch.setattr(make, "LARGE_EXPORT", 1)
-    monkeypatch.setattr(activity_columns, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(store_core, "STREAM_ROWS", 2)
     assert main(["export", "gpkg", str(tmp_path / "data.gpkg")]) == 0
     told = capsys.readouterr()
     lines = told.err.splitlines()
@@ -71,8 +70,7 @@ def test_a_long_calendar_feed_tells_on_stderr_how_many_activities_it_has_read(
 ) -> None:
     # The feed reads its activities as a stream of records, here two at a time.
     monkeypatch.setattr(make, "LARGE_EXPORT", 1)
-    monkeypatch.setattr(activity_columns, "CHUNK_ROWS", 2)
-    monkeypatch.setattr(store_activities, "STREAM_ROWS", 2)
+    monkeypatch.setattr(store_core, "STREAM_ROWS", 2)
     out = tmp_path / "planering.ics"
     assert main(["export", "ics", str(out)]) == 0
     lines = capsys.readouterr().err.splitlines()

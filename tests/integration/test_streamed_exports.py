@@ -15,8 +15,7 @@ import pytest
 from icalendar import Calendar
 from shapely.geometry import Point
 
-import geo.store.activities as store_activities
-import geo.store.activity_columns as activity_columns
+import geo.store.core as store_core
 from geo.disclosure.audience import PUBLIC_READER, Audience, ExportRequest
 from geo.disclosure.public import may_be_placed_publicly
 from geo.disclosure.publish import calendar_feed, write_calendar
@@ -35,7 +34,7 @@ pytestmark = pytest.mark.store_starts("empty")
 @pytest.fixture
 def planted(store: Store, monkeypatch: pytest.MonkeyPatch) -> Store:
     plant(store)
-    monkeypatch.setattr(activity_columns, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(store_core, "STREAM_ROWS", 2)
     return store
 
 
@@ -136,7 +135,7 @@ def test_reading_an_export_reports_progress_chunk_by_chunk_up_to_every_activity(
 def test_a_streamed_read_gives_the_activities_the_list_gives_a_chunk_at_a_time(
     planted: Store, monkeypatch: pytest.MonkeyPatch, reader: Actor
 ) -> None:
-    monkeypatch.setattr(store_activities, "STREAM_ROWS", 2)
+    monkeypatch.setattr(store_core, "STREAM_ROWS", 2)
     with planted.session(reader) as s:
         listed = s.list_activities(document_id=DOCUMENT)
         streamed = list(s.iter_activities(document_id=DOCUMENT))
@@ -147,7 +146,7 @@ def test_a_streamed_read_gives_the_activities_the_list_gives_a_chunk_at_a_time(
 def test_the_internal_calendar_written_from_a_stream_is_the_feed_built_from_the_list(
     planted: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_activities, "STREAM_ROWS", 2)
+    monkeypatch.setattr(store_core, "STREAM_ROWS", 2)
     with planted.session(ACTOR) as s:
         doc = s.promise_document(DOCUMENT)
         plans = with_promise_kinds(s.list_planned(document_id=doc.id), doc)
