@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import FrameLocator, Page, expect
+from playwright.sync_api import FrameLocator, Locator, Page, expect
 from shapely.geometry import LineString, Point, box
 
 from geo.disclosure.audience import Audience, ExportRequest
@@ -226,7 +226,7 @@ def test_a_name_with_html_shows_as_text_on_the_map_and_in_the_table(
     frame = open_places_page(page, base)
     map_paths(page, BASE_PATHS + 1)
 
-    frame.locator("path.leaflet-interactive[stroke='#e66101']").hover()
+    hover_when_still(page, frame.locator("path.leaflet-interactive[stroke='#e66101']"))
     assert frame.locator(".leaflet-tooltip").inner_text() == XSS
     cell = page.locator(GRID_CELL, has_text="onerror").first
     cell.wait_for(state="attached")
@@ -243,6 +243,23 @@ def test_a_name_with_html_shows_as_text_on_the_map_and_in_the_table(
     assert frame.locator("img[src='x']").count() == 0
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == [] and browser_log.page_errors == []
+
+
+def hover_when_still(page: Page, shape: Locator) -> None:
+    """Hover over a shape once the map has stopped moving (it fits its bounds as it opens).
+
+    Hovered while the map still moved, the pointer could land on the tätort under the shape
+    first, and that layer's tooltip stayed open beside the shape's.
+    """
+    page.mouse.move(0, 0)  # off the map: no tooltip is open
+    last = None
+    for _ in range(50):
+        box = shape.bounding_box()
+        if box is not None and box == last:
+            break
+        last = box
+        page.wait_for_timeout(100)
+    shape.hover()
 
 
 def select_row(page: Page, text: str) -> None:
