@@ -240,7 +240,9 @@ def test_choosing_the_other_promise_shows_its_figures_on_oversikt(
     assert expected[UMEA.code].progress != expected[ANEBY.code].progress
     assert expected[UMEA.code].untargeted != expected[ANEBY.code].untargeted
     page.goto(base)
-    page.get_by_test_id("stSidebar").get_by_text("Medborgarlöfte").wait_for(timeout=MAP_TIMEOUT)
+    page.get_by_test_id("stSidebar").get_by_text("Medborgarlöfte", exact=True).wait_for(
+        timeout=MAP_TIMEOUT
+    )
 
     for kommun in (UMEA, ANEBY, UMEA):
         want = expected[kommun.code]
