@@ -331,24 +331,27 @@ folium.CircleMarker([57.84, 14.81], radius=8).add_to(m)
 st_folium(m, returned_objects=[], key="m", height=600)
 """
 
+# A map's frame: st_folium's component, or a map drawn as its own page (ui/map_render.py),
+# whose accessible name starts with "Karta".
+MAP_FRAMES = "iframe[src*='/component/streamlit_folium.st_folium/'], iframe[title^='Karta']"
 _IN_MAP = """() => {{
-    const frame = document.querySelector("iframe[src*='/component/streamlit_folium.st_folium/']");
+    const frame = document.querySelector("__MAP_FRAMES__");
     const doc = frame && frame.contentDocument;
     const el = doc && doc.querySelector({selector!r});
     return !!(el && {ready});
-}}"""
+}}""".replace("__MAP_FRAMES__", MAP_FRAMES)
 MAP_ONLY_PAGE = """
 from datetime import date
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from ui.heatmaps import heat_map, heat_view
+from ui.map_render import show_map
 
 st.title("Värmekarta")
 start, end = date.fromisoformat("{start}"), date.fromisoformat("{end}")
 view, _ = heat_view("aneby-2023-2024", start, end, 300.0, [], None)
-st_folium(heat_map(view), key="heat_map", returned_objects=[], height=600)
+show_map(heat_map(view), name="Karta: Värmekarta", height=600)
 """
 
 DRAWN = {
@@ -367,10 +370,9 @@ _IDLE = """(() => {
         && !!document.querySelector("h1");
 })()"""
 _FRAMES = """[...document.querySelectorAll(
-        "iframe[src*='/component/streamlit_folium.st_folium/'], "
-        + "iframe[src*='/component/streamlit_calendar.calendar/']"
+        "__MAP_FRAMES__, iframe[src*='/component/streamlit_calendar.calendar/']"
     )].every(f => f.contentDocument && f.contentDocument.querySelector(
-        ".leaflet-map-pane, .fc-view"))"""
+        ".leaflet-map-pane, .fc-view"))""".replace("__MAP_FRAMES__", MAP_FRAMES)
 DRAWN["page"] = f"() => {_IDLE} && {_FRAMES}"
 for _name in ("overview", "image", "vector"):
     DRAWN[_name] = f"() => {_IDLE} && ({DRAWN[_name]})()"

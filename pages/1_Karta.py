@@ -9,7 +9,7 @@ from ui.background import stored_background
 from ui.base_layers import base_layers
 from ui.entry import through_app
 from ui.map_data import map_data
-from ui.map_render import kept_st_folium
+from ui.map_render import show_kept_map
 from ui.maps import overview_map
 from ui.state import selection
 from ui.text import plain
@@ -35,13 +35,11 @@ if data.unplaced_activities:
     st.caption(f"{unplaced} saknar plats (t.ex. möten) och visas inte.")
 background = stored_background()
 # Rendered once per change of the data or the background map (0.05–0.45 s a run before).
-kept_st_folium(
+show_kept_map(
     (data_key, background),
     lambda: overview_map(
         data.bounds, data.base, data.places, data.activities, data.attributions, background
     ),
-    key="overview_map",
-    returned_objects=[],  # display only: pan and zoom do not rerun the page
-    use_container_width=True,
+    name="Karta",
     height=650,
 )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.disclosure.access import Role
 from geo.planning.schedule import (
@@ -21,6 +20,7 @@ from geo.swedish import count
 from ui.auth import require
 from ui.calendar import RANDOM_COLOUR, calendar_panel
 from ui.entry import through_app
+from ui.map_render import show_map
 from ui.maps import add_layer, new_map
 from ui.planning import (
     load_schedule,
@@ -120,7 +120,7 @@ elif view == "Karta":
         "Slumpade besök",
         RANDOM_COLOUR,
     )
-    st_folium(m, key=f"week_map_{day}", returned_objects=[], use_container_width=True, height=500)
+    show_map(m, name=f"Karta: planerat {week_label(day).lower()}", height=500)
 
 elif view == "Planera":
     plan_form(doc, schedule, day, period)

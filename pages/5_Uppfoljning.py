@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.followup.coverage import load_presence
 from geo.followup.events import load_situation
@@ -15,6 +14,7 @@ from geo.swedish import today as swedish_today
 from ui.entry import through_app
 from ui.followup import indicator_section, presence_tables, progress_tables, week_chart
 from ui.heatmaps import presence_legend, presence_map
+from ui.map_render import show_map
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
 
@@ -51,13 +51,7 @@ elif section == "Var har vi varit?":
         presence = load_presence(s, doc, period, today, int(weeks), kinds or None)
     if presence.areas:
         presence_legend()
-        st_folium(
-            presence_map(presence),
-            key="presence_map",
-            returned_objects=[],
-            use_container_width=True,
-            height=420,
-        )
+        show_map(presence_map(presence), name="Karta: närvaro per centrumområde", height=420)
     else:
         st.info("Inga centrumområden är inlagda. Rita dem på planeringskartan.")
     presence_tables(presence)

@@ -10,7 +10,7 @@ from geo.swedish import count
 from ui.background import stored_background
 from ui.entry import through_app
 from ui.heatmaps import heat_legend, heat_map, heat_view
-from ui.map_render import kept_st_folium
+from ui.map_render import show_kept_map
 from ui.state import selection
 from ui.text import plain
 
@@ -66,13 +66,8 @@ if view.layer.reason:
 elif view.layer.events:
     heat_legend(view)
 # Rendered once per change of the data, the filters or the background map.
-kept_st_folium(
-    (view_key, stored_background()),
-    lambda: heat_map(view),
-    key="heat_map",
-    returned_objects=[],
-    use_container_width=True,
-    height=600,
+show_kept_map(
+    (view_key, stored_background()), lambda: heat_map(view), name="Karta: Värmekarta", height=600
 )
 st.caption(
     f"{count(view.layer.events, 'aktivitet', 'aktiviteter')} med plats {start:%Y-%m-%d} – "

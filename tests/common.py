@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -244,8 +245,30 @@ def signed_in_by_oidc(at: Any, **claims: object) -> Any:
     return at
 
 
+def drawn_maps(at: Any) -> list[str]:
+    """The maps an AppTest run drew, in order.
+
+    A map drawn as its own page (`ui.map_render`) is a frame whose `srcdoc` is the page,
+    script and all; AppTest sees st_folium only as an element whose JSON arguments hold the
+    map's script.
+    """
+    maps = []
+    for element in at.main:
+        proto = getattr(element, "proto", None)
+        if getattr(proto, "srcdoc", ""):
+            maps.append(str(proto.srcdoc))
+        elif "st_folium" in str(proto):
+            maps.append(str(json.loads(proto.json_args)["script"]))
+    return maps
+
+
 def map_script(at: Any) -> str:
-    """The script of the first map an AppTest run drew (AppTest sees st_folium only as an
-    element whose JSON arguments hold the map's script)."""
-    (folium_map, *_) = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
-    return str(json.loads(folium_map.proto.json_args)["script"])
+    """The script of the one map an AppTest run drew (the whole page of a map drawn by
+    `ui.map_render`)."""
+    (only,) = drawn_maps(at)
+    return only
+
+
+def map_page_scripts(at: Any) -> list[str]:
+    """The file names of the scripts the page of the map an AppTest run drew loads."""
+    return [src.rsplit("/", 1)[-1] for src in re.findall(r'<script src="([^"]+)"', map_script(at))]

@@ -13,7 +13,7 @@ from geo.spatial.layers import BaseLayers, MapData, load_map_data
 from ui.state import current_actor, get_store
 
 # What Karta's layers depend on: the database, who looks, the data's stamp, the promise and
-# the period (`ui.map_render.kept_st_folium` keeps the rendered map under it too).
+# the period (`ui.map_render.show_kept_map` keeps the rendered map page under it too).
 MapKey = tuple[str, Actor, str, str, datetime, datetime]
 
 

@@ -1,78 +1,69 @@
-"""A folium map shown with st_folium, rendered once per key instead of on every run.
+"""A map that only shows (nothing goes back to Python), drawn as a page of its own in a frame.
 
-st_folium renders the whole map on every run (a Jinja template per layer, twice, the script
-rewritten with regular expressions, every GeoJSON feature encoded) before it hands the result
-to its Streamlit component. For Karta at 100,000 activities (451 counted markers, 254 kB of
-script) that was 45–60 ms a run on a quiet machine and 0.1–0.45 s in a served app while the
-browser fetched the page's code in parallel: the map's frame waited for it
-(benchmarks/README.md, issue 16). What st_folium sends depends only on the map, so a map
-built for the same key is sent again as it was made: the same script, frame and
-accessible names, only without building it.
+Karta, Värmekarta, Planering's week map and Uppföljning's presence map send nothing back
+(pan and zoom do not rerun the page). Through st_folium each of them paid for a component it
+did not use: the frame first loaded streamlit-folium's own code, then the map's scripts one
+after another, and only then ran the map. Written as one HTML page into the frame
+(`st.iframe`), the browser fetches the page's scripts side by side as it reads them and
+draws the map as soon as Leaflet has arrived: a bare Streamlit page's map drew in
+0.92 s instead of 1.28 s (medians of 8 fresh tabs, benchmarks/README.md, issue 16).
 
-How: streamlit-folium calls its component through the module-level `_component_func`. We
-put a function there that, in a thread that is rendering a map to keep it, records the
-arguments instead of sending them, and otherwise sends as before. Each session's script
-runs in its own thread, so another session's map is never caught. Without that name (a
-future streamlit-folium) the map is rendered on every run, as st_folium does.
+The page is rendered once per key, not on every run: folium renders a Jinja template per
+layer, and Karta at 100,000 activities sends 254 kB of script (45–60 ms a run on a quiet
+machine).
+
+Maps the user draws on or clicks in (Platser, Kontrollplatser, Logga's position) still use
+st_folium, which hands the drawing back.
 """
 
 from __future__ import annotations
 
-import threading
+import html
+import re
 from collections.abc import Callable, Hashable
-from typing import Any
 
 import folium
 import streamlit as st
-import streamlit_folium
-from streamlit_folium import st_folium
 
-_SHOWN = getattr(streamlit_folium, "_component_func", None)
-_OURS = "_lofteskartan_kept"
-_recording = threading.local()
-
-
-def _component(**kwargs: Any) -> Any:
-    """The component's arguments kept when this thread is recording, sent otherwise."""
-    kept: list[dict[str, Any]] | None = getattr(_recording, "kept", None)
-    if kept is not None:
-        kept.append(kwargs)
-        return None
-    return _SHOWN(**kwargs)  # type: ignore[misc]
+# folium's page forbids pinch-zoom (`user-scalable=no`); WCAG 1.4.4 asks that text can be
+# enlarged.
+_VIEWPORT = re.compile(r'<meta name="viewport"[^>]*>')
+_ZOOMABLE_VIEWPORT = '<meta name="viewport" content="width=device-width, initial-scale=1">'
 
 
-if _SHOWN is not None:
-    # A module reloaded by Streamlit's file watcher finds our own function there already.
-    _SHOWN = getattr(_SHOWN, _OURS, _SHOWN)
-    setattr(_component, _OURS, _SHOWN)
-    streamlit_folium._component_func = _component
+def map_page(m: folium.Map, name: str) -> str:
+    """The whole HTML page of `m`, titled `name`, in Swedish and zoomable by pinching.
+
+    A screen reader reads the frame's text (the layer list, the legend, tooltips) in the
+    page's language, so the page says `lang="sv"` from the start.
+    """
+    page = m.get_root().render()
+    page = page.replace("<html>", '<html lang="sv">', 1)
+    page = page.replace("<head>", f"<head>\n    <title>{html.escape(name)}</title>", 1)
+    return _VIEWPORT.sub(_ZOOMABLE_VIEWPORT, page, count=1)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _rendered(
-    kept_as: Hashable, options: dict[str, Any], _build: Callable[[], folium.Map]
-) -> dict[str, Any]:
-    """What st_folium sends for the map `_build()` makes with `options`.
+def _page(kept_as: Hashable, _build: Callable[[], folium.Map], name: str) -> str:
+    """`map_page(_build(), name)`, kept under `kept_as` and `name` (`_build` is not part of
+    the key)."""
+    return map_page(_build(), name)
 
-    `kept_as` must hold everything the map shows; `_build` is not part of the cache key.
+
+def show_map(m: folium.Map, *, name: str, height: int) -> None:
+    """Draw `m` across the page, `height` pixels high.
+
+    `name` is the frame's accessible name, what a screen reader announces ("Karta: Värmekarta").
     """
-    kept: list[dict[str, Any]] = []
-    _recording.kept = kept
-    try:
-        st_folium(_build(), **options)
-    finally:
-        _recording.kept = None
-    (arguments,) = kept
-    return arguments
+    st.iframe(map_page(m, name), height=height, alt=name)
 
 
-def kept_st_folium(kept_as: Hashable, build: Callable[[], folium.Map], **options: Any) -> Any:
-    """`st_folium(build(), **options)`, with the rendered map kept for the next run.
+def show_kept_map(
+    kept_as: Hashable, build: Callable[[], folium.Map], *, name: str, height: int
+) -> None:
+    """`show_map(build(), ...)`, with the page rendered once for `kept_as`.
 
     `kept_as` must change whenever the map would: the database, who looks (sekretess), the
-    data's stamp, the promise, the period, the background map. Returns what st_folium
-    returns.
+    data's stamp, the promise, the period, the background map.
     """
-    if _SHOWN is None:
-        return st_folium(build(), **options)
-    return _SHOWN(**_rendered(kept_as, options, build))
+    st.iframe(_page(kept_as, build, name), height=height, alt=name)

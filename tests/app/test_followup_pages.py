@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -21,6 +20,8 @@ from tests.common import (
     TRANAS_PROMISE_YAML,
     UMEA_PROMISE_YAML,
     demo_database,
+    map_page_scripts,
+    map_script,
 )
 from tests.markdown import shown, shown_tables
 
@@ -39,18 +40,6 @@ def open_page(name: str, db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTes
         at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
-
-
-def map_script(at: AppTest) -> str:
-    maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
-    assert len(maps) == 1
-    return str(json.loads(maps[0].proto.json_args)["script"])
-
-
-def map_links(at: AppTest) -> dict[str, list[str]]:
-    maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
-    args = json.loads(maps[0].proto.json_args)
-    return {"js_links": args["js_links"], "css_links": args["css_links"]}
 
 
 def texts(at: AppTest) -> str:
@@ -182,8 +171,7 @@ def test_heatmap_draws_a_surface_for_all_activities(
     assert "data:image/png;base64," in script and "imageOverlay" in script
     assert "94 aktiviteter med plats" in texts(at)
     # Leaflet and our own scripts, the Swedish names of the controls among them; no jQuery.
-    scripts = [link.rsplit("/", 1)[-1] for link in map_links(at)["js_links"]]
-    assert scripts == ["leaflet.js", "leaflet-setup.js"]
+    assert map_page_scripts(at) == ["leaflet.js", "leaflet-setup.js"]
 
 
 def test_heatmap_shows_counts_per_place_when_there_are_few_and_says_why(

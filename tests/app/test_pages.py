@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import json
 import logging
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import PAGE_TABLE, PageEntry
 from geo.disclosure.access import Role
-from tests.common import REPO_ROOT, demo_database
+from tests.common import REPO_ROOT, demo_database, drawn_maps
 from tests.markdown import shown
 
 PAGES = sorted((REPO_ROOT / "pages").glob("*.py"))
@@ -103,15 +102,14 @@ def test_page_renders_on_demo_data_without_errors_or_deprecated_calls(
 
 
 def _deprecated_width_calls(path: Path) -> list[str]:
-    """Calls passing Streamlit's `use_container_width` (st_folium's own parameter is fine,
-    also through `ui.map_render.kept_st_folium`, which hands it to st_folium)."""
+    """Calls passing Streamlit's `use_container_width` (st_folium's own parameter is fine)."""
     found = []
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.Call) and any(
             k.arg == "use_container_width" for k in node.keywords
         ):
             name = ast.unparse(node.func)
-            if name not in ("st_folium", "kept_st_folium"):
+            if name != "st_folium":
                 found.append(f"{path.name}:{node.lineno} {name}")
     return found
 
@@ -139,9 +137,7 @@ def test_map_page_sends_the_kommun_boundary_and_places_to_the_map(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = run_page(REPO_ROOT / "pages" / "1_Karta.py", demo_db, monkeypatch)
-    maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
-    assert len(maps) == 1
-    script = json.loads(maps[0].proto.json_args)["script"]
+    (script,) = drawn_maps(at)
     assert r"Kommungr\u00e4ns Aneby kommun" in script  # the layer switch, JSON-escaped
     assert "Exempel: Poliskontor" in script
 

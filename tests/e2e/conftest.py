@@ -57,8 +57,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT: ViewportSize = {"width": 1400, "height": 2000}
-# Found by the component's address: their titles say what they show (ui/accessibility.py).
-MAP_FRAME = "iframe[src*='/component/streamlit_folium.st_folium/']"
+# st_folium's component (maps the user draws or clicks on) or a map drawn as its own page
+# (ui/map_render.py), whose accessible name starts with "Karta".
+MAP_FRAME = "iframe[src*='/component/streamlit_folium.st_folium/'], iframe[title^='Karta']"
+# Found by the component's address: its title says what it shows (ui/accessibility.py).
 CALENDAR_FRAME = "iframe[src*='/component/streamlit_calendar.calendar/']"
 # Vector paths Aneby's base layers draw: its boundary, the län's 13 kommuner, its 3 tätorter.
 BASE_PATHS = 1 + 13 + 3

@@ -174,11 +174,15 @@ def choose_promise(page: Page, title: str) -> None:
     page.get_by_role("option", name=title, exact=True).click()
 
 
+# st_folium calls the Leaflet map `map`; folium's own page (ui/map_render.py) `map_<id>`.
 MAP_STATE = """([sel]) => {
     const frame = document.querySelector(sel);
     const win = frame && frame.contentWindow;
-    if (!win || !win.map) return null;
-    const c = win.map.getCenter();
+    const map = win && win.L && Object.keys(win)
+        .filter((k) => k === 'map' || k.startsWith('map_'))
+        .map((k) => win[k]).find((v) => v instanceof win.L.Map);
+    if (!map) return null;
+    const c = map.getCenter();
     const paths = win.document.querySelectorAll('path.leaflet-interactive').length;
     return {lat: c.lat, lng: c.lng, paths: paths};
 }"""
