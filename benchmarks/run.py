@@ -363,11 +363,17 @@ DRAWN = {
     "vector": _IN_MAP.format(selector="path.leaflet-interactive", ready="true"),
 }
 # Any page is drawn when its script run has ended (Streamlit marks its root with the run's
-# state), its title is shown and every map and calendar frame has drawn itself.
+# state), its title is shown, no element is still a placeholder and every map and calendar
+# frame has drawn itself. Streamlit fetches each kind of element's code (a select box, a
+# component's frame) the first time a page shows one, and shows a grey placeholder
+# (`stSkeleton`) until it has arrived: the run ends before that, and a map's frame does not
+# exist yet, so without the placeholder test a page with a map or calendar counted as drawn
+# while the user still saw 6–27 placeholders and no map.
 _IDLE = """(() => {
     const app = document.querySelector("[data-testid=stApp]");
     return !!app && app.getAttribute("data-test-script-state") === "notRunning"
-        && !!document.querySelector("h1");
+        && !!document.querySelector("h1")
+        && !document.querySelector("[data-testid=stSkeleton]");
 })()"""
 _FRAMES = """[...document.querySelectorAll(
         "__MAP_FRAMES__, iframe[src*='/component/streamlit_calendar.calendar/']"
