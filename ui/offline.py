@@ -115,9 +115,10 @@ def use_vendored_assets(base_url: str = DEFAULT_BASE_URL) -> None:
 def leaflet_scripts_only(m: folium.Map) -> folium.Map:
     """``m`` loading Leaflet and our own small script, without `FOLIUM_EXTRAS`.
 
-    Only for a map whose script uses none of them (Karta's: GeoJSON layers, circle and div
-    markers, tooltips, popups and the layer list are Leaflet's own; its tests check the
-    script). The stylesheets stay: they load side by side and style the frame as before.
+    Only for a map whose script uses none of them: GeoJSON layers, circle and div markers,
+    tooltips, popups, the layer list and Leaflet.draw are Leaflet's own (`ui.maps.new_map`
+    makes every map of the app so; tests check the scripts of Karta's map and the drawing
+    map). The stylesheets stay: they load side by side and style the frame as before.
     """
     m.default_js = [(name, url) for name, url in m.default_js if name not in FOLIUM_EXTRAS]
     return m

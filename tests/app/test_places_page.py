@@ -108,6 +108,19 @@ def test_the_drawing_map_reruns_only_on_drawings_and_clicks_and_carries_places_b
     assert "Exempel: Poliskontor" not in args["script"]
 
 
+def test_the_drawing_map_loads_leaflet_and_leaflet_draw_and_uses_nothing_else(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # streamlit-folium loads these one after another before the map draws.
+    args = map_args(places_page(db_url, monkeypatch))
+    scripts = [link.rsplit("/", 1)[-1] for link in args["js_links"]]
+    assert scripts == ["leaflet.js", "leaflet-setup.js", "leaflet.draw.js"]
+    # What jQuery, Bootstrap's script or folium.Icon would be loaded for: none of it.
+    for part in ("script", "feature_group"):
+        for use in ("$(", "$.", "jQuery", "AwesomeMarkers", "bootstrap"):
+            assert use not in args[part], (part, use)
+
+
 def test_choosing_a_route_gives_the_line_tool(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = places_page(db_url, monkeypatch)
     at.selectbox(key="ny_platstyp").set_value(PlaceKind.WALK_ROUTE).run()
