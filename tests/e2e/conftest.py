@@ -309,10 +309,10 @@ def page(
 
 
 def wait_for_map(page: Page, min_paths: int, *, index: int = 0, timeout: float = 30_000) -> int:
-    """Wait until the ``index``-th st_folium map has ``min_paths`` vector paths; return the count.
+    """Wait until the ``index``-th map has ``min_paths`` vector paths; return the count.
 
     Counts ``path.leaflet-interactive`` (GeoJSON, polygons, lines, circle markers) inside the
-    component's iframe. Tiles are not counted: they never load offline. The iframe is looked
+    map's frame. Tiles are not counted: they never load offline. The frame is looked
     up again on every poll: Streamlit may replace it while the page reruns, and a handle to
     the old one would wait forever.
     """

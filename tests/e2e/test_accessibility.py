@@ -43,9 +43,11 @@ _SETTLED = """() => {
     for (const frame of document.querySelectorAll('iframe')) {
         const doc = frame.contentDocument;
         if (!doc || doc.readyState !== 'complete' || !doc.body) return false;
+        // A frame written as a page (ui/map_render.py) holds an empty document first.
+        if (frame.hasAttribute('srcdoc') && doc.URL !== 'about:srcdoc') return false;
         const src = frame.getAttribute('src') || '';
-        if (src.includes('streamlit_folium') && !doc.querySelector('.leaflet-container'))
-            return false;
+        const map = src.includes('streamlit_folium') || frame.title.startsWith('Karta');
+        if (map && !doc.querySelector('.leaflet-container')) return false;
         if (src.includes('streamlit_calendar') && !doc.querySelector('.fc-view'))
             return false;
     }
@@ -63,6 +65,10 @@ _SHELL_PROBLEMS = """expectedTitle => {
         if (!frame.title || frame.title.startsWith('streamlit'))
             problems.push('a frame is titled ' + JSON.stringify(frame.title));
         if (!doc) continue;
+        if (!doc.documentElement) {  // between two documents: the check runs again
+            problems.push(name + ' is still loading');
+            continue;
+        }
         if (doc.documentElement.lang !== 'sv') problems.push(name + ' is not lang="sv"');
         // Chromium stops on an SVG path with a click handler even without a tabindex.
         const stops = doc.querySelectorAll('.leaflet-interactive:not([tabindex="-1"])').length;
