@@ -35,7 +35,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from geo.signin.users import add_user
@@ -306,6 +306,23 @@ def page(
 
 
 # -- helpers ----------------------------------------------------------------------------------
+
+
+def hover_when_still(page: Page, shape: Locator) -> None:
+    """Hover over a shape once the map has stopped moving (it fits its bounds as it opens).
+
+    Hovered while the map still moved, the pointer could land on the tätort under the shape
+    first, and that layer's tooltip stayed open beside the shape's.
+    """
+    page.mouse.move(0, 0)  # off the map: no tooltip is open
+    last = None
+    for _ in range(50):
+        box = shape.bounding_box()
+        if box is not None and box == last:
+            break
+        last = box
+        page.wait_for_timeout(100)
+    shape.hover()
 
 
 def wait_for_map(page: Page, min_paths: int, *, index: int = 0, timeout: float = 30_000) -> int:

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import FrameLocator, Locator, Page, expect
+from playwright.sync_api import FrameLocator, Page, expect
 from shapely.geometry import LineString, Point, box
 
 from geo.disclosure.audience import Audience, ExportRequest
@@ -25,6 +25,7 @@ from tests.e2e.conftest import (
     REPO_ROOT,
     BrowserLog,
     StartServer,
+    hover_when_still,
     screenshot,
 )
 
@@ -243,23 +244,6 @@ def test_a_name_with_html_shows_as_text_on_the_map_and_in_the_table(
     assert frame.locator("img[src='x']").count() == 0
     assert page.locator("img[src='x']").count() == 0
     assert dialogs == [] and browser_log.page_errors == []
-
-
-def hover_when_still(page: Page, shape: Locator) -> None:
-    """Hover over a shape once the map has stopped moving (it fits its bounds as it opens).
-
-    Hovered while the map still moved, the pointer could land on the tätort under the shape
-    first, and that layer's tooltip stayed open beside the shape's.
-    """
-    page.mouse.move(0, 0)  # off the map: no tooltip is open
-    last = None
-    for _ in range(50):
-        box = shape.bounding_box()
-        if box is not None and box == last:
-            break
-        last = box
-        page.wait_for_timeout(100)
-    shape.hover()
 
 
 def select_row(page: Page, text: str) -> None:

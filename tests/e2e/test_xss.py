@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     REPO_ROOT,
     BrowserLog,
     StartServer,
+    hover_when_still,
     screenshot,
     wait_for_map,
 )
@@ -101,7 +102,7 @@ def test_names_and_notes_with_html_and_scripts_appear_as_text_everywhere(
     page.get_by_role("link", name="Karta", exact=True).click()
     wait_for_map(page, BASE_PATHS + 1)
     frame = page.frame_locator(MAP_FRAME)
-    frame.locator("path.leaflet-interactive[stroke='#1f78b4']").hover()
+    hover_when_still(page, frame.locator("path.leaflet-interactive[stroke='#1f78b4']"))
     tooltip = frame.locator(".leaflet-tooltip")
     tooltip.wait_for()
     screenshot(page, "xss-karta")
