@@ -20,7 +20,6 @@ from geo.records.models import Actor
 from geo.records.periods import Period
 from geo.swedish import count, number
 from ui.maps import add_layer, escaped, new_map
-from ui.offline import leaflet_scripts_only
 from ui.state import current_actor, get_store
 from ui.text import map_html
 
@@ -85,15 +84,13 @@ LEAFLET_ONLY_CSS = ("leaflet_css",)
 
 
 def _leaflet_only(m: folium.Map) -> folium.Map:
-    """Load only Leaflet and our own small script in this map's frame (not jQuery,
-    Bootstrap or Font Awesome, scripts or styles).
+    """Load only Leaflet's stylesheet in this map's frame, not Bootstrap's or Font Awesome's
+    (`new_map` has already left out their scripts).
 
     These maps use core Leaflet alone (GeoJSON, tooltips, circle markers, div icons, an
-    image overlay, the layer switch), so the 550 kB of the other files would only delay
-    the first draw; the heatmap page's load time is a benchmarked goal. Our scripts stay:
-    the Swedish names of the zoom buttons and the layer list among them.
+    image overlay, the layer switch), so the other files would only delay the first draw;
+    the heatmap page's load time is a benchmarked goal.
     """
-    m = leaflet_scripts_only(m)
     m.default_css = [(k, v) for k, v in folium.Map.default_css if k in LEAFLET_ONLY_CSS]
     return m
 
