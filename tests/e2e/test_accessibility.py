@@ -5,6 +5,7 @@ the HTML files the app exports."""
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from datetime import date, time
@@ -24,7 +25,7 @@ from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.store import Store
 from tests.common import run_cli
 from tests.e2e.axe import Exemption, axe_findings, report
-from tests.e2e.conftest import REPO_ROOT, StartServer, app_with_local_user
+from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, StartServer, app_with_local_user
 from tests.export_fixtures import planted_export
 
 pytestmark = pytest.mark.browser
@@ -46,13 +47,13 @@ _SETTLED = """() => {
         // A frame written as a page (ui/map_render.py) holds an empty document first.
         if (frame.hasAttribute('srcdoc') && doc.URL !== 'about:srcdoc') return false;
         const src = frame.getAttribute('src') || '';
-        const map = src.includes('streamlit_folium') || frame.title.startsWith('Karta');
-        if (map && !doc.querySelector('.leaflet-container')) return false;
+        if (frame.matches(__MAP_FRAME__) && !doc.querySelector('.leaflet-container'))
+            return false;
         if (src.includes('streamlit_calendar') && !doc.querySelector('.fc-view'))
             return false;
     }
     return true;
-}"""
+}""".replace("__MAP_FRAME__", json.dumps(MAP_FRAME))
 
 # What axe does not count but a screen reader or keyboard user meets: each is a sentence.
 _SHELL_PROBLEMS = """expectedTitle => {
