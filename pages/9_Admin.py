@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from collections.abc import Callable
 
 import streamlit as st
 
 from geo.disclosure.access import Role
-from geo.records.models import STOCKHOLM
 from geo.signin.users import list_users
 from geo.store.audit import (
     ACTIONS,
     SCREEN_COLUMNS,
     TABLES,
+    AuditFilter,
     action_label,
     audit_csv,
     audit_rows,
@@ -29,35 +29,65 @@ through_app()
 
 actor = require(Role.ADMIN)
 st.title("Administration")
-log_tab, users_tab, promise_tab, layer_tab, background_tab = st.tabs(
-    ["Ändringslogg", "Användare", "Medborgarlöften", "Baslager", "Bakgrundskarta"]
-)
 
-with log_tab:
+
+FILTER = "andringslogg_urval"
+
+
+def audit_filter() -> AuditFilter:
+    """The filter the administrator chose, kept while its panel is closed.
+
+    The panel's fields run and are sent only while it is open (`on_change="rerun"`): six
+    fields beside the table made every visit wait for their code too (1.3× a bare page).
+    Streamlit forgets a widget's value in a run that does not draw it, so the choice is kept
+    under `FILTER` and given back to the fields when the panel opens again.
+    """
+    kept: AuditFilter = st.session_state.get(FILTER, AuditFilter())
+    with st.expander(
+        "Filtrera ändringsloggen", key="andringslogg_filter", on_change="rerun"
+    ) as panel:
+        if not panel.open:
+            return kept
+        left, middle, right = st.columns(3)
+        tables, actions = [None, *TABLES], [None, *ACTIONS]
+        table = left.selectbox(
+            "Tabell",
+            tables,
+            index=tables.index(kept.table),
+            format_func=lambda t: "Alla" if t is None else table_label(t),
+        )
+        action = middle.selectbox(
+            "Åtgärd",
+            actions,
+            index=actions.index(kept.action),
+            format_func=lambda a: "Alla" if a is None else action_label(a),
+        )
+        who = right.text_input("Användare (exakt namn)", kept.actor or "", key="audit_actor")
+        first, last, limit_col = st.columns(3)
+        start = first.date_input("Från och med", value=kept.start, format="YYYY-MM-DD")
+        end = last.date_input("Till och med", value=kept.end, format="YYYY-MM-DD")
+        limit = limit_col.number_input("Högst antal rader", 10, 100_000, kept.limit, step=100)
+    chosen = AuditFilter(table, action, who.strip() or None, start, end, int(limit))
+    st.session_state[FILTER] = chosen
+    return chosen
+
+
+def audit_log() -> None:
     st.caption(
         "Varje ändring sparas med vem, när och värdena före och efter. "
         "Ändringar i sekretessuppgifter visas bara för polisens administratörer."
     )
-    left, middle, right = st.columns(3)
-    table = left.selectbox(
-        "Tabell", [None, *TABLES], format_func=lambda t: "Alla" if t is None else table_label(t)
-    )
-    action = middle.selectbox(
-        "Åtgärd", [None, *ACTIONS], format_func=lambda a: "Alla" if a is None else action_label(a)
-    )
-    who = right.text_input("Användare (exakt namn)", key="audit_actor").strip() or None
-    first, last, limit_col = st.columns(3)
-    start = first.date_input("Från och med", value=None, format="YYYY-MM-DD")
-    end = last.date_input("Till och med", value=None, format="YYYY-MM-DD")
-    limit = limit_col.number_input("Högst antal rader", 10, 100_000, 1000, step=100)
+    chosen = audit_filter()
+    st.caption(plain(chosen.summary()))
+    start, end = chosen.times()
     with get_store().session(actor) as s:
         entries = s.audit_log(
-            table_name=table,
-            actor=who,
-            action=action,
-            start=datetime.combine(start, time(), STOCKHOLM) if start else None,
-            end=datetime.combine(end + timedelta(days=1), time(), STOCKHOLM) if end else None,
-            limit=int(limit),
+            table_name=chosen.table,
+            actor=chosen.actor,
+            action=chosen.action,
+            start=start,
+            end=end,
+            limit=chosen.limit,
         )
     st.write(f"{len(entries)} ändringar, nyast först.")
     # On screen the sentence says it all; the stored values (Före/Efter) are in the CSV.
@@ -77,7 +107,8 @@ with log_tab:
         disabled=not entries,
     )
 
-with users_tab:
+
+def users() -> None:
     current = mode()
     if current == "oidc":
         st.info(
@@ -85,7 +116,6 @@ with users_tab:
             "Roll och organisation kommer från anspråken i inloggningen; ändra dem där."
         )
     elif current == "local":
-        users = list_users(users_file())
         show_table(
             [
                 {
@@ -94,7 +124,7 @@ with users_tab:
                     "Organisation": u.organisation.label,
                     "Skapad": u.created_at,
                 }
-                for u in users
+                for u in list_users(users_file())
             ],
             width="stretch",
             hide_index=True,
@@ -112,11 +142,20 @@ with users_tab:
             "administratör --organisation polis`, så frågar appen efter inloggning."
         )
 
-with promise_tab:
-    promise_panel(actor)
 
-with layer_tab:
-    base_layer_panel(actor)
-
-with background_tab:
-    background_panel(actor)
+SECTIONS: dict[str, Callable[[], None]] = {
+    "Ändringslogg": audit_log,
+    "Användare": users,
+    "Medborgarlöften": lambda: promise_panel(actor),
+    "Baslager": lambda: base_layer_panel(actor),
+    "Bakgrundskarta": lambda: background_panel(actor),
+}
+# Only the open tab runs and is drawn (`on_change="rerun"`, then `.open`). With all five
+# drawn at once, a visit fetched the code of every kind of widget in them (uploaders, date
+# fields, two tables) before the page was whole, and took 1.3× a bare Streamlit page.
+for tab, section in zip(
+    st.tabs(list(SECTIONS), key="admin_flik", on_change="rerun"), SECTIONS.values(), strict=True
+):
+    if tab.open:
+        with tab:
+            section()

@@ -225,6 +225,17 @@ def open_app_page(db_url: str, monkeypatch: Any, page: str) -> Any:
     return at
 
 
+def open_tab(at: Any, key: str, label: str) -> Any:
+    """Open the tab `label` of the tabs with `key` and run, as a click on it does.
+
+    AppTest cannot click a tab; a tab set that runs only its open tab (`on_change="rerun"`)
+    keeps the open one's label in session state under its key, which is what a click sets.
+    """
+    assert label in [t.label for t in at.tabs], [t.label for t in at.tabs]
+    at.session_state[key] = label
+    return at.run()
+
+
 # An identity provider's settings for AppTest (`at.secrets`): the app reads its users' claims
 # from `at.user`, so no provider is reached.
 OIDC_SECRETS = {

@@ -14,12 +14,14 @@ import io
 import json
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from geo.files.tabular import neutralise
 from geo.records.models import STOCKHOLM
 from geo.records.outcomes import OUTCOME_FIELDS, OutcomeField
+from geo.swedish import NO_BREAK_SPACE, number
 
 ACTIONS = {
     "create": "skapad",
@@ -152,6 +154,47 @@ def action_label(action: str) -> str:
 def table_label(table: str) -> str:
     """Swedish name of a table ("places" -> "Platser"); unknown ones as they are."""
     return TABLES.get(table, table)
+
+
+@dataclass(frozen=True)
+class AuditFilter:
+    """Which audit entries an administrator asked to see: every field None means all."""
+
+    table: str | None = None
+    action: str | None = None
+    actor: str | None = None
+    start: date | None = None
+    end: date | None = None  # the last day shown, whole
+    limit: int = 1000
+
+    def times(self) -> tuple[datetime | None, datetime | None]:
+        """The first moment shown and the moment after the last (Stockholm midnights)."""
+        start = datetime.combine(self.start, time(), STOCKHOLM) if self.start else None
+        end = datetime.combine(self.end + timedelta(1), time(), STOCKHOLM) if self.end else None
+        return start, end
+
+    def summary(self) -> str:
+        """The filter as one Swedish line ("Urval: tabell Platser · alla åtgärder · …").
+
+        The filter's fields sit in a panel that may be closed, so this line is what tells a
+        reader (and a screen reader) which rows the table holds.
+        """
+        if self.start and self.end:
+            dates = f"{self.start:%Y-%m-%d} – {self.end:%Y-%m-%d}"
+        elif self.start:
+            dates = f"från och med {self.start:%Y-%m-%d}"
+        elif self.end:
+            dates = f"till och med {self.end:%Y-%m-%d}"
+        else:
+            dates = "alla datum"
+        parts = [
+            f"tabell {table_label(self.table)}" if self.table else "alla tabeller",
+            f"åtgärd {action_label(self.action)}" if self.action else "alla åtgärder",
+            f"användare {self.actor}" if self.actor else "alla användare",
+            dates,
+            f"högst {number(self.limit, 0, NO_BREAK_SPACE)} rader",
+        ]
+        return "Urval: " + " · ".join(parts)
 
 
 def field_label(key: str) -> str:

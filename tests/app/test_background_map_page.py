@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.common import REPO_ROOT, demo_database, map_script
+from tests.common import REPO_ROOT, demo_database, map_script, open_tab
 from tests.markdown import shown
 from ui.offline import OSM_TILES
 
@@ -41,7 +41,7 @@ def go(at: AppTest, page: str) -> AppTest:
 
 
 def choose_background(at: AppTest, url: str, attribution: str) -> None:
-    go(at, "9_Admin")
+    open_tab(go(at, "9_Admin"), "admin_flik", "Bakgrundskarta")
     at.text_input(key="bakgrund_adress").input(url)
     at.text_input(key="bakgrund_kalla").input(attribution)
     (save,) = [b for b in at.button if b.label == "Spara bakgrundskartan"]

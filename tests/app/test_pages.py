@@ -6,13 +6,14 @@ import ast
 import logging
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import PAGE_TABLE, PageEntry
 from geo.disclosure.access import Role
-from tests.common import REPO_ROOT, demo_database, drawn_maps
+from tests.common import REPO_ROOT, demo_database, drawn_maps, open_tab
 from tests.markdown import shown
 
 PAGES = sorted((REPO_ROOT / "pages").glob("*.py"))
@@ -152,3 +153,46 @@ def test_the_audit_log_on_administration_reads_as_swedish_sentences(
     assert "exempeldata ja" in said
     for raw_key in ("is_example", "commitment_id", "kind:", "start_at"):
         assert raw_key not in said
+
+
+def test_administration_draws_only_the_tab_that_is_open(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = run_page(REPO_ROOT / "pages" / "9_Admin.py", demo_db, monkeypatch)
+    # The first view is the audit log; the other tabs' uploaders and fields are not sent.
+    assert [t.label for t in at.tabs][0] == "Ändringslogg"
+    assert any("Ändringar" in d.value.columns for d in at.dataframe)
+    assert not at.get("file_uploader")
+    open_tab(at, "admin_flik", "Medborgarlöften")
+    assert not at.exception, [e.value for e in at.exception]
+    assert [u.proto.label for u in at.get("file_uploader")] == ["Ladda upp en löftesfil (.yaml)"]
+    assert not any("Ändringar" in d.value.columns for d in at.dataframe)
+
+
+def test_the_audit_log_filter_narrows_the_rows_and_is_kept_when_its_panel_closes(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def audit_rows_and_line(at: AppTest) -> tuple[Any, str]:
+        rows = next(d.value for d in at.dataframe if "Ändringar" in d.value.columns)
+        return rows, next(t for c in at.caption if (t := shown(c.value)).startswith("Urval:"))
+
+    at = run_page(REPO_ROOT / "pages" / "9_Admin.py", demo_db, monkeypatch)
+    everything, line = audit_rows_and_line(at)
+    assert line.startswith("Urval: alla tabeller · alla åtgärder")
+    assert not at.selectbox  # the filter's fields are sent only with the panel open
+    at.session_state["andringslogg_filter"] = True  # what opening the panel sets
+    (table,) = [s for s in at.run().selectbox if s.label == "Tabell"]
+    table.select("places").run()
+    assert not at.exception, [e.value for e in at.exception]
+    places, line = audit_rows_and_line(at)
+    assert 0 < len(places) < len(everything)
+    assert all(row.startswith("Plats ") for row in places["Ändringar"])
+    assert line.startswith("Urval: tabell Platser · alla åtgärder")
+
+    at.session_state["andringslogg_filter"] = False
+    at.run()
+    assert not at.selectbox
+    assert audit_rows_and_line(at)[1] == line  # closed, the filter still holds
+    at.session_state["andringslogg_filter"] = True
+    (table,) = [s for s in at.run().selectbox if s.label == "Tabell"]
+    assert table.value == "places"  # and its field shows it when opened again

@@ -67,3 +67,32 @@ def test_an_administrator_adds_a_promise_and_a_road_layer_that_the_map_then_show
     # In the folded layer list: there, but shown only when the list is opened.
     frame.get_by_text("Vägar (test)").wait_for(state="attached")
     assert "Källa: vagar.geojson" in frame.locator(".leaflet-control-attribution").inner_text()
+
+
+def test_a_keyboard_user_filters_the_audit_log_and_the_choice_outlives_the_closed_panel(
+    streamlit_server: StartServer, page: Page, demo_url: str
+) -> None:
+    base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
+    page.set_default_timeout(60_000)
+    page.goto(f"{base}/Admin")
+    page.get_by_text("Urval: alla tabeller · alla åtgärder").wait_for()
+    panel = page.locator("summary", has_text="Filtrera ändringsloggen")
+    panel.focus()
+    page.keyboard.press("Enter")
+    table = page.get_by_role("combobox", name="Tabell")
+    table.wait_for()
+    page.keyboard.press("Tab")  # the panel's first field comes next
+    assert table.evaluate("el => el === document.activeElement")
+    page.keyboard.type("Platser")
+    page.keyboard.press("Enter")
+    page.get_by_text("Urval: tabell Platser · alla åtgärder").wait_for()
+    assert table.evaluate("el => el === document.activeElement")  # the rerun kept the focus
+    screenshot(page, "administration-andringslogg-filtrerad")
+
+    panel.focus()
+    page.keyboard.press("Enter")
+    table.wait_for(state="detached")
+    page.get_by_text("Urval: tabell Platser · alla åtgärder").wait_for()  # closed, still kept
+    page.keyboard.press("Enter")
+    table.wait_for()
+    assert table.input_value() == "Platser"

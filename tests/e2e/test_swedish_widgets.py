@@ -44,8 +44,10 @@ def test_the_uploader_dates_and_text_fields_speak_swedish(
     uploader = page.locator("[data-testid=stFileUploader]").first
     uploader.get_by_role("button", name="Ladda upp").wait_for()
     assert "MB per fil" in uploader.inner_text()
-    # The audit log's date fields start empty, so their placeholder shows.
+    # The audit log's date fields start empty, so their placeholder shows. They are in the
+    # filter's panel.
     page.get_by_role("tab", name="Ändringslogg").click()
+    page.get_by_text("Filtrera ändringsloggen", exact=True).click()
     page.locator("[data-placeholder]", has_text="åååå").first.wait_for()
     name = page.get_by_label("Användare (exakt namn)")
     name.fill("admin")  # typed, not yet applied: Streamlit shows its "Press Enter" hint

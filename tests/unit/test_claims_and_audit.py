@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -15,9 +15,17 @@ from geo.disclosure.access import (
     session_max_age,
 )
 from geo.files.tabular import neutralise
-from geo.records.models import Actor
+from geo.records.models import STOCKHOLM, Actor
 from geo.store import schema
-from geo.store.audit import FIELDS, RECORDS, audit_csv, audit_rows, changes, sentence
+from geo.store.audit import (
+    FIELDS,
+    RECORDS,
+    AuditFilter,
+    audit_csv,
+    audit_rows,
+    changes,
+    sentence,
+)
 
 NOW = datetime(2024, 3, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
@@ -201,3 +209,27 @@ def test_cells_that_excel_would_run_get_an_apostrophe(cell: str) -> None:
 
 def test_ordinary_cells_are_left_alone() -> None:
     assert neutralise("Torget 5") == "Torget 5"
+
+
+def test_the_audit_filter_line_names_every_choice_in_swedish() -> None:
+    assert AuditFilter().summary() == (
+        "Urval: alla tabeller · alla åtgärder · alla användare · alla datum · "
+        "högst 1\u00a0000 rader"
+    )
+    chosen = AuditFilter("places", "update", "anna", date(2026, 1, 1), date(2026, 2, 1), 50)
+    assert chosen.summary() == (
+        "Urval: tabell Platser · åtgärd ändrad · användare anna · 2026-01-01 – 2026-02-01 · "
+        "högst 50 rader"
+    )
+
+
+def test_the_audit_filter_line_says_an_open_end_of_the_dates() -> None:
+    assert "från och med 2026-03-01 ·" in AuditFilter(start=date(2026, 3, 1)).summary()
+    assert "till och med 2026-03-31 ·" in AuditFilter(end=date(2026, 3, 31)).summary()
+
+
+def test_the_audit_filters_last_day_counts_whole_in_stockholm() -> None:
+    start, end = AuditFilter(start=date(2026, 3, 1), end=date(2026, 3, 31)).times()
+    assert start == datetime(2026, 3, 1, tzinfo=STOCKHOLM)
+    assert end == datetime(2026, 4, 1, tzinfo=STOCKHOLM)
+    assert AuditFilter().times() == (None, None)
