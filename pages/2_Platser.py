@@ -104,5 +104,8 @@ st.caption(
     f"{WALKING_SPEED_KMH:g} km/h; avståndet är till SCB:s tätortspunkt."
 )
 places_table(view.places, context)
-with st.expander("Importera platser från fil"):
-    import_panel(context, view)
+# The panel runs and is sent only while open (`on_change="rerun"`): closed, its uploader's
+# code was still fetched on every visit.
+with st.expander("Importera platser från fil", key="platser_import", on_change="rerun") as panel:
+    if panel.open:
+        import_panel(context, view)

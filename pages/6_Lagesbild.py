@@ -58,19 +58,28 @@ else:
         f"räknas inte. {SOURCE_TEXT}."
     )
 
-with st.expander("Läs in händelser från polisen.se"):
-    st.caption(
-        "API:ts JSON (som https://polisen.se/api/events ger) eller CSV med samma kolumner "
-        "som data/events/. Händelser som redan finns hoppas över; en fil med fel läses inte in "
-        "alls."
-    )
-    upload = st.file_uploader("Fil", type=["json", "csv"], key="events_file")
-    if upload is not None and st.button("Läs in", key="events_import"):
-        try:
-            result = import_events_bytes(
-                store, actor, upload.getvalue(), upload.name, progress_bar("Sparar händelserna …")
-            )
-        except LofteskartanError as exc:
-            st.error(plain(exc))
-        else:
-            st.success(plain(result.describe()))
+# The panel runs and is sent only while open (`on_change="rerun"`): closed, its uploader's
+# code was still fetched on every visit.
+with st.expander(
+    "Läs in händelser från polisen.se", key="handelser_import", on_change="rerun"
+) as panel:
+    if panel.open:
+        st.caption(
+            "API:ts JSON (som https://polisen.se/api/events ger) eller CSV med samma kolumner "
+            "som data/events/. Händelser som redan finns hoppas över; en fil med fel läses inte in "
+            "alls."
+        )
+        upload = st.file_uploader("Fil", type=["json", "csv"], key="events_file")
+        if upload is not None and st.button("Läs in", key="events_import"):
+            try:
+                result = import_events_bytes(
+                    store,
+                    actor,
+                    upload.getvalue(),
+                    upload.name,
+                    progress_bar("Sparar händelserna …"),
+                )
+            except LofteskartanError as exc:
+                st.error(plain(exc))
+            else:
+                st.success(plain(result.describe()))
