@@ -80,24 +80,9 @@ def _heat_view(
         )
 
 
-LEAFLET_ONLY_CSS = ("leaflet_css",)
-
-
-def _leaflet_only(m: folium.Map) -> folium.Map:
-    """Load only Leaflet's stylesheet in this map's frame, not Bootstrap's or Font Awesome's
-    (`new_map` has already left out their scripts).
-
-    These maps use core Leaflet alone (GeoJSON, tooltips, circle markers, div icons, an
-    image overlay, the layer switch), so the other files would only delay the first draw;
-    the heatmap page's load time is a benchmarked goal.
-    """
-    m.default_css = [(k, v) for k, v in folium.Map.default_css if k in LEAFLET_ONLY_CSS]
-    return m
-
-
 def presence_map(view: PresenceView) -> folium.Map:
     """Central areas filled by presence class, with a tooltip naming hours and activities."""
-    m = _leaflet_only(new_map(view.bounds))
+    m = new_map(view.bounds)
     if view.map["features"]:
         folium.GeoJson(
             escaped(view.map),
@@ -148,7 +133,7 @@ def presence_legend() -> None:
 
 def heat_map(view: HeatView) -> folium.Map:
     """The kommun outline, then the heat surface as one image, or counts per place."""
-    m = _leaflet_only(new_map(view.bounds))
+    m = new_map(view.bounds)
     add_layer(m, view.boundary, "Kommungräns", "#222222", BOUNDARY_STYLE)
     image = view.layer.image
     if image is not None:

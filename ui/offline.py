@@ -75,11 +75,13 @@ PLUGIN_ASSETS: dict[type[JSCSSMixin], tuple[Assets, Assets]] = {
     folium.plugins.HeatMap: ([("leaflet-heat.js", "leaflet.heat/leaflet-heat.min.js")], []),
 }
 
-# Scripts folium's Map links for features of its own: jQuery (GeoJSON read by Ajax),
-# Bootstrap's behaviours and the awesome-marker icons (folium.Icon). streamlit-folium loads a
-# map's scripts one after another before the map's own script runs, so each is a round trip
-# on the way to a drawn map (see `leaflet_scripts_only`).
+# Files folium's Map links for features of its own: jQuery (GeoJSON read by Ajax), Bootstrap
+# (its behaviours, its stylesheet with Glyphicons) and Font Awesome with the awesome-marker
+# icons (folium.Icon). No map of the app uses them (see `leaflet_only`). streamlit-folium
+# loads a map's scripts one after another before the map's own script runs, so each script
+# was a round trip on the way to a drawn map, and each stylesheet held its first paint.
 FOLIUM_EXTRAS = ("jquery", "bootstrap", "awesome_markers")
+LEAFLET_CSS = ("leaflet_css",)
 
 OSM_TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 OSM_ATTRIBUTION = (
@@ -112,15 +114,17 @@ def use_vendored_assets(base_url: str = DEFAULT_BASE_URL) -> None:
         cls.default_css = _resolve(css, base_url)
 
 
-def leaflet_scripts_only(m: folium.Map) -> folium.Map:
-    """``m`` loading Leaflet and our own small script, without `FOLIUM_EXTRAS`.
+def leaflet_only(m: folium.Map) -> folium.Map:
+    """``m`` loading Leaflet, its stylesheet and our own small script, not `FOLIUM_EXTRAS`
+    nor Bootstrap's, Glyphicons' or Font Awesome's stylesheets.
 
-    Only for a map whose script uses none of them: GeoJSON layers, circle and div markers,
-    tooltips, popups, the layer list and Leaflet.draw are Leaflet's own (`ui.maps.new_map`
-    makes every map of the app so; tests check the scripts of Karta's map and the drawing
-    map). The stylesheets stay: they load side by side and style the frame as before.
+    Only for a map that uses none of them: GeoJSON layers, circle and div markers, tooltips,
+    popups, the layer list and Leaflet.draw are Leaflet's own, and Leaflet's stylesheet sets
+    the map's font (`ui.maps.new_map` makes every map of the app so; tests check the files
+    of Karta's map and the drawing map). A plugin's own files (Leaflet.draw's) stay.
     """
     m.default_js = [(name, url) for name, url in m.default_js if name not in FOLIUM_EXTRAS]
+    m.default_css = [(name, url) for name, url in m.default_css if name in LEAFLET_CSS]
     return m
 
 

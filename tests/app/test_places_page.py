@@ -115,9 +115,12 @@ def test_the_drawing_map_loads_leaflet_and_leaflet_draw_and_uses_nothing_else(
     args = map_args(places_page(db_url, monkeypatch))
     scripts = [link.rsplit("/", 1)[-1] for link in args["js_links"]]
     assert scripts == ["leaflet.js", "leaflet-setup.js", "leaflet.draw.js"]
-    # What jQuery, Bootstrap's script or folium.Icon would be loaded for: none of it.
+    stylesheets = [link.rsplit("/", 1)[-1] for link in args["css_links"]]
+    assert stylesheets == ["leaflet.css", "leaflet.draw.css"]
+    # What jQuery, Bootstrap, Glyphicons, Font Awesome or folium.Icon would be loaded for:
+    # none of it.
     for part in ("script", "feature_group"):
-        for use in ("$(", "$.", "jQuery", "AwesomeMarkers", "bootstrap"):
+        for use in ("$(", "$.", "jQuery", "AwesomeMarkers", "bootstrap", "glyphicon", '"fa-'):
             assert use not in args[part], (part, use)
 
 
