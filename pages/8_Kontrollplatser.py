@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.disclosure.access import Role
 from geo.errors import LofteskartanError
@@ -19,6 +18,7 @@ from geo.planning.siting_use_case import (
 from geo.swedish import count
 from ui.auth import require
 from ui.entry import through_app
+from ui.map_render import show_map
 from ui.siting import (
     coverage_map,
     offer_for,
@@ -102,10 +102,7 @@ elif len(result.chosen) < k:
     st.info(
         f"{count(len(result.chosen), 'plats', 'platser')} räcker: fler skulle inte täcka något mer."
     )
-st_folium(
-    coverage_map(result), key="siting_map", returned_objects=[], use_container_width=True,
-    height=550,
-)  # fmt: skip
+show_map(coverage_map(result), name="Karta: föreslagna kontrollplatser", height=550)
 if not result.chosen:
     st.stop()
 st.subheader("Varför de här platserna")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.records.kinds import CommitmentKind
 from geo.records.models import Activity, Actor
 from geo.store import Store
-from tests.common import E0, N0, REPO_ROOT, demo_database, local
+from tests.common import E0, N0, REPO_ROOT, demo_database, local, map_script
 from tests.markdown import shown
 
 PAGE = "pages/8_Kontrollplatser.py"
@@ -56,8 +55,7 @@ def test_the_page_suggests_sites_explains_them_and_saves_the_rotation(
     assert reasons[0].startswith(
         "**1. Exempel: Kontrollplats söder** – täcker vikt 63 (13 punkter)"
     )
-    maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
-    script = json.loads(maps[0].proto.json_args)["script"]
+    script = map_script(at)
     assert "F\\u00f6reslagna platser" in script and "T\\u00e4ckning 300 m" in script
 
     at.number_input(key="siting_seed").set_value(2024).run()
