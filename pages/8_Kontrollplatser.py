@@ -102,38 +102,60 @@ elif len(result.chosen) < k:
     st.info(
         f"{count(len(result.chosen), 'plats', 'platser')} räcker: fler skulle inte täcka något mer."
     )
-show_map(coverage_map(result), name="Karta: föreslagna kontrollplatser", height=550)
-if not result.chosen:
-    st.stop()
-st.subheader("Varför de här platserna")
-reasons_table(result)
 
-st.subheader("Rotation")
-settings = rotation_settings(len(result.chosen), sel.period)
-try:
-    rotation = Rotation(
-        settings.weeks, settings.min_gap, settings.seed, settings.start, settings.per_week
-    )
-    plan = rotate(result, rotation)
-except LofteskartanError as exc:
-    st.warning(plain(exc))
-    st.stop()
-rotation_table(plan)
-if st.button("Lägg in i planeringen", type="primary"):
+
+def suggestion() -> None:
+    show_map(coverage_map(result), name="Karta: föreslagna kontrollplatser", height=550)
+    if result.chosen:
+        st.subheader("Varför de här platserna")
+        reasons_table(result)
+
+
+def rotation() -> None:
+    if not result.chosen:
+        st.info("Inga platser föreslogs, så det finns inget att rotera.")
+        return
+    settings = rotation_settings(len(result.chosen), sel.period)
     try:
-        saved = save_rotation_plan(
-            store,
-            current_actor(),
-            plan,
-            sel.document.id,
-            settings.weekday,
-            settings.start_time,
-            settings.hours,
-            sel.period,
-        )
-        st.success(
-            f"{count(saved, 'planerad trafikkontroll', 'planerade trafikkontroller')} lades in i "
-            f"planeringen (frö {plan.seed:d})."
+        plan = rotate(
+            result,
+            Rotation(
+                settings.weeks, settings.min_gap, settings.seed, settings.start, settings.per_week
+            ),
         )
     except LofteskartanError as exc:
-        st.error(plain(exc))
+        st.warning(plain(exc))
+        return
+    rotation_table(plan)
+    if st.button("Lägg in i planeringen", type="primary"):
+        try:
+            saved = save_rotation_plan(
+                store,
+                current_actor(),
+                plan,
+                sel.document.id,
+                settings.weekday,
+                settings.start_time,
+                settings.hours,
+                sel.period,
+            )
+        except LofteskartanError as exc:
+            st.error(plain(exc))
+        else:
+            st.success(
+                f"{count(saved, 'planerad trafikkontroll', 'planerade trafikkontroller')} lades "
+                f"in i planeringen (frö {plan.seed:d})."
+            )
+
+
+# The suggestion, then its weekly rotation: only the open tab runs and is drawn
+# (`on_change="rerun"`). With both on one page, every visit also fetched the code of the
+# rotation's date, time and number fields and its table, and took 1.44× a bare page (1.14×
+# without them, on the demo).
+STEPS = {"Förslag": suggestion, "Rotation": rotation}
+for tab, step in zip(
+    st.tabs(list(STEPS), key="kontrollplatser_steg", on_change="rerun"), STEPS.values(), strict=True
+):
+    if tab.open:
+        with tab:
+            step()

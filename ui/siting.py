@@ -186,10 +186,20 @@ class RotationSettings:
     hours: float
 
 
+SEED_KEPT = "siting_seed_kept"
+
+
 def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
     """Inputs for a rotation over `n_sites` suggested sites in the follow-up year `year`; the
-    seed lives in the session."""
-    st.session_state.setdefault("siting_seed", new_seed())
+    seed lives in the session.
+
+    The page shows these in a tab that runs only while open, and Streamlit forgets a widget's
+    value in a run that does not draw it: the seed is also kept under `SEED_KEPT`, so the
+    planner who comes back to the tab gets the same plan, not a new draw.
+    """
+    if "siting_seed" not in st.session_state:
+        kept = st.session_state.get(SEED_KEPT)
+        st.session_state["siting_seed"] = new_seed() if kept is None else kept
     cols = st.columns(4)
     weeks = cols[0].number_input("Veckor", 1, 104, 8)
     gap = cols[1].number_input(
@@ -201,6 +211,7 @@ def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
     )
     per_week = cols[2].number_input("Platser per vecka", 1, n_sites, 1)
     seed = cols[3].number_input("Frö", 0, 10**9, key="siting_seed", help="Samma frö ger samma plan")
+    st.session_state[SEED_KEPT] = int(seed)
     cols = st.columns(4)
     start = cols[0].date_input(
         "Första veckan", default_rotation_start(year, today()), format="YYYY-MM-DD"

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from geo.records.kinds import CommitmentKind
 from geo.records.models import Activity, Actor
 from geo.store import Store
-from tests.common import E0, N0, REPO_ROOT, demo_database, local, map_script
+from tests.common import E0, N0, REPO_ROOT, demo_database, local, map_script, open_tab
 from tests.markdown import shown
 
 PAGE = "pages/8_Kontrollplatser.py"
@@ -58,6 +58,9 @@ def test_the_page_suggests_sites_explains_them_and_saves_the_rotation(
     script = map_script(at)
     assert "F\\u00f6reslagna platser" in script and "T\\u00e4ckning 300 m" in script
 
+    # The rotation is the second step, in its own tab: its fields are not sent before.
+    assert not at.get("date_input") and not at.get("time_input")
+    open_tab(at, "kontrollplatser_steg", "Rotation")
     at.number_input(key="siting_seed").set_value(2024).run()
     weeks = at.dataframe[0].value
     assert len(weeks) == 8
@@ -113,3 +116,17 @@ def test_a_traffic_control_logged_after_the_page_was_shown_is_demand_at_its_next
     store.dispose()
     at.run()
     assert violation_points(at).endswith("(23 punkter)")
+
+
+def test_the_rotation_keeps_its_seed_while_the_planner_looks_at_the_suggestion(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    at = open_tab(open_page(demo_url, monkeypatch), "kontrollplatser_steg", "Rotation")
+    at.number_input(key="siting_seed").set_value(2024).run()
+    weeks = at.dataframe[0].value
+    open_tab(at, "kontrollplatser_steg", "Förslag")
+    # Streamlit forgets the value of a field it does not draw: the seed's field is gone.
+    assert not at.dataframe and all(n.key != "siting_seed" for n in at.number_input)
+    open_tab(at, "kontrollplatser_steg", "Rotation")
+    assert at.number_input(key="siting_seed").value == 2024  # the same plan, not a new draw
+    assert at.dataframe[0].value.equals(weeks)

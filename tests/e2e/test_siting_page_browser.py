@@ -43,8 +43,9 @@ def test_the_suggested_sites_draw_with_their_coverage_offline(
     expected = expected_paths(demo_url)
     drawn = wait_for_map(page, min_paths=expected)
     page.get_by_text("Varför de här platserna").wait_for()
-    page.get_by_role("button", name="Lägg in i planeringen").wait_for()
     screenshot(page, "kontrollplatser")
+    page.get_by_role("tab", name="Rotation").click()
+    page.get_by_role("button", name="Lägg in i planeringen").wait_for()
     page.get_by_role("button", name="Lägg in i planeringen").scroll_into_view_if_needed()
     screenshot(page, "kontrollplatser-rotation")
     assert drawn == expected
