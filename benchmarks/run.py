@@ -57,6 +57,7 @@ from geo.followup.coverage import area_totals  # noqa: E402
 from geo.followup.heat import Grid, heat_image, kernel_density, load_heat  # noqa: E402
 from geo.followup.status import status_report  # noqa: E402
 from geo.installation.base_layers import BASE_DIR, read_layer  # noqa: E402
+from geo.installation.demo import demo_places  # noqa: E402
 from geo.installation.init import initialise  # noqa: E402
 from geo.records.kinds import CommitmentKind  # noqa: E402
 from geo.records.models import STOCKHOLM, Activity, Actor, Place, PlaceKind  # noqa: E402
@@ -1041,10 +1042,19 @@ def _shell_folder(folder: Path, activities: list[Activity]) -> dict[str, str]:
     returns the environment that points the app at the database."""
     url_db = f"sqlite:///{folder / 'shell.sqlite'}"
     store = Store(url_db)
-    note(f"building the database for every page ({len(activities):,} activities)")
+    places = demo_places()
+    note(
+        f"building the database for every page ({len(activities):,} activities, "
+        f"{len(places)} example places)"
+    )
     initialise(store, Actor("benchmark"), [REPO / "data" / "promises"])
     with store.session(Actor("benchmark")) as s:
         s.add_activities_bulk(activities, document_id="aneby-2023-2024")
+        # The demo's example places, as many as Aneby's promise names: without them Platser
+        # drew an empty table and Kontrollplatser stopped at "choose candidates", lighter
+        # pages than a planner ever sees.
+        for place in places:
+            s.add_place(place)
     store.dispose()
     (folder / "static").symlink_to(REPO / "static", target_is_directory=True)
     scripts = {
