@@ -153,8 +153,9 @@ def rotation() -> None:
 # rotation's date, time and number fields and its table, and took 1.44× a bare page (1.14×
 # without them, on the demo).
 STEPS = {"Förslag": suggestion, "Rotation": rotation}
+TABS = list(STEPS)
 for tab, step in zip(
-    st.tabs(list(STEPS), key="kontrollplatser_steg", on_change="rerun"), STEPS.values(), strict=True
+    st.tabs(TABS, key="kontrollplatser_steg", on_change="rerun"), STEPS.values(), strict=True
 ):
     if tab.open:
         with tab:

@@ -150,11 +150,12 @@ SECTIONS: dict[str, Callable[[], None]] = {
     "Baslager": lambda: base_layer_panel(actor),
     "Bakgrundskarta": lambda: background_panel(actor),
 }
+TABS = list(SECTIONS)
 # Only the open tab runs and is drawn (`on_change="rerun"`, then `.open`). With all five
 # drawn at once, a visit fetched the code of every kind of widget in them (uploaders, date
 # fields, two tables) before the page was whole, and took 1.3× a bare Streamlit page.
 for tab, section in zip(
-    st.tabs(list(SECTIONS), key="admin_flik", on_change="rerun"), SECTIONS.values(), strict=True
+    st.tabs(TABS, key="admin_flik", on_change="rerun"), SECTIONS.values(), strict=True
 ):
     if tab.open:
         with tab:

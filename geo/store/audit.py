@@ -21,7 +21,7 @@ from typing import Any
 from geo.files.tabular import neutralise
 from geo.records.models import STOCKHOLM
 from geo.records.outcomes import OUTCOME_FIELDS, OutcomeField
-from geo.swedish import NO_BREAK_SPACE, number
+from geo.swedish import NO_BREAK_SPACE, count
 
 ACTIONS = {
     "create": "skapad",
@@ -192,7 +192,7 @@ class AuditFilter:
             f"åtgärd {action_label(self.action)}" if self.action else "alla åtgärder",
             f"användare {self.actor}" if self.actor else "alla användare",
             dates,
-            f"högst {number(self.limit, 0, NO_BREAK_SPACE)} rader",
+            f"högst {count(self.limit, 'rad', 'rader', NO_BREAK_SPACE)}",
         ]
         return "Urval: " + " · ".join(parts)
 
