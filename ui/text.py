@@ -155,19 +155,42 @@ def show_table(data: Any, **kwargs: Any) -> Any:
     return st.dataframe(neutralised(data), **kwargs)
 
 
+# Streamlit's own table look for `show_wrapped_table`, on the app's fonts: rows ruled, the
+# head in bold, numbers to the right (set per column).
+_TABLE_CLASS = "lofteskartan-tabell"
+_TABLE_STYLE = f"""<style>
+.{_TABLE_CLASS} {{ border-collapse: collapse; width: 100%; font-size: 0.875rem;
+  margin-bottom: 1rem; }}
+.{_TABLE_CLASS} th, .{_TABLE_CLASS} td {{ border-bottom: 1px solid rgba(49, 51, 63, 0.2);
+  padding: 0.25rem 0.5rem; text-align: left; vertical-align: top; }}
+.{_TABLE_CLASS} thead th {{ font-weight: 600; }}
+</style>"""
+
+
+def html_table(data: pd.DataFrame | Styler) -> str:
+    """`data` as an HTML table (`<thead>` with the column labels, no index), every text cell
+    HTML-escaped and numbers set to the right; a Styler's colours and formats are kept.
+
+    The column labels must be our own words.
+    """
+    styler = data if isinstance(data, Styler) else data.style.format(decimal=",", precision=2)
+    styler.data = styler.data.map(lambda v: html.escape(v) if isinstance(v, str) else v)
+    numbers = list(styler.data.select_dtypes("number").columns)
+    return (
+        styler.hide(axis="index")
+        .set_properties(subset=numbers, **{"text-align": "right"})
+        .set_table_attributes(f'class="{_TABLE_CLASS}"')
+        .to_html()
+    )
+
+
 def show_wrapped_table(data: pd.DataFrame | Styler) -> None:
-    """A small table whose long texts wrap and whose columns all show (`st.table`).
+    """A small table whose long texts wrap and whose columns all show (`html_table`).
 
     `st.dataframe` cuts a cell at its column's width (a commitment's text after about 25
-    characters) and scrolls wide tables sideways. `st.table` renders Markdown in its cells,
-    so each text cell goes through `plain()`; its column labels must be our own words.
+    characters) and scrolls wide tables sideways. `st.table` wraps, but its code needs
+    Arrow's (740 kB of JavaScript) on a page that otherwise has no table: written as HTML
+    (`st.html`, in the page itself, read by screen readers as a table with column heads),
+    the page does not fetch it.
     """
-
-    def escaped(frame: pd.DataFrame) -> pd.DataFrame:
-        return frame.map(lambda v: plain(v) if isinstance(v, str) else v)
-
-    if isinstance(data, Styler):
-        data.data = escaped(data.data)
-        st.table(data.hide(axis="index"))
-    else:
-        st.table(escaped(data).style.hide(axis="index"))
+    st.html(_TABLE_STYLE + html_table(data))

@@ -185,9 +185,9 @@ def test_markdown_links_and_images_in_user_text_appear_as_text_on_every_page(
     page.locator("[data-testid='stDataFrame']").first.wait_for()
     no_link_or_image(page, browser_log)
     page.goto(f"{base}/Uppfoljning")
-    # The progress tables are static HTML (st.table renders Markdown): the commitments'
-    # texts from the promise file must show as typed there too.
-    page.locator("[data-testid='stTable']").first.wait_for()
+    # The progress tables are static HTML (ui.text.html_table): the commitments' texts from
+    # the promise file must show as typed there too.
+    page.locator("table.lofteskartan-tabell").first.wait_for()
     no_link_or_image(page, browser_log)
     page.get_by_text("Var har vi varit?").click()
     page.locator("[data-testid='stDataFrame']").first.wait_for()

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from tests.markdown import shown
-from ui.text import as_stored, neutralised, plain, plain_label
+from ui.text import as_stored, html_table, neutralised, plain, plain_label
 
 HOSTILE_TEAM = "![x](http://host/beacon.png) [Logga in igen](http://host/phish)"
 PUNCTUATION = set(string.punctuation)
@@ -134,3 +134,13 @@ def test_plain_label_escapes_inline_syntax_and_leaves_the_rest_readable(
 ) -> None:
     assert plain_label(text) == expected
     assert shown(plain_label(text)) == text
+
+
+def test_a_wrapped_table_is_html_with_every_text_cell_escaped_and_numbers_to_the_right() -> None:
+    hostile = "<img src=x onerror=alert(1)> & [länk](http://e)"
+    page = html_table(pd.DataFrame({"Aktivitet": [hostile], "Gjort": [9], "Timmar": [1.5]}))
+    assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt; &amp; [länk]" in page
+    assert page.index("<thead>") < page.index(">Aktivitet</th>") < page.index("<tbody>")
+    assert ">1,50</td>" in page  # a Swedish decimal comma
+    (selectors,) = re.findall(r"([^}]*)\{\s*text-align: right;", page)
+    assert set(re.findall(r"_(col\d)", selectors)) == {"col1", "col2"}
