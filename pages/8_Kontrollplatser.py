@@ -151,7 +151,7 @@ def rotation() -> None:
 # The suggestion, then its weekly rotation: only the open tab runs and is drawn
 # (`on_change="rerun"`). With both on one page, every visit also fetched the code of the
 # rotation's date, time and number fields and its table, and took 1.44× a bare page (1.14×
-# without them, on the demo).
+# without them, on the demo). What the planner set for the rotation is kept meanwhile.
 STEPS = {"Förslag": suggestion, "Rotation": rotation}
 TABS = list(STEPS)
 for tab, step in zip(

@@ -186,39 +186,56 @@ class RotationSettings:
     hours: float
 
 
-SEED_KEPT = "siting_seed_kept"
+# Every field of the rotation has a key under this prefix; `KEPT` holds their last values.
+ROTATION = "rotation_"
+SEED = f"{ROTATION}seed"
+KEPT = f"{ROTATION}kept"
 
 
 def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
-    """Inputs for a rotation over `n_sites` suggested sites in the follow-up year `year`; the
-    seed lives in the session.
+    """Inputs for a rotation over `n_sites` suggested sites in the follow-up year `year`.
 
-    The page shows these in a tab that runs only while open, and Streamlit forgets a widget's
-    value in a run that does not draw it: the seed is also kept under `SEED_KEPT`, so the
-    planner who comes back to the tab gets the same plan, not a new draw.
+    The page shows them in a tab that runs only while open, and Streamlit forgets a widget's
+    value in a run that does not draw it: the values are kept under `KEPT` and given back to
+    the fields when the tab opens again (set in the run that draws them, so the browser shows
+    them too), and the same seed gives the same plan. The seed lives in the session.
     """
-    if "siting_seed" not in st.session_state:
-        kept = st.session_state.get(SEED_KEPT)
-        st.session_state["siting_seed"] = new_seed() if kept is None else kept
+    for key, value in st.session_state.get(KEPT, {}).items():
+        if key not in st.session_state:
+            st.session_state[key] = value
+    st.session_state.setdefault(SEED, new_seed())
+    per_week_key = f"{ROTATION}per_week"
+    if st.session_state.get(per_week_key, 1) > n_sites:  # fewer sites suggested since
+        st.session_state[per_week_key] = n_sites
     cols = st.columns(4)
-    weeks = cols[0].number_input("Veckor", 1, 104, 8)
+    weeks = cols[0].number_input("Veckor", 1, 104, 8, key=f"{ROTATION}weeks")
     gap = cols[1].number_input(
         "Vila (veckor)",
         0,
         104,
         min(1, n_sites - 1),
         help="En plats används inte igen förrän så många veckor har gått",
+        key=f"{ROTATION}gap",
     )
-    per_week = cols[2].number_input("Platser per vecka", 1, n_sites, 1)
-    seed = cols[3].number_input("Frö", 0, 10**9, key="siting_seed", help="Samma frö ger samma plan")
-    st.session_state[SEED_KEPT] = int(seed)
+    per_week = cols[2].number_input("Platser per vecka", 1, n_sites, 1, key=per_week_key)
+    seed = cols[3].number_input("Frö", 0, 10**9, key=SEED, help="Samma frö ger samma plan")
     cols = st.columns(4)
     start = cols[0].date_input(
-        "Första veckan", default_rotation_start(year, today()), format="YYYY-MM-DD"
+        "Första veckan",
+        default_rotation_start(year, today()),
+        format="YYYY-MM-DD",
+        key=f"{ROTATION}start_{year.start:%Y-%m-%d}",  # each follow-up year its own first week
     )
-    weekday = cols[1].selectbox("Veckodag", range(7), index=2, format_func=WEEKDAYS.__getitem__)
-    start_time = cols[2].time_input("Starttid", time(7, 0))
-    hours = cols[3].number_input("Timmar", 0.5, 24.0, 2.0, step=0.5)
+    weekday = cols[1].selectbox(
+        "Veckodag", range(7), index=2, format_func=WEEKDAYS.__getitem__, key=f"{ROTATION}weekday"
+    )
+    start_time = cols[2].time_input("Starttid", time(7, 0), key=f"{ROTATION}time")
+    hours = cols[3].number_input("Timmar", 0.5, 24.0, 2.0, step=0.5, key=f"{ROTATION}hours")
+    st.session_state[KEPT] = {
+        k: st.session_state[k]
+        for k in st.session_state
+        if str(k).startswith(ROTATION) and k != KEPT
+    }
     return RotationSettings(
         int(weeks), int(gap), int(per_week), int(seed), start, int(weekday), start_time, hours
     )

@@ -61,7 +61,7 @@ def test_the_page_suggests_sites_explains_them_and_saves_the_rotation(
     # The rotation is the second step, in its own tab: its fields are not sent before.
     assert not at.get("date_input") and not at.get("time_input")
     open_tab(at, "kontrollplatser_steg", "Rotation")
-    at.number_input(key="siting_seed").set_value(2024).run()
+    at.number_input(key="rotation_seed").set_value(2024).run()
     weeks = at.dataframe[0].value
     assert len(weeks) == 8
     assert all(a != b for a, b in zip(weeks["Plats"], weeks["Plats"][1:], strict=False))
@@ -118,15 +118,20 @@ def test_a_traffic_control_logged_after_the_page_was_shown_is_demand_at_its_next
     assert violation_points(at).endswith("(23 punkter)")
 
 
-def test_the_rotation_keeps_its_seed_while_the_planner_looks_at_the_suggestion(
+def test_the_rotation_keeps_its_settings_while_the_planner_looks_at_the_suggestion(
     demo_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = open_tab(open_page(demo_url, monkeypatch), "kontrollplatser_steg", "Rotation")
-    at.number_input(key="siting_seed").set_value(2024).run()
+    at.number_input(key="rotation_seed").set_value(2024).run()
+    at.number_input(key="rotation_weeks").set_value(12).run()
     weeks = at.dataframe[0].value
+    assert len(weeks) == 12
     open_tab(at, "kontrollplatser_steg", "Förslag")
-    # Streamlit forgets the value of a field it does not draw: the seed's field is gone.
-    assert not at.dataframe and all(n.key != "siting_seed" for n in at.number_input)
+    open_tab(at, "kontrollplatser_steg", "Förslag")  # and one more run, with the tab closed
+    # The rotation's fields are not drawn meanwhile.
+    assert not at.dataframe and all(n.key != "rotation_seed" for n in at.number_input)
     open_tab(at, "kontrollplatser_steg", "Rotation")
-    assert at.number_input(key="siting_seed").value == 2024  # the same plan, not a new draw
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="rotation_seed").value == 2024  # the same plan, not a new draw
+    assert at.number_input(key="rotation_weeks").value == 12
     assert at.dataframe[0].value.equals(weeks)

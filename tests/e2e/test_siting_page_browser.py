@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.siting import Candidate, DemandLayer, result_collections, suggest_sites
@@ -48,6 +48,16 @@ def test_the_suggested_sites_draw_with_their_coverage_offline(
     page.get_by_role("button", name="Lägg in i planeringen").wait_for()
     page.get_by_role("button", name="Lägg in i planeringen").scroll_into_view_if_needed()
     screenshot(page, "kontrollplatser-rotation")
+    # What the planner set for the rotation is still there after a look at the suggestion.
+    weeks = page.get_by_role("spinbutton", name="Veckor", exact=True)
+    weeks.fill("12")
+    weeks.press("Enter")
+    seed = page.get_by_role("spinbutton", name="Frö").input_value()
+    page.get_by_role("tab", name="Förslag").click()
+    weeks.wait_for(state="detached")
+    page.get_by_role("tab", name="Rotation").click()
+    expect(weeks).to_have_value("12")
+    expect(page.get_by_role("spinbutton", name="Frö")).to_have_value(seed)
     assert drawn == expected
     assert browser_log.page_errors == []
     assert all("tile.openstreetmap.org" in url for url in browser_log.blocked)
