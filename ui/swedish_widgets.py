@@ -2,12 +2,13 @@
 
 Streamlit writes a few English words into the widgets it draws ("Upload", "50MB per file",
 "Drag and drop files here", "Press Enter to apply", the data table's "Search" and "Download
-as CSV", an empty date field's "yyyy-mm-dd") and has no option or locale for them. A widget's
-label and help are ours; these are not. One script in Streamlit's document (st.html with
-JavaScript is not framed) replaces exactly these texts and attributes wherever they appear,
-and a MutationObserver repeats it when Streamlit draws them again. A text Streamlit changes in
-a later release is simply left in English (the browser test in
-tests/e2e/test_swedish_widgets.py then fails and names it). Called once per run from app.py.
+as CSV", an empty date field's "yyyy-mm-dd", a help icon's name "Help for …") and has no
+option or locale for them. A widget's label and help are ours; these are not. One script
+in Streamlit's document (st.html with JavaScript is not framed) replaces exactly these texts
+and attributes wherever they appear, and a MutationObserver repeats it when Streamlit draws
+them again. A text Streamlit changes in a later release is simply left in English (the
+browser test in tests/e2e/test_swedish_widgets.py then fails and names it). Called once per
+run from app.py.
 """
 
 from __future__ import annotations
@@ -50,10 +51,14 @@ _SCRIPT = """<script>
   const TEXTS = __TEXTS__;
   // "50MB per file": the uploader's size limit, whatever the configured size.
   const LIMIT = /^(\\d+(?:\\.\\d+)?)\\s?([KMG]?B) per file$/;
+  // "Help for Frö": the name a screen reader reads for a field's help icon.
+  const HELP = /^Help for (.+)$/s;
   const swedish = (text) => {
     const trimmed = text.trim();
     if (Object.prototype.hasOwnProperty.call(TEXTS, trimmed))
       return text.replace(trimmed, TEXTS[trimmed]);
+    const help = trimmed.match(HELP);
+    if (help) return text.replace(trimmed, `Hjälp om ${help[1]}`);
     const limit = trimmed.match(LIMIT);
     return limit ? text.replace(trimmed, `Högst ${limit[1]} ${limit[2]} per fil`) : null;
   };

@@ -14,7 +14,15 @@ from tests.e2e.conftest import REPO_ROOT, StartServer
 
 pytestmark = pytest.mark.browser
 
-ENGLISH = ("Upload", "per file", "Drag and drop", "Press Enter", "yyyy", "Download as CSV")
+ENGLISH = (
+    "Upload",
+    "per file",
+    "Drag and drop",
+    "Press Enter",
+    "yyyy",
+    "Download as CSV",
+    "Help for",
+)
 
 
 def english_left(page: Page) -> list[str]:
@@ -52,4 +60,14 @@ def test_the_uploader_dates_and_text_fields_speak_swedish(
     name = page.get_by_label("Användare (exakt namn)")
     name.fill("admin")  # typed, not yet applied: Streamlit shows its "Press Enter" hint
     page.get_by_text("Tryck Enter för att använda").wait_for()
+    assert english_left(page) == []
+
+
+def test_a_help_icon_is_named_in_swedish_for_a_screen_reader(
+    streamlit_server: StartServer, page: Page, demo_url: str
+) -> None:
+    page.set_default_timeout(60_000)
+    page.goto(f"{streamlit_server(REPO_ROOT / 'app.py', {'LOFTESKARTAN_DB': demo_url})}/Platser")
+    # The keyboard's way to place a place has a help icon beside its label.
+    page.get_by_role("button", name="Hjälp om Platsens läge: koordinater eller namn").wait_for()
     assert english_left(page) == []
