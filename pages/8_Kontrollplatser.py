@@ -9,10 +9,7 @@ from geo.errors import LofteskartanError
 from geo.planning.siting import format_number, format_share
 from geo.planning.siting_use_case import (
     NoCandidatesError,
-    Rotation,
     SitingRequest,
-    rotate,
-    save_rotation_plan,
     suggest,
 )
 from geo.swedish import count
@@ -23,13 +20,13 @@ from ui.siting import (
     coverage_map,
     offer_for,
     reasons_table,
-    rotation_settings,
-    rotation_table,
+    rotation_panel,
     uploaded_candidates,
     weighted_layers,
 )
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
+from ui.views import tabs_run_when_open
 
 through_app()
 
@@ -111,52 +108,14 @@ def suggestion() -> None:
         reasons_table(result)
 
 
-def rotation() -> None:
-    if not result.chosen:
-        st.info("Inga platser föreslogs, så det finns inget att rotera.")
-        return
-    settings = rotation_settings(len(result.chosen), sel.period)
-    try:
-        plan = rotate(
-            result,
-            Rotation(
-                settings.weeks, settings.min_gap, settings.seed, settings.start, settings.per_week
-            ),
-        )
-    except LofteskartanError as exc:
-        st.warning(plain(exc))
-        return
-    rotation_table(plan)
-    if st.button("Lägg in i planeringen", type="primary"):
-        try:
-            saved = save_rotation_plan(
-                store,
-                current_actor(),
-                plan,
-                sel.document.id,
-                settings.weekday,
-                settings.start_time,
-                settings.hours,
-                sel.period,
-            )
-        except LofteskartanError as exc:
-            st.error(plain(exc))
-        else:
-            st.success(
-                f"{count(saved, 'planerad trafikkontroll', 'planerade trafikkontroller')} lades "
-                f"in i planeringen (frö {plan.seed:d})."
-            )
-
-
 # The suggestion, then its weekly rotation: only the open tab runs and is drawn
 # (`on_change="rerun"`). With both on one page, every visit also fetched the code of the
 # rotation's date, time and number fields and its table, and took 1.44× a bare page (1.14×
 # without them, on the demo). What the planner set for the rotation is kept meanwhile.
-STEPS = {"Förslag": suggestion, "Rotation": rotation}
-TABS = list(STEPS)
-for tab, step in zip(
-    st.tabs(TABS, key="kontrollplatser_steg", on_change="rerun"), STEPS.values(), strict=True
-):
-    if tab.open:
-        with tab:
-            step()
+tabs_run_when_open(
+    {
+        "Förslag": suggestion,
+        "Rotation": lambda: rotation_panel(result, store, sel.document.id, sel.period),
+    },
+    key="kontrollplatser_steg",
+)

@@ -1,4 +1,4 @@
-"""The administration page's panels for promise files and base layers (uploads)."""
+"""The administration page's panels: the audit log, users, promise files, base layers."""
 
 from __future__ import annotations
 
@@ -13,7 +13,19 @@ from geo.files.base_layer_import import (
 from geo.files.limits import Limits, read_stream
 from geo.installation.init import read_promise_upload, save_promise_upload
 from geo.records.models import Actor
+from geo.signin.users import list_users
+from geo.store.audit import (
+    ACTIONS,
+    SCREEN_COLUMNS,
+    TABLES,
+    AuditFilter,
+    action_label,
+    audit_csv,
+    audit_rows,
+    table_label,
+)
 from geo.swedish import count
+from ui.auth import guarded_download, mode, users_file
 from ui.progress import progress_bar
 from ui.state import get_store
 from ui.text import plain, show_table
@@ -163,3 +175,117 @@ def base_layer_panel(actor: Actor) -> None:
             st.error(plain(exc))
             return
     _flash("layer", [message])
+
+
+_FILTER = "andringslogg_urval"
+
+
+def _audit_filter() -> AuditFilter:
+    """The filter the administrator chose, kept while its panel is closed.
+
+    The panel's fields run and are sent only while it is open (`on_change="rerun"`): six
+    fields beside the table made every visit wait for their code too (1.3× a bare page).
+    Streamlit forgets a widget's value in a run that does not draw it, so the choice is kept
+    under `_FILTER` and given back to the fields when the panel opens again.
+    """
+    kept: AuditFilter = st.session_state.get(_FILTER, AuditFilter())
+    with st.expander(
+        "Filtrera ändringsloggen", key="andringslogg_filter", on_change="rerun"
+    ) as panel:
+        if not panel.open:
+            return kept
+        left, middle, right = st.columns(3)
+        tables, actions = [None, *TABLES], [None, *ACTIONS]
+        table = left.selectbox(
+            "Tabell",
+            tables,
+            index=tables.index(kept.table),
+            format_func=lambda t: "Alla" if t is None else table_label(t),
+        )
+        action = middle.selectbox(
+            "Åtgärd",
+            actions,
+            index=actions.index(kept.action),
+            format_func=lambda a: "Alla" if a is None else action_label(a),
+        )
+        who = right.text_input("Användare (exakt namn)", kept.actor or "", key="audit_actor")
+        first, last, limit_col = st.columns(3)
+        start = first.date_input("Från och med", value=kept.start, format="YYYY-MM-DD")
+        end = last.date_input("Till och med", value=kept.end, format="YYYY-MM-DD")
+        limit = limit_col.number_input("Högst antal rader", 10, 100_000, kept.limit, step=100)
+    chosen = AuditFilter(table, action, who.strip() or None, start, end, int(limit))
+    st.session_state[_FILTER] = chosen
+    return chosen
+
+
+def audit_log_panel(actor: Actor) -> None:
+    """The audit log: the filter's panel, the line that says it, the table, the CSV."""
+    st.caption(
+        "Varje ändring sparas med vem, när och värdena före och efter. "
+        "Ändringar i sekretessuppgifter visas bara för polisens administratörer."
+    )
+    chosen = _audit_filter()
+    st.caption(plain(chosen.summary()))
+    start, end = chosen.times()
+    with get_store().session(actor) as s:
+        entries = s.audit_log(
+            table_name=chosen.table,
+            actor=chosen.actor,
+            action=chosen.action,
+            start=start,
+            end=end,
+            limit=chosen.limit,
+        )
+    st.write(f"{len(entries)} ändringar, nyast först.")
+    # On screen the sentence says it all; the stored values (Före/Efter) are in the CSV.
+    show_table(
+        [{c: row[c] for c in SCREEN_COLUMNS} for row in audit_rows(entries)],
+        width="stretch",
+        hide_index=True,
+    )
+    # Made when clicked (no file waits on the server for an address to be guessed or kept),
+    # from the rows this run read for this administrator.
+    st.download_button(
+        "Ladda ned som CSV (Excel)",
+        guarded_download(lambda: audit_csv(entries)),
+        file_name="andringslogg.csv",
+        mime="text/csv",
+        on_click="ignore",
+        disabled=not entries,
+    )
+
+
+def users_panel() -> None:
+    """The users (local sign-in), or where they are managed instead."""
+    current = mode()
+    if current == "oidc":
+        st.info(
+            "Inloggningen sköts av organisationens inloggningstjänst (OpenID Connect). "
+            "Roll och organisation kommer från anspråken i inloggningen; ändra dem där."
+        )
+    elif current == "local":
+        show_table(
+            [
+                {
+                    "Användarnamn": u.username,
+                    "Roll": u.role.label,
+                    "Organisation": u.organisation.label,
+                    "Skapad": u.created_at,
+                }
+                for u in list_users(users_file())
+            ],
+            width="stretch",
+            hide_index=True,
+        )
+        st.caption(
+            f"Användarfilen är {plain(users_file())}. Lägg till och ta bort användare på servern "
+            "med "
+            "`lofteskartan users add NAMN --role planerare --organisation kommun` och "
+            "`lofteskartan users remove NAMN`."
+        )
+    else:
+        st.info(
+            "Ingen inloggning är inställd: appen körs som en enda lokal administratör. "
+            "Lägg till den första användaren med `lofteskartan users add NAMN --role "
+            "administratör --organisation polis`, så frågar appen efter inloggning."
+        )

@@ -15,11 +15,18 @@ from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.rotation import RotationPlan, default_rotation_start, new_seed
 from geo.planning.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
 from geo.planning.siting import result_collections as collections
-from geo.planning.siting_use_case import SitingOffer, siting_offer
+from geo.planning.siting_use_case import (
+    Rotation,
+    SitingOffer,
+    rotate,
+    save_rotation_plan,
+    siting_offer,
+)
 from geo.records.models import Actor
 from geo.records.periods import Period
 from geo.records.promise import PromiseDocument
-from geo.swedish import WEEKDAYS, today
+from geo.store import Store
+from geo.swedish import WEEKDAYS, count, today
 from ui.maps import escaped, new_map
 from ui.state import current_actor, get_store
 from ui.text import map_html, plain, plain_label, show_table
@@ -239,3 +246,42 @@ def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
     return RotationSettings(
         int(weeks), int(gap), int(per_week), int(seed), start, int(weekday), start_time, hours
     )
+
+
+def rotation_panel(result: SitingResult, store: Store, document_id: str, period: Period) -> None:
+    """The rotation of the suggested sites: its settings, its weeks, and the button that adds
+    it to the schedule of the promise `document_id` in the follow-up year `period`."""
+    if not result.chosen:
+        st.info("Inga platser föreslogs, så det finns inget att rotera.")
+        return
+    settings = rotation_settings(len(result.chosen), period)
+    try:
+        plan = rotate(
+            result,
+            Rotation(
+                settings.weeks, settings.min_gap, settings.seed, settings.start, settings.per_week
+            ),
+        )
+    except LofteskartanError as exc:
+        st.warning(plain(exc))
+        return
+    rotation_table(plan)
+    if st.button("Lägg in i planeringen", type="primary"):
+        try:
+            saved = save_rotation_plan(
+                store,
+                current_actor(),
+                plan,
+                document_id,
+                settings.weekday,
+                settings.start_time,
+                settings.hours,
+                period,
+            )
+        except LofteskartanError as exc:
+            st.error(plain(exc))
+        else:
+            st.success(
+                f"{count(saved, 'planerad trafikkontroll', 'planerade trafikkontroller')} lades "
+                f"in i planeringen (frö {plan.seed:d})."
+            )

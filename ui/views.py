@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 import streamlit as st
 
 from geo.followup.status import StatusReport, status_rows
@@ -59,3 +61,20 @@ def commitment_table(report: StatusReport, promise_id: str | None) -> None:
 def done_text(done: int) -> str:
     """ "1 genomförd", "60 genomförda": the count beside a commitment without a yearly number."""
     return count(done, "genomförd", "genomförda")
+
+
+def tabs_run_when_open(sections: Mapping[str, Callable[[], None]], key: str) -> None:
+    """One tab per section (its label, what draws it); only the open tab runs and is drawn.
+
+    Streamlit sends a closed tab's content anyway (`on_change="rerun"` and `.open` stop
+    that), and a visit then fetched the code of every kind of widget in every tab before
+    the page was whole. A section that needs values while its tab is closed keeps them
+    itself (Administration's audit filter, Kontrollplatser's rotation).
+    """
+    labels = [plain(label) for label in sections]
+    for tab, draw in zip(
+        st.tabs(labels, key=key, on_change="rerun"), sections.values(), strict=True
+    ):
+        if tab.open:
+            with tab:
+                draw()
