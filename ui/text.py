@@ -176,12 +176,15 @@ def html_table(data: pd.DataFrame | Styler) -> str:
     styler = data if isinstance(data, Styler) else data.style.format(decimal=",", precision=2)
     styler.data = styler.data.map(lambda v: html.escape(v) if isinstance(v, str) else v)
     numbers = list(styler.data.select_dtypes("number").columns)
-    return (
+    page = (
         styler.hide(axis="index")
         .set_properties(subset=numbers, **{"text-align": "right"})
         .set_table_attributes(f'class="{_TABLE_CLASS}"')
         .to_html()
     )
+    # Without the index every head cell is a column's, marked so as in the meeting pack's
+    # web page (`geo.exports.meeting_html`).
+    return page.replace("<th ", '<th scope="col" ')
 
 
 def show_wrapped_table(data: pd.DataFrame | Styler) -> None:

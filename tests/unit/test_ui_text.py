@@ -141,6 +141,7 @@ def test_a_wrapped_table_is_html_with_every_text_cell_escaped_and_numbers_to_the
     page = html_table(pd.DataFrame({"Aktivitet": [hostile], "Gjort": [9], "Timmar": [1.5]}))
     assert "<img" not in page and "&lt;img src=x onerror=alert(1)&gt; &amp; [länk]" in page
     assert page.index("<thead>") < page.index(">Aktivitet</th>") < page.index("<tbody>")
+    assert page.count('<th scope="col" ') == page.count("<th ") == 3  # heads a reader can walk
     assert ">1,50</td>" in page  # a Swedish decimal comma
     (selectors,) = re.findall(r"([^}]*)\{\s*text-align: right;", page)
     assert set(re.findall(r"_(col\d)", selectors)) == {"col1", "col2"}
