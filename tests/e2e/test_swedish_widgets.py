@@ -41,12 +41,17 @@ def english_left(page: Page) -> list[str]:
     return found
 
 
+def open_demo(streamlit_server: StartServer, page: Page, demo_url: str, address: str) -> None:
+    """The app on the demo at its page `address`, with time for a cold server's first run."""
+    page.set_default_timeout(60_000)
+    page.goto(f"{streamlit_server(REPO_ROOT / 'app.py', {'LOFTESKARTAN_DB': demo_url})}/{address}")
+
+
 def test_the_uploader_dates_and_text_fields_speak_swedish(
     streamlit_server: StartServer, page: Page, demo_url: str
 ) -> None:
-    page.set_default_timeout(60_000)
     # Administration has each kind: uploaders, empty date fields, a text field, tables.
-    page.goto(f"{streamlit_server(REPO_ROOT / 'app.py', {'LOFTESKARTAN_DB': demo_url})}/Admin")
+    open_demo(streamlit_server, page, demo_url, "Admin")
     page.get_by_role("tab", name="Medborgarlöften").click()
 
     uploader = page.locator("[data-testid=stFileUploader]").first
@@ -66,8 +71,7 @@ def test_the_uploader_dates_and_text_fields_speak_swedish(
 def test_a_help_icon_is_named_in_swedish_for_a_screen_reader(
     streamlit_server: StartServer, page: Page, demo_url: str
 ) -> None:
-    page.set_default_timeout(60_000)
-    page.goto(f"{streamlit_server(REPO_ROOT / 'app.py', {'LOFTESKARTAN_DB': demo_url})}/Platser")
+    open_demo(streamlit_server, page, demo_url, "Platser")
     # The keyboard's way to place a place has a help icon beside its label.
     page.get_by_role("button", name="Hjälp om Platsens läge: koordinater eller namn").wait_for()
     assert english_left(page) == []
