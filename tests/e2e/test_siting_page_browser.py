@@ -56,6 +56,7 @@ def test_the_suggested_sites_draw_with_their_coverage_offline(
     page.get_by_role("tab", name="Förslag").click()
     weeks.wait_for(state="detached")
     page.get_by_role("tab", name="Rotation").click()
+    weeks.wait_for()  # the tab's run, under load longer than expect's own 5 s
     expect(weeks).to_have_value("12")
     expect(page.get_by_role("spinbutton", name="Frö")).to_have_value(seed)
     assert drawn == expected
