@@ -26,6 +26,7 @@ from geo.store.audit import (
 )
 from geo.swedish import count
 from ui.auth import guarded_download, mode, users_file
+from ui.kept_fields import KeptFields
 from ui.progress import progress_bar
 from ui.state import get_store
 from ui.text import plain, show_table
@@ -177,45 +178,75 @@ def base_layer_panel(actor: Actor) -> None:
     _flash("layer", [message])
 
 
-_FILTER = "andringslogg_urval"
+# The audit log's filter, kept while its panel is closed.
+FILTER = KeptFields("andringslogg_urval_")
 
 
 def _audit_filter() -> AuditFilter:
-    """The filter the administrator chose, kept while its panel is closed.
+    """The filter the administrator chose, kept (`FILTER`) while its panel is closed.
 
     The panel's fields run and are sent only while it is open (`on_change="rerun"`): six
     fields beside the table made every visit wait for their code too (1.3× a bare page).
-    Streamlit forgets a widget's value in a run that does not draw it, so the choice is kept
-    under `_FILTER` and given back to the fields when the panel opens again.
     """
-    kept: AuditFilter = st.session_state.get(_FILTER, AuditFilter())
+    kept, keep, default = FILTER.value, FILTER.keep, AuditFilter()
     with st.expander(
         "Filtrera ändringsloggen", key="andringslogg_filter", on_change="rerun"
     ) as panel:
-        if not panel.open:
-            return kept
-        left, middle, right = st.columns(3)
-        tables, actions = [None, *TABLES], [None, *ACTIONS]
-        table = left.selectbox(
-            "Tabell",
-            tables,
-            index=tables.index(kept.table),
-            format_func=lambda t: "Alla" if t is None else table_label(t),
-        )
-        action = middle.selectbox(
-            "Åtgärd",
-            actions,
-            index=actions.index(kept.action),
-            format_func=lambda a: "Alla" if a is None else action_label(a),
-        )
-        who = right.text_input("Användare (exakt namn)", kept.actor or "", key="audit_actor")
-        first, last, limit_col = st.columns(3)
-        start = first.date_input("Från och med", value=kept.start, format="YYYY-MM-DD")
-        end = last.date_input("Till och med", value=kept.end, format="YYYY-MM-DD")
-        limit = limit_col.number_input("Högst antal rader", 10, 100_000, kept.limit, step=100)
-    chosen = AuditFilter(table, action, who.strip() or None, start, end, int(limit))
-    st.session_state[_FILTER] = chosen
-    return chosen
+        if panel.open:
+            left, middle, right = st.columns(3)
+            tables, actions = [None, *TABLES], [None, *ACTIONS]
+            left.selectbox(
+                "Tabell",
+                tables,
+                index=tables.index(kept("table", default.table)),
+                format_func=lambda t: "Alla" if t is None else table_label(t),
+                key=FILTER.key("table"),
+                on_change=keep,
+            )
+            middle.selectbox(
+                "Åtgärd",
+                actions,
+                index=actions.index(kept("action", default.action)),
+                format_func=lambda a: "Alla" if a is None else action_label(a),
+                key=FILTER.key("action"),
+                on_change=keep,
+            )
+            right.text_input(
+                "Användare (exakt namn)", kept("actor", ""), key=FILTER.key("actor"), on_change=keep
+            )
+            first, last, limit_col = st.columns(3)
+            first.date_input(
+                "Från och med",
+                value=kept("start", default.start),
+                format="YYYY-MM-DD",
+                key=FILTER.key("start"),
+                on_change=keep,
+            )
+            last.date_input(
+                "Till och med",
+                value=kept("end", default.end),
+                format="YYYY-MM-DD",
+                key=FILTER.key("end"),
+                on_change=keep,
+            )
+            limit_col.number_input(
+                "Högst antal rader",
+                10,
+                100_000,
+                kept("limit", default.limit),
+                step=100,
+                key=FILTER.key("limit"),
+                on_change=keep,
+            )
+            keep()
+    return AuditFilter(
+        kept("table", default.table),
+        kept("action", default.action),
+        kept("actor", "").strip() or None,
+        kept("start", default.start),
+        kept("end", default.end),
+        int(kept("limit", default.limit)),
+    )
 
 
 def audit_log_panel(actor: Actor) -> None:

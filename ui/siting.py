@@ -27,6 +27,7 @@ from geo.records.periods import Period
 from geo.records.promise import PromiseDocument
 from geo.store import Store
 from geo.swedish import WEEKDAYS, count, today
+from ui.kept_fields import KeptFields
 from ui.maps import escaped, new_map
 from ui.state import current_actor, get_store
 from ui.text import map_html, plain, plain_label, show_table
@@ -193,56 +194,74 @@ class RotationSettings:
     hours: float
 
 
-# Every field of the rotation has a key under this prefix; `KEPT` holds their last values.
-ROTATION = "rotation_"
-SEED = f"{ROTATION}seed"
-KEPT = f"{ROTATION}kept"
+# Every field of the rotation, kept while its tab is closed.
+ROTATION = KeptFields("rotation_")
 
 
 def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
     """Inputs for a rotation over `n_sites` suggested sites in the follow-up year `year`.
 
-    The page shows them in a tab that runs only while open, and Streamlit forgets a widget's
-    value in a run that does not draw it: the values are kept under `KEPT` and given back to
-    the fields when the tab opens again (set in the run that draws them, so the browser shows
-    them too), and the same seed gives the same plan. The seed lives in the session.
+    The page shows them in a tab that runs only while open: `ROTATION` keeps them while it is
+    closed, so coming back shows the same values, and the same seed gives the same plan.
     """
-    for key, value in st.session_state.get(KEPT, {}).items():
-        if key not in st.session_state:
-            st.session_state[key] = value
-    st.session_state.setdefault(SEED, new_seed())
-    per_week_key = f"{ROTATION}per_week"
+    kept, keep = ROTATION.value, ROTATION.keep
+    per_week_key = ROTATION.key("per_week")
     if st.session_state.get(per_week_key, 1) > n_sites:  # fewer sites suggested since
         st.session_state[per_week_key] = n_sites
     cols = st.columns(4)
-    weeks = cols[0].number_input("Veckor", 1, 104, 8, key=f"{ROTATION}weeks")
+    weeks = cols[0].number_input(
+        "Veckor", 1, 104, kept("weeks", 8), key=ROTATION.key("weeks"), on_change=keep
+    )
     gap = cols[1].number_input(
         "Vila (veckor)",
         0,
         104,
-        min(1, n_sites - 1),
+        kept("gap", min(1, n_sites - 1)),
         help="En plats används inte igen förrän så många veckor har gått",
-        key=f"{ROTATION}gap",
+        key=ROTATION.key("gap"),
+        on_change=keep,
     )
-    per_week = cols[2].number_input("Platser per vecka", 1, n_sites, 1, key=per_week_key)
-    seed = cols[3].number_input("Frö", 0, 10**9, key=SEED, help="Samma frö ger samma plan")
+    per_week = cols[2].number_input(
+        "Platser per vecka",
+        1,
+        n_sites,
+        min(kept("per_week", 1), n_sites),
+        key=per_week_key,
+        on_change=keep,
+    )
+    seed = cols[3].number_input(
+        "Frö",
+        0,
+        10**9,
+        kept("seed", new_seed()),
+        help="Samma frö ger samma plan",
+        key=ROTATION.key("seed"),
+        on_change=keep,
+    )
     cols = st.columns(4)
+    start_name = f"start_{year.start:%Y-%m-%d}"  # each follow-up year its own first week
     start = cols[0].date_input(
         "Första veckan",
-        default_rotation_start(year, today()),
+        kept(start_name, default_rotation_start(year, today())),
         format="YYYY-MM-DD",
-        key=f"{ROTATION}start_{year.start:%Y-%m-%d}",  # each follow-up year its own first week
+        key=ROTATION.key(start_name),
+        on_change=keep,
     )
     weekday = cols[1].selectbox(
-        "Veckodag", range(7), index=2, format_func=WEEKDAYS.__getitem__, key=f"{ROTATION}weekday"
+        "Veckodag",
+        range(7),
+        index=kept("weekday", 2),
+        format_func=WEEKDAYS.__getitem__,
+        key=ROTATION.key("weekday"),
+        on_change=keep,
     )
-    start_time = cols[2].time_input("Starttid", time(7, 0), key=f"{ROTATION}time")
-    hours = cols[3].number_input("Timmar", 0.5, 24.0, 2.0, step=0.5, key=f"{ROTATION}hours")
-    st.session_state[KEPT] = {
-        k: st.session_state[k]
-        for k in st.session_state
-        if str(k).startswith(ROTATION) and k != KEPT
-    }
+    start_time = cols[2].time_input(
+        "Starttid", kept("time", time(7, 0)), key=ROTATION.key("time"), on_change=keep
+    )
+    hours = cols[3].number_input(
+        "Timmar", 0.5, 24.0, kept("hours", 2.0), step=0.5, key=ROTATION.key("hours"), on_change=keep
+    )
+    keep()
     return RotationSettings(
         int(weeks), int(gap), int(per_week), int(seed), start, int(weekday), start_time, hours
     )

@@ -196,3 +196,20 @@ def test_the_audit_log_filter_narrows_the_rows_and_is_kept_when_its_panel_closes
     at.session_state["andringslogg_filter"] = True
     (table,) = [s for s in at.run().selectbox if s.label == "Tabell"]
     assert table.value == "places"  # and its field shows it when opened again
+
+
+def test_an_audit_filter_chosen_just_before_its_panel_closes_narrows_the_rows(
+    demo_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A field commits its value when the user leaves it: picking a table and clicking the
+    # panel's heading sends both in one run, in which the filter's fields are not drawn.
+    at = run_page(REPO_ROOT / "pages" / "9_Admin.py", demo_db, monkeypatch)
+    at.session_state["andringslogg_filter"] = True
+    (table,) = [s for s in at.run().selectbox if s.label == "Tabell"]
+    table.select("places")
+    at.session_state["andringslogg_filter"] = False
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.selectbox
+    line = next(t for c in at.caption if (t := shown(c.value)).startswith("Urval:"))
+    assert line.startswith("Urval: tabell Platser · alla åtgärder")

@@ -135,3 +135,17 @@ def test_the_rotation_keeps_its_settings_while_the_planner_looks_at_the_suggesti
     assert at.number_input(key="rotation_seed").value == 2024  # the same plan, not a new draw
     assert at.number_input(key="rotation_weeks").value == 12
     assert at.dataframe[0].value.equals(weeks)
+
+
+def test_a_rotation_setting_typed_just_before_the_suggestion_tab_is_opened_is_kept(
+    demo_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A field commits its value when the planner leaves it: typing 12 and clicking the
+    # "Förslag" tab sends both in one run, in which the rotation's fields are not drawn.
+    at = open_tab(open_page(demo_url, monkeypatch), "kontrollplatser_steg", "Rotation")
+    at.number_input(key="rotation_weeks").set_value(12)
+    open_tab(at, "kontrollplatser_steg", "Förslag")
+    open_tab(at, "kontrollplatser_steg", "Rotation")
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.number_input(key="rotation_weeks").value == 12
+    assert len(at.dataframe[0].value) == 12

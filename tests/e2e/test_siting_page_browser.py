@@ -50,9 +50,8 @@ def test_the_suggested_sites_draw_with_their_coverage_offline(
     screenshot(page, "kontrollplatser-rotation")
     # What the planner set for the rotation is still there after a look at the suggestion.
     weeks = page.get_by_role("spinbutton", name="Veckor", exact=True)
-    weeks.fill("12")
-    weeks.press("Enter")
     seed = page.get_by_role("spinbutton", name="Frö").input_value()
+    weeks.fill("12")  # and straight to the other tab: leaving the field commits it
     page.get_by_role("tab", name="Förslag").click()
     weeks.wait_for(state="detached")
     page.get_by_role("tab", name="Rotation").click()
