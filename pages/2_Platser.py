@@ -41,7 +41,7 @@ st.title("Platser")
 st.caption(
     "**Ny plats:** välj typ, rita den med verktyget till vänster på kartan och fyll i "
     "uppgifterna. **Ändra eller avveckla en plats:** klicka på den på kartan eller välj "
-    "dess rad i tabellen under kartan."
+    "dess rad i listan Alla platser under kartan."
 )
 if (just_saved := show_flash()) is not None:
     # Kept beyond the message's one run: "Planera här" is clicked in the next.
@@ -98,14 +98,17 @@ with form_column:
         if editing is not None:
             retire_panel(editing)
 
-st.subheader("Alla platser")
-st.caption(
-    "Fakta räknas i meter (SWEREF 99 TM). Gångtiden gäller "
-    f"{WALKING_SPEED_KMH:g} km/h; avståndet är till SCB:s tätortspunkt."
-)
-places_table(view.places, context)
-# The panel runs and is sent only while open (`on_change="rerun"`): closed, its uploader's
-# code was still fetched on every visit.
+# Both panels run and are sent only while open (`on_change="rerun"`): the table's code (a data
+# grid and ~30 files) held up the drawing map's frame on every visit, and closed, the
+# import's uploader code was still fetched.
+# No count in the label: a new label is a new panel, which would close when a place is added.
+with st.expander("Alla platser", key="platser_lista", on_change="rerun") as panel:
+    if panel.open:
+        st.caption(
+            "Fakta räknas i meter (SWEREF 99 TM). Gångtiden gäller "
+            f"{WALKING_SPEED_KMH:g} km/h; avståndet är till SCB:s tätortspunkt."
+        )
+        places_table(view.places, context)
 with st.expander("Importera platser från fil", key="platser_import", on_change="rerun") as panel:
     if panel.open:
         import_panel(context, view)

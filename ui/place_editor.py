@@ -42,6 +42,7 @@ from geo.spatial.layers import bounds_of, opening_bounds, place_collections
 from geo.spatial.place_search import Hit
 from geo.swedish import count
 from ui.base_layers import base_layers
+from ui.kept_fields import KeptFields
 from ui.place_keyboard import chosen_marker
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.place_payloads import Drawing, clicked_place, drawn_shape
@@ -89,13 +90,18 @@ def choose(place_id: int | None, *, from_table: bool = False) -> None:
         st.session_state[TABLE_ROUND] = int(st.session_state.get(TABLE_ROUND, 0)) + 1
 
 
+# The list of all places sits in a panel that runs only while open; whether it shows retired
+# places is kept while it is closed (a retired place chosen there stays open for editing).
+LIST = KeptFields("platslista_")
+
+
 def selected_place(places: list[Place]) -> Place | None:
     """The place chosen on the map or in the table, if it is still stored.
 
     A retired place (chosen in the table) stays chosen only while the table shows them.
     """
     chosen = st.session_state.get(SELECTED)
-    show_retired = bool(st.session_state.get("visa_avvecklade", False))
+    show_retired = bool(LIST.value("avvecklade", False))
     return next(
         (
             p
@@ -354,7 +360,13 @@ def retire_panel(place: Place) -> None:
 
 def places_table(places: list[Place], context: PlaceContext) -> None:
     """Every place with its facts; selecting a row opens the place for editing."""
-    show_retired = st.toggle("Visa avvecklade platser", key="visa_avvecklade")
+    show_retired = st.toggle(
+        "Visa avvecklade platser",
+        LIST.value("avvecklade", False),
+        key=LIST.key("avvecklade"),
+        on_change=LIST.keep,
+    )
+    LIST.keep()
     shown = [p for p in places if show_retired or not p.is_retired]
     if not shown:
         st.caption("Inga platser än. Rita den första på kartan ovan.")

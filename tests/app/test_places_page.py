@@ -50,6 +50,12 @@ def places_page(db_url: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
     return at
 
 
+def places_list(at: AppTest) -> AppTest:
+    """Open the "Alla platser" panel below the map (what a click on its heading sets)."""
+    at.session_state["platser_lista"] = True
+    return at.run()
+
+
 def button(at: AppTest, label: str):  # noqa: ANN201 (AppTest's Button)
     """The one button with this label."""
     (found,) = [b for b in at.button if b.label == label]
@@ -86,12 +92,36 @@ def test_every_demo_place_is_in_the_table_with_its_facts(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = places_page(db_url, monkeypatch)
-    table = at.dataframe[0].value
+    assert not at.dataframe  # the list's table is sent only with its panel open
+    table = places_list(at).dataframe[0].value
     assert len(table) == 9
     route = table[table["Namn"] == "Exempel: Trygghetsvandring centrum"].iloc[0]
     assert route["Fakta"].startswith("Längd 1\u00a0300\u00a0m, gångtid cirka 20\u00a0min")
     centre = table[table["Namn"] == "Exempel: Centrum"].iloc[0]
     assert centre["Fakta"].startswith("Yta 240\u00a0000\u00a0m² (24,0\u00a0ha)")
+
+
+def test_a_retired_place_chosen_in_the_list_stays_open_when_the_list_is_closed(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    office = stored_place(db_url, "Exempel: Poliskontor")
+    store = Store(db_url)
+    with store.session(Actor("test")) as s:
+        s.retire_place(office.id, office.version)
+    store.dispose()
+    at = places_list(places_page(db_url, monkeypatch))
+    assert len(at.dataframe[0].value) == 8  # retired places are hidden at first
+    at.toggle(key="platslista_avvecklade").set_value(True).run()
+    assert len(at.dataframe[0].value) == 9
+    at.session_state["platser_vald"] = office.id  # what choosing its row leaves
+    at.session_state["platser_lista"] = False
+    at.run()
+    at.run()  # and one more run with the list closed: its toggle is not drawn meanwhile
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.dataframe
+    heading = "Poliskontor (avvecklad): Exempel: Poliskontor"
+    assert heading in [shown(h.value) for h in at.subheader]
+    assert places_list(at).toggle(key="platslista_avvecklade").value is True
 
 
 def test_the_drawing_map_reruns_only_on_drawings_and_clicks_and_carries_places_beside_it(
@@ -160,7 +190,7 @@ def test_a_drawn_point_and_the_form_become_a_stored_place(
     assert shown(at.success[0].value) == "Trafikkontrollplats ”Kontroll vid torget” sparades."
     place = stored_place(db_url, "Kontroll vid torget")
     assert dict(place.attributes) == {"väg": "väg 32", "hastighet": 50}
-    assert len(at.dataframe[0].value) == 10
+    assert len(places_list(at).dataframe[0].value) == 10
 
 
 def test_a_place_chosen_on_the_map_opens_in_the_form_until_the_planner_goes_back(

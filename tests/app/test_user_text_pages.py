@@ -105,7 +105,8 @@ def test_platser_shows_names_as_text_and_neutralises_a_formula_for_the_csv_downl
     hostile_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = open_page("2_Platser", hostile_db, monkeypatch)
-    cells = table_cells(at)
+    at.session_state["platser_lista"] = True  # the panel with the table of all places
+    cells = table_cells(at.run())
     assert PLACE in cells
     # Streamlit's toolbar downloads exactly these cells: Excel must see text, not a formula.
     assert f"'{FORMULA_PLACE}" in cells

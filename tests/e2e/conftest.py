@@ -325,6 +325,19 @@ def hover_when_still(page: Page, shape: Locator) -> None:
     shape.hover()
 
 
+def show_all_places(page: Page) -> Locator:
+    """Open Platser's "Alla platser" panel (closed on every new visit); its table.
+
+    The panel runs only while open, so its table arrives with the run the click starts.
+    """
+    panel = page.get_by_test_id("stExpander").filter(has_text="Alla platser").locator("details")
+    if panel.get_attribute("open") is None:
+        panel.locator("summary").click()
+    table = page.get_by_test_id("stDataFrame").first
+    table.wait_for()
+    return table
+
+
 def wait_for_map(page: Page, min_paths: int, *, index: int = 0, timeout: float = 30_000) -> int:
     """Wait until the ``index``-th map has ``min_paths`` vector paths; return the count.
 

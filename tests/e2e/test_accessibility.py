@@ -100,6 +100,13 @@ VIEWS = {
     ],
     "Logga": [("radio", v) for v in ("Iakttagelser", "Kommunens siffror")],
     "Uppföljning": [("button", v) for v in ("Var har vi varit?", "När?", "Kommunens indikatorer")],
+    # Tabs and panels that run only while open: their content is on the page only then.
+    "Platser": [("panel", "Alla platser"), ("panel", "Importera platser")],
+    "Kontrollplatser": [("tab", "Rotation")],
+    "Administration": [
+        ("tab", v) for v in ("Användare", "Medborgarlöften", "Baslager", "Bakgrundskarta")
+    ]
+    + [("tab", "Ändringslogg"), ("panel", "Filtrera ändringsloggen")],
 }
 
 # Streamlit's own markup that no page script can reach (none so far; each entry says which
@@ -123,9 +130,14 @@ def shell_problems(page: Page, expected_title: str) -> list[str]:
 
 
 def show_view(page: Page, control: str, name: str) -> None:
-    """Choose one of a page's views (a radio button or a segmented control) and let it run."""
+    """Choose one of a page's views (a radio button, a segmented control, a tab or a panel
+    that runs only while open) and let it run."""
     if control == "segment":
         page.locator("[data-testid='stButtonGroup'] button", has_text=name).click()
+    elif control == "tab":
+        page.get_by_role("tab", name=name, exact=True).click()
+    elif control == "panel":
+        page.get_by_test_id("stExpander").filter(has_text=name).locator("summary").click()
     else:
         page.get_by_role("radio", name=name, exact=True).click(force=True)
     try:  # the rerun starts; a quick one may already be over

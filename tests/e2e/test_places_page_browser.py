@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     StartServer,
     hover_when_still,
     screenshot,
+    show_all_places,
 )
 
 pytestmark = pytest.mark.browser
@@ -171,6 +172,7 @@ def test_a_planner_creates_a_traffic_control_site_by_clicking_the_map(
     map_paths(page, BASE_PATHS + 1, exactly=True)
     page.reload()
     map_paths(page, BASE_PATHS + 1, exactly=True)
+    show_all_places(page)
     page.locator(GRID_CELL, has_text="Kontroll vid skolan").wait_for(state="attached")
     page.locator(GRID_CELL, has_text="till tätortscentrum").first.wait_for(state="attached")
     screenshot(page, "platser-kontrollplats")
@@ -211,6 +213,7 @@ def test_a_planner_draws_a_walk_route_and_sees_its_length(
     # What the page showed is the stored route's length in metres, walked at 4 km/h.
     assert shown.group(1) == format_distance(route.geometry.length)
     assert int(shown.group(2)) == round(route.geometry.length * 60 / 4000)
+    show_all_places(page)
     page.locator(GRID_CELL, has_text=f"Längd {shown.group(1)}").wait_for(state="attached")
 
 
@@ -229,6 +232,7 @@ def test_a_name_with_html_shows_as_text_on_the_map_and_in_the_table(
 
     hover_when_still(page, frame.locator("path.leaflet-interactive[stroke='#e66101']"))
     assert frame.locator(".leaflet-tooltip").inner_text() == XSS
+    show_all_places(page)
     cell = page.locator(GRID_CELL, has_text="onerror").first
     cell.wait_for(state="attached")
     assert cell.inner_text() == XSS
@@ -247,7 +251,8 @@ def test_a_name_with_html_shows_as_text_on_the_map_and_in_the_table(
 
 
 def select_row(page: Page, text: str) -> None:
-    """Tick a row's selection box in a Streamlit dataframe (drawn on a canvas)."""
+    """Tick a row's selection box in the table of all places (drawn on a canvas)."""
+    show_all_places(page)
     cell = page.locator(GRID_CELL, has_text=text).first
     cell.wait_for(state="attached")
     row = int(cell.locator("xpath=..").get_attribute("aria-rowindex") or "0")
@@ -443,6 +448,7 @@ def test_a_planner_clicks_a_place_on_the_map_renames_it_and_finds_the_new_name_a
     page.reload()
     page.get_by_role("heading", name="Platser", exact=True).wait_for()
     map_paths(page, BASE_PATHS + 1, exactly=True)
+    show_all_places(page)
     page.locator(GRID_CELL, has_text="Kontroll vid torget").wait_for(state="attached")
     frame = page.frame_locator(MAP_FRAME).first
     frame.locator(f"path.leaflet-interactive[stroke='{SITE_COLOUR}']").hover()

@@ -29,6 +29,7 @@ from tests.e2e.conftest import (
     StartServer,
     hover_when_still,
     screenshot,
+    show_all_places,
     wait_for_map,
 )
 from tests.hostile_text import FINDING, HOSTILE, TEAM, hostile_database
@@ -182,7 +183,7 @@ def test_markdown_links_and_images_in_user_text_appear_as_text_on_every_page(
 
     # Platser and Uppföljning: the names in tables (drawn on a canvas) and in labels.
     page.goto(f"{base}/Platser")
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    show_all_places(page)
     no_link_or_image(page, browser_log)
     page.goto(f"{base}/Uppfoljning")
     # The progress tables are static HTML (ui.text.html_table): the commitments' texts from
@@ -249,7 +250,7 @@ def test_the_places_tables_own_csv_download_carries_no_formula(
     )
     page.set_default_timeout(120_000)
     page.goto(f"{base}/Platser")
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    show_all_places(page)
     # The toolbar's button, in Swedish (ui/swedish_widgets.py), reached by the keyboard. A
     # pointer shows the toolbar only while it rests on the table; under load the button never
     # held still under it, and the click waited its 120 s (once in CI, 1 in 4 here).
