@@ -6,6 +6,8 @@ written here rather than through `locale`. Its clock is often UTC, so "today" is
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from datetime import UTC, date, datetime
 
 from geo.records.models import STOCKHOLM
@@ -105,3 +107,13 @@ def count(n: int, one: str, many: str, space: str = SPACE) -> str:
     ('1 plats', '1 234 platser')
     """
     return f"{number(n, 0, space)} {one if n == 1 else many}"
+
+
+def file_slug(text: str) -> str:
+    """A name as part of a file name: ASCII, lower case, underscores.
+
+    >>> file_slug("Aneby kommun"), file_slug("Lokalpolisområde Höglandet")
+    ('aneby_kommun', 'lokalpolisomrade_hoglandet')
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or "export"

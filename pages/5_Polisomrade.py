@@ -5,11 +5,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from geo.followup.area import AREA_COLUMNS, area_status, area_table, areas_to_show
+from geo.followup.area import (
+    AREA_COLUMNS,
+    area_csv,
+    area_csv_name,
+    area_status,
+    area_table,
+    areas_to_show,
+)
 from geo.swedish import today
+from ui.auth import guarded_download
 from ui.entry import through_app
 from ui.state import current_actor, get_store
-from ui.text import plain, show_table
+from ui.text import plain, show_wrapped_table
 
 through_app()
 
@@ -34,9 +42,15 @@ st.caption(
     )
     + "."
 )
-show_table(
-    pd.DataFrame(area_table(status), columns=list(AREA_COLUMNS)),
-    hide_index=True,
-    width="stretch",
-    column_config={"Aktivitet": st.column_config.TextColumn(width="large")},
+# An HTML table (every cell escaped), not a data grid: its code held the page up (1.2× a bare
+# page), and a screen reader reads it as a table with column heads. The police sort and
+# compare the kommuner in Excel.
+show_wrapped_table(pd.DataFrame(area_table(status), columns=list(AREA_COLUMNS)))
+st.download_button(
+    "Ladda ned som CSV (Excel)",
+    guarded_download(lambda: area_csv(status)),
+    file_name=area_csv_name(status.area, today()),
+    mime="text/csv",
+    on_click="ignore",
+    disabled=not status.reports,
 )

@@ -9,9 +9,7 @@ not there (the CLI's "nothing written" on error).
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import unicodedata
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,7 +27,7 @@ from geo.progress_report import Progress
 from geo.records.labelled_enum import LabelledEnum
 from geo.records.models import STOCKHOLM, Actor
 from geo.store import Store
-from geo.swedish import number
+from geo.swedish import file_slug, number
 
 
 class ExportFormat(LabelledEnum):
@@ -152,12 +150,6 @@ MEETING_LIST_CHOICE = ExportChoice(
 )
 
 
-def _slug(text: str) -> str:
-    """ASCII, lower case, underscores: "Aneby kommun" -> "aneby_kommun"."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_") or "export"
-
-
 def file_name_for(
     kommun_name: str, audience: Audience, fmt: ExportFormat, made_at: datetime, density: bool
 ) -> str:
@@ -165,7 +157,7 @@ def file_name_for(
     kind = "tathetskarta" if fmt is ExportFormat.MAP_PNG and density else _FILES[fmt].kind
     made = made_at.astimezone(STOCKHOLM)
     return (
-        f"lofteskartan_{_slug(kommun_name)}_{audience.file_tag}_{kind}_"
+        f"lofteskartan_{file_slug(kommun_name)}_{audience.file_tag}_{kind}_"
         f"{made:%Y-%m-%d}{fmt.extension}"
     )
 

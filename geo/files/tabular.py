@@ -13,7 +13,7 @@ import csv
 import io
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -40,6 +40,21 @@ def neutralise(text: str) -> str:
     if text.startswith(FORMULA_START):
         return "'" + text
     return text
+
+
+def excel_csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A small table as CSV for Swedish Excel: UTF-8 with a BOM, `;`, CRLF, every text cell
+    neutralised; numbers as Python writes them (integers read the same in Excel).
+
+    For tables a page offers for download; the exports write theirs row by row
+    (`geo.exports.csv_zip`).
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([neutralise(cell) if isinstance(cell, str) else cell for cell in row])
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
 def unneutralise(text: str) -> str:

@@ -15,10 +15,12 @@ from typing import Any
 
 from geo.disclosure.access import in_police_area, organisation_of
 from geo.errors import NotFoundError
+from geo.files.tabular import excel_csv
 from geo.followup.status import StatusReport, status_report, status_rows
 from geo.records.models import Actor
 from geo.records.promise import PromiseDocument
 from geo.store import Store
+from geo.swedish import file_slug
 
 # The side-by-side table's columns, in order (the page's and `status --area`'s headings).
 AREA_COLUMNS = ("Kommun", "Löftesår", "Aktivitet", "Mål", "Gjort", "Läge")
@@ -123,3 +125,13 @@ def area_table(status: AreaStatus) -> list[dict[str, Any]]:
             )
             rows.append(dict(zip(AREA_COLUMNS, values, strict=True)))
     return rows
+
+
+def area_csv(status: AreaStatus) -> bytes:
+    """`area_table` as CSV for Swedish Excel, where the police sort and compare the kommuner."""
+    return excel_csv(AREA_COLUMNS, ([row[c] for c in AREA_COLUMNS] for row in area_table(status)))
+
+
+def area_csv_name(area: str, day: date) -> str:
+    """E.g. `lofteskartan_lokalpolisomrade_hoglandet_2024-06-03.csv`."""
+    return f"lofteskartan_{file_slug(area)}_{day:%Y-%m-%d}.csv"

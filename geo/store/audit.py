@@ -9,8 +9,6 @@ Swedish names for the stored fields; the raw values stay in the CSV's Före/Efte
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
 from collections.abc import Iterable, Mapping
@@ -18,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from geo.files.tabular import neutralise
+from geo.files.tabular import excel_csv
 from geo.records.models import STOCKHOLM
 from geo.records.outcomes import OUTCOME_FIELDS, OutcomeField
 from geo.swedish import NO_BREAK_SPACE, count
@@ -303,9 +301,4 @@ def audit_rows(entries: Iterable[Mapping[str, Any]]) -> list[dict[str, str]]:
 
 def audit_csv(entries: Iterable[Mapping[str, Any]]) -> bytes:
     """The entries as CSV for Swedish Excel: UTF-8 with BOM, `;`, every cell neutralised."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for row in audit_rows(entries):
-        writer.writerow([neutralise(row[c]) for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return excel_csv(COLUMNS, ([row[c] for c in COLUMNS] for row in audit_rows(entries)))

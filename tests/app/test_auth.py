@@ -19,7 +19,7 @@ from geo.signin.users import add_user, remove_user
 from geo.store import Store
 from tests.common import OIDC_SECRETS, REPO_ROOT, TRANAS_PROMISE_YAML, demo_database
 from tests.common import signed_in_by_oidc as _oidc
-from tests.markdown import shown
+from tests.markdown import shown, shown_tables
 
 PASSWORD = "korrekt häst batteri"
 
@@ -391,7 +391,7 @@ def test_the_police_area_page_shows_a_police_user_its_area_and_a_kommun_user_its
         at.run()
         assert not at.exception and not at.error
         assert not at.main.selectbox  # one area: nothing to choose
-        (table,) = (d.value for d in at.dataframe)
+        (table,) = shown_tables(at)
         shown_kommuner[name] = list(dict.fromkeys(table["Kommun"]))
 
     assert shown_kommuner == {"anna": ["Aneby kommun", "Tranås kommun"], "lisa": ["Tranås kommun"]}

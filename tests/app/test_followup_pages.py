@@ -250,7 +250,8 @@ def test_the_area_page_shows_the_kommuner_of_the_area_side_by_side(
     at = open_page("5_Polisomrade", two_areas_db, monkeypatch)
     assert not at.error, [e.value for e in at.error]
 
-    (table,) = (d.value for d in at.dataframe)
+    (table,) = shown_tables(at)  # an HTML table: no data grid's code to wait for
+    assert not at.dataframe
     assert list(table.columns) == ["Kommun", "Löftesår", "Aktivitet", "Mål", "Gjort", "Läge"]
     assert list(dict.fromkeys(table["Kommun"])) == ["Aneby kommun", "Tranås kommun"]
     aneby = table[table["Kommun"] == "Aneby kommun"]
@@ -260,6 +261,9 @@ def test_the_area_page_shows_the_kommuner_of_the_area_side_by_side(
     caption = shown(at.caption[0].value)
     assert "Aneby kommun Löftesår 2023/2024" in caption
     assert "Tranås kommun Löftesår 2024/2025" in caption
+    (download,) = at.get("download_button")
+    assert download.proto.label == "Ladda ned som CSV (Excel)"
+    assert download.proto.disabled is False
 
 
 def test_choosing_another_area_shows_only_its_promises(
@@ -270,5 +274,5 @@ def test_choosing_another_area_shows_only_its_promises(
 
     at.selectbox[-1].select("Lokalpolisområde Umeå").run()
 
-    (table,) = (d.value for d in at.dataframe)
+    (table,) = shown_tables(at)
     assert set(table["Kommun"]) == {"Umeå kommun"}

@@ -8,6 +8,8 @@ itself.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from datetime import date, datetime, timedelta
 
@@ -15,7 +17,15 @@ import pytest
 
 from geo.cli import main
 from geo.errors import NotFoundError
-from geo.followup.area import AREA_COLUMNS, area_json, area_status, area_table, areas_to_show
+from geo.followup.area import (
+    AREA_COLUMNS,
+    area_csv,
+    area_csv_name,
+    area_json,
+    area_status,
+    area_table,
+    areas_to_show,
+)
 from geo.followup.status import status_report, status_rows
 from geo.installation.init import read_promise_upload
 from geo.records.kinds import CommitmentKind
@@ -89,6 +99,22 @@ def test_the_side_by_side_table_has_kommun_commitment_target_done_and_status(
     assert list(walks) == list(AREA_COLUMNS)
     assert (walks["Löftesår"], walks["Mål"], walks["Gjort"]) == ("Löftesår 2024/2025", "3", 0)
     assert walks["Läge"] in ("I fas", "Risk", "Efter")
+
+
+def test_the_area_csv_opens_in_swedish_excel_with_the_same_rows_as_the_page(
+    three_kommuner: Store,
+) -> None:
+    status = area_status(three_kommuner, OPERATOR, HOGLANDET, TODAY)
+    data = area_csv(status)
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == list(AREA_COLUMNS)
+    table = area_table(status)
+    assert rows[1:] == [[str(row[c]) for c in AREA_COLUMNS] for row in table]
+    assert {r[0] for r in rows[1:]} == {"Aneby kommun", "Tranås kommun"}
+    assert area_csv_name(status.area, TODAY) == (
+        f"lofteskartan_lokalpolisomrade_hoglandet_{TODAY:%Y-%m-%d}.csv"
+    )
 
 
 def test_an_area_without_promises_is_refused_naming_the_areas_there_are(
