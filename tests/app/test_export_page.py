@@ -7,7 +7,9 @@ from datetime import date
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from geo.disclosure.audience import AudienceRules
 from geo.exports import make
+from geo.spatial.aggregate import GridShape
 from geo.store import Store
 from tests.common import REPO_ROOT
 from tests.export_fixtures import plant
@@ -133,3 +135,31 @@ def test_a_large_export_that_fails_leaves_its_error_and_no_bar_or_download(
     assert [shown(e.value) for e in at.error] == ["Databasen svarar inte."]
     assert at.get("progress") == []
     assert at.get("download_button") == []
+
+
+def test_the_grid_chosen_for_an_internal_export_is_used_while_its_panel_is_closed(
+    planted_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    offered: list[AudienceRules] = []
+    monkeypatch.setattr(
+        "ui.export_progress.export_files",
+        lambda store, actor, template, choices, name: offered.append(template.rules),
+    )
+    at = export_page(planted_db, monkeypatch)
+    assert not at.number_input  # the panel's fields are sent only while it is open
+    assert offered[-1] == AudienceRules(cell_size_m=500.0, grid=GridShape.SQUARE)
+    at.session_state["export_rutor"] = True  # what opening the panel sets
+    at.run()
+    at.radio(key="export_rutor_grid").set_value(GridShape.HEXAGON).run()
+    at.number_input(key="export_rutor_cell_size").set_value(1000.0)
+    # Typed, then the panel's heading clicked: both arrive in one run that draws no field.
+    at.session_state["export_rutor"] = False
+    at.run()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.number_input
+    assert offered[-1] == AudienceRules(cell_size_m=1000.0, grid=GridShape.HEXAGON)
+    assert any("rutnät: hexagon" in shown(c.value) for c in at.caption)
+    at.session_state["export_rutor"] = True
+    at.run()
+    assert at.number_input(key="export_rutor_cell_size").value == 1000.0

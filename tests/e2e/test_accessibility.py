@@ -103,6 +103,7 @@ VIEWS = {
     # Tabs and panels that run only while open: their content is on the page only then.
     "Platser": [("panel", "Alla platser"), ("panel", "Importera platser")],
     "Kontrollplatser": [("tab", "Rotation")],
+    "Export": [("panel", "Rutor för aktiviteternas platser")],
     "Administration": [
         ("tab", v) for v in ("Användare", "Medborgarlöften", "Baslager", "Bakgrundskarta")
     ]
