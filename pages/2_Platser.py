@@ -6,7 +6,6 @@ import streamlit as st
 
 from geo.disclosure.access import Role
 from geo.records.models import PlaceKind
-from geo.records.place_facts import WALKING_SPEED_KMH
 from geo.records.places import load_place_context
 from ui.auth import require
 from ui.entry import through_app
@@ -27,6 +26,7 @@ from ui.place_keyboard import keyboard_position
 from ui.planning import plan_here_button
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
+from ui.views import panel_runs_when_open
 
 through_app()
 LAST_SAVED = "platser_senast_sparad"
@@ -98,17 +98,10 @@ with form_column:
         if editing is not None:
             retire_panel(editing)
 
-# Both panels run and are sent only while open (`on_change="rerun"`): the table's code (a data
-# grid and ~30 files) held up the drawing map's frame on every visit, and closed, the
-# import's uploader code was still fetched.
+# Both panels run and are sent only while open: the table's code (a data grid and ~30 files)
+# held up the drawing map's frame on every visit, and the import's uploader code was fetched.
 # No count in the label: a new label is a new panel, which would close when a place is added.
-with st.expander("Alla platser", key="platser_lista", on_change="rerun") as panel:
-    if panel.open:
-        st.caption(
-            "Fakta räknas i meter (SWEREF 99 TM). Gångtiden gäller "
-            f"{WALKING_SPEED_KMH:g} km/h; avståndet är till SCB:s tätortspunkt."
-        )
-        places_table(view.places, context)
-with st.expander("Importera platser från fil", key="platser_import", on_change="rerun") as panel:
-    if panel.open:
-        import_panel(context, view)
+panel_runs_when_open("Alla platser", "platser_lista", lambda: places_table(view.places, context))
+panel_runs_when_open(
+    "Importera platser från fil", "platser_import", lambda: import_panel(context, view)
+)

@@ -12,6 +12,7 @@ from ui.entry import through_app
 from ui.progress import progress_bar
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, show_table
+from ui.views import panel_runs_when_open
 
 through_app()
 
@@ -58,28 +59,30 @@ else:
         f"räknas inte. {SOURCE_TEXT}."
     )
 
-# The panel runs and is sent only while open (`on_change="rerun"`): closed, its uploader's
-# code was still fetched on every visit.
-with st.expander(
-    "Läs in händelser från polisen.se", key="handelser_import", on_change="rerun"
-) as panel:
-    if panel.open:
-        st.caption(
-            "API:ts JSON (som https://polisen.se/api/events ger) eller CSV med samma kolumner "
-            "som data/events/. Händelser som redan finns hoppas över; en fil med fel läses inte in "
-            "alls."
-        )
-        upload = st.file_uploader("Fil", type=["json", "csv"], key="events_file")
-        if upload is not None and st.button("Läs in", key="events_import"):
-            try:
-                result = import_events_bytes(
-                    store,
-                    actor,
-                    upload.getvalue(),
-                    upload.name,
-                    progress_bar("Sparar händelserna …"),
-                )
-            except LofteskartanError as exc:
-                st.error(plain(exc))
-            else:
-                st.success(plain(result.describe()))
+
+def events_import() -> None:
+    """A file of polisen.se's events, read in on a click."""
+    st.caption(
+        "API:ts JSON (som https://polisen.se/api/events ger) eller CSV med samma kolumner "
+        "som data/events/. Händelser som redan finns hoppas över; en fil med fel läses inte in "
+        "alls."
+    )
+    upload = st.file_uploader("Fil", type=["json", "csv"], key="events_file")
+    if upload is not None and st.button("Läs in", key="events_import"):
+        try:
+            result = import_events_bytes(
+                store,
+                actor,
+                upload.getvalue(),
+                upload.name,
+                progress_bar("Sparar händelserna …"),
+            )
+        except LofteskartanError as exc:
+            st.error(plain(exc))
+        else:
+            st.success(plain(result.describe()))
+
+
+# The panel runs and is sent only while open: closed, its uploader's code was still fetched
+# on every visit.
+panel_runs_when_open("Läs in händelser från polisen.se", "handelser_import", events_import)

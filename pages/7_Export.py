@@ -9,7 +9,6 @@ import streamlit as st
 from geo.disclosure.audience import (
     PUBLIC_RULES,
     Audience,
-    AudienceRules,
     ExportRequest,
     check_public_request,
 )
@@ -20,18 +19,15 @@ from geo.exports.make import (
     MEETING_LIST_CHOICE,
     load_export_data,
 )
-from geo.spatial.aggregate import MAX_CELL_SIZE_M, MIN_CELL_SIZE_M, GridShape
 from geo.store import now
-from geo.swedish import number, today
+from geo.swedish import today
 from ui.entry import through_app
+from ui.export_grid import internal_grid_rules
 from ui.export_progress import export_files
-from ui.kept_fields import KeptFields
 from ui.state import current_actor, get_store, selection
 from ui.text import plain, plain_label
 
 through_app()
-# The grid of an internal export's activity places, kept while its panel is closed.
-GRID = KeptFields("export_rutor_")
 
 # Who asks and which store, captured during this run: the download buttons' callables run
 # later in a worker thread without the run's context, where the session (and so the
@@ -98,37 +94,7 @@ if audience is Audience.PUBLIC:
         "fram mer än var och en visar."
     )
 else:
-    # The panel runs and is sent only while open (`on_change="rerun"`); its values are used
-    # while it is closed, so `GRID` keeps them and the line under it says them.
-    with st.expander(
-        "Rutor för aktiviteternas platser", key="export_rutor", on_change="rerun"
-    ) as panel:
-        if panel.open:
-            st.number_input(
-                "Rutstorlek (meter)",
-                min_value=MIN_CELL_SIZE_M,
-                max_value=MAX_CELL_SIZE_M,
-                value=GRID.value("cell_size", 500.0),
-                step=100.0,
-                key=GRID.key("cell_size"),
-                on_change=GRID.keep,
-            )
-            shapes = list(GridShape)
-            st.radio(
-                "Rutnät",
-                shapes,
-                index=shapes.index(GRID.value("grid", GridShape.SQUARE)),
-                format_func=lambda g: g.value,
-                horizontal=True,
-                key=GRID.key("grid"),
-                on_change=GRID.keep,
-            )
-            GRID.keep()
-    rules = AudienceRules(
-        cell_size_m=float(GRID.value("cell_size", 500.0)),
-        grid=GridShape(GRID.value("grid", GridShape.SQUARE)),
-    )
-    st.caption(f"Rutor om {number(rules.cell_size_m)} m, rutnät: {rules.grid.value}.")
+    rules = internal_grid_rules()
 
 try:
     template = ExportRequest(

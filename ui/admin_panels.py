@@ -31,6 +31,7 @@ from ui.progress import progress_bar
 from ui.state import get_store
 from ui.text import plain, show_table
 from ui.uploads import read_upload
+from ui.views import panel_runs_when_open
 
 
 def _flash(panel: str, lines: list[str]) -> None:
@@ -185,60 +186,11 @@ FILTER = KeptFields("andringslogg_urval_")
 def _audit_filter() -> AuditFilter:
     """The filter the administrator chose, kept (`FILTER`) while its panel is closed.
 
-    The panel's fields run and are sent only while it is open (`on_change="rerun"`): six
-    fields beside the table made every visit wait for their code too (1.3× a bare page).
+    The panel's fields run and are sent only while it is open: six fields beside the table
+    made every visit wait for their code too (1.3× a bare page).
     """
-    kept, keep, default = FILTER.value, FILTER.keep, AuditFilter()
-    with st.expander(
-        "Filtrera ändringsloggen", key="andringslogg_filter", on_change="rerun"
-    ) as panel:
-        if panel.open:
-            left, middle, right = st.columns(3)
-            tables, actions = [None, *TABLES], [None, *ACTIONS]
-            left.selectbox(
-                "Tabell",
-                tables,
-                index=tables.index(kept("table", default.table)),
-                format_func=lambda t: "Alla" if t is None else table_label(t),
-                key=FILTER.key("table"),
-                on_change=keep,
-            )
-            middle.selectbox(
-                "Åtgärd",
-                actions,
-                index=actions.index(kept("action", default.action)),
-                format_func=lambda a: "Alla" if a is None else action_label(a),
-                key=FILTER.key("action"),
-                on_change=keep,
-            )
-            right.text_input(
-                "Användare (exakt namn)", kept("actor", ""), key=FILTER.key("actor"), on_change=keep
-            )
-            first, last, limit_col = st.columns(3)
-            first.date_input(
-                "Från och med",
-                value=kept("start", default.start),
-                format="YYYY-MM-DD",
-                key=FILTER.key("start"),
-                on_change=keep,
-            )
-            last.date_input(
-                "Till och med",
-                value=kept("end", default.end),
-                format="YYYY-MM-DD",
-                key=FILTER.key("end"),
-                on_change=keep,
-            )
-            limit_col.number_input(
-                "Högst antal rader",
-                10,
-                100_000,
-                kept("limit", default.limit),
-                step=100,
-                key=FILTER.key("limit"),
-                on_change=keep,
-            )
-            keep()
+    panel_runs_when_open("Filtrera ändringsloggen", "andringslogg_filter", _audit_filter_fields)
+    kept, default = FILTER.value, AuditFilter()
     return AuditFilter(
         kept("table", default.table),
         kept("action", default.action),
@@ -247,6 +199,47 @@ def _audit_filter() -> AuditFilter:
         kept("end", default.end),
         int(kept("limit", default.limit)),
     )
+
+
+def _audit_filter_fields() -> None:
+    """The filter's fields, showing the kept choice."""
+    kept, default = FILTER.value, AuditFilter()
+    left, middle, right = st.columns(3)
+    tables, actions = [None, *TABLES], [None, *ACTIONS]
+    left.selectbox(
+        "Tabell",
+        tables,
+        index=tables.index(kept("table", default.table)),
+        format_func=lambda t: "Alla" if t is None else table_label(t),
+        **FILTER.field("table"),
+    )
+    middle.selectbox(
+        "Åtgärd",
+        actions,
+        index=actions.index(kept("action", default.action)),
+        format_func=lambda a: "Alla" if a is None else action_label(a),
+        **FILTER.field("action"),
+    )
+    right.text_input("Användare (exakt namn)", kept("actor", ""), **FILTER.field("actor"))
+    first, last, limit_col = st.columns(3)
+    first.date_input(
+        "Från och med",
+        value=kept("start", default.start),
+        format="YYYY-MM-DD",
+        **FILTER.field("start"),
+    )
+    last.date_input(
+        "Till och med", value=kept("end", default.end), format="YYYY-MM-DD", **FILTER.field("end")
+    )
+    limit_col.number_input(
+        "Högst antal rader",
+        10,
+        100_000,
+        kept("limit", default.limit),
+        step=100,
+        **FILTER.field("limit"),
+    )
+    FILTER.keep()
 
 
 def audit_log_panel(actor: Actor) -> None:

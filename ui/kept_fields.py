@@ -15,9 +15,10 @@ class KeptFields:
     A tab or panel that runs only while open (`on_change="rerun"`) draws no field while it is
     closed, and Streamlit forgets a field's value in a run that does not draw it. `keep` saves
     every field's value under `<prefix>kept`; it must be
-    - every field's `on_change`: Streamlit calls it before the script runs, so a value typed
-      just before the tab or panel is closed is kept. The field commits its value when the
-      user leaves it, and the click that closes comes in the same run, which draws no field;
+    - every field's `on_change` (`**field(name)` gives a field its key and this): Streamlit
+      calls it before the script runs, so a value typed just before the tab or panel is
+      closed is kept. The field commits its value when the user leaves it, and the click
+      that closes comes in the same run, which draws no field;
     - called once after the fields are drawn, for the values they started with.
 
     The fields get their values back as their defaults (`value`), which a keyed field takes
@@ -33,6 +34,11 @@ class KeptFields:
     def key(self, name: str) -> str:
         """The widget key of the field `name`."""
         return f"{self.prefix}{name}"
+
+    def field(self, name: str) -> dict[str, Any]:
+        """The widget arguments of the field `name`: its key, and `keep` as its `on_change`
+        (without it a value typed just before the panel closes is lost)."""
+        return {"key": self.key(name), "on_change": self.keep}
 
     def value(self, name: str, default: T) -> T:
         """The field's kept value, or `default` before it has one."""

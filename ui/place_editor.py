@@ -27,7 +27,7 @@ from geo.files.place_import import (
 from geo.records.kinds import Classification
 from geo.records.models import Place, PlaceKind
 from geo.records.place_attributes import ATTRIBUTES, SPEED_LIMITS, ValueType, attribute_text
-from geo.records.place_facts import describe_facts, place_facts, place_row
+from geo.records.place_facts import WALKING_SPEED_KMH, describe_facts, place_facts, place_row
 from geo.records.places import (
     PlaceContext,
     PlaceInput,
@@ -360,11 +360,14 @@ def retire_panel(place: Place) -> None:
 
 def places_table(places: list[Place], context: PlaceContext) -> None:
     """Every place with its facts; selecting a row opens the place for editing."""
+    st.caption(
+        "Fakta räknas i meter (SWEREF 99 TM). Gångtiden gäller "
+        f"{WALKING_SPEED_KMH:g} km/h; avståndet är till SCB:s tätortspunkt."
+    )
     show_retired = st.toggle(
         "Visa avvecklade platser",
         LIST.value("avvecklade", False),
-        key=LIST.key("avvecklade"),
-        on_change=LIST.keep,
+        **LIST.field("avvecklade"),
     )
     LIST.keep()
     shown = [p for p in places if show_retired or not p.is_retired]

@@ -204,30 +204,26 @@ def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
     The page shows them in a tab that runs only while open: `ROTATION` keeps them while it is
     closed, so coming back shows the same values, and the same seed gives the same plan.
     """
-    kept, keep = ROTATION.value, ROTATION.keep
+    kept = ROTATION.value
     per_week_key = ROTATION.key("per_week")
     if st.session_state.get(per_week_key, 1) > n_sites:  # fewer sites suggested since
         st.session_state[per_week_key] = n_sites
     cols = st.columns(4)
-    weeks = cols[0].number_input(
-        "Veckor", 1, 104, kept("weeks", 8), key=ROTATION.key("weeks"), on_change=keep
-    )
+    weeks = cols[0].number_input("Veckor", 1, 104, kept("weeks", 8), **ROTATION.field("weeks"))
     gap = cols[1].number_input(
         "Vila (veckor)",
         0,
         104,
         kept("gap", min(1, n_sites - 1)),
         help="En plats används inte igen förrän så många veckor har gått",
-        key=ROTATION.key("gap"),
-        on_change=keep,
+        **ROTATION.field("gap"),
     )
     per_week = cols[2].number_input(
         "Platser per vecka",
         1,
         n_sites,
         min(kept("per_week", 1), n_sites),
-        key=per_week_key,
-        on_change=keep,
+        **ROTATION.field("per_week"),
     )
     seed = cols[3].number_input(
         "Frö",
@@ -235,8 +231,7 @@ def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
         10**9,
         kept("seed", new_seed()),
         help="Samma frö ger samma plan",
-        key=ROTATION.key("seed"),
-        on_change=keep,
+        **ROTATION.field("seed"),
     )
     cols = st.columns(4)
     start_name = f"start_{year.start:%Y-%m-%d}"  # each follow-up year its own first week
@@ -244,24 +239,20 @@ def rotation_settings(n_sites: int, year: Period) -> RotationSettings:
         "Första veckan",
         kept(start_name, default_rotation_start(year, today())),
         format="YYYY-MM-DD",
-        key=ROTATION.key(start_name),
-        on_change=keep,
+        **ROTATION.field(start_name),
     )
     weekday = cols[1].selectbox(
         "Veckodag",
         range(7),
         index=kept("weekday", 2),
         format_func=WEEKDAYS.__getitem__,
-        key=ROTATION.key("weekday"),
-        on_change=keep,
+        **ROTATION.field("weekday"),
     )
-    start_time = cols[2].time_input(
-        "Starttid", kept("time", time(7, 0)), key=ROTATION.key("time"), on_change=keep
-    )
+    start_time = cols[2].time_input("Starttid", kept("time", time(7, 0)), **ROTATION.field("time"))
     hours = cols[3].number_input(
-        "Timmar", 0.5, 24.0, kept("hours", 2.0), step=0.5, key=ROTATION.key("hours"), on_change=keep
+        "Timmar", 0.5, 24.0, kept("hours", 2.0), step=0.5, **ROTATION.field("hours")
     )
-    keep()
+    ROTATION.keep()
     return RotationSettings(
         int(weeks), int(gap), int(per_week), int(seed), start, int(weekday), start_time, hours
     )

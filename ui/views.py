@@ -68,8 +68,8 @@ def tabs_run_when_open(sections: Mapping[str, Callable[[], None]], key: str) -> 
 
     Streamlit sends a closed tab's content anyway (`on_change="rerun"` and `.open` stop
     that), and a visit then fetched the code of every kind of widget in every tab before
-    the page was whole. A section that needs values while its tab is closed keeps them
-    itself (Administration's audit filter, Kontrollplatser's rotation).
+    the page was whole. A section that needs values while its tab is closed keeps them with
+    `ui.kept_fields.KeptFields` (Kontrollplatser's rotation).
     """
     labels = [plain(label) for label in sections]
     for tab, draw in zip(
@@ -78,3 +78,15 @@ def tabs_run_when_open(sections: Mapping[str, Callable[[], None]], key: str) -> 
         if tab.open:
             with tab:
                 draw()
+
+
+def panel_runs_when_open(label: str, key: str, draw: Callable[[], None]) -> None:
+    """A closed panel (`st.expander`) whose content, `draw`, runs and is drawn only while open.
+
+    As with `tabs_run_when_open`: Streamlit sends a closed panel's content anyway, and an
+    uploader or a table in it made every visit fetch its code. Values used while the panel
+    is closed are kept with `ui.kept_fields.KeptFields`.
+    """
+    with st.expander(plain(label), key=key, on_change="rerun") as panel:
+        if panel.open:
+            draw()
