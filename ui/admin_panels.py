@@ -260,7 +260,7 @@ def audit_log_panel(actor: Actor) -> None:
             end=end,
             limit=chosen.limit,
         )
-    st.write(f"{len(entries)} ändringar, nyast först.")
+    st.write(f"{count(len(entries), 'ändring', 'ändringar')}, nyast först.")
     # On screen the sentence says it all; the stored values (Före/Efter) are in the CSV.
     show_table(
         [{c: row[c] for c in SCREEN_COLUMNS} for row in audit_rows(entries)],
