@@ -12,8 +12,9 @@ The page is rendered once per key, not on every run: folium renders a Jinja temp
 layer, and Karta at 100,000 activities sends 254 kB of script (45–60 ms a run on a quiet
 machine).
 
-Maps the user draws on or clicks in (Platser, Kontrollplatser, Logga's position) still use
-st_folium, which hands the drawing back.
+Platser's drawing map is such a page too, in a frame that hands the drawing back
+(`ui.map_input`). Logga's map for a finding's position still uses st_folium, which hands the
+click back.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def map_page(m: folium.Map, name: str) -> str:
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _page(kept_as: Hashable, _build: Callable[[], folium.Map], name: str) -> str:
+def kept_page(kept_as: Hashable, _build: Callable[[], folium.Map], name: str) -> str:
     """`map_page(_build(), name)`, kept under `kept_as` and `name` (`_build` is not part of
     the key)."""
     return map_page(_build(), name)
@@ -66,4 +67,4 @@ def show_kept_map(
     `kept_as` must change whenever the map would: the database, who looks (sekretess), the
     data's stamp, the promise, the period, the background map.
     """
-    st.iframe(_page(kept_as, build, name), height=height, alt=name)
+    st.iframe(kept_page(kept_as, build, name), height=height, alt=name)

@@ -103,7 +103,7 @@ def add_layer(
 ) -> None:
     """Add one switchable layer: polygons/lines styled, points as circle markers.
 
-    `m` may also be a FeatureGroup (layers st_folium adds without reloading the map).
+    `m` may also be a FeatureGroup (Platser's stored places, which report a click).
     `marker_class` gives the points a shape (`geo.exports.map_style.PlaceSymbol.css_class`).
     """
     if not fc["features"]:

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import folium
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geo.errors import LofteskartanError
 from geo.files.place_import import (
@@ -43,6 +43,8 @@ from geo.spatial.place_search import Hit
 from geo.swedish import count
 from ui.base_layers import base_layers
 from ui.kept_fields import KeptFields
+from ui.map_input import drawing_value, show_drawing_map
+from ui.map_render import show_map
 from ui.place_keyboard import chosen_marker
 from ui.place_map import drawing_map, places_group, preview_map
 from ui.place_payloads import Drawing, clicked_place, drawn_shape
@@ -142,16 +144,27 @@ class MapView:
     places: list[Place]
     boundary: list[Any]
     kommunkod: str
+    # The database and its base layers' stamp: the drawing map is kept while both stay.
+    drawn_from: tuple[object, ...] = ()
 
 
 def load_view(kommunkod: str) -> MapView:
     """Base layers (prepared once, capped for size) and the kommun's places, retired ones too."""
     prepared = base_layers(kommunkod)
-    with get_store().session(current_actor()) as s:
+    store = get_store()
+    with store.session(current_actor()) as s:
         places = s.list_places(include_retired=True, kommunkod=kommunkod)
+        stamp = s.base_layer_stamp()
     for note in prepared.notes:
         st.caption(plain(note))
-    return MapView(prepared.layers, prepared.attributions, places, prepared.boundary, kommunkod)
+    return MapView(
+        prepared.layers,
+        prepared.attributions,
+        places,
+        prepared.boundary,
+        kommunkod,
+        (store.url, kommunkod, stamp),
+    )
 
 
 def draw_on_map(
@@ -168,29 +181,30 @@ def draw_on_map(
     active = [p for p in view.places if not p.is_retired]
     target = chosen.point if chosen else (focus.geometry if focus else None)
     bounds = bounds_of([target], margin_m=400) if target else opening_bounds(active, view.boundary)
-    m = drawing_map(bounds, view.base, view.attributions, geometry_type)
-    group = places_group(place_collections(active))
-    if chosen is not None:
-        chosen_marker(group, chosen)
+
+    def build() -> folium.Map:
+        group = places_group(place_collections(active))
+        if chosen is not None:
+            chosen_marker(group, chosen)
+        return drawing_map(bounds, view.base, view.attributions, geometry_type, group)
 
     def remember() -> None:
-        # st_folium has put the component's value under `key` before calling this.
-        value = st.session_state.get(key) or {}
+        # The component has put its value under `key` before calling this.
+        value = drawing_value(key)
         st.session_state.setdefault(DRAWINGS, {})[key] = value.get("all_drawings")
         # A click on a stored place (not on a shape being drawn) opens it for editing.
         clicked = clicked_place(value.get("last_active_drawing"), active)
         if clicked is not None and (focus is None or clicked.id != focus.id):
             choose(clicked.id)
 
-    st_folium(
-        m,
+    # The same map as long as the stored places are (a colleague's change redraws it).
+    places_now = tuple((p.id, p.version) for p in active)
+    show_drawing_map(
+        (key, places_now, view.drawn_from),
+        build,
         key=key,
+        name="Karta: Platser",
         height=620,
-        use_container_width=True,
-        # Only drawings and clicks on shapes rerun the page: no pan, zoom or click on the
-        # bare map (each vertex of a drawing would).
-        returned_objects=["all_drawings", "last_active_drawing"],
-        feature_group_to_add=group,
         on_change=remember,
     )
     drawn = drawn_shape(st.session_state.get(DRAWINGS, {}).get(key))
@@ -476,15 +490,13 @@ def _preview(result: PlaceFile, plan: ImportPlan, context: PlaceContext, view: M
         for r in plan.rows
     ]
     show_table(pd.DataFrame(rows).drop(columns="Status"), hide_index=True, width="stretch")
-    st_folium(
+    show_map(
         # A wide margin, so a single point is seen against the kommun and tätorter.
         preview_map(
             bounds_of([p.geometry for p in places], margin_m=2000),
             place_collections(places),
             view.base,
         ),
-        key=f"platsfil_karta_{nonce()}",
+        name="Karta: Platser i filen",
         height=350,
-        use_container_width=True,
-        returned_objects=[],
     )

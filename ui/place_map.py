@@ -1,10 +1,10 @@
 """The drawing map of the places page: base layers, Leaflet.draw in Swedish, stored places.
 
-What STYLE.md ("Drawing on the map") found, applied here: the map itself only changes when
-the tool or the view must change (its script is the component's identity; a changed map is
-remounted and loses what was drawn). Stored places therefore travel in a FeatureGroup that
-st_folium adds without reloading, and the page reads `all_drawings` in the `on_change`
-callback.
+The map is a page of its own in a frame (`ui.map_input`); `ReportDrawings` in it tells the
+page what is drawn and which stored place was clicked. The stored places are part of the map,
+and the frame is kept for as long as they and the tool stay the same (STYLE.md's "Drawing on
+the map" said to send them beside an st_folium map: that map was remounted whenever its
+script changed; this one only when the page says so).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from branca.element import MacroElement, Template
 
 from geo.records.models import PlaceKind
 from geo.spatial.layers import Bounds, FeatureCollection
+from ui.map_input import ReportDrawings
 from ui.map_legend import place_map_legend
 from ui.maps import _Attribution, add_base_layers, add_place_layer, new_map
 
@@ -123,18 +124,22 @@ def drawing_map(
     base: dict[str, tuple[str, FeatureCollection]],
     attributions: list[str],
     geometry_type: str,
+    places: folium.FeatureGroup,
 ) -> folium.Map:
-    """A map with the base layers and the Draw tools for one geometry type (Point, ...)."""
+    """A map with the base layers, the Draw tools for one geometry type (Point, ...) and the
+    stored `places`, which report a click (`places_group`)."""
     m = new_map(bounds)
     add_base_layers(m, base)
     _SwedishDraw().add_to(m)
     tools = DRAW_TOOLS[geometry_type]
-    folium.plugins.Draw(
+    draw = folium.plugins.Draw(
         position="topleft",
         show_geometry_on_click=False,  # its default opens an alert() with the coordinates
         draw_options={name: tools.get(name, False) for name in _ALL_TOOLS},
         edit_options={"edit": True, "remove": True},
     ).add_to(m)
+    places.add_to(m)
+    ReportDrawings(draw, places).add_to(m)
     for text in attributions:
         _Attribution(text).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
@@ -143,8 +148,11 @@ def drawing_map(
 
 
 def places_group(places: dict[PlaceKind, FeatureCollection]) -> folium.FeatureGroup:
-    """Stored places, coloured by kind, for st_folium's `feature_group_to_add`."""
-    group = folium.FeatureGroup(name="Platser")
+    """Stored places, coloured by kind, for `drawing_map`.
+
+    Not in the layer list: a planner who hid them could not click one to change it.
+    """
+    group = folium.FeatureGroup(name="Platser", control=False)
     for kind, fc in places.items():
         add_place_layer(group, fc, kind.label, kind)
     return group

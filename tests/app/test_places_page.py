@@ -1,13 +1,14 @@
 """The places page in AppTest: the table, the drawing map's contract, saving from the form.
 
-AppTest cannot click the map; it sees st_folium's arguments. A drawing is put where the
-page's on_change callback puts it (session state), which is what the browser tests drive
-for real.
+AppTest cannot click the map; it sees the map's page (`ui.map_input`). A drawing is put
+where the page's on_change callback puts it (session state), which is what the browser tests
+drive for real.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -83,9 +84,14 @@ def editing(db_url: str, monkeypatch: pytest.MonkeyPatch, name: str) -> tuple[Ap
     return at, place
 
 
-def map_args(at: AppTest, index: int = 0) -> dict:
-    maps = [e for e in at.main if "st_folium" in str(getattr(e, "proto", ""))]
-    return json.loads(maps[index].proto.json_args)
+def drawing_page(at: AppTest) -> str:
+    """The drawing map's page, as the browser gets it in its frame."""
+    (page,) = [
+        json.loads(e.proto.json)["page"]
+        for e in at.main
+        if getattr(e.proto, "component_name", "") == "lofteskartan_drawing_map"
+    ]
+    return page
 
 
 def test_every_demo_place_is_in_the_table_with_its_facts(
@@ -124,41 +130,64 @@ def test_a_retired_place_chosen_in_the_list_stays_open_when_the_list_is_closed(
     assert places_list(at).toggle(key="platslista_avvecklade").value is True
 
 
-def test_the_drawing_map_reruns_only_on_drawings_and_clicks_and_carries_places_beside_it(
+def test_the_drawing_map_reports_drawings_and_clicks_on_places_and_nothing_else(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    args = map_args(places_page(db_url, monkeypatch))
-    # No pan, zoom or click on the bare map reruns; a click on a place does.
-    assert args["returned_objects"] == ["all_drawings", "last_active_drawing"]
-    assert "L.Control.Draw" in args["script"]
-    assert json.dumps("Sätt ut en punkt")[1:-1] in args["script"]  # Leaflet.draw in Swedish
-    assert '"marker": {}' in args["script"] and '"polyline": false' in args["script"]
-    # Stored places travel in the feature group, so saving one does not reload the map.
-    assert "Exempel: Poliskontor" in args["feature_group"]
-    assert "Exempel: Poliskontor" not in args["script"]
+    page = drawing_page(places_page(db_url, monkeypatch))
+    assert "L.Control.Draw" in page
+    assert json.dumps("Sätt ut en punkt")[1:-1] in page  # Leaflet.draw in Swedish
+    assert '"marker": {}' in page and '"polyline": false' in page
+    assert "Exempel: Poliskontor" in page  # the stored places, to click on
+    # A drawing, an edit, a deletion or a click on a place reruns the page: no pan, zoom or
+    # click on the bare map (each vertex of a drawing would).
+    for event in ("L.Draw.Event.CREATED", "L.Draw.Event.EDITED", "L.Draw.Event.DELETED"):
+        assert f"map.on({event}" in page
+    assert page.count('.on("click"') == 1
+    for event in ("moveend", "zoomend", 'map.on("click'):
+        assert event not in page
 
 
 def test_the_drawing_map_loads_leaflet_and_leaflet_draw_and_uses_nothing_else(
     db_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # streamlit-folium loads these one after another before the map draws.
-    args = map_args(places_page(db_url, monkeypatch))
-    scripts = [link.rsplit("/", 1)[-1] for link in args["js_links"]]
+    page = drawing_page(places_page(db_url, monkeypatch))
+    scripts = [src.rsplit("/", 1)[-1] for src in re.findall(r'<script src="([^"]+)"', page)]
     assert scripts == ["leaflet.js", "leaflet-setup.js", "leaflet.draw.js"]
-    stylesheets = [link.rsplit("/", 1)[-1] for link in args["css_links"]]
+    stylesheets = [
+        href.rsplit("/", 1)[-1]
+        for href in re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+    ]
     assert stylesheets == ["leaflet.css", "leaflet.draw.css"]
     # What jQuery, Bootstrap, Glyphicons, Font Awesome or folium.Icon would be loaded for:
     # none of it.
-    for part in ("script", "feature_group"):
-        for use in ("$(", "$.", "jQuery", "AwesomeMarkers", "bootstrap", "glyphicon", '"fa-'):
-            assert use not in args[part], (part, use)
+    for use in ("$(", "$.", "jQuery", "AwesomeMarkers", "bootstrap", "glyphicon", '"fa-'):
+        assert use not in page, use
+
+
+def test_the_drawing_map_stays_the_same_map_through_reruns_until_a_place_changes(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A new map would lose what the planner has drawn: the frame is kept while `kept_as` is."""
+    at = places_page(db_url, monkeypatch)
+    kept_as = json.loads(next(e for e in at.main if "kept_as" in str(e.proto)).proto.json)
+    at.text_input(key="ny_trafikkontrollplats_0_namn").input("Kontroll vid torget").run()
+    again = json.loads(next(e for e in at.main if "kept_as" in str(e.proto)).proto.json)
+    assert again["kept_as"] == kept_as["kept_as"]
+    office = stored_place(db_url, "Exempel: Poliskontor")
+    store = Store(db_url)
+    with store.session(Actor("test")) as s:  # a colleague retires a place meanwhile
+        s.retire_place(office.id, office.version)
+    store.dispose()
+    after = json.loads(next(e for e in at.run().main if "kept_as" in str(e.proto)).proto.json)
+    assert after["kept_as"] != kept_as["kept_as"]
+    assert "Exempel: Poliskontor" not in after["page"]
 
 
 def test_choosing_a_route_gives_the_line_tool(db_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     at = places_page(db_url, monkeypatch)
     at.selectbox(key="ny_platstyp").set_value(PlaceKind.WALK_ROUTE).run()
-    script = map_args(at)["script"]
-    assert '"polyline": {' in script and '"marker": false' in script
+    page = drawing_page(at)
+    assert '"polyline": {' in page and '"marker": false' in page
     assert [t.label for t in at.text_area][0] == "Hållplatser i ordning"
 
 
@@ -215,7 +244,7 @@ def test_a_place_is_created_from_typed_coordinates_without_touching_the_map(
     button(at, "Sök läge").click().run()
     assert "Vid tätortscentrum (Aneby)" in shown(at.success[-1].value)
     # The map opens on the chosen position and marks it.
-    assert "Valt läge" in map_args(at)["feature_group"]
+    assert "Valt läge" in drawing_page(at)
     at.text_input(key="ny_trafikkontrollplats_0_namn").input("Kontroll vid tätortspunkten")
     button(at, "Spara plats").click().run()
     assert not at.error, [e.value for e in at.error]
@@ -243,7 +272,7 @@ def test_coordinates_outside_sweden_are_refused_and_nothing_is_placed(
     at.text_input(key="platssok_ny_0_text").input("48.8566, 2.3522")
     button(at, "Sök läge").click().run()
     assert "ligger inte i Sverige" in shown(at.error[0].value)
-    assert "Valt läge" not in map_args(at)["feature_group"]
+    assert "Valt läge" not in drawing_page(at)
 
 
 def test_a_point_place_is_moved_by_typed_coordinates(

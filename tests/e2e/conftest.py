@@ -57,8 +57,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 VIEWPORT: ViewportSize = {"width": 1400, "height": 2000}
-# st_folium's component (maps the user draws or clicks on) or a map drawn as its own page
-# (ui/map_render.py), whose accessible name starts with "Karta".
+# st_folium's component (Logga's map for a finding) or a map drawn as its own page
+# (ui/map_render.py, Platser's drawing map in ui/map_input.py), whose accessible name starts
+# with "Karta".
 MAP_FRAME = "iframe[src*='/component/streamlit_folium.st_folium/'], iframe[title^='Karta']"
 # Found by the component's address: its title says what it shows (ui/accessibility.py).
 CALENDAR_FRAME = "iframe[src*='/component/streamlit_calendar.calendar/']"
