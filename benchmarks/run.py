@@ -377,7 +377,7 @@ _IDLE = """(() => {
         && !document.querySelector("[data-testid=stSkeleton]");
 })()"""
 _FRAMES = """[...document.querySelectorAll(
-        "__MAP_FRAMES__, iframe[src*='/component/streamlit_calendar.calendar/']"
+        "__MAP_FRAMES__, iframe[title^='Kalender']"
     )].every(f => f.contentDocument && f.contentDocument.querySelector(
         ".leaflet-map-pane, .fc-view"))""".replace("__MAP_FRAMES__", MAP_FRAMES)
 DRAWN["page"] = f"() => {_IDLE} && {_FRAMES}"

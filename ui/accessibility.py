@@ -1,12 +1,14 @@
 """WCAG 2.1 AA fixes to Streamlit's page shell and the component frames (issue 15).
 
-Streamlit's `index.html` says `lang="en"` and the component frames (the folium maps, the
-calendar) are documents of their own with `lang="en"`, a technical title
-("streamlit_folium.st_folium") and, in the maps, every shape in the Tab order without a
-visible focus. None of that is reachable through Streamlit's API, but the components are
-served from the same origin, so one script in the page can fix the page and every frame,
-and keeps fixing them as Streamlit and Leaflet redraw. `accessible_page` is called once per
-run from app.py; the rules checked are in tests/e2e/test_accessibility.py (axe-core).
+Streamlit's `index.html` says `lang="en"` and the component frames (Logga's st_folium map)
+are documents of their own with `lang="en"`, a technical title ("streamlit_folium.st_folium")
+and, in the maps, every shape in the Tab order without a visible focus. The frames the app
+writes itself (`ui.map_render`, `ui.map_input`, `ui.calendar`) are titled and in Swedish
+from the start, but their shapes and icons get the same fixes. None of that is reachable
+through Streamlit's API, but the frames are of the same origin, so one script in the page can
+fix the page and every frame, and keeps fixing them as Streamlit and Leaflet redraw.
+`accessible_page` is called once per run from app.py; the rules checked are in
+tests/e2e/test_accessibility.py (axe-core).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ APP_NAME = "Löfteskartan"
 # sidebar's #f0f2f6: still lighter than body text, so a caption still reads as a caption.
 CAPTION_COLOUR = "#55565f"
 # A component frame's title starts with what it is; the page's nearest heading says which.
-FRAME_KINDS = {"streamlit_folium": "Karta", "streamlit_calendar": "Kalender"}
+FRAME_KINDS = {"streamlit_folium": "Karta"}
 
 _STYLE = f"""<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{

@@ -1,4 +1,11 @@
-"""The week/month calendar: streamlit-calendar (FullCalendar, bundled, works offline).
+"""The week/month calendar: FullCalendar (served from `static/`, works offline) in a frame.
+
+FullCalendar's standard bundle runs in a page of its own, written into a frame (as the maps
+are, `ui.map_render`), and `_CALENDAR`, a small Streamlit component in the page (v2), puts
+the frame there, gives it the days and events of each run and hands a click on an event back
+to Python. streamlit-calendar did this through a frame of its own that loaded a React bundle
+with FullCalendar (870 kB) and Bootstrap's stylesheet (198 kB) first; Planering was 1.23–1.28×
+the trivial page with it, over the 1.2× goal (issue 16, benchmarks/README.md).
 
 Swedish conventions: the week starts on Monday, ISO week numbers are shown ("v. 12"), the
 clock is 24-hour and day and month names come from the browser's Swedish (`sv`) locale.
@@ -8,17 +15,18 @@ without an offset, so the calendar shows 13:00 as 13:00 whatever zone the browse
 
 The calendar holds only the days it shows (`geo.planning.calendar_days`), so it has no
 buttons of its own to move to other days or views: the page's date field and its
-Vecka/Månad/Lista choice move it, and each move reads the days it then shows.
+Vecka/Månad/Lista choice move it, and each move reads the days it then shows. Another week
+in the same view moves the calendar the frame has (no new frame, no new load).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
 import streamlit as st
-from streamlit_calendar import calendar
 
 from geo.planning.calendar_days import (
     CalendarSpan,
@@ -151,12 +159,107 @@ def count_text(c: DayCount) -> str:
     return f"{c.day.isoformat()}: {count(c.total, 'genomförd', 'genomförda')} utan plan ({kinds})"
 
 
-def show_calendar(events: list[dict[str, Any]], initial: date, span: CalendarSpan, key: str) -> Any:
-    """Draw the calendar at `initial` as a week, a month or the week's list.
+# The event the calendar's page fires on its frame element when an event is clicked.
+CLICK_EVENT = "lofteskartan:calendar-click"
+FULLCALENDAR = "/app/static/fullcalendar/index.global.min.js"
+FRAME_HEIGHT = 740  # the calendar's 720 px and a margin
+
+# The calendar's page: FullCalendar and `showCalendar`, which draws the calendar the first
+# time and then moves it and swaps its events. FullCalendar adds its own stylesheet.
+_PAGE = (
+    """<!DOCTYPE html>
+<html lang="sv">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Kalender</title>
+<script src="__FULLCALENDAR__"></script>
+<style>
+body { margin: 0; font-family: "Source Sans Pro", system-ui, -apple-system, "Segoe UI",
+       Roboto, sans-serif; font-size: 14px; color: #262730; }
+.fc .fc-toolbar-title { font-size: 1.4em; }
+__COUNT_CSS__
+</style>
+</head>
+<body>
+<div id="kalender"></div>
+<script>
+var calendar = null;
+function showCalendar(options, events) {
+  if (calendar === null) {
+    var all = Object.assign({}, options, {
+      events: events,
+      eventClick: function (info) {
+        info.jsEvent.preventDefault();
+        if (window.frameElement) {
+          window.frameElement.dispatchEvent(
+            new CustomEvent(__CLICK__, {detail: {id: info.event.id}}));
+        }
+      }
+    });
+    calendar = new FullCalendar.Calendar(document.getElementById("kalender"), all);
+    calendar.render();
+    return;
+  }
+  calendar.batchRendering(function () {
+    // The range first: a date outside the old range would be held at its edge.
+    calendar.setOption("validRange", options.validRange);
+    calendar.setOption("allDaySlot", options.allDaySlot);
+    calendar.gotoDate(options.initialDate);
+    calendar.removeAllEventSources();
+    calendar.addEventSource(events);
+  });
+}
+</script>
+</body>
+</html>
+""".replace("__FULLCALENDAR__", FULLCALENDAR)
+    .replace("__COUNT_CSS__", COUNT_CSS)
+    .replace("__CLICK__", json.dumps(CLICK_EVENT))
+)
+
+_JS = """
+export default function (component) {
+  const { data, parentElement, setStateValue } = component;
+  let frame = parentElement.querySelector("iframe");
+  if (!frame || frame.dataset.view !== data.view) {
+    if (frame) frame.remove();
+    frame = document.createElement("iframe");
+    frame.dataset.view = data.view;
+    frame.title = data.name;
+    frame.style.cssText = "width: 100%; border: 0; display: block";
+    frame.height = String(data.height);
+    frame.addEventListener(__CLICK__, (e) => frame.sendClick(e.detail.id));
+    frame.addEventListener("load", () => {
+      frame.loaded = true;
+      frame.contentWindow.showCalendar(frame.latest.options, frame.latest.events);
+    });
+    frame.srcdoc = data.page;
+    parentElement.appendChild(frame);
+  } else if (frame.loaded) {
+    frame.contentWindow.showCalendar(data.options, data.events);
+  }
+  // The latest run's days and setter: the listeners above outlive the run that made them.
+  frame.latest = data;
+  frame.sendClick = (id) => setStateValue("clicked", id);
+}
+""".replace("__CLICK__", json.dumps(CLICK_EVENT))
+_CALENDAR = st.components.v2.component("lofteskartan_calendar", js=_JS, isolate_styles=False)
+
+
+def _read_after_the_calendar() -> None:
+    """A click reruns the page; the page reads it where the calendar is drawn."""
+
+
+def show_calendar(
+    events: list[dict[str, Any]], initial: date, span: CalendarSpan, key: str
+) -> str | None:
+    """Draw the calendar at `initial` as a week, a month or the week's list; the id of the
+    event last clicked in it, if any.
 
     The shown days are the calendar's valid range: with the same `key` for another week,
-    FullCalendar moves to it and swaps the events in the frame it has, instead of the page
-    building a new frame.
+    the calendar in the frame moves to it and swaps its events, instead of the page building
+    a new frame.
     """
     first, end = shown_days(initial, span)
     options = {
@@ -178,9 +281,21 @@ def show_calendar(events: list[dict[str, Any]], initial: date, span: CalendarSpa
         "slotLabelFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
         "eventTimeFormat": {"hour": "2-digit", "minute": "2-digit", "hour12": False},
     }
-    return calendar(
-        events=events, options=options, custom_css=COUNT_CSS, callbacks=["eventClick"], key=key
+    result = _CALENDAR(
+        key=key,
+        data={
+            "view": key,
+            "page": _PAGE,
+            "name": f"Kalender: {span.value}",
+            "height": FRAME_HEIGHT,
+            "options": options,
+            "events": events,
+        },
+        height=FRAME_HEIGHT,
+        on_clicked_change=_read_after_the_calendar,
     )
+    clicked = getattr(result, "clicked", None)
+    return clicked if isinstance(clicked, str) else None
 
 
 def calendar_panel(
@@ -202,18 +317,17 @@ def calendar_panel(
         starting_on(plans, first, end), places, conflicts, logged.activities, logged.crowded
     )
     # One frame per view (see `show_calendar`): another week moves the frame it has.
-    state = show_calendar(events, day, span, key=f"calendar_{span.name}")
-    clicked = ((state or {}).get("eventClick") or {}).get("event") or {}
+    clicked = show_calendar(events, day, span, key=f"calendar_{span.name}")
     # The frame keeps its last click when it moves to another week: not an event shown now.
-    if clicked.get("id") not in {e["id"] for e in events}:
-        clicked = {}
+    if clicked not in {e["id"] for e in events}:
+        clicked = None
     by_id = {f"p{p.id}": p for p in plans}
     counts = {count_event_id(c.day): c for c in logged.crowded}
-    if clicked.get("id") in by_id:
-        chosen = by_id[clicked["id"]]
+    if clicked in by_id:
+        chosen = by_id[clicked]
         st.info(f"{plain(plan_label(chosen, places))} · {chosen.status.value}")
-    elif clicked.get("id") in counts:
-        st.info(plain(count_text(counts[clicked["id"]])))
+    elif clicked in counts:
+        st.info(plain(count_text(counts[clicked])))
     st.caption(
         "Blå: planerad · grön: genomförd enligt plan · mörkgrå: genomförd utan plan · "
         "ljusgrå: inställd · lila: slumpad · röd: krock"

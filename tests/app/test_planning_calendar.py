@@ -72,9 +72,9 @@ def calendar_of(
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     (calendar,) = [
-        e for e in at.main if "streamlit_calendar" in getattr(e.proto, "component_name", "")
+        e for e in at.main if getattr(e.proto, "component_name", "") == "lofteskartan_calendar"
     ]
-    return at, json.loads(calendar.proto.json_args)["events"]
+    return at, json.loads(calendar.proto.json)["events"]
 
 
 def logged_per_day(events: list[dict[str, Any]]) -> dict[str, int]:

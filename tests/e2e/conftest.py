@@ -61,8 +61,8 @@ VIEWPORT: ViewportSize = {"width": 1400, "height": 2000}
 # (ui/map_render.py, Platser's drawing map in ui/map_input.py), whose accessible name starts
 # with "Karta".
 MAP_FRAME = "iframe[src*='/component/streamlit_folium.st_folium/'], iframe[title^='Karta']"
-# Found by the component's address: its title says what it shows (ui/accessibility.py).
-CALENDAR_FRAME = "iframe[src*='/component/streamlit_calendar.calendar/']"
+# Planering's calendar (ui/calendar.py), by its accessible name ("Kalender: Vecka").
+CALENDAR_FRAME = "iframe[title^='Kalender']"
 # Vector paths Aneby's base layers draw: its boundary, the län's 13 kommuner, its 3 tätorter.
 BASE_PATHS = 1 + 13 + 3
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})

@@ -25,7 +25,13 @@ from geo.records.recurrence import Frequency, RecurrenceRule
 from geo.store import Store
 from tests.common import run_cli
 from tests.e2e.axe import Exemption, axe_findings, report
-from tests.e2e.conftest import MAP_FRAME, REPO_ROOT, StartServer, app_with_local_user
+from tests.e2e.conftest import (
+    CALENDAR_FRAME,
+    MAP_FRAME,
+    REPO_ROOT,
+    StartServer,
+    app_with_local_user,
+)
 from tests.export_fixtures import planted_export
 
 pytestmark = pytest.mark.browser
@@ -46,14 +52,15 @@ _SETTLED = """() => {
         if (!doc || doc.readyState !== 'complete' || !doc.body) return false;
         // A frame written as a page (ui/map_render.py) holds an empty document first.
         if (frame.hasAttribute('srcdoc') && doc.URL !== 'about:srcdoc') return false;
-        const src = frame.getAttribute('src') || '';
         if (frame.matches(__MAP_FRAME__) && !doc.querySelector('.leaflet-container'))
             return false;
-        if (src.includes('streamlit_calendar') && !doc.querySelector('.fc-view'))
+        if (frame.matches(__CALENDAR_FRAME__) && !doc.querySelector('.fc-view'))
             return false;
     }
     return true;
-}""".replace("__MAP_FRAME__", json.dumps(MAP_FRAME))
+}""".replace("__MAP_FRAME__", json.dumps(MAP_FRAME)).replace(
+    "__CALENDAR_FRAME__", json.dumps(CALENDAR_FRAME)
+)
 
 # What axe does not count but a screen reader or keyboard user meets: each is a sentence.
 _SHELL_PROBLEMS = """expectedTitle => {

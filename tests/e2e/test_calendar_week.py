@@ -1,5 +1,6 @@
 """In Chromium: another week typed into Planering's date field moves the calendar there, with
-that week's activities and plans only (the frame holds only the days it shows)."""
+that week's activities and plans only (the frame holds only the days it shows); a click on a
+plan says what it is."""
 
 from __future__ import annotations
 
@@ -28,13 +29,20 @@ def test_a_typed_week_moves_the_calendar_to_that_weeks_activities(
     calendar = page.frame_locator(CALENDAR_FRAME)
     # The demo's year ends Wednesday 29 May 2024: its week (22) is shown first, with the
     # presence done as planned on Tuesday 28 May.
-    calendar.locator(".fc-timegrid-col[data-date='2024-05-28'] .fc-event").wait_for()
+    presence = calendar.locator(".fc-timegrid-col[data-date='2024-05-28'] .fc-event").first
+    presence.wait_for()
+    # A click on it says below the calendar what it is.
+    presence.click()
+    note = page.get_by_test_id("stAlert").filter(has_text="tis 2024-05-28")
+    note.wait_for()
+    assert "Närvaro" in note.inner_text() and "genomförd" in note.inner_text()
 
     type_date_part(page, "day", FIELD, "15", "Vecka 20, 2024")
     # Week 20: the coordination meeting logged without a plan on Tuesday 14 May, 09:00.
     tuesday = calendar.locator(".fc-timegrid-col[data-date='2024-05-14']")
     tuesday.locator(".fc-event", has_text="Samverkansmöte (genomförd)").wait_for()
     assert "v. 20" in calendar.locator(".fc-timegrid-axis").first.inner_text()
+    assert note.count() == 0  # the click was on an event of another week
     assert calendar.locator(".fc-timegrid-col[data-date='2024-05-28']").count() == 0
 
     type_date_part(page, "day", FIELD, "22", "Vecka 21, 2024")
