@@ -236,6 +236,16 @@ def open_tab(at: Any, key: str, label: str) -> Any:
     return at.run()
 
 
+def open_panel(at: Any, key: str, is_open: bool = True) -> Any:
+    """Open (or close) the panel with `key` and run, as a click on its heading does.
+
+    A panel that runs only while open (`ui.views.panel_runs_when_open`) keeps whether it is
+    open in session state under its key, which is what a click sets.
+    """
+    at.session_state[key] = is_open
+    return at.run()
+
+
 # An identity provider's settings for AppTest (`at.secrets`): the app reads its users' claims
 # from `at.user`, so no provider is reached.
 OIDC_SECRETS = {

@@ -1,4 +1,5 @@
-"""Streamlit/folium glue for the Kontrollplatser page: inputs, the coverage map, the tables."""
+"""Streamlit/folium glue for the Kontrollplatser page: the offer, the coverage map, the reasons
+and the rotation (its settings: `ui.siting_settings`)."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from geo.errors import LofteskartanError
-from geo.files.siting_io import read_candidates, read_demand
 from geo.planning.rotation import RotationPlan, default_rotation_start, new_seed
-from geo.planning.siting import Candidate, DemandLayer, SitingResult, format_number, result_bounds
+from geo.planning.siting import SitingResult, format_number, result_bounds
 from geo.planning.siting import result_collections as collections
 from geo.planning.siting_use_case import (
     Rotation,
@@ -30,31 +30,13 @@ from geo.swedish import WEEKDAYS, count, today
 from ui.kept_fields import KeptFields
 from ui.maps import escaped, new_map
 from ui.state import current_actor, get_store
-from ui.text import map_html, plain, plain_label, show_table
+from ui.text import map_html, plain, show_table
 
 CHOSEN = "#b2182b"
 CIRCLE = "#e66101"
 COVERED = "#1a9641"
 UNCOVERED = "#7f7f7f"
 CANDIDATE = "#e66101"
-UPLOAD_TYPES = ["csv", "gpkg", "geojson", "json"]
-
-
-def uploaded_candidates(spacing: float) -> list[list[Candidate]]:
-    """Candidate files from the uploader, read and checked (errors shown, file skipped)."""
-    files = st.file_uploader(
-        "Kandidater ur fil: punkter, eller vägar (linjer) som blir en punkt var N:e meter",
-        type=UPLOAD_TYPES,
-        accept_multiple_files=True,
-        key="siting_candidate_files",
-    )
-    out = []
-    for f in files or []:
-        try:
-            out.append(read_candidates(f.getvalue(), f.name, spacing))
-        except LofteskartanError as exc:
-            st.error(plain(exc))
-    return out
 
 
 def offer_for(doc: PromiseDocument) -> SitingOffer:
@@ -76,45 +58,6 @@ def _offer(
     """
     del url, stamp, document_id
     return siting_offer(get_store(), actor, _doc)
-
-
-def weighted_layers(store_layers: dict[str, DemandLayer]) -> list[DemandLayer]:
-    """Store layers and uploaded files, each with a weight the planner sets."""
-    layers = []
-    for name, layer in store_layers.items():
-        weight = st.number_input(
-            f"{plain_label(layer.name)} ({len(layer)} punkter)",
-            min_value=0.0,
-            max_value=100.0,
-            value=1.0,
-            step=0.5,
-            key=f"siting_weight_{name}",
-            help="0 = räkna inte med lagret",
-        )
-        layers.append(layer.with_weight(weight))
-    files = st.file_uploader(
-        "Fler lager ur fil (CSV med lat/lon eller n/e, GeoPackage, GeoJSON; kolumnen vikt "
-        "är punktens vikt, 1 om den saknas)",
-        type=UPLOAD_TYPES,
-        accept_multiple_files=True,
-        key="siting_demand_files",
-    )
-    for i, f in enumerate(files or []):
-        try:
-            layer = read_demand(f.getvalue(), f.name)
-        except LofteskartanError as exc:
-            st.error(plain(exc))
-            continue
-        weight = st.number_input(
-            f"{plain_label(f.name)} ({len(layer)} punkter)",
-            min_value=0.0,
-            max_value=100.0,
-            value=1.0,
-            step=0.5,
-            key=f"siting_weight_file_{i}_{f.name}",  # two uploads may share a name
-        )
-        layers.append(layer.with_weight(weight))
-    return layers
 
 
 def _points(m: folium.Map, fc: dict[str, Any], name: str, colour: str, radius: int) -> None:

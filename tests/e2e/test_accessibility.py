@@ -109,7 +109,7 @@ VIEWS = {
     "Uppföljning": [("button", v) for v in ("Var har vi varit?", "När?", "Kommunens indikatorer")],
     # Tabs and panels that run only while open: their content is on the page only then.
     "Platser": [("panel", "Alla platser"), ("panel", "Importera platser")],
-    "Kontrollplatser": [("tab", "Rotation")],
+    "Kontrollplatser": [("panel", "Inställningar för förslaget"), ("panel", "Rotation")],
     "Export": [("panel", "Rutor för aktiviteternas platser")],
     "Administration": [
         ("tab", v) for v in ("Användare", "Medborgarlöften", "Baslager", "Bakgrundskarta")

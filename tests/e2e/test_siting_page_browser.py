@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,13 @@ from geo.store import Store
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot, wait_for_map
 
 pytestmark = pytest.mark.browser
+
+SETTINGS = "Inställningar för förslaget"
+
+
+def toggle_panel(page: Page, label: str) -> None:
+    """Open or close the panel `label` by a click on its heading."""
+    page.get_by_test_id("stExpander").filter(has_text=label).locator("summary").first.click()
 
 
 def expected_paths(
@@ -44,18 +52,18 @@ def test_the_suggested_sites_draw_with_their_coverage_offline(
     drawn = wait_for_map(page, min_paths=expected)
     page.get_by_text("Varför de här platserna").wait_for()
     screenshot(page, "kontrollplatser")
-    page.get_by_role("tab", name="Rotation").click()
+    toggle_panel(page, "Rotation")
     page.get_by_role("button", name="Lägg in i planeringen").wait_for()
     page.get_by_role("button", name="Lägg in i planeringen").scroll_into_view_if_needed()
     screenshot(page, "kontrollplatser-rotation")
     # What the planner set for the rotation is still there after a look at the suggestion.
     weeks = page.get_by_role("spinbutton", name="Veckor", exact=True)
     seed = page.get_by_role("spinbutton", name="Frö").input_value()
-    weeks.fill("12")  # and straight to the other tab: leaving the field commits it
-    page.get_by_role("tab", name="Förslag").click()
+    weeks.fill("12")  # and straight to close the panel: leaving the field commits it
+    toggle_panel(page, "Rotation")
     weeks.wait_for(state="detached")
-    page.get_by_role("tab", name="Rotation").click()
-    weeks.wait_for()  # the tab's run, under load longer than expect's own 5 s
+    toggle_panel(page, "Rotation")
+    weeks.wait_for()  # the panel's run, under load longer than expect's own 5 s
     expect(weeks).to_have_value("12")
     expect(page.get_by_role("spinbutton", name="Frö")).to_have_value(seed)
     assert drawn == expected
@@ -83,14 +91,34 @@ def test_uploaded_candidates_and_demand_are_used_and_a_bad_row_is_named(
             "input[type=file]"
         )
 
+    toggle_panel(page, SETTINGS)
     upload("Kandidater ur fil").set_input_files(str(candidates))
-    page.get_by_text("Befintliga trafikkontrollplatser (3)").click()
-    metric = page.get_by_test_id("stMetric").filter(has_text="Kandidater")
-    metric.get_by_text("2", exact=True).wait_for()
+    page.get_by_role("checkbox", name="Befintliga trafikkontrollplatser (3)").click(force=True)
+    figures = page.get_by_test_id("stMarkdownContainer").filter(
+        has_text=re.compile(r"Kandidater: 2$")
+    )
+    figures.wait_for()
 
     upload("Fler lager ur fil").set_input_files([str(good), str(bad)])
     page.get_by_text("olyckor.csv (2 punkter)").wait_for()
     page.get_by_text('önskemål.csv, rad 2, vikt: "många" är inget tal.').wait_for()
+    expect(page.get_by_test_id("stFileChip")).to_have_count(3)
     expected = expected_paths(demo_url, read_candidates(candidates), [read_demand(good)])
     assert wait_for_map(page, min_paths=expected) == expected
+
+    # Closed, the panel's files and choices are still what the suggestion uses, and the line
+    # under it says so.
+    toggle_panel(page, SETTINGS)
+    page.get_by_text("olyckor.csv (2 punkter)").wait_for(state="detached")
+    settings = page.get_by_test_id("stCaptionContainer").filter(has_text="Kandidater: ")
+    expect(settings).to_contain_text("Kandidater: kandidater.csv (2).")
+    expect(settings).to_contain_text("olyckor.csv 1")
+    expect(figures).to_be_visible()
+    assert wait_for_map(page, min_paths=expected) == expected
     screenshot(page, "kontrollplatser-uppladdning")
+    # Forgotten, they are gone from the suggestion.
+    toggle_panel(page, SETTINGS)
+    page.get_by_role("button", name="Glöm de inlästa filerna").click()
+    page.get_by_text("Välj kandidatplatser under Inställningar för förslaget").wait_for()
+    # and from the uploaders, which start empty again.
+    expect(page.get_by_test_id("stFileChip")).to_have_count(0)
