@@ -16,7 +16,6 @@ from geo.signin.hosts import allowed_hosts, host_allowed
 from ui.accessibility import accessible_shell, page_title
 from ui.auth import show_signed_in, sign_in_gate, signed_in_this_run
 from ui.entry import in_app, show_menu
-from ui.folium_templates import compile_templates_once
 from ui.swedish_widgets import swedish_widgets
 from ui.text import plain
 
@@ -117,7 +116,6 @@ def _main() -> None:
 if __name__ == "__main__":
     st.set_page_config(page_title="Löfteskartan", page_icon="🗺️", layout="wide")
     accessible_shell()
-    compile_templates_once()  # the maps' templates, once per server process
     swedish_widgets()
     _refuse_foreign_host()
     try:

@@ -9,11 +9,10 @@ from geo.followup.status import status_report
 from geo.records.periods import period_over_message
 from geo.swedish import today
 from ui.entry import through_app
-from ui.followup import show_rules
 from ui.promise_editor import EDITOR_PAGE, EDITOR_SOURCE, EDITOR_START_NEXT
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
-from ui.views import commitment_table
+from ui.views import commitment_table, show_rules
 
 through_app()
 

@@ -14,12 +14,10 @@ from geo.followup.hours import WEEKDAYS, as_frame
 from geo.followup.status import StatusReport, status_rows
 from geo.records.indicators import SUGGESTED, indicators_from_table, trends
 from geo.records.models import Actor
-from geo.records.pace import RULE_TEXT
-from geo.records.promise import PromiseDocument
-from geo.records.targets import RULE_TEXTS, rule_keys
 from geo.store import Store
 from geo.swedish import count
 from ui.text import as_stored, neutralised, plain, show_table, show_wrapped_table
+from ui.views import show_rules
 
 if TYPE_CHECKING:
     import altair as alt
@@ -32,14 +30,6 @@ STATUS_COLOURS = {
     "Inte klar": "#fee6ce",
     "Försenad": "#fcbba1",
 }
-
-
-def show_rules(doc: PromiseDocument) -> None:
-    """How the statuses are worked out: the pace rule and the rule of each other target shape
-    the promise uses (our own words, `geo.records.targets.RULE_TEXTS`)."""
-    st.markdown(RULE_TEXT)
-    for key in rule_keys(doc):
-        st.markdown(RULE_TEXTS[key])
 
 
 def progress_tables(report: StatusReport) -> None:

@@ -20,6 +20,7 @@ from geo.spatial.background_map import BackgroundMap
 from geo.spatial.layers import Bounds, FeatureCollection
 from geo.swedish import NARROW_NO_BREAK_SPACE, number
 from ui.background import STORED, add_backgrounds, stored_background
+from ui.folium_templates import compile_templates_once
 from ui.map_legend import ShapeMarkers, place_map_legend
 from ui.offline import leaflet_only, use_vendored_assets
 from ui.text import map_html
@@ -80,6 +81,9 @@ def new_map(
     scripts and 350 kB of stylesheets less).
     """
     use_vendored_assets()
+    # Here, not in app.py: a page without a map (Översikt, the first after a server start)
+    # then does not import folium (0.14 s of a cold start, `python -X importtime`).
+    compile_templates_once()
     m = leaflet_only(
         folium.Map(location=ANEBY_CENTRE, zoom_start=11, tiles=None, control_scale=True)
     )

@@ -21,13 +21,18 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 import streamlit as st
-from pandas.io.formats.style import Styler
 
 from geo.files.tabular import neutralise
+
+# pandas is imported by the table functions when they run: every page imports this module,
+# and pandas took 0.25 s of the first page after a server start (Översikt, which shows no
+# table; `python -X importtime`, issue 16).
+if TYPE_CHECKING:
+    import pandas as pd
+    from pandas.io.formats.style import Styler
 
 # Every ASCII punctuation character: CommonMark lets each be escaped with a backslash and
 # then shows it literally, so escaping all of them needs no list of what Markdown, GFM or
@@ -114,6 +119,8 @@ def neutralised(data: Any, labels: bool = True) -> pd.DataFrame:
     exactly as in our CSV exports, so Streamlit's own CSV download of the table cannot
     carry a formula into Excel. Numbers stay numbers (a negative count is not a formula).
     """
+    import pandas as pd
+
     frame = data.copy() if isinstance(data, pd.DataFrame) else pd.DataFrame(data)
     for column in frame.columns:
         if frame[column].dtype == object or pd.api.types.is_string_dtype(frame[column]):
@@ -149,6 +156,8 @@ def show_table(data: Any, **kwargs: Any) -> Any:
     since the Styler holds them too, so a Styler's labels must be our own words. Returns
     what `st.dataframe` returns (the selection state when `on_select` is given).
     """
+    from pandas.io.formats.style import Styler
+
     if isinstance(data, Styler):
         data.data = neutralised(data.data, labels=False)
         return st.dataframe(data, **kwargs)
@@ -173,6 +182,8 @@ def html_table(data: pd.DataFrame | Styler) -> str:
 
     The column labels must be our own words.
     """
+    from pandas.io.formats.style import Styler
+
     styler = data if isinstance(data, Styler) else data.style.format(decimal=",", precision=2)
     styler.data = styler.data.map(lambda v: html.escape(v) if isinstance(v, str) else v)
     numbers = list(styler.data.select_dtypes("number").columns)

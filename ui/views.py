@@ -7,6 +7,9 @@ from collections.abc import Callable, Mapping
 import streamlit as st
 
 from geo.followup.status import StatusReport, status_rows
+from geo.records.pace import RULE_TEXT
+from geo.records.promise import PromiseDocument
+from geo.records.targets import RULE_TEXTS, rule_keys
 from geo.swedish import count
 from ui.text import plain
 
@@ -90,3 +93,11 @@ def panel_runs_when_open(label: str, key: str, draw: Callable[[], None]) -> None
     with st.expander(plain(label), key=key, on_change="rerun") as panel:
         if panel.open:
             draw()
+
+
+def show_rules(doc: PromiseDocument) -> None:
+    """How the statuses are worked out: the pace rule and the rule of each other target shape
+    the promise uses (our own words, `geo.records.targets.RULE_TEXTS`)."""
+    st.markdown(RULE_TEXT)
+    for key in rule_keys(doc):
+        st.markdown(RULE_TEXTS[key])

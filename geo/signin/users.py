@@ -14,6 +14,7 @@ password (see ui/auth.py).
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -46,9 +47,19 @@ _USERNAME = re.compile(r"^[\w.@+-]{1,100}$")
 # argon2-cffi's defaults are RFC 9106's second recommendation for argon2id
 # (t=3, 64 MiB, p=4): about 50 ms here, slow enough for guessing, quick for a sign-in.
 _HASHER = PasswordHasher()
-# Verified against when the user does not exist, so a wrong name takes as long as a wrong
-# password and the timing does not tell which user names exist.
-_DUMMY_HASH = _HASHER.hash("ingen sådan användare")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist, so a wrong name takes as long as a
+    wrong password and the timing does not tell which user names exist.
+
+    Made at the first sign-in, not on import: hashing takes ~0.1 s by design, and every
+    server paid it on its first page, in single-user mode too (`python -X importtime`).
+    """
+    return _HASHER.hash("ingen sådan användare")
+
+
 # Each check holds 64 MiB for ~50 ms: a burst of 30 at once took a server from 363 MB to
 # 1.5 GB. At most two run at a time per process (the machines have two cores); the rest
 # wait a little and are then told to try again.
@@ -255,7 +266,7 @@ def verify(
     entry = _entries(path).get(name)
     too_long = len(password) > MAX_PASSWORD_LENGTH
     # Unknown names are checked against a fixed hash: same time, same memory.
-    stored = entry["password_hash"] if entry and not too_long else _DUMMY_HASH
+    stored = entry["password_hash"] if entry and not too_long else _dummy_hash()
     if not _verifying.acquire(timeout=wait):
         raise SignInBusy("Många loggar in just nu. Vänta en liten stund och försök igen.")
     try:
