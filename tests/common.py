@@ -296,3 +296,30 @@ def map_script(at: Any) -> str:
 def map_page_scripts(at: Any) -> list[str]:
     """The file names of the scripts the page of the map an AppTest run drew loads."""
     return [src.rsplit("/", 1)[-1] for src in re.findall(r'<script src="([^"]+)"', map_script(at))]
+
+
+def activity_table_of(activities: list[Any]) -> Any:
+    """The columns a store read gives for these `Activity` records (`ActivityTable`): each
+    one's own position as a point inside its geometry, NaN without."""
+    import numpy as np
+
+    from geo.records.activity_table import table_from_columns
+
+    xy = np.full((len(activities), 2), np.nan)
+    for i, a in enumerate(activities):
+        if a.geometry is not None and not a.geometry.is_empty:
+            point = a.geometry.representative_point()
+            xy[i] = (point.x, point.y)
+    return table_from_columns(
+        ids=[n + 1 for n in range(len(activities))],
+        kinds=[a.kind for a in activities],
+        commitment_ids=[a.commitment_id for a in activities],
+        place_ids=[a.place_id for a in activities],
+        xy=xy,
+        start=np.array([a.start.timestamp() for a in activities]),
+        end=np.array([a.end.timestamp() for a in activities]),
+        outcomes=[dict(a.outcome) for a in activities],
+        classifications=[a.classification for a in activities],
+        notes=[a.note for a in activities],
+        is_example=[False for _ in activities],
+    )

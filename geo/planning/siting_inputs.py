@@ -10,7 +10,7 @@ Everything in EPSG:3006 metres.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -22,11 +22,12 @@ from shapely.geometry.base import BaseGeometry
 from geo.errors import ValidationError
 from geo.planning.siting import Candidate, DemandLayer
 from geo.records.kinds import CommitmentKind
-from geo.records.models import Activity, Outcome, Place, PlaceKind
+from geo.records.models import Outcome, Place, PlaceKind
 from geo.records.promise import PromiseDocument
 from geo.swedish import NO_BREAK_SPACE, number
 
 if TYPE_CHECKING:
+    from geo.records.activity_table import ActivityTable
     from geo.store import Session
 
 # Areas and lines become demand points this far apart (their weight is shared among them).
@@ -162,32 +163,40 @@ def layer_from_geometries(
     return DemandLayer(name, np.vstack(xy_parts), np.concatenate(w_parts), layer_weight)
 
 
-def violation_count(activity: Activity) -> float:
-    """Violations recorded at a control: `overtradelser`, else the sum of the specific counts."""
-    outcome = activity.outcome
-    if Outcome.VIOLATIONS in outcome:
-        return float(outcome[Outcome.VIOLATIONS])
+def violation_counts(outcome: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """Violations recorded at each of `n` controls (`ActivityTable.outcome`: NaN where a row
+    has no such figure): `overtradelser`, else the sum of the specific counts."""
+    missing = np.full(n, np.nan)
+    total = outcome.get(Outcome.VIOLATIONS, missing)
     parts = (Outcome.SPEED_VIOLATIONS, Outcome.DUI_SUSPECTED, Outcome.OTHER_VIOLATIONS)
-    return float(sum(outcome.get(p, 0) for p in parts))
+    specific = sum((np.nan_to_num(outcome.get(p, missing)) for p in parts), np.zeros(n))
+    return np.where(np.isnan(total), specific, total)
 
 
 def violations_layer(
-    activities: Iterable[Activity], places: Iterable[Place], layer_weight: float = 1.0
+    controls: ActivityTable, places: Iterable[Place], layer_weight: float = 1.0
 ) -> DemandLayer:
-    """Logged traffic controls as demand: one point each, weighted by its violation count."""
-    by_id = {p.id: p for p in places if p.id is not None}
-    items: list[tuple[BaseGeometry, float]] = []
-    for a in activities:
-        if a.kind is not CommitmentKind.TRAFFIC_CONTROL:
-            continue
-        geom = a.geometry
-        if geom is None and a.place_id in by_id:
-            geom = by_id[a.place_id].geometry
-        count = violation_count(a)
-        if geom is None or geom.is_empty or count <= 0:
-            continue
-        items.append((geom if geom.geom_type == "Point" else geom.representative_point(), count))
-    return layer_from_geometries(STORE_LAYER_TITLES[VIOLATIONS_LAYER], items, layer_weight)
+    """Logged traffic controls as demand: one point each (its own position, else its
+    place's), weighted by its violation count; a control with neither, or with nothing
+    found, is left out.
+
+    Read as columns (`Session.activity_table`): as records, the 25,000 controls of a year
+    at 100,000 activities took 0.8–1.2 s of Kontrollplatser's first visit (issue 16).
+    """
+    table = controls.take(controls.of_kinds(CommitmentKind.TRAFFIC_CONTROL))
+    at_place = {
+        p.id: p.geometry if p.geometry.geom_type == "Point" else p.geometry.representative_point()
+        for p in places
+        if p.id is not None
+    }
+    xy = np.column_stack([table.x, table.y]).astype(float).reshape(-1, 2)
+    for i in np.flatnonzero(np.isnan(xy[:, 0])):
+        point = at_place.get(int(table.place_id[i]))
+        if point is not None and not point.is_empty:
+            xy[i] = (point.x, point.y)
+    weights = violation_counts(table.outcome, len(table))
+    keep = ~np.isnan(xy[:, 0]) & (weights > 0)
+    return DemandLayer(STORE_LAYER_TITLES[VIOLATIONS_LAYER], xy[keep], weights[keep], layer_weight)
 
 
 def central_areas_layer(places: Iterable[Place], layer_weight: float = 1.0) -> DemandLayer:
@@ -204,7 +213,7 @@ def store_demand_layers(session: Session, doc: PromiseDocument) -> dict[str, Dem
     """The demand layers the store offers: violations logged for the promise `doc` and the
     central areas of its kommun."""
     places = session.list_places(include_retired=True, kommunkod=doc.kommunkod)
-    controls = session.list_activities(kind=CommitmentKind.TRAFFIC_CONTROL, document_id=doc.id)
+    controls = session.activity_table(doc.id, kind=CommitmentKind.TRAFFIC_CONTROL)
     return {
         VIOLATIONS_LAYER: violations_layer(controls, places),
         CENTRAL_AREAS_LAYER: central_areas_layer(places),

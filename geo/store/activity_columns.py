@@ -20,7 +20,7 @@ from sqlalchemy import String, func, select, type_coerce
 from geo.disclosure import access
 from geo.progress_report import Progress
 from geo.records.activity_table import ActivityTable, table_from_columns
-from geo.records.kinds import Classification, kind_from_code
+from geo.records.kinds import Classification, Kind, kind_from_code
 from geo.store import schema as t
 from geo.store.counts import Counts
 
@@ -29,7 +29,10 @@ class ActivityColumns(Counts):
     """The session's columnar read of logged activities."""
 
     def activity_table(
-        self, document_id: str | None = None, progress: Progress | None = None
+        self,
+        document_id: str | None = None,
+        progress: Progress | None = None,
+        kind: Kind | None = None,
     ) -> ActivityTable:
         """Logged activities (of one promise document, if given) as columns, oldest first.
 
@@ -37,6 +40,7 @@ class ActivityColumns(Counts):
         ----------
         document_id : only this promise's activities (None: every one the actor may see).
         progress : called with (read so far, total) after each chunk of `STREAM_ROWS`.
+        kind : only activities of this kind (None: every kind).
 
         Returns
         -------
@@ -57,17 +61,24 @@ class ActivityColumns(Counts):
             a.c.is_example,
         )
         query = self._hide_secret(self._of_document(query, a, document_id), a)
+        if kind is not None:
+            query = query.where(a.c.kind == kind.value)
         # Counted only for a progress report: the read itself needs no total.
-        total = self.activity_count(document_id) if progress is not None else 0
+        total = self.activity_count(document_id, kind) if progress is not None else 0
         ordered = query.order_by(a.c.start_at, a.c.id)
         parts = [self._chunk(rows) for rows in self._streamed(ordered, total, progress)]
         return ActivityTable.concat(parts)
 
-    def activity_count(self, document_id: str | None = None) -> int:
-        """How many logged activities (of one promise document, if given) the actor sees."""
+    def activity_count(self, document_id: str | None = None, kind: Kind | None = None) -> int:
+        """How many logged activities (of one promise document and one kind, if given) the
+        actor sees."""
         a = t.activities
-        query = select(func.count()).select_from(a)
-        return self.conn.scalar(self._hide_secret(self._of_document(query, a, document_id), a)) or 0
+        query = self._hide_secret(
+            self._of_document(select(func.count()).select_from(a), a, document_id), a
+        )
+        if kind is not None:
+            query = query.where(a.c.kind == kind.value)
+        return self.conn.scalar(query) or 0
 
     def _instant(self, column: Any) -> Any:
         """A time column as read in bulk: SQLite's stored UTC text, PostgreSQL's seconds."""

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import numpy as np
-
-from geo.records.activity_table import ActivityTable, table_from_columns
+from geo.records.activity_table import ActivityTable
 from geo.records.kinds import Classification, CommitmentKind
 from geo.records.models import STOCKHOLM, Activity
 from geo.records.periods import Period
+from tests.common import activity_table_of
 
 K = CommitmentKind
 AUTUMN = Period(date(2023, 9, 1), date(2023, 12, 31), "hösten")
@@ -17,19 +16,7 @@ AUTUMN = Period(date(2023, 9, 1), date(2023, 12, 31), "hösten")
 
 def table(activities: list[Activity]) -> ActivityTable:
     """The columns a store read gives for these activities."""
-    return table_from_columns(
-        ids=[n + 1 for n in range(len(activities))],
-        kinds=[a.kind for a in activities],
-        commitment_ids=[a.commitment_id for a in activities],
-        place_ids=[a.place_id for a in activities],
-        xy=np.full((len(activities), 2), np.nan),
-        start=np.array([a.start.timestamp() for a in activities]),
-        end=np.array([a.end.timestamp() for a in activities]),
-        outcomes=[dict(a.outcome) for a in activities],
-        classifications=[a.classification for a in activities],
-        notes=[a.note for a in activities],
-        is_example=[False for _ in activities],
-    )
+    return activity_table_of(activities)
 
 
 def at(day: int, month: int, hour: int, minute: int = 0) -> datetime:

@@ -18,11 +18,12 @@ from geo.planning.siting_inputs import (
     points_along,
     road_candidates,
     site_candidates,
-    violation_count,
+    violation_counts,
     violations_layer,
 )
 from geo.records.kinds import CommitmentKind
 from geo.records.models import STOCKHOLM, Activity, Place, PlaceKind
+from tests.common import activity_table_of
 
 WHEN = datetime(2024, 3, 6, 7, tzinfo=STOCKHOLM)
 
@@ -113,7 +114,8 @@ def test_a_point_keeps_its_weight_and_a_line_shares_it() -> None:
     ],
 )
 def test_a_control_counts_its_violations(outcome: dict[str, float], expected: float) -> None:
-    assert violation_count(control(outcome)) == expected
+    controls = activity_table_of([control(outcome)])
+    assert violation_counts(controls.outcome, 1).tolist() == [expected]
 
 
 def test_logged_controls_are_demand_weighted_by_their_violations() -> None:
@@ -125,7 +127,7 @@ def test_logged_controls_are_demand_weighted_by_their_violations() -> None:
         control({"overtradelser": 4}, geometry=Point(900, 0)),  # a control off the sites
         control({"overtradelser": 9}),  # no place at all: not on the map, left out
     ]
-    layer = violations_layer(controls, places)
+    layer = violations_layer(activity_table_of(controls), places)
     assert layer.name == STORE_LAYER_TITLES[VIOLATIONS_LAYER]
     assert layer.xy.tolist() == [[0, 0], [0, 0], [900, 0]]
     assert layer.weights.tolist() == [3, 2, 4]
