@@ -163,7 +163,7 @@ def test_sign_in_with_a_local_password_and_open_the_audit_log(
     page.get_by_role("link", name="Administration").click()
     page.get_by_role("heading", name="Administration").wait_for()
     page.get_by_text("ändringar, nyast först").wait_for()
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.locator("table.lofteskartan-tabell").first.wait_for()  # the audit log
     screenshot(page, "administration")
 
 
