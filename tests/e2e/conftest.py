@@ -35,7 +35,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Locator, Page, Route, ViewportSize, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    Locator,
+    Page,
+    Route,
+    ViewportSize,
+    expect,
+    sync_playwright,
+)
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from geo.signin.users import add_user
@@ -324,6 +332,26 @@ def hover_when_still(page: Page, shape: Locator) -> None:
         last = box
         page.wait_for_timeout(100)
     shape.hover()
+
+
+def choose_radio(page: Page, name: str) -> None:
+    """Pick the radio option `name` and wait until it reads as picked.
+
+    Streamlit's radio input sits hidden behind its label, so it is clicked by force, without
+    Playwright's wait for a still element. A click that lands while a rerun redraws the page
+    can be lost: in CI, Planering stayed on "Planera" for 120 s after a click on "Slumpad
+    närvaro" that came just after a save. So the click is repeated until the option is picked,
+    as a person would click again.
+    """
+    radio = page.get_by_role("radio", name=name, exact=True)
+    for _ in range(3):
+        radio.click(force=True)
+        try:
+            expect(radio).to_be_checked(timeout=10_000)
+            return
+        except AssertionError:
+            continue
+    expect(radio).to_be_checked()
 
 
 def show_all_places(page: Page) -> Locator:

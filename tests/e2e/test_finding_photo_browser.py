@@ -15,7 +15,7 @@ from playwright.sync_api import Page
 
 from geo.records.models import Actor
 from geo.store import Store
-from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, screenshot
+from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, choose_radio, screenshot
 from tests.photo_files import MODEL, lying_street_scene
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def test_a_photo_is_attached_to_a_new_finding_shown_upright_and_stored_without_g
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
     page.set_default_timeout(SLOW_START_MS)  # a cold server's first run is slow on 2 cores
     page.goto(f"{base}/Logga")
-    page.get_by_role("radio", name="Iakttagelser", exact=True).click(force=True)
+    choose_radio(page, "Iakttagelser")
     page.get_by_text("3 iakttagelser visas").wait_for()
 
     form = page.locator(UPLOADER, has_text="Foto (valfritt)")
@@ -93,7 +93,7 @@ def test_a_text_file_named_like_a_photo_is_refused_on_the_page(
     base = streamlit_server(REPO_ROOT / "app.py", {"LOFTESKARTAN_DB": demo_url})
     page.set_default_timeout(SLOW_START_MS)
     page.goto(f"{base}/Logga")
-    page.get_by_role("radio", name="Iakttagelser", exact=True).click(force=True)
+    choose_radio(page, "Iakttagelser")
     page.get_by_text("3 iakttagelser visas").wait_for()
 
     form = page.locator(UPLOADER, has_text="Foto (valfritt)")

@@ -10,7 +10,14 @@ from playwright.sync_api import Page
 from geo.followup.status import status_report
 from geo.records.models import Actor
 from geo.store import Store
-from tests.e2e.conftest import CALENDAR_FRAME, REPO_ROOT, BrowserLog, StartServer, screenshot
+from tests.e2e.conftest import (
+    CALENDAR_FRAME,
+    REPO_ROOT,
+    BrowserLog,
+    StartServer,
+    choose_radio,
+    screenshot,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -51,7 +58,7 @@ def test_plan_a_presence_slot_see_it_log_it_and_see_the_count_go_up(
     # (the last day of the demo's promise year, which the week picker starts on).
     page.goto(f"{base}/Planering")
     page.locator(CALENDAR_FRAME).wait_for()  # the first run has finished
-    page.get_by_role("radio", name="Planera", exact=True).click(force=True)
+    choose_radio(page, "Planera")
     choose(page, "Plats", "Exempel: Poliskontor")
     page.get_by_label("Ansvarig grupp").first.fill("Kvällsgruppen")
     page.get_by_label("Ansvarig grupp").first.press("Enter")
@@ -59,7 +66,7 @@ def test_plan_a_presence_slot_see_it_log_it_and_see_the_count_go_up(
     page.get_by_text("Planerat: Närvaro ons 2024-05-29 13:00–15:00.").wait_for()
 
     # See it in the week calendar: Monday first, ISO week 22, on Wednesday's column.
-    page.get_by_role("radio", name="Kalender", exact=True).click(force=True)
+    choose_radio(page, "Kalender")
     calendar = page.frame_locator(CALENDAR_FRAME)
     wednesday = calendar.locator(".fc-timegrid-col[data-date='2024-05-29']")
     slot = wednesday.locator(".fc-event", has_text="Närvaro – Exempel: Poliskontor")

@@ -13,6 +13,7 @@ from tests.e2e.conftest import (
     REPO_ROOT,
     BrowserLog,
     StartServer,
+    choose_radio,
     screenshot,
     type_date_part,
     wait_for_map,
@@ -47,7 +48,7 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     # A recurring rule: the preview describes it and counts its dates. The demo's year ends
     # Wednesday 29 May 2024, so the last day defaults to it (not twelve weeks past it):
     # from 1 May (a holiday, skipped) the Wednesdays 8, 15, 22 and 29 May.
-    page.get_by_role("radio", name="Planera", exact=True).click(force=True)
+    choose_radio(page, "Planera")
     page.get_by_text("Varje vecka", exact=True).click()
     page.get_by_text("Varje onsdag kl. 13–15, 29 maj – 29 maj 2024").wait_for()
     type_date_part(page, "day", "Första dag", "01", "Varje onsdag kl. 13–15, 1 maj – 29 maj 2024")
@@ -59,7 +60,7 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     page.get_by_text("4 tillfällen planerade.").wait_for()
 
     # A randomised plan with a stored seed: save it, and the week map shows its visits.
-    page.get_by_role("radio", name="Slumpad närvaro", exact=True).click(force=True)
+    choose_radio(page, "Slumpad närvaro")
     page.get_by_text("Korta, oförutsägbara besök").wait_for()
     # Weeks 18–21 of 2024 (29 April – 26 May), inside the demo's promise year (to 29 May):
     # week 22 would reach past it, and the plan would be refused.
@@ -77,18 +78,18 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     type_date_part(
         page, "day", "Vecka (välj en dag i veckan)", "22", "Vecka 21, 2024 (20–26 maj) ·"
     )
-    page.get_by_role("radio", name="Karta", exact=True).click(force=True)
+    choose_radio(page, "Karta")
     expected = planned_in_week_21(demo_url)
     assert expected >= 3  # three random visits at least
     drawn = wait_for_map(page, min_paths=expected, timeout=SLOW_START_MS)
     assert drawn == expected
     screenshot(page, "planering-karta")
 
-    page.get_by_role("radio", name="Lista", exact=True).click(force=True)
+    choose_radio(page, "Lista")
     page.get_by_text("planerade aktiviteter visas.").wait_for()
     screenshot(page, "planering-lista")
 
-    page.get_by_role("radio", name="Publicera", exact=True).click(force=True)
+    choose_radio(page, "Publicera")
     website_text = page.locator("[data-testid='stCode']")
     website_text.wait_for()
     assert "Exempel: Poliskontor, Exempelgatan 1 (påhittad)" in website_text.inner_text()
@@ -108,7 +109,7 @@ def test_findings_follow_up_and_kommun_figures(
     # 2-core machine that took over 30 s, so conditions get longer to come true.
     page.set_default_timeout(SLOW_START_MS)
     page.goto(f"{base}/Logga")
-    page.get_by_role("radio", name="Iakttagelser", exact=True).click(force=True)
+    choose_radio(page, "Iakttagelser")
     # The demo's spring walk left three open findings.
     page.get_by_text("3 iakttagelser visas").wait_for()
     page.get_by_text("Växtlighet: Klipp buskage vid gångväg").click()
@@ -116,7 +117,7 @@ def test_findings_follow_up_and_kommun_figures(
     wait_for_map(page, min_paths=1, timeout=SLOW_START_MS)  # the walk route
     screenshot(page, "logga-iakttagelser")
 
-    page.get_by_role("radio", name="Kommunens siffror", exact=True).click(force=True)
+    choose_radio(page, "Kommunens siffror")
     value = page.get_by_role("spinbutton", name="Värde (%)")
     value.fill("93,5".replace(",", "."))
     value.press("Enter")

@@ -27,6 +27,7 @@ from tests.e2e.conftest import (
     REPO_ROOT,
     BrowserLog,
     StartServer,
+    choose_radio,
     hover_when_still,
     screenshot,
     show_all_places,
@@ -121,7 +122,7 @@ def test_names_and_notes_with_html_and_scripts_appear_as_text_everywhere(
 
     page.get_by_role("link", name="Administration").click()
     page.get_by_text("ändringar, nyast först").wait_for()
-    page.locator("[data-testid='stDataFrame']").first.wait_for()
+    page.locator("table.lofteskartan-tabell").first.wait_for()  # the audit log
 
     assert dialogs == []
     assert browser_log.page_errors == []
@@ -172,7 +173,7 @@ def test_markdown_links_and_images_in_user_text_appear_as_text_on_every_page(
 
     # Logga: a finding's category, owner and description in the expander's label and body.
     page.goto(f"{base}/Logga")
-    page.get_by_role("radio", name="Iakttagelser", exact=True).click(force=True)
+    choose_radio(page, "Iakttagelser")
     label = page.locator("[data-testid='stExpander'] summary", has_text="Trasig lampa").first
     label.wait_for()
     label.click()
