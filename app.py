@@ -16,6 +16,7 @@ from geo.signin.hosts import allowed_hosts, host_allowed
 from ui.accessibility import accessible_shell, page_title
 from ui.auth import show_signed_in, sign_in_gate, signed_in_this_run
 from ui.entry import in_app, show_menu
+from ui.preparation import prepare_other_pages
 from ui.swedish_widgets import swedish_widgets
 from ui.text import plain
 
@@ -120,6 +121,7 @@ if __name__ == "__main__":
     _refuse_foreign_host()
     try:
         _main()
+        prepare_other_pages()  # while the planner reads this page
     except LofteskartanError as exc:
         st.error(plain(str(exc)))
     except Exception:  # Streamlit's st.stop and st.rerun raise BaseExceptions: they pass through

@@ -6,6 +6,9 @@ the data (the store's stamp, the promise file's own text): an edit shows at the 
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +18,7 @@ from streamlit.testing.v1 import AppTest
 from geo.installation.init import initialise, save_promise_upload
 from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
-from tests.common import ANEBY_PROMISE, E0, N0, PROMISE_DIR, REPO_ROOT
+from tests.common import ANEBY_PROMISE, E0, N0, PROMISE_DIR, REPO_ROOT, demo_database
 from tests.markdown import shown
 
 ADMIN = Actor("test", role="admin", organisation="polis")
@@ -74,3 +77,32 @@ def test_a_promise_stored_anew_shows_its_new_text_at_the_next_run(no_examples: S
     save_promise_upload(no_examples, ADMIN, ANEBY_PROMISE.name, renamed)
     at.run()
     assert [shown(t.value) for t in at.title] == ["Aneby: nytt löfte"]
+
+
+def test_while_the_first_page_is_read_the_server_imports_the_map_pages_code(
+    tmp_path: Path,
+) -> None:
+    """Översikt draws no map and no table, so its run imports neither folium nor pandas; the
+    server imports them in the background for the page the planner opens next (a fresh
+    Python process, so nothing is imported before)."""
+    url = demo_database(tmp_path / "demo.sqlite")
+    script = f"""
+import json, os, sys, time
+os.environ["LOFTESKARTAN_DB"] = {url!r}
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file({str(REPO_ROOT / "app.py")!r}, default_timeout=120)
+at.run()
+assert not at.exception, at.exception
+names = ("folium", "pandas")
+first = [n for n in names if n in sys.modules]
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline and not all(n in sys.modules for n in names):
+    time.sleep(0.05)
+print(json.dumps({{"first": first, "later": [n for n in names if n in sys.modules]}}))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, cwd=REPO_ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"first": [], "later": ["folium", "pandas"]}
