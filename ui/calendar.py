@@ -40,6 +40,7 @@ from geo.records.models import STOCKHOLM, Activity, Place, PlannedActivity, Plan
 from geo.records.periods import Period
 from geo.records.promise import PromiseDocument
 from geo.swedish import count, number
+from ui.map_input import FRAME_SCRIPT
 from ui.state import current_actor, get_store
 from ui.text import plain
 
@@ -218,18 +219,14 @@ function showCalendar(options, events) {
     .replace("__CLICK__", json.dumps(CLICK_EVENT))
 )
 
-_JS = """
+_JS = (
+    FRAME_SCRIPT
+    + """
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
-  let frame = parentElement.querySelector("iframe");
-  if (!frame || frame.dataset.view !== data.view) {
-    if (frame) frame.remove();
-    frame = document.createElement("iframe");
-    frame.dataset.view = data.view;
-    frame.title = data.name;
-    frame.style.cssText = "width: 100%; border: 0; display: block";
-    frame.height = String(data.height);
-    frame.addEventListener(__CLICK__, (e) => frame.sendClick(e.detail.id));
+  const { frame, made } = ownFrame(
+    parentElement, data, data.view, __CLICK__, (f, detail) => f.sendClick(detail.id));
+  if (made) {
     frame.addEventListener("load", () => {
       frame.loaded = true;
       frame.contentWindow.showCalendar(frame.latest.options, frame.latest.events);
@@ -244,6 +241,7 @@ export default function (component) {
   frame.sendClick = (id) => setStateValue("clicked", id);
 }
 """.replace("__CLICK__", json.dumps(CLICK_EVENT))
+)
 _CALENDAR = st.components.v2.component("lofteskartan_calendar", js=_JS, isolate_styles=False)
 
 

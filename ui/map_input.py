@@ -38,18 +38,33 @@ from ui.map_render import kept_page
 # The event the map's page fires on its frame element (same origin: a `srcdoc` frame).
 DRAWING_EVENT = "lofteskartan:drawing"
 
-_JS = """
+# The frame of a component of ours, written as a page (`srcdoc`): made when `identity` is
+# new, kept while it stays the same; titled, full width and `height` high; `onEvent` gets
+# each `eventName` the page fires on it. The caller adds its own listeners and then writes
+# `data.page` into a frame it got new (`made`). Prepended to each component's script.
+FRAME_SCRIPT = """
+function ownFrame(parentElement, data, identity, eventName, onEvent) {
+  let frame = parentElement.querySelector("iframe");
+  if (frame && frame.dataset.identity === identity) return { frame, made: false };
+  if (frame) frame.remove();
+  frame = document.createElement("iframe");
+  frame.dataset.identity = identity;
+  frame.title = data.name;
+  frame.style.cssText = "width: 100%; border: 0; display: block";
+  frame.height = String(data.height);
+  frame.addEventListener(eventName, (e) => onEvent(frame, e.detail));
+  return { frame, made: true };
+}
+"""
+
+_JS = (
+    FRAME_SCRIPT
+    + """
 export default function (component) {
   const { data, parentElement, setStateValue } = component;
-  let frame = parentElement.querySelector("iframe");
-  if (!frame || frame.dataset.keptAs !== data.kept_as) {
-    if (frame) frame.remove();
-    frame = document.createElement("iframe");
-    frame.dataset.keptAs = data.kept_as;
-    frame.title = data.name;
-    frame.style.cssText = "width: 100%; border: 0; display: block";
-    frame.height = String(data.height);
-    frame.addEventListener(__EVENT__, (e) => frame.sendDrawing(e.detail));
+  const { frame, made } = ownFrame(
+    parentElement, data, data.kept_as, __EVENT__, (f, value) => f.sendDrawing(value));
+  if (made) {
     frame.srcdoc = data.page;
     parentElement.appendChild(frame);
   }
@@ -57,6 +72,7 @@ export default function (component) {
   frame.sendDrawing = (value) => setStateValue("drawing", value);
 }
 """.replace("__EVENT__", json.dumps(DRAWING_EVENT))
+)
 _FRAME = st.components.v2.component("lofteskartan_drawing_map", js=_JS, isolate_styles=False)
 
 
