@@ -47,6 +47,10 @@ _SETTLED = """() => {
     if (!main || !main.querySelector('h1')) return false;
     if (document.querySelector("[data-testid='stStatusWidget'] [data-testid='stSpinner'], "
         + "[data-testid='stSkeleton']")) return false;
+    // Each component of ours (ui/map_input.py, ui/calendar.py) makes its frame from its own
+    // script, which runs after the page has: until then its box is empty.
+    for (const box of document.querySelectorAll("[data-testid^='stBidiComponent']"))
+        if (!box.querySelector('iframe')) return false;
     for (const frame of document.querySelectorAll('iframe')) {
         const doc = frame.contentDocument;
         if (!doc || doc.readyState !== 'complete' || !doc.body) return false;
@@ -73,7 +77,9 @@ _SHELL_PROBLEMS = """expectedTitle => {
         if (!frame.title || frame.title.startsWith('streamlit'))
             problems.push('a frame is titled ' + JSON.stringify(frame.title));
         if (!doc) continue;
-        if (!doc.documentElement) {  // between two documents: the check runs again
+        // Between two documents, or the empty one a frame written as a page holds first.
+        if (!doc.documentElement
+            || (frame.hasAttribute('srcdoc') && doc.URL !== 'about:srcdoc')) {
             problems.push(name + ' is still loading');
             continue;
         }
@@ -132,9 +138,10 @@ def shell_problems(page: Page, expected_title: str) -> list[str]:
     check = f"t => ({_SHELL_PROBLEMS})(t).length === 0"
     try:
         page.wait_for_function(check, arg=expected_title, timeout=10_000, polling=250)
-    except PlaywrightTimeoutError:
-        pass  # the problems are reported below
-    return list(page.evaluate(_SHELL_PROBLEMS, expected_title))
+    except PlaywrightTimeoutError:  # still wrong after ten seconds: say what
+        return list(page.evaluate(_SHELL_PROBLEMS, expected_title))
+    # Right once the page had settled; a second look could catch a frame being remade.
+    return []
 
 
 def show_view(page: Page, control: str, name: str) -> None:
