@@ -246,6 +246,15 @@ def open_panel(at: Any, key: str, is_open: bool = True) -> Any:
     return at.run()
 
 
+def plan_field(at: Any, field: str) -> str:
+    """The key of Planering's plan form's `field` in the round the page shows now (a save
+    starts the next, `ui.planning.form_key`)."""
+    from ui.planning import FORM_ROUND, form_key  # Streamlit's import: only AppTests pay it
+
+    round_ = at.session_state[FORM_ROUND] if FORM_ROUND in at.session_state else 0
+    return form_key(field, int(round_))
+
+
 # An identity provider's settings for AppTest (`at.secrets`): the app reads its users' claims
 # from `at.user`, so no provider is reached.
 OIDC_SECRETS = {

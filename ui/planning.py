@@ -46,8 +46,21 @@ from ui.text import plain, plain_label, show_table
 
 FLASH = "lofteskartan_flash"
 PLANNING_PAGE = Path(__file__).resolve().parents[1] / "pages" / "3_Planering.py"
-# Every widget of the planning form has a key with this prefix: a save clears them all.
-FORM_PREFIX = "pf_"
+# The plan form's round: a save starts the next, whose fields have keys of their own.
+FORM_ROUND = "planeringsformular_omgang"
+
+
+def form_key(field: str, round_: int | None = None) -> str:
+    """The key of the plan form's `field` in this round, or in `round_` (`pf0_kind`, after a
+    save `pf1_kind`).
+
+    New keys are new fields in the browser too. Deleting the old keys' values reset the
+    fields in Python only: the browser kept a radio's old choice on screen, and the form
+    showed "Varje vecka" over the fields of a one-off plan.
+    """
+    if round_ is None:
+        round_ = int(st.session_state.get(FORM_ROUND, 0))
+    return f"pf{round_}_{field}"
 
 
 @dataclass(frozen=True)
@@ -94,11 +107,11 @@ def reference_day(period: Period) -> date:
     return nearest_day(period, today())
 
 
-def write(action: Callable[[Session], str], clear_prefix: str | None = None) -> None:
+def write(action: Callable[[Session], str], new_round: str | None = None) -> None:
     """Run `action` in one unit of work; show its message after the rerun, or the error.
 
-    After a save, the widgets whose keys start with `clear_prefix` go back to their
-    defaults: a form that kept its values invited a second click that saved a copy.
+    After a save, the form whose round is kept under `new_round` starts afresh (see
+    `form_key`): a form that kept its values invited a second click that saved a copy.
     """
     try:
         with get_store().session(current_actor()) as s:
@@ -107,9 +120,8 @@ def write(action: Callable[[Session], str], clear_prefix: str | None = None) -> 
         st.error(plain(exc))
         return
     st.session_state[FLASH] = message
-    if clear_prefix:
-        for key in [k for k in st.session_state if str(k).startswith(clear_prefix)]:
-            del st.session_state[key]
+    if new_round:
+        st.session_state[new_round] = int(st.session_state.get(new_round, 0)) + 1
     st.rerun()
 
 
@@ -122,10 +134,10 @@ def plan_here_button(place: Place, doc: PromiseDocument, key: str) -> None:
     if not st.button("Planera här", key=key, icon=":material/event:"):
         return
     st.session_state["plan_view"] = "Planera"
-    st.session_state[f"{FORM_PREFIX}place"] = place.id
+    st.session_state[form_key("place")] = place.id
     kind = place.kind.planned_kind
     if any(c.kind == kind for c in doc.commitments):
-        st.session_state[f"{FORM_PREFIX}kind"] = kind
+        st.session_state[form_key("kind")] = kind
     st.switch_page(PLANNING_PAGE)
 
 
@@ -187,32 +199,35 @@ def _dates(text: str) -> tuple[date, ...]:
 
 def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period) -> None:
     """Plan one activity or a recurring one in `year`, preview its dates and conflicts, save."""
-    kind = kind_picker(doc, "pf_kind")
-    commitment_id = commitment_picker(doc, kind, f"pf_commitment_{kind.value}")
-    place = place_picker(schedule.places, "Plats", "pf_place")
+    kind = kind_picker(doc, form_key("kind"))
+    commitment_id = commitment_picker(doc, kind, form_key(f"commitment_{kind.value}"))
+    place = place_picker(schedule.places, "Plats", form_key("place"))
     left, right = st.columns(2)
-    team = left.text_input("Ansvarig grupp", key="pf_team", placeholder="t.ex. Närpolis")
+    team = left.text_input("Ansvarig grupp", key=form_key("team"), placeholder="t.ex. Närpolis")
     classification = right.selectbox(
         "Klassning",
         list(Classification),
         index=list(Classification).index(kind.default_plan_classification),
         format_func=lambda c: c.value,
-        key=f"pf_cls_{kind.value}",
+        key=form_key(f"cls_{kind.value}"),
         help="Bara öppen närvaro publiceras på webbplatsen och i den publika kalendern.",
     )
     repeat = st.radio(
-        "Upprepa", ["En gång", "Varje vecka", "Varje månad"], horizontal=True, key="pf_repeat"
+        "Upprepa",
+        ["En gång", "Varje vecka", "Varje månad"],
+        horizontal=True,
+        key=form_key("repeat"),
     )
     c1, c2, c3 = st.columns(3)
     first = c1.date_input(
         "Datum" if repeat == "En gång" else "Första dag",
         value=day,
-        key="pf_day",
+        key=form_key("day"),
         format="YYYY-MM-DD",
     )
-    start = c2.time_input("Från kl.", value=time(13), step=900, key="pf_start")
-    end = c3.time_input("Till kl.", value=time(15), step=900, key="pf_end")
-    note = st.text_input("Anteckning (intern, inga namn)", key="pf_note")
+    start = c2.time_input("Från kl.", value=time(13), step=900, key=form_key("start"))
+    end = c3.time_input("Till kl.", value=time(15), step=900, key=form_key("end"))
+    note = st.text_input("Anteckning (intern, inga namn)", key=form_key("note"))
     try:
         if repeat == "En gång":
             occ_start = local_time(first, start)
@@ -258,7 +273,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
     ]
     for c in clashes[:10]:
         st.warning(f"Krock: {plain(c.text)}")
-    if st.button("Spara planering", type="primary", key="pf_save"):
+    if st.button("Spara planering", type="primary", key=form_key("save")):
 
         def save(s: Session) -> str:
             if rule is None:
@@ -278,7 +293,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
             )
             return f"Sparat: {saved.rule.description} {len(saved.planned)} tillfällen planerade."
 
-        write(save, clear_prefix=FORM_PREFIX)
+        write(save, new_round=FORM_ROUND)
 
 
 def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period) -> RecurrenceRule:
@@ -287,7 +302,7 @@ def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period
     last = c1.date_input(
         "Sista dag",
         value=nearest_day(year, first + timedelta(weeks=12)),
-        key="pf_last",
+        key=form_key("last"),
         format="YYYY-MM-DD",
     )
     if repeat == "Varje vecka":
@@ -296,10 +311,10 @@ def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period
             list(range(7)),
             default=[first.weekday()],
             format_func=lambda d: WEEKDAYS_SV[d],
-            key="pf_weekdays",
+            key=form_key("weekdays"),
             placeholder="Välj",
         )
-        interval = st.number_input("Var n:te vecka", 1, 8, 1, key="pf_interval")
+        interval = st.number_input("Var n:te vecka", 1, 8, 1, key=form_key("interval"))
         extra: dict[str, Any] = {"weekdays": tuple(weekdays), "interval": int(interval)}
         frequency = Frequency.WEEKLY
     else:
@@ -307,22 +322,22 @@ def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period
             "Vilken i månaden",
             list(ORDINALS_SV),
             format_func=lambda n: ORDINALS_SV[n],
-            key="pf_nth",
+            key=form_key("nth"),
         )
         weekday = st.selectbox(
             "Veckodag",
             list(range(7)),
             index=first.weekday(),
             format_func=lambda d: WEEKDAYS_SV[d],
-            key="pf_weekday",
+            key=form_key("weekday"),
         )
         extra = {"nth": int(nth), "weekday": int(weekday)}
         frequency = Frequency.MONTHLY
     skip = st.checkbox(
-        "Inte på helgdagar (och jul-, nyårs- och midsommarafton)", True, key="pf_skip"
+        "Inte på helgdagar (och jul-, nyårs- och midsommarafton)", True, key=form_key("skip")
     )
     cancelled = _dates(
-        st.text_input("Inställda datum (ÅÅÅÅ-MM-DD, flera med komma)", key="pf_cancelled")
+        st.text_input("Inställda datum (ÅÅÅÅ-MM-DD, flera med komma)", key=form_key("cancelled"))
     )
     return RecurrenceRule(
         frequency, first, last, start, end, cancelled=cancelled, skip_holidays=skip, **extra

@@ -19,7 +19,7 @@ from streamlit.testing.v1 import AppTest
 from geo.records.kinds import CommitmentKind
 from geo.records.models import Actor, Place, PlaceKind
 from geo.store import Store
-from tests.common import REPO_ROOT, demo_database
+from tests.common import REPO_ROOT, demo_database, plan_field
 from tests.markdown import shown
 
 PAGE = "pages/2_Platser.py"
@@ -303,8 +303,8 @@ def test_planera_har_on_a_new_control_site_opens_the_plan_form_with_the_site_and
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Planering"
     assert at.radio(key="plan_view").value == "Planera"
-    assert at.selectbox(key="pf_place").value == place.id
-    assert at.selectbox(key="pf_kind").value == CommitmentKind.TRAFFIC_CONTROL
+    assert at.selectbox(key=plan_field(at, "place")).value == place.id
+    assert at.selectbox(key=plan_field(at, "kind")).value == CommitmentKind.TRAFFIC_CONTROL
 
 
 def test_planera_har_on_a_central_area_being_edited_plans_presence_there(
@@ -314,5 +314,5 @@ def test_planera_har_on_a_central_area_being_edited_plans_presence_there(
 
     button(at, "Planera här").click().run()
 
-    assert at.selectbox(key="pf_place").value == area.id
-    assert at.selectbox(key="pf_kind").value == CommitmentKind.PRESENCE
+    assert at.selectbox(key=plan_field(at, "place")).value == area.id
+    assert at.selectbox(key=plan_field(at, "kind")).value == CommitmentKind.PRESENCE

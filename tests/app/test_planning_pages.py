@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo.records.kinds import CommitmentKind
 from geo.records.models import Actor
 from geo.store import Store
-from tests.common import REPO_ROOT, demo_database
+from tests.common import REPO_ROOT, demo_database, plan_field
 from tests.markdown import shown
 
 PLANERING = REPO_ROOT / "pages" / "3_Planering.py"
@@ -66,8 +66,8 @@ def count(db_url: str, table: str) -> int:
 def plan_from(db_url: str, monkeypatch: pytest.MonkeyPatch, repeat: str, first: date) -> AppTest:
     """Planering's form, repeating `repeat` ("En gång", "Varje vecka"...) from `first`."""
     at = show(open_page(PLANERING, db_url, monkeypatch), "plan_view", "Planera")
-    at.radio(key="pf_repeat").set_value(repeat).run()
-    at.date_input(key="pf_day").set_value(first).run()
+    at.radio(key=plan_field(at, "repeat")).set_value(repeat).run()
+    at.date_input(key=plan_field(at, "day")).set_value(first).run()
     return at
 
 
@@ -75,13 +75,13 @@ def test_a_monthly_rule_is_previewed_and_saved_with_its_occurrences(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = plan_from(demo_db, monkeypatch, "Varje månad", date(2024, 2, 1))
-    at.selectbox(key="pf_weekday").set_value(3).run()  # torsdag
+    at.selectbox(key=plan_field(at, "weekday")).set_value(3).run()  # torsdag
     preview = shown(" ".join(i.value for i in at.info))
     # The last day defaulted to the year's last (29 May), not twelve weeks past it.
     assert "Första torsdagen i månaden kl. 13–15, 1 februari – 29 maj 2024" in preview
     assert "**4 tillfällen.**" in preview  # ours: bold, not escaped
     before = count(demo_db, "planned_activities")
-    at.button(key="pf_save").click().run()
+    at.button(key=plan_field(at, "save")).click().run()
     assert not at.exception and not at.error
     assert count(demo_db, "planned_activities") == before + 4
     assert count(demo_db, "recurrence_rules") == 1
@@ -92,7 +92,7 @@ def test_a_weekly_rule_skips_a_holiday_and_ends_by_default_with_the_year(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = plan_from(demo_db, monkeypatch, "Varje vecka", date(2024, 5, 2))
-    at.multiselect(key="pf_weekdays").set_value([3]).run()  # torsdag
+    at.multiselect(key=plan_field(at, "weekdays")).set_value([3]).run()  # torsdag
     preview = shown(" ".join(i.value for i in at.info))
     assert "Varje torsdag kl. 13–15, 2 maj – 29 maj 2024" in preview  # not past the year
     assert "**3 tillfällen.**" in preview
@@ -104,9 +104,9 @@ def test_a_traffic_control_after_the_promise_year_is_refused_and_not_saved(
 ) -> None:
     # The demo promise ended 2024-05-29: a control "next week" was saved and shown nowhere.
     at = plan_from(demo_db, monkeypatch, "En gång", date(2024, 6, 4))
-    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    at.selectbox(key=plan_field(at, "kind")).set_value(CommitmentKind.TRAFFIC_CONTROL).run()
     before = count(demo_db, "planned_activities")
-    at.button(key="pf_save").click().run()
+    at.button(key=plan_field(at, "save")).click().run()
     assert not at.exception and not at.success
     (error,) = [shown(e.value) for e in at.error]
     assert error.startswith(
@@ -154,19 +154,19 @@ def test_a_saved_plan_clears_the_form_and_the_same_plan_again_is_refused(
     demo_db: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     at = plan_from(demo_db, monkeypatch, "En gång", date(2024, 3, 5))
-    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
-    at.text_input(key="pf_team").input("Trafikgruppen").run()
+    at.selectbox(key=plan_field(at, "kind")).set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    at.text_input(key=plan_field(at, "team")).input("Trafikgruppen").run()
     before = count(demo_db, "planned_activities")
-    at.button(key="pf_save").click().run()
+    at.button(key=plan_field(at, "save")).click().run()
     assert not at.error, [e.value for e in at.error]
     assert count(demo_db, "planned_activities") == before + 1
     # The form is fresh: its kind, team and date are the defaults again.
-    assert at.text_input(key="pf_team").value == ""
-    assert at.selectbox(key="pf_kind").value != CommitmentKind.TRAFFIC_CONTROL
+    assert at.text_input(key=plan_field(at, "team")).value == ""
+    assert at.selectbox(key=plan_field(at, "kind")).value != CommitmentKind.TRAFFIC_CONTROL
 
-    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
-    at.date_input(key="pf_day").set_value(date(2024, 3, 5)).run()
-    at.button(key="pf_save").click().run()
+    at.selectbox(key=plan_field(at, "kind")).set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    at.date_input(key=plan_field(at, "day")).set_value(date(2024, 3, 5)).run()
+    at.button(key=plan_field(at, "save")).click().run()
     (error,) = [shown(e.value) for e in at.error]
     assert "är redan planerad" in error and "Inget sparades" in error
     assert count(demo_db, "planned_activities") == before + 1
@@ -178,8 +178,8 @@ def test_logga_offers_an_overdue_plan_of_the_chosen_year_to_log(
     # Logga offered only plans starting within 24 hours: last week's control could not be
     # logged. The demo's year is over, so a plan in it not yet logged is overdue.
     at = plan_from(demo_db, monkeypatch, "En gång", date(2024, 3, 5))
-    at.selectbox(key="pf_kind").set_value(CommitmentKind.TRAFFIC_CONTROL).run()
-    at.button(key="pf_save").click().run()
+    at.selectbox(key=plan_field(at, "kind")).set_value(CommitmentKind.TRAFFIC_CONTROL).run()
+    at.button(key=plan_field(at, "save")).click().run()
     assert not at.error, [e.value for e in at.error]
 
     at = show(open_page(LOGGA, demo_db, monkeypatch), "log_view", "Snabblogg")

@@ -58,6 +58,11 @@ def test_recurring_rule_random_plan_week_map_and_publishing(
     screenshot(page, "planering-aterkommande")
     page.get_by_role("button", name="Spara planering").click()
     page.get_by_text("4 tillfällen planerade.").wait_for()
+    # A fresh form, on the screen as well: the browser had kept "Varje vecka" chosen above
+    # the fields of a one-off plan.
+    page.get_by_text("Datum", exact=True).wait_for()
+    assert page.get_by_role("radio", name="En gång").is_checked()
+    assert not page.get_by_role("radio", name="Varje vecka").is_checked()
 
     # A randomised plan with a stored seed: save it, and the week map shows its visits.
     choose_radio(page, "Slumpad närvaro")
