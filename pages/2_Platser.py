@@ -22,7 +22,7 @@ from ui.place_editor import (
     show_flash,
     stop_editing_button,
 )
-from ui.place_keyboard import keyboard_position
+from ui.place_keyboard import keyboard_position, place_search
 from ui.planning import plan_here_button
 from ui.state import current_actor, get_store, selection
 from ui.text import plain
@@ -79,9 +79,9 @@ with form_column:
         # The keyboard's way to place or move (WCAG 2.1.1): coordinates or a name.
         chosen = keyboard_position(
             f"platssok_{editing.id if editing else 'ny'}_{nonce()}",
-            kind,
+            place_search(kind),
             view.places,
-            context,
+            context.tatorter,
             view.base,
         )
 with map_column:

@@ -279,19 +279,16 @@ def drawn_maps(at: Any) -> list[str]:
     """The maps an AppTest run drew, in order.
 
     A map drawn as its own page (`ui.map_render`) is a frame whose `srcdoc` is the page,
-    script and all; the drawing map (`ui.map_input`) is a component whose data holds that
-    page; AppTest sees st_folium only as an element whose JSON arguments hold the map's
-    script.
+    script and all; a map drawn or clicked on (`ui.map_input`) is a component whose data
+    holds that page.
     """
     maps = []
     for element in at.main:
         proto = getattr(element, "proto", None)
         if getattr(proto, "srcdoc", ""):
             maps.append(str(proto.srcdoc))
-        elif getattr(proto, "component_name", "") == "lofteskartan_drawing_map":
+        elif getattr(proto, "component_name", "") == "lofteskartan_input_map":
             maps.append(str(json.loads(proto.json)["page"]))
-        elif "st_folium" in str(proto):
-            maps.append(str(json.loads(proto.json_args)["script"]))
     return maps
 
 

@@ -1,10 +1,10 @@
 """WCAG 2.1 AA fixes to Streamlit's page shell and the component frames (issue 15).
 
-Streamlit's `index.html` says `lang="en"` and the component frames (Logga's st_folium map)
-are documents of their own with `lang="en"`, a technical title ("streamlit_folium.st_folium")
-and, in the maps, every shape in the Tab order without a visible focus. The frames the app
-writes itself (`ui.map_render`, `ui.map_input`, `ui.calendar`) are titled and in Swedish
-from the start, but their shapes and icons get the same fixes. None of that is reachable
+Streamlit's `index.html` says `lang="en"`, and a map puts every shape in the Tab order
+without a visible focus. The frames the app writes itself (`ui.map_render`, `ui.map_input`,
+`ui.calendar`) are titled and in Swedish from the start, but their shapes and icons still
+need fixing (st_folium's frames, gone from the app, were also in English and titled
+"streamlit_folium.st_folium"). None of that is reachable
 through Streamlit's API, but the frames are of the same origin, so one script in the page can
 fix the page and every frame, and keeps fixing them as Streamlit and Leaflet redraw.
 `accessible_page` is called once per run from app.py; the rules checked are in
@@ -13,8 +13,6 @@ tests/e2e/test_accessibility.py (axe-core).
 
 from __future__ import annotations
 
-import json
-
 import streamlit as st
 
 APP_NAME = "Löfteskartan"
@@ -22,9 +20,6 @@ APP_NAME = "Löfteskartan"
 # WCAG asks 4.5:1 for text this size. #55565f, opaque, is 7.1:1 on white and 6.3:1 on the
 # sidebar's #f0f2f6: still lighter than body text, so a caption still reads as a caption.
 CAPTION_COLOUR = "#55565f"
-# A component frame's title starts with what it is; the page's nearest heading says which.
-FRAME_KINDS = {"streamlit_folium": "Karta"}
-
 _STYLE = f"""<style>
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * {{
   color: {CAPTION_COLOUR};
@@ -39,17 +34,6 @@ _SCRIPT = """<script>
 (() => {
   if (window.__lofteskartanA11y) return;
   window.__lofteskartanA11y = true;
-  const KINDS = __KINDS__;
-
-  // The closest heading above the frame (the page title if none is nearer).
-  const headingBefore = (el) => {
-    let best = null;
-    for (const h of document.querySelectorAll('[data-testid="stMain"] h1, '
-        + '[data-testid="stMain"] h2, [data-testid="stMain"] h3')) {
-      if (h.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) best = h;
-    }
-    return best ? best.textContent.trim() : '';
-  };
 
   const fixDocument = (doc) => {
     const root = doc.documentElement;
@@ -71,13 +55,6 @@ _SCRIPT = """<script>
   };
 
   const fixFrame = (frame) => {
-    const src = frame.getAttribute('src') || '';
-    const kind = Object.keys(KINDS).find((k) => src.includes(k));
-    if (kind) {
-      const where = headingBefore(frame);
-      const title = where && where !== KINDS[kind] ? KINDS[kind] + ': ' + where : KINDS[kind];
-      if (frame.title !== title) frame.title = title;
-    }
     let doc = null;
     try { doc = frame.contentDocument; } catch (e) { return; }  // another origin: not ours
     if (!doc || !doc.documentElement) return;
@@ -106,14 +83,14 @@ _SCRIPT = """<script>
     {subtree: true, childList: true, attributes: true, attributeFilter: ['lang', 'title', 'src']});
   fixAll();
 })();
-</script>""".replace("__KINDS__", json.dumps(FRAME_KINDS))
+</script>"""
 
 
 def accessible_shell() -> None:
     """Swedish language and readable captions on every page, the sign-in page too.
 
-    Also names the map and calendar frames, takes map shapes out of the Tab order and keeps
-    pinch-zoom, in every frame a page draws (see the module docstring).
+    Also takes map shapes out of the Tab order and keeps pinch-zoom, in every frame a page
+    draws (see the module docstring).
     """
     st.html(_STYLE + _SCRIPT, unsafe_allow_javascript=True)
 

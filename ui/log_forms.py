@@ -9,9 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+import folium
 import streamlit as st
 from shapely.geometry import Point
-from streamlit_folium import st_folium
 
 from geo.files.photos import Photo
 from geo.planning.schedule import plan_label, plans_to_log, short_when
@@ -42,8 +42,11 @@ from geo.spatial.crs import lonlat_to_sweref
 from geo.spatial.layers import bounds_of, place_collections
 from geo.store import Session
 from geo.swedish import count, today
+from ui.background import stored_background
 from ui.finding_photos import forget_photo, photo_picker, stored_photo
+from ui.map_input import ReportClicks, input_value, show_input_map
 from ui.maps import add_place_layer, new_map
+from ui.place_keyboard import FINDING_SEARCH, forget_hits, keyboard_position
 from ui.planning import (
     Schedule,
     commitment_picker,
@@ -56,6 +59,9 @@ from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
 K = CommitmentKind
+# A new finding's position: the map's key, and the keyboard search's.
+FINDING_MAP = "fd_map"
+FINDING_POSITION = "fd_lage"
 
 
 def _count_inputs(kind: Kind) -> dict[str, float]:
@@ -241,7 +247,8 @@ def _change(
 
 
 def _new_finding(schedule: Schedule) -> None:
-    """Record a finding from a logged safety walk, placed by a click on the map."""
+    """Record a finding from a logged safety walk, placed by a click on the map or by
+    keyboard."""
     st.markdown("**Ny iakttagelse**")
     walks = {a.id: a for a in schedule.activities if a.kind is K.SAFETY_WALK}
     if not walks:
@@ -253,26 +260,44 @@ def _new_finding(schedule: Schedule) -> None:
         format_func=lambda i: short_when(walks[i].start, walks[i].end),
         key="fd_walk",
     )
-    routes = [p for p in schedule.places.values() if p.kind is PlaceKind.WALK_ROUTE]
-    m = new_map(bounds_of([r.geometry for r in routes], margin_m=250) or week_bounds(schedule))
-    if routes:
-        add_place_layer(
-            m,
-            place_collections(routes)[PlaceKind.WALK_ROUTE],
-            "Vandringsrutt",
-            PlaceKind.WALK_ROUTE,
-        )
-    clicked = st_folium(
-        m, key="fd_map", returned_objects=["last_clicked"], height=350, use_container_width=True
+    active = [p for p in schedule.places.values() if not p.is_retired]
+    routes = [p for p in active if p.kind is PlaceKind.WALK_ROUTE]
+    bounds = bounds_of([r.geometry for r in routes], margin_m=250) or week_bounds(schedule)
+    # The keyboard's way to the map's click (WCAG 2.1.1): coordinates or a stored place's
+    # name. Whichever came last is used: a click forgets what was typed.
+    typed = keyboard_position(FINDING_POSITION, FINDING_SEARCH, active)
+
+    def build() -> folium.Map:
+        m = new_map(bounds)
+        if routes:
+            add_place_layer(
+                m,
+                place_collections(routes)[PlaceKind.WALK_ROUTE],
+                "Vandringsrutt",
+                PlaceKind.WALK_ROUTE,
+            )
+        ReportClicks().add_to(m)
+        return m
+
+    clicked = input_value(FINDING_MAP).get("last_clicked")
+    where = typed.lat_lon if typed else (clicked["lat"], clicked["lng"]) if clicked else None
+    # The same map (its view, the ring moved in it) while the routes and the database stay.
+    routes_now = tuple((r.id, r.version) for r in routes)
+    show_input_map(
+        (get_store().url, routes_now, bounds, stored_background()),
+        build,
+        key=FINDING_MAP,
+        name="Karta: Ny iakttagelse",
+        height=350,
+        on_change=lambda: forget_hits(FINDING_POSITION),
+        ring=where,
     )
     point = None
-    if clicked and clicked.get("last_clicked"):
-        lat, lon = clicked["last_clicked"]["lat"], clicked["last_clicked"]["lng"]
-        e, n = lonlat_to_sweref(lon, lat)
-        point = Point(e, n)
-        st.caption(f"Vald punkt: {lat:.5f}, {lon:.5f}")
+    if where is not None:
+        point = typed.point if typed else Point(*lonlat_to_sweref(where[1], where[0]))
+        st.caption(f"Vald punkt: {where[0]:.5f}, {where[1]:.5f}")
     else:
-        st.caption("Klicka i kartan där iakttagelsen gjordes.")
+        st.caption("Klicka i kartan där iakttagelsen gjordes, eller skriv läget ovanför.")
     c1, c2 = st.columns(2)
     category = c1.selectbox(
         "Kategori",

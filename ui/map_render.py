@@ -12,9 +12,8 @@ The page is rendered once per key, not on every run: folium renders a Jinja temp
 layer, and Karta at 100,000 activities sends 254 kB of script (45–60 ms a run on a quiet
 machine).
 
-Platser's drawing map is such a page too, in a frame that hands the drawing back
-(`ui.map_input`). Logga's map for a finding's position still uses st_folium, which hands the
-click back.
+Platser's drawing map and Logga's map for a finding's position are such pages too, in a
+frame that hands the drawing or the click back (`ui.map_input`).
 """
 
 from __future__ import annotations

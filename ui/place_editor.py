@@ -43,7 +43,7 @@ from geo.spatial.place_search import Hit
 from geo.swedish import count
 from ui.base_layers import base_layers
 from ui.kept_fields import KeptFields
-from ui.map_input import drawing_value, show_drawing_map
+from ui.map_input import input_value, show_input_map
 from ui.map_render import show_map
 from ui.place_keyboard import chosen_marker
 from ui.place_map import drawing_map, places_group, preview_map
@@ -190,7 +190,7 @@ def draw_on_map(
 
     def remember() -> None:
         # The component has put its value under `key` before calling this.
-        value = drawing_value(key)
+        value = input_value(key)
         st.session_state.setdefault(DRAWINGS, {})[key] = value.get("all_drawings")
         # A click on a stored place (not on a shape being drawn) opens it for editing.
         clicked = clicked_place(value.get("last_active_drawing"), active)
@@ -199,7 +199,7 @@ def draw_on_map(
 
     # The same map as long as the stored places are (a colleague's change redraws it).
     places_now = tuple((p.id, p.version) for p in active)
-    show_drawing_map(
+    show_input_map(
         (key, places_now, view.drawn_from),
         build,
         key=key,

@@ -1,4 +1,5 @@
-"""Streamlit glue for placing or moving a place by keyboard: a search field and its hits.
+"""Streamlit glue for placing something by keyboard (a place on Platser, a finding on Logga):
+a search field and its hits, the keyboard's way to what a click on the map does (WCAG 2.1.1).
 
 The reading of coordinates and the name search are `geo.spatial.place_search`; this module
 shows the field, keeps the hits between runs and says which one is used.
@@ -6,53 +7,84 @@ shows the field, keeps the hits between runs and says which one is used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import folium
 import streamlit as st
+from shapely.geometry import Point
 
 from geo.errors import LofteskartanError
 from geo.records.models import Place, PlaceKind
-from geo.records.places import PlaceContext
 from geo.spatial.place_search import Hit, find_position
-from ui.text import map_html, plain
+from ui.map_input import CHOSEN_COLOUR
+from ui.text import map_html, plain, plain_label
 
-SEARCH_HELP = (
+COORDINATES_HELP = (
     "Skriv koordinater i WGS 84 (lat, lon, t.ex. 57.8416, 14.8085) eller SWEREF 99 TM "
-    "(N, E, t.ex. 6411094, 488629), eller början av ett namn: en tätort, en sparad plats "
-    "eller en adress eller väg i ett inläst baslager. Tryck Enter för att söka."
+    "(N, E, t.ex. 6411094, 488629)"
 )
-CHOSEN_COLOUR = "#000000"
+SEARCH_HELP = (
+    f"{COORDINATES_HELP}, eller början av ett namn: en tätort, en sparad plats eller en adress "
+    "eller väg i ett inläst baslager. Tryck Enter för att söka."
+)
+
+
+@dataclass(frozen=True)
+class PositionSearch:
+    """What the search field asks for, how its help reads, and what the chosen hit becomes."""
+
+    asks: str
+    says: str
+    help: str = SEARCH_HELP
+    example: str = "t.ex. 57.8416, 14.8085 eller Aneby"
+
+
+# A finding is placed among the kommun's stored places (Logga reads no tätorter or base layers).
+FINDING_SEARCH = PositionSearch(
+    asks="Iakttagelsens läge",
+    says="Iakttagelsen placeras på",
+    help=f"{COORDINATES_HELP}, eller början av en sparad plats namn. Tryck Enter för att söka.",
+    example="t.ex. 57.8416, 14.8085",
+)
+
+
+def place_search(kind: PlaceKind) -> PositionSearch:
+    """A point kind takes the hit as its position; other kinds only centre the map on it."""
+    if kind.geometry_type == "Point":
+        return PositionSearch("Platsens läge", "Punkten sätts på")
+    return PositionSearch("Centrera kartan på", "Kartan visar")
 
 
 def _hits_key(key: str) -> str:
     return f"{key}_traffar"
 
 
+def forget_hits(key: str) -> None:
+    """Drop the keyboard's hits under `key`: a click on the map has chosen since."""
+    st.session_state.pop(_hits_key(key), None)
+
+
 def keyboard_position(
     key: str,
-    kind: PlaceKind,
-    places: list[Place],
-    context: PlaceContext,
-    base: Mapping[str, tuple[str, Mapping[str, Any]]],
+    search: PositionSearch,
+    places: Iterable[Place],
+    tatorter: Iterable[tuple[str, Point]] = (),
+    base: Mapping[str, tuple[str, Mapping[str, Any]]] | None = None,
 ) -> Hit | None:
-    """The search form; returns the position chosen by keyboard (kept until the next search).
-
-    A point kind takes the hit as its position; other kinds only centre the map on it.
-    """
-    what = "Platsens läge" if kind.geometry_type == "Point" else "Centrera kartan på"
+    """The search form; returns the position chosen by keyboard (kept until the next search)."""
     with st.form(key, border=False, enter_to_submit=True):
         text = st.text_input(
-            f"{what}: koordinater eller namn",
+            f"{plain_label(search.asks)}: koordinater eller namn",
             key=f"{key}_text",
-            help=SEARCH_HELP,
-            placeholder="t.ex. 57.8416, 14.8085 eller Aneby",
+            help=plain(search.help),
+            placeholder=search.example,
         )
         searched = st.form_submit_button("Sök läge", icon=":material/search:")
     if searched:
         try:
-            hits = find_position(text, places, context.tatorter, base)
+            hits = find_position(text, places, tatorter, base)
         except LofteskartanError as exc:
             st.session_state[_hits_key(key)] = []
             st.error(plain(exc))
@@ -73,8 +105,7 @@ def keyboard_position(
             key=f"{key}_val",
         )
     lat, lon = chosen.lat_lon
-    used = "Punkten sätts på" if kind.geometry_type == "Point" else "Kartan visar"
-    st.success(f"{used} {plain(chosen.text)}, lat {lat:.5f}, lon {lon:.5f}.")
+    st.success(f"{plain(search.says)} {plain(chosen.text)}, lat {lat:.5f}, lon {lon:.5f}.")
     return chosen
 
 

@@ -3,38 +3,17 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
-import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from geo.files.photos import PHOTO_RULE
 from geo.records.models import Actor, FindingStatus
 from geo.store import Store
-from tests.common import REPO_ROOT, demo_database
 from tests.markdown import shown
 from tests.photo_files import LATITUDE, halves, noise, phone_jpeg
 
-LOGGA = REPO_ROOT / "pages" / "4_Logga.py"
 ADMIN = Actor("test")
-
-
-@pytest.fixture
-def demo_db(tmp_path: Path) -> str:
-    return demo_database(tmp_path / "demo.sqlite", ADMIN)
-
-
-@pytest.fixture
-def findings_view(demo_db: str, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    monkeypatch.setenv("LOFTESKARTAN_DB", demo_db)
-    at = AppTest.from_file(str(REPO_ROOT / "app.py"), default_timeout=90)
-    at.run()
-    at.switch_page(str(LOGGA.relative_to(REPO_ROOT)))
-    at.run()
-    at.radio(key="log_view").set_value("Iakttagelser").run()
-    assert not at.exception and not at.error
-    return at
 
 
 def stored(db_url: str) -> dict[str, object]:
@@ -68,10 +47,10 @@ def open_finding_id(db_url: str) -> int:
 
 
 def test_a_new_finding_is_saved_with_its_photo_and_without_the_phones_gps_position(
-    findings_view: AppTest, demo_db: str
+    findings_view: AppTest, findings_db: str
 ) -> None:
     at = findings_view
-    before = stored(demo_db)
+    before = stored(findings_db)
     assert PHOTO_RULE in [c.value for c in at.caption]
     assert "Fotografera inte människor eller registreringsskyltar." in PHOTO_RULE
 
@@ -86,7 +65,7 @@ def test_a_new_finding_is_saved_with_its_photo_and_without_the_phones_gps_positi
 
     assert not at.error and not at.exception
     assert "Iakttagelse sparad med foto" in shown(at.success[0].value)
-    after = stored(demo_db)
+    after = stored(findings_db)
     assert after["findings"] == before["findings"] + 1
     (photo,) = after["photos"].values()  # type: ignore[attr-defined]
     image = Image.open(io.BytesIO(photo.data))
@@ -99,10 +78,10 @@ def test_a_new_finding_is_saved_with_its_photo_and_without_the_phones_gps_positi
 
 
 def test_a_file_that_is_not_a_picture_is_refused_on_the_page_and_nothing_is_saved(
-    findings_view: AppTest, demo_db: str
+    findings_view: AppTest, findings_db: str
 ) -> None:
     at = findings_view
-    before = stored(demo_db)
+    before = stored(findings_db)
     at.file_uploader(key="fd_new_photo_file_0").set_value(
         ("lampa.jpg", "Det här är en textfil.".encode(), "image/jpeg")
     )
@@ -113,14 +92,14 @@ def test_a_file_that_is_not_a_picture_is_refused_on_the_page_and_nothing_is_save
         "Inget sparades. Ta bort filen (×) eller välj en annan bild."
     ]
     assert at.button(key="fd_add").disabled
-    assert stored(demo_db) == before
+    assert stored(findings_db) == before
 
 
 def test_a_planner_adds_replaces_and_removes_the_photo_of_an_open_finding(
-    findings_view: AppTest, demo_db: str
+    findings_view: AppTest, findings_db: str
 ) -> None:
     at = findings_view
-    fid = open_finding_id(demo_db)
+    fid = open_finding_id(findings_db)
     at.file_uploader(key=f"fd_photo_{fid}_file_0").set_value(
         ("buskar.jpg", phone_jpeg(halves(400, 300)), "image/jpeg")
     )
@@ -128,7 +107,7 @@ def test_a_planner_adds_replaces_and_removes_the_photo_of_an_open_finding(
     at.button(key=f"fd_save_{fid}").click().run()
     assert not at.error and not at.exception
     assert "Fotot är sparat." in shown(at.success[0].value)
-    first = stored(demo_db)["photos"][fid]  # type: ignore[index]
+    first = stored(findings_db)["photos"][fid]  # type: ignore[index]
     assert (first.width, first.height) == (400, 300)
 
     # The finding now shows its thumbnail, and the uploader offers to replace it.
@@ -140,12 +119,12 @@ def test_a_planner_adds_replaces_and_removes_the_photo_of_an_open_finding(
     at.run()
     at.button(key=f"fd_save_{fid}").click().run()
     assert "Fotot är bytt." in shown(at.success[0].value)
-    second = stored(demo_db)["photos"][fid]  # type: ignore[index]
+    second = stored(findings_db)["photos"][fid]  # type: ignore[index]
     assert (second.media_type, second.width, second.height) == ("image/png", 200, 100)
 
     at.button(key=f"fd_photo_remove_{fid}").click().run()
     assert "Fotot är borttaget." in shown(at.success[0].value)
-    after = stored(demo_db)
+    after = stored(findings_db)
     assert after["photos"] == {}
     assert after["audit"] == ["photo_added", "photo_removed", "photo_replaced"]
 
@@ -157,7 +136,7 @@ def _png(width: int, height: int) -> bytes:
 
 
 def test_a_photo_taken_with_the_camera_is_saved_like_an_uploaded_one(
-    findings_view: AppTest, demo_db: str
+    findings_view: AppTest, findings_db: str
 ) -> None:
     at = findings_view
     assert not at.get("camera_input")  # the camera is asked for only when switched on
@@ -170,6 +149,6 @@ def test_a_photo_taken_with_the_camera_is_saved_like_an_uploaded_one(
 
     assert not at.error and not at.exception
     assert "Iakttagelse sparad med foto" in shown(at.success[0].value)
-    (photo,) = stored(demo_db)["photos"].values()  # type: ignore[attr-defined]
+    (photo,) = stored(findings_db)["photos"].values()  # type: ignore[attr-defined]
     assert (photo.width, photo.height) == (640, 480)
     assert not at.toggle(key="fd_new_photo_camera_on_1").value  # off again for the next one

@@ -89,7 +89,7 @@ def drawing_page(at: AppTest) -> str:
     (page,) = [
         json.loads(e.proto.json)["page"]
         for e in at.main
-        if getattr(e.proto, "component_name", "") == "lofteskartan_drawing_map"
+        if getattr(e.proto, "component_name", "") == "lofteskartan_input_map"
     ]
     return page
 
