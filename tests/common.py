@@ -246,13 +246,27 @@ def open_panel(at: Any, key: str, is_open: bool = True) -> Any:
     return at.run()
 
 
-def plan_field(at: Any, field: str) -> str:
-    """The key of Planering's plan form's `field` in the round the page shows now (a save
-    starts the next, `ui.planning.form_key`)."""
-    from ui.planning import FORM_ROUND, form_key  # Streamlit's import: only AppTests pay it
+def form_field(at: Any, form: str, field: str) -> str:
+    """The key of `form`'s `field` in the round the page shows now (a save starts the next,
+    `ui.planning.form_key`)."""
+    from ui.planning import form_key, round_key  # Streamlit's import: only AppTests pay it
 
-    round_ = at.session_state[FORM_ROUND] if FORM_ROUND in at.session_state else 0
-    return form_key(field, int(round_))
+    round_ = at.session_state[round_key(form)] if round_key(form) in at.session_state else 0
+    return form_key(form, field, int(round_))
+
+
+def plan_field(at: Any, field: str) -> str:
+    """The key of Planering's plan form's `field` now."""
+    from ui.planning import PLAN_FORM
+
+    return form_field(at, PLAN_FORM, field)
+
+
+def finding_field(at: Any, field: str) -> str:
+    """The key of Logga's new finding's `field` now."""
+    from ui.planning import FINDING_FORM
+
+    return form_field(at, FINDING_FORM, field)
 
 
 # An identity provider's settings for AppTest (`at.secrets`): the app reads its users' claims

@@ -48,8 +48,10 @@ from ui.map_input import ReportClicks, input_value, show_input_map
 from ui.maps import add_place_layer, new_map
 from ui.place_keyboard import FINDING_SEARCH, forget_hits, keyboard_position
 from ui.planning import (
+    FINDING_FORM,
     Schedule,
     commitment_picker,
+    form_key,
     kind_picker,
     place_picker,
     week_bounds,
@@ -59,9 +61,6 @@ from ui.state import current_actor, get_store
 from ui.text import plain, plain_label, show_table
 
 K = CommitmentKind
-# A new finding's position: the map's key, and the keyboard search's.
-FINDING_MAP = "fd_map"
-FINDING_POSITION = "fd_lage"
 
 
 def _count_inputs(kind: Kind) -> dict[str, float]:
@@ -254,18 +253,21 @@ def _new_finding(schedule: Schedule) -> None:
     if not walks:
         st.caption("Logga en trygghetsvandring först.")
         return
+    # The walk stays chosen after a save (the next finding is often from the same walk);
+    # the rest of the form starts afresh (`write(..., fresh=FINDING_FORM)`).
     walk_id = st.selectbox(
         "Trygghetsvandring",
         list(walks),
         format_func=lambda i: short_when(walks[i].start, walks[i].end),
         key="fd_walk",
     )
+    position_key, map_key = _finding("lage"), _finding("map")
     active = [p for p in schedule.places.values() if not p.is_retired]
     routes = [p for p in active if p.kind is PlaceKind.WALK_ROUTE]
     bounds = bounds_of([r.geometry for r in routes], margin_m=250) or week_bounds(schedule)
     # The keyboard's way to the map's click (WCAG 2.1.1): coordinates or a stored place's
     # name. Whichever came last is used: a click forgets what was typed.
-    typed = keyboard_position(FINDING_POSITION, FINDING_SEARCH, active)
+    typed = keyboard_position(position_key, FINDING_SEARCH, active)
 
     def build() -> folium.Map:
         m = new_map(bounds)
@@ -279,17 +281,17 @@ def _new_finding(schedule: Schedule) -> None:
         ReportClicks().add_to(m)
         return m
 
-    clicked = input_value(FINDING_MAP).get("last_clicked")
+    clicked = input_value(map_key).get("last_clicked")
     where = typed.lat_lon if typed else (clicked["lat"], clicked["lng"]) if clicked else None
     # The same map (its view, the ring moved in it) while the routes and the database stay.
     routes_now = tuple((r.id, r.version) for r in routes)
     show_input_map(
         (get_store().url, routes_now, bounds, stored_background()),
         build,
-        key=FINDING_MAP,
+        key=map_key,
         name="Karta: Ny iakttagelse",
         height=350,
-        on_change=lambda: forget_hits(FINDING_POSITION),
+        on_change=lambda: forget_hits(position_key),
         ring=where,
     )
     point = None
@@ -303,18 +305,21 @@ def _new_finding(schedule: Schedule) -> None:
         "Kategori",
         list(FINDING_CATEGORIES),
         format_func=lambda c: FINDING_CATEGORIES[c],
-        key="fd_cat",
+        key=_finding("cat"),
     )
     owner = c2.selectbox(
-        "Ägare", list(FINDING_OWNERS), format_func=lambda c: FINDING_OWNERS[c], key="fd_owner"
+        "Ägare",
+        list(FINDING_OWNERS),
+        format_func=lambda c: FINDING_OWNERS[c],
+        key=_finding("owner"),
     )
-    description = st.text_input("Vad sågs (inga namn)", key="fd_desc")
-    action = st.text_input("Åtgärd", key="fd_new_action")
+    description = st.text_input("Vad sågs (inga namn)", key=_finding("desc"))
+    action = st.text_input("Åtgärd", key=_finding("action"))
     due = st.date_input(
-        "Klart senast", value=today() + timedelta(days=60), key="fd_due", format="YYYY-MM-DD"
+        "Klart senast", value=today() + timedelta(days=60), key=_finding("due"), format="YYYY-MM-DD"
     )
     choice = photo_picker("fd_new_photo", "Foto (valfritt)")
-    if st.button("Spara iakttagelse", key="fd_add", disabled=choice.error is not None):
+    if st.button("Spara iakttagelse", key=_finding("add"), disabled=choice.error is not None):
         finding = Finding(walk_id, category, point, description, action, owner, due)
 
         def save(s: Session) -> str:
@@ -325,7 +330,12 @@ def _new_finding(schedule: Schedule) -> None:
             category = FINDING_CATEGORIES[stored.category].lower()
             return f"Iakttagelse sparad{with_photo} ({category})."
 
-        write(save)
+        write(save, fresh=FINDING_FORM)
+
+
+def _finding(field: str) -> str:
+    """The key of the new finding's `field` now."""
+    return form_key(FINDING_FORM, field)
 
 
 # -- the kommun's figures -------------------------------------------------------------------

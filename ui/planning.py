@@ -46,21 +46,33 @@ from ui.text import plain, plain_label, show_table
 
 FLASH = "lofteskartan_flash"
 PLANNING_PAGE = Path(__file__).resolve().parents[1] / "pages" / "3_Planering.py"
-# The plan form's round: a save starts the next, whose fields have keys of their own.
-FORM_ROUND = "planeringsformular_omgang"
+# Forms that start afresh after a save (`write(..., fresh=...)`): Planering's plan form and
+# Logga's new finding. Their fields' keys start with the form's name and its round.
+PLAN_FORM = "pf"
+FINDING_FORM = "fd"
 
 
-def form_key(field: str, round_: int | None = None) -> str:
-    """The key of the plan form's `field` in this round, or in `round_` (`pf0_kind`, after a
-    save `pf1_kind`).
+def round_key(form: str) -> str:
+    """Where `form`'s round is kept."""
+    return f"{form}_omgang"
+
+
+def form_key(form: str, field: str, round_: int | None = None) -> str:
+    """The key of `form`'s `field` in the form's round now, or in `round_` (`pf0_kind`, after
+    a save `pf1_kind`).
 
     New keys are new fields in the browser too. Deleting the old keys' values reset the
-    fields in Python only: the browser kept a radio's old choice on screen, and the form
+    fields in Python only: the browser kept a radio's old choice on screen, and the plan form
     showed "Varje vecka" over the fields of a one-off plan.
     """
     if round_ is None:
-        round_ = int(st.session_state.get(FORM_ROUND, 0))
-    return f"pf{round_}_{field}"
+        round_ = int(st.session_state.get(round_key(form), 0))
+    return f"{form}{round_}_{field}"
+
+
+def _plan(field: str) -> str:
+    """The key of the plan form's `field` now."""
+    return form_key(PLAN_FORM, field)
 
 
 @dataclass(frozen=True)
@@ -107,11 +119,11 @@ def reference_day(period: Period) -> date:
     return nearest_day(period, today())
 
 
-def write(action: Callable[[Session], str], new_round: str | None = None) -> None:
+def write(action: Callable[[Session], str], fresh: str | None = None) -> None:
     """Run `action` in one unit of work; show its message after the rerun, or the error.
 
-    After a save, the form whose round is kept under `new_round` starts afresh (see
-    `form_key`): a form that kept its values invited a second click that saved a copy.
+    After a save, the form `fresh` starts its next round (see `form_key`) with every field
+    at its default: a form that kept its values invited a second click that saved a copy.
     """
     try:
         with get_store().session(current_actor()) as s:
@@ -120,8 +132,8 @@ def write(action: Callable[[Session], str], new_round: str | None = None) -> Non
         st.error(plain(exc))
         return
     st.session_state[FLASH] = message
-    if new_round:
-        st.session_state[new_round] = int(st.session_state.get(new_round, 0)) + 1
+    if fresh:
+        st.session_state[round_key(fresh)] = int(st.session_state.get(round_key(fresh), 0)) + 1
     st.rerun()
 
 
@@ -134,10 +146,10 @@ def plan_here_button(place: Place, doc: PromiseDocument, key: str) -> None:
     if not st.button("Planera här", key=key, icon=":material/event:"):
         return
     st.session_state["plan_view"] = "Planera"
-    st.session_state[form_key("place")] = place.id
+    st.session_state[_plan("place")] = place.id
     kind = place.kind.planned_kind
     if any(c.kind == kind for c in doc.commitments):
-        st.session_state[form_key("kind")] = kind
+        st.session_state[_plan("kind")] = kind
     st.switch_page(PLANNING_PAGE)
 
 
@@ -199,35 +211,35 @@ def _dates(text: str) -> tuple[date, ...]:
 
 def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period) -> None:
     """Plan one activity or a recurring one in `year`, preview its dates and conflicts, save."""
-    kind = kind_picker(doc, form_key("kind"))
-    commitment_id = commitment_picker(doc, kind, form_key(f"commitment_{kind.value}"))
-    place = place_picker(schedule.places, "Plats", form_key("place"))
+    kind = kind_picker(doc, _plan("kind"))
+    commitment_id = commitment_picker(doc, kind, _plan(f"commitment_{kind.value}"))
+    place = place_picker(schedule.places, "Plats", _plan("place"))
     left, right = st.columns(2)
-    team = left.text_input("Ansvarig grupp", key=form_key("team"), placeholder="t.ex. Närpolis")
+    team = left.text_input("Ansvarig grupp", key=_plan("team"), placeholder="t.ex. Närpolis")
     classification = right.selectbox(
         "Klassning",
         list(Classification),
         index=list(Classification).index(kind.default_plan_classification),
         format_func=lambda c: c.value,
-        key=form_key(f"cls_{kind.value}"),
+        key=_plan(f"cls_{kind.value}"),
         help="Bara öppen närvaro publiceras på webbplatsen och i den publika kalendern.",
     )
     repeat = st.radio(
         "Upprepa",
         ["En gång", "Varje vecka", "Varje månad"],
         horizontal=True,
-        key=form_key("repeat"),
+        key=_plan("repeat"),
     )
     c1, c2, c3 = st.columns(3)
     first = c1.date_input(
         "Datum" if repeat == "En gång" else "Första dag",
         value=day,
-        key=form_key("day"),
+        key=_plan("day"),
         format="YYYY-MM-DD",
     )
-    start = c2.time_input("Från kl.", value=time(13), step=900, key=form_key("start"))
-    end = c3.time_input("Till kl.", value=time(15), step=900, key=form_key("end"))
-    note = st.text_input("Anteckning (intern, inga namn)", key=form_key("note"))
+    start = c2.time_input("Från kl.", value=time(13), step=900, key=_plan("start"))
+    end = c3.time_input("Till kl.", value=time(15), step=900, key=_plan("end"))
+    note = st.text_input("Anteckning (intern, inga namn)", key=_plan("note"))
     try:
         if repeat == "En gång":
             occ_start = local_time(first, start)
@@ -273,7 +285,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
     ]
     for c in clashes[:10]:
         st.warning(f"Krock: {plain(c.text)}")
-    if st.button("Spara planering", type="primary", key=form_key("save")):
+    if st.button("Spara planering", type="primary", key=_plan("save")):
 
         def save(s: Session) -> str:
             if rule is None:
@@ -293,7 +305,7 @@ def plan_form(doc: PromiseDocument, schedule: Schedule, day: date, year: Period)
             )
             return f"Sparat: {saved.rule.description} {len(saved.planned)} tillfällen planerade."
 
-        write(save, new_round=FORM_ROUND)
+        write(save, fresh=PLAN_FORM)
 
 
 def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period) -> RecurrenceRule:
@@ -302,7 +314,7 @@ def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period
     last = c1.date_input(
         "Sista dag",
         value=nearest_day(year, first + timedelta(weeks=12)),
-        key=form_key("last"),
+        key=_plan("last"),
         format="YYYY-MM-DD",
     )
     if repeat == "Varje vecka":
@@ -311,10 +323,10 @@ def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period
             list(range(7)),
             default=[first.weekday()],
             format_func=lambda d: WEEKDAYS_SV[d],
-            key=form_key("weekdays"),
+            key=_plan("weekdays"),
             placeholder="Välj",
         )
-        interval = st.number_input("Var n:te vecka", 1, 8, 1, key=form_key("interval"))
+        interval = st.number_input("Var n:te vecka", 1, 8, 1, key=_plan("interval"))
         extra: dict[str, Any] = {"weekdays": tuple(weekdays), "interval": int(interval)}
         frequency = Frequency.WEEKLY
     else:
@@ -322,22 +334,22 @@ def _rule_widgets(repeat: str, first: date, start: time, end: time, year: Period
             "Vilken i månaden",
             list(ORDINALS_SV),
             format_func=lambda n: ORDINALS_SV[n],
-            key=form_key("nth"),
+            key=_plan("nth"),
         )
         weekday = st.selectbox(
             "Veckodag",
             list(range(7)),
             index=first.weekday(),
             format_func=lambda d: WEEKDAYS_SV[d],
-            key=form_key("weekday"),
+            key=_plan("weekday"),
         )
         extra = {"nth": int(nth), "weekday": int(weekday)}
         frequency = Frequency.MONTHLY
     skip = st.checkbox(
-        "Inte på helgdagar (och jul-, nyårs- och midsommarafton)", True, key=form_key("skip")
+        "Inte på helgdagar (och jul-, nyårs- och midsommarafton)", True, key=_plan("skip")
     )
     cancelled = _dates(
-        st.text_input("Inställda datum (ÅÅÅÅ-MM-DD, flera med komma)", key=form_key("cancelled"))
+        st.text_input("Inställda datum (ÅÅÅÅ-MM-DD, flera med komma)", key=_plan("cancelled"))
     )
     return RecurrenceRule(
         frequency, first, last, start, end, cancelled=cancelled, skip_holidays=skip, **extra

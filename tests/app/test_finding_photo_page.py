@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 from geo.files.photos import PHOTO_RULE
 from geo.records.models import Actor, FindingStatus
 from geo.store import Store
+from tests.common import finding_field
 from tests.markdown import shown
 from tests.photo_files import LATITUDE, halves, noise, phone_jpeg
 
@@ -60,8 +61,8 @@ def test_a_new_finding_is_saved_with_its_photo_and_without_the_phones_gps_positi
     assert not at.error and not at.exception
     (preview,) = [shown(c) for c in image_captions(at) if c.startswith("Sparas så här")]
     assert preview.startswith("Sparas så här (utan platsuppgifter): JPEG 600 × 800 bildpunkter, ")
-    at.text_input(key="fd_desc").input("Sprayad tagg på elskåp").run()
-    at.button(key="fd_add").click().run()
+    at.text_input(key=finding_field(at, "desc")).input("Sprayad tagg på elskåp").run()
+    at.button(key=finding_field(at, "add")).click().run()
 
     assert not at.error and not at.exception
     assert "Iakttagelse sparad med foto" in shown(at.success[0].value)
@@ -91,7 +92,7 @@ def test_a_file_that_is_not_a_picture_is_refused_on_the_page_and_nothing_is_save
         "lampa.jpg är ingen JPEG- eller PNG-bild. Välj ett foto i formatet JPEG eller PNG. "
         "Inget sparades. Ta bort filen (×) eller välj en annan bild."
     ]
-    assert at.button(key="fd_add").disabled
+    assert at.button(key=finding_field(at, "add")).disabled
     assert stored(findings_db) == before
 
 
@@ -145,7 +146,7 @@ def test_a_photo_taken_with_the_camera_is_saved_like_an_uploaded_one(
         "image.jpg", phone_jpeg(halves(640, 480)), "image/jpeg"
     )
     at.run()
-    at.button(key="fd_add").click().run()
+    at.button(key=finding_field(at, "add")).click().run()
 
     assert not at.error and not at.exception
     assert "Iakttagelse sparad med foto" in shown(at.success[0].value)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from geo.records.models import Actor
 from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store
-from tests.common import drawn_maps
+from tests.common import drawn_maps, finding_field
 from tests.markdown import shown
 
 HOW_TO_PLACE = "Klicka i kartan där iakttagelsen gjordes, eller skriv läget ovanför."
@@ -19,7 +19,7 @@ HOW_TO_PLACE = "Klicka i kartan där iakttagelsen gjordes, eller skriv läget ov
 
 def search(at: AppTest, text: str) -> AppTest:
     """Type `text` in the finding's position field and press Enter."""
-    at.text_input(key="fd_lage_text").input(text)
+    at.text_input(key=finding_field(at, "lage") + "_text").input(text)
     (button,) = [b for b in at.button if b.label == "Sök läge"]
     return button.click().run()
 
@@ -62,20 +62,29 @@ def test_the_map_for_a_new_findings_position_loads_only_leaflet_and_reports_a_cl
     assert ring(at) is None
 
 
-def test_a_finding_placed_by_typed_coordinates_is_ringed_on_the_map_and_stored_there(
+def test_a_finding_placed_by_typed_coordinates_is_ringed_stored_there_and_the_form_is_fresh(
     findings_view: AppTest, findings_db: str
 ) -> None:
+    walk = (
+        findings_view.selectbox(key="fd_walk").select_index(1).run().selectbox(key="fd_walk").value
+    )
     at = search(findings_view, "57.8416, 14.8085")
     assert not at.exception and not at.error
     assert "Iakttagelsen placeras på" in shown(at.success[0].value)
     assert "Vald punkt: 57.84160, 14.80850" in [c.value for c in at.caption]
     assert [round(x, 6) for x in ring(at) or []] == [57.8416, 14.8085]
-    at.text_input(key="fd_desc").input("Trasig belysning vid torget").run()
+    at.text_input(key=finding_field(at, "desc")).input("Trasig belysning vid torget").run()
     (save,) = [b for b in at.button if b.label == "Spara iakttagelse"]
     save.click().run()
     assert not at.exception and not at.error
     ((lat, lon),) = stored_positions(findings_db, "Trasig belysning vid torget")
     assert (round(lat, 6), round(lon, 6)) == (57.8416, 14.8085)
+    # The form is fresh for the next finding: no position, no description; the walk stays.
+    assert HOW_TO_PLACE in [c.value for c in at.caption]
+    assert ring(at) is None
+    assert at.text_input(key=finding_field(at, "desc")).value == ""
+    assert at.text_input(key=finding_field(at, "lage") + "_text").value == ""
+    assert at.selectbox(key="fd_walk").value == walk
 
 
 def test_a_position_that_is_not_in_sweden_is_refused_and_nothing_is_chosen(

@@ -2,7 +2,8 @@
 and by typed coordinates.
 
 The map marks the spot at once with a ring; a second click or a typed position moves the
-ring in the same map; whichever came last is used, and the finding is stored there.
+ring in the same map; whichever came last is used, and the finding is stored there. Then the
+form is fresh for the next one.
 """
 
 from __future__ import annotations
@@ -111,4 +112,9 @@ def test_a_new_finding_is_placed_by_clicks_or_typed_coordinates_and_stored_at_th
     page.get_by_text("Iakttagelse sparad", exact=False).wait_for()
     ((lat, lon),) = stored_positions(demo_url, description)
     assert (round(lat, 5), round(lon, 5)) == lat_lon(last)
+    # A fresh form for the next finding, on the screen too: no position, no description.
+    page.get_by_text("Klicka i kartan där iakttagelsen gjordes", exact=False).wait_for()
+    assert page.get_by_label("Vad sågs (inga namn)").input_value() == ""
+    frame.locator("path.leaflet-interactive").first.wait_for()
+    assert frame.locator(RING).count() == 0
     assert browser_log.page_errors == []
