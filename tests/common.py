@@ -26,6 +26,7 @@ from geo.installation.init import initialise
 from geo.records.models import STOCKHOLM, Actor, Place
 from geo.records.places import PlaceContext
 from geo.records.promise import PromiseDocument
+from geo.spatial.crs import sweref_to_lonlat
 from geo.store import Store, schema
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -176,6 +177,18 @@ def demo_database(path: Path, actor: Actor | None = None) -> str:
     finally:
         store.dispose()
     return url
+
+
+def finding_positions(url: str, description: str) -> list[tuple[float, float]]:
+    """(lat, lon) of each stored finding with this description (every one has a point)."""
+    store = Store(url)
+    try:
+        with store.session(Actor("test")) as s:
+            points = [f.geometry for f in s.list_findings() if f.description == description]
+    finally:
+        store.dispose()
+    assert all(isinstance(p, Point) for p in points), points
+    return [sweref_to_lonlat(p.x, p.y)[::-1] for p in points if isinstance(p, Point)]
 
 
 def aneby_copy(document: str, kommun: str, code: str, start: date, end: date) -> str:

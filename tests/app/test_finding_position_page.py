@@ -8,10 +8,7 @@ import re
 
 from streamlit.testing.v1 import AppTest
 
-from geo.records.models import Actor
-from geo.spatial.crs import sweref_to_lonlat
-from geo.store import Store
-from tests.common import drawn_maps, finding_field
+from tests.common import drawn_maps, finding_field, finding_positions
 from tests.markdown import shown
 
 HOW_TO_PLACE = "Klicka i kartan där iakttagelsen gjordes, eller skriv läget ovanför."
@@ -32,20 +29,6 @@ def ring(at: AppTest) -> list[float] | None:
         if getattr(e.proto, "component_name", "") == "lofteskartan_input_map"
     ]
     return data["ring"]
-
-
-def stored_positions(db_url: str, description: str) -> list[tuple[float, float]]:
-    """(lat, lon) of each stored finding with this description."""
-    store = Store(db_url)
-    try:
-        with store.session(Actor("test")) as s:
-            return [
-                sweref_to_lonlat(f.geometry.x, f.geometry.y)[::-1]  # type: ignore[union-attr]
-                for f in s.list_findings()
-                if f.description == description
-            ]
-    finally:
-        store.dispose()
 
 
 def test_the_map_for_a_new_findings_position_loads_only_leaflet_and_reports_a_click(
@@ -77,7 +60,7 @@ def test_a_finding_placed_by_typed_coordinates_is_ringed_stored_there_and_the_fo
     (save,) = [b for b in at.button if b.label == "Spara iakttagelse"]
     save.click().run()
     assert not at.exception and not at.error
-    ((lat, lon),) = stored_positions(findings_db, "Trasig belysning vid torget")
+    ((lat, lon),) = finding_positions(findings_db, "Trasig belysning vid torget")
     assert (round(lat, 6), round(lon, 6)) == (57.8416, 14.8085)
     # The form is fresh for the next finding: no position, no description; the walk stays.
     assert HOW_TO_PLACE in [c.value for c in at.caption]

@@ -12,11 +12,8 @@ import re
 
 import pytest
 from playwright.sync_api import Page, expect
-from shapely.geometry import Point
 
-from geo.records.models import Actor
-from geo.spatial.crs import sweref_to_lonlat
-from geo.store import Store
+from tests.common import finding_positions
 from tests.e2e.conftest import REPO_ROOT, BrowserLog, StartServer, choose_radio, screenshot
 
 pytestmark = pytest.mark.browser
@@ -25,18 +22,6 @@ SLOW_START_MS = 120_000
 FINDING_MAP = "iframe[title='Karta: Ny iakttagelse']"
 RING = "path[stroke='#000000']"  # not interactive: a click goes through it to the map
 CHOSEN = re.compile(r"Vald punkt: (\d+\.\d{5}), (\d+\.\d{5})")
-
-
-def stored_positions(url: str, description: str) -> list[tuple[float, float]]:
-    """(lat, lon) of each stored finding with this description."""
-    store = Store(url)
-    try:
-        with store.session(Actor("test")) as s:
-            points = [f.geometry for f in s.list_findings() if f.description == description]
-    finally:
-        store.dispose()
-    assert all(isinstance(p, Point) for p in points), points
-    return [sweref_to_lonlat(p.x, p.y)[::-1] for p in points if isinstance(p, Point)]
 
 
 def chosen_point(page: Page, before: str | None = None) -> str:
@@ -110,7 +95,7 @@ def test_a_new_finding_is_placed_by_clicks_or_typed_coordinates_and_stored_at_th
     page.get_by_label("Vad sågs (inga namn)").press("Enter")
     page.get_by_role("button", name="Spara iakttagelse").click()
     page.get_by_text("Iakttagelse sparad", exact=False).wait_for()
-    ((lat, lon),) = stored_positions(demo_url, description)
+    ((lat, lon),) = finding_positions(demo_url, description)
     assert (round(lat, 5), round(lon, 5)) == lat_lon(last)
     # A fresh form for the next finding, on the screen too: no position, no description.
     page.get_by_text("Klicka i kartan där iakttagelsen gjordes", exact=False).wait_for()
