@@ -40,7 +40,7 @@ from geo.records.models import STOCKHOLM, Activity, Place, PlannedActivity, Plan
 from geo.records.periods import Period
 from geo.records.promise import PromiseDocument
 from geo.swedish import count, number
-from ui.map_input import FRAME_SCRIPT
+from ui.map_input import FRAME_SCRIPT, read_where_drawn
 from ui.state import current_actor, get_store
 from ui.text import plain
 
@@ -245,10 +245,6 @@ export default function (component) {
 _CALENDAR = st.components.v2.component("lofteskartan_calendar", js=_JS, isolate_styles=False)
 
 
-def _read_after_the_calendar() -> None:
-    """A click reruns the page; the page reads it where the calendar is drawn."""
-
-
 def show_calendar(
     events: list[dict[str, Any]], initial: date, span: CalendarSpan, key: str
 ) -> str | None:
@@ -290,7 +286,7 @@ def show_calendar(
             "events": events,
         },
         height=FRAME_HEIGHT,
-        on_clicked_change=_read_after_the_calendar,
+        on_clicked_change=read_where_drawn,
     )
     clicked = getattr(result, "clicked", None)
     return clicked if isinstance(clicked, str) else None

@@ -72,7 +72,7 @@ _JS = (
 // moved in the map that is there: typed on the keyboard, it appears without a new frame.
 function placeRing(frame) {
   const show = frame.contentWindow && frame.contentWindow.lofteskartanRing;
-  if (show && frame.latest.ring !== undefined) show(frame.latest.ring);
+  if (show) show(frame.latest.ring);
 }
 
 export default function (component) {
@@ -210,13 +210,13 @@ def show_input_map(
             "ring": list(ring) if ring else None,
         },
         height=height,
-        on_reported_change=on_change or _read_where_the_map_is,
+        on_reported_change=on_change or read_where_drawn,
     )
 
 
-def _read_where_the_map_is() -> None:
-    """Without a callback the page reads the value where it draws the map (a component's state
-    needs one to exist)."""
+def read_where_drawn() -> None:
+    """No callback: the page reads a component's value where it draws the component (a
+    component's state needs a callback to exist). The map here and the calendar use it."""
 
 
 def _digest(kept_as: Hashable) -> str:
