@@ -269,8 +269,10 @@ def _new_finding(schedule: Schedule) -> None:
     # name. Whichever came last is used: a click forgets what was typed.
     typed = keyboard_position(position_key, FINDING_SEARCH, active)
 
+    background = stored_background()
+
     def build() -> folium.Map:
-        m = new_map(bounds)
+        m = new_map(bounds, background=background)
         if routes:
             add_place_layer(
                 m,
@@ -286,7 +288,7 @@ def _new_finding(schedule: Schedule) -> None:
     # The same map (its view, the ring moved in it) while the routes and the database stay.
     routes_now = tuple((r.id, r.version) for r in routes)
     show_input_map(
-        (get_store().url, routes_now, bounds, stored_background()),
+        (get_store().url, routes_now, bounds, background),
         build,
         key=map_key,
         name="Karta: Ny iakttagelse",
